@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { type Config, configSchema } from './schema';
+
+/** Environment variables and the config path each one sets. One list, also used by the docs. */
+export const envBindings: ReadonlyArray<{ env: string; path: string; list?: boolean; json?: boolean }> = [
+  { env: 'APP_ENV', path: 'env' },
+  { env: 'LOG_LEVEL', path: 'log.level' },
+  { env: 'HTTP_HOST', path: 'http.host' },
+  { env: 'HTTP_BODY_LIMIT', path: 'http.bodyLimit' },
+  { env: 'HTTP_SHUTDOWN_GRACE_SECONDS', path: 'http.shutdownGraceSeconds' },
+  { env: 'HTTP_TRUST_PROXY', path: 'http.trustProxy' },
+  { env: 'GATEWAY_PORT', path: 'ports.gateway' },
+  { env: 'SAML_SP_PORT', path: 'ports.samlSp' },
+  { env: 'SCIM_API_PORT', path: 'ports.scimApi' },
+  { env: 'TOKEN_ADMIN_PORT', path: 'ports.tokenAdmin' },
+  { env: 'CASSANDRA_CONTACT_POINTS', path: 'cassandra.contactPoints', list: true },
+  { env: 'CASSANDRA_LOCAL_DATACENTER', path: 'cassandra.localDataCenter' },
+  { env: 'CASSANDRA_USERNAME', path: 'cassandra.username' },
+  { env: 'CASSANDRA_PASSWORD', path: 'cassandra.password' },
+  { env: 'CASSANDRA_TLS_ENABLED', path: 'cassandra.tls.enabled' },
+  { env: 'CASSANDRA_TLS_CA_FILE', path: 'cassandra.tls.caFile' },
+  { env: 'CASSANDRA_TLS_CERT_FILE', path: 'cassandra.tls.certFile' },
+  { env: 'CASSANDRA_TLS_KEY_FILE', path: 'cassandra.tls.keyFile' },
+  { env: 'CASSANDRA_TLS_REJECT_UNAUTHORIZED', path: 'cassandra.tls.rejectUnauthorized' },
+  { env: 'CASSANDRA_KEYSPACE_SPAR', path: 'cassandra.keyspaces.spar' },
+  { env: 'CASSANDRA_KEYSPACE_BRIG', path: 'cassandra.keyspaces.brig' },
+  { env: 'CASSANDRA_KEYSPACE_GALLEY', path: 'cassandra.keyspaces.galley' },
+  { env: 'CASSANDRA_REPLICATION', path: 'cassandra.replication', json: true },
+  { env: 'CASSANDRA_CONSISTENCY', path: 'cassandra.consistency' },
+  { env: 'CASSANDRA_SERIAL_CONSISTENCY', path: 'cassandra.serialConsistency' },
+  { env: 'CASSANDRA_REQUEST_TIMEOUT_MS', path: 'cassandra.requestTimeoutMs' },
+  { env: 'REDIS_URL', path: 'redis.url' },
+  { env: 'REDIS_MODE', path: 'redis.mode' },
+  { env: 'REDIS_SENTINEL_MASTER_NAME', path: 'redis.sentinelMasterName' },
+  { env: 'REDIS_NODES', path: 'redis.nodes', list: true },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Tree = Record<string, unknown>;
+
+function setPath(tree: Tree, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = tree;
+  for (const k of keys.slice(0, -1)) {
+    const next = node[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[k] = {};
+    node = node[k] as Tree;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A YAML file; defaults to $CONFIG_FILE. Environment variables override it. */
+  file?: string;
+  /** Values that override both (tests). */
+  overrides?: Record<string, unknown>;
+}
+
+/**
+ * Reads the YAML file (if any), then the environment, validates the whole, and throws a
+ * ConfigError naming every bad key (and the variable or file that set it).
+ */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? env.CONFIG_FILE;
+  const problems: string[] = [];
+  const source = new Map<string, string>();
+  let tree: Tree = {};
+
+  if (file) {
+    try {
+      const parsed: unknown = parseYaml(fs.readFileSync(file, 'utf8'));
+      if (parsed !== null && parsed !== undefined) {
+        if (typeof parsed !== 'object' || Array.isArray(parsed)) problems.push(`${file}: the top level must be a mapping`);
+        else tree = parsed as Tree;
+      }
+    } catch (e) {
+      problems.push(`CONFIG_FILE ${file}: ${(e as Error).message}`);
+    }
+  }
+
+  for (const b of envBindings) {
+    const raw = env[b.env];
+    if (raw === undefined || raw === '') continue;
+    let value: unknown = raw;
+    if (b.list) value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (b.json) {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        problems.push(`${b.path} (env ${b.env}): not valid JSON`);
+        continue;
+      }
+    }
+    setPath(tree, b.path, value);
+    source.set(b.path, `env ${b.env}`);
+  }
+  for (const [path, value] of Object.entries(opts.overrides ?? {})) setPath(tree, path, value);
+
+  const result = configSchema.safeParse(tree);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.join('.') || '(root)';
+      const from = source.get(path) ?? (file ? `file ${file}` : 'default');
+      problems.push(`${path} (${from}): ${describe(issue)}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return result.data as Config;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
+  return issue.message;
+}

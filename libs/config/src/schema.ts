@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const s = v.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(s)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(s)) return false;
+  return v;
+}, z.boolean());
+const keyspaceName = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'a lowercase CQL identifier of at most 48 characters');
+
+const replication = z.discriminatedUnion('class', [
+  z.object({ class: z.literal('SimpleStrategy'), replicationFactor: positiveInt.default(1) }).strict(),
+  z
+    .object({
+      class: z.literal('NetworkTopologyStrategy'),
+      datacenters: z.record(z.string().min(1), positiveInt).refine((o) => Object.keys(o).length > 0, 'name at least one datacenter'),
+    })
+    .strict(),
+]);
+
+export const consistencyLevels = ['LOCAL_QUORUM', 'QUORUM', 'EACH_QUORUM', 'LOCAL_ONE', 'ONE', 'ALL'] as const;
+
+export const configSchema = z
+  .object({
+    env: z.enum(['development', 'test', 'production']).default('development'),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        /** Largest request body accepted, in bytes; larger ones get 413. */
+        bodyLimit: positiveInt.max(64 * 1024 * 1024).default(1024 * 1024),
+        /** Seconds to finish in-flight requests on SIGTERM before exiting. */
+        shutdownGraceSeconds: positiveInt.max(300).default(25),
+        /** Fastify trustProxy: true, a hop count, or a comma-separated list of addresses/CIDRs. */
+        trustProxy: z.union([bool, positiveInt, z.string().min(1)]).default(false),
+      })
+      .strict()
+      .prefault({}),
+    ports: z
+      .object({
+        gateway: port.default(8080),
+        samlSp: port.default(8081),
+        scimApi: port.default(8082),
+        tokenAdmin: port.default(8083),
+      })
+      .strict()
+      .prefault({}),
+    cassandra: z
+      .object({
+        contactPoints: z.array(z.string().min(1)).min(1).default(['127.0.0.1:9042']),
+        localDataCenter: z.string().min(1).default('datacenter1'),
+        username: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+        tls: z
+          .object({
+            enabled: bool.default(false),
+            caFile: z.string().min(1).optional(),
+            certFile: z.string().min(1).optional(),
+            keyFile: z.string().min(1).optional(),
+            rejectUnauthorized: bool.default(true),
+          })
+          .strict()
+      .prefault({}),
+        keyspaces: z
+          .object({ spar: keyspaceName.default('spar'), brig: keyspaceName.default('brig'), galley: keyspaceName.default('galley') })
+          .strict()
+      .prefault({}),
+        replication: replication.default({ class: 'SimpleStrategy', replicationFactor: 1 }),
+        consistency: z.enum(consistencyLevels).default('LOCAL_QUORUM'),
+        serialConsistency: z.enum(['LOCAL_SERIAL', 'SERIAL']).default('LOCAL_SERIAL'),
+        requestTimeoutMs: positiveInt.default(12_000),
+      })
+      .strict()
+      .refine((c) => (c.username === undefined) === (c.password === undefined), {
+        message: 'username and password go together',
+        path: ['password'],
+      })
+      .prefault({}),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+          .default('redis://127.0.0.1:6379'),
+        mode: z.enum(['standalone', 'sentinel', 'cluster']).default('standalone'),
+        /** Sentinel: the master group name; cluster: ignored. */
+        sentinelMasterName: z.string().min(1).optional(),
+        /** Sentinel or cluster nodes as host:port; for standalone the URL is used. */
+        nodes: z.array(z.string().regex(/^[^:]+:\d+$/, 'host:port')).default([]),
+      })
+      .strict()
+      .refine((r) => r.mode !== 'sentinel' || (r.sentinelMasterName && r.nodes.length > 0), {
+        message: 'sentinel mode needs sentinelMasterName and nodes',
+        path: ['mode'],
+      })
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type AppName = 'saml-sp' | 'scim-api' | 'token-admin';

@@ -1,0 +1,2 @@
+export * from './cassandra/db';
+export * from './migrations';

@@ -1,0 +1,41 @@
+// The user data spar keeps in Wire's brig, modelled on brig's tables (schema/brig-galley-reference.cql
+// in the design docs): Wire's table and column names and types for the columns kept. See
+// docs/data-model.md for what each column holds and which queries touch it.
+import type { Migration } from './types';
+
+export const brigMigrations: Migration[] = [
+  {
+    version: 1,
+    description: 'users, handles, email keys, rich info and login cookies (modelled on Wire brig)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.user (
+        id uuid PRIMARY KEY,
+        activated boolean,
+        country ascii,
+        email text,
+        email_unvalidated text,
+        handle text,
+        language ascii,
+        managed_by int,
+        name text,
+        password blob,
+        sso_id text,
+        status int,
+        team uuid
+      )`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.user_handle (handle text PRIMARY KEY, user uuid)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.user_keys (key text PRIMARY KEY, user uuid)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.rich_info (user uuid PRIMARY KEY, json blob)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.user_cookies (
+        user uuid,
+        expires timestamp,
+        id bigint,
+        created timestamp,
+        label text,
+        succ_id bigint,
+        type int,
+        PRIMARY KEY (user, expires, id)
+      )`,
+    ],
+  },
+];

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshTestDb, liveSchema, parseCqlSchema } from '@sso/testing';
+import type { CassandraDb } from '../cassandra/db';
+import { migrate } from './runner';
+
+const vendored = path.resolve(__dirname, '../../schema/spar.cql');
+const shared = path.resolve(__dirname, '../../../../../shared/schema/spar.cql');
+
+describe('spar schema on a live Cassandra node', () => {
+  let db: CassandraDb;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ db, drop } = await freshTestDb());
+  });
+  afterAll(async () => drop?.());
+
+  it('keeps the vendored spar.cql identical to the design reference when that is present', () => {
+    if (!fs.existsSync(shared)) return; // a clone without ../shared: the vendored copy is the reference
+    expect(fs.readFileSync(vendored, 'utf8')).toBe(fs.readFileSync(shared, 'utf8'));
+  });
+
+  it('has exactly the 18 tables of spar.cql, with the same columns, types, keys and clustering order', async () => {
+    const expected = parseCqlSchema(fs.readFileSync(vendored, 'utf8'));
+    expect(Object.keys(expected)).toHaveLength(18);
+    const live = await liveSchema(db, db.config.keyspaces.spar);
+    expect(Object.keys(live).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, want] of Object.entries(expected)) {
+      expect({ table: name, ...live[name] }).toEqual({ table: name, ...want });
+    }
+  });
+
+  it('parses what it compares (a guard against a parser that finds nothing)', () => {
+    const t = parseCqlSchema(fs.readFileSync(vendored, 'utf8'));
+    expect(t.user_v2).toEqual({
+      columns: { issuer: 'text', normalized_uname_id: 'text', sso_id: 'text', uid: 'uuid' },
+      partitionKey: ['issuer'],
+      clustering: [{ column: 'normalized_uname_id', order: 'ASC' }],
+      compaction: 'org.apache.cassandra.db.compaction.LeveledCompactionStrategy',
+      bloomFilterFpChance: 0.1,
+      defaultTtl: 0,
+    });
+    expect(t.idp.columns.extra_public_keys).toBe('list<blob>');
+  });
+
+  it('records applied versions in meta as Wire does, and a second run applies nothing', async () => {
+    const rs = await db.execute('t', `SELECT id, version, descr FROM ${db.config.keyspaces.spar}.meta WHERE id = 1`);
+    expect(rs.rows.map((r) => r.version)).toEqual([100]);
+    const again = await migrate(db);
+    expect(again.map((r) => r.applied)).toEqual([[], [], []]);
+  });
+
+  it('creates the brig and galley tables it models on Wire', async () => {
+    const brig = await liveSchema(db, db.config.keyspaces.brig);
+    expect(Object.keys(brig).sort()).toEqual(['meta', 'rich_info', 'user', 'user_cookies', 'user_handle', 'user_keys']);
+    expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
+    const galley = await liveSchema(db, db.config.keyspaces.galley);
+    expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_member', 'user_team']);
+  });
+});
+
+describe('migrations run concurrently', () => {
+  it('two runners at once both finish, each migration recorded once, schema complete', async () => {
+    const a = await freshTestDb({ migrate: false });
+    const b = new (a.db.constructor as typeof CassandraDb)(a.db.config);
+    try {
+      const [ra, rb] = await Promise.all([migrate(a.db), migrate(b)]);
+      const applied = [...ra, ...rb].flatMap((r) => r.applied.map((v) => `${r.keyspace}:${v}`)).sort();
+      expect(applied).toEqual([`${a.db.config.keyspaces.brig}:1`, `${a.db.config.keyspaces.galley}:1`, `${a.db.config.keyspaces.spar}:100`].sort());
+      const live = await liveSchema(a.db, a.db.config.keyspaces.spar);
+      expect(Object.keys(live)).toHaveLength(18);
+    } finally {
+      await b.shutdown();
+      await a.drop();
+    }
+  });
+});

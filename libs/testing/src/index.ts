@@ -1,0 +1,2 @@
+export * from './cassandra';
+export * from './cql-schema';
