@@ -65,33 +65,20 @@ export class CassandraDb {
   }
 
   /** Runs a named, prepared statement. */
-  async execute(name: string, cql: string, params: unknown[] = [], opts: ExecOptions = {}): Promise<cassandra.types.ResultSet> {
-    const t0 = process.hrtime.bigint();
-    let ok = false;
-    try {
-      const rs = await this.client.execute(cql, params, {
+  execute(name: string, cql: string, params: unknown[] = [], opts: ExecOptions = {}): Promise<cassandra.types.ResultSet> {
+    return this.timed(name, () =>
+      this.client.execute(cql, params, {
         prepare: true,
         isIdempotent: opts.idempotent ?? false,
         fetchSize: opts.fetchSize,
         pageState: opts.pageState,
-      });
-      ok = true;
-      return rs;
-    } finally {
-      this.observer(name, Number(process.hrtime.bigint() - t0) / 1e9, ok);
-    }
+      }),
+    );
   }
 
   /** A logged batch: atomic across partitions (not isolated). */
   async batch(name: string, queries: Array<{ query: string; params: unknown[] }>): Promise<void> {
-    const t0 = process.hrtime.bigint();
-    let ok = false;
-    try {
-      await this.client.batch(queries, { prepare: true, logged: true });
-      ok = true;
-    } finally {
-      this.observer(name, Number(process.hrtime.bigint() - t0) / 1e9, ok);
-    }
+    await this.timed(name, () => this.client.batch(queries, { prepare: true, logged: true }));
   }
 
   /** Runs a DDL statement unprepared (schema changes cannot be prepared) and waits for agreement. */
@@ -101,11 +88,25 @@ export class CassandraDb {
 
   /** A cheap query that proves a coordinator answers; used by /i/status. */
   async ping(timeoutMs = 2000): Promise<void> {
-    await this.client.execute('SELECT release_version FROM system.local', [], {
-      prepare: true,
-      consistency: consistencies.localOne,
-      readTimeout: timeoutMs,
-    });
+    await this.timed('status.ping', () =>
+      this.client.execute('SELECT release_version FROM system.local', [], {
+        prepare: true,
+        consistency: consistencies.localOne,
+        readTimeout: timeoutMs,
+      }),
+    );
+  }
+
+  private async timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const t0 = process.hrtime.bigint();
+    let ok = false;
+    try {
+      const result = await run();
+      ok = true;
+      return result;
+    } finally {
+      this.observer(name, Number(process.hrtime.bigint() - t0) / 1e9, ok);
+    }
   }
 }
 

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runApp } from '@sso/platform';
+import { samlSp } from './app';
+
+void runApp(samlSp);

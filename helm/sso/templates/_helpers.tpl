@@ -1,0 +1,290 @@
+{{/* Names. Every object name stays within 63 characters (DNS label), component suffix included. */}}
+{{- define "sso.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "sso.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "<fullname>-<component>", the fullname shortened so that the whole fits in 63 characters. dict: root, component */}}
+{{- define "sso.componentName" -}}
+{{- $max := sub 62 (len .component) | int -}}
+{{- printf "%s-%s" (include "sso.fullname" .root | trunc $max | trimSuffix "-") .component -}}
+{{- end -}}
+
+{{- define "sso.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "sso.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: sso
+{{- end -}}
+
+{{/* dict: root, component */}}
+{{- define "sso.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "sso.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* dict: root, component */}}
+{{- define "sso.componentLabels" -}}
+{{ include "sso.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* dict: root, image (an app's or the migration job's image values) */}}
+{{- define "sso.image" -}}
+{{- $g := .root.Values.image -}}
+{{- $repo := .image.repository -}}
+{{- if $g.registry }}{{ $repo = printf "%s/%s" (trimSuffix "/" $g.registry) $repo }}{{ end -}}
+{{- if $g.digest -}}
+{{- printf "%s@%s" $repo $g.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repo (default .root.Chart.AppVersion $g.tag | toString) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "sso.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "sso.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The environment variable that carries each app's port (libs/config envBindings). */}}
+{{- define "sso.portEnv" -}}
+{{- get (dict "saml-sp" "SAML_SP_PORT" "scim-api" "SCIM_API_PORT" "token-admin" "TOKEN_ADMIN_PORT") . -}}
+{{- end -}}
+
+{{/* Which mounted secrets each app needs. Least privilege: scim-api signs nothing. */}}
+{{- define "sso.usesAccessTokenKeys" -}}
+{{- if has . (list "saml-sp" "token-admin") }}true{{ end -}}
+{{- end -}}
+{{- define "sso.usesSpKeys" -}}
+{{- if eq . "saml-sp" }}true{{ end -}}
+{{- end -}}
+
+{{/* ---- Secret names: the chart's own, or the operator's existingSecret ---- */}}
+{{- define "sso.cassandraAuthSecret" -}}
+{{- .Values.cassandra.auth.existingSecret | default (include "sso.componentName" (dict "root" . "component" "cassandra-auth")) -}}
+{{- end -}}
+{{- define "sso.cassandraTlsSecret" -}}
+{{- .Values.cassandra.tls.existingSecret | default (include "sso.componentName" (dict "root" . "component" "cassandra-tls")) -}}
+{{- end -}}
+{{- define "sso.redisSecret" -}}
+{{- .Values.redis.existingSecret | default (include "sso.componentName" (dict "root" . "component" "redis")) -}}
+{{- end -}}
+{{- define "sso.accessTokenKeysSecret" -}}
+{{- .Values.accessTokenKeys.existingSecret | default (include "sso.componentName" (dict "root" . "component" "access-token-keys")) -}}
+{{- end -}}
+{{- define "sso.spKeysSecret" -}}
+{{- .Values.spKeys.existingSecret | default (include "sso.componentName" (dict "root" . "component" "sp-keys")) -}}
+{{- end -}}
+{{/* The migration hook runs before the release's own Secrets exist, so it gets hook copies. */}}
+{{- define "sso.migrateCassandraAuthSecret" -}}
+{{- .Values.cassandra.auth.existingSecret | default (include "sso.componentName" (dict "root" . "component" "migrate-cassandra-auth")) -}}
+{{- end -}}
+{{- define "sso.migrateCassandraTlsSecret" -}}
+{{- .Values.cassandra.tls.existingSecret | default (include "sso.componentName" (dict "root" . "component" "migrate-cassandra-tls")) -}}
+{{- end -}}
+
+{{- define "sso.accessTokenKeysEnabled" -}}
+{{- if or .Values.accessTokenKeys.existingSecret .Values.accessTokenKeys.keys }}true{{ end -}}
+{{- end -}}
+{{- define "sso.spKeysEnabled" -}}
+{{- if or .Values.spKeys.existingSecret (and .Values.spKeys.key .Values.spKeys.cert) }}true{{ end -}}
+{{- end -}}
+
+{{/* NetworkTopologyStrategy replicas per datacenter, as JSON; empty datacenters: replicationFactor in the local one. */}}
+{{- define "sso.datacenters" -}}
+{{- $c := .Values.cassandra -}}
+{{- if $c.replication.datacenters -}}
+{{- $c.replication.datacenters | toJson -}}
+{{- else -}}
+{{- dict $c.localDataCenter ($c.replication.replicationFactor | default 3 | int64) | toJson -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Mount points of secret files. */}}
+{{- define "sso.paths.cassandraTls" -}}/etc/sso/cassandra-tls{{- end -}}
+{{- define "sso.paths.accessTokenKeys" -}}/etc/sso/access-token-keys{{- end -}}
+{{- define "sso.paths.spKeys" -}}/etc/sso/sp-keys{{- end -}}
+
+{{/*
+Checks that cannot be said in values.schema.json. Included by every template that needs them, so
+`helm template` fails with a message naming the key.
+*/}}
+{{- define "sso.validate" -}}
+{{- $c := .Values.cassandra -}}
+{{- if eq $c.replication.class "NetworkTopologyStrategy" -}}
+{{- if not (hasKey (include "sso.datacenters" . | fromJson) $c.localDataCenter) -}}
+{{- fail (printf "cassandra.replication.datacenters must name cassandra.localDataCenter (%s)" $c.localDataCenter) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $c.auth.enabled (not $c.auth.existingSecret) (or (not $c.auth.username) (not $c.auth.password)) -}}
+{{- fail "cassandra.auth.enabled needs cassandra.auth.username and cassandra.auth.password, or cassandra.auth.existingSecret" -}}
+{{- end -}}
+{{- if and $c.tls.clientAuth (not $c.tls.existingSecret) (or (not $c.tls.cert) (not $c.tls.key)) -}}
+{{- fail "cassandra.tls.clientAuth needs cassandra.tls.cert and cassandra.tls.key, or cassandra.tls.existingSecret" -}}
+{{- end -}}
+{{- if and (eq .Values.redis.mode "sentinel") (or (not .Values.redis.sentinelMasterName) (not .Values.redis.nodes)) -}}
+{{- fail "redis.mode sentinel needs redis.sentinelMasterName and redis.nodes" -}}
+{{- end -}}
+{{- if and (eq .Values.redis.mode "cluster") (not .Values.redis.nodes) -}}
+{{- fail "redis.mode cluster needs redis.nodes" -}}
+{{- end -}}
+{{- if and (not .Values.spKeys.existingSecret) (or .Values.spKeys.key .Values.spKeys.cert) (not (and .Values.spKeys.key .Values.spKeys.cert)) -}}
+{{- fail "spKeys.key and spKeys.cert go together" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Non-secret configuration shared by every app and the migration job, as a YAML map of environment
+variables. The names are those of envBindings in libs/config/src/load.ts.
+*/}}
+{{- define "sso.configEnv" -}}
+{{- $c := .Values.cassandra -}}
+APP_ENV: {{ .Values.config.env | quote }}
+LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+HTTP_HOST: "0.0.0.0"
+HTTP_BODY_LIMIT: {{ .Values.config.http.bodyLimit | int64 | toString | quote }}
+HTTP_SHUTDOWN_GRACE_SECONDS: {{ .Values.config.http.shutdownGraceSeconds | int64 | toString | quote }}
+HTTP_TRUST_PROXY: {{ .Values.config.http.trustProxy | toString | quote }}
+CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
+CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}
+CASSANDRA_KEYSPACE_SPAR: {{ $c.keyspaces.spar | quote }}
+CASSANDRA_KEYSPACE_BRIG: {{ $c.keyspaces.brig | quote }}
+CASSANDRA_KEYSPACE_GALLEY: {{ $c.keyspaces.galley | quote }}
+{{- if eq $c.replication.class "NetworkTopologyStrategy" }}
+CASSANDRA_REPLICATION: {{ dict "class" "NetworkTopologyStrategy" "datacenters" (include "sso.datacenters" . | fromJson) | toJson | quote }}
+{{- else }}
+CASSANDRA_REPLICATION: {{ dict "class" "SimpleStrategy" "replicationFactor" ($c.replication.replicationFactor | int64) | toJson | quote }}
+{{- end }}
+CASSANDRA_CONSISTENCY: {{ $c.consistency | quote }}
+CASSANDRA_SERIAL_CONSISTENCY: {{ $c.serialConsistency | quote }}
+CASSANDRA_REQUEST_TIMEOUT_MS: {{ $c.requestTimeoutMs | int64 | toString | quote }}
+CASSANDRA_TLS_ENABLED: {{ $c.tls.enabled | toString | quote }}
+{{- if $c.tls.enabled }}
+CASSANDRA_TLS_REJECT_UNAUTHORIZED: {{ $c.tls.rejectUnauthorized | toString | quote }}
+{{- if or $c.tls.existingSecret $c.tls.ca }}
+CASSANDRA_TLS_CA_FILE: {{ printf "%s/ca.crt" (include "sso.paths.cassandraTls" .) | quote }}
+{{- end }}
+{{- if $c.tls.clientAuth }}
+CASSANDRA_TLS_CERT_FILE: {{ printf "%s/tls.crt" (include "sso.paths.cassandraTls" .) | quote }}
+CASSANDRA_TLS_KEY_FILE: {{ printf "%s/tls.key" (include "sso.paths.cassandraTls" .) | quote }}
+{{- end }}
+{{- end }}
+REDIS_MODE: {{ .Values.redis.mode | quote }}
+{{- with .Values.redis.sentinelMasterName }}
+REDIS_SENTINEL_MASTER_NAME: {{ . | quote }}
+{{- end }}
+{{- with .Values.redis.nodes }}
+REDIS_NODES: {{ join "," . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* One app's ConfigMap data: the shared configuration, its port, and the paths of its key files. dict: root, app, cfg */}}
+{{- define "sso.appConfigData" -}}
+{{- $root := .root -}}
+{{ include "sso.configEnv" $root }}
+{{ include "sso.portEnv" .app }}: {{ .cfg.port | int64 | toString | quote }}
+{{- if and (include "sso.usesAccessTokenKeys" .app) (include "sso.accessTokenKeysEnabled" $root) }}
+ACCESS_TOKEN_KEYS_FILE: {{ printf "%s/keys" (include "sso.paths.accessTokenKeys" $root) | quote }}
+{{- end }}
+{{- if and (include "sso.usesSpKeys" .app) (include "sso.spKeysEnabled" $root) }}
+SAML_SP_KEY_FILE: {{ printf "%s/sp.key" (include "sso.paths.spKeys" $root) | quote }}
+SAML_SP_CERT_FILE: {{ printf "%s/sp.crt" (include "sso.paths.spKeys" $root) | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Environment variables that come from Secrets (never from a ConfigMap). dict: root, migrate (bool) */}}
+{{- define "sso.secretEnv" -}}
+{{- $root := .root -}}
+{{- $c := $root.Values.cassandra -}}
+{{- if $c.auth.enabled }}
+- name: CASSANDRA_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ ternary (include "sso.migrateCassandraAuthSecret" $root) (include "sso.cassandraAuthSecret" $root) (.migrate | default false) }}
+      key: {{ $c.auth.usernameKey }}
+- name: CASSANDRA_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ ternary (include "sso.migrateCassandraAuthSecret" $root) (include "sso.cassandraAuthSecret" $root) (.migrate | default false) }}
+      key: {{ $c.auth.passwordKey }}
+{{- end }}
+{{- if not .migrate }}
+- name: REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "sso.redisSecret" $root }}
+      key: {{ $root.Values.redis.urlKey }}
+{{- end }}
+{{- end -}}
+
+{{/* The Cassandra TLS volume, when TLS files are mounted. dict: root, migrate (bool) */}}
+{{- define "sso.cassandraTlsVolume" -}}
+{{- $c := .root.Values.cassandra -}}
+{{- if and $c.tls.enabled (or $c.tls.existingSecret $c.tls.ca $c.tls.clientAuth) }}
+- name: cassandra-tls
+  secret:
+    secretName: {{ ternary (include "sso.migrateCassandraTlsSecret" .root) (include "sso.cassandraTlsSecret" .root) (.migrate | default false) }}
+    defaultMode: 0440
+    items:
+      {{- if or $c.tls.existingSecret $c.tls.ca }}
+      - key: {{ $c.tls.caKey }}
+        path: ca.crt
+      {{- end }}
+      {{- if $c.tls.clientAuth }}
+      - key: {{ $c.tls.certKey }}
+        path: tls.crt
+      - key: {{ $c.tls.keyKey }}
+        path: tls.key
+      {{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "sso.cassandraTlsMount" -}}
+{{- $c := .Values.cassandra -}}
+{{- if and $c.tls.enabled (or $c.tls.existingSecret $c.tls.ca $c.tls.clientAuth) }}
+- name: cassandra-tls
+  mountPath: {{ include "sso.paths.cassandraTls" . }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* Pod-level scheduling settings shared by the apps and the job. */}}
+{{- define "sso.podScheduling" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}

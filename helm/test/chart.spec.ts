@@ -1,0 +1,192 @@
+// The Helm chart: lint, render (defaults and every helm/sso/ci/*.yaml), validate against the
+// Kubernetes API schemas offline, and check the contract with the apps. Fails, never skips, when
+// helm cannot be had.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkChart, ensureHelm, lint, render, repoRoot, valuesSets } from '../../tools/helm/helm.mjs';
+import { inSync } from '../../tools/helm/sync-routes.mjs';
+import { validateManifests } from '../../tools/helm/validate.mjs';
+import { envBindings } from '../../libs/config/src/load';
+import routeTable from '../../libs/config/src/routes.json';
+
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; [k: string]: any };
+
+/** Env vars the chart sets that later issues will add to envBindings (docs/operations.md lists them). */
+const futureEnv = ['ACCESS_TOKEN_KEYS_FILE', 'SAML_SP_KEY_FILE', 'SAML_SP_CERT_FILE'];
+const apps = { 'saml-sp': 8081, 'scim-api': 8082, 'token-admin': 8083 } as const;
+const secretEnv = ['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL'];
+
+let helm: string;
+const renders = new Map<string, K8sObject[]>();
+const rendered = (name: string): K8sObject[] => renders.get(name)!;
+const ofKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
+const podSpecs = (objs: K8sObject[]) =>
+  objs.filter((o) => o.kind === 'Deployment' || o.kind === 'Job').map((o) => ({ owner: o, spec: o.spec.template.spec }));
+
+beforeAll(() => {
+  helm = ensureHelm(); // throws (fails the suite) when helm can be neither found nor built
+  for (const set of valuesSets()) renders.set(set.name, render(helm, set.files));
+}, 900_000);
+
+describe('helm chart', () => {
+  it('lints with --strict, renders and validates against the Kubernetes and ServiceMonitor schemas', () => {
+    expect(valuesSets().map((s: { name: string }) => s.name)).toEqual(['defaults', 'production-values.yaml']);
+    expect(checkChart(helm)).toEqual([]);
+    expect(ofKind(rendered('production-values.yaml'), 'ServiceMonitor')).toHaveLength(3);
+  });
+
+  it('the validator catches what it should (so a green run means something)', () => {
+    const deploy = structuredClone(ofKind(rendered('defaults'), 'Deployment')[0]);
+    deploy.spec.template.spec.containers[0].readinessProbe.httpget = { path: '/x' };
+    deploy.spec.replicas = 'two';
+    const sm = structuredClone(ofKind(rendered('production-values.yaml'), 'ServiceMonitor')[0]);
+    sm.spec.endpoints[0].pathh = '/i/metrics';
+    const errs = validateManifests([deploy, sm, { apiVersion: 'example.com/v1', kind: 'Nope', metadata: { name: 'x' } }]);
+    expect(errs.join('\n')).toMatch(/readinessProbe\/httpget: unknown field/);
+    expect(errs.join('\n')).toMatch(/\/spec\/replicas: must be integer/);
+    expect(errs.join('\n')).toMatch(/endpoints\/0\/pathh: unknown field/);
+    expect(errs.join('\n')).toMatch(/no schema for apiVersion example.com\/v1/);
+  });
+
+  it('rejects bad values with a message naming the key', () => {
+    expect(lint(helm, [], ['--set', 'apps.saml-sp.porrt=1']).output).toMatch(/porrt/);
+    expect(() => render(helm, [], ['--set', 'cassandra.localDataCenter=dc9', '--set', 'cassandra.replication.datacenters.dc2=3'])).toThrow(/localDataCenter/);
+    expect(() => render(helm, [], ['--set', 'cassandra.auth.enabled=true'])).toThrow(/cassandra.auth/);
+    expect(() => render(helm, [], ['--set', 'redis.mode=sentinel'])).toThrow(/sentinelMasterName/);
+  });
+
+  it('reads its routes from a copy of libs/config/src/routes.json that is in sync', () => {
+    expect(inSync(), 'run: node tools/helm/sync-routes.mjs').toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(repoRoot, 'helm/sso/files/routes.json'), 'utf8'))).toEqual(routeTable);
+  });
+});
+
+describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (set) => {
+  const objs = () => rendered(set);
+  const serviceFor = (app: string) => ofKind(objs(), 'Service').find((s) => s.metadata.name.endsWith(`-${app}`))!;
+
+  it('has a Deployment, Service, ConfigMap and PodDisruptionBudget per app', () => {
+    for (const [app, port] of Object.entries(apps)) {
+      for (const kind of ['Deployment', 'Service', 'ConfigMap', 'PodDisruptionBudget'])
+        expect(ofKind(objs(), kind).map((o) => o.metadata.name), `${kind} ${app}`).toContain(`sso-${app}`);
+      expect(serviceFor(app).spec.ports).toEqual([expect.objectContaining({ name: 'http', port })]);
+    }
+  });
+
+  it('the ingress routes exactly the public prefixes, each also under /v0../v16, and never /i/', () => {
+    const [ingress] = ofKind(objs(), 'Ingress');
+    const paths = ingress.spec.rules.flatMap((r: any) => r.http.paths);
+    const regex = paths[0].pathType === 'ImplementationSpecific';
+    if (regex) expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/use-regex']).toBe('true');
+    // Which backend serves a request path, as ingress-nginx would decide (regex: ^-anchored, case-insensitive).
+    const routeOf = (p: string): string | undefined => {
+      const hit = paths
+        .filter((x: any) => (regex ? new RegExp(`^${x.path}`, 'i').test(p) : p === x.path || p.startsWith(`${x.path}/`)))
+        .sort((a: any, b: any) => b.path.length - a.path.length)[0];
+      return hit?.backend.service.name.replace(/^sso-/, '');
+    };
+    const expected = routeTable.routes;
+    if (!regex) {
+      const want = expected.flatMap((r) => [r.prefix, ...Array.from({ length: 17 }, (_, v) => `/v${v}${r.prefix}`)]);
+      expect(new Set(paths.map((p: any) => p.path))).toEqual(new Set(want));
+      expect(paths.every((p: any) => p.pathType === 'Prefix')).toBe(true);
+    } else {
+      expect(paths).toHaveLength(expected.length * ingress.spec.rules.length);
+    }
+    for (const r of expected) {
+      for (const p of [r.prefix, `${r.prefix}/x`, `/v0${r.prefix}`, `/v7${r.prefix}/a/b`, `/v16${r.prefix}`]) expect(routeOf(p), p).toBe(r.app);
+      expect(routeOf(`${r.prefix}x`), `${r.prefix}x`).toBeUndefined();
+      expect(routeOf(`/v17${r.prefix}`), `/v17${r.prefix}`).toBeUndefined();
+    }
+    for (const p of ['/i/status', '/i/metrics', '/v7/i/status', '/', '/unknown']) expect(routeOf(p), p).toBeUndefined();
+    for (const p of paths) {
+      expect(p.backend.service.port).toEqual({ name: 'http' });
+      expect(p.path).not.toMatch(/^\/i(\/|$)/);
+    }
+  });
+
+  it('every app has startup/readiness probes on /i/status, a liveness probe, resources and a locked-down security context', () => {
+    for (const { owner, spec } of podSpecs(objs())) {
+      expect(spec.securityContext, owner.metadata.name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(spec.automountServiceAccountToken).toBe(false);
+      for (const c of spec.containers) {
+        expect(c.securityContext, c.name).toMatchObject({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(c.resources?.requests?.cpu && c.resources?.requests?.memory, c.name).toBeTruthy();
+        expect(c.volumeMounts).toContainEqual(expect.objectContaining({ name: 'tmp', mountPath: '/tmp' }));
+        if (owner.kind === 'Job') continue;
+        expect(c.startupProbe?.httpGet, c.name).toMatchObject({ path: '/i/status', port: 'http' });
+        expect(c.readinessProbe?.httpGet, c.name).toMatchObject({ path: '/i/status', port: 'http' });
+        expect(c.livenessProbe, c.name).toBeTruthy();
+      }
+    }
+  });
+
+  it('pods roll when configuration changes', () => {
+    for (const d of ofKind(objs(), 'Deployment'))
+      expect(Object.keys(d.spec.template.metadata.annotations)).toEqual(expect.arrayContaining(['checksum/config', 'checksum/secrets']));
+  });
+
+  it('runs the migrations as a pre-install/pre-upgrade hook Job', () => {
+    const [job] = ofKind(objs(), 'Job');
+    expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    // Hook Secrets the Job reads must be hooks too, created before it (the release's own do not exist yet).
+    const jobSecrets = job.spec.template.spec.containers[0].env.flatMap((e: any) => e.valueFrom?.secretKeyRef?.name ?? []);
+    for (const name of jobSecrets) {
+      const s = ofKind(objs(), 'Secret').find((x) => x.metadata.name === name);
+      if (s) expect(Number(s.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(0);
+    }
+  });
+
+  it('never puts secrets in ConfigMaps or plain env values', () => {
+    const secretValues = ofKind(objs(), 'Secret').flatMap((s) => Object.values<string>(s.data ?? {}).map((v) => Buffer.from(v, 'base64').toString().trim()))
+      .filter((v) => v.length >= 4);
+    const plain = [
+      ...ofKind(objs(), 'ConfigMap').flatMap((c) => Object.entries<string>(c.data ?? {})),
+      ...podSpecs(objs()).flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.env ?? []).filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]))),
+    ];
+    for (const [key, value] of plain) {
+      expect(secretEnv, key).not.toContain(key);
+      expect(key).not.toMatch(/PASSWORD|SECRET|PRIVATE/);
+      for (const s of secretValues) expect(value.includes(s), key).toBe(false);
+    }
+  });
+
+  it('sets only environment variables the apps know (envBindings) or the documented future keys', () => {
+    const known = new Set([...envBindings.map((b) => b.env), ...futureEnv]);
+    const names = [
+      ...ofKind(objs(), 'ConfigMap').flatMap((c) => Object.keys(c.data ?? {})),
+      ...podSpecs(objs()).flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.env ?? []).map((e: any) => e.name))),
+    ];
+    expect(names.filter((n) => !known.has(n))).toEqual([]);
+    for (const n of futureEnv) expect(envBindings.map((b) => b.env), `${n} is in envBindings now: drop it from futureEnv`).not.toContain(n);
+  });
+});
+
+describe('chart contract (production settings)', () => {
+  const objs = () => rendered('production-values.yaml');
+  it('configures Cassandra for production: contact points, local DC, NetworkTopologyStrategy, TLS, auth; Redis sentinel', () => {
+    const cm = ofKind(objs(), 'ConfigMap').find((c) => c.metadata.name === 'sso-scim-api')!.data;
+    expect(cm.CASSANDRA_CONTACT_POINTS.split(',')).toHaveLength(3);
+    expect(cm.CASSANDRA_LOCAL_DATACENTER).toBe('dc1');
+    expect(JSON.parse(cm.CASSANDRA_REPLICATION)).toEqual({ class: 'NetworkTopologyStrategy', datacenters: { dc1: 3, dc2: 3 } });
+    expect(cm).toMatchObject({ CASSANDRA_TLS_ENABLED: 'true', CASSANDRA_TLS_CA_FILE: expect.any(String), REDIS_MODE: 'sentinel' });
+    const deploy = ofKind(objs(), 'Deployment').find((d) => d.metadata.name === 'sso-scim-api')!;
+    const env = deploy.spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(env).toEqual(expect.arrayContaining(secretEnv));
+    // existingSecret alternatives: no chart Secret for what the operator provides.
+    const secrets = ofKind(objs(), 'Secret').map((s) => s.metadata.name);
+    expect(secrets).not.toContain('sso-redis');
+    expect(secrets).not.toContain('sso-access-token-keys');
+    expect(secrets).toContain('sso-sp-keys');
+    const saml = ofKind(objs(), 'Deployment').find((d) => d.metadata.name === 'sso-saml-sp')!;
+    const vols = saml.spec.template.spec.volumes.map((v: any) => v.secret?.secretName).filter(Boolean);
+    expect(vols).toEqual(expect.arrayContaining(['cassandra-client-tls', 'sso-access-token-keys', 'sso-sp-keys']));
+  });
+});

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type DynamicModule, type LoggerService, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { type AppName, type Config, ConfigError, loadConfig } from '@sso/config';
+import { stripApiVersion } from './api-version';
+import { createLogger } from './logger';
+import { Metrics } from './metrics';
+import { PlatformModule } from './platform.module';
+import { WireErrorFilter, wireError } from './wire-error';
+
+export interface AppSpec {
+  name: AppName;
+  title: string;
+  description: string;
+  /** The app's own feature modules; the platform module is added to them. */
+  imports: Array<Type | DynamicModule>;
+  port: (config: Config) => number;
+  /** Media types parsed as JSON besides application/json (SCIM: application/scim+json). */
+  jsonContentTypes?: string[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+interface VersionedRequest extends IncomingMessage {
+  apiVersion?: number;
+  apiVersionUnsupported?: boolean;
+}
+
+/** Nest's own log lines (route mapping, lifecycle) go to the same JSON logger. */
+class PinoNestLogger implements LoggerService {
+  constructor(private readonly pino: Logger) {}
+  log(message: unknown, context?: string) {
+    this.pino.debug({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.pino.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.pino.warn({ context }, String(message));
+  }
+}
+
+/** Builds an app (not listening): used by main.ts and by end-to-end tests with `inject`. */
+export async function createApp(
+  spec: AppSpec,
+  config: Config,
+  logger: Logger = createLogger(spec.name, config),
+): Promise<NestFastifyApplication> {
+  const metrics = new Metrics(spec.name);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: config.http.trustProxy,
+    routerOptions: { maxParamLength: 512 },
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'] ?? req.headers['request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Every public route also answers under /vN (Wire's API versions).
+    rewriteUrl: (req: IncomingMessage) => {
+      const r = req as VersionedRequest;
+      const v = stripApiVersion(req.url ?? '/');
+      r.apiVersion = v.version;
+      r.apiVersionUnsupported = v.unsupported;
+      return v.unsupported ? (req.url ?? '/') : v.url;
+    },
+  });
+  const fastify = adapter.getInstance();
+  for (const type of spec.jsonContentTypes ?? []) {
+    fastify.addContentTypeParser(type, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
+  }
+  fastify.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    if ((req.raw as VersionedRequest).apiVersionUnsupported) {
+      await reply.status(404).send(wireError('unsupported-version', 'This API version is not supported'));
+    }
+  });
+  fastify.addHook('onSend', async (_req, reply) => {
+    reply.header('cache-control', 'no-cache, no-store');
+    reply.header('pragma', 'no-cache');
+  });
+  metrics.instrument(fastify);
+
+  @Module({ imports: [PlatformModule.forRoot({ app: spec.name, config, logger, metrics }), ...spec.imports] })
+  class RootModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new WireErrorFilter());
+
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').build(),
+  );
+  SwaggerModule.setup(`api-docs/${spec.name}`, app, doc, {
+    ui: false,
+    raw: ['json'],
+    jsonDocumentUrl: `api-docs/${spec.name}/openapi.json`,
+  });
+  return app;
+}
+
+/** The main of every app: validated config, listen, and a graceful stop on SIGTERM/SIGINT. */
+export async function runApp(spec: AppSpec): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${spec.name}: ${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  const logger = createLogger(spec.name, config);
+  const app = await createApp(spec, config, logger);
+  const port = spec.port(config);
+  await app.listen(port, config.http.host);
+  logger.info({ port }, `${spec.name} listening`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    setTimeout(() => {
+      logger.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, config.http.shutdownGraceSeconds * 1000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error({ err: e }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

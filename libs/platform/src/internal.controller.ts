@@ -1,0 +1,34 @@
+import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CassandraDb } from '@sso/persistence';
+import { Metrics } from './metrics';
+import { wireError } from './wire-error';
+
+/** Internal routes every app serves on its own port; never routed by the gateway or ingress. */
+@ApiExcludeController()
+@Controller('i')
+export class InternalController {
+  constructor(
+    @Inject(CassandraDb) private readonly db: CassandraDb,
+    @Inject(Metrics) private readonly metrics: Metrics,
+  ) {}
+
+  /** 200 with an empty body when Cassandra answers (as spar), else 503 with the reason. */
+  @Get('status')
+  @HttpCode(200)
+  async status(@Res() reply: FastifyReply): Promise<void> {
+    try {
+      await this.db.ping();
+      await reply.status(200).send();
+    } catch (e) {
+      await reply.status(503).send(wireError('service-unavailable', `cassandra: ${(e as Error).message}`));
+    }
+  }
+
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The metrics of one app: process metrics, HTTP requests by route and status, Cassandra queries. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests served, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly cassandraDuration = new Histogram({
+    name: 'cassandra_query_duration_seconds',
+    help: 'Cassandra statement latency, by statement name and outcome',
+    labelNames: ['query', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  });
+
+  constructor(app: string) {
+    this.registry.setDefaultLabels({ app });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeQuery = (name: string, seconds: number, ok: boolean): void => {
+    this.cassandraDuration.observe({ query: name, outcome: ok ? 'ok' : 'error' }, seconds);
+  };
+
+  /** Times every request; the route label is the pattern (`/scim/v2/Users/:id`), never the raw URL. */
+  instrument(fastify: FastifyInstance): void {
+    fastify.addHook('onResponse', async (req, reply) => {
+      const labels = {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      };
+      this.httpRequests.inc(labels);
+      this.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    });
+  }
+}
