@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 import path from 'node:path';
 
 const alias = Object.fromEntries(
-  ['config', 'domain', 'persistence', 'platform', 'testing'].map((lib) => [
+  ['auth', 'config', 'domain', 'persistence', 'platform', 'saml', 'scim', 'testing'].map((lib) => [
     `@sso/${lib}`,
     path.resolve(import.meta.dirname, `libs/${lib}/src/index.ts`),
   ]),
