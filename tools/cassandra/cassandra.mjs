@@ -200,7 +200,7 @@ async function status() {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const cmd = process.argv[2];
-  const run = { start: async () => (await start(), 0), stop: async () => (await stop(), 0), status }[cmd];
+  const run = { start: async () => (console.log(JSON.stringify(await start())), 0), stop: async () => (await stop(), 0), status }[cmd];
   if (!run) {
     console.error('usage: cassandra.mjs start|stop|status');
     process.exit(2);

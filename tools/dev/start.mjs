@@ -59,9 +59,9 @@ async function main() {
   const t0 = Date.now();
   const c = await cassandra.start();
   started.cassandra = c.started;
-  if (!process.env.REDIS_URL && !(await redis.ping())) started.redis = true;
-  const redisUrl = await redis.start();
-  process.env.REDIS_URL = redisUrl;
+  const r = await redis.start();
+  started.redis = r.started;
+  process.env.REDIS_URL = r.url;
   await runToEnd('build', ['tools/build.mjs']);
   await runToEnd('migrate', [dist('tools/migrate/main.js')]);
   const apps = ['saml-sp', 'scim-api', 'token-admin'];

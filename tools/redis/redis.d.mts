@@ -1,4 +1,4 @@
 export declare function ping(url?: string, timeoutMs?: number): Promise<boolean>;
-/** Returns the URL of a Redis that answers and whether this call started it. */
-export declare function start(): Promise<string>;
+/** Makes sure a Redis answers: its URL and whether this call started it. */
+export declare function start(): Promise<{ url: string; started: boolean }>;
 export declare function stop(): Promise<void>;

@@ -51,26 +51,26 @@ function installRedis() {
   }
   log('installing redis-server with apt-get');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 2, 2], env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], { stdio: ['ignore', 2, 2], env });
 }
 
-/** Returns the URL of a Redis that answers. */
+/** Makes sure a Redis answers: returns its URL and whether this call started it. */
 export async function start() {
   if (process.env.REDIS_URL) {
     log(`REDIS_URL=${process.env.REDIS_URL}: using it, starting nothing`);
-    return process.env.REDIS_URL;
+    return { url: process.env.REDIS_URL, started: false };
   }
   return withLock('redis', async () => {
     if (await ping()) {
       log(`reusing the server answering on 127.0.0.1:${port}`);
-      return localUrl;
+      return { url: localUrl, started: false };
     }
     let bin = findRedisServer();
     if (!bin) {
       installRedis();
       // The package's own service may have come up on the default port.
-      if (await ping()) return localUrl;
+      if (await ping()) return { url: localUrl, started: false };
       bin = findRedisServer();
       if (!bin) throw new Error('redis-server still not found after apt-get install');
     }
@@ -88,7 +88,7 @@ export async function start() {
       throw e;
     }
     log(`started redis-server (pid ${child.pid}) on 127.0.0.1:${port}`);
-    return localUrl;
+    return { url: localUrl, started: true };
   });
 }
 
@@ -101,7 +101,7 @@ export async function stop() {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const cmd = process.argv[2];
   const run = {
-    start: async () => (console.log(await start()), 0),
+    start: async () => (console.log(JSON.stringify(await start())), 0),
     stop: async () => (await stop(), 0),
     status: async () => {
       const ok = await ping(process.env.REDIS_URL ?? localUrl);

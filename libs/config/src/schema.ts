@@ -84,6 +84,41 @@ export const configSchema = z
         path: ['password'],
       })
       .prefault({}),
+    auth: z
+      .object({
+        /**
+         * A JSON or YAML file with the token signing keys: `[{kid, privateKey, publicKey}]` (PEM,
+         * Ed25519). The first key with a private key signs; every listed key verifies, so keys
+         * rotate by prepending a new one and removing the old one later. Required in production;
+         * elsewhere a missing file means an ephemeral key (tokens die with the process).
+         */
+        keysFile: z.string().min(1).optional(),
+        accessTokenTtlSeconds: positiveInt.max(86_400).default(900),
+        persistentCookieTtlSeconds: positiveInt.default(56 * 86_400),
+        sessionCookieTtlSeconds: positiveInt.default(86_400),
+        /** Secure cookies (HTTPS only). Defaults to true in production. */
+        cookieSecure: bool.optional(),
+        cookieDomain: z.string().min(1).optional(),
+        /** Trust a `Z-User` header (Wire's nginz) from these peer addresses or CIDRs; empty = never. */
+        trustedZUserProxies: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .prefault({}),
+    scim: z
+      .object({
+        maxScimTokens: z.coerce.number().int().min(0).max(1000).default(8),
+      })
+      .strict()
+      .prefault({}),
+    rateLimits: z
+      .object({
+        /** When Redis is down: allow the request and log (true), or refuse with 503 (false). */
+        failOpen: bool.default(true),
+        loginPerEmail: z.object({ limit: positiveInt.default(10), windowSeconds: positiveInt.default(300) }).strict().prefault({}),
+        loginPerAddress: z.object({ limit: positiveInt.default(60), windowSeconds: positiveInt.default(60) }).strict().prefault({}),
+      })
+      .strict()
+      .prefault({}),
     redis: z
       .object({
         url: z

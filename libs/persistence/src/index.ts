@@ -1,2 +1,5 @@
 export * from './cassandra/db';
 export * from './migrations';
+export * from './ports';
+export * from './cassandra/spar-store';
+export * from './memory';

@@ -1,9 +1,20 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '@sso/config';
 import { CassandraDb, migrate } from '@sso/persistence';
-import * as cassandra from '../../../tools/cassandra/cassandra.mjs';
-import * as redis from '../../../tools/redis/redis.mjs';
 import { testCassandraConfig } from './cassandra';
+
+const root = path.resolve(__dirname, '../../..');
+
+/** Runs an infrastructure script (tools/cassandra, tools/redis); `start` prints one JSON line. */
+function infra(script: string, cmd: 'start' | 'stop'): { started?: boolean; url?: string } {
+  const out = execFileSync(process.execPath, [path.join(root, script), cmd], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  return cmd === 'start' ? JSON.parse(out.trim().split('\n').pop()!) : {};
+}
 
 /**
  * Brings up the real services the tests need, once per run: a Cassandra node (started if none
@@ -11,10 +22,9 @@ import { testCassandraConfig } from './cassandra';
  * run: a test that claims Cassandra never runs without it. What this run started, it stops.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const node = await cassandra.start();
-  const redisWasUp = Boolean(process.env.REDIS_URL) || (await redis.ping());
-  const redisUrl = await redis.start();
-  project.provide('redisUrl', redisUrl);
+  const node = infra('tools/cassandra/cassandra.mjs', 'start');
+  const redis = infra('tools/redis/redis.mjs', 'start');
+  project.provide('redisUrl', redis.url!);
 
   const db = new CassandraDb(testCassandraConfig(loadConfig().cassandra));
   try {
@@ -24,8 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   return async () => {
-    if (!redisWasUp) await redis.stop();
-    if (node.started && !process.env.KEEP_CASSANDRA) await cassandra.stop();
+    if (redis.started) infra('tools/redis/redis.mjs', 'stop');
+    if (node.started && !process.env.KEEP_CASSANDRA) infra('tools/cassandra/cassandra.mjs', 'stop');
   };
 }
 

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import type { Clock, UserId } from '@sso/domain';
+import type { KeyRing } from './signing-keys';
+
+/** What a verified access token says. */
+export interface AccessClaims {
+  userId: UserId;
+  expiresAt: Date;
+}
+
+/** What a verified session cookie (`zuid`) says: enough to find its row without a scan. */
+export interface CookieClaims {
+  userId: UserId;
+  cookieId: bigint;
+  expiresAt: Date;
+  persistent: boolean;
+}
+
+export type TokenFailure = 'malformed' | 'unknown-key' | 'bad-signature' | 'expired' | 'wrong-type';
+
+export class TokenError extends Error {
+  constructor(readonly reason: TokenFailure) {
+    super(`invalid token: ${reason}`);
+    this.name = 'TokenError';
+  }
+}
+
+const ISSUER = 'sso-scim';
+const ALG = 'EdDSA';
+
+/**
+ * Access tokens and session cookies: compact JWS signed with Ed25519, with the key id in the
+ * header so keys can rotate (every key of the ring verifies; the first private one signs).
+ * The two kinds carry a `typ` claim and never pass for each other.
+ */
+export class TokenService {
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly clock: Clock,
+    readonly accessTtlSeconds = 900,
+  ) {}
+
+  issueAccess(userId: UserId): Promise<string> {
+    return this.sign({ typ: 'access' }, userId, Math.floor(this.clock.now().getTime() / 1000) + this.accessTtlSeconds);
+  }
+
+  async verifyAccess(token: string): Promise<AccessClaims> {
+    const p = await this.verify(token, 'access');
+    return { userId: p.sub as UserId, expiresAt: new Date((p.exp as number) * 1000) };
+  }
+
+  /** A fresh cookie id: 63 random bits, as Wire's cookie ids are bigints. */
+  static newCookieId(): bigint {
+    return randomBytes(8).readBigUInt64BE() >> 1n;
+  }
+
+  issueCookie(c: CookieClaims): Promise<string> {
+    return this.sign({ typ: 'cookie', cid: c.cookieId.toString(), per: c.persistent }, c.userId, Math.floor(c.expiresAt.getTime() / 1000));
+  }
+
+  async verifyCookie(token: string): Promise<CookieClaims> {
+    const p = await this.verify(token, 'cookie');
+    if (typeof p.cid !== 'string' || !/^\d{1,19}$/.test(p.cid)) throw new TokenError('malformed');
+    return {
+      userId: p.sub as UserId,
+      cookieId: BigInt(p.cid),
+      expiresAt: new Date((p.exp as number) * 1000),
+      persistent: p.per === true,
+    };
+  }
+
+  private sign(claims: Record<string, unknown>, sub: string, exp: number): Promise<string> {
+    const { kid, privateKey } = this.keys.signing;
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, kid })
+      .setIssuer(ISSUER)
+      .setSubject(sub)
+      .setIssuedAt(Math.floor(this.clock.now().getTime() / 1000))
+      .setExpirationTime(exp)
+      .sign(privateKey!);
+  }
+
+  private async verify(token: string, typ: 'access' | 'cookie') {
+    if (token.length > 4096 || token.split('.').length !== 3) throw new TokenError('malformed');
+    let kid: unknown;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      throw new TokenError('malformed');
+    }
+    const key = typeof kid === 'string' ? this.keys.byKid.get(kid) : undefined;
+    if (!key) throw new TokenError('unknown-key');
+    try {
+      const { payload } = await jwtVerify(token, key.publicKey, {
+        algorithms: [ALG],
+        issuer: ISSUER,
+        currentDate: this.clock.now(),
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      if (payload.typ !== typ) throw new TokenError('wrong-type');
+      if (!/^[0-9a-f-]{36}$/.test(payload.sub ?? '')) throw new TokenError('malformed');
+      return payload;
+    } catch (e) {
+      if (e instanceof TokenError) throw e;
+      if (e instanceof joseErrors.JWTExpired) throw new TokenError('expired');
+      if (e instanceof joseErrors.JWSSignatureVerificationFailed) throw new TokenError('bad-signature');
+      throw new TokenError('malformed');
+    }
+  }
+}

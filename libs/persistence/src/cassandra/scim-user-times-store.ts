@@ -1,0 +1,64 @@
+import type { UserId } from '@sso/domain';
+import type { types } from 'cassandra-driver';
+import type { ScimUserTimes, ScimUserTimesStore } from '../ports/scim-user-times-store';
+import type { CassandraDb } from './db';
+import { uuidText } from './store-helpers';
+
+export class CassandraScimUserTimesStore implements ScimUserTimesStore {
+  private readonly ks: string;
+
+  constructor(private readonly db: CassandraDb) {
+    this.ks = db.config.keyspaces.spar;
+  }
+
+  async put(t: ScimUserTimes): Promise<void> {
+    await this.db.execute(
+      'scim_user_times.put',
+      `INSERT INTO ${this.ks}.scim_user_times (uid, created_at, last_updated_at) VALUES (?, ?, ?)`,
+      [t.uid, t.createdAt, t.lastUpdatedAt],
+      { idempotent: true },
+    );
+  }
+
+  async touch(uid: UserId, at: Date): Promise<void> {
+    // On a missing uid this leaves a row without created_at, which reads treat as absent.
+    await this.db.execute('scim_user_times.touch', `UPDATE ${this.ks}.scim_user_times SET last_updated_at = ? WHERE uid = ?`, [at, uid], {
+      idempotent: true,
+    });
+  }
+
+  async get(uid: UserId): Promise<ScimUserTimes | null> {
+    const rs = await this.db.execute('scim_user_times.get', `SELECT uid, created_at, last_updated_at FROM ${this.ks}.scim_user_times WHERE uid = ?`, [uid], {
+      idempotent: true,
+    });
+    return timesFromRow(rs.first());
+  }
+
+  async getMany(uids: UserId[]): Promise<Map<UserId, ScimUserTimes>> {
+    const out = new Map<UserId, ScimUserTimes>();
+    // IN over partition keys fans out from one coordinator; keep each query's list short.
+    for (let i = 0; i < uids.length; i += 100) {
+      const rs = await this.db.execute(
+        'scim_user_times.get_many',
+        `SELECT uid, created_at, last_updated_at FROM ${this.ks}.scim_user_times WHERE uid IN ?`,
+        [uids.slice(i, i + 100)],
+        { idempotent: true },
+      );
+      for (const row of rs.rows) {
+        const t = timesFromRow(row);
+        if (t) out.set(t.uid, t);
+      }
+    }
+    return out;
+  }
+
+  async delete(uid: UserId): Promise<void> {
+    await this.db.execute('scim_user_times.delete', `DELETE FROM ${this.ks}.scim_user_times WHERE uid = ?`, [uid], { idempotent: true });
+  }
+}
+
+function timesFromRow(row: types.Row | null | undefined): ScimUserTimes | null {
+  if (!row || row.created_at == null) return null;
+  const createdAt = row.created_at as Date;
+  return { uid: uuidText<UserId>(row.uid), createdAt, lastUpdatedAt: (row.last_updated_at as Date | null) ?? createdAt };
+}

@@ -1,0 +1,57 @@
+import type { types } from 'cassandra-driver';
+import { type Page, type PageRequest, InvalidCursorError, decodeCursor, encodeCursor, pageSize } from '../ports/paging';
+import type { CassandraDb } from './db';
+
+type Row = types.Row;
+
+/** A uuid column as its lowercase string (the driver returns `types.Uuid`). */
+export function uuidText<T extends string>(v: unknown): T {
+  return String(v).toLowerCase() as T;
+}
+
+export function uuidOrNull<T extends string>(v: unknown): T | null {
+  return v == null ? null : uuidText<T>(v);
+}
+
+/**
+ * Runs one page of a single-partition SELECT. The driver's paging state (hex) travels inside a
+ * cursor bound to `scope`; a foreign or mangled cursor is an InvalidCursorError, never a silent
+ * restart from the first row.
+ */
+export async function selectPage<T>(
+  db: CassandraDb,
+  name: string,
+  cql: string,
+  params: unknown[],
+  scope: string,
+  req: PageRequest | undefined,
+  map: (row: Row) => T | null,
+): Promise<Page<T>> {
+  const fetchSize = pageSize(req);
+  const pageState = decodeCursor(scope, req?.cursor);
+  if (pageState !== null && !/^(?:[0-9a-f]{2})+$/.test(pageState)) throw new InvalidCursorError();
+  let rs: types.ResultSet;
+  try {
+    rs = await db.execute(name, cql, params, { idempotent: true, fetchSize, pageState: pageState ?? undefined });
+  } catch (err) {
+    // Cassandra answers a paging state it cannot decode with an Invalid (0x2200) or protocol error.
+    if (pageState !== null && isRejectedPagingState(err)) throw new InvalidCursorError();
+    throw err;
+  }
+  const items: T[] = [];
+  for (const row of rs.rows) {
+    const item = map(row);
+    if (item !== null) items.push(item);
+  }
+  return { items, cursor: rs.pageState ? encodeCursor(scope, rs.pageState) : null };
+}
+
+function isRejectedPagingState(err: unknown): boolean {
+  const code = (err as { code?: number }).code;
+  return code === 0x2200 || code === 0x000a || /paging state/i.test(String((err as Error).message));
+}
+
+/** The [applied] column of a lightweight transaction's answer. */
+export function applied(rs: types.ResultSet): boolean {
+  return rs.wasApplied();
+}
