@@ -87,12 +87,13 @@ function ensureJars() {
   const t0 = Date.now();
   execFileSync(
     'mvn',
-    ['-B', '-q', '-f', path.join(here, 'pom.xml'), 'dependency:copy-dependencies',
+    ['-B', '-q', '-Dstyle.color=never', '-f', path.join(here, 'pom.xml'), 'dependency:copy-dependencies',
       '-DincludeScope=runtime', `-DoutputDirectory=${libDir}`],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    // stdout is reserved for the one JSON line `start` prints.
+    { stdio: ['ignore', 2, 2] },
   );
   fs.writeFileSync(marker, new Date().toISOString());
-  log(`resolved ${fs.readdirSync(libDir).length} jars in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  log(`resolved ${fs.readdirSync(libDir).filter((f) => f.endsWith('.jar')).length} jars in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 
 function renderConfig() {
