@@ -2,12 +2,14 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 import path from 'node:path';
 
-const alias = Object.fromEntries(
-  ['auth', 'config', 'domain', 'persistence', 'platform', 'saml', 'scim', 'testing'].map((lib) => [
-    `@sso/${lib}`,
-    path.resolve(import.meta.dirname, `libs/${lib}/src/index.ts`),
-  ]),
-);
+const lib = (p: string) => path.resolve(import.meta.dirname, 'libs', p);
+const alias = [
+  { find: /^@sso\/persistence\/testing$/, replacement: lib('persistence/src/testing/index.ts') },
+  ...['auth', 'config', 'domain', 'persistence', 'platform', 'saml', 'scim', 'testing'].map((name) => ({
+    find: new RegExp(`^@sso/${name}$`),
+    replacement: lib(`${name}/src/index.ts`),
+  })),
+];
 
 export default defineConfig({
   // swc, not esbuild: Nest's dependency injection needs decorator metadata.

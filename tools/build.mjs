@@ -40,7 +40,15 @@ const options = {
 };
 
 const t0 = Date.now();
-fs.rmSync(dist, { recursive: true, force: true });
+// dist/ is rewritten in place (unchanged files untouched) rather than deleted, so that running
+// apps (npm start) are not pulled from under a rebuild by `npm run admin`.
+const written = new Set();
+const writeIfChanged = (file, content) => {
+  written.add(file);
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+};
 let count = 0;
 const sources = ['apps', 'libs', 'tools']
   .filter((d) => fs.existsSync(path.join(root, d)))
@@ -49,20 +57,20 @@ for (const abs of sources) {
   const rel = path.relative(root, abs).split(path.sep).join('/');
   const out = outPath(rel);
   if (rel.endsWith('.json') && /\/src\//.test(rel)) {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.copyFileSync(abs, out.replace(/\.js$/, ''));
+    writeIfChanged(out.replace(/\.js$/, ''), fs.readFileSync(abs, 'utf8'));
     continue;
   }
   if (!rel.endsWith('.ts') || rel.endsWith('.spec.ts') || rel.endsWith('.d.ts') || rel.includes('.contract.')) continue;
   const { code, map } = await swc.transformFile(abs, { ...options, filename: abs, sourceFileName: path.relative(path.dirname(out), abs) });
-  const resolved = code.replace(/require\("@sso\/([a-z-]+)"\)/g, (_, lib) => {
-    let target = path.relative(path.dirname(out), path.join(dist, 'libs', lib, 'index.js'));
+  const resolved = code.replace(/require\("@sso\/([a-z-]+)(\/[a-z-]+)?"\)/g, (_, lib, sub = '') => {
+    let target = path.relative(path.dirname(out), path.join(dist, 'libs', lib, sub, 'index.js'));
     if (!target.startsWith('.')) target = `./${target}`;
     return `require(${JSON.stringify(target)})`;
   });
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${resolved}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
-  if (map) fs.writeFileSync(`${out}.map`, map);
+  writeIfChanged(out, `${resolved}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
+  if (map) writeIfChanged(`${out}.map`, map);
   count++;
 }
+// Outputs whose source is gone.
+if (fs.existsSync(dist)) for (const f of walk(dist)) if (!written.has(f)) fs.rmSync(f);
 process.stderr.write(`[build] ${count} files compiled to dist/ in ${Date.now() - t0} ms\n`);

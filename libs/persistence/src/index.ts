@@ -3,3 +3,4 @@ export * from './migrations';
 export * from './ports';
 export * from './cassandra/spar-store';
 export * from './memory';
+export * from './cassandra/identity-stores';

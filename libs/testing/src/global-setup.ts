@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '@sso/config';
 import { CassandraDb, migrate } from '@sso/persistence';
-import { testCassandraConfig } from './cassandra';
+import { testCassandraConfig } from '@sso/persistence/testing';
 
 const root = path.resolve(__dirname, '../../..');
 

@@ -1,2 +1,2 @@
-export * from './cassandra';
-export * from './cql-schema';
+export * from '@sso/persistence/testing';
+export * from './apps';

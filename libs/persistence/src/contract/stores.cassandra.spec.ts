@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type IdpId, newIdpId, newTeamId, newUserId } from '@sso/domain';
-import { sharedTestDb } from '@sso/testing';
+import { sharedTestDb } from '../testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CassandraDb } from '../cassandra/db';
 import { cassandraSparStores } from '../cassandra/spar-store';

@@ -37,3 +37,4 @@ export function memorySparStores(clock: Clock = systemClock, tables = new Memory
     scimTokens: new MemoryScimTokenStore(tables),
   };
 }
+export * from './identity-stores';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshTestDb, liveSchema, parseCqlSchema } from '@sso/testing';
+import { freshTestDb, liveSchema, parseCqlSchema } from '../testing';
 import type { CassandraDb } from '../cassandra/db';
 import { migrate } from './runner';
 

@@ -9,3 +9,4 @@ export * from './scim-external-store';
 export * from './scim-user-times-store';
 export * from './scim-token-store';
 export * from './stores';
+export * from './identity-stores';

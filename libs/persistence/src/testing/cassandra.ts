@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, loadConfig } from '@sso/config';
-import { CassandraDb, migrate } from '@sso/persistence';
+import { CassandraDb } from '../cassandra/db';
+import { migrate } from '../migrations';
 
 type CassandraConfig = Config['cassandra'];
 

@@ -1,4 +1,4 @@
-import type { CassandraDb } from '@sso/persistence';
+import type { CassandraDb } from '../cassandra/db';
 
 /** The shape of one table, as far as the schema contract goes. */
 export interface TableShape {

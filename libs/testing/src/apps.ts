@@ -1,0 +1,45 @@
+import { Writable } from 'node:stream';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { type Config, loadConfig } from '@sso/config';
+import { type AppSpec, createApp } from '@sso/platform';
+import { testCassandraConfig } from '@sso/persistence/testing';
+
+/** The configuration tests run with: the shared test keyspaces and the run's Redis. */
+export function testConfig(overrides: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Config {
+  const base = loadConfig({ env: { REDIS_URL: inject('redisUrl'), ...env }, overrides });
+  return { ...base, cassandra: testCassandraConfig(base.cassandra) };
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** Base URL when listening (listen: true), else undefined. */
+  url?: string;
+  /** Every log line the app wrote, as text (for "no secret in the logs" checks). */
+  logs: () => string;
+  close: () => Promise<void>;
+}
+
+/** Builds an app on the test keyspaces; listens on an ephemeral port when asked to. */
+export async function startTestApp(spec: AppSpec, config: Config, opts: { listen?: boolean } = {}): Promise<TestApp> {
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug', base: { app: spec.name } }, sink);
+  const app = await createApp(spec, config, logger);
+  let url: string | undefined;
+  if (opts.listen) {
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+    url = url.replace('[::1]', '127.0.0.1');
+  } else {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  }
+  return { app, url, logs: () => text, close: () => app.close() };
+}
