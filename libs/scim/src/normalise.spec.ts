@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ScimError } from './errors';
+import { checkSchemas, normaliseResource, parseBoolean } from './normalise';
+import { userResourceSchema } from './schema/resource-schemas';
+
+const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+describe('normaliseResource', () => {
+  it('maps keys of any case to canonical names, and string booleans to booleans', () => {
+    const { resource, unknown } = normaliseResource(
+      {
+        SCHEMAS: [CORE],
+        UserName: 'x',
+        Active: 'True',
+        Emails: [{ Primary: 'false', VALUE: 'a@b' }],
+        [ENT.toLowerCase()]: { Department: 'bob', Manager: { Value: 'SuzzyQ' } },
+        adreses: [],
+      },
+      userResourceSchema,
+    );
+    expect(resource).toEqual({
+      schemas: [CORE],
+      userName: 'x',
+      active: true,
+      emails: [{ primary: false, value: 'a@b' }],
+      [ENT]: { department: 'bob', manager: { value: 'SuzzyQ' } },
+      adreses: [],
+    });
+    expect(unknown).toEqual(['adreses']);
+    expect(normaliseResource({ adreses: [] }, userResourceSchema, { dropUnknown: true }).resource).toEqual({});
+  });
+  it('rejects the same key twice and bad booleans', () => {
+    expect(() => normaliseResource({ userName: 'a', USERNAME: 'b' }, userResourceSchema)).toThrow(/more than once/);
+    expect(() => normaliseResource({ active: 'yes' }, userResourceSchema)).toThrow(ScimError);
+  });
+  it('parseBoolean', () => {
+    expect([true, 'TRUE', ' false ', 'False', 'no', 1, null].map(parseBoolean)).toEqual([true, true, false, false, undefined, undefined, undefined]);
+  });
+});
+
+describe('checkSchemas', () => {
+  it('returns the canonical list, core first, adding extensions that are used', () => {
+    expect(checkSchemas({ schemas: [ENT, CORE.toUpperCase()] }, userResourceSchema)).toEqual([CORE, ENT]);
+    expect(checkSchemas({ schemas: [CORE], [ENT]: {} }, userResourceSchema)).toEqual([CORE, ENT]);
+  });
+  it.each([
+    [{}, 'invalidSyntax'],
+    [{ schemas: 'x' }, 'invalidSyntax'],
+    [{ schemas: [ENT] }, 'invalidSyntax'],
+    [{ schemas: [CORE, 'urn:nope'] }, 'invalidValue'],
+  ])('%j → %s', (r, type) => {
+    expect(() => checkSchemas(r as never, userResourceSchema)).toThrow(expect.objectContaining({ scimType: type }));
+  });
+});
