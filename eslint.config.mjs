@@ -14,16 +14,16 @@ function constraints(test) {
     // Only persistence talks to Cassandra; it knows nothing of Nest.
     { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: ['type:domain', 'type:config', ...test], bannedExternalImports: nest },
     { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:domain', ...test], bannedExternalImports: [...nest, 'cassandra-driver'] },
-    { sourceTag: 'type:auth', onlyDependOnLibsWithTags: ['type:domain', 'type:config', ...test], bannedExternalImports: [...nest, 'cassandra-driver'] },
+    { sourceTag: 'type:auth', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', ...test], bannedExternalImports: [...nest, 'cassandra-driver'] },
     // Only platform and apps use Nest.
     {
       sourceTag: 'type:platform',
-      onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', ...test],
+      onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:auth', ...test],
       bannedExternalImports: ['cassandra-driver'],
     },
     {
       sourceTag: 'type:testing',
-      onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:platform', 'type:testing'],
+      onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:auth', 'type:platform', 'type:testing'],
       bannedExternalImports: ['cassandra-driver'],
     },
     // Apps import libs, never each other (no lib carries type:app).
@@ -32,15 +32,14 @@ function constraints(test) {
       onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:protocol', 'type:auth', 'type:platform', ...test],
       bannedExternalImports: ['cassandra-driver'],
     },
-    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:platform', ...test] },
+    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:auth', 'type:platform', ...test] },
   ];
 }
 
 const boundaries = (testCode) => ({
   enforceBuildableLibDependency: false,
   allow: [],
-  // The harness builds on persistence and platform, whose own tests use the harness.
-  ignoredCircularDependencies: testCode ? [['persistence', 'testing'], ['platform', 'testing']] : [],
+  ignoredCircularDependencies: [],
   depConstraints: constraints(testCode ? ['type:testing'] : []),
 });
 

@@ -3,9 +3,11 @@
 // none answer, builds, migrates, then runs the three apps and the gateway. Ctrl-C stops what
 // this script started (a Cassandra or Redis that was already running is left alone).
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import * as cassandra from '../cassandra/cassandra.mjs';
-import { repoRoot } from '../lib/proc.mjs';
+import { cacheDir, repoRoot } from '../lib/proc.mjs';
 import * as redis from '../redis/redis.mjs';
 
 const node = process.execPath;
@@ -55,6 +57,22 @@ async function stopAll(code) {
   process.exit(code);
 }
 
+/** One Ed25519 signing key for all local apps, kept across restarts so sessions survive them. */
+function devKeysFile() {
+  const file = path.join(cacheDir, 'dev', 'access-token-keys.json');
+  if (!fs.existsSync(file)) {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const entry = {
+      kid: `dev-${Date.now().toString(36)}`,
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }),
+    };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify([entry], null, 2), { mode: 0o600 });
+  }
+  return file;
+}
+
 async function main() {
   const t0 = Date.now();
   const c = await cassandra.start();
@@ -62,6 +80,7 @@ async function main() {
   const r = await redis.start();
   started.redis = r.started;
   process.env.REDIS_URL = r.url;
+  process.env.ACCESS_TOKEN_KEYS_FILE ??= devKeysFile();
   await runToEnd('build', ['tools/build.mjs']);
   await runToEnd('migrate', [dist('tools/migrate/main.js')]);
   const apps = ['saml-sp', 'scim-api', 'token-admin'];

@@ -33,6 +33,9 @@ describe('module boundaries', () => {
     ['apps/saml-sp/src/x.ts', "import cassandra from 'cassandra-driver';", 'apps go through persistence'],
     ['apps/saml-sp/src/x.ts', "import { scimApi } from '../../scim-api/src/app';", 'apps never import each other'],
     ['libs/persistence/src/x.ts', "import { sharedTestDb } from '@sso/testing';", 'production code never imports the test harness'],
+    ['libs/platform/src/x.ts', "import { startTestApp } from '@sso/testing';", 'production code never imports the test harness'],
+    ['libs/scim/src/x.ts', "import { CassandraDb } from '@sso/persistence';", 'protocol libs do no I/O'],
+    ['libs/auth/src/x.ts', "import { Injectable } from '@nestjs/common';", 'auth stays framework-free'],
   ])('%s: %s is refused (%s)', async (file, code) => {
     expect(await boundaryErrors(file, `${code}\nexport const used = 1;\n`)).not.toHaveLength(0);
   });
@@ -40,7 +43,8 @@ describe('module boundaries', () => {
   it.each([
     ['libs/persistence/src/x.ts', "import type { Config } from '@sso/config';"],
     ['apps/saml-sp/src/x.ts', "import { runApp } from '@sso/platform';"],
-    ['libs/persistence/src/x.spec.ts', "import { sharedTestDb } from '@sso/testing';"],
+    ['apps/saml-sp/src/x.spec.ts', "import { startTestApp } from '@sso/testing';"],
+    ['libs/persistence/src/x.spec.ts', "import { sharedTestDb } from './testing';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await boundaryErrors(file, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });

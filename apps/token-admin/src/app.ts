@@ -1,10 +1,18 @@
-import type { AppSpec } from '@sso/platform';
+import { Module } from '@nestjs/common';
+import { AuthModule, type AppSpec } from '@sso/platform';
+import { LoginModule } from './login/login.module';
+import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
+import { SelfController } from './self/self.controller';
+import { TeamsModule } from './teams/teams.module';
 
-/** Identity front door: /login, /access, /self, /scim/auth-tokens*, team bootstrap. */
+@Module({ controllers: [SelfController] })
+class SelfModule {}
+
+/** Identity front door: /login, /access, /logout, /self, /scim/auth-tokens*, team bootstrap. */
 export const tokenAdmin: AppSpec = {
   name: 'token-admin',
   title: 'token-admin',
   description: 'Team administrators: login sessions, access tokens and SCIM token management.',
-  imports: [],
+  imports: [AuthModule, LoginModule, SelfModule, ScimTokensModule, TeamsModule],
   port: (c) => c.ports.tokenAdmin,
 };

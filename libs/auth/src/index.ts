@@ -2,3 +2,6 @@ export * from './password';
 export * from './scim-token';
 export * from './signing-keys';
 export * from './tokens';
+export * from './sessions';
+export * from './team-access';
+export * from './scim-token-verifier';

@@ -138,7 +138,11 @@ export const configSchema = z
       })
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.env !== 'production' || c.auth.keysFile !== undefined, {
+    message: 'required in production (tokens signed with an ephemeral key die with the process)',
+    path: ['auth', 'keysFile'],
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type AppName = 'saml-sp' | 'scim-api' | 'token-admin';

@@ -25,6 +25,8 @@ export const errorCodes = [
   'insufficient-permissions',
   'no-team-member',
   'invalid-token',
+  'missing-auth',
+  'key-exists',
   // SAML
   'sso-disabled',
   'need-both-redirect-urls',
@@ -63,6 +65,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Response headers that go with the error, e.g. `retry-after` on 429. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { type DynamicModule, type LoggerService, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, type LoggerService, Module, type Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -93,10 +93,11 @@ export async function createApp(
     abortOnError: false,
   });
   app.useGlobalFilters(new WireErrorFilter());
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, stopAtFirstError: false }));
 
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').build(),
+    new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build(),
   );
   SwaggerModule.setup(`api-docs/${spec.name}`, app, doc, {
     ui: false,

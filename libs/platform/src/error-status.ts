@@ -21,6 +21,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   'insufficient-permissions': 403,
   'no-team-member': 403,
   'invalid-token': 401,
+  'missing-auth': 401,
+  'key-exists': 409,
   'sso-disabled': 403,
   'need-both-redirect-urls': 400,
   'invalid-schema': 400,

@@ -6,3 +6,8 @@ export * from './metrics';
 export * from './platform.module';
 export * from './tokens';
 export * from './wire-error';
+export * from './api-version.decorator';
+export * from './auth.module';
+export * from './rate-limit';
+export * from './redis';
+export * from './scim-token.guard';

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode } from '@sso/domain';
+import { InvalidCursorError } from '@sso/persistence';
 import { errorStatus } from './error-status';
 
 /** Wire's error body: `{"code":403,"label":"token-limit-reached","message":"..."}`. */
@@ -44,6 +45,7 @@ export function toWireError(err: unknown): { error: WireError; internal: boolean
         : err.message;
     return { error: { code: status, label, message }, internal: status >= 500 };
   }
+  if (err instanceof InvalidCursorError) return { error: wireError('bad-request', err.message), internal: false };
   const fe = err as Partial<FastifyError>;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own parsing errors: body too large, malformed JSON, unsupported content type.
@@ -62,6 +64,7 @@ export class WireErrorFilter implements ExceptionFilter {
     const req = ctx.getRequest<FastifyRequest>();
     const { error, internal } = toWireError(err);
     if (internal) req.log.error({ err }, 'request failed');
+    if (err instanceof DomainError) void reply.headers(err.headers);
     void reply.status(error.code).header('content-type', 'application/json; charset=utf-8').send(error);
   }
 }

@@ -1,0 +1,100 @@
+// The operator's admin command:
+//   npm run --silent admin -- create-team --name <name> --owner-email <email> --owner-password <pw> [--owner-name <name>]
+//   npm run --silent admin -- add-member --team <uuid> --email <email> --role <owner|admin|member|partner> [--password <pw>] [--name <name>]
+//   npm run --silent admin -- list-teams
+// Prints one JSON line on stdout and exits 0; errors go to stderr with a non-zero exit.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '@sso/config';
+import { DomainError, type Role, type TeamId, systemClock } from '@sso/domain';
+import { CassandraDb, cassandraIdentityStores } from '@sso/persistence';
+import { TeamsHandler } from './teams/teams.handler';
+
+const usage = `usage:
+  admin create-team --name <name> --owner-email <email> --owner-password <password> [--owner-name <name>]
+  admin add-member --team <team id> --email <email> --role <owner|admin|member|partner> [--password <password>] [--name <name>]
+  admin list-teams`;
+
+async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
+  const [command, ...rest] = argv;
+  const opt = (options: Record<string, { type: 'string' }>) => parseArgs({ args: rest, options, strict: true }).values as Record<string, string | undefined>;
+  const need = (v: Record<string, string | undefined>, ...keys: string[]) => {
+    const missing = keys.filter((k) => !v[k]);
+    if (missing.length) throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(', ')}`);
+  };
+  switch (command) {
+    case 'create-team': {
+      const v = opt({ name: { type: 'string' }, 'owner-email': { type: 'string' }, 'owner-password': { type: 'string' }, 'owner-name': { type: 'string' } });
+      need(v, 'name', 'owner-email', 'owner-password');
+      return teams.createTeam({ name: v.name!, owner: { email: v['owner-email']!, password: v['owner-password']!, name: v['owner-name'] } });
+    }
+    case 'add-member': {
+      const v = opt({ team: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } });
+      need(v, 'team', 'email', 'role');
+      return teams.addMember(v.team as TeamId, { email: v.email!, role: v.role as Role, password: v.password, name: v.name });
+    }
+    case 'list-teams': {
+      opt({});
+      const all: Array<{ id: string; name: string; creator: string }> = [];
+      let cursor: string | null = null;
+      do {
+        const page = await teams.listTeams(cursor, 500);
+        all.push(...page.items.map((t) => ({ id: t.id, name: t.name, creator: t.creator })));
+        cursor = page.cursor;
+      } while (cursor);
+      return { teams: all };
+    }
+    default:
+      throw new UsageError(command ? `unknown command ${command}` : 'no command');
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`admin: ${e.message}\n`);
+      return 78;
+    }
+    throw e;
+  }
+  const db = new CassandraDb(config.cassandra, { applicationName: 'admin' });
+  try {
+    await db.connect();
+  } catch (e) {
+    process.stderr.write(`admin: Cassandra does not answer at ${config.cassandra.contactPoints.join(', ')} (${(e as Error).message}); is \`npm start\` running?\n`);
+    return 69;
+  }
+  try {
+    const result = await run(process.argv.slice(2), new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`admin: ${(e as Error).message}\n${usage}\n`);
+      return 64;
+    }
+    if (e instanceof DomainError) {
+      process.stderr.write(`admin: ${e.code}: ${e.message}\n`);
+      return 1;
+    }
+    if (/keyspace .* does not exist|unconfigured table/i.test((e as Error).message)) {
+      process.stderr.write('admin: the schema is missing: run `npm run migrate` (or `npm start`) first\n');
+      return 1;
+    }
+    throw e;
+  } finally {
+    await db.shutdown();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    process.stderr.write(`admin: ${e.stack ?? e.message}\n`);
+    process.exit(1);
+  },
+);

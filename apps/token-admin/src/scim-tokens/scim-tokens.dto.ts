@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+
+export class CreateScimTokenDto {
+  @ApiProperty({ example: 'Entra ID provisioning' })
+  @IsString()
+  @MaxLength(1024)
+  description!: string;
+
+  @ApiPropertyOptional({ example: 'correct horse battery staple', description: "The caller's password (re-authentication); omit for SSO-only users." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  password?: string;
+
+  @ApiPropertyOptional({ description: 'Second-factor code (accepted for compatibility; not used).', example: '123456' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  verification_code?: string;
+
+  @ApiPropertyOptional({ example: 'entra', description: 'Defaults to the token id.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  name?: string;
+
+  @ApiPropertyOptional({
+    example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
+    description: "An IdP of the caller's team: SCIM users of this token get SAML identities at it. Without it, API versions 0-7 bind the team's only IdP.",
+  })
+  @IsOptional()
+  @IsUUID()
+  idp?: string;
+}
+
+export class RenameScimTokenDto {
+  @ApiProperty({ example: 'okta' })
+  @IsString()
+  @Length(1, 256)
+  name!: string;
+}
+
+export class ScimTokenInfoDto {
+  @ApiProperty({ example: '5d3f4a9e-1c2b-4e8f-9a7b-6c5d4e3f2a1b' }) id!: string;
+  @ApiProperty({ example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' }) team!: string;
+  @ApiProperty({ example: '2026-11-30T06:00:00.123Z' }) created_at!: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) idp!: string | null;
+  @ApiProperty({ example: 'Entra ID provisioning' }) description!: string;
+  @ApiProperty({ example: 'entra' }) name!: string;
+}
+
+export class CreatedScimTokenDto {
+  @ApiProperty({ example: 'N1Vx3hVsYWdwM3JQcUxkbmYzR1R6VmRtZ2FiVmx6bWs=', description: 'The secret: shown once, never stored.' })
+  token!: string;
+
+  @ApiProperty({ type: ScimTokenInfoDto }) info!: ScimTokenInfoDto;
+}
+
+export class ScimTokenListDto {
+  @ApiProperty({ type: [ScimTokenInfoDto] }) tokens!: ScimTokenInfoDto[];
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { type TeamAccess, generateScimToken, hashScimToken, verifyPassword } from '@sso/auth';
+import { type Clock, DomainError, type IdpId, type ScimTokenId, type TeamId, type UserId, isUuid } from '@sso/domain';
+import type { IdentityStores, ScimTokenRecord, SparStores } from '@sso/persistence';
+import type { CreateScimTokenDto, ScimTokenInfoDto } from './scim-tokens.dto';
+
+/** spar's API versions before v8 bind a token to the team's only IdP when none is named. */
+const IMPLICIT_IDP_UNTIL = 8;
+
+export function tokenInfo(r: ScimTokenRecord): ScimTokenInfoDto {
+  return {
+    id: r.id,
+    team: r.team,
+    created_at: r.createdAt.toISOString(),
+    idp: r.idp,
+    description: r.description,
+    name: r.name ?? r.id,
+  };
+}
+
+export class ScimTokensHandler {
+  constructor(
+    private readonly spar: SparStores,
+    private readonly identity: IdentityStores,
+    private readonly access: TeamAccess,
+    private readonly clock: Clock,
+    private readonly maxTokens: number,
+  ) {}
+
+  async create(caller: UserId, body: CreateScimTokenDto, apiVersion: number): Promise<{ token: string; info: ScimTokenInfoDto }> {
+    const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
+    await this.reauthenticate(caller, body.password);
+    if ((await this.spar.scimTokens.countByTeam(team)) >= this.maxTokens) {
+      throw new DomainError('token-limit-reached', 'Maximum number of SCIM tokens reached');
+    }
+    const idp = await this.resolveIdp(team, body.idp, apiVersion);
+    const token = generateScimToken();
+    const id = randomUUID() as ScimTokenId;
+    const rec: ScimTokenRecord = {
+      team,
+      id,
+      tokenKey: hashScimToken(token),
+      createdAt: this.clock.now(),
+      idp,
+      description: body.description,
+      name: body.name ?? id,
+    };
+    await this.spar.scimTokens.insert(rec);
+    return { token, info: tokenInfo(rec) };
+  }
+
+  async list(caller: UserId): Promise<ScimTokenInfoDto[]> {
+    const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
+    return (await this.spar.scimTokens.listByTeam(team)).map(tokenInfo);
+  }
+
+  /** Unlike spar, renaming a token that does not exist (in the caller's team) is a 404. */
+  async rename(caller: UserId, id: string, name: string): Promise<void> {
+    const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
+    if (!isUuid(id) || !(await this.spar.scimTokens.rename(team, id as ScimTokenId, name))) {
+      throw new DomainError('not-found', 'SCIM token not found');
+    }
+  }
+
+  /** Idempotent, as spar: 204 whether or not the token existed; only the caller's team is touched. */
+  async delete(caller: UserId, id: string): Promise<void> {
+    const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
+    if (!isUuid(id)) throw new DomainError('bad-request', 'id: not a valid token id');
+    await this.spar.scimTokens.delete(team, id as ScimTokenId);
+  }
+
+  /** Token creation re-checks the password of users who have one (spar asks brig the same). */
+  private async reauthenticate(caller: UserId, password: string | undefined): Promise<void> {
+    const user = await this.identity.users.get(caller);
+    if (!user) throw new DomainError('access-denied', 'Re-authentication failed');
+    if (!user.passwordHash) return;
+    if (password === undefined || !(await verifyPassword(user.passwordHash, password))) {
+      throw new DomainError('access-denied', 'Re-authentication failed: wrong or missing password');
+    }
+  }
+
+  private async resolveIdp(team: TeamId, requested: string | undefined, apiVersion: number): Promise<IdpId | null> {
+    if (requested !== undefined) {
+      const idp = await this.spar.idps.get(requested as IdpId);
+      // Another team's IdP is reported exactly like a missing one.
+      if (!idp || idp.team !== team) throw new DomainError('not-found', 'Could not find IdP.');
+      return idp.id;
+    }
+    if (apiVersion >= IMPLICIT_IDP_UNTIL) return null;
+    const idps = await this.spar.idps.listByTeam(team);
+    if (idps.length > 1) throw new DomainError('more-than-one-idp', 'The team has more than one IdP: name one with "idp"');
+    return idps[0]?.id ?? null;
+  }
+}

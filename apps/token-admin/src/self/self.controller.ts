@@ -1,0 +1,46 @@
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { DomainError, type UserId } from '@sso/domain';
+import type { IdentityStores } from '@sso/persistence';
+import { AccessGuard, CurrentUser, IDENTITY_STORES } from '@sso/platform';
+
+export class SelfDto {
+  @ApiProperty({ example: '3f0f3e4c-8a47-4ad6-a5a4-3a0e7c1bd5a0' }) id!: string;
+  @ApiProperty({ example: 'Alice' }) name!: string;
+  @ApiPropertyOptional({ example: 'alice@example.com', nullable: true }) email!: string | null;
+  @ApiPropertyOptional({ example: 'alice', nullable: true }) handle!: string | null;
+  @ApiPropertyOptional({ example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d', nullable: true }) team!: string | null;
+  @ApiProperty({ example: 'en' }) locale!: string;
+  @ApiProperty({ example: 'wire', enum: ['wire', 'scim'] }) managed_by!: string;
+  @ApiProperty({ example: 'active' }) status!: string;
+  @ApiPropertyOptional({ description: 'The SSO identity, when the user has one.', example: { scim_external_id: 'alice@example.com' } })
+  sso_id?: unknown;
+}
+
+@ApiTags('login')
+@ApiBearerAuth()
+@Controller('self')
+@UseGuards(AccessGuard)
+export class SelfController {
+  constructor(@Inject(IDENTITY_STORES) private readonly stores: IdentityStores) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The logged-in user' })
+  @ApiOkResponse({ type: SelfDto })
+  @ApiResponse({ status: 401, description: '`missing-auth` or `invalid-token`' })
+  async self(@CurrentUser() uid: UserId): Promise<SelfDto> {
+    const u = await this.stores.users.get(uid);
+    if (!u || u.status === 'deleted') throw new DomainError('not-found', 'User not found');
+    return {
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      handle: u.handle,
+      team: u.team,
+      locale: u.country ? `${u.language ?? 'en'}-${u.country}` : (u.language ?? 'en'),
+      managed_by: u.managedBy,
+      status: u.status,
+      ...(u.ssoId ? { sso_id: JSON.parse(u.ssoId) as unknown } : {}),
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { TeamId } from '@sso/domain';
+import { AddMemberDto, CreateTeamDto } from './teams.dto';
+import { TeamsHandler } from './teams.handler';
+
+/** Operator routes on token-admin's own port; never routed by the gateway or the ingress. */
+@ApiExcludeController()
+@Controller('i/teams')
+export class TeamsController {
+  constructor(@Inject(TeamsHandler) private readonly teams: TeamsHandler) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@Body() body: CreateTeamDto) {
+    return this.teams.createTeam(body);
+  }
+
+  @Post(':team/members')
+  @HttpCode(201)
+  addMember(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: AddMemberDto) {
+    return this.teams.addMember(team as TeamId, body);
+  }
+
+  @Get()
+  async list(@Query('cursor') cursor?: string) {
+    const page = await this.teams.listTeams(cursor ?? null);
+    return { teams: page.items.map((t) => ({ id: t.id, name: t.name, creator: t.creator })), cursor: page.cursor };
+  }
+}

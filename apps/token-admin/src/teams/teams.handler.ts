@@ -1,0 +1,101 @@
+import { hashPassword } from '@sso/auth';
+import {
+  type Clock,
+  DomainError,
+  type Role,
+  type Team,
+  type TeamId,
+  type User,
+  type UserId,
+  emailKey,
+  isEmail,
+  isUuid,
+  newTeamId,
+  newUserId,
+  roles,
+} from '@sso/domain';
+import type { IdentityStores, Page } from '@sso/persistence';
+
+export interface NewMember {
+  email: string;
+  /** Optional: users without a password log in with SSO only. */
+  password?: string;
+  name?: string;
+  role: Role;
+}
+
+const MIN_PASSWORD = 8;
+const MAX_PASSWORD = 1024;
+
+/** Team bootstrap for operators: used by the internal routes and by the admin command. */
+export class TeamsHandler {
+  constructor(
+    private readonly stores: IdentityStores,
+    private readonly clock: Clock,
+  ) {}
+
+  async createTeam(input: { name: string; owner: Omit<NewMember, 'role'> & { password: string } }): Promise<{ team: TeamId; owner: UserId }> {
+    const name = input.name?.trim();
+    if (!name || name.length > 256) throw new DomainError('bad-request', 'team name: 1 to 256 characters');
+    const team = newTeamId();
+    const owner = await this.createUser(team, { ...input.owner, role: 'owner' }, null, async (uid) => {
+      await this.stores.teams.createTeam({ id: team, name, creator: uid, deleted: false });
+    });
+    return { team, owner };
+  }
+
+  async addMember(team: TeamId, member: NewMember, invitedBy: UserId | null = null): Promise<{ user: UserId }> {
+    if (!isUuid(team) || !(await this.stores.teams.getTeam(team))) throw new DomainError('not-found', 'Team not found');
+    if (!roles.includes(member.role)) throw new DomainError('bad-request', `role: one of ${roles.join(', ')}`);
+    return { user: await this.createUser(team, member, invitedBy, async () => {}) };
+  }
+
+  listTeams(cursor: string | null, limit = 100): Promise<Page<Team>> {
+    return this.stores.teams.listTeams({ cursor, limit });
+  }
+
+  /**
+   * Claims the email (a lightweight transaction: two creates with one address end with one
+   * winner), then writes the user, `before` (the team row for a new team) and the membership.
+   * Anything failing half-way releases the claim and removes what was written.
+   */
+  private async createUser(team: TeamId, m: NewMember, invitedBy: UserId | null, before: (uid: UserId) => Promise<void>): Promise<UserId> {
+    const email = m.email?.trim();
+    if (!email || !isEmail(email)) throw new DomainError('bad-request', 'email: not a valid email address');
+    if (m.password !== undefined && (m.password.length < MIN_PASSWORD || m.password.length > MAX_PASSWORD)) {
+      throw new DomainError('bad-request', `password: ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
+    }
+    const name = (m.name ?? email.split('@')[0]).trim();
+    if (!name || name.length > 128) throw new DomainError('bad-request', 'name: 1 to 128 characters');
+
+    const id = newUserId();
+    const key = emailKey(email);
+    const claim = await this.stores.users.claimEmail(key, id);
+    if (!claim.ok) throw new DomainError('key-exists', 'The email address is already in use');
+    try {
+      const user: User = {
+        id,
+        team,
+        name,
+        handle: null,
+        email,
+        emailUnvalidated: null,
+        language: 'en',
+        country: null,
+        status: 'active',
+        managedBy: 'wire',
+        ssoId: null,
+        passwordHash: m.password === undefined ? null : await hashPassword(m.password),
+        activated: true,
+      };
+      await this.stores.users.put(user);
+      await before(id);
+      await this.stores.teams.addMember({ team, user: id, role: m.role, invitedBy, invitedAt: invitedBy ? this.clock.now() : null });
+      return id;
+    } catch (e) {
+      await this.stores.users.delete(id).catch(() => {});
+      await this.stores.users.releaseEmail(key, id).catch(() => {});
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyEntry } from '@sso/auth';
+import { type TestApp, startTestApp, testConfig } from '@sso/testing';
+import { samlSp } from '../apps/saml-sp/src/app';
+import { scimApi } from '../apps/scim-api/src/app';
+import { tokenAdmin } from '../apps/token-admin/src/app';
+import { buildGateway } from '../tools/dev/gateway';
+
+const root = path.resolve(__dirname, '..');
+
+/**
+ * The administrator's manual, steps 1-4 (seed-walkthrough.md), as a shell session: the team is
+ * made with the admin command, then curl and jq talk to the gateway exactly as the manual shows.
+ */
+describe("the admin manual's curl walk-through, through the gateway", () => {
+  const apps: TestApp[] = [];
+  let gateway: FastifyInstance;
+  let backend: string;
+  let env: NodeJS.ProcessEnv;
+  const admin = `${randomUUID()}@example.com`;
+  const password = 'walk through the manual';
+
+  beforeAll(async () => {
+    const keysFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keys-')), 'keys.json');
+    fs.writeFileSync(keysFile, JSON.stringify([generateKeyEntry('walkthrough')]));
+    const config = testConfig({ 'auth.keysFile': keysFile });
+    const ports: Record<string, number> = {};
+    for (const [spec, key] of [[samlSp, 'samlSp'], [scimApi, 'scimApi'], [tokenAdmin, 'tokenAdmin']] as const) {
+      const app = await startTestApp(spec, config, { listen: true });
+      apps.push(app);
+      ports[`ports.${key}`] = Number(new URL(app.url!).port);
+    }
+    gateway = await buildGateway({ ...config, ports: { ...config.ports, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k.slice(6), v])) } });
+    backend = await gateway.listen({ port: 0, host: '127.0.0.1' });
+    const ks = config.cassandra.keyspaces;
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CASSANDRA_KEYSPACE_SPAR: ks.spar,
+      CASSANDRA_KEYSPACE_BRIG: ks.brig,
+      CASSANDRA_KEYSPACE_GALLEY: ks.galley,
+      WIRE_BACKEND: backend,
+      WIRE_ADMIN: admin,
+      WIRE_PASSWD: password,
+    };
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    for (const a of apps) await a.close();
+  });
+
+  // Asynchronous: the apps answering curl live in this very process.
+  const sh = async (script: string) =>
+    (await promisify(execFile)('bash', ['--norc', '-euo', 'pipefail', '-c', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 })).stdout;
+
+  it('creates the team with the admin command, then logs in, checks /self, creates, lists and deletes a SCIM token', async () => {
+    const created = JSON.parse(
+      await sh(`npm run --silent admin -- create-team --name "Walk-through" --owner-email "$WIRE_ADMIN" --owner-password "$WIRE_PASSWD" --owner-name Admin`),
+    );
+    expect(created).toEqual({ team: expect.any(String), owner: expect.any(String) });
+
+    const out = await sh(`
+      export BEARER=$(curl -s -X POST \\
+        --header 'Content-Type: application/json' \\
+        --header 'Accept: application/json' \\
+        -d '{"email":"'"$WIRE_ADMIN"'","password":"'"$WIRE_PASSWD"'"}' \\
+        $WIRE_BACKEND/login'?persist=false' | jq -r .access_token)
+      echo "self=$(curl -s -X GET --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/self)"
+      export SCIM_TOKEN_FULL=$(curl -s -X POST \\
+        --header "Authorization: Bearer $BEARER" \\
+        --header 'Content-Type: application/json;charset=utf-8' \\
+        -d '{ "description": "test '"\`date\`"'", "password": "'"$WIRE_PASSWD"'" }' \\
+        $WIRE_BACKEND/scim/auth-tokens)
+      export SCIM_TOKEN=$(echo $SCIM_TOKEN_FULL | jq -r .token)
+      export SCIM_TOKEN_ID=$(echo $SCIM_TOKEN_FULL | jq -r .info.id)
+      echo "full=$SCIM_TOKEN_FULL"
+      echo "list=$(curl -s -X GET --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens)"
+      echo "delete=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens?id=$SCIM_TOKEN_ID)"
+      echo "after=$(curl -s -X GET --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens)"
+    `);
+    const line = (k: string) => out.split('\n').find((l) => l.startsWith(`${k}=`))!.slice(k.length + 1);
+
+    expect(JSON.parse(line('self'))).toMatchObject({ id: created.owner, team: created.team, email: admin, name: 'Admin' });
+    const full = JSON.parse(line('full'));
+    expect(full.token).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(full.info).toMatchObject({ team: created.team, idp: null, description: expect.stringMatching(/^test /) });
+    expect(JSON.parse(line('list')).tokens).toEqual([full.info]);
+    expect(line('delete')).toBe('204');
+    expect(JSON.parse(line('after'))).toEqual({ tokens: [] });
+  });
+
+  it('keeps internal routes off the gateway', async () => {
+    expect(await sh('curl -s -o /dev/null -w "%{http_code}" -X POST $WIRE_BACKEND/i/teams -d "{}"')).toBe('404');
+  });
+});

@@ -1,0 +1,101 @@
+import type { Clock, UserId } from '@sso/domain';
+import type { CookieStore, UserStore } from '@sso/persistence';
+import { TokenError, TokenService } from './tokens';
+
+export interface SessionSettings {
+  persistentCookieTtlSeconds: number;
+  sessionCookieTtlSeconds: number;
+}
+
+export interface IssuedSession {
+  userId: UserId;
+  /** The `zuid` cookie value and when it stops working. */
+  cookie: string;
+  cookieExpires: Date;
+  persistent: boolean;
+  accessToken: string;
+  accessExpiresIn: number;
+}
+
+/** Why a cookie or access token was refused; the HTTP layer turns it into a Wire error. */
+export class SessionError extends Error {
+  constructor(readonly reason: 'invalid' | 'expired' | 'revoked' | 'inactive') {
+    super(`session refused: ${reason}`);
+    this.name = 'SessionError';
+  }
+}
+
+/**
+ * Login sessions as Wire has them: a long-lived `zuid` cookie backed by a `user_cookies` row
+ * (revocable: deleting the row ends it) and short access tokens minted from it. Used by
+ * password login (token-admin) and SSO login (saml-sp) alike.
+ */
+export class SessionService {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly cookies: CookieStore,
+    private readonly users: UserStore,
+    private readonly clock: Clock,
+    private readonly settings: SessionSettings,
+  ) {}
+
+  async start(userId: UserId, opts: { persistent: boolean; label?: string | null }): Promise<IssuedSession> {
+    const now = this.clock.now();
+    const ttl = opts.persistent ? this.settings.persistentCookieTtlSeconds : this.settings.sessionCookieTtlSeconds;
+    // Whole seconds: the token's exp and the row's key must agree exactly.
+    const expires = new Date((Math.floor(now.getTime() / 1000) + ttl) * 1000);
+    const cookieId = TokenService.newCookieId();
+    await this.cookies.insert({
+      user: userId,
+      id: cookieId,
+      expires,
+      created: now,
+      label: opts.label ?? null,
+      type: opts.persistent ? 'persistent' : 'session',
+    });
+    const cookie = await this.tokens.issueCookie({ userId, cookieId, expiresAt: expires, persistent: opts.persistent });
+    return {
+      userId,
+      cookie,
+      cookieExpires: expires,
+      persistent: opts.persistent,
+      accessToken: await this.tokens.issueAccess(userId),
+      accessExpiresIn: this.tokens.accessTtlSeconds,
+    };
+  }
+
+  /** A fresh access token for a live cookie of an active user. */
+  async refresh(cookie: string): Promise<{ userId: UserId; accessToken: string; accessExpiresIn: number }> {
+    const claims = await this.verifyCookie(cookie);
+    const row = await this.cookies.get(claims.userId, claims.expiresAt, claims.cookieId);
+    if (!row) throw new SessionError('revoked');
+    const user = await this.users.get(claims.userId);
+    if (!user || user.status !== 'active') throw new SessionError('inactive');
+    return { userId: claims.userId, accessToken: await this.tokens.issueAccess(claims.userId), accessExpiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  /** Revokes the cookie's session; an invalid cookie is simply ignored (logout is idempotent). */
+  async end(cookie: string): Promise<void> {
+    const claims = await this.verifyCookie(cookie).catch(() => null);
+    if (claims) await this.cookies.delete(claims.userId, claims.expiresAt, claims.cookieId);
+  }
+
+  /** The user behind an access token (signature and expiry only: tokens live 15 minutes). */
+  async authenticate(accessToken: string): Promise<UserId> {
+    try {
+      return (await this.tokens.verifyAccess(accessToken)).userId;
+    } catch (e) {
+      if (e instanceof TokenError) throw new SessionError(e.reason === 'expired' ? 'expired' : 'invalid');
+      throw e;
+    }
+  }
+
+  private async verifyCookie(cookie: string) {
+    try {
+      return await this.tokens.verifyCookie(cookie);
+    } catch (e) {
+      if (e instanceof TokenError) throw new SessionError(e.reason === 'expired' ? 'expired' : 'invalid');
+      throw e;
+    }
+  }
+}
