@@ -184,6 +184,27 @@ describe('token-admin on real Cassandra and Redis', () => {
       const { owner } = await newTeam();
       const r = await req('GET', '/self', { headers: { 'z-user': owner } });
       expect(r.statusCode).toBe(401);
+      const elsewhere = await startTestApp(tokenAdmin, testConfig({ 'auth.keysFile': keysFile, 'auth.trustedZUserProxies': ['10.0.0.0/8'] }));
+      try {
+        expect((await elsewhere.app.inject({ method: 'GET', url: '/self', headers: { 'z-user': owner } })).statusCode).toBe(401);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it("trusts Z-User from a configured proxy (drop-in behind Wire's nginz)", async () => {
+      const { owner } = await newTeam();
+      const behindNginz = await startTestApp(tokenAdmin, testConfig({ 'auth.keysFile': keysFile, 'auth.trustedZUserProxies': ['127.0.0.0/8'] }));
+      try {
+        const ok = await behindNginz.app.inject({ method: 'GET', url: '/self', headers: { 'z-user': owner } });
+        expect(ok.statusCode).toBe(200);
+        expect(ok.json().id).toBe(owner);
+        const bad = await behindNginz.app.inject({ method: 'GET', url: '/self', headers: { 'z-user': 'not-a-uuid' } });
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json().label).toBe('client-error');
+      } finally {
+        await behindNginz.close();
+      }
     });
   });
 

@@ -4,18 +4,20 @@ import type { Config } from '@sso/config';
 export type RedisClient = Redis | Cluster;
 
 /**
- * A Redis client for the configured mode. Commands fail fast while Redis is unreachable (no
- * offline queue, one retry), so a rate limiter can decide to fail open instead of hanging.
+ * A Redis client for the configured mode. Commands issued while connecting wait in the offline
+ * queue (so the first requests after start are counted too), but never longer than
+ * `commandTimeout`: while Redis is down they fail within half a second and the rate limiter
+ * decides whether to fail open.
  */
 export function createRedis(config: Config['redis']): RedisClient {
-  const common = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false };
+  const common = { enableOfflineQueue: true, commandTimeout: 500, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false };
   const nodes = config.nodes.map((n) => {
     const [host, port] = n.split(':');
     return { host, port: Number(port) };
   });
   if (config.mode === 'cluster') {
     return new Cluster(nodes.length ? nodes : [new URL(config.url)].map((u) => ({ host: u.hostname, port: Number(u.port || 6379) })), {
-      enableOfflineQueue: false,
+      enableOfflineQueue: true,
       redisOptions: { ...common, tls: config.url.startsWith('rediss:') ? {} : undefined },
     });
   }

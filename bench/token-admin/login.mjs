@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Login and token-check latency of token-admin on the local Cassandra node and Redis.
+//   node bench/token-admin/login.mjs [seconds per phase, default 10]
+// Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import autocannon from 'autocannon';
+import * as cassandra from '../../tools/cassandra/cassandra.mjs';
+import { repoRoot } from '../../tools/lib/proc.mjs';
+import * as redis from '../../tools/redis/redis.mjs';
+
+const require = createRequire(import.meta.url);
+const seconds = Number(process.argv[2] ?? 10);
+const run = (args, env = {}) =>
+  new Promise((resolve, reject) =>
+    spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' }).on('exit', (c) =>
+      c === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${c}`)),
+    ),
+  );
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+const pct = (r) => ({ rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+
+await cassandra.start();
+const { url: redisUrl } = await redis.start();
+await run(['tools/build.mjs']);
+await run(['dist/tools/migrate/main.js']);
+
+const keys = require(path.join(repoRoot, 'dist/libs/auth/index.js'));
+const keysFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'keys.json');
+fs.writeFileSync(keysFile, JSON.stringify([keys.generateKeyEntry('bench')]));
+const port = await freePort();
+const env = {
+  TOKEN_ADMIN_PORT: String(port),
+  HTTP_HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  REDIS_URL: redisUrl,
+  ACCESS_TOKEN_KEYS_FILE: keysFile,
+  RATE_LIMIT_LOGIN_PER_EMAIL: '100000000',
+  RATE_LIMIT_LOGIN_PER_ADDRESS: '100000000',
+};
+const app = spawn(process.execPath, ['dist/apps/token-admin/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
+const base = `http://127.0.0.1:${port}`;
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/i/status`)).ok) break;
+    } catch {}
+    if (i > 100) throw new Error('token-admin did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const email = `${randomUUID()}@bench.example`;
+  const password = 'benchmark password';
+  const team = await (await fetch(`${base}/i/teams`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', owner: { email, password } }) })).json();
+  const loginBody = JSON.stringify({ email, password });
+  const { access_token } = await (await fetch(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody })).json();
+  const created = await (
+    await fetch(`${base}/scim/auth-tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+      body: JSON.stringify({ description: 'bench', password }),
+    })
+  ).json();
+
+  const login1 = await autocannon({ url: `${base}/login`, method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody, connections: 1, duration: seconds });
+  const login = await autocannon({ url: `${base}/login`, method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody, connections: 4, duration: seconds });
+  const self = await autocannon({ url: `${base}/self`, headers: { authorization: `Bearer ${access_token}` }, connections: 16, duration: seconds });
+
+  // The SCIM token check in-process: one keyed read plus hashing, as the guard does it.
+  const { CassandraDb, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
+  const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
+  const db = new CassandraDb(loadConfig().cassandra);
+  await db.connect();
+  const verifier = new keys.ScimTokenVerifier(cassandraSparStores(db).scimTokens);
+  const samples = [];
+  for (let i = 0; i < 3000; i++) {
+    const t0 = process.hrtime.bigint();
+    if (!(await verifier.verify(created.token))) throw new Error('token did not verify');
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  await db.shutdown();
+  samples.sort((a, b) => a - b);
+  const q = (p) => Number(samples[Math.floor(p * (samples.length - 1))].toFixed(3));
+
+  const result = {
+    machine: `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    team: team.team,
+    login_1_connection: pct(login1),
+    login_4_connections: pct(login),
+    accessTokenCheck_GET_self: pct(self),
+    scimTokenCheck_inProcess: { samples: samples.length, p50_ms: q(0.5), p99_ms: q(0.99) },
+  };
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  app.kill('SIGTERM');
+}
