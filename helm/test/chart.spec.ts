@@ -13,7 +13,7 @@ import routeTable from '../../libs/config/src/routes.json';
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; [k: string]: any };
 
 /** Env vars the chart sets that later issues will add to envBindings (docs/operations.md lists them). */
-const futureEnv = ['SAML_SP_KEY_FILE', 'SAML_SP_CERT_FILE'];
+const futureEnv: string[] = [];
 const apps = { 'saml-sp': 8081, 'scim-api': 8082, 'token-admin': 8083 } as const;
 const secretEnv = ['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL'];
 

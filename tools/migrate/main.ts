@@ -1,18 +1,9 @@
 // `npm run migrate` and the Helm hook Job: brings the spar, brig and galley keyspaces up to date.
-import { ConfigError, loadConfig } from '@sso/config';
+import { loadConfigOrExit } from '@sso/config';
 import { CassandraDb, migrate } from '@sso/persistence';
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`migrate: ${e.message}\n`);
-      return 78;
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit('migrate');
   const db = new CassandraDb(config.cassandra, { applicationName: 'migrate' });
   const t0 = Date.now();
   try {

@@ -4,7 +4,7 @@
 //   npm run --silent admin -- list-teams
 // Prints one JSON line on stdout and exits 0; errors go to stderr with a non-zero exit.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '@sso/config';
+import { loadConfigOrExit } from '@sso/config';
 import { DomainError, type Role, type TeamId, systemClock } from '@sso/domain';
 import { CassandraDb, cassandraIdentityStores } from '@sso/persistence';
 import { TeamsHandler } from './teams/teams.handler';
@@ -51,16 +51,7 @@ async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
 class UsageError extends Error {}
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`admin: ${e.message}\n`);
-      return 78;
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit('admin');
   const db = new CassandraDb(config.cassandra, { applicationName: 'admin' });
   try {
     await db.connect();

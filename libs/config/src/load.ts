@@ -37,6 +37,19 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'COOKIE_DOMAIN', path: 'auth.cookieDomain' },
   { env: 'TRUSTED_Z_USER_PROXIES', path: 'auth.trustedZUserProxies', list: true },
   { env: 'MAX_SCIM_TOKENS', path: 'scim.maxScimTokens' },
+  { env: 'SCIM_BASE_URI', path: 'scim.baseUri' },
+  { env: 'SCIM_RICH_INFO_LIMIT', path: 'scim.richInfoLimit' },
+  { env: 'SCIM_MAX_RESULTS', path: 'scim.maxResults' },
+  { env: 'SCIM_CURSOR_KEY', path: 'scim.cursorKey' },
+  { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },
+  { env: 'SAML_SP_APP_URI', path: 'saml.spAppUri' },
+  { env: 'SAML_CONTACTS', path: 'saml.contacts', json: true },
+  { env: 'SAML_MAXTTL_AUTHREQ', path: 'saml.maxttlAuthreq' },
+  { env: 'SAML_MAXTTL_AUTHRESP', path: 'saml.maxttlAuthresp' },
+  { env: 'SAML_CLOCK_SKEW_SECONDS', path: 'saml.clockSkewSeconds' },
+  { env: 'SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY', path: 'saml.enableIdPByEmailDiscovery' },
+  { env: 'SAML_SP_KEY_FILE', path: 'saml.spKeyFile' },
+  { env: 'SAML_SP_CERT_FILE', path: 'saml.spCertFile' },
   { env: 'RATE_LIMIT_FAIL_OPEN', path: 'rateLimits.failOpen' },
   { env: 'RATE_LIMIT_LOGIN_PER_EMAIL', path: 'rateLimits.loginPerEmail.limit' },
   { env: 'RATE_LIMIT_LOGIN_PER_ADDRESS', path: 'rateLimits.loginPerAddress.limit' },
@@ -130,4 +143,15 @@ export function loadConfig(opts: LoadOptions = {}): Config {
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
   return issue.message;
+}
+
+/** For entry points: the configuration, or a message naming every bad key and exit code 78. */
+export function loadConfigOrExit(program: string): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${program}: ${e.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
 }

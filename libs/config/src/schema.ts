@@ -107,6 +107,48 @@ export const configSchema = z
     scim: z
       .object({
         maxScimTokens: z.coerce.number().int().min(0).max(1000).default(8),
+        /** Absolute base for `meta.location` and `$ref` (spar's `scimBaseUri`); default: the request's host. */
+        baseUri: z.url().optional(),
+        /** Max rich-info size (sum of key and value lengths); beyond it a write is 413. */
+        richInfoLimit: z.coerce.number().int().min(0).default(5000),
+        /** The most resources one list page returns (advertised as `filter.maxResults`). */
+        maxResults: z.coerce.number().int().min(1).max(5000).default(1000),
+        /** HMAC key for list cursors (shared by all replicas); random per process when unset. */
+        cursorKey: z.string().min(16).optional(),
+      })
+      .strict()
+      .prefault({}),
+    saml: z
+      .object({
+        /** Public base of the SSO routes; ACS URLs and SP entity ids derive from it (spar's `spSsoUri`). */
+        spSsoUri: z.url().default('http://localhost:8080/sso'),
+        /** spar's `spAppUri` (required there, unused by its handlers). */
+        spAppUri: z.url().default('http://localhost:8080/'),
+        /** ContactPersons in the SP metadata. */
+        contacts: z
+          .array(
+            z
+              .object({
+                type: z.enum(['ContactTechnical', 'ContactSupport', 'ContactAdministrative', 'ContactBilling', 'ContactOther']),
+                company: z.string().min(1).optional(),
+                givenName: z.string().min(1).optional(),
+                surname: z.string().min(1).optional(),
+                email: z.string().min(1).optional(),
+                phone: z.string().min(1).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** Lifetime (and TTL) of an issued AuthnRequest, seconds. */
+        maxttlAuthreq: positiveInt.max(86_400).default(7200),
+        /** Largest replay-cache TTL, seconds; assertions valid for longer are refused (`ttl-error`). */
+        maxttlAuthresp: positiveInt.max(30 * 86_400).default(7200),
+        /** Clock tolerance for every SAML time check (never disables them). */
+        clockSkewSeconds: z.coerce.number().int().min(0).max(180).default(60),
+        enableIdPByEmailDiscovery: bool.default(false),
+        /** PEM RSA key and certificate of the SP, both or neither: AuthnRequests are then signed. */
+        spKeyFile: z.string().min(1).optional(),
+        spCertFile: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { type AppName, type Config, ConfigError, loadConfig } from '@sso/config';
+import { type AppName, type Config, loadConfigOrExit } from '@sso/config';
 import { stripApiVersion } from './api-version';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
@@ -21,6 +21,8 @@ export interface AppSpec {
   port: (config: Config) => number;
   /** Media types parsed as JSON besides application/json (SCIM: application/scim+json). */
   jsonContentTypes?: string[];
+  /** Media types handed to controllers as the raw body string (saml-sp: IdP metadata as application/xml). */
+  textContentTypes?: string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -73,6 +75,9 @@ export async function createApp(
   for (const type of spec.jsonContentTypes ?? []) {
     fastify.addContentTypeParser(type, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   }
+  for (const type of spec.textContentTypes ?? []) {
+    fastify.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  }
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     if ((req.raw as VersionedRequest).apiVersionUnsupported) {
@@ -109,16 +114,7 @@ export async function createApp(
 
 /** The main of every app: validated config, listen, and a graceful stop on SIGTERM/SIGINT. */
 export async function runApp(spec: AppSpec): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${spec.name}: ${e.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit(spec.name);
   const logger = createLogger(spec.name, config);
   const app = await createApp(spec, config, logger);
   const port = spec.port(config);

@@ -11,3 +11,4 @@ export * from './auth.module';
 export * from './rate-limit';
 export * from './redis';
 export * from './scim-token.guard';
+export * from './session-cookie';

@@ -1,2 +1,3 @@
 export * from '@sso/persistence/testing';
 export * from './apps';
+export * from './saml-idp';

@@ -2,10 +2,9 @@ import { Body, Controller, HttpCode, Inject, Post, Query, Req, Res } from '@nest
 import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@sso/config';
-import { CONFIG } from '@sso/platform';
+import { CONFIG, clearSessionCookie, sessionCookie, setSessionCookie } from '@sso/platform';
 import { AccessTokenDto, LoginDto } from './login.dto';
 import { LoginHandler } from './login.handler';
-import { clearSessionCookie, sessionCookie, setSessionCookie } from './session-cookie';
 
 const tokenBody = (userId: string, accessToken: string, expiresIn: number): AccessTokenDto => ({
   access_token: accessToken,

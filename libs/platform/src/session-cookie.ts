@@ -6,18 +6,20 @@ export const COOKIE_NAME = 'zuid';
 
 /** The `zuid` cookie: HttpOnly, Secure in production, persistent only when asked for. */
 export function setSessionCookie(reply: FastifyReply, config: Config, value: string, expires: Date, persistent: boolean): void {
+  reply.header('set-cookie', renderSessionCookie(config, value, expires, persistent));
+}
+
+/** The `Set-Cookie` value (SSO mobile logins also put it into the success redirect's `$cookie`). */
+export function renderSessionCookie(config: Config, value: string, expires: Date, persistent: boolean): string {
   const secure = config.auth.cookieSecure ?? config.env === 'production';
-  reply.header(
-    'set-cookie',
-    serialize(COOKIE_NAME, value, {
-      httpOnly: true,
-      secure,
-      sameSite: secure ? 'none' : 'lax',
-      path: '/',
-      domain: config.auth.cookieDomain,
-      expires: persistent ? expires : undefined,
-    }),
-  );
+  return serialize(COOKIE_NAME, value, {
+    httpOnly: true,
+    secure,
+    sameSite: secure ? 'none' : 'lax',
+    path: '/',
+    domain: config.auth.cookieDomain,
+    expires: persistent ? expires : undefined,
+  });
 }
 
 export function clearSessionCookie(reply: FastifyReply, config: Config): void {
