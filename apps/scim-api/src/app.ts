@@ -1,11 +1,22 @@
-import type { AppSpec } from '@sso/platform';
+import { Module } from '@nestjs/common';
+import { AuthModule, type AppSpec } from '@sso/platform';
+import { ScimErrorHooks } from './common/scim-errors';
+import { DiscoveryController } from './discovery/discovery.controller';
+import { UsersModule } from './users/users.module';
+
+@Module({ controllers: [DiscoveryController] })
+class DiscoveryModule {}
+
+/** SCIM errors for what never reaches a controller (body parsing, unknown routes under /scim/v2). */
+@Module({ providers: [ScimErrorHooks] })
+class ScimErrorsModule {}
 
 /** SCIM 2.0 provisioning: /scim/v2/*. */
 export const scimApi: AppSpec = {
   name: 'scim-api',
   title: 'scim-api',
-  description: 'SCIM 2.0 (RFC 7643/7644) user and group provisioning, authenticated by team SCIM tokens.',
-  imports: [],
+  description: 'SCIM 2.0 (RFC 7643/7644) user provisioning, authenticated by team SCIM tokens.',
+  imports: [AuthModule, ScimErrorsModule, DiscoveryModule, UsersModule],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
 };

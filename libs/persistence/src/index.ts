@@ -4,3 +4,4 @@ export * from './ports';
 export * from './cassandra/spar-store';
 export * from './memory';
 export * from './cassandra/identity-stores';
+export { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';

@@ -38,3 +38,4 @@ export function memorySparStores(clock: Clock = systemClock, tables = new Memory
   };
 }
 export * from './identity-stores';
+export { MemoryScimUserDocStore } from './scim-user-doc-store';

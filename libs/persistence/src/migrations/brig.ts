@@ -38,4 +38,9 @@ export const brigMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: 'scim_user_doc: the SCIM document of each SCIM-managed user, versioned for compare-and-set',
+    statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.scim_user_doc ("user" uuid PRIMARY KEY, doc text, version text)`],
+  },
 ];

@@ -10,3 +10,4 @@ export * from './scim-user-times-store';
 export * from './scim-token-store';
 export * from './stores';
 export * from './identity-stores';
+export * from './scim-user-doc-store';

@@ -1,0 +1,31 @@
+import type { FastifyRequest } from 'fastify';
+import type { Config } from '@sso/config';
+import type { ScimTokenRecord } from '@sso/persistence';
+import type { ScimRequest } from '@sso/platform';
+import { ScimError } from '@sso/scim';
+
+/** `scim.baseUri` if configured (spar's `scimBaseUri`), else the request's own origin. */
+export function baseUrl(config: Config, req: FastifyRequest): string {
+  if (config.scim.baseUri) return config.scim.baseUri.replace(/\/+$/, '');
+  const host = req.headers['x-forwarded-host'] ?? req.headers.host ?? 'localhost';
+  return `${req.protocol}://${String(host).split(',')[0]!.trim()}/scim/v2`;
+}
+
+export function tokenOf(req: ScimRequest): ScimTokenRecord {
+  if (!req.scimToken) throw new Error('SCIM route without ScimTokenGuard');
+  return req.scimToken;
+}
+
+export function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** SCIM bodies are `application/scim+json` or `application/json` (charset optional); else 415. */
+export function jsonBody(req: FastifyRequest): unknown {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/scim+json' && type !== 'application/json') {
+    throw new ScimError(undefined, `Unsupported media type '${type}': send application/scim+json or application/json`, 415);
+  }
+  return req.body;
+}

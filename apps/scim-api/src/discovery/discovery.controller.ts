@@ -1,0 +1,116 @@
+import { Controller, Get, Header, Inject, Param, Req, UseFilters } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { Config } from '@sso/config';
+import { CONFIG } from '@sso/platform';
+import {
+  type JsonObject,
+  ScimError,
+  allSchemas,
+  buildResourceTypes,
+  buildSchemaResources,
+  buildServiceProviderConfig,
+  listResponse,
+  userResourceSchema,
+} from '@sso/scim';
+import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
+import { baseUrl } from '../common/scim-http';
+import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
+
+/** Only what this service serves: Users (Groups and Bulk are not built yet). */
+const resourceTypes = [userResourceSchema];
+const schemas = allSchemas.filter((s) => s.id !== 'urn:ietf:params:scim:schemas:core:2.0:Group');
+
+const notFound = (what: string) => new ScimError(undefined, `${what} not found`, 404);
+
+/** RFC 7644 §4 discovery, without authentication (as spar serves it). */
+@ApiTags('scim-discovery')
+@Controller(['scim/v2', 'scim/V2'])
+@UseFilters(ScimExceptionFilter)
+export class DiscoveryController {
+  constructor(@Inject(CONFIG) private readonly config: Config) {}
+
+  private spc(req: FastifyRequest): JsonObject {
+    const base = baseUrl(this.config, req);
+    return buildServiceProviderConfig({
+      patch: true,
+      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      filter: { supported: true, maxResults: this.config.scim.maxResults },
+      sort: true,
+      etag: true,
+      pagination: {
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
+        defaultPageSize: DEFAULT_COUNT,
+        maxPageSize: this.config.scim.maxResults,
+        cursorTimeout: CURSOR_TTL_SECONDS,
+      },
+      location: `${base}/ServiceProviderConfig`,
+    });
+  }
+
+  @Get(['ServiceProviderConfig', 'serviceConfiguration', 'serviceproviderconfig', 'ServiceConfiguration'])
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ApiOperation({ summary: 'What this service supports (RFC 7643 §5)', description: 'Also served at /scim/v2/serviceConfiguration, where the Microsoft SCIM validator looks.' })
+  @ApiOkResponse({
+    description: 'The ServiceProviderConfig',
+    schema: {
+      example: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+        patch: { supported: true },
+        bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+        filter: { supported: true, maxResults: 1000 },
+        changePassword: { supported: false },
+        sort: { supported: true },
+        etag: { supported: true },
+        pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000, cursorTimeout: 600 },
+      },
+    },
+  })
+  serviceProviderConfig(@Req() req: FastifyRequest): JsonObject {
+    return this.spc(req);
+  }
+
+  @Get(['Schemas', 'schemas'])
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ApiOperation({ summary: 'The schemas of the served resources (RFC 7643 §7), as a ListResponse' })
+  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 4, itemsPerPage: 4, startIndex: 1, Resources: [{ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User' }] } } })
+  schemas(@Req() req: FastifyRequest): JsonObject {
+    const all = buildSchemaResources(schemas, baseUrl(this.config, req));
+    return listResponse({ resources: all, totalResults: all.length, startIndex: 1 });
+  }
+
+  @Get(['Schemas/:id', 'schemas/:id'])
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ApiOperation({ summary: 'One schema by its URN' })
+  @ApiParam({ name: 'id', example: 'urn:ietf:params:scim:schemas:core:2.0:User' })
+  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User', attributes: [] } } })
+  @ApiResponse({ status: 404, description: 'Unknown schema', schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'Schema urn:x not found' } } })
+  schema(@Req() req: FastifyRequest, @Param('id') id: string): JsonObject {
+    const found = schemas.find((s) => s.id.toLowerCase() === id.toLowerCase());
+    if (!found) throw notFound(`Schema ${id}`);
+    return buildSchemaResources([found], baseUrl(this.config, req))[0]!;
+  }
+
+  @Get(['ResourceTypes', 'resourcetypes', 'resourceTypes'])
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ApiOperation({ summary: 'The resource types served (RFC 7643 §6), as a ListResponse' })
+  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, itemsPerPage: 1, startIndex: 1, Resources: [{ id: 'User', name: 'User', endpoint: '/Users' }] } } })
+  resourceTypes(@Req() req: FastifyRequest): JsonObject {
+    const all = buildResourceTypes(resourceTypes, baseUrl(this.config, req));
+    return listResponse({ resources: all, totalResults: all.length, startIndex: 1 });
+  }
+
+  @Get(['ResourceTypes/:id', 'resourcetypes/:id', 'resourceTypes/:id'])
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ApiOperation({ summary: 'One resource type by name' })
+  @ApiParam({ name: 'id', example: 'User' })
+  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' } } })
+  @ApiResponse({ status: 404, description: 'Unknown resource type' })
+  resourceType(@Req() req: FastifyRequest, @Param('id') id: string): JsonObject {
+    const found = resourceTypes.find((r) => r.name.toLowerCase() === id.toLowerCase());
+    if (!found) throw notFound(`ResourceType ${id}`);
+    return buildResourceTypes([found], baseUrl(this.config, req))[0]!;
+  }
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ScimError } from '@sso/scim';
+import { samlIdentity, samlKeyOf, scimExternalSsoId } from './sso-identity';
+import { pickEmail, reconcileRichInfo, statusFor, validateUser } from './user-input';
+
+const WIRE = 'urn:ietf:params:scim:schemas:extension:wire:1.0:User';
+const PROFILE = 'urn:wire:scim:schemas:profile:1.0';
+const opts = { richInfoLimit: 100, needsEmail: true };
+const base = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'Bob.S', externalId: 'bob@example.com' };
+
+describe('validateUser (spar §5.3)', () => {
+  it('derives the Wire fields and the canonical document', () => {
+    const v = validateUser({ ...base, Active: 'false', preferredLanguage: 'EN', roles: [{ value: 'Admin' }], adreses: [] }, opts);
+    expect(v.wire).toEqual({ userName: 'Bob.S', handle: 'bob.s', externalId: 'bob@example.com', name: 'bob@example.com', email: 'bob@example.com', language: 'en', role: 'admin', active: false, richInfo: [] });
+    expect(v.doc).not.toHaveProperty('adreses');
+    expect(v.doc['schemas']).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', PROFILE, WIRE]);
+  });
+
+  it('defaults schemas, rejects passwords and broken values', () => {
+    expect(validateUser({ userName: 'ab', externalId: 'x@y.org' }, opts).wire.handle).toBe('ab');
+    for (const body of [{ ...base, password: 'x' }, { ...base, externalId: '' }, { ...base, userName: 'a b' }, { ...base, displayName: 'x'.repeat(129) }, { ...base, roles: ['a', 'b'] }, 'text']) {
+      expect(() => validateUser(body, opts)).toThrow(ScimError);
+    }
+    expect(() => validateUser({ ...base, externalId: 'no-email' }, opts)).toThrow(/externalId/);
+    expect(validateUser({ ...base, externalId: 'no-email' }, { ...opts, needsEmail: false }).wire.email).toBeNull();
+  });
+
+  it('answers 413 for rich info above the limit', () => {
+    expect(() => validateUser({ ...base, [WIRE]: { k: 'v'.repeat(100) } }, opts)).toThrow(expect.objectContaining({ status: 413 }));
+  });
+
+  it('picks the primary address, else the first address', () => {
+    expect(pickEmail({ emails: [{ value: 'a@x.org' }, { value: 'b@x.org', primary: true }] })).toBe('b@x.org');
+    expect(pickEmail({ emails: [{ value: 'emailName357', primary: true }, { value: 'c@x.org' }] })).toBe('c@x.org');
+    expect(pickEmail({})).toBeNull();
+  });
+
+  it('keeps suspended and active apart from pending and ephemeral users', () => {
+    expect(statusFor('active', false)).toBe('suspended');
+    expect(statusFor('suspended', true)).toBe('active');
+    expect(statusFor('pending-invitation', false)).toBe('pending-invitation');
+  });
+});
+
+describe('reconcileRichInfo', () => {
+  const before = { [PROFILE]: { richInfo: { version: 0, fields: [{ type: 'b', value: '1' }, { type: 'a', value: '2' }] } }, [WIRE]: { b: '1', a: '2' } };
+  it('lets the changed map win and keeps the profile order', () => {
+    const out = reconcileRichInfo(before, { ...before, [WIRE]: { a: '3', c: '4' } }) as Record<string, unknown>;
+    expect(out[PROFILE]).toEqual({ richInfo: { version: 0, fields: [{ type: 'a', value: '3' }] } });
+  });
+  it('lets the changed profile win by dropping the stale map', () => {
+    const out = reconcileRichInfo(before, { ...before, [PROFILE]: { richInfo: [{ type: 'z', value: '9' }] } }) as Record<string, unknown>;
+    expect(out).not.toHaveProperty(WIRE);
+  });
+});
+
+describe('SSO identities', () => {
+  it('renders and parses spar sso_ids', () => {
+    const s = samlIdentity('https://idp.example.com/<x>', 'Bob@Example.com');
+    expect(s.subjectXml).toBe('<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">Bob@Example.com</NameID>');
+    expect(samlKeyOf(s.ssoId)).toEqual({ issuer: 'https://idp.example.com/<x>', normalizedNameId: 'bob@example.com' });
+    expect(samlIdentity('i', 'emp-1').subjectXml).toContain('nameid-format:unspecified');
+    expect(samlKeyOf(scimExternalSsoId('x'))).toBeNull();
+    expect(samlKeyOf('not json')).toBeNull();
+    expect(samlKeyOf(null)).toBeNull();
+  });
+});

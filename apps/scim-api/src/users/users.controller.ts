@@ -1,0 +1,196 @@
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Config } from '@sso/config';
+import { CONFIG, type ScimRequest, ScimTokenGuard } from '@sso/platform';
+import { type JsonObject, ScimError, ifNoneMatchPasses, projectResource, userResourceSchema } from '@sso/scim';
+import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
+import { baseUrl, header, jsonBody, tokenOf } from '../common/scim-http';
+import { errors, listExample, patchExample, searchExample, userExample, userResponseExample } from './users.examples';
+import { type LoadedUser, UsersHandler } from './users.handler';
+import { type UserQuery, UsersSearch, queryFromSearchBody } from './users.search';
+
+const ifMatch = { name: 'If-Match', required: false, description: 'Apply only to this version (`meta.version`); 412 otherwise' };
+const listQueries = ['filter', 'startIndex', 'count', 'cursor', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'];
+const queryExamples: Record<string, string> = {
+  filter: 'userName eq "alice.smith"',
+  startIndex: '1',
+  count: '100',
+  cursor: '',
+  sortBy: 'userName',
+  sortOrder: 'ascending',
+  attributes: 'userName,emails',
+  excludedAttributes: 'groups',
+};
+
+function ApiListQueries(): MethodDecorator {
+  return (target, key, desc) => {
+    for (const name of listQueries) ApiQuery({ name, required: false, example: queryExamples[name] })(target, key, desc);
+  };
+}
+
+/** SCIM 2.0 Users (RFC 7644 §3) with Wire's rules; the token's team scopes everything. */
+@ApiTags('scim-users')
+@ApiBearerAuth()
+@Controller(['scim/v2/Users', 'scim/v2/users'])
+@UseGuards(ScimTokenGuard)
+@UseFilters(ScimExceptionFilter)
+export class UsersController {
+  constructor(
+    @Inject(UsersHandler) private readonly users: UsersHandler,
+    @Inject(UsersSearch) private readonly search: UsersSearch,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  private render(req: ScimRequest, u: LoadedUser): JsonObject {
+    return {
+      ...u.doc,
+      id: u.user.id,
+      meta: {
+        resourceType: 'User',
+        created: u.created.toISOString(),
+        lastModified: u.lastModified.toISOString(),
+        version: u.version,
+        location: `${baseUrl(this.config, req)}/Users/${u.user.id}`,
+      },
+    };
+  }
+
+  private send(req: ScimRequest, reply: FastifyReply, u: LoadedUser, status: number, q: UserQuery = {}): JsonObject {
+    const r = this.render(req, u);
+    void reply.status(status).header('content-type', SCIM_CONTENT_TYPE).header('etag', u.version);
+    return projectResource(r, userResourceSchema, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user', description: 'userName becomes the Wire handle (lowercase, unique ignoring case); externalId is required and unique in the team.' })
+  @ApiBody({ schema: { example: userExample } })
+  @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: { example: userResponseExample } })
+  @ApiResponse(errors[400])
+  @ApiResponse(errors[401])
+  @ApiResponse(errors[409])
+  @ApiResponse(errors[413])
+  async create(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
+    const u = await this.users.create(tokenOf(req), jsonBody(req));
+    void reply.header('location', `${baseUrl(this.config, req)}/Users/${u.user.id}`);
+    return this.send(req, reply, u, 201, q);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List or search users',
+    description:
+      'Every filter of RFC 7644 §3.4.2.2; equality on id, userName or externalId is a keyed lookup, other filters page through the team. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor); count is capped at filter.maxResults.',
+  })
+  @ApiListQueries()
+  @ApiOkResponse({ schema: { example: listExample } })
+  @ApiResponse(errors[400])
+  @ApiResponse(errors[401])
+  async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
+    void reply.header('content-type', SCIM_CONTENT_TYPE);
+    return this.search.list(tokenOf(req).team, stringQuery(q), (u) => this.render(req, u));
+  }
+
+  @Post('.search')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Search users with a POSTed SearchRequest (RFC 7644 §3.4.3)' })
+  @ApiBody({ schema: { example: searchExample } })
+  @ApiOkResponse({ schema: { example: listExample } })
+  @ApiResponse(errors[400])
+  @ApiResponse(errors[401])
+  async searchPost(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonObject> {
+    void reply.header('content-type', SCIM_CONTENT_TYPE);
+    return this.search.list(tokenOf(req).team, queryFromSearchBody(jsonBody(req)), (u) => this.render(req, u));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a user', description: 'With If-None-Match equal to the current version: 304.' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiQuery({ name: 'attributes', required: false, example: 'userName,emails' })
+  @ApiQuery({ name: 'excludedAttributes', required: false, example: 'roles' })
+  @ApiOkResponse({ schema: { example: userResponseExample } })
+  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
+  @ApiResponse(errors[401])
+  @ApiResponse(errors[404])
+  async get(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject | undefined> {
+    const u = await this.users.get(tokenOf(req), id);
+    const inm = header(req, 'if-none-match');
+    if (inm !== undefined && inm.trim() !== '' && !ifNoneMatchPasses(inm, u.version)) {
+      void reply.status(304).header('etag', u.version);
+      return undefined;
+    }
+    return this.send(req, reply, u, 200, stringQuery(q));
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Replace a user', description: 'The whole resource (Okta sends the full object); readOnly attributes in the body are ignored.' })
+  @ApiHeader(ifMatch)
+  @ApiBody({ schema: { example: userExample } })
+  @ApiOkResponse({ schema: { example: userResponseExample } })
+  @ApiResponse(errors[400])
+  @ApiResponse(errors[404])
+  @ApiResponse(errors[409])
+  @ApiResponse(errors[412])
+  @ApiResponse(errors[413])
+  async replace(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject> {
+    const u = await this.users.replace(tokenOf(req), id, jsonBody(req), { ifMatch: header(req, 'if-match'), ifNoneMatch: header(req, 'if-none-match') });
+    return this.send(req, reply, u, 200, stringQuery(q));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Modify a user (RFC 7644 §3.5.2)',
+    description: "Operations add/replace/remove in any case, value paths, path-less replace with dotted and URN keys (Entra), string booleans. 204 without body, or 200 with the resource when 'attributes' or 'excludedAttributes' is given.",
+  })
+  @ApiHeader(ifMatch)
+  @ApiBody({ schema: { example: patchExample } })
+  @ApiNoContentResponse({ description: 'Applied (ETag header carries the new version)' })
+  @ApiOkResponse({ description: 'Applied, with attributes= or excludedAttributes=', schema: { example: userResponseExample } })
+  @ApiResponse(errors[400])
+  @ApiResponse(errors[404])
+  @ApiResponse(errors[409])
+  @ApiResponse(errors[412])
+  async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject | undefined> {
+    const u = await this.users.patch(tokenOf(req), id, jsonBody(req), { ifMatch: header(req, 'if-match'), ifNoneMatch: header(req, 'if-none-match') });
+    const sq = stringQuery(q);
+    if (sq.attributes === undefined && sq.excludedAttributes === undefined) {
+      void reply.status(204).header('etag', u.version);
+      return undefined;
+    }
+    return this.send(req, reply, u, 200, sq);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a user', description: "Idempotent: 204 also for unknown ids and other teams' users (nothing leaks)." })
+  @ApiHeader(ifMatch)
+  @ApiNoContentResponse({ description: 'Deleted, or nothing to delete' })
+  @ApiResponse(errors[401])
+  @ApiResponse(errors[412])
+  async delete(@Req() req: ScimRequest, @Param('id') id: string): Promise<void> {
+    await this.users.delete(tokenOf(req), id, { ifMatch: header(req, 'if-match') });
+  }
+
+  @Delete()
+  @ApiOperation({ summary: 'Not allowed: DELETE needs a user id' })
+  @ApiResponse({ status: 405, description: 'Method not allowed', schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: 'DELETE /Users needs a user id' } } })
+  deleteAll(): never {
+    throw new ScimError(undefined, 'DELETE /Users needs a user id', 405);
+  }
+}
+
+/** Query parameters as strings (a repeated parameter arrives as a list: use the last one). */
+function stringQuery(q: UserQuery): UserQuery {
+  const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v.length ? String(v[v.length - 1]) : undefined) : v === undefined ? undefined : String(v));
+  const many = (v: unknown): string | string[] | undefined => (Array.isArray(v) ? v.map(String) : v === undefined ? undefined : String(v));
+  return {
+    filter: one(q.filter),
+    startIndex: one(q.startIndex),
+    count: one(q.count),
+    cursor: one(q.cursor),
+    sortBy: one(q.sortBy),
+    sortOrder: one(q.sortOrder),
+    attributes: many(q.attributes),
+    excludedAttributes: many(q.excludedAttributes),
+  };
+}

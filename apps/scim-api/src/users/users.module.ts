@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import type { Config } from '@sso/config';
+import type { Clock } from '@sso/domain';
+import { CassandraDb, CassandraScimUserDocStore, type IdentityStores, type ScimUserDocStore, type SparStores } from '@sso/persistence';
+import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import { CursorCodec } from '../common/cursor';
+import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
+import { UsersController } from './users.controller';
+import { UsersHandler } from './users.handler';
+import { UsersSearch } from './users.search';
+
+export const SCIM_USER_DOCS = Symbol('SCIM_USER_DOCS');
+
+@Module({
+  controllers: [UsersController],
+  providers: [
+    { provide: SCIM_USER_DOCS, inject: [CassandraDb], useFactory: (db: CassandraDb): ScimUserDocStore => new CassandraScimUserDocStore(db) },
+    {
+      provide: UsersHandler,
+      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, CONFIG],
+      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, clock: Clock, config: Config) =>
+        new UsersHandler(spar, identity, docs, clock, { richInfoLimit: config.scim.richInfoLimit }),
+    },
+    {
+      provide: UsersSearch,
+      inject: [UsersHandler, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, CONFIG],
+      useFactory: (handler: UsersHandler, spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, clock: Clock, config: Config) =>
+        new UsersSearch(handler, spar, identity, docs, new CursorCodec(config.scim.cursorKey, CURSOR_TTL_SECONDS, () => clock.now()), {
+          maxResults: config.scim.maxResults,
+          defaultCount: Math.min(DEFAULT_COUNT, config.scim.maxResults),
+        }),
+    },
+  ],
+})
+export class UsersModule {}

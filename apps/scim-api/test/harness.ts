@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { generateScimToken, hashScimToken } from '@sso/auth';
+import type { Config } from '@sso/config';
+import { type IdpId, type TeamId, type UserId, newIdpId, newScimTokenId, newTeamId, newUserId, systemClock } from '@sso/domain';
+import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
+import { type TestApp, startTestApp, testConfig } from '@sso/testing';
+import { scimApi } from '../src/app';
+
+export const SCIM = 'application/scim+json';
+
+/** The scim-api on the test keyspaces, with direct store access to check what lands in the tables. */
+export class ScimHarness {
+  t!: TestApp;
+  db!: CassandraDb;
+  config!: Config;
+
+  async start(overrides: Record<string, unknown> = {}): Promise<void> {
+    this.config = testConfig({ 'scim.baseUri': 'https://wire.example.com/scim/v2', ...overrides });
+    this.t = await startTestApp(scimApi, this.config);
+    this.db = new CassandraDb(this.config.cassandra);
+    await this.db.connect();
+  }
+
+  async stop(): Promise<void> {
+    await this.t?.close();
+    await this.db?.shutdown();
+  }
+
+  get spar() {
+    return cassandraSparStores(this.db, systemClock);
+  }
+  get identity() {
+    return cassandraIdentityStores(this.db, systemClock);
+  }
+  get docs() {
+    return new CassandraScimUserDocStore(this.db);
+  }
+
+  /** A team with an owner, and a SCIM token (bound to an IdP with the given issuer, if any). */
+  async team(opts: { issuer?: string } = {}): Promise<{ team: TeamId; token: string; owner: UserId; idp: IdpId | null }> {
+    const team = newTeamId();
+    const owner = newUserId();
+    await this.identity.teams.createTeam({ id: team, name: 'Team', creator: owner, deleted: false });
+    await this.identity.users.put({
+      id: owner,
+      team,
+      name: 'Owner',
+      handle: null,
+      email: `${randomUUID()}@example.com`,
+      emailUnvalidated: null,
+      language: null,
+      country: null,
+      status: 'active',
+      managedBy: 'wire',
+      ssoId: null,
+      passwordHash: null,
+      activated: true,
+    });
+    await this.identity.teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
+    let idp: IdpId | null = null;
+    if (opts.issuer) {
+      idp = newIdpId();
+      await this.spar.idps.insert({
+        id: idp,
+        team,
+        issuer: opts.issuer,
+        requestUri: 'https://idp.example.com/sso',
+        certs: ['<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'],
+        apiVersion: 2,
+        oldIssuers: [],
+        replacedBy: null,
+        handle: 'IdP 1',
+        domain: null,
+      });
+    }
+    const token = generateScimToken();
+    await this.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp, description: 'test', name: 'test' });
+    return { team, token, owner, idp };
+  }
+
+  req(method: string, url: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+    const hasBody = opts.body !== undefined || opts.raw !== undefined;
+    return this.t.app.inject({
+      method: method as 'GET',
+      url,
+      ...(hasBody ? { payload: opts.raw ?? JSON.stringify(opts.body) } : {}),
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(hasBody ? { 'content-type': SCIM } : {}),
+        ...opts.headers,
+      },
+    });
+  }
+}
+
+let n = 0;
+/** A unique, valid userName. */
+export const uname = (prefix = 'user') => `${prefix}.${Date.now().toString(36)}${(n++).toString(36)}${randomUUID().slice(0, 6)}`;
+
+export function userBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const name = uname();
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: name,
+    externalId: `${name}@example.com`,
+    displayName: 'Test User',
+    emails: [{ value: `${name}@example.com`, type: 'work', primary: true }],
+    ...overrides,
+  };
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// SCIM Users throughput and latency of scim-api on the local Cassandra node:
+// create, get by id, filter userName eq, list (one page of a team), patch.
+//   node bench/scim/users.mjs [seconds per phase, default 10] [connections, default 8]
+// Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import autocannon from 'autocannon';
+import * as cassandra from '../../tools/cassandra/cassandra.mjs';
+import { repoRoot } from '../../tools/lib/proc.mjs';
+import * as redis from '../../tools/redis/redis.mjs';
+
+const require = createRequire(import.meta.url);
+const seconds = Number(process.argv[2] ?? 10);
+const connections = Number(process.argv[3] ?? 8);
+const run = (args, env = {}) =>
+  new Promise((resolve, reject) =>
+    spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' }).on('exit', (c) =>
+      c === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${c}`)),
+    ),
+  );
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+const pct = (r) => ({ rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, requests: r.requests.total, errors: r.errors, non2xx: r.non2xx });
+
+await cassandra.start();
+const { url: redisUrl } = await redis.start();
+await run(['tools/build.mjs']);
+await run(['dist/tools/migrate/main.js']);
+
+const port = await freePort();
+const env = { SCIM_API_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, SCIM_MAX_RESULTS: '1000' };
+const app = spawn(process.execPath, ['dist/apps/scim-api/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
+const base = `http://127.0.0.1:${port}`;
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/i/status`)).ok) break;
+    } catch {}
+    if (i > 100) throw new Error('scim-api did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // A team and a SCIM token without IdP, straight into Cassandra.
+  const { CassandraDb, cassandraIdentityStores, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
+  const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
+  const auth = require(path.join(repoRoot, 'dist/libs/auth/index.js'));
+  const db = new CassandraDb(loadConfig().cassandra);
+  await db.connect();
+  const team = randomUUID();
+  const owner = randomUUID();
+  await cassandraIdentityStores(db).teams.createTeam({ id: team, name: 'Bench', creator: owner, deleted: false });
+  const token = auth.generateScimToken();
+  await cassandraSparStores(db).scimTokens.insert({ team, id: randomUUID(), tokenKey: auth.hashScimToken(token), createdAt: new Date(), idp: null, description: 'bench', name: 'bench' });
+  await db.shutdown();
+
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+  const tag = randomUUID().slice(0, 8);
+  let n = 0;
+  const created = [];
+  const body = () => {
+    const u = `bench.${tag}.${n++}`;
+    return JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: u,
+      externalId: `${u}@bench.example`,
+      displayName: `Bench ${n}`,
+      name: { givenName: 'Bench', familyName: String(n) },
+      emails: [{ value: `${u}@bench.example`, type: 'work', primary: true }],
+    });
+  };
+  const create = await autocannon({
+    url: `${base}/scim/v2/Users`,
+    method: 'POST',
+    headers,
+    connections,
+    duration: seconds,
+    requests: [{ setupRequest: (req) => ({ ...req, body: body() }), onResponse: (status, b) => status === 201 && created.push(JSON.parse(b).id) }],
+  });
+  const one = created[0];
+  const oneName = `bench.${tag}.0`;
+  const get = await autocannon({ url: `${base}/scim/v2/Users/${one}`, headers, connections, duration: seconds });
+  const filterEq = await autocannon({ url: `${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${oneName}"`)}`, headers, connections, duration: seconds });
+  const list = await autocannon({ url: `${base}/scim/v2/Users?startIndex=1&count=100`, headers, connections, duration: seconds });
+  let k = 0;
+  const patch = await autocannon({
+    url: `${base}/scim/v2/Users/${one}`,
+    method: 'PATCH',
+    headers,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          path: `/scim/v2/Users/${created[k++ % created.length]}`,
+          body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: `t${k}` }] }),
+        }),
+      },
+    ],
+  });
+
+  const result = {
+    machine: `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, one local Cassandra node`,
+    connections,
+    secondsPerPhase: seconds,
+    teamSizeAfterCreate: created.length,
+    create_POST_Users: pct(create),
+    get_by_id: pct(get),
+    filter_userName_eq: pct(filterEq),
+    list_first_100_of_team: pct(list),
+    patch_replace_title: pct(patch),
+  };
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  app.kill('SIGTERM');
+}

@@ -1,0 +1,159 @@
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateScimToken, hashScimToken } from '@sso/auth';
+import { type TeamId, newScimTokenId, newTeamId, newUserId, systemClock } from '@sso/domain';
+import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
+import { type TestApp, startTestApp, testConfig } from '@sso/testing';
+import { scimApi } from '../apps/scim-api/src/app';
+import { buildGateway } from '../tools/dev/gateway';
+
+interface NewmanFailure {
+  source?: { name?: string };
+  error: { name?: string; test?: string; message: string };
+}
+interface NewmanSummary {
+  run: { failures: NewmanFailure[]; stats: { requests: { total: number; failed: number }; assertions: { total: number; failed: number } } };
+}
+type NewmanRun = (opts: Record<string, unknown>, cb: (err: Error | null, summary: NewmanSummary) => void) => void;
+
+const newman = createRequire(__filename)('newman') as { run: NewmanRun };
+const COLLECTION = '/work/shared/conformance/microsoft-scim-postman-collection.json';
+const FOLDERS = ['Endpoint tests', 'User tests', 'ComplexAttribute tests', 'User tests with garbage'];
+const TEAM_NAME = 'SCIM conformance';
+/** The collection's fixed userNames: handles are unique installation-wide, so runs must free them. */
+const USER_NAMES = ['OMalley', 'UserName111', 'UserName123', 'UserName222', 'UserName333', 'UserName444', 'UserNameReplace2', 'emp1', 'emp2', 'emp3', 'enterprise', 'newusername', 'ryan3'];
+
+/**
+ * What fails on the unmodified collection, and why (docs/compatibility.md, "Microsoft's SCIM
+ * collection"): every user it creates carries the same externalId (`${__UUID}` is not a Postman
+ * variable, and the garbage folder repeats one uuid), which Wire refuses with 409 uniqueness
+ * because externalId is the user's identity in the team; the requests that use the ids of the
+ * refused users fail after them. And Groups are not served yet.
+ */
+const EXPECTED_FAILURES = [
+  'Get empty Groups: Status code is 200',
+  'Post EnterpriseUser: Status code is 201',
+  'Get user2: Status code is 200',
+  'Get user2: Id is requsted',
+  'User 2 replace test: Status code is 200',
+  'Get user2 Check replace: Status code is 200',
+  'Get user2 Check replace: Name is updated',
+  'create user2: Status code is 201',
+  'Post emp1 with string "True": Status code is 201',
+  'Post emp1 with string "True": Active properly set',
+  'Get all users: Results have 2 users',
+  'Post emp2: Status code is 201',
+  'Post emp3: Status code is 201',
+  'Post enterprise user: Status code is 201',
+  'Paginate: Total results',
+  'Paginate: JSON Assertion items per page',
+  'get user attributes: Total results',
+  'filter eq and (val or val): Total results',
+  'filter greater than: Total results',
+];
+
+describe("Microsoft's SCIM conformance collection through the gateway", () => {
+  let app: TestApp;
+  let gateway: FastifyInstance;
+  let db: CassandraDb;
+  let base: string;
+
+  const identity = () => cassandraIdentityStores(db, systemClock);
+
+  async function newTeam(): Promise<string> {
+    const team = newTeamId();
+    const owner = newUserId();
+    await identity().teams.createTeam({ id: team, name: TEAM_NAME, creator: owner, deleted: false });
+    await identity().teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
+    const token = generateScimToken();
+    const rec = { team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp: null, description: 'conformance', name: 'conformance' };
+    await cassandraSparStores(db).scimTokens.insert(rec);
+    return token;
+  }
+
+  /** Deletes the team's SCIM users through the API (which frees their handles). */
+  async function deleteAll(token: string): Promise<void> {
+    const auth = { authorization: `Bearer ${token}` };
+    const list = (await (await fetch(`${base}/scim/v2/Users?count=1000`, { headers: auth })).json()) as { Resources: Array<{ id: string }> };
+    for (const u of list.Resources) expect((await fetch(`${base}/scim/v2/Users/${u.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+  }
+
+  /** Handles left behind by an interrupted earlier run of this file (only in its own teams). */
+  async function freeLeftoverHandles(): Promise<void> {
+    const { users, teams } = identity();
+    for (const name of USER_NAMES) {
+      const uid = await users.lookupHandle(name.toLowerCase());
+      if (!uid) continue;
+      const user = await users.get(uid);
+      const team = user?.team ? await teams.getTeam(user.team as TeamId) : null;
+      if (user && team?.name !== TEAM_NAME && team?.name !== 'Conformance') continue;
+      if (user?.team) await teams.removeMember(user.team as TeamId, uid);
+      await new CassandraScimUserDocStore(db).delete(uid);
+      await users.delete(uid);
+      await users.releaseHandle(name.toLowerCase(), uid);
+    }
+  }
+
+  function run(collection: unknown, token: string): Promise<NewmanSummary> {
+    const port = new URL(base).port;
+    return new Promise((resolve, reject) =>
+      newman.run(
+        {
+          collection,
+          envVar: [
+            { key: 'Protocol', value: 'http' },
+            { key: 'Server', value: '127.0.0.1' },
+            { key: 'Port', value: `:${port}` },
+            { key: 'Api', value: 'scim/v2' },
+            { key: 'token', value: token },
+          ],
+          folder: FOLDERS,
+          reporters: [],
+        },
+        (err, s) => (err ? reject(err) : resolve(s)),
+      ),
+    );
+  }
+
+  const failures = (s: NewmanSummary) => s.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.test ?? f.error.name ?? ''}`);
+  const details = (s: NewmanSummary) => s.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.test ?? ''} ${f.error.message}`);
+
+  beforeAll(async () => {
+    const config = testConfig();
+    app = await startTestApp(scimApi, config, { listen: true });
+    gateway = await buildGateway({ ...config, ports: { ...config.ports, scimApi: Number(new URL(app.url!).port) } });
+    base = (await gateway.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+    db = new CassandraDb(config.cassandra);
+    await db.connect();
+    await freeLeftoverHandles();
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await app?.close();
+    await db?.shutdown();
+  });
+
+  it('the unmodified collection: every request and assertion passes except the documented externalId conflict and Groups', async () => {
+    const token = await newTeam();
+    const summary = await run(COLLECTION, token);
+    await deleteAll(token);
+    expect(details(summary).filter((d) => !EXPECTED_FAILURES.some((e) => d.startsWith(`${e} `)))).toEqual([]);
+    expect(failures(summary)).toEqual(EXPECTED_FAILURES);
+    expect(summary.run.stats.requests.total).toBeGreaterThanOrEqual(40);
+  }, 120_000);
+
+  it('the same requests with unique externalIds (the file is read, not changed): only Groups fails', async () => {
+    const text = fs
+      .readFileSync(COLLECTION, 'utf8')
+      .replaceAll('${__UUID}', '{{$guid}}')
+      .replaceAll('22fbc523-6032-4c5f-939d-5d4850cf3e52', '{{$guid}}');
+    const token = await newTeam();
+    const summary = await run(JSON.parse(text), token);
+    await deleteAll(token);
+    expect(details(summary)).toEqual([expect.stringMatching(/^Get empty Groups: Status code is 200 /)]);
+    expect(summary.run.stats.assertions.total).toBeGreaterThan(60);
+  }, 120_000);
+});

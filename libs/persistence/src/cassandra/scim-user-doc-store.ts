@@ -1,0 +1,66 @@
+import type { UserId } from '@sso/domain';
+import type { types } from 'cassandra-driver';
+import type { ScimUserDoc, ScimUserDocStore, ScimUserDocWrite } from '../ports/scim-user-doc-store';
+import type { CassandraDb } from './db';
+import { uuidText } from './store-helpers';
+
+export class CassandraScimUserDocStore implements ScimUserDocStore {
+  private readonly ks: string;
+
+  constructor(private readonly db: CassandraDb) {
+    this.ks = db.config.keyspaces.brig;
+  }
+
+  async get(uid: UserId): Promise<ScimUserDoc | null> {
+    const rs = await this.db.execute('scim_user_doc.get', `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" = ?`, [uid], {
+      idempotent: true,
+    });
+    return docFromRow(rs.first());
+  }
+
+  async getMany(uids: UserId[]): Promise<Map<UserId, ScimUserDoc>> {
+    const out = new Map<UserId, ScimUserDoc>();
+    for (let i = 0; i < uids.length; i += 100) {
+      const rs = await this.db.execute(
+        'scim_user_doc.get_many',
+        `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`,
+        [uids.slice(i, i + 100)],
+        { idempotent: true },
+      );
+      for (const row of rs.rows) {
+        const d = docFromRow(row);
+        if (d) out.set(d.uid, d);
+      }
+    }
+    return out;
+  }
+
+  async create(d: ScimUserDoc): Promise<ScimUserDocWrite> {
+    const rs = await this.db.execute(
+      'scim_user_doc.create',
+      `INSERT INTO ${this.ks}.scim_user_doc ("user", doc, version) VALUES (?, ?, ?) IF NOT EXISTS`,
+      [d.uid, d.doc, d.version],
+      { lwt: true },
+    );
+    return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
+  }
+
+  async replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite> {
+    const rs = await this.db.execute(
+      'scim_user_doc.replace',
+      `UPDATE ${this.ks}.scim_user_doc SET doc = ?, version = ? WHERE "user" = ? IF version = ?`,
+      [d.doc, d.version, d.uid, expected],
+      { lwt: true },
+    );
+    return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
+  }
+
+  async delete(uid: UserId): Promise<void> {
+    await this.db.execute('scim_user_doc.delete', `DELETE FROM ${this.ks}.scim_user_doc WHERE "user" = ?`, [uid], { idempotent: true });
+  }
+}
+
+function docFromRow(row: types.Row | null | undefined): ScimUserDoc | null {
+  if (!row || row.doc == null) return null;
+  return { uid: uuidText<UserId>(row.user), doc: row.doc as string, version: row.version as string };
+}

@@ -1,0 +1,49 @@
+import { newUserId } from '@sso/domain';
+import { describe, expect, it } from 'vitest';
+import type { ScimUserDocStore } from '../ports/scim-user-doc-store';
+import { concurrently } from './env.contract';
+
+/** The contract of `ScimUserDocStore`, run against the Cassandra adapter and the twin. */
+export function scimUserDocContract(name: string, store: () => ScimUserDocStore): void {
+  describe(`ScimUserDocStore (scim_user_doc): ${name}`, () => {
+    it('creates once, reads back, and reports the current version to a second create', async () => {
+      const s = store();
+      const uid = newUserId();
+      expect(await s.get(uid)).toBeNull();
+      expect(await s.create({ uid, doc: '{"a":1}', version: 'v1' })).toEqual({ ok: true });
+      expect(await s.create({ uid, doc: '{"a":2}', version: 'v2' })).toEqual({ ok: false, current: 'v1' });
+      expect(await s.get(uid)).toEqual({ uid, doc: '{"a":1}', version: 'v1' });
+      expect(await s.get(uid.toUpperCase() as typeof uid)).toEqual({ uid, doc: '{"a":1}', version: 'v1' });
+    });
+
+    it('replaces only on the expected version (compare-and-set)', async () => {
+      const s = store();
+      const uid = newUserId();
+      expect(await s.replace({ uid, doc: '{}', version: 'v2' }, 'v1')).toEqual({ ok: false, current: null });
+      await s.create({ uid, doc: '{}', version: 'v1' });
+      expect(await s.replace({ uid, doc: '{"b":1}', version: 'v2' }, 'v0')).toEqual({ ok: false, current: 'v1' });
+      expect(await s.replace({ uid, doc: '{"b":1}', version: 'v2' }, 'v1')).toEqual({ ok: true });
+      expect((await s.get(uid))?.version).toBe('v2');
+    });
+
+    it('of 10 concurrent replaces from one version exactly one wins', async () => {
+      const s = store();
+      const uid = newUserId();
+      await s.create({ uid, doc: '{}', version: 'v0' });
+      const results = await concurrently(10, (i) => s.replace({ uid, doc: `{"i":${i}}`, version: `w${i}` }, 'v0'));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+    });
+
+    it('reads many and deletes', async () => {
+      const s = store();
+      const [a, b, c] = [newUserId(), newUserId(), newUserId()];
+      await s.create({ uid: a, doc: '1', version: 'x' });
+      await s.create({ uid: b, doc: '2', version: 'y' });
+      const many = await s.getMany([a, b, c]);
+      expect([...many.keys()].sort()).toEqual([a, b].sort());
+      await s.delete(a);
+      expect(await s.get(a)).toBeNull();
+      await s.delete(c);
+    });
+  });
+}

@@ -1,0 +1,41 @@
+import type { UserId } from '@sso/domain';
+import type { ScimUserDoc, ScimUserDocStore, ScimUserDocWrite } from '../ports/scim-user-doc-store';
+
+const lc = (s: string) => s.toLowerCase() as UserId;
+
+/** The twin of `brig.scim_user_doc`; compare-and-set as the LWTs do it. */
+export class MemoryScimUserDocStore implements ScimUserDocStore {
+  constructor(readonly rows = new Map<UserId, { doc: string; version: string }>()) {}
+
+  async get(uid: UserId): Promise<ScimUserDoc | null> {
+    const r = this.rows.get(lc(uid));
+    return r ? { uid: lc(uid), ...r } : null;
+  }
+
+  async getMany(uids: UserId[]): Promise<Map<UserId, ScimUserDoc>> {
+    const out = new Map<UserId, ScimUserDoc>();
+    for (const uid of uids) {
+      const d = await this.get(uid);
+      if (d) out.set(d.uid, d);
+    }
+    return out;
+  }
+
+  async create(d: ScimUserDoc): Promise<ScimUserDocWrite> {
+    const cur = this.rows.get(lc(d.uid));
+    if (cur) return { ok: false, current: cur.version };
+    this.rows.set(lc(d.uid), { doc: d.doc, version: d.version });
+    return { ok: true };
+  }
+
+  async replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite> {
+    const cur = this.rows.get(lc(d.uid));
+    if (!cur || cur.version !== expected) return { ok: false, current: cur?.version ?? null };
+    this.rows.set(lc(d.uid), { doc: d.doc, version: d.version });
+    return { ok: true };
+  }
+
+  async delete(uid: UserId): Promise<void> {
+    this.rows.delete(lc(uid));
+  }
+}

@@ -1,0 +1,28 @@
+import type { UserId } from '@sso/domain';
+
+/** A user's SCIM document: the whole resource as the client last wrote it (without meta). */
+export interface ScimUserDoc {
+  uid: UserId;
+  /** The resource as JSON text. */
+  doc: string;
+  /** Opaque version (the ETag's tag); changes with every write. */
+  version: string;
+}
+
+export type ScimUserDocWrite = { ok: true } | { ok: false; current: string | null };
+
+/**
+ * Table `brig.scim_user_doc` (ours): the SCIM attributes brig has no column for (name parts,
+ * several emails and phone numbers, addresses, the enterprise extension, ...). Writes are
+ * lightweight transactions on `version`, so conditional SCIM writes are compare-and-set.
+ */
+export interface ScimUserDocStore {
+  get(uid: UserId): Promise<ScimUserDoc | null>;
+  /** The documents found, keyed by uid (unknown ids are absent). */
+  getMany(uids: UserId[]): Promise<Map<UserId, ScimUserDoc>>;
+  /** `INSERT ... IF NOT EXISTS`. */
+  create(d: ScimUserDoc): Promise<ScimUserDocWrite>;
+  /** `UPDATE ... IF version = expected`: the write happens only on the version the caller read. */
+  replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite>;
+  delete(uid: UserId): Promise<void>;
+}
