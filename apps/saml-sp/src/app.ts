@@ -1,10 +1,20 @@
-import type { AppSpec } from '@sso/platform';
+import { Module } from '@nestjs/common';
+import { AuthModule, type AppSpec } from '@sso/platform';
+import { FinalizeLoginModule } from './finalize-login/finalize-login.module';
+import { IdpModule } from './identity-providers/idp.module';
+import { InitiateLoginModule } from './initiate-login/initiate-login.module';
+import { SpMetadataController } from './sp-metadata/sp-metadata.controller';
+import { SsoSettingsModule } from './sso-settings/sso-settings.module';
+
+@Module({ controllers: [SpMetadataController] })
+class SpMetadataModule {}
 
 /** SAML service provider: /sso/*, /identity-providers*. */
 export const samlSp: AppSpec = {
   name: 'saml-sp',
   title: 'saml-sp',
   description: 'SAML 2.0 single sign-on: SP metadata, login initiation and finalisation, identity provider management.',
-  imports: [],
+  imports: [AuthModule, IdpModule, SpMetadataModule, InitiateLoginModule, FinalizeLoginModule, SsoSettingsModule],
   port: (c) => c.ports.samlSp,
+  textContentTypes: ['application/xml', 'text/xml', 'application/samlmetadata+xml'],
 };

@@ -1,0 +1,55 @@
+import { Body, Controller, Inject, Param, ParseUUIDPipe, Post, Res, applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { TeamId } from '@sso/domain';
+import { FinalizeLoginHandler, type FinalizeResult } from './finalize-login.handler';
+
+const formBody = {
+  schema: {
+    type: 'object',
+    required: ['SAMLResponse'],
+    properties: { SAMLResponse: { type: 'string', description: 'base64 of the IdP\'s samlp:Response', example: 'PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6…' } },
+  },
+};
+
+function field(body: unknown): unknown {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>).SAMLResponse : undefined;
+}
+
+async function send(reply: FastifyReply, r: FinalizeResult): Promise<void> {
+  reply.log.info({ sso: r.audit }, `sso login ${r.audit.outcome}`);
+  if (r.setCookie) void reply.header('set-cookie', r.setCookie);
+  await reply.status(r.status).headers(r.headers).send(r.body);
+}
+
+const Docs = () =>
+  applyDecorators(
+    ApiConsumes('application/x-www-form-urlencoded'),
+    ApiBody(formBody),
+    ApiProduces('text/html', 'application/json'),
+    ApiResponse({ status: 200, description: 'Web: XHTML page titled `wire:sso:success` (with Set-Cookie zuid) or `wire:sso:error:<label>`' }),
+    ApiResponse({ status: 303, description: 'Mobile: to success_redirect ($cookie, $userid) or error_redirect ($label); unsolicited responses: to /sso/initiate-login/<idp>' }),
+    ApiResponse({ status: 400, description: 'HTML error page: `bad-response-encoding`, `bad-response-xml`, `bad-response-saml`, `bad-response-signature`, `ttl-error`' }),
+    ApiResponse({ status: 404, description: 'HTML error page: `not-found` (unknown IdP)' }),
+  );
+
+@ApiTags('sso')
+@Controller('sso/finalize-login')
+export class FinalizeLoginController {
+  constructor(@Inject(FinalizeLoginHandler) private readonly handler: FinalizeLoginHandler) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Assertion consumer service for v1 IdPs (instance-wide SP entity id)', deprecated: true })
+  @Docs()
+  async v1(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+    await send(reply, await this.handler.finalize(null, field(body)));
+  }
+
+  @Post(':team')
+  @ApiOperation({ summary: "Assertion consumer service for the team's (v2) IdPs" })
+  @ApiParam({ name: 'team', example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' })
+  @Docs()
+  async v2(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+    await send(reply, await this.handler.finalize(team.toLowerCase() as TeamId, field(body)));
+  }
+}

@@ -1,0 +1,75 @@
+import { DomainError, type TeamId, type UserId, newUserId } from '@sso/domain';
+import type { IdentityStores, IdpRecord, SparStores } from '@sso/persistence';
+import { type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
+
+/**
+ * spar-behaviour.md §3.4: `user_v2` (legacy `user` read and migrated by the store), then the
+ * IdP's old issuers (migrated to the current one), then auto-provisioning when the team has no
+ * SCIM token. A found user must be in the IdP's team.
+ */
+export class UserResolution {
+  constructor(
+    private readonly spar: SparStores,
+    private readonly identity: IdentityStores,
+  ) {}
+
+  async resolve(idp: IdpRecord, nameId: NameId): Promise<UserId> {
+    const normalized = normalizeNameId(nameId);
+    const ssoId = nameIdXml(nameId);
+    const hit = await this.spar.samlUsers.lookup(idp.issuer, normalized, ssoId);
+    if (hit && (await this.live(hit.uid))) return this.inTeam(hit.uid, idp.team);
+
+    if (!hit) {
+      for (const old of idp.oldIssuers) {
+        const prev = await this.spar.samlUsers.lookup(old, normalized, ssoId);
+        if (!prev || !(await this.live(prev.uid)) || (await this.identity.teams.teamOf(prev.uid)) !== idp.team) continue;
+        await this.spar.samlUsers.insert({ issuer: idp.issuer, normalizedNameId: normalized, ssoId, uid: prev.uid });
+        await this.identity.users.update(prev.uid, { ssoId: brigSsoId(idp.issuer, nameId) });
+        await this.spar.samlUsers.delete(old, normalized);
+        return prev.uid;
+      }
+    }
+    return this.provision(idp, nameId, normalized, ssoId);
+  }
+
+  private async provision(idp: IdpRecord, nameId: NameId, normalized: string, ssoId: string): Promise<UserId> {
+    if (idp.replacedBy) throw new DomainError('cannont-provision-on-replaced-idp', 'Cannot provision users on a replaced IdP');
+    if ((await this.spar.scimTokens.countByTeam(idp.team)) > 0) {
+      throw new DomainError('not-found', 'Could not find SAML credentials, and auto-provisioning is disabled.');
+    }
+    const name = nameId.value;
+    if (name.length < 1 || name.length > 128) throw new DomainError('bad-username', 'The NameID is not a valid user name (1-128 characters)');
+    const uid = newUserId();
+    await this.identity.users.put({
+      id: uid,
+      team: idp.team,
+      name,
+      handle: null,
+      email: null,
+      emailUnvalidated: null,
+      language: null,
+      country: null,
+      status: 'active',
+      managedBy: 'wire',
+      ssoId: brigSsoId(idp.issuer, nameId),
+      passwordHash: null,
+      activated: true,
+    });
+    await this.identity.teams.addMember({ team: idp.team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
+    await this.spar.samlUsers.insert({ issuer: idp.issuer, normalizedNameId: normalized, ssoId, uid });
+    return uid;
+  }
+
+  /** A deleted (or vanished) brig user is re-provisioned, as in spar. */
+  private async live(uid: UserId): Promise<boolean> {
+    const u = await this.identity.users.get(uid);
+    return u !== null && u.status !== 'deleted';
+  }
+
+  private async inTeam(uid: UserId, team: TeamId): Promise<UserId> {
+    if ((await this.identity.teams.teamOf(uid)) !== team) throw new DomainError('bad-team', "The user is not in the IdP's team");
+    const u = await this.identity.users.get(uid);
+    if (u?.status === 'suspended') throw new DomainError('suspended', 'Account suspended');
+    return uid;
+  }
+}

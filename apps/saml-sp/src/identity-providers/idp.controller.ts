@@ -1,0 +1,118 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { DomainError, type UserId } from '@sso/domain';
+import { AccessGuard, ApiVersion, CurrentUser } from '@sso/platform';
+import { IdpDto, IdpListDto, IdpMetadataJsonDto } from './idp.dto';
+import { IdpHandler } from './idp.handler';
+
+const METADATA_EXAMPLE =
+  '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml">' +
+  '<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing">' +
+  '<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>MIIC8jCCAdqgAwIBAgIQ...</ds:X509Certificate></ds:X509Data></ds:KeyInfo>' +
+  '</md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/saml/sso"/>' +
+  '</md:IDPSSODescriptor></md:EntityDescriptor>';
+
+/** The metadata XML from a raw `application/xml` body or `{"value": xml}`. */
+function metadataOf(body: unknown): string {
+  if (typeof body === 'string' && body.length > 0) return body;
+  if (typeof body === 'object' && body !== null && typeof (body as { value?: unknown }).value === 'string') return (body as { value: string }).value;
+  throw new DomainError('invalid-metadata', 'Expected IdP metadata as application/xml or {"value": "<xml>"}');
+}
+
+const metadataBody = {
+  schema: { oneOf: [{ type: 'string', example: METADATA_EXAMPLE }, { $ref: getSchemaPath(IdpMetadataJsonDto) }] },
+  examples: { xml: { value: METADATA_EXAMPLE }, json: { value: { value: METADATA_EXAMPLE } } },
+};
+
+@ApiTags('identity-providers')
+@ApiBearerAuth()
+@ApiExtraModels(IdpMetadataJsonDto)
+@UseGuards(AccessGuard)
+@Controller('identity-providers')
+export class IdpController {
+  constructor(@Inject(IdpHandler) private readonly handler: IdpHandler) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register an IdP from its metadata', description: 'Team owners and admins. New IdPs default to the team-scoped (v2) SP entity id.' })
+  @ApiConsumes('application/xml', 'application/json')
+  @ApiBody(metadataBody)
+  @ApiQuery({ name: 'replaces', required: false, example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', description: 'An IdP of the team this one replaces (key rollover to a new issuer).' })
+  @ApiQuery({ name: 'api_version', required: false, enum: ['v1', 'v2'], example: 'v2', description: 'Default v2.' })
+  @ApiQuery({ name: 'handle', required: false, example: 'Entra ID', description: '1-32 characters; default "IdP N".' })
+  @ApiCreatedResponse({ type: IdpDto })
+  @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-already-in-use`, `idp-must-be-https`, `more-than-one-idp`' })
+  @ApiResponse({ status: 403, description: '`insufficient-permissions`, `no-team-member`' })
+  @ApiResponse({ status: 409, description: '`cannot-mix-idp-api-verions`' })
+  create(
+    @CurrentUser() uid: UserId,
+    @Body() body: unknown,
+    @Query('replaces') replaces: string | undefined,
+    @Query('api_version') apiVersionParam: string | undefined,
+    @Query('handle') handle: string | undefined,
+    @ApiVersion() apiVersion: number,
+  ): Promise<IdpDto> {
+    return this.handler.create(uid, metadataOf(body), { replaces, api_version: apiVersionParam, handle }, apiVersion);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The team's IdPs" })
+  @ApiOkResponse({ type: IdpListDto })
+  list(@CurrentUser() uid: UserId) {
+    return this.handler.list(uid);
+  }
+
+  @Get(':id/raw')
+  @Header('content-type', 'application/xml')
+  @ApiOperation({ summary: 'The metadata XML as uploaded' })
+  @ApiProduces('application/xml')
+  @ApiOkResponse({ schema: { type: 'string', example: METADATA_EXAMPLE } })
+  @ApiResponse({ status: 404, description: '`not-found`' })
+  raw(@CurrentUser() uid: UserId, @Param('id') id: string): Promise<string> {
+    return this.handler.raw(uid, id);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One IdP' })
+  @ApiOkResponse({ type: IdpDto })
+  @ApiResponse({ status: 404, description: '`not-found`' })
+  get(@CurrentUser() uid: UserId, @Param('id') id: string): Promise<IdpDto> {
+    return this.handler.get(uid, id);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Replace the metadata (key rollover, new SSO URL or issuer)' })
+  @ApiConsumes('application/xml', 'application/json')
+  @ApiBody(metadataBody)
+  @ApiQuery({ name: 'handle', required: false, example: 'Okta' })
+  @ApiOkResponse({ type: IdpDto })
+  @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-issuer-in-use`, `idp-must-be-https`' })
+  update(@CurrentUser() uid: UserId, @Param('id') id: string, @Body() body: unknown, @Query('handle') handle: string | undefined): Promise<IdpDto> {
+    return this.handler.update(uid, id, metadataOf(body), handle);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an IdP', description: 'Refused with 412 while users are bound to it, unless purge=true deletes them.' })
+  @ApiQuery({ name: 'purge', required: false, example: 'false' })
+  @ApiNoContentResponse()
+  @ApiResponse({ status: 409, description: '`cannot-delete-own-idp`' })
+  @ApiResponse({ status: 412, description: '`idp-has-bound-users`' })
+  async delete(@CurrentUser() uid: UserId, @Param('id') id: string, @Query('purge') purge: string | undefined): Promise<void> {
+    await this.handler.delete(uid, id, purge === 'true');
+  }
+}

@@ -1,0 +1,54 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { IdpRecord } from '@sso/persistence';
+
+const EXAMPLE_CERT =
+  '<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>MIIC8jCCAdqgAwIBAgIQ...</ds:X509Certificate></ds:X509Data></ds:KeyInfo>';
+
+export class IdpMetadataDto {
+  @ApiProperty({ example: 'https://sts.windows.net/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/' }) issuer!: string;
+  @ApiProperty({ example: 'https://login.microsoftonline.com/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/saml2' }) requestURI!: string;
+  @ApiProperty({ type: [String], example: [EXAMPLE_CERT] }) certAuthnResponse!: string[];
+}
+
+export class IdpExtraInfoDto {
+  @ApiProperty({ example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' }) team!: string;
+  @ApiProperty({ example: 'WireIdPAPIV2', enum: ['WireIdPAPIV1', 'WireIdPAPIV2'], nullable: true, type: String }) apiVersion!: string | null;
+  @ApiProperty({ type: [String], example: [] }) oldIssuers!: string[];
+  @ApiProperty({ example: null, nullable: true, type: String }) replacedBy!: string | null;
+  @ApiProperty({ example: 'IdP 1' }) handle!: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) domain!: string | null;
+}
+
+export class IdpDto {
+  @ApiProperty({ example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' }) id!: string;
+  @ApiProperty({ type: IdpMetadataDto }) metadata!: IdpMetadataDto;
+  @ApiProperty({ type: IdpExtraInfoDto }) extraInfo!: IdpExtraInfoDto;
+}
+
+export class IdpListDto {
+  @ApiProperty({ type: [IdpDto] }) providers!: IdpDto[];
+}
+
+export class IdpMetadataJsonDto {
+  @ApiProperty({
+    example: '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">…</md:EntityDescriptor>',
+    description: 'The IdP metadata XML',
+  })
+  value!: string;
+}
+
+/** spar's IdP JSON; a null stored handle shows as the computed "IdP N". */
+export function idpJson(idp: IdpRecord, displayHandle: string): IdpDto {
+  return {
+    id: idp.id,
+    metadata: { issuer: idp.issuer, requestURI: idp.requestUri, certAuthnResponse: idp.certs },
+    extraInfo: {
+      team: idp.team,
+      apiVersion: idp.apiVersion === 2 ? 'WireIdPAPIV2' : idp.apiVersion === 1 ? 'WireIdPAPIV1' : null,
+      oldIssuers: idp.oldIssuers,
+      replacedBy: idp.replacedBy,
+      handle: idp.handle ?? displayHandle,
+      domain: idp.domain,
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import type { TeamAccess } from '@sso/auth';
+import { DomainError, type TeamId, type UserId, emailKey, idpId, isUuid, newIdpId } from '@sso/domain';
+import type { IdentityStores, IdpApiVersion, IdpRecord, SparStores } from '@sso/persistence';
+import { parseIdpMetadata } from '@sso/saml';
+import { type IdpDto, idpJson } from './idp.dto';
+
+export interface CreateIdpQuery {
+  replaces?: string;
+  api_version?: string;
+  handle?: string;
+}
+
+/** API versions before v8 refuse a second IdP when the team has SCIM tokens (spar). */
+const SCIM_EXCLUSIVITY_UNTIL = 8;
+
+/** IdP management (spar-behaviour.md §4), with the team checks spar lacks (DESIGN §6.9). */
+export class IdpHandler {
+  constructor(
+    private readonly spar: SparStores,
+    private readonly identity: IdentityStores,
+    private readonly access: TeamAccess,
+  ) {}
+
+  async create(caller: UserId, xml: string, q: CreateIdpQuery, apiVersion: number): Promise<IdpDto> {
+    const team = await this.access.requireSsoAdmin(caller, 'CreateUpdateDeleteIdp');
+    const md = parseIdpMetadata(xml);
+    const version = this.apiVersionOf(q.api_version);
+    const handle = q.handle === undefined ? null : this.checkHandle(q.handle);
+    const existing = await this.spar.idps.listByTeam(team);
+    if (apiVersion < SCIM_EXCLUSIVITY_UNTIL && existing.length > 0 && (await this.spar.scimTokens.countByTeam(team)) > 0) {
+      throw new DomainError('more-than-one-idp', 'A team with SCIM tokens can have only one IdP in this API version');
+    }
+    let replaced: IdpRecord | null = null;
+    if (q.replaces !== undefined) {
+      replaced = isUuid(q.replaces) ? await this.spar.idps.get(idpId(q.replaces)) : null;
+      if (!replaced || replaced.team !== team) throw new DomainError('not-found', 'Could not find IdP.');
+    }
+    this.checkHttps(md.requestUri);
+    await this.checkIssuerFree(md.issuer, team, version);
+    const idp: IdpRecord = {
+      id: newIdpId(),
+      team,
+      issuer: md.issuer,
+      requestUri: md.requestUri,
+      certs: md.certs,
+      apiVersion: version,
+      oldIssuers: replaced ? [replaced.issuer, ...replaced.oldIssuers].filter((i) => i !== md.issuer) : [],
+      replacedBy: null,
+      handle: handle ?? nextHandle(existing),
+      domain: null,
+    };
+    await this.spar.idps.insert(idp);
+    await this.spar.idps.putRawMetadata(idp.id, xml);
+    if (replaced) await this.spar.idps.setReplacedBy(replaced.id, idp.id);
+    return idpJson(idp, idp.handle ?? '');
+  }
+
+  async get(caller: UserId, id: string): Promise<IdpDto> {
+    const idp = await this.authorized(caller, id);
+    return this.render(idp);
+  }
+
+  async raw(caller: UserId, id: string): Promise<string> {
+    const idp = await this.authorized(caller, id);
+    const xml = await this.spar.idps.getRawMetadata(idp.id);
+    if (xml === null) throw new DomainError('not-found', 'Could not find IdP.');
+    return xml;
+  }
+
+  async list(caller: UserId): Promise<{ providers: IdpDto[] }> {
+    const team = await this.access.requireSsoAdmin(caller, 'ReadIdp');
+    const idps = await this.spar.idps.listByTeam(team);
+    return { providers: idps.map((idp) => idpJson(idp, displayHandle(idp, idps))) };
+  }
+
+  async update(caller: UserId, id: string, xml: string, handle: string | undefined): Promise<IdpDto> {
+    const prev = await this.authorized(caller, id);
+    const md = parseIdpMetadata(xml);
+    const newHandle = handle === undefined ? prev.handle : this.checkHandle(handle);
+    let oldIssuers = prev.oldIssuers;
+    if (md.issuer !== prev.issuer) {
+      const users = prev.apiVersion === 2 ? [await this.spar.idps.getByIssuerAndTeam(md.issuer, prev.team)] : await this.spar.idps.findByIssuer(md.issuer);
+      if (users.some((o) => o && o.id !== prev.id)) throw new DomainError('idp-issuer-in-use', 'The issuer is used by another IdP');
+      oldIssuers = [...new Set([prev.issuer, ...prev.oldIssuers])].filter((i) => i !== md.issuer);
+    }
+    this.checkHttps(md.requestUri);
+    const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle };
+    await this.spar.idps.update(idp);
+    await this.spar.idps.putRawMetadata(idp.id, xml);
+    // Only this IdP's own old mappings go; a replaced IdP keeps its lookup (spar deleted it too).
+    for (const old of oldIssuers) {
+      const mapped = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
+      if (!mapped || mapped.id === idp.id) await this.spar.idps.deleteIssuerMapping(old, idp.team);
+    }
+    return this.render(idp);
+  }
+
+  async delete(caller: UserId, id: string, purge: boolean): Promise<void> {
+    const idp = await this.authorized(caller, id);
+    const me = await this.identity.users.get(caller);
+    if (me?.ssoId && ssoTenant(me.ssoId) === idp.issuer) throw new DomainError('cannot-delete-own-idp', 'You cannot delete the IdP you log in with');
+
+    const bound: Array<{ normalizedNameId: string; uid: UserId }> = [];
+    let cursor: string | null = null;
+    do {
+      const page = await this.spar.samlUsers.listByIssuer(idp.issuer, { cursor, limit: 201 });
+      for (const row of page.items) if ((await this.identity.teams.teamOf(row.uid)) === idp.team) bound.push(row);
+      cursor = page.cursor;
+    } while (cursor);
+    if (bound.length > 0 && !purge) throw new DomainError('idp-has-bound-users', 'The IdP still has users; delete them first or use purge=true');
+    for (const row of bound) {
+      await this.spar.samlUsers.delete(idp.issuer, row.normalizedNameId);
+      await this.deleteUser(idp.team, row.uid);
+    }
+    for (const old of idp.oldIssuers) {
+      const prev = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
+      if (prev && prev.replacedBy === idp.id) await this.spar.idps.setReplacedBy(prev.id, null);
+    }
+    await this.spar.scimTokens.deleteAllByTeamAndIdp(idp.team, idp.id);
+    await this.spar.idps.delete(idp.id);
+    await this.spar.idps.deleteRawMetadata(idp.id);
+  }
+
+  private async deleteUser(team: TeamId, uid: UserId): Promise<void> {
+    const user = await this.identity.users.get(uid);
+    if (user?.handle) await this.identity.users.releaseHandle(user.handle, uid);
+    for (const e of [user?.email, user?.emailUnvalidated]) if (e) await this.identity.users.releaseEmail(emailKey(e), uid);
+    await this.identity.cookies.deleteAllByUser(uid);
+    await this.identity.teams.removeMember(team, uid);
+    await this.identity.users.delete(uid);
+  }
+
+  /** The IdP, if the caller may manage its team (spar: permission on the IdP's team). */
+  private async authorized(caller: UserId, id: string): Promise<IdpRecord> {
+    const idp = isUuid(id) ? await this.spar.idps.get(idpId(id)) : null;
+    if (!idp) throw new DomainError('not-found', 'Could not find IdP.');
+    const team = await this.access.requireSsoAdmin(caller, 'CreateUpdateDeleteIdp');
+    if (team !== idp.team) throw new DomainError('insufficient-permissions', 'You need permission CreateUpdateDeleteIdp.');
+    return idp;
+  }
+
+  private async render(idp: IdpRecord): Promise<IdpDto> {
+    if (idp.handle !== null) return idpJson(idp, idp.handle);
+    return idpJson(idp, displayHandle(idp, await this.spar.idps.listByTeam(idp.team)));
+  }
+
+  private apiVersionOf(v: string | undefined): IdpApiVersion {
+    if (v === undefined || v === 'v2') return 2;
+    if (v === 'v1') return 1;
+    throw new DomainError('bad-request', 'api_version must be v1 or v2');
+  }
+
+  private checkHandle(h: string): string {
+    if (h.length < 1 || h.length > 32) throw new DomainError('bad-request', 'handle must have 1 to 32 characters');
+    return h;
+  }
+
+  private checkHttps(uri: string): void {
+    if (!uri.startsWith('https://')) throw new DomainError('idp-must-be-https', 'The IdP SSO URL must be https');
+  }
+
+  /** v2: unique in the team; v1: unique on the instance; one issuer never mixes v1 and v2. */
+  private async checkIssuerFree(issuer: string, team: TeamId, version: IdpApiVersion): Promise<void> {
+    const all = await this.spar.idps.findByIssuer(issuer);
+    if (all.some((o) => (o.apiVersion ?? 1) !== version)) throw new DomainError('cannot-mix-idp-api-verions', 'This issuer is used with another IdP API version');
+    const clash = version === 2 ? all.some((o) => o.team === team) || (await this.spar.idps.getByIssuerAndTeam(issuer, team)) !== null : all.length > 0;
+    if (clash) throw new DomainError('idp-already-in-use', 'An IdP with this issuer already exists');
+  }
+}
+
+/** spar's "IdP N": the smallest N not used as a handle in the team. */
+export function nextHandle(existing: IdpRecord[]): string {
+  const used = new Set(existing.map((i) => i.handle));
+  for (let n = 1; ; n++) if (!used.has(`IdP ${n}`)) return `IdP ${n}`;
+}
+
+function displayHandle(idp: IdpRecord, team: IdpRecord[]): string {
+  return idp.handle ?? `IdP ${team.findIndex((i) => i.id === idp.id) + 1}`;
+}
+
+function ssoTenant(ssoId: string): string | null {
+  try {
+    const v = JSON.parse(ssoId) as { tenant?: unknown };
+    if (typeof v.tenant !== 'string') return null;
+    const m = />([^<]*)</.exec(v.tenant);
+    return m ? m[1].replace(/&amp;/g, '&') : v.tenant;
+  } catch {
+    return null;
+  }
+}
+

@@ -1,0 +1,39 @@
+import { Controller, Get, Head, Header, Inject, Param, Query, applyDecorators } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type InitiateLoginQuery, InitiateLoginHandler } from './initiate-login.handler';
+
+const QueryDocs = () =>
+  applyDecorators(
+  ApiParam({ name: 'idp', description: 'The SSO code (IdP id)', example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' }),
+  ApiQuery({ name: 'success_redirect', required: false, example: 'wire://sso/success?cookie=$cookie&userId=$userid', description: 'Mobile: with error_redirect; scheme wire*, at most 140 bytes.' }),
+  ApiQuery({ name: 'error_redirect', required: false, example: 'wire://sso/error?label=$label' }),
+  ApiQuery({ name: 'label', required: false, example: 'my-phone', description: 'Cookie label' }),
+  );
+
+@ApiTags('sso')
+@Controller('sso/initiate-login')
+export class InitiateLoginController {
+  constructor(@Inject(InitiateLoginHandler) private readonly handler: InitiateLoginHandler) {}
+
+  @Head(':idp')
+  @QueryDocs()
+  @ApiOperation({ summary: 'Check the SSO code and redirect parameters without starting a login' })
+  @ApiOkResponse({ description: 'Empty' })
+  @ApiResponse({ status: 400, description: '`need-both-redirect-urls`, `invalid-schema`, `url-too-long`' })
+  @ApiResponse({ status: 404, description: '`not-found`' })
+  async head(@Param('idp') idp: string, @Query() q: InitiateLoginQuery): Promise<void> {
+    await this.handler.check(idp, q);
+  }
+
+  @Get(':idp')
+  @QueryDocs()
+  @Header('content-type', 'text/html;charset=utf-8')
+  @ApiOperation({ summary: 'Start a login: an HTML form that POSTs the AuthnRequest to the IdP' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ schema: { type: 'string', example: '<html …><form action="https://idp.example.com/sso" method="post"><input name="SAMLRequest" type="hidden" value="PHNhbWxwOkF1dGhu…"/></form></html>' } })
+  @ApiResponse({ status: 400, description: '`need-both-redirect-urls`, `invalid-schema`, `url-too-long`' })
+  @ApiResponse({ status: 404, description: '`not-found`' })
+  initiate(@Param('idp') idp: string, @Query() q: InitiateLoginQuery): Promise<string> {
+    return this.handler.initiate(idp, q);
+  }
+}

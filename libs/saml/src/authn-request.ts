@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { SignedXml } from 'xml-crypto';
+import { pemOf } from './idp-metadata';
+import type { SpSigningKey } from './sp';
+import { escapeXml } from './xml';
+
+export interface AuthnRequest {
+  id: string;
+  xml: string;
+}
+
+/**
+ * spar's AuthnRequest: ID `_<uuid>`, IssueInstant now, Issuer = SP entity id, NameIDPolicy
+ * unspecified with AllowCreate, unsigned, no Destination and no RequestedAuthnContext (so MFA and
+ * Kerberos IdPs are not constrained).
+ */
+export function buildAuthnRequest(spIssuer: string, now: Date, id = `_${randomUUID()}`): AuthnRequest {
+  const xml =
+    `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${now.toISOString()}">` +
+    `<saml:Issuer>${escapeXml(spIssuer)}</saml:Issuer>` +
+    '<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified" AllowCreate="true"/>' +
+    '</samlp:AuthnRequest>';
+  return { id, xml };
+}
+
+/** The XHTML page that POSTs the AuthnRequest to the IdP (HTTP-POST binding, no RelayState). */
+export function renderAuthnRequestForm(idpRequestUri: string, req: AuthnRequest): string {
+  const action = escapeXml(idpRequestUri);
+  const value = Buffer.from(req.xml, 'utf8').toString('base64');
+  return (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">' +
+    '<html xml:lang="en" xmlns="http://www.w3.org/1999/xhtml"><head><title>wire:sso:initiate-login</title></head>' +
+    '<body onload="document.forms[0].submit()"><noscript><p><strong>Note:</strong> Your browser does not support JavaScript; press the button to continue.</p></noscript>' +
+    `<form action="${action}" method="post"><input name="SAMLRequest" type="hidden" value="${value}"/>` +
+    '<noscript><input type="submit" value="Continue"/></noscript></form></body></html>'
+  );
+}
+
+/**
+ * The AuthnRequest with an enveloped XML signature (rsa-sha256, exc-c14n), placed right after the
+ * Issuer as the schema requires; for IdPs that want signed requests (HTTP-POST binding).
+ */
+export function signAuthnRequest(req: AuthnRequest, key: SpSigningKey): AuthnRequest {
+  const sig = new SignedXml({
+    privateKey: key.keyPem,
+    publicCert: pemOf(key.certBase64),
+    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  });
+  const self = `//*[local-name(.)='AuthnRequest' and @ID='${req.id}']`;
+  sig.addReference({
+    xpath: self,
+    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  });
+  sig.computeSignature(req.xml, { prefix: 'ds', location: { reference: `${self}/*[local-name(.)='Issuer']`, action: 'after' } });
+  return { id: req.id, xml: sig.getSignedXml() };
+}

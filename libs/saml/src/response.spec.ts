@@ -1,0 +1,63 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '@sso/domain';
+import { TestIdp, b64 } from '@sso/testing';
+import { certFromKeyInfo, keyInfoXml } from './idp-metadata';
+import { type ResponsePorts, decodeSamlResponse, validateResponse } from './response';
+import { parseUntrustedXml, strictText } from './xml';
+
+const SP = 'http://localhost:8080/sso/finalize-login/7a8d3d39-8a23-4c49-9a1e-2c1f7a0b8a11';
+
+describe('validateResponse', () => {
+  let idp: TestIdp;
+  const requests = new Map<string, string>();
+  const claimed = new Set<string>();
+  const ports = (): ResponsePorts => ({
+    findIdp: async (issuer) => {
+      if (issuer !== idp.issuer) throw new DomainError('not-found', 'Could not find IdP.');
+      return { id: 'idp-1', issuer, certs: [keyInfoXml(idp.key.certBase64)] };
+    },
+    consumeRequest: async (id) => {
+      const i = requests.get(id);
+      requests.delete(id);
+      return i ? { idpIssuer: i } : null;
+    },
+    claimAssertion: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)),
+  });
+  const settings = () => ({ spEntityId: SP, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() });
+
+  beforeAll(async () => {
+    idp = await TestIdp.create();
+  });
+
+  it('grants a valid response once, then denies the replay', async () => {
+    requests.set('_r1', idp.issuer);
+    const { xml } = idp.response({ sp: SP, requestId: '_r1', nameId: 'alice@example.com' });
+    const out = await validateResponse(b64(xml), settings(), ports());
+    expect(out).toMatchObject({ kind: 'granted', requestId: '_r1', nameId: { value: 'alice@example.com' } });
+    const again = await validateResponse(b64(xml), settings(), ports());
+    expect(again).toMatchObject({ kind: 'denied' });
+  });
+
+  it('finds the certificate in a stored KeyInfo', () => {
+    expect(certFromKeyInfo(keyInfoXml('QUJD'))).toBe('QUJD');
+  });
+});
+
+describe('decodeSamlResponse', () => {
+  it('accepts base64 with form-encoder whitespace and refuses anything else', () => {
+    expect(decodeSamlResponse('PHg+\r\nPC94Pg==')?.xml).toBe('<x></x>');
+    expect(decodeSamlResponse('PHg+PC94Pg')).toBeNull(); // unpadded
+    expect(decodeSamlResponse('PHg+*PC94Pg==')).toBeNull();
+    expect(decodeSamlResponse('')).toBeNull();
+    expect(decodeSamlResponse(Buffer.from([0xff, 0xfe, 0x00, 0x41]).toString('base64'))).toBeNull(); // not UTF-8
+  });
+});
+
+describe('strictText', () => {
+  it('refuses text split by a comment or an element', () => {
+    const limits = { maxBytes: 1000, maxDepth: 5, maxElements: 10 };
+    expect(strictText(parseUntrustedXml('<a>x<![CDATA[y]]></a>', limits).documentElement)).toBe('xy');
+    expect(strictText(parseUntrustedXml('<a>admin<!---->.evil</a>', limits).documentElement)).toBeNull();
+    expect(strictText(parseUntrustedXml('<a>admin<b/>.evil</a>', limits).documentElement)).toBeNull();
+  });
+});

@@ -1,0 +1,261 @@
+import { SAML, SamlStatusError } from '@node-saml/node-saml';
+import type { ErrorCode } from '@sso/domain';
+import { type NameId, NAMEID_FORMATS, nameIdProblem } from './name-id';
+import { certFromKeyInfo, pemOf } from './idp-metadata';
+import { NS, XmlRejected, attr, child, children, descendants, parseUntrustedXml, strictText } from './xml';
+
+/** The IdP as the ACS needs it (looked up by the caller, per team or instance-wide). */
+export interface LoginIdp {
+  id: string;
+  issuer: string;
+  /** `<ds:KeyInfo>` strings, as stored. */
+  certs: string[];
+  /** RSA-SHA1 / SHA-1 digests are refused unless the IdP opts in. */
+  allowSha1?: boolean;
+}
+
+/** What the validator needs from storage: narrow, so this lib stays free of persistence. */
+export interface ResponsePorts {
+  /** The IdP for the Response's issuer; throws a DomainError (not-found, idp-non-unique) when none fits. */
+  findIdp(issuer: string): Promise<LoginIdp>;
+  /** One-time use of an issued AuthnRequest, atomically; null when unknown, expired or used. */
+  consumeRequest(id: string): Promise<{ idpIssuer: string } | null>;
+  /** Insert-if-absent into the replay cache; false when the assertion id was seen. */
+  claimAssertion(id: string, ttlSeconds: number): Promise<boolean>;
+}
+
+export interface ResponseSettings {
+  /** The SP entity id = ACS URL = expected Audience, Recipient and Destination. */
+  spEntityId: string;
+  clockSkewSeconds: number;
+  maxttlAuthresp: number;
+  now: Date;
+}
+
+export type ResponseOutcome =
+  /** Rendered as an HTML error page with this status. */
+  | { kind: 'error'; code: ErrorCode; status?: number; message: string }
+  /** No InResponseTo in the signed assertion: spar redirects to initiate-login. */
+  | { kind: 'unsolicited'; idp: LoginIdp }
+  /** Judged and denied; `requestId` (possibly from unsigned data) only picks the rendering. */
+  | { kind: 'denied'; requestId: string | null; reasons: string[] }
+  | { kind: 'granted'; requestId: string; idp: LoginIdp; issuer: string; nameId: NameId; assertionId: string };
+
+export const RESPONSE_LIMITS = { maxBytes: 512 * 1024, maxDepth: 48, maxElements: 5_000 };
+
+const ALLOWED_ALGORITHMS = new Set([
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+  'http://www.w3.org/2001/04/xmlenc#sha256',
+  'http://www.w3.org/2001/04/xmlenc#sha512',
+  'http://www.w3.org/2001/10/xml-exc-c14n#',
+  'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+]);
+const SHA1_ALGORITHMS = new Set(['http://www.w3.org/2000/09/xmldsig#rsa-sha1', 'http://www.w3.org/2000/09/xmldsig#sha1']);
+const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+
+const error = (code: ErrorCode, message: string, status?: number): ResponseOutcome => ({ kind: 'error', code, message, status });
+
+/** Strict base64 of the POST binding (whitespace from form encoders is the only noise allowed). */
+export function decodeSamlResponse(field: string): { base64: string; xml: string } | null {
+  const base64 = field.replace(/[\r\n\t ]+/g, '');
+  if (base64.length === 0 || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return null;
+  try {
+    return { base64, xml: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64')) };
+  } catch {
+    return null;
+  }
+}
+
+function time(el: Element, name: string): Date | null | 'bad' {
+  const v = attr(el, name);
+  if (v === null) return null;
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v)) return 'bad';
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? 'bad' : d;
+}
+
+/** node-saml's refusal, sorted into spar's outcomes. */
+function classifyLibraryError(e: unknown, requestId: string | null): ResponseOutcome {
+  if (e instanceof SamlStatusError) return { kind: 'denied', requestId, reasons: [`status: failure (${e.message})`] };
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/signature|Cannot obtain assertion|decrypt|EncryptedAssertion/i.test(msg)) return error('bad-response-signature', `Invalid signature: ${msg}`);
+  if (/Missing SAML assertion/.test(msg)) return { kind: 'denied', requestId, reasons: ['no assertion in the response'] };
+  if (/expired|not yet valid|audience|AudienceRestriction/i.test(msg)) return { kind: 'denied', requestId, reasons: [msg] };
+  return error('bad-response-saml', `Invalid SAML response: ${msg}`);
+}
+
+/**
+ * The ACS check: every rule of saml-sp-requirements.md §1 in one place, on top of node-saml's
+ * signature verification. Structure, DOCTYPE, size and algorithm checks run before any crypto;
+ * every post-check reads only the signed assertion bytes node-saml hands back; time windows run
+ * before the request is consumed and before the replay cache (an expired assertion is denied as
+ * expired, not as a replay).
+ */
+export async function validateResponse(field: string, settings: ResponseSettings, ports: ResponsePorts): Promise<ResponseOutcome> {
+  const decoded = decodeSamlResponse(field);
+  if (!decoded) return error('bad-response-encoding', 'SAMLResponse is not base64-encoded UTF-8');
+  let doc: Document;
+  try {
+    doc = parseUntrustedXml(decoded.xml, RESPONSE_LIMITS);
+  } catch (e) {
+    if (e instanceof XmlRejected) return error('bad-response-xml', e.message);
+    throw e;
+  }
+  const root = doc.documentElement;
+  if (root.namespaceURI !== NS.protocol || root.localName !== 'Response') return error('bad-response-saml', 'root element must be samlp:Response');
+  if (attr(root, 'Version') !== '2.0' || !attr(root, 'ID')) return error('bad-response-saml', 'Response needs Version 2.0 and an ID');
+  if (children(root, NS.assertion, 'EncryptedAssertion').length > 0) return error('bad-response-saml', 'encrypted assertions are not supported');
+  const assertions = children(root, NS.assertion, 'Assertion');
+  const unsignedRequestId = attr(root, 'InResponseTo');
+
+  // Issuer consistency (spar: missing → 400; differing → 403).
+  const issuers = [child(root, NS.assertion, 'Issuer'), ...assertions.map((a) => child(a, NS.assertion, 'Issuer'))];
+  if (issuers.some((i) => i === null)) return error('bad-response-saml', 'Response and every Assertion need an Issuer');
+  const issuerTexts = issuers.map((i) => (i ? strictText(i) : null));
+  if (issuerTexts.some((t) => t === null || t.trim() === '')) return error('bad-response-saml', 'Issuer must be plain text');
+  const issuer = issuerTexts[0] as string;
+  if (issuerTexts.some((t) => t !== issuer)) return error('bad-response-saml', 'Issuers of Response and Assertions differ', 403);
+
+  const idp = await ports.findIdp(issuer);
+
+  for (const tag of ['SignatureMethod', 'DigestMethod', 'CanonicalizationMethod', 'Transform']) {
+    for (const el of descendants(root, NS.dsig, tag)) {
+      const alg = attr(el, 'Algorithm') ?? '';
+      if (!ALLOWED_ALGORITHMS.has(alg) && !(idp.allowSha1 && SHA1_ALGORITHMS.has(alg))) {
+        return error('bad-response-signature', `Algorithm not allowed: ${tag} ${alg}`);
+      }
+    }
+  }
+
+  const reasons: string[] = [];
+  const destination = attr(root, 'Destination');
+  if (destination !== null && destination !== settings.spEntityId) reasons.push(`Destination mismatch: ${destination}`);
+  if (destination === null && child(root, NS.dsig, 'Signature')) reasons.push('a signed Response needs a Destination');
+  const statusCode = child(root, NS.protocol, 'Status');
+  const code = statusCode ? child(statusCode, NS.protocol, 'StatusCode') : null;
+  if (!code || attr(code, 'Value') !== SUCCESS) reasons.push(`status: failure (${code ? attr(code, 'Value') : 'missing'})`);
+
+  const skewMs = settings.clockSkewSeconds * 1000;
+  const now = settings.now.getTime();
+  let signedXml: string;
+  try {
+    const saml = new SAML({
+      idpCert: [...new Set(idp.certs.map(certFromKeyInfo))].map(pemOf),
+      issuer: settings.spEntityId,
+      callbackUrl: settings.spEntityId,
+      audience: settings.spEntityId,
+      wantAssertionsSigned: true,
+      wantAuthnResponseSigned: false,
+      acceptedClockSkewMs: skewMs,
+      validateInResponseTo: 'never' as never,
+      disableRequestedAuthnContext: true,
+    });
+    const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: decoded.base64 });
+    if (!profile) return { kind: 'denied', requestId: unsignedRequestId, reasons: ['no assertion in the response', ...reasons] };
+    if (!profile.getAssertionXml) return error('bad-response-signature', 'no signed assertion');
+    signedXml = profile.getAssertionXml();
+  } catch (e) {
+    const out = classifyLibraryError(e, unsignedRequestId);
+    if (out.kind === 'denied') out.reasons.push(...reasons);
+    return out;
+  }
+
+  // From here on, only the signed bytes.
+  let a: Element;
+  try {
+    a = parseUntrustedXml(signedXml, RESPONSE_LIMITS).documentElement;
+  } catch {
+    return error('bad-response-signature', 'signed assertion does not parse');
+  }
+  if (a.namespaceURI !== NS.assertion || a.localName !== 'Assertion') return error('bad-response-signature', 'signed element is not an Assertion');
+  const assertionId = attr(a, 'ID');
+  if (!assertionId || attr(a, 'Version') !== '2.0') return error('bad-response-saml', 'Assertion needs Version 2.0 and an ID');
+  const aIssuer = child(a, NS.assertion, 'Issuer');
+  if (!aIssuer || strictText(aIssuer) !== idp.issuer) return error('bad-response-saml', 'signed Issuer is not the IdP', 403);
+
+  const past = (d: Date | null | 'bad', what: string) => {
+    if (d === 'bad') reasons.push(`${what}: bad time`);
+    else if (d && d.getTime() > now + skewMs) reasons.push(`${what} is in the future`);
+  };
+  const future = (d: Date | null | 'bad', what: string, required: boolean) => {
+    if (d === 'bad' || (d === null && required)) reasons.push(`${what}: missing or bad time`);
+    else if (d && d.getTime() <= now - skewMs) reasons.push(`${what}: expired`);
+  };
+  past(time(a, 'IssueInstant'), 'Assertion IssueInstant');
+  past(time(root, 'IssueInstant'), 'Response IssueInstant');
+
+  // Subject: NameID and bearer confirmations with Recipient, times and InResponseTo.
+  const subject = child(a, NS.assertion, 'Subject');
+  const nameIdEl = subject ? child(subject, NS.assertion, 'NameID') : null;
+  const nameText = nameIdEl ? strictText(nameIdEl) : null;
+  if (!subject || !nameIdEl || nameText === null) return error('bad-response-saml', 'Assertion needs a Subject with a plain NameID');
+  const nameId: NameId = {
+    value: nameText,
+    format: attr(nameIdEl, 'Format') ?? NAMEID_FORMATS.unspecified,
+    nameQualifier: attr(nameIdEl, 'NameQualifier'),
+    spNameQualifier: attr(nameIdEl, 'SPNameQualifier'),
+  };
+  const problem = nameIdProblem(nameId);
+  if (problem) reasons.push(problem);
+
+  const confirmations = children(subject, NS.assertion, 'SubjectConfirmation');
+  if (confirmations.length === 0) reasons.push('no SubjectConfirmation');
+  const requestIds = new Set<string>();
+  let lastEnd = 0;
+  for (const sc of confirmations) {
+    if (attr(sc, 'Method') !== BEARER) reasons.push(`SubjectConfirmation method is not bearer: ${attr(sc, 'Method')}`);
+    const scd = child(sc, NS.assertion, 'SubjectConfirmationData');
+    if (!scd) {
+      reasons.push('bearer confirmation without SubjectConfirmationData');
+      continue;
+    }
+    if (attr(scd, 'Recipient') !== settings.spEntityId) reasons.push(`Recipient mismatch: ${attr(scd, 'Recipient')}`);
+    const nb = time(scd, 'NotBefore');
+    if (nb === 'bad' || (nb && nb.getTime() > now + skewMs)) reasons.push('SubjectConfirmationData not yet valid');
+    const end = time(scd, 'NotOnOrAfter');
+    future(end, 'SubjectConfirmationData NotOnOrAfter', true);
+    if (end instanceof Date) lastEnd = Math.max(lastEnd, end.getTime());
+    const irt = attr(scd, 'InResponseTo');
+    if (irt) requestIds.add(irt);
+  }
+  if (requestIds.size === 0) return { kind: 'unsolicited', idp };
+  if (requestIds.size > 1) return error('server-error-unsupported-saml', 'several InResponseTo values in one assertion');
+  const requestId = [...requestIds][0];
+  if (unsignedRequestId !== null && unsignedRequestId !== requestId) reasons.push('Response InResponseTo differs from the signed one');
+
+  const conditions = children(a, NS.assertion, 'Conditions');
+  if (conditions.length !== 1) reasons.push('exactly one Conditions element is required');
+  else {
+    const c = conditions[0];
+    const nb = time(c, 'NotBefore');
+    if (nb === 'bad' || (nb && nb.getTime() > now + skewMs)) reasons.push('Conditions not yet valid');
+    const end = time(c, 'NotOnOrAfter');
+    future(end, 'Conditions NotOnOrAfter', false);
+    if (end instanceof Date) lastEnd = Math.max(lastEnd, end.getTime());
+    const restrictions = children(c, NS.assertion, 'AudienceRestriction');
+    if (restrictions.length === 0) reasons.push('no AudienceRestriction');
+    for (const r of restrictions) {
+      const audiences = children(r, NS.assertion, 'Audience').map(strictText);
+      if (!audiences.includes(settings.spEntityId)) reasons.push('audience mismatch');
+    }
+  }
+
+  const authn = children(a, NS.assertion, 'AuthnStatement');
+  if (authn.length === 0) reasons.push('no AuthnStatement');
+  for (const s of authn) {
+    past(time(s, 'AuthnInstant'), 'AuthnInstant');
+    future(time(s, 'SessionNotOnOrAfter'), 'SessionNotOnOrAfter', false);
+  }
+  if (reasons.length > 0) return { kind: 'denied', requestId, reasons };
+
+  const ttl = Math.ceil((lastEnd + skewMs - now) / 1000);
+  if (ttl > settings.maxttlAuthresp) return error('ttl-error', `assertion valid for ${ttl}s, longer than the replay cache keeps (${settings.maxttlAuthresp}s)`);
+
+  const request = await ports.consumeRequest(requestId);
+  if (!request) return { kind: 'denied', requestId, reasons: ['InResponseTo: unknown, expired or already used request'] };
+  if (request.idpIssuer !== idp.issuer) return { kind: 'denied', requestId, reasons: ['InResponseTo: the request was sent to another IdP'] };
+  if (!(await ports.claimAssertion(assertionId, Math.max(1, ttl)))) return { kind: 'denied', requestId, reasons: ['status: failure (assertion replayed)'] };
+  return { kind: 'granted', requestId, idp, issuer: idp.issuer, nameId, assertionId };
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { TeamId } from '@sso/domain';
+import { escapeXml } from './xml';
+
+export interface SpContact {
+  type: 'ContactTechnical' | 'ContactSupport' | 'ContactAdministrative' | 'ContactBilling' | 'ContactOther';
+  company?: string;
+  givenName?: string;
+  surname?: string;
+  email?: string;
+  phone?: string;
+}
+
+/** The SP's own key pair, when configured: AuthnRequests are then signed and the key published. */
+export interface SpSigningKey {
+  keyPem: string;
+  /** base64 DER of the certificate. */
+  certBase64: string;
+}
+
+export interface SpSettings {
+  /** Public base of the SSO routes, e.g. `https://wire.example.com/sso` (no trailing slash needed). */
+  spSsoUri: string;
+  contacts: SpContact[];
+  signing?: SpSigningKey;
+}
+
+/**
+ * The one function for the SP's identity: the entity id is also the ACS URL, the AuthnRequest
+ * Issuer, the expected Audience and the expected Recipient/Destination, so they cannot disagree.
+ * v1: `<spSsoUri>/finalize-login`; v2: `<spSsoUri>/finalize-login/<team>`.
+ */
+export function spEntityId(settings: Pick<SpSettings, 'spSsoUri'>, team: TeamId | null): string {
+  const base = settings.spSsoUri.replace(/\/+$/, '');
+  return team ? `${base}/finalize-login/${team}` : `${base}/finalize-login`;
+}
+
+const contactTypes: Record<SpContact['type'], string> = {
+  ContactTechnical: 'technical',
+  ContactSupport: 'support',
+  ContactAdministrative: 'administrative',
+  ContactBilling: 'billing',
+  ContactOther: 'other',
+};
+
+/**
+ * SP metadata as spar renders it. spar has no keys, so no KeyDescriptor; with a configured SP key
+ * the metadata says AuthnRequestsSigned="true" and publishes the certificate for signing only.
+ */
+export function renderSpMetadata(settings: SpSettings, team: TeamId | null, now: Date): string {
+  const issuer = escapeXml(spEntityId(settings, team));
+  const validUntil = new Date(now.getTime() + 365 * 86_400_000).toISOString();
+  const contacts = settings.contacts
+    .map((c) => {
+      const parts = [
+        c.company && `<md:Company>${escapeXml(c.company)}</md:Company>`,
+        c.givenName && `<md:GivenName>${escapeXml(c.givenName)}</md:GivenName>`,
+        c.surname && `<md:SurName>${escapeXml(c.surname)}</md:SurName>`,
+        c.email && `<md:EmailAddress>${escapeXml(c.email)}</md:EmailAddress>`,
+        c.phone && `<md:TelephoneNumber>${escapeXml(c.phone)}</md:TelephoneNumber>`,
+      ].filter(Boolean);
+      return `<md:ContactPerson contactType="${contactTypes[c.type]}">${parts.join('')}</md:ContactPerson>`;
+    })
+    .join('');
+  return (
+    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="_${randomUUID()}" entityID="${issuer}" validUntil="${validUntil}">` +
+    `<md:SPSSODescriptor validUntil="${validUntil}" cacheDuration="PT720H" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="${settings.signing ? 'true' : 'false'}" WantAssertionsSigned="true">` +
+    (settings.signing
+      ? `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${settings.signing.certBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`
+      : '') +
+    '<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>' +
+    '<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:entity</md:NameIDFormat>' +
+    `<md:AssertionConsumerService index="0" isDefault="true" Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${issuer}"/>` +
+    '</md:SPSSODescriptor>' +
+    `<md:Organization><md:OrganizationName xml:lang="EN">spar</md:OrganizationName><md:OrganizationDisplayName xml:lang="EN">spar</md:OrganizationDisplayName><md:OrganizationURL xml:lang="EN">${issuer}</md:OrganizationURL></md:Organization>` +
+    contacts +
+    '</md:EntityDescriptor>'
+  );
+}

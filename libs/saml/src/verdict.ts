@@ -1,0 +1,90 @@
+import { DomainError } from '@sso/domain';
+import { escapeXml } from './xml';
+
+export type VerdictFormat = { kind: 'web' } | { kind: 'mobile'; successRedirect: string; errorRedirect: string };
+
+const MAX_REDIRECT_BYTES = 140;
+
+function checkRedirect(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new DomainError('invalid-schema', 'Redirect URL does not parse');
+  }
+  if (!url.protocol.startsWith('wire')) throw new DomainError('invalid-schema', 'Redirect URL scheme must start with "wire"');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_REDIRECT_BYTES) throw new DomainError('url-too-long', `Redirect URL longer than ${MAX_REDIRECT_BYTES} bytes`);
+  return raw;
+}
+
+/** spar's initiate-login query rules: none = web, both = mobile, one = `need-both-redirect-urls`. */
+export function verdictFormatOf(query: { success_redirect?: string; error_redirect?: string }): VerdictFormat {
+  const s = query.success_redirect;
+  const e = query.error_redirect;
+  if (s === undefined && e === undefined) return { kind: 'web' };
+  if (s === undefined || e === undefined) throw new DomainError('need-both-redirect-urls', 'Both success_redirect and error_redirect are required');
+  return { kind: 'mobile', successRedirect: checkRedirect(s), errorRedirect: checkRedirect(e) };
+}
+
+export interface RenderedOutcome {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const HTML = 'text/html;charset=utf-8';
+
+function page(title: string, script: string, extra = ''): string {
+  return (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">' +
+    `<html xml:lang="en" xmlns="http://www.w3.org/1999/xhtml"><head><title>${escapeXml(title)}</title>` +
+    `<script type="text/javascript">${script}</script></head><body>${extra}</body></html>`
+  );
+}
+
+/** JSON inside a script element: `<` escaped so no `</script>` can close it. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+
+/** Web success: the page the client's popup reads (spar's exact title and message). */
+export function renderWebSuccess(): RenderedOutcome {
+  return {
+    status: 200,
+    headers: { 'content-type': HTML },
+    body: page('wire:sso:success', "window.opener.postMessage({type: 'AUTH_SUCCESS'}, '*')", '<p>wire:sso:success</p>'),
+  };
+}
+
+/**
+ * Web denial or error page. The title and the payload carry the real label (spar always sends
+ * "forbidden" in the payload).
+ */
+export function renderWebError(label: string, messages: string[], status = 200): RenderedOutcome {
+  const payload = { type: 'AUTH_ERROR', payload: { label, errors: messages } };
+  return {
+    status,
+    headers: { 'content-type': HTML },
+    body: page(`wire:sso:error:${label}`, `window.opener.postMessage(${scriptJson(payload)}, '*')`, `<p>wire:sso:error:${escapeXml(label)}</p>`),
+  };
+}
+
+/** Mobile success: 303 to the success URL with `$cookie` (rendered Set-Cookie) and `$userid`. */
+export function renderMobileSuccess(successRedirect: string, setCookie: string, userId: string): RenderedOutcome {
+  const location = successRedirect.replace(/\$cookie|%24cookie/g, setCookie).replace(/\$userid|%24userid/g, userId);
+  try {
+    new URL(location);
+  } catch {
+    throw new DomainError('bad-success-redirect', 'The substituted success redirect does not parse');
+  }
+  return { status: 303, headers: { location, 'content-type': HTML }, body: '' };
+}
+
+/** Mobile denial: 303 to the error URL with `$label`; body = the reasons as JSON. */
+export function renderMobileError(errorRedirect: string, label: string, messages: string[]): RenderedOutcome {
+  const location = errorRedirect.replace(/\$label|%24label/g, label);
+  try {
+    new URL(location);
+  } catch {
+    throw new DomainError('bad-failure-redirect', 'The substituted error redirect does not parse');
+  }
+  return { status: 303, headers: { location, 'content-type': 'application/json' }, body: JSON.stringify(messages) };
+}
