@@ -15,7 +15,7 @@ type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; a
 /** Env vars the chart sets that later issues will add to envBindings (docs/operations.md lists them). */
 const futureEnv: string[] = [];
 const apps = { 'saml-sp': 8081, 'scim-api': 8082, 'token-admin': 8083 } as const;
-const secretEnv = ['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL'];
+const secretEnv = ['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL', 'SCIM_CURSOR_KEY'];
 
 let helm: string;
 const renders = new Map<string, K8sObject[]>();
@@ -188,5 +188,16 @@ describe('chart contract (production settings)', () => {
     const saml = ofKind(objs(), 'Deployment').find((d) => d.metadata.name === 'sso-saml-sp')!;
     const vols = saml.spec.template.spec.volumes.map((v: any) => v.secret?.secretName).filter(Boolean);
     expect(vols).toEqual(expect.arrayContaining(['cassandra-client-tls', 'sso-access-token-keys', 'sso-sp-keys']));
+  });
+  it('derives the public URLs from config.publicUrl and gives the SCIM cursor key to scim-api only, from a Secret', () => {
+    const objs = rendered('production-values.yaml');
+    const cm = (app: string) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith(app))?.data ?? {};
+    expect(cm('saml-sp')).toMatchObject({ SAML_SP_SSO_URI: 'https://sso.messenger.example/sso', SCIM_BASE_URI: 'https://sso.messenger.example/scim/v2', MAX_SCIM_TOKENS: '16' });
+    const env = (app: string) =>
+      objs.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith(app))!.spec.template.spec.containers[0].env ?? [];
+    const cursor = (app: string) => env(app).find((e: { name: string }) => e.name === 'SCIM_CURSOR_KEY');
+    expect(cursor('scim-api')).toEqual({ name: 'SCIM_CURSOR_KEY', valueFrom: { secretKeyRef: { name: 'sso-scim-cursor-key', key: 'cursor-key' } } });
+    expect(cursor('saml-sp')).toBeUndefined();
+    expect(cursor('token-admin')).toBeUndefined();
   });
 });

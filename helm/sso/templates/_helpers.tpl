@@ -87,6 +87,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sso.redisSecret" -}}
 {{- .Values.redis.existingSecret | default (include "sso.componentName" (dict "root" . "component" "redis")) -}}
 {{- end -}}
+{{- define "sso.scimCursorKeySecret" -}}
+{{- .Values.scimCursorKey.existingSecret | default (include "sso.componentName" (dict "root" . "component" "scim-cursor-key")) -}}
+{{- end -}}
+
 {{- define "sso.accessTokenKeysSecret" -}}
 {{- .Values.accessTokenKeys.existingSecret | default (include "sso.componentName" (dict "root" . "component" "access-token-keys")) -}}
 {{- end -}}
@@ -163,6 +167,10 @@ HTTP_HOST: "0.0.0.0"
 HTTP_BODY_LIMIT: {{ .Values.config.http.bodyLimit | int64 | toString | quote }}
 HTTP_SHUTDOWN_GRACE_SECONDS: {{ .Values.config.http.shutdownGraceSeconds | int64 | toString | quote }}
 HTTP_TRUST_PROXY: {{ .Values.config.http.trustProxy | toString | quote }}
+SAML_SP_SSO_URI: {{ printf "%s/sso" .Values.config.publicUrl | quote }}
+SAML_SP_APP_URI: {{ printf "%s/" .Values.config.publicUrl | quote }}
+SCIM_BASE_URI: {{ printf "%s/scim/v2" .Values.config.publicUrl | quote }}
+MAX_SCIM_TOKENS: {{ .Values.config.maxScimTokens | int64 | toString | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
 CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}
 CASSANDRA_KEYSPACE_SPAR: {{ $c.keyspaces.spar | quote }}
@@ -225,6 +233,13 @@ SAML_SP_CERT_FILE: {{ printf "%s/sp.crt" (include "sso.paths.spKeys" $root) | qu
     secretKeyRef:
       name: {{ ternary (include "sso.migrateCassandraAuthSecret" $root) (include "sso.cassandraAuthSecret" $root) (.migrate | default false) }}
       key: {{ $c.auth.passwordKey }}
+{{- end }}
+{{- if and (eq (.app | default "") "scim-api") (or $root.Values.scimCursorKey.value $root.Values.scimCursorKey.existingSecret) }}
+- name: SCIM_CURSOR_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "sso.scimCursorKeySecret" $root }}
+      key: {{ $root.Values.scimCursorKey.secretKey }}
 {{- end }}
 {{- if not .migrate }}
 - name: REDIS_URL
