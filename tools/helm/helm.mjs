@@ -38,6 +38,7 @@ export function ensureHelm() {
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.status !== 0) throw new Error(`helm ${HELM_VERSION} is not in ${binDir} and Go is not available to build it (go version: ${go.error?.message ?? go.stderr})`);
   // Build into a scratch GOBIN and move it in, so a concurrent or interrupted build never leaves a half binary.
+  fs.mkdirSync(path.dirname(binDir), { recursive: true }); // a fresh clone has no .cache/helm yet
   const tmp = fs.mkdtempSync(path.join(path.dirname(binDir), 'build-'));
   try {
     process.stderr.write(`building helm ${HELM_VERSION} with ${go.stdout.trim()} (first run only)...\n`);
