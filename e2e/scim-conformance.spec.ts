@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateScimToken, hashScimToken } from '@sso/auth';
@@ -19,7 +20,9 @@ interface NewmanSummary {
 type NewmanRun = (opts: Record<string, unknown>, cb: (err: Error | null, summary: NewmanSummary) => void) => void;
 
 const newman = createRequire(__filename)('newman') as { run: NewmanRun };
-const COLLECTION = '/work/shared/conformance/microsoft-scim-postman-collection.json';
+const COLLECTION = path.join(__dirname, 'fixtures/microsoft-scim-postman-collection.json');
+/** The design repository's copy, beside this one (in CI and development); the fixture must equal it. */
+const SHARED_COLLECTION = path.resolve(__dirname, '../../shared/conformance/microsoft-scim-postman-collection.json');
 const FOLDERS = ['Endpoint tests', 'User tests', 'ComplexAttribute tests', 'User tests with garbage'];
 const TEAM_NAME = 'SCIM conformance';
 /** The collection's fixed userNames: handles are unique installation-wide, so runs must free them. */
@@ -134,6 +137,11 @@ describe("Microsoft's SCIM conformance collection through the gateway", () => {
     await gateway?.close();
     await app?.close();
     await db?.shutdown();
+  });
+
+  it('runs a verbatim copy of the collection', () => {
+    if (fs.existsSync(SHARED_COLLECTION)) expect(fs.readFileSync(COLLECTION, 'utf8')).toBe(fs.readFileSync(SHARED_COLLECTION, 'utf8'));
+    expect(JSON.parse(fs.readFileSync(COLLECTION, 'utf8')).item.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(FOLDERS));
   });
 
   it('the unmodified collection: every request and assertion passes except the documented externalId conflict and Groups', async () => {
