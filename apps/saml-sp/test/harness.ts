@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { TokenService, generateKeyEntry, hashScimToken, keyRingFromEntries } from '@sso/auth';
 import type { Config } from '@sso/config';
-import { type IdpId, type TeamId, type UserId, newScimTokenId, newTeamId, newUserId, systemClock } from '@sso/domain';
+import { type IdpId, type TeamId, type UserId, newScimTokenId, newTeamId, newUserId, newUserRecord, systemClock } from '@sso/domain';
 import { CassandraDb, type IdentityStores, type SparStores, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
 import { brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 import { type TestApp, type TestIdp, b64, startTestApp, testConfig } from '@sso/testing';
@@ -60,21 +60,9 @@ export class SamlHarness {
 
   async newUser(team: TeamId, role: 'owner' | 'admin' | 'member', extra: { ssoId?: string | null; managedBy?: 'wire' | 'scim'; name?: string } = {}): Promise<UserId> {
     const id = newUserId();
-    await this.identity.users.put({
-      id,
-      team,
-      name: extra.name ?? 'User',
-      handle: null,
-      email: null,
-      emailUnvalidated: null,
-      language: null,
-      country: null,
-      status: 'active',
-      managedBy: extra.managedBy ?? 'wire',
-      ssoId: extra.ssoId ?? null,
-      passwordHash: null,
-      activated: true,
-    });
+    await this.identity.users.put(
+      newUserRecord({ id, team, name: extra.name ?? 'User', managedBy: extra.managedBy ?? 'wire', ssoId: extra.ssoId ?? null }),
+    );
     await this.identity.teams.addMember({ team, user: id, role, invitedBy: null, invitedAt: null });
     return id;
   }
@@ -83,21 +71,7 @@ export class SamlHarness {
     const team = newTeamId();
     const owner = newUserId();
     await this.identity.teams.createTeam({ id: team, name: 'Team', creator: owner, deleted: false });
-    await this.identity.users.put({
-      id: owner,
-      team,
-      name: 'Owner',
-      handle: null,
-      email: null,
-      emailUnvalidated: null,
-      language: null,
-      country: null,
-      status: 'active',
-      managedBy: 'wire',
-      ssoId: null,
-      passwordHash: null,
-      activated: true,
-    });
+    await this.identity.users.put(newUserRecord({ id: owner, team, name: 'Owner' }));
     await this.identity.teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
     return { team, owner, token: await this.bearer(owner) };
   }

@@ -93,3 +93,20 @@ export function emailKey(email: string): string {
 export function isEmail(s: string): boolean {
   return s.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
 }
+
+/** A user record with Wire's defaults for a new account: active, activated, managed by Wire. */
+export function newUserRecord(fields: Pick<User, 'id' | 'team' | 'name'> & Partial<User>): User {
+  return {
+    handle: null,
+    email: null,
+    emailUnvalidated: null,
+    language: null,
+    country: null,
+    status: 'active',
+    managedBy: 'wire',
+    ssoId: null,
+    passwordHash: null,
+    activated: true,
+    ...fields,
+  };
+}

@@ -1,4 +1,4 @@
-import { DomainError, type TeamId, type UserId, newUserId } from '@sso/domain';
+import { DomainError, type TeamId, type UserId, newUserId, newUserRecord } from '@sso/domain';
 import type { IdentityStores, IdpRecord, SparStores } from '@sso/persistence';
 import { type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 
@@ -40,21 +40,7 @@ export class UserResolution {
     const name = nameId.value;
     if (name.length < 1 || name.length > 128) throw new DomainError('bad-username', 'The NameID is not a valid user name (1-128 characters)');
     const uid = newUserId();
-    await this.identity.users.put({
-      id: uid,
-      team: idp.team,
-      name,
-      handle: null,
-      email: null,
-      emailUnvalidated: null,
-      language: null,
-      country: null,
-      status: 'active',
-      managedBy: 'wire',
-      ssoId: brigSsoId(idp.issuer, nameId),
-      passwordHash: null,
-      activated: true,
-    });
+    await this.identity.users.put(newUserRecord({ id: uid, team: idp.team, name, ssoId: brigSsoId(idp.issuer, nameId) }));
     await this.identity.teams.addMember({ team: idp.team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
     await this.spar.samlUsers.insert({ issuer: idp.issuer, normalizedNameId: normalized, ssoId, uid });
     return uid;

@@ -5,13 +5,13 @@ import {
   type Role,
   type Team,
   type TeamId,
-  type User,
   type UserId,
   emailKey,
   isEmail,
   isUuid,
   newTeamId,
   newUserId,
+  newUserRecord,
   roles,
 } from '@sso/domain';
 import type { IdentityStores, Page } from '@sso/persistence';
@@ -73,22 +73,8 @@ export class TeamsHandler {
     const claim = await this.stores.users.claimEmail(key, id);
     if (!claim.ok) throw new DomainError('key-exists', 'The email address is already in use');
     try {
-      const user: User = {
-        id,
-        team,
-        name,
-        handle: null,
-        email,
-        emailUnvalidated: null,
-        language: 'en',
-        country: null,
-        status: 'active',
-        managedBy: 'wire',
-        ssoId: null,
-        passwordHash: m.password === undefined ? null : await hashPassword(m.password),
-        activated: true,
-      };
-      await this.stores.users.put(user);
+      const passwordHash = m.password === undefined ? null : await hashPassword(m.password);
+      await this.stores.users.put(newUserRecord({ id, team, name, email, language: 'en', passwordHash }));
       await before(id);
       await this.stores.teams.addMember({ team, user: id, role: m.role, invitedBy, invitedAt: invitedBy ? this.clock.now() : null });
       return id;
