@@ -5,3 +5,4 @@ export * from './cassandra/spar-store';
 export * from './memory';
 export * from './cassandra/identity-stores';
 export { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
+export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';

@@ -1,3 +1,4 @@
 export * from '@sso/persistence/testing';
 export * from './apps';
 export * from './saml-idp';
+export * from './https-server';

@@ -18,14 +18,20 @@ export class CassandraScimTokenStore implements ScimTokenStore {
   }
 
   async lookup(hash: string, plaintext: string): Promise<ScimTokenRecord | null> {
-    const rs = await this.db.execute(
-      'scim_token.lookup',
-      `SELECT token_, team, id, created_at, idp, descr, name FROM ${this.ks}.team_provisioning_by_token WHERE token_ IN (?, ?)`,
-      [hash, plaintext],
-      { idempotent: true },
-    );
-    const recs = rs.rows.map(tokenFromRow).filter((r): r is ScimTokenRecord => r !== null);
-    return recs.find((r) => r.tokenKey === hash) ?? recs.find((r) => r.tokenKey === plaintext) ?? null;
+    // The hashed row first: one partition read for every token issued or rehashed by us. Only a
+    // miss looks for a legacy plaintext row (spar's), and a miss there reads the hash once more,
+    // in case a concurrent rehash moved the row between the two reads.
+    const byKey = async (key: string) =>
+      tokenFromRow(
+        (
+          await this.db.execute('scim_token.lookup', `SELECT token_, team, id, created_at, idp, descr, name FROM ${this.ks}.team_provisioning_by_token WHERE token_ = ?`, [key], {
+            idempotent: true,
+          })
+        ).first(),
+      );
+    const hashed = await byKey(hash);
+    if (hashed) return hashed;
+    return (await byKey(plaintext)) ?? (await byKey(hash));
   }
 
   async rehash(plaintext: string, hash: string): Promise<ScimTokenRecord | null> {

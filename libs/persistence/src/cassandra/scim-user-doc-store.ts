@@ -2,7 +2,7 @@ import type { UserId } from '@sso/domain';
 import type { types } from 'cassandra-driver';
 import type { ScimUserDoc, ScimUserDocStore, ScimUserDocWrite } from '../ports/scim-user-doc-store';
 import type { CassandraDb } from './db';
-import { uuidText } from './store-helpers';
+import { inChunks, uuidText } from './store-helpers';
 
 export class CassandraScimUserDocStore implements ScimUserDocStore {
   private readonly ks: string;
@@ -20,13 +20,13 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
 
   async getMany(uids: UserId[]): Promise<Map<UserId, ScimUserDoc>> {
     const out = new Map<UserId, ScimUserDoc>();
-    for (let i = 0; i < uids.length; i += 100) {
-      const rs = await this.db.execute(
-        'scim_user_doc.get_many',
-        `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`,
-        [uids.slice(i, i + 100)],
-        { idempotent: true },
-      );
+    // Chunks of at most IN_CHUNK partition keys, run in parallel.
+    const chunks = await Promise.all(
+      inChunks(uids).map((chunk) =>
+        this.db.execute('scim_user_doc.get_many', `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`, [chunk], { idempotent: true }),
+      ),
+    );
+    for (const rs of chunks) {
       for (const row of rs.rows) {
         const d = docFromRow(row);
         if (d) out.set(d.uid, d);

@@ -13,6 +13,16 @@ export function uuidOrNull<T extends string>(v: unknown): T | null {
   return v == null ? null : uuidText<T>(v);
 }
 
+/** Partition keys per `IN ?` query: one coordinator fans each out, so keep the lists short. */
+export const IN_CHUNK = 100;
+
+/** `items` in consecutive chunks of at most IN_CHUNK (none for an empty list). */
+export function inChunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
+  return out;
+}
+
 /**
  * Runs one page of a single-partition SELECT. The driver's paging state (hex) travels inside a
  * cursor bound to `scope`; a foreign or mangled cursor is an InvalidCursorError, never a silent

@@ -2,7 +2,7 @@ import { type ManagedBy, type TeamId, type User, type UserId, type UserStatus, u
 import type { types } from 'cassandra-driver';
 import type { Claim, UserStore } from '../ports/identity-stores';
 import type { CassandraDb } from './db';
-import { applied, uuidOrNull, uuidText } from './store-helpers';
+import { applied, inChunks, uuidOrNull, uuidText } from './store-helpers';
 
 /**
  * brig's `user.status` and `managed_by` ints, as Wire stores them: status active 0, suspended 1,
@@ -79,11 +79,12 @@ export class CassandraUserStore implements UserStore {
   async getMany(ids: UserId[]): Promise<User[]> {
     const wanted = [...new Set(ids.map((id) => id.toLowerCase() as UserId))];
     const found = new Map<string, User>();
-    // IN over partition keys fans out from one coordinator; keep each query's list short.
-    for (let i = 0; i < wanted.length; i += 100) {
-      const rs = await this.db.execute('user.get_many', `SELECT id, ${COLUMNS} FROM ${this.ks}."user" WHERE id IN ?`, [wanted.slice(i, i + 100)], {
-        idempotent: true,
-      });
+    // IN over partition keys fans out from one coordinator; keep each query's list short, and
+    // run the chunks in parallel.
+    const chunks = await Promise.all(
+      inChunks(wanted).map((chunk) => this.db.execute('user.get_many', `SELECT id, ${COLUMNS} FROM ${this.ks}."user" WHERE id IN ?`, [chunk], { idempotent: true })),
+    );
+    for (const rs of chunks) {
       for (const row of rs.rows) {
         const u = userFromRow(row);
         if (u) found.set(u.id, u);

@@ -43,4 +43,20 @@ export const brigMigrations: Migration[] = [
     description: 'scim_user_doc: the SCIM document of each SCIM-managed user, versioned for compare-and-set',
     statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.scim_user_doc ("user" uuid PRIMARY KEY, doc text, version text)`],
   },
+  {
+    version: 3,
+    description: 'idp_metadata_source: IdPs registered from a metadata URL, their refresh state and refresh lease',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.idp_metadata_source (
+        idp uuid PRIMARY KEY,
+        team uuid,
+        url text,
+        checked_at timestamp,
+        applied_at timestamp,
+        valid_until timestamp,
+        last_error text,
+        lease text
+      )`,
+    ],
+  },
 ];

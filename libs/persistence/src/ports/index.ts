@@ -11,3 +11,4 @@ export * from './scim-token-store';
 export * from './stores';
 export * from './identity-stores';
 export * from './scim-user-doc-store';
+export * from './idp-metadata-source-store';

@@ -20,7 +20,8 @@ export interface ScimTokenStore {
   /** Writes both tables in one logged batch. */
   insert(rec: ScimTokenRecord): Promise<void>;
   /**
-   * Authentication lookup: `token_ IN (hash, plaintext)`. The hashed row wins when both exist;
+   * Authentication lookup by `hash`, then by `plaintext` (a legacy row) when the hash is unknown:
+   * one partition read for a current token. The hashed row wins when both exist;
    * a record whose tokenKey equals `plaintext` is a legacy row the caller should `rehash`.
    */
   lookup(hash: string, plaintext: string): Promise<ScimTokenRecord | null>;
