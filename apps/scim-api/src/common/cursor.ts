@@ -1,10 +1,19 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ScimError } from '@sso/scim';
 
-export interface CursorPosition {
-  /** Offset into the query's (stable) result order. */
-  offset: number;
-}
+/**
+ * Where a cursor points: an offset into the query's (stable, computed) result order, or a store
+ * cursor (the persistence layer's cursor over Cassandra's paging state) of a walk of the team.
+ */
+export type CursorPosition =
+  | {
+      /** Offset into the query's (stable) result order. */
+      offset: number;
+    }
+  | {
+      /** The store's opaque cursor (TeamStore.listMembers) where the next page starts. */
+      page: string;
+    };
 
 /**
  * RFC 9865 cursors, MACed at the HTTP boundary: `base64url(json).base64url(hmac)`. A cursor is
@@ -27,7 +36,8 @@ export class CursorCodec {
   }
 
   encode(scope: string, pos: CursorPosition): string {
-    const body = Buffer.from(JSON.stringify({ s: scope, o: pos.offset, t: Math.floor(this.now().getTime() / 1000) })).toString('base64url');
+    const at = 'page' in pos ? { p: pos.page } : { o: pos.offset };
+    const body = Buffer.from(JSON.stringify({ s: scope, ...at, t: Math.floor(this.now().getTime() / 1000) })).toString('base64url');
     return `${body}.${this.mac(body).toString('base64url')}`;
   }
 
@@ -40,14 +50,17 @@ export class CursorCodec {
     const want = this.mac(body);
     const got = Buffer.from(sig, 'base64url');
     if (got.length !== want.length || !timingSafeEqual(got, want)) throw bad();
-    let v: { s?: unknown; o?: unknown; t?: unknown };
+    let v: { s?: unknown; o?: unknown; p?: unknown; t?: unknown };
     try {
       v = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as typeof v;
     } catch {
       throw bad();
     }
-    if (v.s !== scope || typeof v.o !== 'number' || !Number.isSafeInteger(v.o) || v.o < 0 || typeof v.t !== 'number') throw bad();
+    if (v.s !== scope || typeof v.t !== 'number') throw bad();
+    const isOffset = typeof v.o === 'number' && Number.isSafeInteger(v.o) && v.o >= 0;
+    const isPage = typeof v.p === 'string' && v.p !== '';
+    if (isOffset === isPage) throw bad();
     if (this.now().getTime() / 1000 - v.t > this.ttlSeconds) throw new ScimError('expiredCursor', 'The cursor has expired: start again from the first page');
-    return { offset: v.o };
+    return isPage ? { page: v.p as string } : { offset: v.o as number };
   }
 }

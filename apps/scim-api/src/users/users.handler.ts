@@ -38,6 +38,13 @@ const notFound = (id: string) => new ScimError(undefined, `User ${id} not found`
 const taken = (what: string) => new ScimError('uniqueness', `${what} is already taken`);
 const precondition = () => new ScimError(undefined, 'The resource has changed: its version does not match If-Match / If-None-Match', 412);
 
+/** Waits for every write (none is left running), then throws the first failure, if any. */
+async function settleAll(writes: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** The version of a document: the weak ETag of the resource it renders (id included, meta not). */
 export function versionOf(uid: UserId, doc: JsonObject): string {
   return computeETag({ ...doc, id: uid });
@@ -66,9 +73,14 @@ export class UsersHandler {
     return this.assemble(team, user, row, times?.createdAt, times?.lastUpdatedAt);
   }
 
+  /** Whether brig's row is a SCIM resource of the team (what assemble checks first). */
+  static visibleIn(team: TeamId, user: User): boolean {
+    return user.team === team && user.managedBy === 'scim' && user.status !== 'deleted';
+  }
+
   /** Turns stored rows into a LoadedUser, or null when the user is not the team's SCIM user. */
   assemble(team: TeamId, user: User, row: ScimUserDoc | null | undefined, created?: Date, lastModified?: Date): LoadedUser | null {
-    if (user.team !== team || user.managedBy !== 'scim' || user.status === 'deleted') return null;
+    if (!UsersHandler.visibleIn(team, user)) return null;
     const now = this.clock.now();
     if (row) {
       const doc = JSON.parse(row.doc) as JsonObject;
@@ -130,15 +142,21 @@ export class UsersHandler {
       for (const f of undo.reverse()) await f().catch(() => undefined);
     };
     try {
-      await this.claimExternalId(team, v.wire.externalId, uid);
-      undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
-      const h = await this.identity.users.claimHandle(v.wire.handle, uid);
-      if (!h.ok) throw taken('userName');
-      undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
-      if (saml) {
-        const existing = await this.spar.samlUsers.get(saml.issuer, saml.normalizedNameId);
-        if (existing && existing.uid !== uid && (await this.identity.users.get(existing.uid))) throw taken('externalId');
-      }
+      // The two unique keys are independent: claim them at once; release whichever was won when
+      // the other fails. With an IdP, the SAML identity is checked at the same time.
+      const [eidClaim, handleClaim, samlOwner] = await Promise.allSettled([
+        this.claimExternalId(team, v.wire.externalId, uid),
+        this.identity.users.claimHandle(v.wire.handle, uid),
+        saml ? this.samlIdentityTaken(saml, uid) : Promise.resolve(false),
+      ]);
+      if (eidClaim.status === 'fulfilled') undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
+      if (handleClaim.status === 'fulfilled' && handleClaim.value.ok) undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
+      if (eidClaim.status === 'rejected') throw eidClaim.reason;
+      if (handleClaim.status === 'rejected') throw handleClaim.reason;
+      if (!handleClaim.value.ok) throw taken('userName');
+      if (samlOwner.status === 'rejected') throw samlOwner.reason;
+      if (samlOwner.value) throw taken('externalId');
+
       const now = this.clock.now();
       const doc = v.doc;
       const version = versionOf(uid, doc);
@@ -157,25 +175,38 @@ export class UsersHandler {
         passwordHash: null,
         activated: true,
       };
-      undo.push(() => this.docs.delete(uid));
-      await this.docs.create({ uid, doc: JSON.stringify(doc), version });
-      undo.push(() => this.identity.users.delete(uid));
-      await this.identity.users.put(user);
-      if (v.wire.richInfo.length > 0) await this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
-      undo.push(() => this.identity.teams.removeMember(team, uid));
-      await this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now });
-      undo.push(() => this.spar.scimUserTimes.delete(uid));
-      await this.spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now });
-      if (saml) {
-        undo.push(() => this.spar.samlUsers.delete(saml.issuer, saml.normalizedNameId));
-        await this.spar.samlUsers.insert({ issuer: saml.issuer, normalizedNameId: saml.normalizedNameId, ssoId: saml.subjectXml, uid });
-      }
+      // With both keys held, the rows go out in parallel, in two steps: first what a reader needs
+      // besides brig's row (document, times, rich info, SAML identity), then brig's row and the
+      // membership, which make the user visible (by id, by userName, in lists), so a reader never
+      // sees the user without its document. Every write is undone on failure (the deletes are
+      // idempotent: undoing a write that never landed is harmless). scim_external is marked
+      // Created last, once the user exists.
+      undo.push(
+        () => this.docs.delete(uid),
+        () => this.spar.scimUserTimes.delete(uid),
+        () => this.identity.users.delete(uid), // with its rich info
+        () => this.identity.teams.removeMember(team, uid),
+      );
+      if (saml) undo.push(() => this.spar.samlUsers.delete(saml.issuer, saml.normalizedNameId));
+      await settleAll([
+        this.docs.create({ uid, doc: JSON.stringify(doc), version }),
+        this.spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),
+        v.wire.richInfo.length > 0 ? this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo })) : undefined,
+        saml ? this.spar.samlUsers.insert({ issuer: saml.issuer, normalizedNameId: saml.normalizedNameId, ssoId: saml.subjectXml, uid }) : undefined,
+      ]);
+      await settleAll([this.identity.users.put(user), this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now })]);
       await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
       return { user, doc, version, stored: true, created: now, lastModified: now };
     } catch (e) {
       await rollback();
       throw e;
     }
+  }
+
+  /** Whether the SAML identity belongs to another existing user. */
+  private async samlIdentityTaken(saml: SamlIdentity, uid: UserId): Promise<boolean> {
+    const existing = await this.spar.samlUsers.get(saml.issuer, saml.normalizedNameId);
+    return existing !== null && existing.uid !== uid && (await this.identity.users.get(existing.uid)) !== null;
   }
 
   /**

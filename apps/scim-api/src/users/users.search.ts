@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { TeamId, UserId } from '@sso/domain';
-import type { IdentityStores, ScimUserDocStore, SparStores } from '@sso/persistence';
+import type { TeamId, TeamMember, User, UserId } from '@sso/domain';
+import { MAX_PAGE_SIZE, type IdentityStores, type Page, type ScimUserDoc, type ScimUserDocStore, type ScimUserTimes, type SparStores } from '@sso/persistence';
 import {
   type CompiledFilter,
+  type IndexableEquality,
   type JsonObject,
   ScimError,
   compileFilter,
@@ -15,7 +16,7 @@ import {
   userResourceSchema,
 } from '@sso/scim';
 import type { CursorCodec } from '../common/cursor';
-import type { LoadedUser, UsersHandler } from './users.handler';
+import { type LoadedUser, UsersHandler } from './users.handler';
 
 /** A list query, from GET query parameters or a POST /.search body. */
 export interface UserQuery {
@@ -32,12 +33,28 @@ export interface UserQuery {
 const rs = userResourceSchema;
 /** Rows per page when walking a team's `team_member` partition. */
 const SCAN_PAGE = 500;
+/**
+ * Store pages a cursor request may read to fill its page when a residual filter (or a non-SCIM
+ * member) leaves it short; after that the page is returned short, with its nextCursor.
+ */
+const WALK_ROUNDS = 5;
+
+type Project = (r: JsonObject) => JsonObject;
 
 /**
  * GET /Users and POST /Users/.search. An equality on id, userName or externalId is a keyed read
  * (brig.user, brig.user_handle, spar.scim_external); anything else walks the team's members
  * (galley `team_member`, one partition, paged) and evaluates the filter in memory. Never a
  * table scan, never ALLOW FILTERING.
+ *
+ * Three ways to page (docs/decisions.md, "SCIM lists and cursors" and "SCIM cursor walks"):
+ * - cursor paging without `sortBy` and without a keyed filter walks `team_member` page by page
+ *   on Cassandra's paging state (the store cursor travels inside the signed cursor): O(page) per
+ *   request, no `totalResults`;
+ * - cursor paging with `sortBy` or a keyed filter, and `count=0`, compute the whole result (exact
+ *   `totalResults`; cursors carry an offset into it);
+ * - index paging (`startIndex`) computes the exact `totalResults`; without filter and sort it
+ *   reads only brig's rows for the count and the documents of the page itself.
  */
 export class UsersSearch {
   constructor(
@@ -54,32 +71,115 @@ export class UsersSearch {
     const filter = q.filter !== undefined && q.filter.trim() !== '' ? compileFilter(q.filter, rs) : undefined;
     const sort = q.sortBy !== undefined && q.sortBy.trim() !== '' ? sortComparator(q.sortBy.trim(), parseSortOrder(q.sortOrder), rs) : undefined;
     if (q.sortBy === undefined && q.sortOrder !== undefined) parseSortOrder(q.sortOrder);
+    const keyed = filter ? indexableEquality(filter.filter, rs, ['id', 'userName', 'externalId']) : undefined;
+    const project: Project = (r) => projectResource(r, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
 
-    let matched = (await this.candidates(team, filter)).map((u) => ({ u, r: render(u) }));
-    if (filter) matched = matched.filter((m) => filter.matches(m.r));
-    if (sort) matched.sort((a, b) => sort(a.r, b.r));
-
-    const total = matched.length;
-    const project = (r: JsonObject) => projectResource(r, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
     if (paging.cursor !== undefined) {
       const scope = createHash('sha256').update(JSON.stringify([team, q.filter ?? '', q.sortBy ?? '', q.sortOrder ?? ''])).digest('base64url');
-      const { offset } = this.cursors.decode(scope, paging.cursor);
+      const pos = this.cursors.decode(scope, paging.cursor);
+      if (!sort && !keyed && paging.count > 0) {
+        // The walk: a cursor of this scope is a store cursor, or '' (decoded as offset 0).
+        if ('offset' in pos && pos.offset !== 0) throw invalidCursor();
+        const { items, next } = await this.walkPage(team, filter, 'page' in pos ? pos.page : null, paging.count, render);
+        return listResponse({
+          resources: items.map(project),
+          cursorPaging: true,
+          ...(next !== null ? { nextCursor: this.cursors.encode(scope, { page: next }) } : {}),
+        });
+      }
+      const matched = await this.matchAll(team, filter, keyed, sort, render);
+      const total = matched.length;
+      if (paging.count === 0) return listResponse({ resources: [], totalResults: total, cursorPaging: true });
+      if (!('offset' in pos)) throw invalidCursor();
+      const { offset } = pos;
       const page = matched.slice(offset, offset + paging.count);
       const next = offset + page.length;
       return listResponse({
-        resources: page.map((m) => project(m.r)),
+        resources: page.map(project),
         totalResults: total,
-        ...(next < total && paging.count > 0 ? { nextCursor: this.cursors.encode(scope, { offset: next }) } : {}),
+        cursorPaging: true,
+        ...(next < total ? { nextCursor: this.cursors.encode(scope, { offset: next }) } : {}),
         ...(offset > 0 ? { previousCursor: this.cursors.encode(scope, { offset: Math.max(0, offset - paging.count) }) } : {}),
       });
     }
+    if (!filter && !sort) return this.indexPageUnfiltered(team, paging.startIndex, paging.count, render, project);
+    const matched = await this.matchAll(team, filter, keyed, sort, render);
     const page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
-    return listResponse({ resources: page.map((m) => project(m.r)), totalResults: total, startIndex: paging.startIndex });
+    return listResponse({ resources: page.map(project), totalResults: matched.length, startIndex: paging.startIndex });
+  }
+
+  /** Every match of the query, rendered, in the stable order (or sorted). */
+  private async matchAll(
+    team: TeamId,
+    filter: CompiledFilter | undefined,
+    keyed: IndexableEquality | undefined,
+    sort: ((a: JsonObject, b: JsonObject) => number) | undefined,
+    render: (u: LoadedUser) => JsonObject,
+  ): Promise<JsonObject[]> {
+    let matched = (await this.candidates(team, keyed)).map(render);
+    if (filter) matched = matched.filter((r) => filter.matches(r));
+    if (sort) matched.sort(sort);
+    return matched;
+  }
+
+  /**
+   * One cursor page of the team walk: store pages of at most the missing number of rows (so the
+   * page always ends on a store page boundary, and the store cursor is exactly where the next
+   * page starts), the page's users, documents and times by batched IN reads in parallel, the
+   * residual filter on the rendered resources. Stops when the page is full, the partition ends, or
+   * after WALK_ROUNDS store pages (a selective filter then gives a short page with a nextCursor).
+   */
+  private async walkPage(
+    team: TeamId,
+    filter: CompiledFilter | undefined,
+    start: string | null,
+    count: number,
+    render: (u: LoadedUser) => JsonObject,
+  ): Promise<{ items: JsonObject[]; next: string | null }> {
+    const items: JsonObject[] = [];
+    let cursor = start;
+    for (let round = 0; round < WALK_ROUNDS && items.length < count; round++) {
+      const want = Math.min(count - items.length, MAX_PAGE_SIZE);
+      const page = await this.identity.teams.listMembers(team, { limit: want, cursor });
+      for (const u of await this.loadMany(team, page.items.map((m) => m.user))) {
+        const r = render(u);
+        if (!filter || filter.matches(r)) items.push(r);
+      }
+      cursor = page.cursor;
+      if (cursor === null) break;
+    }
+    return { items, next: cursor };
+  }
+
+  /**
+   * startIndex paging without filter and sort: the exact total and the stable (partition) order
+   * need only brig's rows (who is a SCIM user of the team); documents and times are read for the
+   * requested page alone.
+   */
+  private async indexPageUnfiltered(team: TeamId, startIndex: number, count: number, render: (u: LoadedUser) => JsonObject, project: Project): Promise<JsonObject> {
+    const from = startIndex - 1;
+    const window: User[] = [];
+    let total = 0;
+    await this.forEachMemberPage(team, async (ids) => {
+      for (const user of await this.identity.users.getMany(ids)) {
+        if (!UsersHandler.visibleIn(team, user)) continue;
+        if (total >= from && total < from + count) window.push(user);
+        total++;
+      }
+    });
+    const ids = window.map((u) => u.id);
+    const [docs, times] = ids.length > 0 ? await Promise.all([this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]) : [new Map<UserId, ScimUserDoc>(), new Map<UserId, ScimUserTimes>()];
+    const page: JsonObject[] = [];
+    for (const user of window) {
+      const t = times.get(user.id);
+      const u = this.handler.assemble(team, user, docs.get(user.id), t?.createdAt, t?.lastUpdatedAt);
+      if (u) page.push(project(render(u)));
+    }
+    return listResponse({ resources: page, totalResults: total, startIndex });
   }
 
   /** The users the filter can match: one keyed lookup when it allows, else the whole team. */
-  private async candidates(team: TeamId, filter: CompiledFilter | undefined): Promise<LoadedUser[]> {
-    const eq = filter ? indexableEquality(filter.filter, rs, ['id', 'userName', 'externalId']) : undefined;
+  private async candidates(team: TeamId, eq: IndexableEquality | undefined): Promise<LoadedUser[]> {
     if (eq) {
       let uid: string | null = null;
       if (eq.attribute === 'id') uid = eq.value;
@@ -89,28 +189,44 @@ export class UsersSearch {
       const u = await this.handler.load(team, uid);
       return u ? [u] : [];
     }
-    return this.scanTeam(team);
+    const out: LoadedUser[] = [];
+    await this.forEachMemberPage(team, async (ids) => {
+      out.push(...(await this.loadMany(team, ids)));
+    });
+    return out;
   }
 
-  private async scanTeam(team: TeamId): Promise<LoadedUser[]> {
-    const out: LoadedUser[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await this.identity.teams.listMembers(team, { limit: SCAN_PAGE, cursor });
+  /**
+   * Walks the team's `team_member` partition in pages of SCAN_PAGE, in partition order; the next
+   * page is fetched while the current one is processed.
+   */
+  private async forEachMemberPage(team: TeamId, each: (ids: UserId[]) => Promise<void>): Promise<void> {
+    let next: Promise<Page<TeamMember>> | null = this.identity.teams.listMembers(team, { limit: SCAN_PAGE, cursor: null });
+    while (next) {
+      const page: Page<TeamMember> = await next;
+      next = page.cursor !== null ? this.identity.teams.listMembers(team, { limit: SCAN_PAGE, cursor: page.cursor }) : null;
+      // Keep a rejected prefetch from going unhandled while `each` runs; it is awaited next round.
+      next?.catch(() => undefined);
       const ids = page.items.map((m) => m.user);
-      if (ids.length > 0) {
-        const [users, docs, times] = await Promise.all([this.identity.users.getMany(ids), this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]);
-        for (const user of users) {
-          const t = times.get(user.id as UserId);
-          const u = this.handler.assemble(team, user, docs.get(user.id), t?.createdAt, t?.lastUpdatedAt);
-          if (u) out.push(u);
-        }
-      }
-      cursor = page.cursor;
-    } while (cursor !== null);
+      if (ids.length > 0) await each(ids);
+    }
+  }
+
+  /** The team's SCIM users among `ids`, in that order: brig, documents and times read in parallel. */
+  private async loadMany(team: TeamId, ids: UserId[]): Promise<LoadedUser[]> {
+    if (ids.length === 0) return [];
+    const [users, docs, times] = await Promise.all([this.identity.users.getMany(ids), this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]);
+    const out: LoadedUser[] = [];
+    for (const user of users) {
+      const t = times.get(user.id);
+      const u = this.handler.assemble(team, user, docs.get(user.id), t?.createdAt, t?.lastUpdatedAt);
+      if (u) out.push(u);
+    }
     return out;
   }
 }
+
+const invalidCursor = () => new ScimError('invalidCursor', 'The cursor is invalid, or belongs to another query');
 
 /** POST /.search bodies carry numbers and lists; the GET code path reads strings. */
 export function queryFromSearchBody(body: unknown): UserQuery {

@@ -5,11 +5,17 @@ export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListR
 
 export interface ListPage {
   readonly resources: readonly JsonObject[];
-  readonly totalResults: number;
+  /**
+   * Required by RFC 7644 for index paging; RFC 9865 lets a cursor-paged response omit it when the
+   * service provider cannot count cheaply (absent here means: not in the response).
+   */
+  readonly totalResults?: number;
   /** 1-based index of the first resource; omitted in a cursor-paged response unless given. */
   readonly startIndex?: number;
   readonly nextCursor?: string;
   readonly previousCursor?: string;
+  /** A cursor-paged response (RFC 9865): no default startIndex, even on a last page without cursors. */
+  readonly cursorPaging?: boolean;
 }
 
 function int(name: string, v: number): number {
@@ -20,16 +26,14 @@ function int(name: string, v: number): number {
 /**
  * RFC 7644 §3.4.2 ListResponse. Counters are JSON integers (Okta rejects strings), `Resources`
  * is always present, even empty (Entra and the Microsoft suite read it), and the RFC 9865 cursors
- * appear when given.
+ * appear when given. `totalResults` is left out only when not given (a cursor page, RFC 9865).
  */
 export function listResponse(p: ListPage): JsonObject {
-  const out: JsonObject = {
-    schemas: [LIST_RESPONSE_SCHEMA],
-    totalResults: int('totalResults', p.totalResults),
-    itemsPerPage: p.resources.length,
-  };
+  const out: JsonObject = { schemas: [LIST_RESPONSE_SCHEMA] };
+  if (p.totalResults !== undefined) out['totalResults'] = int('totalResults', p.totalResults);
+  out['itemsPerPage'] = p.resources.length;
   if (p.startIndex !== undefined) out['startIndex'] = int('startIndex', p.startIndex);
-  else if (p.nextCursor === undefined && p.previousCursor === undefined) out['startIndex'] = 1;
+  else if (!p.cursorPaging && p.nextCursor === undefined && p.previousCursor === undefined) out['startIndex'] = 1;
   if (p.nextCursor !== undefined) out['nextCursor'] = p.nextCursor;
   if (p.previousCursor !== undefined) out['previousCursor'] = p.previousCursor;
   out['Resources'] = [...p.resources];

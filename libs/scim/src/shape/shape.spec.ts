@@ -96,6 +96,12 @@ describe('listResponse and paging', () => {
     );
     expect(listResponse({ resources: [], totalResults: 5, nextCursor: 'c2', previousCursor: 'c0' })).toMatchObject({ nextCursor: 'c2', previousCursor: 'c0' });
     expect(() => listResponse({ resources: [], totalResults: 1.5 })).toThrow(RangeError);
+    // A cursor page may leave out totalResults (RFC 9865); its last page has no startIndex either.
+    expect(listResponse({ resources: [{ id: 'a' }], cursorPaging: true })).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      itemsPerPage: 1,
+      Resources: [{ id: 'a' }],
+    });
   });
   it('reads startIndex, count and cursor', () => {
     const o = { defaultCount: 100, maxCount: 500 };
