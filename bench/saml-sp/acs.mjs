@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-// Cost of a SAML login at the ACS, on the local Cassandra node and Redis:
-//   1. validateResponse in-process (parse, algorithm checks, node-saml signature check,
-//      post-checks), with in-memory request and replay ports;
-//   2. POST /sso/finalize-login/<team> over HTTP, each response for its own fresh AuthnRequest:
-//      request consume (LWT), replay claim (LWT), user lookup, session cookie.
-//   node bench/saml-sp/acs.mjs [responses per phase, default 1000]
+// Cost of a SAML login at the ACS against the bare library, in one run, on the same responses
+// (local Cassandra node and Redis):
+//   A. node-saml's validatePostResponseAsync alone (one SAML instance for the IdP, built once):
+//      the floor any ACS built on node-saml pays;
+//   B. libs/saml validateResponse in-process (strict parse, algorithm allow-list, node-saml,
+//      every profile check on the signed bytes), with in-memory request and replay ports;
+//   C. POST /sso/finalize-login/<team> over HTTP, end to end: IdP lookup, request consume (LWT)
+//      and replay claim (LWT), verdict, user lookup, session cookie. Once with 1 connection,
+//      once with 4.
+// Every response answers its own AuthnRequest issued by the running saml-sp, so the same
+// responses pass A, B and C. A and B run in this process, one call at a time, interleaved on each
+// response (logins/s = 1 / mean call time).
+//   node bench/saml-sp/acs.mjs [responses per HTTP phase, default 500]
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +25,8 @@ import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
 
 const require = createRequire(import.meta.url);
-const count = Number(process.argv[2] ?? 1000);
+const count = Number(process.argv[2] ?? 500);
+const USERS = 50;
 const run = (args) =>
   new Promise((resolve, reject) =>
     spawn(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${c}`)))),
@@ -30,11 +38,39 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-const quantiles = (samples) => {
-  const s = [...samples].sort((a, b) => a - b);
-  const q = (p) => Number(s[Math.floor(p * (s.length - 1))].toFixed(3));
-  return { samples: s.length, p50_ms: q(0.5), p99_ms: q(0.99) };
-};
+const quantile = (sorted, p) => Number(sorted[Math.floor(p * (sorted.length - 1))].toFixed(2));
+
+/**
+ * Runs a and b over every item, interleaved (a then b, then b then a, ...) so both see the same
+ * machine state; logins/s = items / summed call time; p50/p99 per call.
+ */
+async function interleaved(items, a, b) {
+  for (const it of items.slice(0, 20)) {
+    await a(it); // warm-up (JIT), not counted
+    await b(it);
+  }
+  const samples = { a: [], b: [] };
+  const timed = async (key, fn, it) => {
+    const s = process.hrtime.bigint();
+    await fn(it);
+    samples[key].push(Number(process.hrtime.bigint() - s) / 1e6);
+  };
+  for (let i = 0; i < items.length; i++) {
+    if (i % 2 === 0) {
+      await timed('a', a, items[i]);
+      await timed('b', b, items[i]);
+    } else {
+      await timed('b', b, items[i]);
+      await timed('a', a, items[i]);
+    }
+  }
+  const stats = (xs) => {
+    const total = xs.reduce((x, y) => x + y, 0);
+    xs.sort((x, y) => x - y);
+    return { logins: xs.length, logins_per_s: Math.round((xs.length / total) * 1000), p50_ms: quantile(xs, 0.5), p99_ms: quantile(xs, 0.99) };
+  };
+  return [stats(samples.a), stats(samples.b)];
+}
 
 await cassandra.start();
 const { url: redisUrl } = await redis.start();
@@ -48,6 +84,7 @@ const saml = dist('libs/saml/index.js');
 const { TestIdp, b64 } = dist('libs/testing/saml-idp.js');
 const { CassandraDb, cassandraIdentityStores } = dist('libs/persistence/index.js');
 const { loadConfig } = dist('libs/config/index.js');
+const { SAML } = require('@node-saml/node-saml');
 
 const keyEntry = auth.generateKeyEntry('bench');
 const keysFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'keys.json');
@@ -67,63 +104,98 @@ try {
   }
   const idp = await TestIdp.create();
 
-  // 1. In-process validation.
-  const sp = 'https://sp.example.com/sso/finalize-login';
-  const certs = [saml.keyInfoXml(idp.key.certBase64)];
-  const inProcess = [];
-  for (let i = 0; i < count; i++) {
-    const requestId = `_bench-${i}`;
-    const field = b64(idp.response({ sp, requestId, nameId: 'bench@example.com' }).xml);
-    const t0 = process.hrtime.bigint();
-    const out = await saml.validateResponse(
-      field,
-      { spEntityId: sp, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() },
-      { findIdp: async () => ({ id: 'bench', issuer: idp.issuer, certs }), consumeRequest: async () => ({ idpIssuer: idp.issuer }), claimAssertion: async () => true },
-    );
-    inProcess.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (out.kind !== 'granted') throw new Error(`in-process validation: ${JSON.stringify(out)}`);
-  }
-
-  // 2. Over HTTP, against Cassandra.
   await db.connect();
   const identity = cassandraIdentityStores(db, domain.systemClock);
   const team = domain.newTeamId();
   const owner = domain.newUserId();
   await identity.teams.createTeam({ id: team, name: 'Bench', creator: owner, deleted: false });
-  await identity.users.put({ id: owner, team, name: 'Owner', handle: null, email: null, emailUnvalidated: null, language: null, country: null, status: 'active', managedBy: 'wire', ssoId: null, passwordHash: null, activated: true });
+  await identity.users.put(domain.newUserRecord({ id: owner, team, name: 'Owner' }));
   await identity.teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
   const token = await new auth.TokenService(auth.keyRingFromEntries([keyEntry]), domain.systemClock, 900).issueAccess(owner);
   const created = await fetch(`${base}/identity-providers`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, body: idp.metadata() });
   if (created.status !== 201) throw new Error(`IdP creation: ${created.status} ${await created.text()}`);
-  const idpId = (await created.json()).id;
+  const stored = await created.json();
   const acs = `${base}/sso/finalize-login/${team}`;
-  const bodies = [];
-  for (let i = 0; i < count; i++) {
-    const form = await (await fetch(`${base}/sso/initiate-login/${idpId}`)).text();
-    const requestId = /ID="([^"]+)"/.exec(Buffer.from(/value="([^"]+)"/.exec(form)[1], 'base64').toString())[1];
-    bodies.push(`SAMLResponse=${encodeURIComponent(b64(idp.response({ sp: acs, requestId, nameId: `bench-${i % 50}@example.com` }).xml))}`);
-  }
-  let next = 0;
-  let granted = 0;
-  const http = await autocannon({
-    url: acs,
-    connections: 4,
-    amount: count,
-    requests: [
-      {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, setupRequest: (req) => ({ ...req, body: bodies[next++] }), onResponse: (_status, body) => {
-          if (body.includes('<title>wire:sso:success</title>')) granted++;
-        },
-      },
-    ],
-  });
 
+  /** Fresh AuthnRequests from the running saml-sp, each answered by one signed Response. */
+  const responses = async (n, nameId) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const form = await (await fetch(`${base}/sso/initiate-login/${stored.id}`)).text();
+      const requestId = /ID="([^"]+)"/.exec(Buffer.from(/value="([^"]+)"/.exec(form)[1], 'base64').toString())[1];
+      out.push(b64(idp.response({ sp: acs, requestId, nameId: nameId(i), notOnOrAfter: 1200 }).xml));
+    }
+    return out;
+  };
+  const post = (field) => fetch(acs, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `SAMLResponse=${encodeURIComponent(field)}` });
+  // First logins provision the users; the measured logins are returning users.
+  for (const f of await responses(USERS, (i) => `bench-${i}@example.com`)) {
+    const r = await post(f);
+    if (!(await r.text()).includes('wire:sso:success')) throw new Error(`warm-up login failed: ${r.status}`);
+  }
+  const fields = await responses(2 * count, (i) => `bench-${i % USERS}@example.com`);
+
+  // A. The bare library call, SAML built once for this IdP.
+  const bare = new SAML({
+    idpCert: stored.metadata.certAuthnResponse.map((k) => saml.pemOf(saml.certFromKeyInfo(k))),
+    issuer: acs,
+    callbackUrl: acs,
+    audience: acs,
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: false,
+    acceptedClockSkewMs: 60_000,
+    validateInResponseTo: 'never',
+    disableRequestedAuthnContext: true,
+  });
+  const bareCall = async (f) => {
+    const { profile } = await bare.validatePostResponseAsync({ SAMLResponse: f });
+    if (!profile) throw new Error('bare node-saml: no profile');
+  };
+
+  // B. Our whole check in-process (request and replay ports in memory: no Cassandra).
+  const loginIdp = { id: stored.id, issuer: stored.metadata.issuer, certs: stored.metadata.certAuthnResponse };
+  const ports = { findIdp: async () => loginIdp, consumeRequest: async () => ({ idpIssuer: idp.issuer }), claimAssertion: async () => true };
+  const fullCall = async (f) => {
+    const out = await saml.validateResponse(f, { spEntityId: acs, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() }, ports);
+    if (out.kind !== 'granted') throw new Error(`validateResponse: ${JSON.stringify(out)}`);
+  };
+  const [bareResult, fullResult] = await interleaved(fields, bareCall, fullCall);
+
+  // C. The ACS over HTTP, first half with 1 connection, second half with 4.
+  const http = async (bodies, connections) => {
+    let next = 0;
+    let granted = 0;
+    const r = await autocannon({
+      url: acs,
+      connections,
+      amount: bodies.length,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          setupRequest: (req) => ({ ...req, body: `SAMLResponse=${encodeURIComponent(bodies[next++])}` }),
+          onResponse: (_status, body) => {
+            if (body.includes('<title>wire:sso:success</title>')) granted++;
+          },
+        },
+      ],
+    });
+    const seconds = (new Date(r.finish) - new Date(r.start)) / 1000;
+    return { connections, logins: bodies.length, granted, logins_per_s: Math.round(granted / seconds), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  };
+  const http1 = await http(fields.slice(0, count), 1);
+  const http4 = await http(fields.slice(count), 4);
+  if (http1.granted !== count || http4.granted !== count) throw new Error(`HTTP logins not all granted: ${http1.granted}, ${http4.granted}`);
+
+  const ratio = (x) => Number((x / bareResult.logins_per_s).toFixed(2));
   console.log(
     JSON.stringify(
       {
-        machine: `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-        validateResponse_inProcess: quantiles(inProcess),
-        finalizeLogin_http_4_connections: { rps: Math.round(http.requests.average), p50_ms: http.latency.p50, p99_ms: http.latency.p99, errors: http.errors, non2xx: http.non2xx, granted },
+        machine: `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+        A_bare_node_saml: bareResult,
+        B_validateResponse_in_process: { ...fullResult, vs_bare: ratio(fullResult.logins_per_s) },
+        C_acs_http_1_connection: { ...http1, vs_bare: ratio(http1.logins_per_s) },
+        C_acs_http_4_connections: { ...http4, vs_bare: ratio(http4.logins_per_s) },
       },
       null,
       2,

@@ -149,6 +149,12 @@ export const configSchema = z
         /** PEM RSA key and certificate of the SP, both or neither: AuthnRequests are then signed. */
         spKeyFile: z.string().min(1).optional(),
         spCertFile: z.string().min(1).optional(),
+        /** Seconds between refreshes of IdP metadata registered by URL (jittered ±10 %); 0 = never. */
+        metadataRefreshSeconds: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+        /** Extra trusted CA certificates (PEM file) for fetching IdP metadata, added to Node's roots. */
+        metadataCaFile: z.string().min(1).optional(),
+        /** Let metadata URLs resolve to loopback addresses (tests only; refused in production). */
+        metadataAllowLoopback: bool.default(false),
       })
       .strict()
       .prefault({}),
@@ -184,6 +190,10 @@ export const configSchema = z
   .refine((c) => c.env !== 'production' || c.auth.keysFile !== undefined, {
     message: 'required in production (tokens signed with an ephemeral key die with the process)',
     path: ['auth', 'keysFile'],
+  })
+  .refine((c) => c.env !== 'production' || !c.saml.metadataAllowLoopback, {
+    message: 'must stay off in production (it opens the metadata fetcher to the local host)',
+    path: ['saml', 'metadataAllowLoopback'],
   });
 
 export type Config = z.infer<typeof configSchema>;

@@ -19,7 +19,7 @@ describe('parseIdpMetadata', () => {
   });
 
   it('reads issuer, the HTTP-POST endpoint and signing certificates as KeyInfo XML', () => {
-    expect(parseIdpMetadata(idp.metadata())).toEqual({ issuer: idp.issuer, requestUri: idp.ssoUrl, certs: [keyInfoXml(idp.key.certBase64)] });
+    expect(parseIdpMetadata(idp.metadata())).toEqual({ issuer: idp.issuer, requestUri: idp.ssoUrl, certs: [keyInfoXml(idp.key.certBase64)], validUntil: null });
   });
 
   it('accepts an EntitiesDescriptor with one child, a case-variant binding, and de-duplicates certificates', () => {
@@ -48,6 +48,17 @@ describe('parseIdpMetadata', () => {
     expect(invalid('<x/>')).toBe('invalid-metadata');
     expect(invalid(`${md.slice(0, 100)}`)).toBe('invalid-metadata');
     expect(invalid(md.replace('</md:EntityDescriptor>', `<x>${'y'.repeat(600 * 1024)}</x></md:EntityDescriptor>`))).toBe('invalid-metadata');
+  });
+
+  it('reads the earliest validUntil of the entity, its wrapper and the IDPSSODescriptor; refuses a malformed one', () => {
+    const md = idp
+      .metadata()
+      .replace(`entityID="${idp.issuer}"`, `entityID="${idp.issuer}" validUntil="2030-01-02T03:04:05Z"`)
+      .replace('<md:IDPSSODescriptor ', '<md:IDPSSODescriptor validUntil="2029-12-31T00:00:00.5Z" ');
+    expect(parseIdpMetadata(md).validUntil).toEqual(new Date('2029-12-31T00:00:00.500Z'));
+    const wrapped = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" validUntil="2028-06-01T00:00:00+02:00">${md}</md:EntitiesDescriptor>`;
+    expect(parseIdpMetadata(wrapped).validUntil).toEqual(new Date('2028-05-31T22:00:00Z'));
+    expect(invalid(md.replace('2030-01-02T03:04:05Z', 'next year'))).toBe('invalid-metadata');
   });
 
   it('reads the certificate back from spar-style KeyInfo with line breaks', () => {

@@ -9,6 +9,8 @@ export interface IdpMetadata {
   requestUri: string;
   /** Signing certificates as spar stores them: `<ds:KeyInfo ...><ds:X509Data><ds:X509Certificate>b64…`. */
   certs: string[];
+  /** The earliest `validUntil` of EntitiesDescriptor, EntityDescriptor and IDPSSODescriptor, if any. */
+  validUntil: Date | null;
 }
 
 export const METADATA_LIMITS = { maxBytes: 512 * 1024, maxDepth: 32, maxElements: 20_000 };
@@ -49,6 +51,7 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     throw e;
   }
   let root: Element = doc.documentElement;
+  const limits: Array<string | null> = [attr(root, 'validUntil')];
   if (root.namespaceURI === NS.metadata && root.localName === 'EntitiesDescriptor') {
     const kids = children(root).filter((c) => !(c.namespaceURI === NS.dsig && c.localName === 'Signature'));
     const entities = kids.filter((c) => c.namespaceURI === NS.metadata && c.localName === 'EntityDescriptor');
@@ -61,6 +64,15 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   const idpDescs = children(root, NS.metadata, 'IDPSSODescriptor');
   if (idpDescs.length !== 1) throw invalid('exactly one IDPSSODescriptor is required');
   const idp = idpDescs[0];
+  if (root !== doc.documentElement) limits.push(attr(root, 'validUntil'));
+  limits.push(attr(idp, 'validUntil'));
+  let validUntil: Date | null = null;
+  for (const v of limits) {
+    if (v === null) continue;
+    const d = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/.test(v) ? new Date(/(Z|[+-]\d\d:\d\d)$/.test(v) ? v : `${v}Z`) : null;
+    if (!d || Number.isNaN(d.getTime())) throw invalid('validUntil is not an xs:dateTime');
+    if (!validUntil || d < validUntil) validUntil = d;
+  }
 
   const posts = children(idp, NS.metadata, 'SingleSignOnService').filter((s) => (attr(s, 'Binding') ?? '').toLowerCase() === POST_BINDING.toLowerCase());
   if (posts.length !== 1) throw invalid('exactly one HTTP-POST SingleSignOnService is required');
@@ -93,5 +105,5 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     if (!certs.includes(b64)) certs.push(b64);
   }
   if (certs.length === 0) throw invalid('no signing certificate');
-  return { issuer, requestUri, certs: certs.map(keyInfoXml) };
+  return { issuer, requestUri, certs: certs.map(keyInfoXml), validUntil };
 }

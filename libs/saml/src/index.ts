@@ -5,3 +5,4 @@ export * from './authn-request';
 export * from './verdict';
 export * from './name-id';
 export * from './response';
+export * from './metadata-fetch';

@@ -86,6 +86,35 @@ function classifyLibraryError(e: unknown, requestId: string | null): ResponseOut
   return error('bad-response-saml', `Invalid SAML response: ${msg}`);
 }
 
+const VERIFIER_CACHE_SIZE = 1000;
+const verifiers = new Map<string, SAML>();
+
+/**
+ * node-saml's verifier for one (SP entity id, skew, certificate set), built once: the key is the
+ * certificates themselves, so a refreshed or replaced key set gets a new verifier and an old one
+ * is never used for it. node-saml keeps no per-response state with `validateInResponseTo: never`.
+ */
+function verifierFor(spEntityId: string, skewMs: number, keyInfos: string[]): SAML {
+  const pems = [...new Set(keyInfos.map(certFromKeyInfo))].map(pemOf);
+  const key = `${spEntityId}\n${skewMs}\n${pems.join('')}`;
+  const hit = verifiers.get(key);
+  if (hit) return hit;
+  const saml = new SAML({
+    idpCert: pems,
+    issuer: spEntityId,
+    callbackUrl: spEntityId,
+    audience: spEntityId,
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: false,
+    acceptedClockSkewMs: skewMs,
+    validateInResponseTo: 'never' as never,
+    disableRequestedAuthnContext: true,
+  });
+  if (verifiers.size >= VERIFIER_CACHE_SIZE) verifiers.delete(verifiers.keys().next().value as string);
+  verifiers.set(key, saml);
+  return saml;
+}
+
 /**
  * The ACS check: every rule of saml-sp-requirements.md §1 in one place, on top of node-saml's
  * signature verification. Structure, DOCTYPE, size and algorithm checks run before any crypto;
@@ -141,17 +170,7 @@ export async function validateResponse(field: string, settings: ResponseSettings
   const now = settings.now.getTime();
   let signedXml: string;
   try {
-    const saml = new SAML({
-      idpCert: [...new Set(idp.certs.map(certFromKeyInfo))].map(pemOf),
-      issuer: settings.spEntityId,
-      callbackUrl: settings.spEntityId,
-      audience: settings.spEntityId,
-      wantAssertionsSigned: true,
-      wantAuthnResponseSigned: false,
-      acceptedClockSkewMs: skewMs,
-      validateInResponseTo: 'never' as never,
-      disableRequestedAuthnContext: true,
-    });
+    const saml = verifierFor(settings.spEntityId, skewMs, idp.certs);
     const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: decoded.base64 });
     if (!profile) return { kind: 'denied', requestId: unsignedRequestId, reasons: ['no assertion in the response', ...reasons] };
     if (!profile.getAssertionXml) return error('bad-response-signature', 'no signed assertion');
@@ -253,9 +272,12 @@ export async function validateResponse(field: string, settings: ResponseSettings
   const ttl = Math.ceil((lastEnd + skewMs - now) / 1000);
   if (ttl > settings.maxttlAuthresp) return error('ttl-error', `assertion valid for ${ttl}s, longer than the replay cache keeps (${settings.maxttlAuthresp}s)`);
 
-  const request = await ports.consumeRequest(requestId);
+  // Both one-time claims run concurrently (two Paxos rounds in parallel, not in sequence); a login
+  // needs both. A denial may thus have used up the request or the assertion id, which only
+  // someone holding this validly signed response could cause, and who could also submit it.
+  const [request, fresh] = await Promise.all([ports.consumeRequest(requestId), ports.claimAssertion(assertionId, Math.max(1, ttl))]);
   if (!request) return { kind: 'denied', requestId, reasons: ['InResponseTo: unknown, expired or already used request'] };
   if (request.idpIssuer !== idp.issuer) return { kind: 'denied', requestId, reasons: ['InResponseTo: the request was sent to another IdP'] };
-  if (!(await ports.claimAssertion(assertionId, Math.max(1, ttl)))) return { kind: 'denied', requestId, reasons: ['status: failure (assertion replayed)'] };
+  if (!fresh) return { kind: 'denied', requestId, reasons: ['status: failure (assertion replayed)'] };
   return { kind: 'granted', requestId, idp, issuer: idp.issuer, nameId, assertionId };
 }

@@ -73,11 +73,20 @@ export class FinalizeLoginHandler {
         return { ...this.renderFailure(verdict, 'forbidden', outcome.reasons), audit: { outcome: 'denied', label: 'forbidden', reasons: outcome.reasons } };
       }
       case 'granted': {
-        const verdict = await this.spar.authnRequests.getVerdict(outcome.requestId);
-        if (!verdict) throw new DomainError('server-error', 'The verdict of this login has expired');
         const idp = records.get(outcome.idp.id) as IdpRecord;
+        // The verdict is read while the user is resolved (it outlives the request just consumed,
+        // so it is missing only in spar's 500 case); a resolution error still needs the verdict.
+        const [verdict, resolved] = await Promise.all([
+          this.spar.authnRequests.getVerdict(outcome.requestId),
+          this.users.resolve(idp, outcome.nameId).then(
+            (uid) => ({ uid }),
+            (error: unknown) => ({ error }),
+          ),
+        ]);
+        if (!verdict) throw new DomainError('server-error', 'The verdict of this login has expired');
         try {
-          const uid = await this.users.resolve(idp, outcome.nameId);
+          if ('error' in resolved) throw resolved.error;
+          const uid = resolved.uid;
           const s = await this.sessions.start(uid, { persistent: true, label: verdict.cookieLabel });
           const setCookie = renderSessionCookie(this.config, s.cookie, s.cookieExpires, true);
           const page = verdict.format.kind === 'mobile' ? renderMobileSuccess(verdict.format.successRedirect, setCookie, uid) : renderWebSuccess();

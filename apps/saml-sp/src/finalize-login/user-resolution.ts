@@ -1,4 +1,4 @@
-import { DomainError, type TeamId, type UserId, newUserId, newUserRecord } from '@sso/domain';
+import { DomainError, type UserId, newUserId, newUserRecord } from '@sso/domain';
 import type { IdentityStores, IdpRecord, SparStores } from '@sso/persistence';
 import { type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 
@@ -17,7 +17,15 @@ export class UserResolution {
     const normalized = normalizeNameId(nameId);
     const ssoId = nameIdXml(nameId);
     const hit = await this.spar.samlUsers.lookup(idp.issuer, normalized, ssoId);
-    if (hit && (await this.live(hit.uid))) return this.inTeam(hit.uid, idp.team);
+    if (hit) {
+      // The returning user's two reads at once; the checks and their order are those of spar.
+      const [user, team] = await Promise.all([this.identity.users.get(hit.uid), this.identity.teams.teamOf(hit.uid)]);
+      if (user !== null && user.status !== 'deleted') {
+        if (team !== idp.team) throw new DomainError('bad-team', "The user is not in the IdP's team");
+        if (user.status === 'suspended') throw new DomainError('suspended', 'Account suspended');
+        return hit.uid;
+      }
+    }
 
     if (!hit) {
       for (const old of idp.oldIssuers) {
@@ -52,10 +60,4 @@ export class UserResolution {
     return u !== null && u.status !== 'deleted';
   }
 
-  private async inTeam(uid: UserId, team: TeamId): Promise<UserId> {
-    if ((await this.identity.teams.teamOf(uid)) !== team) throw new DomainError('bad-team', "The user is not in the IdP's team");
-    const u = await this.identity.users.get(uid);
-    if (u?.status === 'suspended') throw new DomainError('suspended', 'Account suspended');
-    return uid;
-  }
 }

@@ -16,8 +16,8 @@ import {
 } from '@nestjs/swagger';
 import { DomainError, type UserId } from '@sso/domain';
 import { AccessGuard, ApiVersion, CurrentUser } from '@sso/platform';
-import { IdpDto, IdpListDto, IdpMetadataJsonDto } from './idp.dto';
-import { IdpHandler } from './idp.handler';
+import { IdpDto, IdpListDto, IdpMetadataJsonDto, IdpMetadataUrlDto } from './idp.dto';
+import { IdpHandler, type MetadataInput } from './idp.handler';
 
 const METADATA_EXAMPLE =
   '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml">' +
@@ -26,21 +26,31 @@ const METADATA_EXAMPLE =
   '</md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/saml/sso"/>' +
   '</md:IDPSSODescriptor></md:EntityDescriptor>';
 
-/** The metadata XML from a raw `application/xml` body or `{"value": xml}`. */
-function metadataOf(body: unknown): string {
-  if (typeof body === 'string' && body.length > 0) return body;
-  if (typeof body === 'object' && body !== null && typeof (body as { value?: unknown }).value === 'string') return (body as { value: string }).value;
-  throw new DomainError('invalid-metadata', 'Expected IdP metadata as application/xml or {"value": "<xml>"}');
+const URL_EXAMPLE = 'https://login.microsoftonline.com/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/federationmetadata/2007-06/federationmetadata.xml';
+
+/** The metadata XML from a raw `application/xml` body or `{"value": xml}`, or `{"url": "https://..."}`. */
+function metadataOf(body: unknown): MetadataInput {
+  if (typeof body === 'string' && body.length > 0) return { xml: body };
+  if (typeof body === 'object' && body !== null) {
+    const { value, url } = body as { value?: unknown; url?: unknown };
+    if (typeof value === 'string' && url === undefined) return { xml: value };
+    if (typeof url === 'string' && value === undefined && url.length <= 2048) return { url };
+  }
+  throw new DomainError('invalid-metadata', 'Expected IdP metadata as application/xml, {"value": "<xml>"} or {"url": "https://..."}');
 }
 
 const metadataBody = {
-  schema: { oneOf: [{ type: 'string', example: METADATA_EXAMPLE }, { $ref: getSchemaPath(IdpMetadataJsonDto) }] },
-  examples: { xml: { value: METADATA_EXAMPLE }, json: { value: { value: METADATA_EXAMPLE } } },
+  description:
+    'The metadata XML (raw `application/xml`, or `{"value": xml}`), or `{"url": "https://..."}`: fetched now (https only, 512 KiB, 10 s, ' +
+    'no internal addresses) and refreshed every `saml.metadataRefreshSeconds`, which picks up signing-key rollover; metadata whose ' +
+    '`validUntil` has passed is refused.',
+  schema: { oneOf: [{ type: 'string', example: METADATA_EXAMPLE }, { $ref: getSchemaPath(IdpMetadataJsonDto) }, { $ref: getSchemaPath(IdpMetadataUrlDto) }] },
+  examples: { xml: { value: METADATA_EXAMPLE }, json: { value: { value: METADATA_EXAMPLE } }, url: { value: { url: URL_EXAMPLE } } },
 };
 
 @ApiTags('identity-providers')
 @ApiBearerAuth()
-@ApiExtraModels(IdpMetadataJsonDto)
+@ApiExtraModels(IdpMetadataJsonDto, IdpMetadataUrlDto)
 @UseGuards(AccessGuard)
 @Controller('identity-providers')
 export class IdpController {
@@ -48,7 +58,10 @@ export class IdpController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Register an IdP from its metadata', description: 'Team owners and admins. New IdPs default to the team-scoped (v2) SP entity id.' })
+  @ApiOperation({
+    summary: 'Register an IdP from its metadata or a metadata URL',
+    description: 'Team owners and admins. New IdPs default to the team-scoped (v2) SP entity id. With `{"url"}` the metadata is fetched now and refreshed on a schedule.',
+  })
   @ApiConsumes('application/xml', 'application/json')
   @ApiBody(metadataBody)
   @ApiQuery({ name: 'replaces', required: false, example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', description: 'An IdP of the team this one replaces (key rollover to a new issuer).' })
@@ -95,7 +108,10 @@ export class IdpController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Replace the metadata (key rollover, new SSO URL or issuer)' })
+  @ApiOperation({
+    summary: 'Replace the metadata (key rollover, new SSO URL or issuer)',
+    description: 'Uploaded XML stops any refreshing from a URL; `{"url"}` fetches now and refreshes from that URL from then on.',
+  })
   @ApiConsumes('application/xml', 'application/json')
   @ApiBody(metadataBody)
   @ApiQuery({ name: 'handle', required: false, example: 'Okta' })

@@ -52,3 +52,12 @@ export function idpJson(idp: IdpRecord, displayHandle: string): IdpDto {
     },
   };
 }
+
+export class IdpMetadataUrlDto {
+  @ApiProperty({
+    example: 'https://login.microsoftonline.com/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/federationmetadata/2007-06/federationmetadata.xml',
+    description: 'https URL of the IdP metadata; it must not resolve to a private, loopback, link-local or other internal address',
+    maxLength: 2048,
+  })
+  url!: string;
+}

@@ -1,8 +1,12 @@
 import type { TeamAccess } from '@sso/auth';
-import { DomainError, type TeamId, type UserId, emailKey, idpId, isUuid, newIdpId } from '@sso/domain';
-import type { IdentityStores, IdpApiVersion, IdpRecord, SparStores } from '@sso/persistence';
-import { parseIdpMetadata } from '@sso/saml';
+import { type Clock, DomainError, type TeamId, type UserId, emailKey, idpId, isUuid, newIdpId } from '@sso/domain';
+import type { IdentityStores, IdpApiVersion, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
+import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/saml';
+import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
 import { type IdpDto, idpJson } from './idp.dto';
+
+/** The metadata as uploaded XML, or the https URL to fetch it from (and refresh it from later). */
+export type MetadataInput = { xml: string } | { url: string };
 
 export interface CreateIdpQuery {
   replaces?: string;
@@ -19,11 +23,32 @@ export class IdpHandler {
     private readonly spar: SparStores,
     private readonly identity: IdentityStores,
     private readonly access: TeamAccess,
+    private readonly sources: IdpMetadataSourceStore,
+    private readonly fetchMetadata: MetadataFetcher,
+    private readonly clock: Clock,
   ) {}
 
-  async create(caller: UserId, xml: string, q: CreateIdpQuery, apiVersion: number): Promise<IdpDto> {
-    const team = await this.access.requireSsoAdmin(caller, 'CreateUpdateDeleteIdp');
+  /** Parses uploaded XML, or fetches (after the caller is authorised) and checks URL metadata. */
+  private async load(input: MetadataInput): Promise<{ xml: string; md: IdpMetadata; url: string | null }> {
+    if ('xml' in input) return { xml: input.xml, md: parseIdpMetadata(input.xml), url: null };
+    const xml = await this.fetchMetadata(input.url);
     const md = parseIdpMetadata(xml);
+    checkFetchedMetadata(md, this.clock.now(), null);
+    return { xml, md, url: input.url };
+  }
+
+  private async recordSource(idp: IdpRecord, url: string | null, md: IdpMetadata): Promise<void> {
+    if (url === null) {
+      await this.sources.delete(idp.id);
+      return;
+    }
+    const now = this.clock.now();
+    await this.sources.put({ idp: idp.id, team: idp.team, url, checkedAt: now, appliedAt: now, validUntil: md.validUntil, lastError: null });
+  }
+
+  async create(caller: UserId, input: MetadataInput, q: CreateIdpQuery, apiVersion: number): Promise<IdpDto> {
+    const team = await this.access.requireSsoAdmin(caller, 'CreateUpdateDeleteIdp');
+    const { xml, md, url } = await this.load(input);
     const version = this.apiVersionOf(q.api_version);
     const handle = q.handle === undefined ? null : this.checkHandle(q.handle);
     const existing = await this.spar.idps.listByTeam(team);
@@ -51,6 +76,7 @@ export class IdpHandler {
     };
     await this.spar.idps.insert(idp);
     await this.spar.idps.putRawMetadata(idp.id, xml);
+    if (url !== null) await this.recordSource(idp, url, md);
     if (replaced) await this.spar.idps.setReplacedBy(replaced.id, idp.id);
     return idpJson(idp, idp.handle ?? '');
   }
@@ -73,9 +99,9 @@ export class IdpHandler {
     return { providers: idps.map((idp) => idpJson(idp, displayHandle(idp, idps))) };
   }
 
-  async update(caller: UserId, id: string, xml: string, handle: string | undefined): Promise<IdpDto> {
+  async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined): Promise<IdpDto> {
     const prev = await this.authorized(caller, id);
-    const md = parseIdpMetadata(xml);
+    const { xml, md, url } = await this.load(input);
     const newHandle = handle === undefined ? prev.handle : this.checkHandle(handle);
     let oldIssuers = prev.oldIssuers;
     if (md.issuer !== prev.issuer) {
@@ -87,6 +113,8 @@ export class IdpHandler {
     const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle };
     await this.spar.idps.update(idp);
     await this.spar.idps.putRawMetadata(idp.id, xml);
+    // Uploaded XML ends refreshing from a URL; a URL (re)starts it.
+    await this.recordSource(idp, url, md);
     // Only this IdP's own old mappings go; a replaced IdP keeps its lookup (spar deleted it too).
     for (const old of oldIssuers) {
       const mapped = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
@@ -119,6 +147,7 @@ export class IdpHandler {
     await this.spar.scimTokens.deleteAllByTeamAndIdp(idp.team, idp.id);
     await this.spar.idps.delete(idp.id);
     await this.spar.idps.deleteRawMetadata(idp.id);
+    await this.sources.delete(idp.id);
   }
 
   private async deleteUser(team: TeamId, uid: UserId): Promise<void> {

@@ -1,18 +1,46 @@
+import fs from 'node:fs';
 import { Module } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { TeamAccess } from '@sso/auth';
-import type { IdentityStores, SparStores } from '@sso/persistence';
-import { IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import type { Config } from '@sso/config';
+import type { Clock } from '@sso/domain';
+import { CassandraDb, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
+import { CLOCK, CONFIG, IDENTITY_STORES, LOGGER, SPAR_STORES } from '@sso/platform';
+import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
+import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
+import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
 import { IdpController } from './idp.controller';
 import { IdpHandler } from './idp.handler';
+
+export const IDP_METADATA_SOURCES = Symbol('IDP_METADATA_SOURCES');
+export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
 
 @Module({
   controllers: [IdpController],
   providers: [
+    { provide: IDP_METADATA_SOURCES, inject: [CassandraDb], useFactory: (db: CassandraDb): IdpMetadataSourceStore => new CassandraIdpMetadataSourceStore(db) },
+    {
+      provide: METADATA_FETCHER,
+      inject: [CONFIG],
+      useFactory: (config: Config): MetadataFetcher =>
+        metadataFetcher({
+          allowLoopback: config.saml.metadataAllowLoopback,
+          extraCa: config.saml.metadataCaFile ? fs.readFileSync(config.saml.metadataCaFile, 'utf8') : undefined,
+        }),
+    },
     {
       provide: IdpHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES],
-      useFactory: (spar: SparStores, identity: IdentityStores) => new IdpHandler(spar, identity, new TeamAccess(identity.teams)),
+      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, METADATA_FETCHER, CLOCK],
+      useFactory: (spar: SparStores, identity: IdentityStores, sources: IdpMetadataSourceStore, fetcher: MetadataFetcher, clock: Clock) =>
+        new IdpHandler(spar, identity, new TeamAccess(identity.teams), sources, fetcher, clock),
     },
+    {
+      provide: IdpMetadataRefresher,
+      inject: [SPAR_STORES, IDP_METADATA_SOURCES, METADATA_FETCHER, CLOCK, LOGGER, CONFIG],
+      useFactory: (spar: SparStores, sources: IdpMetadataSourceStore, fetcher: MetadataFetcher, clock: Clock, log: Logger, config: Config) =>
+        new IdpMetadataRefresher(spar, sources, fetcher, clock, log, config.saml.metadataRefreshSeconds),
+    },
+    IdpMetadataRefreshScheduler,
   ],
 })
 export class IdpModule {}
