@@ -15,7 +15,6 @@
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -23,21 +22,11 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
+import { run, freePort, machine } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const count = Number(process.argv[2] ?? 500);
 const USERS = 50;
-const run = (args) =>
-  new Promise((resolve, reject) =>
-    spawn(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${c}`)))),
-  );
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 const quantile = (sorted, p) => Number(sorted[Math.floor(p * (sorted.length - 1))].toFixed(2));
 
 /**
@@ -191,7 +180,7 @@ try {
   console.log(
     JSON.stringify(
       {
-        machine: `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+        machine: machine(),
         A_bare_node_saml: bareResult,
         B_validateResponse_in_process: { ...fullResult, vs_bare: ratio(fullResult.logins_per_s) },
         C_acs_http_1_connection: { ...http1, vs_bare: ratio(http1.logins_per_s) },

@@ -12,14 +12,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { cacheDir, repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
+import { run, freePort, pct, machine } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const largeSize = Number(process.argv[2] ?? 100_000);
@@ -32,20 +31,6 @@ const SEED_CONCURRENCY = 128;
 const WALK_PAGE = 1000;
 const stateFile = path.join(cacheDir, 'bench', 'scim-scale.json');
 
-const run = (args, env = {}) =>
-  new Promise((resolve, reject) =>
-    spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' }).on('exit', (c) =>
-      c === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${c}`)),
-    ),
-  );
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const pct = (r) => ({ rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, requests: r.requests.total, errors: r.errors, non2xx: r.non2xx });
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -330,7 +315,7 @@ try {
   });
 
   const result = {
-    machine: `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, one local Cassandra node`,
+    machine: machine(),
     connections,
     secondsPerPhase: seconds,
     seeding: {

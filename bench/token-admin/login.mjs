@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -13,23 +12,10 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
+import { run, freePort, pct, machine } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const seconds = Number(process.argv[2] ?? 10);
-const run = (args, env = {}) =>
-  new Promise((resolve, reject) =>
-    spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' }).on('exit', (c) =>
-      c === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${c}`)),
-    ),
-  );
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const pct = (r) => ({ rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
 
 await cassandra.start();
 const { url: redisUrl } = await redis.start();
@@ -93,7 +79,7 @@ try {
   const q = (p) => Number(samples[Math.floor(p * (samples.length - 1))].toFixed(3));
 
   const result = {
-    machine: `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    machine: machine(),
     team: team.team,
     login_1_connection: pct(login1),
     login_4_connections: pct(login),

@@ -1,0 +1,38 @@
+// Helpers shared by the benchmarks (never run as tests).
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
+import { repoRoot } from '../tools/lib/proc.mjs';
+
+/** Runs a node script from the repository root; rejects on a non-zero exit. */
+export const run = (args, env = {}) =>
+  new Promise((resolve, reject) =>
+    spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' }).on('exit', (c) =>
+      c === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${c}`)),
+    ),
+  );
+
+export const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The figures we record from an autocannon result. */
+export const pct = (r) => ({
+  rps: Math.round(r.requests.average),
+  p50_ms: r.latency.p50,
+  p99_ms: r.latency.p99,
+  requests: r.requests.total,
+  errors: r.errors,
+  non2xx: r.non2xx,
+});
+
+/** The machine line for docs/benchmarks.md, with the load at the time. */
+export const machine = () =>
+  `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
