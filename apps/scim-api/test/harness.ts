@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateScimToken, hashScimToken } from '@sso/auth';
 import type { Config } from '@sso/config';
-import { type IdpId, type TeamId, type UserId, newIdpId, newScimTokenId, newTeamId, newUserId, systemClock } from '@sso/domain';
+import { type IdpId, type TeamId, type UserId, newIdpId, newScimTokenId, newTeamId, newUserId, newUserRecord, systemClock } from '@sso/domain';
 import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
 import { type TestApp, startTestApp, testConfig } from '@sso/testing';
 import { scimApi } from '../src/app';
@@ -41,21 +41,7 @@ export class ScimHarness {
     const team = newTeamId();
     const owner = newUserId();
     await this.identity.teams.createTeam({ id: team, name: 'Team', creator: owner, deleted: false });
-    await this.identity.users.put({
-      id: owner,
-      team,
-      name: 'Owner',
-      handle: null,
-      email: `${randomUUID()}@example.com`,
-      emailUnvalidated: null,
-      language: null,
-      country: null,
-      status: 'active',
-      managedBy: 'wire',
-      ssoId: null,
-      passwordHash: null,
-      activated: true,
-    });
+    await this.identity.users.put(newUserRecord({ id: owner, team, name: 'Owner', email: `${randomUUID()}@example.com` }));
     await this.identity.teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
     let idp: IdpId | null = null;
     if (opts.issuer) {
