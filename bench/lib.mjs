@@ -36,3 +36,23 @@ export const machine = () =>
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`;
+
+/**
+ * Starts a built app (`dist/apps/<app>/main.js`) with `env` and waits until its `/i/status`
+ * answers; returns its base URL and the child process.
+ */
+export async function startApp(app, env) {
+  const port = Number(Object.entries(env).find(([k]) => k.endsWith('_PORT'))[1]);
+  const child = spawn(process.execPath, [`dist/apps/${app}/main.js`], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/i/status`)).ok) return { base, child };
+    } catch {}
+    if (i > 100 || child.exitCode !== null) {
+      child.kill('SIGTERM');
+      throw new Error(`${app} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

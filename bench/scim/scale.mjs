@@ -9,7 +9,6 @@
 // The seeded teams are remembered in .cache/bench/scim-scale.json and reused by later runs (seed
 // once: 100,000 users take minutes on a small machine); delete that file to seed again.
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +17,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { cacheDir, repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine } from '../lib.mjs';
+import { run, freePort, pct, machine, startApp } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const largeSize = Number(process.argv[2] ?? 100_000);
@@ -157,16 +156,8 @@ await db.shutdown();
 
 const port = await freePort();
 const env = { SCIM_API_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, SCIM_MAX_RESULTS: String(WALK_PAGE) };
-const app = spawn(process.execPath, ['dist/apps/scim-api/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
-const base = `http://127.0.0.1:${port}`;
+const { base, child: app } = await startApp('scim-api', env);
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/i/status`)).ok) break;
-    } catch {}
-    if (i > 100) throw new Error('scim-api did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const hdrs = (t) => ({ authorization: `Bearer ${t.token}`, 'content-type': 'application/scim+json' });
   /** autocannon over a rotation of paths. */
   const rotate = (t, paths, extra = {}) => {

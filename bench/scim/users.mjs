@@ -3,7 +3,6 @@
 // create, get by id, filter userName eq, list (one page of a team), patch.
 //   node bench/scim/users.mjs [seconds per phase, default 10] [connections, default 8]
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -11,7 +10,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine } from '../lib.mjs';
+import { run, freePort, pct, machine, startApp } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const seconds = Number(process.argv[2] ?? 10);
@@ -24,16 +23,8 @@ await run(['dist/tools/migrate/main.js']);
 
 const port = await freePort();
 const env = { SCIM_API_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, SCIM_MAX_RESULTS: '1000' };
-const app = spawn(process.execPath, ['dist/apps/scim-api/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
-const base = `http://127.0.0.1:${port}`;
+const { base, child: app } = await startApp('scim-api', env);
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/i/status`)).ok) break;
-    } catch {}
-    if (i > 100) throw new Error('scim-api did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
   // A team and a SCIM token without IdP, straight into Cassandra.
   const { CassandraDb, cassandraIdentityStores, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
   const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));

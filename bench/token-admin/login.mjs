@@ -2,7 +2,6 @@
 // Login and token-check latency of token-admin on the local Cassandra node and Redis.
 //   node bench/token-admin/login.mjs [seconds per phase, default 10]
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +11,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine } from '../lib.mjs';
+import { run, freePort, pct, machine, startApp } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const seconds = Number(process.argv[2] ?? 10);
@@ -35,16 +34,8 @@ const env = {
   RATE_LIMIT_LOGIN_PER_EMAIL: '100000000',
   RATE_LIMIT_LOGIN_PER_ADDRESS: '100000000',
 };
-const app = spawn(process.execPath, ['dist/apps/token-admin/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
-const base = `http://127.0.0.1:${port}`;
+const { base, child: app } = await startApp('token-admin', env);
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/i/status`)).ok) break;
-    } catch {}
-    if (i > 100) throw new Error('token-admin did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const email = `${randomUUID()}@bench.example`;
   const password = 'benchmark password';
   const team = await (await fetch(`${base}/i/teams`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', owner: { email, password } }) })).json();

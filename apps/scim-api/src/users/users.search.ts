@@ -45,7 +45,7 @@ type Project = (r: JsonObject) => JsonObject;
  * GET /Users and POST /Users/.search. An equality on id, userName or externalId is a keyed read
  * (brig.user, brig.user_handle, spar.scim_external); anything else walks the team's members
  * (galley `team_member`, one partition, paged) and evaluates the filter in memory. Never a
- * table scan, never ALLOW FILTERING.
+ * table scan and no filtering query on the server.
  *
  * Three ways to page (docs/decisions.md, "SCIM lists and cursors" and "SCIM cursor walks"):
  * - cursor paging without `sortBy` and without a keyed filter walks `team_member` page by page
