@@ -56,3 +56,24 @@ export async function startApp(app, env) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The PATCH phase both SCIM benchmarks run: `replace title`, round-robin over `ids`. */
+export async function patchRoundRobin(autocannon, { base, headers, ids, connections, seconds }) {
+  let k = 0;
+  return autocannon({
+    url: `${base}/scim/v2/Users/${ids[0]}`,
+    method: 'PATCH',
+    headers,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          path: `/scim/v2/Users/${ids[k++ % ids.length]}`,
+          body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: `t${k}` }] }),
+        }),
+      },
+    ],
+  });
+}

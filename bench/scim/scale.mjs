@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { cacheDir, repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine, startApp } from '../lib.mjs';
+import { run, freePort, pct, machine, startApp, patchRoundRobin } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const largeSize = Number(process.argv[2] ?? 100_000);
@@ -45,7 +45,7 @@ const { CassandraDb, cassandraIdentityStores, cassandraSparStores, CassandraScim
 const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
 const { newUserId, systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
 const auth = require(path.join(repoRoot, 'dist/libs/auth/index.js'));
-const { validateUser, statusFor } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-input.js'));
+const { validateUser, scimUserRecord } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-input.js'));
 const { versionOf } = require(path.join(repoRoot, 'dist/apps/scim-api/users/users.handler.js'));
 const { scimExternalSsoId } = require(path.join(repoRoot, 'dist/apps/scim-api/users/sso-identity.js'));
 
@@ -84,21 +84,7 @@ async function seedOne(team, tag, i) {
   const v = validateUser(seedBody(tag, i), { richInfoLimit: config.scim.richInfoLimit, needsEmail: true });
   const uid = newUserId();
   const now = new Date();
-  const user = {
-    id: uid,
-    team,
-    name: v.wire.name,
-    handle: v.wire.handle,
-    email: null,
-    emailUnvalidated: v.wire.email,
-    language: v.wire.language,
-    country: null,
-    status: statusFor(null, v.wire.active),
-    managedBy: 'scim',
-    ssoId: scimExternalSsoId(v.wire.externalId),
-    passwordHash: null,
-    activated: true,
-  };
+  const user = scimUserRecord(uid, team, v, scimExternalSsoId(v.wire.externalId));
   const [c, h, d] = await Promise.all([
     spar.scimExternal.claim(team, v.wire.externalId, uid),
     identity.users.claimHandle(v.wire.handle, uid),
@@ -287,23 +273,7 @@ try {
     duration: seconds,
     requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(seedBody(tag, n++)) }), onResponse: (status, b) => status === 201 && created.push(JSON.parse(b).id) }],
   }));
-  let k = 0;
-  const patch = await autocannon({
-    url: `${base}/scim/v2/Users/${created[0]}`,
-    method: 'PATCH',
-    headers: hdrs(fresh),
-    connections,
-    duration: seconds,
-    requests: [
-      {
-        setupRequest: (req) => ({
-          ...req,
-          path: `/scim/v2/Users/${created[k++ % created.length]}`,
-          body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: `t${k}` }] }),
-        }),
-      },
-    ],
-  });
+  const patch = await patchRoundRobin(autocannon, { base, headers: hdrs(fresh), ids: created, connections, seconds });
 
   const result = {
     machine: machine(),

@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine, startApp } from '../lib.mjs';
+import { run, freePort, pct, machine, startApp, patchRoundRobin } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const seconds = Number(process.argv[2] ?? 10);
@@ -66,23 +66,7 @@ try {
   const get = await autocannon({ url: `${base}/scim/v2/Users/${one}`, headers, connections, duration: seconds });
   const filterEq = await autocannon({ url: `${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${oneName}"`)}`, headers, connections, duration: seconds });
   const list = await autocannon({ url: `${base}/scim/v2/Users?startIndex=1&count=100`, headers, connections, duration: seconds });
-  let k = 0;
-  const patch = await autocannon({
-    url: `${base}/scim/v2/Users/${one}`,
-    method: 'PATCH',
-    headers,
-    connections,
-    duration: seconds,
-    requests: [
-      {
-        setupRequest: (req) => ({
-          ...req,
-          path: `/scim/v2/Users/${created[k++ % created.length]}`,
-          body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: `t${k}` }] }),
-        }),
-      },
-    ],
-  });
+  const patch = await patchRoundRobin(autocannon, { base, headers: headers, ids: created, connections, seconds });
 
   const result = {
     machine: machine(),

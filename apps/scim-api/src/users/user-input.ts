@@ -1,4 +1,4 @@
-import { type Role, type UserStatus, isEmail, roles } from '@sso/domain';
+import { type Role, type TeamId, type User, type UserId, type UserStatus, isEmail, newUserRecord, roles } from '@sso/domain';
 import {
   ENTERPRISE_USER_SCHEMA,
   type JsonObject,
@@ -181,4 +181,19 @@ export function reconcileRichInfo(before: JsonObject, after: unknown): unknown {
     return out;
   }
   return after;
+}
+
+/** The brig row of a new SCIM-managed user (POST, and the benchmark's seeding writes the same). */
+export function scimUserRecord(id: UserId, team: TeamId, v: ValidatedUser, ssoId: string): User {
+  return newUserRecord({
+    id,
+    team,
+    name: v.wire.name,
+    handle: v.wire.handle,
+    emailUnvalidated: v.wire.email,
+    language: v.wire.language,
+    status: statusFor(null, v.wire.active),
+    managedBy: 'scim',
+    ssoId,
+  });
 }

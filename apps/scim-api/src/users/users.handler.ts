@@ -12,7 +12,7 @@ import {
   userResourceSchema,
 } from '@sso/scim';
 import { type SamlIdentity, samlIdentity, samlKeyOf, scimExternalSsoId } from './sso-identity';
-import { type ValidatedUser, reconcileRichInfo, statusFor, validateUser } from './user-input';
+import { type ValidatedUser, reconcileRichInfo, scimUserRecord, statusFor, validateUser } from './user-input';
 
 export interface UsersSettings {
   richInfoLimit: number;
@@ -160,21 +160,7 @@ export class UsersHandler {
       const now = this.clock.now();
       const doc = v.doc;
       const version = versionOf(uid, doc);
-      const user: User = {
-        id: uid,
-        team,
-        name: v.wire.name,
-        handle: v.wire.handle,
-        email: null,
-        emailUnvalidated: v.wire.email,
-        language: v.wire.language,
-        country: null,
-        status: statusFor(null, v.wire.active),
-        managedBy: 'scim',
-        ssoId,
-        passwordHash: null,
-        activated: true,
-      };
+      const user = scimUserRecord(uid, team, v, ssoId);
       // With both keys held, the rows go out in parallel, in two steps: first what a reader needs
       // besides brig's row (document, times, rich info, SAML identity), then brig's row and the
       // membership, which make the user visible (by id, by userName, in lists), so a reader never
