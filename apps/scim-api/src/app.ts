@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule, type AppSpec } from '@sso/platform';
 import { ScimErrorHooks } from './common/scim-errors';
 import { DiscoveryController } from './discovery/discovery.controller';
+import { GroupsModule } from './groups/groups.module';
 import { UsersModule } from './users/users.module';
 
 @Module({ controllers: [DiscoveryController] })
@@ -15,8 +16,8 @@ class ScimErrorsModule {}
 export const scimApi: AppSpec = {
   name: 'scim-api',
   title: 'scim-api',
-  description: 'SCIM 2.0 (RFC 7643/7644) user provisioning, authenticated by team SCIM tokens.',
-  imports: [AuthModule, ScimErrorsModule, DiscoveryModule, UsersModule],
+  description: 'SCIM 2.0 (RFC 7643/7644) user and group provisioning, authenticated by team SCIM tokens.',
+  imports: [AuthModule, ScimErrorsModule, DiscoveryModule, UsersModule, GroupsModule],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
 };

@@ -34,11 +34,12 @@ describe('scim-api discovery and errors on real Cassandra', () => {
     const ids = (r.json().Resources as Array<{ id: string }>).map((s) => s.id);
     expect(ids).toEqual([
       'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:core:2.0:Group',
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
       'urn:wire:scim:schemas:profile:1.0',
       'urn:ietf:params:scim:schemas:extension:wire:1.0:User',
     ]);
-    expect(r.json()).toMatchObject({ totalResults: 4, itemsPerPage: 4, startIndex: 1 });
+    expect(r.json()).toMatchObject({ totalResults: 5, itemsPerPage: 5, startIndex: 1 });
     expect(r.body).toContain('User Account');
     for (const id of ids) {
       const one = await h.req('GET', `/scim/v2/Schemas/${id}`);
@@ -51,12 +52,19 @@ describe('scim-api discovery and errors on real Cassandra', () => {
     expect(nf.json()).toEqual({ schemas: [ERROR], status: '404', detail: 'Schema urn:nope not found' });
   });
 
-  it('lists the resource types (Users only: Groups are not served yet)', async () => {
+  it('lists the resource types: User first, then Group', async () => {
     const r = await h.req('GET', '/scim/v2/ResourceTypes');
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ totalResults: 1, Resources: [{ id: 'User', name: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' }] });
+    expect(r.json()).toMatchObject({
+      totalResults: 2,
+      Resources: [
+        { id: 'User', name: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' },
+        { id: 'Group', name: 'Group', endpoint: '/Groups', schema: 'urn:ietf:params:scim:schemas:core:2.0:Group' },
+      ],
+    });
     expect((await h.req('GET', '/scim/v2/ResourceTypes/User')).json()).toMatchObject({ id: 'User', schemaExtensions: expect.any(Array) });
-    const nf = await h.req('GET', '/scim/v2/ResourceTypes/Group');
+    expect((await h.req('GET', '/scim/v2/ResourceTypes/group')).json()).toMatchObject({ id: 'Group', endpoint: '/Groups' });
+    const nf = await h.req('GET', '/scim/v2/ResourceTypes/Bulk');
     expect(nf.statusCode).toBe(404);
     expect(nf.json()).toMatchObject({ schemas: [ERROR], status: '404' });
   });
@@ -111,12 +119,16 @@ describe('scim-api discovery and errors on real Cassandra', () => {
       '/scim/v2/Users': ['get', 'post', 'delete'],
       '/scim/v2/Users/.search': ['post'],
       '/scim/v2/Users/{id}': ['get', 'put', 'patch', 'delete'],
+      '/scim/v2/Groups': ['get', 'post'],
+      '/scim/v2/Groups/.search': ['post'],
+      '/scim/v2/Groups/{id}': ['get', 'put', 'patch', 'delete'],
     };
     for (const [path, methods] of Object.entries(want)) {
       for (const m of methods) {
         const op = doc.paths[path]?.[m];
         expect(op, `${m} ${path}`).toBeDefined();
         expect(JSON.stringify(op), `${m} ${path}`).toContain('example');
+        if (path.includes('Groups') && m !== 'get' && m !== 'delete') expect(JSON.stringify(op.requestBody), `${m} ${path} body`).toContain('example');
       }
     }
   });

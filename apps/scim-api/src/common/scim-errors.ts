@@ -61,7 +61,7 @@ export class ScimErrorHooks implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
     // Nest drops trailing slashes from route paths; the Microsoft suite sends `/Users/?filter=...`.
-    for (const url of ['/scim/v2/Users/', '/scim/v2/users/']) {
+    for (const url of ['/scim/v2/Users/', '/scim/v2/users/', '/scim/v2/Groups/', '/scim/v2/groups/']) {
       fastify.route({
         method: ['GET', 'POST'],
         url,

@@ -10,6 +10,7 @@ import {
   buildResourceTypes,
   buildSchemaResources,
   buildServiceProviderConfig,
+  groupResourceSchema,
   listResponse,
   userResourceSchema,
 } from '@sso/scim';
@@ -17,9 +18,9 @@ import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
 import { baseUrl } from '../common/scim-http';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
 
-/** Only what this service serves: Users (Groups and Bulk are not built yet). */
-const resourceTypes = [userResourceSchema];
-const schemas = allSchemas.filter((s) => s.id !== 'urn:ietf:params:scim:schemas:core:2.0:Group');
+/** What this service serves: Users first (Microsoft's suite reads Resources[0] as /Users), then Groups; no Bulk. */
+const resourceTypes = [userResourceSchema, groupResourceSchema];
+const schemas = allSchemas;
 
 const notFound = (what: string) => new ScimError(undefined, `${what} not found`, 404);
 
@@ -75,7 +76,7 @@ export class DiscoveryController {
   @Get(['Schemas', 'schemas'])
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'The schemas of the served resources (RFC 7643 §7), as a ListResponse' })
-  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 4, itemsPerPage: 4, startIndex: 1, Resources: [{ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User' }] } } })
+  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 5, itemsPerPage: 5, startIndex: 1, Resources: [{ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User' }] } } })
   schemas(@Req() req: FastifyRequest): JsonObject {
     const all = buildSchemaResources(schemas, baseUrl(this.config, req));
     return listResponse({ resources: all, totalResults: all.length, startIndex: 1 });
@@ -96,7 +97,7 @@ export class DiscoveryController {
   @Get(['ResourceTypes', 'resourcetypes', 'resourceTypes'])
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'The resource types served (RFC 7643 §6), as a ListResponse' })
-  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, itemsPerPage: 1, startIndex: 1, Resources: [{ id: 'User', name: 'User', endpoint: '/Users' }] } } })
+  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 2, itemsPerPage: 2, startIndex: 1, Resources: [{ id: 'User', name: 'User', endpoint: '/Users' }, { id: 'Group', name: 'Group', endpoint: '/Groups' }] } } })
   resourceTypes(@Req() req: FastifyRequest): JsonObject {
     const all = buildResourceTypes(resourceTypes, baseUrl(this.config, req));
     return listResponse({ resources: all, totalResults: all.length, startIndex: 1 });

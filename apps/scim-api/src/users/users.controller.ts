@@ -9,6 +9,7 @@ import { baseUrl, header, jsonBody, tokenOf } from '../common/scim-http';
 import { errors, listExample, patchExample, searchExample, userExample, userResponseExample } from './users.examples';
 import { type LoadedUser, UsersHandler } from './users.handler';
 import { type UserQuery, UsersSearch, queryFromSearchBody } from './users.search';
+import { stringQuery } from '../common/list-query';
 
 const ifMatch = { name: 'If-Match', required: false, description: 'Apply only to this version (`meta.version`); 412 otherwise' };
 const listQueries = ['filter', 'startIndex', 'count', 'cursor', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'];
@@ -104,7 +105,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a user', description: 'With If-None-Match equal to the current version: 304.' })
+  @ApiOperation({ summary: 'Get a user', description: 'With If-None-Match equal to the current version: 304. Only here (not in lists) does the user show its readOnly `groups`.' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiQuery({ name: 'attributes', required: false, example: 'userName,emails' })
   @ApiQuery({ name: 'excludedAttributes', required: false, example: 'roles' })
@@ -113,13 +114,19 @@ export class UsersController {
   @ApiResponse(errors[401])
   @ApiResponse(errors[404])
   async get(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject | undefined> {
-    const u = await this.users.get(tokenOf(req), id);
+    const token = tokenOf(req);
+    const sq = stringQuery(q);
+    const u = await this.users.get(token, id);
     const inm = header(req, 'if-none-match');
     if (inm !== undefined && inm.trim() !== '' && !ifNoneMatchPasses(inm, u.version)) {
       void reply.status(304).header('etag', u.version);
       return undefined;
     }
-    return this.send(req, reply, u, 200, stringQuery(q));
+    const wanted = projectResource({ schemas: [], groups: [{ value: 'x' }] }, userResourceSchema, { attributes: sq.attributes, excludedAttributes: sq.excludedAttributes });
+    if (wanted['groups'] === undefined) return this.send(req, reply, u, 200, sq);
+    const base = baseUrl(this.config, req);
+    const groups = (await this.users.groupsOf(token.team, u.user.id)).map((g) => ({ value: g.id, display: g.displayName, $ref: `${base}/Groups/${g.id}`, type: 'direct' }));
+    return this.send(req, reply, groups.length > 0 ? { ...u, doc: { ...u.doc, groups } } : u, 200, sq);
   }
 
   @Put(':id')
@@ -177,20 +184,4 @@ export class UsersController {
   deleteAll(): never {
     throw new ScimError(undefined, 'DELETE /Users needs a user id', 405);
   }
-}
-
-/** Query parameters as strings (a repeated parameter arrives as a list: use the last one). */
-function stringQuery(q: UserQuery): UserQuery {
-  const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v.length ? String(v[v.length - 1]) : undefined) : v === undefined ? undefined : String(v));
-  const many = (v: unknown): string | string[] | undefined => (Array.isArray(v) ? v.map(String) : v === undefined ? undefined : String(v));
-  return {
-    filter: one(q.filter),
-    startIndex: one(q.startIndex),
-    count: one(q.count),
-    cursor: one(q.cursor),
-    sortBy: one(q.sortBy),
-    sortOrder: one(q.sortOrder),
-    attributes: many(q.attributes),
-    excludedAttributes: many(q.excludedAttributes),
-  };
 }

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { type Clock, type TeamId, type User, type UserId, isUuid, newUserId } from '@sso/domain';
-import type { IdentityStores, ScimTokenRecord, ScimUserDoc, ScimUserDocStore, SparStores } from '@sso/persistence';
+import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDoc, ScimUserDocStore, SparStores } from '@sso/persistence';
 import {
   type JsonObject,
   ScimError,
@@ -60,6 +61,7 @@ export class UsersHandler {
     private readonly spar: SparStores,
     private readonly identity: IdentityStores,
     private readonly docs: ScimUserDocStore,
+    private readonly groups: ScimGroupStore,
     private readonly clock: Clock,
     private readonly settings: UsersSettings,
   ) {}
@@ -112,6 +114,17 @@ export class UsersHandler {
     if (email) doc['emails'] = [{ value: email, primary: true }];
     if (user.language) doc['preferredLanguage'] = user.language;
     return doc;
+  }
+
+  /**
+   * The user's groups (readOnly `groups`): the reverse rows (one partition) and the group rows
+   * (one IN read in the team's partition). Only GET by id shows them; a list page would pay this
+   * per user.
+   */
+  async groupsOf(team: TeamId, uid: UserId): Promise<Array<{ id: string; displayName: string }>> {
+    const ids = await this.groups.groupsOf(team, uid);
+    if (ids.length === 0) return [];
+    return (await this.groups.getMany(team, ids)).map((g) => ({ id: g.id, displayName: g.displayName }));
   }
 
   async get(token: ScimTokenRecord, id: string): Promise<LoadedUser> {
@@ -332,6 +345,7 @@ export class UsersHandler {
     const uid = cur.user.id;
     const eid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
     const key = samlKeyOf(cur.user.ssoId);
+    await this.leaveGroups(team, uid);
     if (key) await this.spar.samlUsers.delete(key.issuer, key.normalizedNameId);
     if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
     await this.spar.scimUserTimes.delete(uid);
@@ -339,5 +353,16 @@ export class UsersHandler {
     await this.docs.delete(uid);
     await this.identity.users.delete(uid);
     if (cur.user.handle) await this.identity.users.releaseHandle(cur.user.handle, uid);
+  }
+
+  /** A deleted user leaves every group it was in (found through the reverse rows). */
+  private async leaveGroups(team: TeamId, uid: UserId): Promise<void> {
+    const now = this.clock.now();
+    await Promise.all(
+      (await this.groups.groupsOf(team, uid)).map(async (gid) => {
+        await this.groups.removeMembers(team, gid, [uid]);
+        await this.groups.touchMembers(team, gid, randomUUID(), now);
+      }),
+    );
   }
 }

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import { CassandraDb, CassandraScimUserDocStore, type IdentityStores, type ScimUserDocStore, type SparStores } from '@sso/persistence';
+import { CassandraDb, CassandraScimUserDocStore, type IdentityStores, type ScimGroupStore, type ScimUserDocStore, type SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
 import { CursorCodec } from '../common/cursor';
+import { SCIM_GROUPS, scimGroupsProvider } from '../common/group-store';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
 import { UsersController } from './users.controller';
 import { UsersHandler } from './users.handler';
@@ -15,11 +16,12 @@ export const SCIM_USER_DOCS = Symbol('SCIM_USER_DOCS');
   controllers: [UsersController],
   providers: [
     { provide: SCIM_USER_DOCS, inject: [CassandraDb], useFactory: (db: CassandraDb): ScimUserDocStore => new CassandraScimUserDocStore(db) },
+    scimGroupsProvider,
     {
       provide: UsersHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, CONFIG],
-      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, clock: Clock, config: Config) =>
-        new UsersHandler(spar, identity, docs, clock, { richInfoLimit: config.scim.richInfoLimit }),
+      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
+      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, config: Config) =>
+        new UsersHandler(spar, identity, docs, groups, clock, { richInfoLimit: config.scim.richInfoLimit }),
     },
     {
       provide: UsersSearch,

@@ -40,3 +40,4 @@ export function memorySparStores(clock: Clock = systemClock, tables = new Memory
 export * from './identity-stores';
 export { MemoryScimUserDocStore } from './scim-user-doc-store';
 export { MemoryIdpMetadataSourceStore } from './idp-metadata-source-store';
+export { MemoryScimGroupStore } from './scim-group-store';

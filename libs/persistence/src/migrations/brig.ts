@@ -59,4 +59,31 @@ export const brigMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    description: 'SCIM groups: the group rows of a team, one row per member, the reverse user -> groups rows, and a displayName key',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_group (
+        team uuid,
+        id uuid,
+        display_name text,
+        external_id text,
+        created timestamp,
+        last_modified timestamp,
+        version text,
+        members_version text,
+        members_modified timestamp,
+        PRIMARY KEY (team, id)
+      )`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_group_member (
+        team uuid,
+        group_id uuid,
+        "user" uuid,
+        display text,
+        PRIMARY KEY ((team, group_id), "user")
+      )`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_user_group ("user" uuid, group_id uuid, team uuid, PRIMARY KEY ("user", group_id))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_group_by_name (team uuid, name text, group_id uuid, PRIMARY KEY ((team, name), group_id))`,
+    ],
+  },
 ];

@@ -54,7 +54,21 @@ describe('spar schema on a live Cassandra node', () => {
 
   it('creates the brig and galley tables it models on Wire', async () => {
     const brig = await liveSchema(db, db.config.keyspaces.brig);
-    expect(Object.keys(brig).sort()).toEqual(['idp_metadata_source', 'meta', 'rich_info', 'scim_user_doc', 'user', 'user_cookies', 'user_handle', 'user_keys']);
+    expect(Object.keys(brig).sort()).toEqual([
+      'idp_metadata_source',
+      'meta',
+      'rich_info',
+      'scim_group',
+      'scim_group_by_name',
+      'scim_group_member',
+      'scim_user_doc',
+      'scim_user_group',
+      'user',
+      'user_cookies',
+      'user_handle',
+      'user_keys',
+    ]);
+    expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_member', 'user_team']);
@@ -68,7 +82,7 @@ describe('migrations run concurrently', () => {
     try {
       const [ra, rb] = await Promise.all([migrate(a.db), migrate(b)]);
       const applied = [...ra, ...rb].flatMap((r) => r.applied.map((v) => `${r.keyspace}:${v}`)).sort();
-      expect(applied).toEqual([`${a.db.config.keyspaces.brig}:1`, `${a.db.config.keyspaces.brig}:2`, `${a.db.config.keyspaces.brig}:3`, `${a.db.config.keyspaces.galley}:1`, `${a.db.config.keyspaces.spar}:100`].sort());
+      expect(applied).toEqual([`${a.db.config.keyspaces.brig}:1`, `${a.db.config.keyspaces.brig}:2`, `${a.db.config.keyspaces.brig}:3`, `${a.db.config.keyspaces.brig}:4`, `${a.db.config.keyspaces.galley}:1`, `${a.db.config.keyspaces.spar}:100`].sort());
       const live = await liveSchema(a.db, a.db.config.keyspaces.spar);
       expect(Object.keys(live)).toHaveLength(18);
     } finally {

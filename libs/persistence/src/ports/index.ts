@@ -12,3 +12,4 @@ export * from './stores';
 export * from './identity-stores';
 export * from './scim-user-doc-store';
 export * from './idp-metadata-source-store';
+export * from './scim-group-store';

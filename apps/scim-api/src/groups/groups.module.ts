@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import type { Config } from '@sso/config';
+import type { Clock } from '@sso/domain';
+import type { IdentityStores, ScimGroupStore } from '@sso/persistence';
+import { CLOCK, CONFIG, IDENTITY_STORES } from '@sso/platform';
+import { CursorCodec } from '../common/cursor';
+import { SCIM_GROUPS, scimGroupsProvider } from '../common/group-store';
+import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
+import { GroupsController } from './groups.controller';
+import { GroupsHandler } from './groups.handler';
+import { GroupsSearch } from './groups.search';
+
+@Module({
+  controllers: [GroupsController],
+  providers: [
+    scimGroupsProvider,
+    {
+      provide: GroupsHandler,
+      inject: [SCIM_GROUPS, IDENTITY_STORES, CLOCK],
+      useFactory: (groups: ScimGroupStore, identity: IdentityStores, clock: Clock) => new GroupsHandler(groups, identity, clock),
+    },
+    {
+      provide: GroupsSearch,
+      inject: [GroupsHandler, SCIM_GROUPS, CLOCK, CONFIG],
+      useFactory: (handler: GroupsHandler, groups: ScimGroupStore, clock: Clock, config: Config) =>
+        new GroupsSearch(handler, groups, new CursorCodec(config.scim.cursorKey, CURSOR_TTL_SECONDS, () => clock.now()), {
+          maxResults: config.scim.maxResults,
+          defaultCount: Math.min(DEFAULT_COUNT, config.scim.maxResults),
+        }),
+    },
+  ],
+})
+export class GroupsModule {}
