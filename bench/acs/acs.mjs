@@ -11,7 +11,7 @@
 // Every response answers its own AuthnRequest issued by the running saml-sp, so the same
 // responses pass A, B and C. A and B run in this process, one call at a time, interleaved on each
 // response (logins/s = 1 / mean call time).
-//   node bench/saml-sp/acs.mjs [responses per HTTP phase, default 500]
+//   node bench/acs/acs.mjs [responses per HTTP phase, default 500]
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -143,7 +143,7 @@ try {
 
   // B. Our whole check in-process (request and replay ports in memory: no Cassandra).
   const loginIdp = { id: stored.id, issuer: stored.metadata.issuer, certs: stored.metadata.certAuthnResponse };
-  const ports = { findIdp: async () => loginIdp, consumeRequest: async () => ({ idpIssuer: idp.issuer }), claimAssertion: async () => true };
+  const ports = { findIdp: async () => loginIdp, consumeRequest: async () => 'consumed', claimAssertion: async () => true };
   const fullCall = async (f) => {
     const out = await saml.validateResponse(f, { spEntityId: acs, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() }, ports);
     if (out.kind !== 'granted') throw new Error(`validateResponse: ${JSON.stringify(out)}`);

@@ -47,6 +47,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SAML_MAXTTL_AUTHREQ', path: 'saml.maxttlAuthreq' },
   { env: 'SAML_MAXTTL_AUTHRESP', path: 'saml.maxttlAuthresp' },
   { env: 'SAML_CLOCK_SKEW_SECONDS', path: 'saml.clockSkewSeconds' },
+  { env: 'SAML_IDP_CACHE_SECONDS', path: 'saml.idpCacheSeconds' },
   { env: 'SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY', path: 'saml.enableIdPByEmailDiscovery' },
   { env: 'SAML_SP_KEY_FILE', path: 'saml.spKeyFile' },
   { env: 'SAML_SP_CERT_FILE', path: 'saml.spCertFile' },

@@ -16,6 +16,7 @@ import type { Config } from '@sso/config';
 import { type Clock, DomainError, type UserId, isUuid, systemClock } from '@sso/domain';
 import {
   CassandraDb,
+  IdpLookupCache,
   type IdentityStores,
   type SparStores,
   cassandraIdentityStores,
@@ -112,7 +113,15 @@ class RedisLifecycle implements OnApplicationShutdown {
 @Module({
   providers: [
     { provide: CLOCK, useValue: systemClock },
-    { provide: SPAR_STORES, inject: [CassandraDb, CLOCK], useFactory: (db: CassandraDb, clock: Clock): SparStores => cassandraSparStores(db, clock) },
+    {
+      provide: SPAR_STORES,
+      inject: [CassandraDb, CLOCK, CONFIG],
+      useFactory: (db: CassandraDb, clock: Clock, config: Config): SparStores => {
+        const stores = cassandraSparStores(db, clock);
+        const ttl = config.saml.idpCacheSeconds;
+        return ttl > 0 ? { ...stores, idps: new IdpLookupCache(stores.idps, clock, ttl) } : stores;
+      },
+    },
     {
       provide: IDENTITY_STORES,
       inject: [CassandraDb, CLOCK],

@@ -16,10 +16,12 @@ describe('validateResponse', () => {
       if (issuer !== idp.issuer) throw new DomainError('not-found', 'Could not find IdP.');
       return { id: 'idp-1', issuer, certs: [keyInfoXml(idp.key.certBase64)] };
     },
-    consumeRequest: async (id) => {
+    consumeRequest: async (id, issuer) => {
       const i = requests.get(id);
+      if (i === undefined) return 'unknown';
+      if (i !== issuer) return 'other-idp';
       requests.delete(id);
-      return i ? { idpIssuer: i } : null;
+      return 'consumed';
     },
     claimAssertion: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)),
   });

@@ -18,8 +18,8 @@ export interface LoginIdp {
 export interface ResponsePorts {
   /** The IdP for the Response's issuer; throws a DomainError (not-found, idp-non-unique) when none fits. */
   findIdp(issuer: string): Promise<LoginIdp>;
-  /** One-time use of an issued AuthnRequest, atomically; null when unknown, expired or used. */
-  consumeRequest(id: string): Promise<{ idpIssuer: string } | null>;
+  /** One-time use of an issued AuthnRequest by the IdP it was sent to, atomically. */
+  consumeRequest(id: string, idpIssuer: string): Promise<'consumed' | 'other-idp' | 'unknown'>;
   /** Insert-if-absent into the replay cache; false when the assertion id was seen. */
   claimAssertion(id: string, ttlSeconds: number): Promise<boolean>;
 }
@@ -275,9 +275,9 @@ export async function validateResponse(field: string, settings: ResponseSettings
   // Both one-time claims run concurrently (two Paxos rounds in parallel, not in sequence); a login
   // needs both. A denial may thus have used up the request or the assertion id, which only
   // someone holding this validly signed response could cause, and who could also submit it.
-  const [request, fresh] = await Promise.all([ports.consumeRequest(requestId), ports.claimAssertion(assertionId, Math.max(1, ttl))]);
-  if (!request) return { kind: 'denied', requestId, reasons: ['InResponseTo: unknown, expired or already used request'] };
-  if (request.idpIssuer !== idp.issuer) return { kind: 'denied', requestId, reasons: ['InResponseTo: the request was sent to another IdP'] };
+  const [request, fresh] = await Promise.all([ports.consumeRequest(requestId, idp.issuer), ports.claimAssertion(assertionId, Math.max(1, ttl))]);
+  if (request === 'unknown') return { kind: 'denied', requestId, reasons: ['InResponseTo: unknown, expired or already used request'] };
+  if (request === 'other-idp') return { kind: 'denied', requestId, reasons: ['InResponseTo: the request was sent to another IdP'] };
   if (!fresh) return { kind: 'denied', requestId, reasons: ['status: failure (assertion replayed)'] };
   return { kind: 'granted', requestId, idp, issuer: idp.issuer, nameId, assertionId };
 }

@@ -56,7 +56,7 @@ export class FinalizeLoginHandler {
           records.set(idp.id, idp);
           return { id: idp.id, issuer: idp.issuer, certs: idp.certs };
         },
-        consumeRequest: (id) => this.spar.authnRequests.consume(id),
+        consumeRequest: (id, idpIssuer) => this.spar.authnRequests.consume(id, idpIssuer),
         claimAssertion: (id, ttl) => this.spar.assertionReplay.claim(id, ttl),
       },
     );

@@ -18,10 +18,11 @@ export class UserResolution {
     const ssoId = nameIdXml(nameId);
     const hit = await this.spar.samlUsers.lookup(idp.issuer, normalized, ssoId);
     if (hit) {
-      // The returning user's two reads at once; the checks and their order are those of spar.
-      const [user, team] = await Promise.all([this.identity.users.get(hit.uid), this.identity.teams.teamOf(hit.uid)]);
+      // One read for a returning user: the team is brig's `user.team`, which is what spar checks
+      // (getBrigUserTeam); the checks and their order are those of spar.
+      const user = await this.identity.users.get(hit.uid);
       if (user !== null && user.status !== 'deleted') {
-        if (team !== idp.team) throw new DomainError('bad-team', "The user is not in the IdP's team");
+        if (user.team !== idp.team) throw new DomainError('bad-team', "The user is not in the IdP's team");
         if (user.status === 'suspended') throw new DomainError('suspended', 'Account suspended');
         return hit.uid;
       }

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '@sso/domain';
-import type { AuthnRequestRecord, AuthnRequestStore, VerdictRecord } from '../ports/authn-request-store';
+import type { AuthnRequestRecord, AuthnRequestStore, ConsumeOutcome, VerdictRecord } from '../ports/authn-request-store';
 import { checkTtl } from '../ports/ttl';
 import type { CassandraDb } from './db';
 import { applied } from './store-helpers';
@@ -39,12 +39,12 @@ export class CassandraAuthnRequestStore implements AuthnRequestStore {
     return { id, idpIssuer: row.idp_issuer as string, endOfLife: row.end_of_life as Date };
   }
 
-  async consume(id: string): Promise<AuthnRequestRecord | null> {
-    const rec = await this.get(id);
-    if (!rec) return null;
-    // The conditional delete is the arbiter: of several readers, one sees [applied] = true.
-    const rs = await this.db.execute('authreq.consume', `DELETE FROM ${this.ks}.authreq WHERE req = ? IF EXISTS`, [id]);
-    return applied(rs) ? rec : null;
+  async consume(id: string, idpIssuer: string): Promise<ConsumeOutcome> {
+    // One Paxos round decides: applied = it was live and for this IdP. When not applied,
+    // Cassandra returns the current idp_issuer (null when the row is absent or expired).
+    const rs = await this.db.execute('authreq.consume', `DELETE FROM ${this.ks}.authreq WHERE req = ? IF idp_issuer = ?`, [id, idpIssuer]);
+    if (applied(rs)) return 'consumed';
+    return rs.first()?.idp_issuer == null ? 'unknown' : 'other-idp';
   }
 
   async delete(id: string): Promise<void> {

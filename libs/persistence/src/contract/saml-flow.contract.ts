@@ -28,22 +28,32 @@ export function authnRequestContract(env: GetEnv): void {
       expect((await stores.authnRequests.get(id))?.idpIssuer).toBe('first');
     });
 
-    it('consume returns the request once, then it is gone', async () => {
+    it('consume by its IdP succeeds once, then the request is gone', async () => {
       const { stores } = env();
       const id = reqId();
       await stores.authnRequests.put(id, 'iss', 60);
-      expect((await stores.authnRequests.consume(id))?.idpIssuer).toBe('iss');
-      expect(await stores.authnRequests.consume(id)).toBeNull();
+      expect(await stores.authnRequests.consume(id, 'iss')).toBe('consumed');
+      expect(await stores.authnRequests.consume(id, 'iss')).toBe('unknown');
       expect(await stores.authnRequests.get(id)).toBeNull();
-      expect(await stores.authnRequests.consume(reqId())).toBeNull();
+      expect(await stores.authnRequests.consume(reqId(), 'iss')).toBe('unknown');
+    });
+
+    it('consume by another IdP leaves the request for the IdP it was sent to', async () => {
+      const { stores } = env();
+      const id = reqId();
+      await stores.authnRequests.put(id, 'iss', 60);
+      expect(await stores.authnRequests.consume(id, 'other')).toBe('other-idp');
+      expect((await stores.authnRequests.get(id))?.idpIssuer).toBe('iss');
+      expect(await stores.authnRequests.consume(id, 'iss')).toBe('consumed');
     });
 
     it('of 20 concurrent consumers of one request exactly one gets it', async () => {
       const { stores } = env();
       const id = reqId();
       await stores.authnRequests.put(id, 'iss', 60);
-      const got = await concurrently(20, () => stores.authnRequests.consume(id));
-      expect(got.filter((r) => r !== null)).toHaveLength(1);
+      const got = await concurrently(20, () => stores.authnRequests.consume(id, 'iss'));
+      expect(got.filter((r) => r === 'consumed')).toHaveLength(1);
+      expect(got.filter((r) => r === 'unknown')).toHaveLength(19);
     });
 
     it('delete removes a request; deleting an unknown id is a no-op', async () => {
@@ -75,7 +85,7 @@ export function authnRequestContract(env: GetEnv): void {
       expect(await stores.authnRequests.get(id)).not.toBeNull();
       await elapse(2.2);
       expect(await stores.authnRequests.get(id)).toBeNull();
-      expect(await stores.authnRequests.consume(id)).toBeNull();
+      expect(await stores.authnRequests.consume(id, 'iss')).toBe('unknown');
       expect(await stores.authnRequests.getVerdict(id)).toEqual({ format: { kind: 'web' }, cookieLabel: 'l' });
       await elapse(2.2);
       expect(await stores.authnRequests.getVerdict(id)).toBeNull();

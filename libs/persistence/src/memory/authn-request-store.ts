@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '@sso/domain';
-import type { AuthnRequestRecord, AuthnRequestStore, VerdictRecord } from '../ports/authn-request-store';
+import type { AuthnRequestRecord, AuthnRequestStore, ConsumeOutcome, VerdictRecord } from '../ports/authn-request-store';
 import { checkTtl } from '../ports/ttl';
 import { MemorySparTables, alive, expiring } from './tables';
 
@@ -22,10 +22,12 @@ export class MemoryAuthnRequestStore implements AuthnRequestStore {
   }
 
   /** No await between the read and the delete: as atomic as the LWT it stands for. */
-  async consume(id: string): Promise<AuthnRequestRecord | null> {
+  async consume(id: string, idpIssuer: string): Promise<ConsumeOutcome> {
     const rec = this.read(id);
-    if (rec) this.t.authreq.delete(id);
-    return rec;
+    if (!rec) return 'unknown';
+    if (rec.idpIssuer !== idpIssuer) return 'other-idp';
+    this.t.authreq.delete(id);
+    return 'consumed';
   }
 
   private read(id: string): AuthnRequestRecord | null {

@@ -18,6 +18,8 @@ export interface VerdictRecord {
   cookieLabel: string | null;
 }
 
+export type ConsumeOutcome = 'consumed' | 'other-idp' | 'unknown';
+
 export interface AuthnRequestStore {
   /**
    * Records an issued request for `ttlSeconds`. Returns false if the id is already live (ids are
@@ -27,10 +29,12 @@ export interface AuthnRequestStore {
   /** The live request, or null when unknown or expired. */
   get(id: string): Promise<AuthnRequestRecord | null>;
   /**
-   * One-time use: returns the request and deletes it, atomically across app instances. Of several
-   * concurrent consumers of one id, exactly one gets the record; the others get null.
+   * One-time use by the IdP it was sent to: deletes the request if it is live and was sent to
+   * `idpIssuer`, atomically across app instances (one round trip). Of several concurrent
+   * consumers of one id, exactly one gets `consumed`. A request sent to another IdP is left
+   * alone (`other-idp`), so a response from the wrong IdP cannot use up someone's login.
    */
-  consume(id: string): Promise<AuthnRequestRecord | null>;
+  consume(id: string, idpIssuer: string): Promise<ConsumeOutcome>;
   /** Deletes the request (no-op when absent). */
   delete(id: string): Promise<void>;
 

@@ -1,0 +1,94 @@
+import type { Clock, IdpId, TeamId } from '@sso/domain';
+import type { IdpRecord, IdpStore } from './ports/idp-store';
+
+const MAX_ENTRIES = 10_000;
+
+/**
+ * The ACS's IdP lookups (`getByIssuerAndTeam`, `findByIssuer`, `get`) served from memory for
+ * `ttlSeconds`: every login otherwise reads `issuer_idp_v2` and `idp` again for an IdP that
+ * changes a few times a year. Only hits are kept (a new IdP is usable at once); every write
+ * through this store empties the cache, so this instance sees its own changes at once, and other
+ * instances see a changed, replaced or deleted IdP within `ttlSeconds`.
+ */
+export class IdpLookupCache implements IdpStore {
+  private readonly entries = new Map<string, { until: number; value: unknown }>();
+  /** Bumped by every write, so a read that overlapped a write is not kept. */
+  private generation = 0;
+
+  constructor(
+    private readonly store: IdpStore,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  private async cached<T>(key: string, load: () => Promise<T>, keep: (v: T) => boolean): Promise<T> {
+    const now = this.clock.now().getTime();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.value as T;
+    const generation = this.generation;
+    const value = await load();
+    // A write that finished while this read was in flight may have changed the row it read.
+    if (keep(value) && generation === this.generation) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.set(key, { until: now + this.ttlSeconds * 1000, value });
+    }
+    return value;
+  }
+
+  private async write<T>(op: Promise<T>): Promise<T> {
+    try {
+      return await op;
+    } finally {
+      this.generation++;
+      this.entries.clear();
+    }
+  }
+
+  get(id: IdpId): Promise<IdpRecord | null> {
+    return this.cached(`id\n${id}`, () => this.store.get(id), (v) => v !== null);
+  }
+
+  getByIssuerAndTeam(issuer: string, team: TeamId): Promise<IdpRecord | null> {
+    return this.cached(`v2\n${team}\n${issuer}`, () => this.store.getByIssuerAndTeam(issuer, team), (v) => v !== null);
+  }
+
+  findByIssuer(issuer: string): Promise<IdpRecord[]> {
+    return this.cached(`v1\n${issuer}`, () => this.store.findByIssuer(issuer), (v) => v.length > 0);
+  }
+
+  listByTeam(team: TeamId): Promise<IdpRecord[]> {
+    return this.store.listByTeam(team);
+  }
+
+  getRawMetadata(id: IdpId): Promise<string | null> {
+    return this.store.getRawMetadata(id);
+  }
+
+  insert(idp: IdpRecord): Promise<void> {
+    return this.write(this.store.insert(idp));
+  }
+
+  update(idp: IdpRecord): Promise<void> {
+    return this.write(this.store.update(idp));
+  }
+
+  setReplacedBy(id: IdpId, replacedBy: IdpId | null): Promise<void> {
+    return this.write(this.store.setReplacedBy(id, replacedBy));
+  }
+
+  deleteIssuerMapping(issuer: string, team: TeamId): Promise<void> {
+    return this.write(this.store.deleteIssuerMapping(issuer, team));
+  }
+
+  delete(id: IdpId): Promise<boolean> {
+    return this.write(this.store.delete(id));
+  }
+
+  putRawMetadata(id: IdpId, xml: string): Promise<void> {
+    return this.write(this.store.putRawMetadata(id, xml));
+  }
+
+  deleteRawMetadata(id: IdpId): Promise<void> {
+    return this.write(this.store.deleteRawMetadata(id));
+  }
+}
