@@ -10,7 +10,7 @@ export function spSettings(config: Config): SpSettings {
 
 const cache = new Map<string, SpSigningKey>();
 
-/** The optional SP key pair (saml.spKeyFile + saml.spCertFile); a bad pair stops the app. */
+/** The optional SP key pair (saml.spKeyFile + saml.spCertFile), to sign and to decrypt; a bad pair stops the app. */
 function signingKey(config: Config): SpSigningKey | undefined {
   const { spKeyFile, spCertFile } = config.saml;
   if (!spKeyFile && !spCertFile) return undefined;
@@ -21,8 +21,9 @@ function signingKey(config: Config): SpSigningKey | undefined {
   const keyPem = fs.readFileSync(spKeyFile, 'utf8');
   const cert = new X509Certificate(fs.readFileSync(spCertFile));
   if (cert.publicKey.asymmetricKeyType !== 'rsa') throw new Error('saml.spCertFile: the SP key must be RSA');
-  if (!cert.checkPrivateKey(createPrivateKey(keyPem))) throw new Error('saml.spKeyFile does not match saml.spCertFile');
-  const key = { keyPem, certBase64: cert.raw.toString('base64') };
+  const privateKey = createPrivateKey(keyPem);
+  if (!cert.checkPrivateKey(privateKey)) throw new Error('saml.spKeyFile does not match saml.spCertFile');
+  const key = { keyPem, privateKey, certBase64: cert.raw.toString('base64') };
   cache.set(id, key);
   return key;
 }

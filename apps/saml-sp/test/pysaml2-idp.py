@@ -2,10 +2,17 @@
 
 Reads the SP's base64 AuthnRequest (HTTP-POST binding) on stdin and prints the base64
 samlp:Response for it. Arguments: workdir (idp.key, idp.crt, sp.xml), IdP entity id, NameID,
-and optionally "want-signed-requests" (then an unsigned or badly signed AuthnRequest fails).
+then optional flags: "want-signed-requests" (an unsigned or badly signed AuthnRequest fails),
+"encrypt" (the signed assertion encrypted to the SP metadata's encryption key with pysaml2's
+only choice, tripledes-cbc, and the Response signed around it), "encrypt-gcm" (the same with
+aes256-gcm: pysaml2 has no option for it, so its template function and session key are swapped).
 """
 import base64
+import functools
 import sys
+
+import saml2.entity
+from saml2 import sigver
 
 from saml2 import BINDING_HTTP_POST
 from saml2.config import IdPConfig
@@ -14,7 +21,9 @@ from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 workdir, entity_id, name = sys.argv[1], sys.argv[2], sys.argv[3]
-want_signed = len(sys.argv) > 4 and sys.argv[4] == "want-signed-requests"
+flags = set(sys.argv[4:])
+want_signed = "want-signed-requests" in flags
+encrypt = bool(flags & {"encrypt", "encrypt-gcm"})
 config = IdPConfig()
 config.load(
     {
@@ -34,6 +43,10 @@ config.load(
     }
 )
 server = Server(config=config)
+if "encrypt-gcm" in flags:
+    saml2.entity.pre_encryption_part = functools.partial(sigver.pre_encryption_part, msg_enc="http://www.w3.org/2009/xmlenc11#aes256-gcm")
+    encrypt_with = server.sec.encrypt_assertion
+    server.sec.encrypt_assertion = lambda *a, **kw: encrypt_with(*a, key_type="aes-256", **kw)
 request = server.parse_authn_request(sys.stdin.read().strip(), BINDING_HTTP_POST)
 args = server.response_args(request.message)
 response = server.create_authn_response(
@@ -41,7 +54,9 @@ response = server.create_authn_response(
     name_id=NameID(format=NAMEID_FORMAT_UNSPECIFIED, text=name),
     authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},
     sign_assertion=True,
-    sign_response=False,
+    sign_response=encrypt,
+    encrypt_assertion=encrypt,
+    encrypt_assertion_self_contained=True,
     sign_alg=SIG_RSA_SHA256,
     digest_alg=DIGEST_SHA256,
     **args,

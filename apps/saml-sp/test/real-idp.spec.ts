@@ -113,6 +113,37 @@ describe('login with a real IdP (pysaml2 + xmlsec1)', () => {
     }
   });
 
+  it('decrypts what pysaml2 encrypts with AES-GCM to our metadata key, and refuses its default tripledes-cbc', async () => {
+    const spKey = await makeTestKey('sp-enc');
+    fs.writeFileSync(path.join(work, 'sp-enc.key'), spKey.keyPem);
+    fs.writeFileSync(path.join(work, 'sp-enc.crt'), spKey.certPem);
+    const keyed = await new SamlHarness({ 'saml.spKeyFile': path.join(work, 'sp-enc.key'), 'saml.spCertFile': path.join(work, 'sp-enc.crt') }).start();
+    try {
+      // pysaml2 takes the encryption certificate from our metadata (KeyDescriptor use="encryption").
+      fs.writeFileSync(path.join(work, 'sp.xml'), (await keyed.inject('GET', `/sso/metadata/${team}`)).body);
+      const gcm = await login('encrypted.gcm@example.com', keyed, ['encrypt-gcm']);
+      const gcmXml = Buffer.from(gcm, 'base64').toString();
+      expect(gcmXml).toContain('http://www.w3.org/2009/xmlenc11#aes256-gcm');
+      expect(gcmXml).not.toMatch(/<(\w+:)?Assertion[\s>]/);
+      expect(gcmXml).toMatch(/<(\w+:)?Signature[\s\S]*EncryptedAssertion/); // the Response is signed too
+      const ok = await keyed.finalize(team, gcm, { raw: true });
+      expect(titleOf(ok.body), ok.body.slice(0, 300)).toBe('wire:sso:success');
+      const row = await keyed.spar.samlUsers.get(issuer, 'encrypted.gcm@example.com');
+      expect(await keyed.identity.cookies.listByUser(row!.uid)).toHaveLength(1);
+
+      const cbc = await login('encrypted.cbc@example.com', keyed, ['encrypt']);
+      expect(Buffer.from(cbc, 'base64').toString()).toContain('http://www.w3.org/2001/04/xmlenc#tripledes-cbc');
+      const refused = await keyed.finalize(team, cbc, { raw: true });
+      expect(refused.statusCode).toBe(400);
+      expect(titleOf(refused.body)).toBe('wire:sso:error:bad-response-saml');
+      expect(refused.headers['set-cookie']).toBeUndefined();
+      expect(await keyed.spar.samlUsers.get(issuer, 'encrypted.cbc@example.com')).toBeNull();
+    } finally {
+      await keyed.stop();
+      fs.writeFileSync(path.join(work, 'sp.xml'), (await h.inject('GET', `/sso/metadata/${team}`)).body);
+    }
+  });
+
   it("refuses the IdP's response at another team's ACS", async () => {
     const response = await login('real.idp@example.com');
     const other = await h.newTeam();

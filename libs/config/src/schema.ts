@@ -151,7 +151,7 @@ export const configSchema = z
         /** Clock tolerance for every SAML time check (never disables them). */
         clockSkewSeconds: z.coerce.number().int().min(0).max(180).default(60),
         enableIdPByEmailDiscovery: bool.default(false),
-        /** PEM RSA key and certificate of the SP, both or neither: AuthnRequests are then signed. */
+        /** PEM RSA key and certificate of the SP, both or neither: AuthnRequests are then signed and encrypted assertions decrypted. */
         spKeyFile: z.string().min(1).optional(),
         spCertFile: z.string().min(1).optional(),
         /** Seconds between refreshes of IdP metadata registered by URL (jittered ±10 %); 0 = never. */

@@ -6,3 +6,4 @@ export * from './verdict';
 export * from './name-id';
 export * from './response';
 export * from './metadata-fetch';
+export * from './decrypt';

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import type { TeamId } from '@sso/domain';
+import { ENCRYPTION_METHODS } from './decrypt';
 import { escapeXml } from './xml';
 
 export interface SpContact {
@@ -11,9 +12,14 @@ export interface SpContact {
   phone?: string;
 }
 
-/** The SP's own key pair, when configured: AuthnRequests are then signed and the key published. */
+/**
+ * The SP's own key pair, when configured: AuthnRequests are then signed, encrypted assertions
+ * decrypted, and the certificate published for both uses.
+ */
 export interface SpSigningKey {
   keyPem: string;
+  /** The same key, parsed once, for decryption. */
+  privateKey: KeyObject;
   /** base64 DER of the certificate. */
   certBase64: string;
 }
@@ -43,9 +49,23 @@ const contactTypes: Record<SpContact['type'], string> = {
   ContactOther: 'other',
 };
 
+const keyInfo = (certBase64: string) =>
+  `<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${certBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>`;
+
+/**
+ * One pair for both uses (as the config has one): the certificate is published with use="signing"
+ * and use="encryption", the latter listing the only algorithms we decrypt (AES-GCM, RSA-OAEP) so
+ * that IdPs which read metadata (Shibboleth, pysaml2) choose them instead of CBC.
+ */
+function keyDescriptors(certBase64: string): string {
+  const methods = ENCRYPTION_METHODS.map((a) => `<md:EncryptionMethod Algorithm="${a}"/>`).join('');
+  return `<md:KeyDescriptor use="signing">${keyInfo(certBase64)}</md:KeyDescriptor><md:KeyDescriptor use="encryption">${keyInfo(certBase64)}${methods}</md:KeyDescriptor>`;
+}
+
 /**
  * SP metadata as spar renders it. spar has no keys, so no KeyDescriptor; with a configured SP key
- * the metadata says AuthnRequestsSigned="true" and publishes the certificate for signing only.
+ * the metadata says AuthnRequestsSigned="true" and publishes the certificate for signing and
+ * encryption.
  */
 export function renderSpMetadata(settings: SpSettings, team: TeamId | null, now: Date): string {
   const issuer = escapeXml(spEntityId(settings, team));
@@ -65,9 +85,7 @@ export function renderSpMetadata(settings: SpSettings, team: TeamId | null, now:
   return (
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="_${randomUUID()}" entityID="${issuer}" validUntil="${validUntil}">` +
     `<md:SPSSODescriptor validUntil="${validUntil}" cacheDuration="PT720H" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="${settings.signing ? 'true' : 'false'}" WantAssertionsSigned="true">` +
-    (settings.signing
-      ? `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${settings.signing.certBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`
-      : '') +
+    (settings.signing ? keyDescriptors(settings.signing.certBase64) : '') +
     '<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>' +
     '<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:entity</md:NameIDFormat>' +
     `<md:AssertionConsumerService index="0" isDefault="true" Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${issuer}"/>` +

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +74,7 @@ describe('SP identity, metadata and AuthnRequest', () => {
 describe('signed AuthnRequests (SP key configured)', () => {
   it('signs the request so that the SP certificate verifies it, and publishes the key in metadata', async () => {
     const key = await makeTestKey('sp');
-    const signing = { keyPem: key.keyPem, certBase64: key.certBase64 };
+    const signing = { keyPem: key.keyPem, privateKey: createPrivateKey(key.keyPem), certBase64: key.certBase64 };
     const req = signAuthnRequest(buildAuthnRequest('https://w.example/sso/finalize-login', new Date(0), '_signed'), signing);
     expect(req.xml).toMatch(/<saml:Issuer>[^<]*<\/saml:Issuer><ds:Signature/);
     const doc = new DOMParser().parseFromString(req.xml, 'text/xml');
@@ -86,5 +87,20 @@ describe('signed AuthnRequests (SP key configured)', () => {
     const md = renderSpMetadata({ spSsoUri: 'https://w.example/sso', contacts: [], signing }, null, new Date(0));
     expect(md).toContain('AuthnRequestsSigned="true"');
     expect(md).toContain(`<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${key.certBase64}<`);
+    // The same certificate for encryption, offering only what we decrypt (GCM, OAEP; never CBC).
+    const mdDoc = new DOMParser().parseFromString(md, 'text/xml');
+    const kds = Array.from(mdDoc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:metadata', 'KeyDescriptor'));
+    expect(kds.map((k) => k.getAttribute('use'))).toEqual(['signing', 'encryption']);
+    expect(kds[1].getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'X509Certificate')[0].textContent).toBe(key.certBase64);
+    const methods = Array.from(kds[1].getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:metadata', 'EncryptionMethod')).map((m) => m.getAttribute('Algorithm'));
+    expect(methods).toEqual([
+      'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+      'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+      'http://www.w3.org/2009/xmlenc11#aes192-gcm',
+      'http://www.w3.org/2009/xmlenc11#rsa-oaep',
+      'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+    ]);
+    // Without a key pair: no KeyDescriptor at all, as spar.
+    expect(renderSpMetadata({ spSsoUri: 'https://w.example/sso', contacts: [] }, null, new Date(0))).not.toContain('KeyDescriptor');
   });
 });

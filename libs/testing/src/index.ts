@@ -2,3 +2,4 @@ export * from '@sso/persistence/testing';
 export * from './apps';
 export * from './saml-idp';
 export * from './https-server';
+export * from './saml-encrypt';

@@ -49,7 +49,13 @@ export class FinalizeLoginHandler {
     const records = new Map<string, IdpRecord>();
     const outcome = await validateResponse(
       samlResponse,
-      { spEntityId: spEntityId(this.sp, team), clockSkewSeconds: this.config.saml.clockSkewSeconds, maxttlAuthresp: this.config.saml.maxttlAuthresp, now: this.clock.now() },
+      {
+        spEntityId: spEntityId(this.sp, team),
+        clockSkewSeconds: this.config.saml.clockSkewSeconds,
+        maxttlAuthresp: this.config.saml.maxttlAuthresp,
+        now: this.clock.now(),
+        decryptionKey: this.sp.signing?.privateKey,
+      },
       {
         findIdp: async (issuer): Promise<LoginIdp> => {
           const idp = await this.findIdp(issuer, team);
