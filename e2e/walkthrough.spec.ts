@@ -66,6 +66,8 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
       await sh(`npm run --silent admin -- create-team --name "Walk-through" --owner-email "$WIRE_ADMIN" --owner-password "$WIRE_PASSWD" --owner-name Admin`),
     );
     expect(created).toEqual({ team: expect.any(String), owner: expect.any(String) });
+    // The operator can see (and switch) the team's sso feature with the same command.
+    expect(JSON.parse(await sh(`npm run --silent admin -- sso-feature --team ${created.team}`))).toEqual({ status: 'enabled' });
 
     const out = await sh(`
       export BEARER=$(curl -s -X POST \\

@@ -160,8 +160,12 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
 
   it('sets only environment variables the apps know (envBindings) or the documented future keys', () => {
     const known = new Set([...envBindings.map((b) => b.env), ...futureEnv]);
+    // The ConfigMaps the pods take their environment from (others are mounted as files).
+    const envMaps = new Set(podSpecs(objs()).flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.configMapRef?.name))));
     const names = [
-      ...ofKind(objs(), 'ConfigMap').flatMap((c) => Object.keys(c.data ?? {})),
+      ...ofKind(objs(), 'ConfigMap')
+        .filter((c) => envMaps.has(c.metadata.name))
+        .flatMap((c) => Object.keys(c.data ?? {})),
       ...podSpecs(objs()).flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.env ?? []).map((e: any) => e.name))),
     ];
     expect(names.filter((n) => !known.has(n))).toEqual([]);
@@ -188,6 +192,27 @@ describe('chart contract (production settings)', () => {
     const saml = ofKind(objs(), 'Deployment').find((d) => d.metadata.name === 'sso-saml-sp')!;
     const vols = saml.spec.template.spec.volumes.map((v: any) => v.secret?.secretName).filter(Boolean);
     expect(vols).toEqual(expect.arrayContaining(['cassandra-client-tls', 'sso-access-token-keys', 'sso-sp-keys']));
+  });
+  it('passes the saml values (and the sso feature default) to saml-sp only, and mounts the metadata CA from its own ConfigMap', () => {
+    const objs = rendered('production-values.yaml');
+    const cm = (name: string) => ofKind(objs, 'ConfigMap').find((c) => c.metadata.name === name)?.data ?? {};
+    expect(cm('sso-saml-sp')).toMatchObject({
+      SAML_CLOCK_SKEW_SECONDS: '120',
+      SAML_IDP_CACHE_SECONDS: '10',
+      SAML_METADATA_REFRESH_SECONDS: '1800',
+      SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: 'true',
+      SAML_METADATA_CA_FILE: '/etc/sso/saml-metadata-ca/ca.pem',
+      FEATURE_SSO: 'disabled-by-default',
+    });
+    expect(Object.keys(cm('sso-scim-api')).filter((k) => k.startsWith('SAML_') && k !== 'SAML_SP_SSO_URI' && k !== 'SAML_SP_APP_URI')).toEqual([]);
+    expect(cm('sso-saml-sp-metadata-ca')['ca.pem']).toContain('BEGIN CERTIFICATE');
+    const saml = ofKind(objs, 'Deployment').find((d) => d.metadata.name === 'sso-saml-sp')!;
+    expect(saml.spec.template.spec.volumes).toContainEqual(expect.objectContaining({ name: 'saml-metadata-ca', configMap: expect.objectContaining({ name: 'sso-saml-sp-metadata-ca' }) }));
+    expect(saml.spec.template.spec.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: 'saml-metadata-ca', mountPath: '/etc/sso/saml-metadata-ca' }));
+    expect(saml.spec.template.metadata.annotations['checksum/metadata-ca']).toMatch(/^[0-9a-f]{64}$/);
+    const defaults = ofKind(rendered('defaults'), 'ConfigMap');
+    expect(defaults.map((c) => c.metadata.name)).not.toContain('sso-saml-sp-metadata-ca');
+    expect(defaults.find((c) => c.metadata.name === 'sso-saml-sp')!.data).toMatchObject({ SAML_CLOCK_SKEW_SECONDS: '60', SAML_IDP_CACHE_SECONDS: '5' });
   });
   it('derives the public URLs from config.publicUrl and gives the SCIM cursor key to scim-api only, from a Secret', () => {
     const objs = rendered('production-values.yaml');

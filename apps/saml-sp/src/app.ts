@@ -17,4 +17,5 @@ export const samlSp: AppSpec = {
   imports: [AuthModule, IdpModule, SpMetadataModule, InitiateLoginModule, FinalizeLoginModule, SsoSettingsModule],
   port: (c) => c.ports.samlSp,
   textContentTypes: ['application/xml', 'text/xml', 'application/samlmetadata+xml'],
+  multipartFields: true,
 };

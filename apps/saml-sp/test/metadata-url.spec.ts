@@ -57,12 +57,17 @@ describe('IdP metadata from a URL (local HTTPS server, loopback allowed by confi
     const id = r.json().id as IdpId;
     expect((await h.inject('GET', `/identity-providers/${id}/raw`, { token })).body).toBe(idp.metadata());
     expect(await sources.get(id)).toMatchObject({ idp: id, team, url: `${base}/federationmetadata.xml`, lastError: null, appliedAt: expect.any(Date) });
+    const source = { url: `${base}/federationmetadata.xml`, checkedAt: expect.any(String), appliedAt: expect.any(String), validUntil: null, lastError: null };
+    expect(r.json().extraInfo.metadataSource).toEqual(source);
+    expect((await h.inject('GET', `/identity-providers/${id}`, { token })).json().extraInfo.metadataSource).toEqual(source);
+    expect((await h.inject('GET', '/identity-providers', { token })).json().providers[0].extraInfo.metadataSource).toEqual(source);
     expect(await login(team, id, idp)).toBe('wire:sso:success');
 
     // Uploaded XML ends the URL source; a URL by PUT starts it again; delete removes it.
     const put = await h.inject('PUT', `/identity-providers/${id}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
     expect(put.statusCode, put.body).toBe(200);
     expect(await sources.get(id)).toBeNull();
+    expect(put.json().extraInfo).not.toHaveProperty('metadataSource');
     const putUrl = await h.inject('PUT', `/identity-providers/${id}`, { token, body: { url: `${base}/again.xml` } });
     expect(putUrl.statusCode, putUrl.body).toBe(200);
     expect((await sources.get(id))?.url).toBe(`${base}/again.xml`);
@@ -138,6 +143,7 @@ describe('IdP metadata from a URL (local HTTPS server, loopback allowed by confi
     const expired = await refresher.refresh(id);
     expect(expired).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/validUntil .* has passed/) });
     expect((await sources.get(id))?.lastError).toMatch(/has passed/);
+    expect((await h.inject('GET', `/identity-providers/${id}`, { token })).json().extraInfo.metadataSource.lastError).toMatch(/has passed/);
     expect(await login(team, id, keyC)).toBe('wire:sso:error:bad-response-signature');
     expect(await login(team, id, keyB)).toBe('wire:sso:success');
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestIdp, makeTestKey } from '@sso/testing';
+import { TestIdp, b64, makeTestKey } from '@sso/testing';
 import { SP_SSO, SamlHarness, titleOf } from './harness';
 
 describe('saml-sp on real Cassandra and Redis', () => {
@@ -60,6 +60,29 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(mixed.json().label).toBe('cannot-mix-idp-api-verions');
     });
 
+    it('ends 8 concurrent uploads of one issuer in one team with one IdP, and an issuer change cannot take a used issuer', async () => {
+      const { team, token } = await h.newTeam();
+      const x = await TestIdp.create();
+      const post = () => h.inject('POST', '/identity-providers', { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      const results = await Promise.all(Array.from({ length: 8 }, post));
+      expect(results.map((r) => r.statusCode).sort()).toEqual([201, 400, 400, 400, 400, 400, 400, 400]);
+      expect(results.filter((r) => r.statusCode === 400).every((r) => r.json().label === 'idp-already-in-use')).toBe(true);
+      const [winner] = await h.spar.idps.listByTeam(team);
+      expect((await h.spar.idps.listByTeam(team)).map((i) => i.id)).toEqual([winner!.id]);
+      expect((await h.spar.idps.getByIssuerAndTeam(x.issuer, team))?.id).toBe(winner!.id);
+
+      // Another IdP of the team may not move onto x's issuer; moving onto a free one works and frees its old one.
+      const y = await TestIdp.create();
+      const yId = await h.createIdp(token, y);
+      const onto = await h.inject('PUT', `/identity-providers/${yId}`, { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      expect(onto.json().label).toBe('idp-issuer-in-use');
+      const z = await TestIdp.create();
+      const moved = await h.inject('PUT', `/identity-providers/${yId}`, { token, body: y.metadata().replaceAll(y.issuer, z.issuer), headers: { 'content-type': 'application/xml' } });
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect((await h.spar.idps.getByIssuerAndTeam(z.issuer, team))?.id).toBe(yId);
+      expect(await h.spar.idps.getByIssuerAndTeam(y.issuer, team)).toBeNull();
+    });
+
     it('refuses bad metadata, plain members, and other teams', async () => {
       const { token } = await h.newTeam();
       for (const body of ['<x/>', '<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>', 'not xml', idp.metadata().replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, '')]) {
@@ -96,6 +119,36 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(await h.identity.users.get(uid)).toBeNull();
       expect((await h.inject('GET', `/identity-providers/${id2}`, { token })).statusCode).toBe(404);
       expect((await h.inject('GET', `/identity-providers/${id1}`, { token })).json().extraInfo.replacedBy).toBeNull();
+    });
+
+    it("needs the team's sso feature for create and update (403 sso-disabled), not for reads, deletes or logins", async () => {
+      const { team, token } = await h.newTeam();
+      const id = await h.createIdp(token, idp);
+      await h.identity.teams.setSsoStatus(team, 'disabled');
+      const other = await TestIdp.create();
+      const create = await h.inject('POST', '/identity-providers', { token, body: other.metadata(), headers: { 'content-type': 'application/xml' } });
+      expect(create.statusCode, create.body).toBe(403);
+      expect(create.json()).toEqual({ code: 403, label: 'sso-disabled', message: 'Please ask customer support to enable this feature for your team.' });
+      const update = await h.inject('PUT', `/identity-providers/${id}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
+      expect(update.json().label).toBe('sso-disabled');
+      expect((await h.inject('GET', `/identity-providers/${id}`, { token })).statusCode).toBe(200);
+      const login = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'still.works@example.com' }).xml);
+      expect(titleOf(login.body)).toBe('wire:sso:success');
+      await h.identity.teams.setSsoStatus(team, 'enabled');
+      expect((await h.inject('PUT', `/identity-providers/${id}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } })).statusCode).toBe(200);
+
+      // features.sso = disabled-by-default: a team without a status needs it enabled first.
+      const strict = new SamlHarness({ 'features.sso': 'disabled-by-default' });
+      await strict.start();
+      try {
+        const fresh = await strict.newTeam();
+        const post = () => strict.inject('POST', '/identity-providers', { token: fresh.token, body: other.metadata(), headers: { 'content-type': 'application/xml' } });
+        expect((await post()).json().label).toBe('sso-disabled');
+        await strict.identity.teams.setSsoStatus(fresh.team, 'enabled');
+        expect((await post()).statusCode).toBe(201);
+      } finally {
+        await strict.stop();
+      }
     });
   });
 
@@ -167,6 +220,69 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const again = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'new.user@EXAMPLE.com' }).xml);
       expect(titleOf(again.body)).toBe('wire:sso:success');
       expect(await h.identity.cookies.listByUser(row!.uid)).toHaveLength(2);
+    });
+
+    it('accepts the SAMLResponse as multipart/form-data too (as spar); file parts and floods are refused without a 500', async () => {
+      const { team, token } = await h.newTeam();
+      const id = await h.createIdp(token, idp);
+      const multipart = (parts: string[]) => {
+        const boundary = '----sso-test-boundary';
+        const payload = parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('') + `--${boundary}--\r\n`;
+        return h.t.app.inject({ method: 'POST', url: `/sso/finalize-login/${team}`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+      };
+      const field = b64(idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'multipart@example.com' }).xml);
+      const ok = await multipart([`Content-Disposition: form-data; name="RelayState"\r\n\r\nx`, `Content-Disposition: form-data; name="SAMLResponse"\r\n\r\n${field}`]);
+      expect(titleOf(ok.body), ok.body).toBe('wire:sso:success');
+      expect(String(ok.headers['set-cookie'])).toMatch(/^zuid=/);
+
+      const file = await multipart([`Content-Disposition: form-data; name="SAMLResponse"; filename="r.xml"\r\nContent-Type: text/xml\r\n\r\n<x/>`]);
+      expect(file.statusCode, file.body).toBe(413);
+      const flood = await multipart(Array.from({ length: 20 }, (_, i) => `Content-Disposition: form-data; name="f${i}"\r\n\r\nv`));
+      expect(flood.statusCode, flood.body).toBe(413);
+      const missing = await multipart([`Content-Disposition: form-data; name="other"\r\n\r\nv`]);
+      expect(missing.statusCode).toBe(400);
+      expect(titleOf(missing.body)).toBe('wire:sso:error:bad-response-encoding');
+      const broken = await h.t.app.inject({ method: 'POST', url: `/sso/finalize-login/${team}`, payload: 'garbage', headers: { 'content-type': 'multipart/form-data; boundary=zzz' } });
+      expect(broken.statusCode, broken.body).toBe(400);
+    });
+
+    it('IdP-initiated login only for IdPs that opted in, with every other check and the replay cache', async () => {
+      const { team, token } = await h.newTeam();
+      const x = await TestIdp.create();
+      const created = await h.inject('POST', '/identity-providers?allow_idp_initiated=true', { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(created.json().extraInfo.allowIdpInitiated).toBe(true);
+      const id = created.json().id as string;
+      const unsolicited = (nameId: string, extra = {}) => x.response({ sp: h.sp(team), requestId: null, nameId, ...extra }).xml;
+
+      const first = unsolicited('idp.initiated@example.com');
+      const ok = await h.finalize(team, first);
+      expect(titleOf(ok.body), ok.body).toBe('wire:sso:success');
+      expect(String(ok.headers['set-cookie'])).toMatch(/^zuid=/);
+      const replay = await h.finalize(team, first);
+      expect(titleOf(replay.body)).toBe('wire:sso:error:forbidden');
+      expect(replay.headers['set-cookie']).toBeUndefined();
+      for (const bad of [
+        unsolicited('a@example.com', { audience: 'https://other-sp.example.com' }),
+        unsolicited('b@example.com', { recipient: 'https://other-sp.example.com/acs' }),
+        unsolicited('c@example.com', { notOnOrAfter: -600 }),
+        unsolicited('d@example.com', { responseInResponseTo: '_not-signed' }),
+      ]) {
+        const r = await h.finalize(team, bad);
+        expect(titleOf(r.body), r.body).toBe('wire:sso:error:forbidden');
+        expect(r.headers['set-cookie']).toBeUndefined();
+      }
+
+      // Turned off again by PUT: spar's redirect to initiate-login; other IdPs never had it.
+      const off = await h.inject('PUT', `/identity-providers/${id}?allow_idp_initiated=false`, { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      expect(off.statusCode, off.body).toBe(200);
+      expect(off.json().extraInfo).not.toHaveProperty('allowIdpInitiated');
+      const redirected = await h.finalize(team, unsolicited('e@example.com'));
+      expect(redirected.statusCode).toBe(303);
+      expect(redirected.headers.location).toBe(`/sso/initiate-login/${id}`);
+      const bad = await h.inject('POST', '/identity-providers?allow_idp_initiated=yes', { token, body: (await TestIdp.create()).metadata(), headers: { 'content-type': 'application/xml' } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().label).toBe('bad-request');
     });
 
     it('mobile: 303 with $cookie and $userid; errors 303 with $label', async () => {

@@ -2,17 +2,19 @@
 //   npm run --silent admin -- create-team --name <name> --owner-email <email> --owner-password <pw> [--owner-name <name>]
 //   npm run --silent admin -- add-member --team <uuid> --email <email> --role <owner|admin|member|partner> [--password <pw>] [--name <name>]
 //   npm run --silent admin -- list-teams
+//   npm run --silent admin -- sso-feature --team <uuid> [--set enabled|disabled]
 // Prints one JSON line on stdout and exits 0; errors go to stderr with a non-zero exit.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@sso/config';
 import { DomainError, type Role, type TeamId, systemClock } from '@sso/domain';
 import { CassandraDb, cassandraIdentityStores } from '@sso/persistence';
-import { TeamsHandler } from './teams/teams.handler';
+import { TeamsHandler, ssoDefault } from './teams/teams.handler';
 
 const usage = `usage:
   admin create-team --name <name> --owner-email <email> --owner-password <password> [--owner-name <name>]
   admin add-member --team <team id> --email <email> --role <owner|admin|member|partner> [--password <password>] [--name <name>]
-  admin list-teams`;
+  admin list-teams
+  admin sso-feature --team <team id> [--set <enabled|disabled>]`;
 
 async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
   const [command, ...rest] = argv;
@@ -43,6 +45,11 @@ async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
       } while (cursor);
       return { teams: all };
     }
+    case 'sso-feature': {
+      const v = opt({ team: { type: 'string' }, set: { type: 'string' } });
+      need(v, 'team');
+      return v.set === undefined ? teams.ssoFeature(v.team as TeamId) : teams.setSsoFeature(v.team as TeamId, v.set);
+    }
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command');
   }
@@ -60,7 +67,7 @@ async function main(): Promise<number> {
     return 69;
   }
   try {
-    const result = await run(process.argv.slice(2), new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock));
+    const result = await run(process.argv.slice(2), new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock, ssoDefault(config)));
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (e) {

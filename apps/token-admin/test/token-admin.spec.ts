@@ -366,6 +366,22 @@ describe('token-admin on real Cassandra and Redis', () => {
       const missing = await t.app.inject({ method: 'POST', url: `/i/teams/${randomUUID()}/members`, payload: { email: 'x@y.zz', role: 'member' } });
       expect(missing.statusCode).toBe(404);
     });
+
+    it("reads and sets the team's sso feature (default from config), validating input", async () => {
+      const { team } = await newTeam();
+      const url = `/i/teams/${team}/features/sso`;
+      expect((await t.app.inject({ method: 'GET', url })).json()).toEqual({ status: 'enabled' });
+      const off = await t.app.inject({ method: 'PUT', url, payload: { status: 'disabled' } });
+      expect(off.statusCode, off.body).toBe(200);
+      expect((await t.app.inject({ method: 'GET', url })).json()).toEqual({ status: 'disabled' });
+      expect(await cassandraIdentityStores(db).teams.ssoStatus(team)).toBe('disabled');
+      for (const payload of [{ status: 'on' }, {}, { status: 1 }]) expect((await t.app.inject({ method: 'PUT', url, payload })).statusCode).toBe(400);
+      expect((await t.app.inject({ method: 'GET', url: `/i/teams/${randomUUID()}/features/sso` })).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'PUT', url: `/i/teams/${randomUUID()}/features/sso`, payload: { status: 'enabled' } })).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: '/i/teams/not-a-uuid/features/sso' })).statusCode).toBe(400);
+      const strict = new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock, 'disabled');
+      expect(await strict.ssoFeature((await newTeam()).team)).toEqual({ status: 'disabled' });
+    });
   });
 
   it('documents every public route with examples', async () => {

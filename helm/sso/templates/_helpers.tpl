@@ -126,6 +126,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sso.paths.cassandraTls" -}}/etc/sso/cassandra-tls{{- end -}}
 {{- define "sso.paths.accessTokenKeys" -}}/etc/sso/access-token-keys{{- end -}}
 {{- define "sso.paths.spKeys" -}}/etc/sso/sp-keys{{- end -}}
+{{- define "sso.paths.samlMetadataCa" -}}/etc/sso/saml-metadata-ca{{- end -}}
 
 {{/*
 Checks that cannot be said in values.schema.json. Included by every template that needs them, so
@@ -171,6 +172,7 @@ SAML_SP_SSO_URI: {{ printf "%s/sso" .Values.config.publicUrl | quote }}
 SAML_SP_APP_URI: {{ printf "%s/" .Values.config.publicUrl | quote }}
 SCIM_BASE_URI: {{ printf "%s/scim/v2" .Values.config.publicUrl | quote }}
 MAX_SCIM_TOKENS: {{ .Values.config.maxScimTokens | int64 | toString | quote }}
+FEATURE_SSO: {{ .Values.config.features.sso | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
 CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}
 CASSANDRA_KEYSPACE_SPAR: {{ $c.keyspaces.spar | quote }}
@@ -211,6 +213,18 @@ REDIS_NODES: {{ join "," . | quote }}
 {{ include "sso.portEnv" .app }}: {{ .cfg.port | int64 | toString | quote }}
 {{- if and (include "sso.usesAccessTokenKeys" .app) (include "sso.accessTokenKeysEnabled" $root) }}
 ACCESS_TOKEN_KEYS_FILE: {{ printf "%s/keys" (include "sso.paths.accessTokenKeys" $root) | quote }}
+{{- end }}
+{{- if eq .app "saml-sp" }}
+{{- $s := $root.Values.saml }}
+SAML_CLOCK_SKEW_SECONDS: {{ $s.clockSkewSeconds | int64 | toString | quote }}
+SAML_MAXTTL_AUTHREQ: {{ $s.maxttlAuthreq | int64 | toString | quote }}
+SAML_MAXTTL_AUTHRESP: {{ $s.maxttlAuthresp | int64 | toString | quote }}
+SAML_IDP_CACHE_SECONDS: {{ $s.idpCacheSeconds | int64 | toString | quote }}
+SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: {{ $s.enableIdPByEmailDiscovery | toString | quote }}
+SAML_METADATA_REFRESH_SECONDS: {{ $s.metadataRefreshSeconds | int64 | toString | quote }}
+{{- if $s.metadataCa }}
+SAML_METADATA_CA_FILE: {{ printf "%s/ca.pem" (include "sso.paths.samlMetadataCa" $root) | quote }}
+{{- end }}
 {{- end }}
 {{- if and (include "sso.usesSpKeys" .app) (include "sso.spKeysEnabled" $root) }}
 SAML_SP_KEY_FILE: {{ printf "%s/sp.key" (include "sso.paths.spKeys" $root) | quote }}

@@ -118,6 +118,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    features: z
+      .object({
+        /**
+         * galley's `sso` feature for teams whose status was never set: IdP creation and update
+         * need it enabled (`sso-disabled` otherwise). Operators set a team's status with
+         * `PUT /i/teams/<team>/features/sso` on token-admin or the admin command.
+         */
+        sso: z.enum(['enabled-by-default', 'disabled-by-default']).default('enabled-by-default'),
+      })
+      .strict()
+      .prefault({}),
     saml: z
       .object({
         /** Public base of the SSO routes; ACS URLs and SP entity ids derive from it (spar's `spSsoUri`). */

@@ -64,6 +64,14 @@ export class IdpLookupCache implements IdpStore {
     return this.store.getRawMetadata(id);
   }
 
+  claimIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<boolean> {
+    return this.write(this.store.claimIssuer(issuer, team, idp));
+  }
+
+  releaseIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<void> {
+    return this.write(this.store.releaseIssuer(issuer, team, idp));
+  }
+
   insert(idp: IdpRecord): Promise<void> {
     return this.write(this.store.insert(idp));
   }

@@ -7,4 +7,5 @@ export * from './cassandra/identity-stores';
 export { IdpLookupCache } from './idp-lookup-cache';
 export { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
 export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
+export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, type LoggerService, Module, type Type, ValidationPipe } from '@nestjs/common';
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -23,6 +24,11 @@ export interface AppSpec {
   jsonContentTypes?: string[];
   /** Media types handed to controllers as the raw body string (saml-sp: IdP metadata as application/xml). */
   textContentTypes?: string[];
+  /**
+   * Accept `multipart/form-data` with text fields only, as the parsed object urlencoded forms give
+   * (saml-sp: spar's ACS takes both). A file part, or more than a few fields, is refused (413).
+   */
+  multipartFields?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -97,6 +103,7 @@ export async function createApp(
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
+  if (spec.multipartFields) await acceptMultipartFields(app, config);
   app.useGlobalFilters(new WireErrorFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, stopAtFirstError: false }));
 
@@ -110,6 +117,25 @@ export async function createApp(
     jsonDocumentUrl: `api-docs/${spec.name}/openapi.json`,
   });
   return app;
+}
+
+/**
+ * Text fields of a multipart body become `req.body`, as for urlencoded forms. busboy reports a
+ * truncated or malformed body as a plain Error, which would otherwise end as a 500.
+ */
+async function acceptMultipartFields(app: NestFastifyApplication, config: Config): Promise<void> {
+  await app.register(fastifyMultipart as never, { limits: { files: 0, fields: 8, parts: 8, headerPairs: 32, fieldSize: config.http.bodyLimit } });
+  app.getHttpAdapter().getInstance().addHook('preValidation', async (req) => {
+    if (!req.isMultipart()) return;
+    const fields: Record<string, string> = {};
+    try {
+      for await (const part of req.parts()) if (part.type === 'field') fields[part.fieldname] = String(part.value);
+    } catch (e) {
+      if (typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
+      throw Object.assign(new Error(`Malformed multipart body: ${(e as Error).message}`), { statusCode: 400, code: 'MULTIPART_MALFORMED' });
+    }
+    req.body = fields;
+  });
 }
 
 /** The main of every app: validated config, listen, and a graceful stop on SIGTERM/SIGINT. */

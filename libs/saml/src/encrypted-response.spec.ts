@@ -35,6 +35,7 @@ describe('validateResponse with encrypted assertions', () => {
       requests.delete(id);
       return 'consumed';
     },
+    allowsIdpInitiated: async () => false,
     claimAssertion: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)),
   });
   const validate = (xml: string, key: KeyObject | null = spKey) =>

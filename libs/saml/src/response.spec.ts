@@ -23,6 +23,7 @@ describe('validateResponse', () => {
       requests.delete(id);
       return 'consumed';
     },
+    allowsIdpInitiated: async () => false,
     claimAssertion: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)),
   });
   const settings = () => ({ spEntityId: SP, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() });

@@ -22,6 +22,8 @@ export interface ResponsePorts {
   findIdp(issuer: string): Promise<LoginIdp>;
   /** One-time use of an issued AuthnRequest by the IdP it was sent to, atomically. */
   consumeRequest(id: string, idpIssuer: string): Promise<'consumed' | 'other-idp' | 'unknown'>;
+  /** Whether the IdP opted in to IdP-initiated login; asked only for a response without InResponseTo. */
+  allowsIdpInitiated(idp: LoginIdp): Promise<boolean>;
   /** Insert-if-absent into the replay cache; false when the assertion id was seen. */
   claimAssertion(id: string, ttlSeconds: number): Promise<boolean>;
 }
@@ -39,11 +41,12 @@ export interface ResponseSettings {
 export type ResponseOutcome =
   /** Rendered as an HTML error page with this status. */
   | { kind: 'error'; code: ErrorCode; status?: number; message: string }
-  /** No InResponseTo in the signed assertion: spar redirects to initiate-login. */
+  /** No InResponseTo in the signed assertion, from an IdP not opted in: spar redirects to initiate-login. */
   | { kind: 'unsolicited'; idp: LoginIdp }
   /** Judged and denied; `requestId` (possibly from unsigned data) only picks the rendering. */
   | { kind: 'denied'; requestId: string | null; reasons: string[] }
-  | { kind: 'granted'; requestId: string; idp: LoginIdp; issuer: string; nameId: NameId; assertionId: string };
+  /** `requestId` null: an IdP-initiated login of an IdP that opted in (every other check ran). */
+  | { kind: 'granted'; requestId: string | null; idp: LoginIdp; issuer: string; nameId: NameId; assertionId: string };
 
 export const RESPONSE_LIMITS = { maxBytes: 512 * 1024, maxDepth: 48, maxElements: 5_000 };
 
@@ -250,9 +253,9 @@ export async function validateResponse(field: string, settings: ResponseSettings
     const irt = attr(scd, 'InResponseTo');
     if (irt) requestIds.add(irt);
   }
-  if (requestIds.size === 0) return { kind: 'unsolicited', idp };
   if (requestIds.size > 1) return error('server-error-unsupported-saml', 'several InResponseTo values in one assertion');
-  const requestId = [...requestIds][0];
+  const requestId = requestIds.size === 1 ? [...requestIds][0] : null;
+  if (requestId === null && !(await ports.allowsIdpInitiated(idp))) return { kind: 'unsolicited', idp };
   if (unsignedRequestId !== null && unsignedRequestId !== requestId) reasons.push('Response InResponseTo differs from the signed one');
 
   const conditions = children(a, NS.assertion, 'Conditions');
@@ -286,7 +289,9 @@ export async function validateResponse(field: string, settings: ResponseSettings
   // Both one-time claims run concurrently (two Paxos rounds in parallel, not in sequence); a login
   // needs both. A denial may thus have used up the request or the assertion id, which only
   // someone holding this validly signed response could cause, and who could also submit it.
-  const [request, fresh] = await Promise.all([ports.consumeRequest(requestId, idp.issuer), ports.claimAssertion(assertionId, Math.max(1, ttl))]);
+  // An IdP-initiated login has no request to use up; the replay cache is all that binds it.
+  const consume = requestId === null ? Promise.resolve('consumed' as const) : ports.consumeRequest(requestId, idp.issuer);
+  const [request, fresh] = await Promise.all([consume, ports.claimAssertion(assertionId, Math.max(1, ttl))]);
   if (request === 'unknown') return { kind: 'denied', requestId, reasons: ['InResponseTo: unknown, expired or already used request'] };
   if (request === 'other-idp') return { kind: 'denied', requestId, reasons: ['InResponseTo: the request was sent to another IdP'] };
   if (!fresh) return { kind: 'denied', requestId, reasons: ['status: failure (assertion replayed)'] };

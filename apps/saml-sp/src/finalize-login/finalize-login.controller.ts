@@ -24,7 +24,7 @@ async function send(reply: FastifyReply, r: FinalizeResult): Promise<void> {
 
 const Docs = () =>
   applyDecorators(
-    ApiConsumes('application/x-www-form-urlencoded'),
+    ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data'),
     ApiBody(formBody),
     ApiProduces('text/html', 'application/json'),
     ApiResponse({ status: 200, description: 'Web: XHTML page titled `wire:sso:success` (with Set-Cookie zuid) or `wire:sso:error:<label>`' }),

@@ -1,7 +1,7 @@
 import type { SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
-import { type Clock, DomainError, type TeamId } from '@sso/domain';
-import type { IdpRecord, SparStores, VerdictRecord } from '@sso/persistence';
+import { type Clock, DomainError, type IdpId, type TeamId } from '@sso/domain';
+import type { IdpLoginOptionsStore, IdpRecord, SparStores, VerdictRecord } from '@sso/persistence';
 import { errorStatus, renderSessionCookie } from '@sso/platform';
 import {
   type LoginIdp,
@@ -22,10 +22,13 @@ export interface FinalizeResult extends RenderedOutcome {
   audit: { outcome: 'granted' | 'denied' | 'error' | 'unsolicited'; label?: string; reasons?: string[]; user?: string; idp?: string };
 }
 
+const WEB_VERDICT: VerdictRecord = { format: { kind: 'web' }, cookieLabel: null };
+
 /** The ACS: validation (libs/saml), the verdict, the user and the session (spar-behaviour.md §3.3). */
 export class FinalizeLoginHandler {
   constructor(
     private readonly spar: SparStores,
+    private readonly loginOptions: IdpLoginOptionsStore,
     private readonly users: UserResolution,
     private readonly sessions: SessionService,
     private readonly sp: SpSettings,
@@ -63,6 +66,7 @@ export class FinalizeLoginHandler {
           return { id: idp.id, issuer: idp.issuer, certs: idp.certs };
         },
         consumeRequest: (id, idpIssuer) => this.spar.authnRequests.consume(id, idpIssuer),
+        allowsIdpInitiated: (idp) => this.loginOptions.allowsIdpInitiated(idp.id as IdpId),
         claimAssertion: (id, ttl) => this.spar.assertionReplay.claim(id, ttl),
       },
     );
@@ -83,7 +87,8 @@ export class FinalizeLoginHandler {
         // The verdict is read while the user is resolved (it outlives the request just consumed,
         // so it is missing only in spar's 500 case); a resolution error still needs the verdict.
         const [verdict, resolved] = await Promise.all([
-          this.spar.authnRequests.getVerdict(outcome.requestId),
+          // IdP-initiated: no request, so no verdict; it answers as a web login.
+          outcome.requestId === null ? WEB_VERDICT : this.spar.authnRequests.getVerdict(outcome.requestId),
           this.users.resolve(idp, outcome.nameId).then(
             (uid) => ({ uid }),
             (error: unknown) => ({ error }),

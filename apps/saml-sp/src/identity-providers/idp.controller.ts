@@ -48,6 +48,15 @@ const metadataBody = {
   examples: { xml: { value: METADATA_EXAMPLE }, json: { value: { value: METADATA_EXAMPLE } }, url: { value: { url: URL_EXAMPLE } } },
 };
 
+const allowIdpInitiatedQuery = {
+  name: 'allow_idp_initiated',
+  required: false,
+  enum: ['true', 'false'],
+  example: 'false',
+  description:
+    'Accept logins the IdP starts itself (responses without InResponseTo), with every other check. Off by default: such responses are redirected to initiate-login, as in spar. They are open to login CSRF, so turn this on only for IdPs whose users need it.',
+};
+
 @ApiTags('identity-providers')
 @ApiBearerAuth()
 @ApiExtraModels(IdpMetadataJsonDto, IdpMetadataUrlDto)
@@ -67,6 +76,7 @@ export class IdpController {
   @ApiQuery({ name: 'replaces', required: false, example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', description: 'An IdP of the team this one replaces (key rollover to a new issuer).' })
   @ApiQuery({ name: 'api_version', required: false, enum: ['v1', 'v2'], example: 'v2', description: 'Default v2.' })
   @ApiQuery({ name: 'handle', required: false, example: 'Entra ID', description: '1-32 characters; default "IdP N".' })
+  @ApiQuery(allowIdpInitiatedQuery)
   @ApiCreatedResponse({ type: IdpDto })
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-already-in-use`, `idp-must-be-https`, `more-than-one-idp`' })
   @ApiResponse({ status: 403, description: '`insufficient-permissions`, `no-team-member`' })
@@ -77,9 +87,10 @@ export class IdpController {
     @Query('replaces') replaces: string | undefined,
     @Query('api_version') apiVersionParam: string | undefined,
     @Query('handle') handle: string | undefined,
+    @Query('allow_idp_initiated') allowIdpInitiated: string | undefined,
     @ApiVersion() apiVersion: number,
   ): Promise<IdpDto> {
-    return this.handler.create(uid, metadataOf(body), { replaces, api_version: apiVersionParam, handle }, apiVersion);
+    return this.handler.create(uid, metadataOf(body), { replaces, api_version: apiVersionParam, handle, allow_idp_initiated: allowIdpInitiated }, apiVersion);
   }
 
   @Get()
@@ -115,10 +126,17 @@ export class IdpController {
   @ApiConsumes('application/xml', 'application/json')
   @ApiBody(metadataBody)
   @ApiQuery({ name: 'handle', required: false, example: 'Okta' })
+  @ApiQuery({ ...allowIdpInitiatedQuery, description: `${allowIdpInitiatedQuery.description} Absent: unchanged.` })
   @ApiOkResponse({ type: IdpDto })
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-issuer-in-use`, `idp-must-be-https`' })
-  update(@CurrentUser() uid: UserId, @Param('id') id: string, @Body() body: unknown, @Query('handle') handle: string | undefined): Promise<IdpDto> {
-    return this.handler.update(uid, id, metadataOf(body), handle);
+  update(
+    @CurrentUser() uid: UserId,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query('handle') handle: string | undefined,
+    @Query('allow_idp_initiated') allowIdpInitiated: string | undefined,
+  ): Promise<IdpDto> {
+    return this.handler.update(uid, id, metadataOf(body), handle, allowIdpInitiated);
   }
 
   @Delete(':id')

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { IdpRecord } from '@sso/persistence';
+import type { IdpMetadataSource, IdpRecord } from '@sso/persistence';
 
 const EXAMPLE_CERT =
   '<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>MIIC8jCCAdqgAwIBAgIQ...</ds:X509Certificate></ds:X509Data></ds:KeyInfo>';
@@ -10,6 +10,18 @@ export class IdpMetadataDto {
   @ApiProperty({ type: [String], example: [EXAMPLE_CERT] }) certAuthnResponse!: string[];
 }
 
+/** Ours (spar has no metadata URLs): present only on IdPs registered from a metadata URL. */
+export class IdpMetadataSourceDto {
+  @ApiProperty({ example: 'https://login.microsoftonline.com/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/federationmetadata/2007-06/federationmetadata.xml' })
+  url!: string;
+  @ApiProperty({ example: '2026-11-30T08:00:00.000Z', nullable: true, type: String, description: 'Last refresh attempt' }) checkedAt!: string | null;
+  @ApiProperty({ example: '2026-11-30T08:00:00.000Z', nullable: true, type: String, description: 'Last time fetched metadata was applied' })
+  appliedAt!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: '`validUntil` of the applied metadata' }) validUntil!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why the last refresh was not applied; null after a success' })
+  lastError!: string | null;
+}
+
 export class IdpExtraInfoDto {
   @ApiProperty({ example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' }) team!: string;
   @ApiProperty({ example: 'WireIdPAPIV2', enum: ['WireIdPAPIV1', 'WireIdPAPIV2'], nullable: true, type: String }) apiVersion!: string | null;
@@ -17,6 +29,9 @@ export class IdpExtraInfoDto {
   @ApiProperty({ example: null, nullable: true, type: String }) replacedBy!: string | null;
   @ApiProperty({ example: 'IdP 1' }) handle!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) domain!: string | null;
+  @ApiProperty({ type: IdpMetadataSourceDto, required: false }) metadataSource?: IdpMetadataSourceDto;
+  @ApiProperty({ example: true, required: false, description: 'Present (true) only when the IdP may start logins itself (`allow_idp_initiated`)' })
+  allowIdpInitiated?: true;
 }
 
 export class IdpDto {
@@ -37,9 +52,15 @@ export class IdpMetadataJsonDto {
   value!: string;
 }
 
-/** spar's IdP JSON; a null stored handle shows as the computed "IdP N". */
-export function idpJson(idp: IdpRecord, displayHandle: string): IdpDto {
-  return {
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * spar's IdP JSON; a null stored handle shows as the computed "IdP N". An IdP registered from a
+ * URL also shows where its metadata comes from and how the last refresh went (spar's clients
+ * ignore the extra member).
+ */
+export function idpJson(idp: IdpRecord, displayHandle: string, source: IdpMetadataSource | null = null, idpInitiated = false): IdpDto {
+  const json: IdpDto = {
     id: idp.id,
     metadata: { issuer: idp.issuer, requestURI: idp.requestUri, certAuthnResponse: idp.certs },
     extraInfo: {
@@ -51,6 +72,12 @@ export function idpJson(idp: IdpRecord, displayHandle: string): IdpDto {
       domain: idp.domain,
     },
   };
+  if (source) {
+    const { url, checkedAt, appliedAt, validUntil, lastError } = source;
+    json.extraInfo.metadataSource = { url, checkedAt: iso(checkedAt), appliedAt: iso(appliedAt), validUntil: iso(validUntil), lastError };
+  }
+  if (idpInitiated) json.extraInfo.allowIdpInitiated = true;
+  return json;
 }
 
 export class IdpMetadataUrlDto {

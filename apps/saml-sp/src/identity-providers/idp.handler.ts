@@ -1,6 +1,6 @@
 import type { TeamAccess } from '@sso/auth';
 import { type Clock, DomainError, type TeamId, type UserId, emailKey, idpId, isUuid, newIdpId } from '@sso/domain';
-import type { IdentityStores, IdpApiVersion, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
+import type { IdentityStores, IdpApiVersion, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
 import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/saml';
 import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
 import { type IdpDto, idpJson } from './idp.dto';
@@ -12,6 +12,13 @@ export interface CreateIdpQuery {
   replaces?: string;
   api_version?: string;
   handle?: string;
+  allow_idp_initiated?: string;
+}
+
+function flag(v: string | undefined, name: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw new DomainError('bad-request', `${name} must be true or false`);
 }
 
 /** API versions before v8 refuse a second IdP when the team has SCIM tokens (spar). */
@@ -24,9 +31,19 @@ export class IdpHandler {
     private readonly identity: IdentityStores,
     private readonly access: TeamAccess,
     private readonly sources: IdpMetadataSourceStore,
+    private readonly loginOptions: IdpLoginOptionsStore,
     private readonly fetchMetadata: MetadataFetcher,
     private readonly clock: Clock,
+    private readonly ssoByDefault: boolean,
   ) {}
+
+  /** galley's `sso` feature gates IdP creation and update (not login), as in spar. */
+  private async requireSsoFeature(team: TeamId): Promise<void> {
+    const status = await this.identity.teams.ssoStatus(team);
+    if (status === 'disabled' || (status === null && !this.ssoByDefault)) {
+      throw new DomainError('sso-disabled', 'Please ask customer support to enable this feature for your team.');
+    }
+  }
 
   /** Parses uploaded XML, or fetches (after the caller is authorised) and checks URL metadata. */
   private async load(input: MetadataInput): Promise<{ xml: string; md: IdpMetadata; url: string | null }> {
@@ -48,9 +65,11 @@ export class IdpHandler {
 
   async create(caller: UserId, input: MetadataInput, q: CreateIdpQuery, apiVersion: number): Promise<IdpDto> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateUpdateDeleteIdp');
+    await this.requireSsoFeature(team);
     const { xml, md, url } = await this.load(input);
     const version = this.apiVersionOf(q.api_version);
     const handle = q.handle === undefined ? null : this.checkHandle(q.handle);
+    const idpInitiated = flag(q.allow_idp_initiated, 'allow_idp_initiated') ?? false;
     const existing = await this.spar.idps.listByTeam(team);
     if (apiVersion < SCIM_EXCLUSIVITY_UNTIL && existing.length > 0 && (await this.spar.scimTokens.countByTeam(team)) > 0) {
       throw new DomainError('more-than-one-idp', 'A team with SCIM tokens can have only one IdP in this API version');
@@ -74,11 +93,28 @@ export class IdpHandler {
       handle: handle ?? nextHandle(existing),
       domain: null,
     };
-    await this.spar.idps.insert(idp);
+    await this.writeClaimed(idp, 'idp-already-in-use', () => this.spar.idps.insert(idp));
     await this.spar.idps.putRawMetadata(idp.id, xml);
     if (url !== null) await this.recordSource(idp, url, md);
     if (replaced) await this.spar.idps.setReplacedBy(replaced.id, idp.id);
-    return idpJson(idp, idp.handle ?? '');
+    if (idpInitiated) await this.loginOptions.setIdpInitiated(idp.id, true);
+    return idpJson(idp, idp.handle ?? '', await this.sources.get(idp.id), idpInitiated);
+  }
+
+  /**
+   * The issuer's (issuer, team) lookup row is claimed with a lightweight transaction before the
+   * IdP is written, so two concurrent uploads of one issuer end with one IdP (the reads of
+   * checkIssuerFree only give the clear error first); the claim is released if the write fails.
+   * v1's instance-wide uniqueness stays a read: issuer_idp_v2 is keyed per team.
+   */
+  private async writeClaimed(idp: IdpRecord, label: 'idp-already-in-use' | 'idp-issuer-in-use', write: () => Promise<void>): Promise<void> {
+    if (!(await this.spar.idps.claimIssuer(idp.issuer, idp.team, idp.id))) throw new DomainError(label, 'An IdP with this issuer already exists');
+    try {
+      await write();
+    } catch (e) {
+      await this.spar.idps.releaseIssuer(idp.issuer, idp.team, idp.id).catch(() => undefined);
+      throw e;
+    }
   }
 
   async get(caller: UserId, id: string): Promise<IdpDto> {
@@ -96,11 +132,17 @@ export class IdpHandler {
   async list(caller: UserId): Promise<{ providers: IdpDto[] }> {
     const team = await this.access.requireSsoAdmin(caller, 'ReadIdp');
     const idps = await this.spar.idps.listByTeam(team);
-    return { providers: idps.map((idp) => idpJson(idp, displayHandle(idp, idps))) };
+    const [sources, idpInitiated] = await Promise.all([
+      Promise.all(idps.map((idp) => this.sources.get(idp.id))),
+      Promise.all(idps.map((idp) => this.loginOptions.allowsIdpInitiated(idp.id))),
+    ]);
+    return { providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], idpInitiated[i])) };
   }
 
-  async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined): Promise<IdpDto> {
+  async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined, allowIdpInitiated?: string): Promise<IdpDto> {
+    const idpInitiated = flag(allowIdpInitiated, 'allow_idp_initiated');
     const prev = await this.authorized(caller, id);
+    await this.requireSsoFeature(prev.team);
     const { xml, md, url } = await this.load(input);
     const newHandle = handle === undefined ? prev.handle : this.checkHandle(handle);
     let oldIssuers = prev.oldIssuers;
@@ -111,10 +153,12 @@ export class IdpHandler {
     }
     this.checkHttps(md.requestUri);
     const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle };
-    await this.spar.idps.update(idp);
+    if (idp.issuer === prev.issuer) await this.spar.idps.update(idp);
+    else await this.writeClaimed(idp, 'idp-issuer-in-use', () => this.spar.idps.update(idp));
     await this.spar.idps.putRawMetadata(idp.id, xml);
     // Uploaded XML ends refreshing from a URL; a URL (re)starts it.
     await this.recordSource(idp, url, md);
+    if (idpInitiated !== undefined) await this.loginOptions.setIdpInitiated(idp.id, idpInitiated);
     // Only this IdP's own old mappings go; a replaced IdP keeps its lookup (spar deleted it too).
     for (const old of oldIssuers) {
       const mapped = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
@@ -146,6 +190,7 @@ export class IdpHandler {
     }
     await this.spar.scimTokens.deleteAllByTeamAndIdp(idp.team, idp.id);
     await this.spar.idps.delete(idp.id);
+    await this.loginOptions.delete(idp.id);
     await this.spar.idps.deleteRawMetadata(idp.id);
     await this.sources.delete(idp.id);
   }
@@ -169,8 +214,12 @@ export class IdpHandler {
   }
 
   private async render(idp: IdpRecord): Promise<IdpDto> {
-    if (idp.handle !== null) return idpJson(idp, idp.handle);
-    return idpJson(idp, displayHandle(idp, await this.spar.idps.listByTeam(idp.team)));
+    const [source, handle, idpInitiated] = await Promise.all([
+      this.sources.get(idp.id),
+      idp.handle ?? this.spar.idps.listByTeam(idp.team).then((all) => displayHandle(idp, all)),
+      this.loginOptions.allowsIdpInitiated(idp.id),
+    ]);
+    return idpJson(idp, handle, source, idpInitiated);
   }
 
   private apiVersionOf(v: string | undefined): IdpApiVersion {

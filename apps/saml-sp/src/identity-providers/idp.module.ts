@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import { CassandraDb, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
+import { CassandraDb, CassandraIdpLoginOptionsStore, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES, LOGGER, SPAR_STORES } from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
@@ -30,9 +30,18 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     {
       provide: IdpHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, METADATA_FETCHER, CLOCK],
-      useFactory: (spar: SparStores, identity: IdentityStores, sources: IdpMetadataSourceStore, fetcher: MetadataFetcher, clock: Clock) =>
-        new IdpHandler(spar, identity, new TeamAccess(identity.teams), sources, fetcher, clock),
+      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, CassandraDb, METADATA_FETCHER, CLOCK, CONFIG],
+      useFactory: (spar: SparStores, identity: IdentityStores, sources: IdpMetadataSourceStore, db: CassandraDb, fetcher: MetadataFetcher, clock: Clock, config: Config) =>
+        new IdpHandler(
+          spar,
+          identity,
+          new TeamAccess(identity.teams),
+          sources,
+          new CassandraIdpLoginOptionsStore(db),
+          fetcher,
+          clock,
+          config.features.sso === 'enabled-by-default',
+        ),
     },
     {
       provide: IdpMetadataRefresher,

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { TeamId } from '@sso/domain';
-import { AddMemberDto, CreateTeamDto } from './teams.dto';
+import { AddMemberDto, CreateTeamDto, SsoFeatureDto } from './teams.dto';
 import { TeamsHandler } from './teams.handler';
 
 /** Operator routes on token-admin's own port; never routed by the gateway or the ingress. */
@@ -20,6 +20,16 @@ export class TeamsController {
   @HttpCode(201)
   addMember(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: AddMemberDto) {
     return this.teams.addMember(team as TeamId, body);
+  }
+
+  @Get(':team/features/sso')
+  ssoFeature(@Param('team', new ParseUUIDPipe()) team: string) {
+    return this.teams.ssoFeature(team as TeamId);
+  }
+
+  @Put(':team/features/sso')
+  setSsoFeature(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: SsoFeatureDto) {
+    return this.teams.setSsoFeature(team as TeamId, body.status);
   }
 
   @Get()

@@ -53,3 +53,9 @@ export class AddMemberDto {
   @IsIn(roles as unknown as string[])
   role!: Role;
 }
+
+export class SsoFeatureDto {
+  @ApiProperty({ example: 'enabled', enum: ['enabled', 'disabled'] })
+  @IsIn(['enabled', 'disabled'])
+  status!: 'enabled' | 'disabled';
+}

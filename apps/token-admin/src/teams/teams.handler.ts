@@ -1,4 +1,5 @@
 import { hashPassword } from '@sso/auth';
+import type { Config } from '@sso/config';
 import {
   type Clock,
   DomainError,
@@ -14,7 +15,7 @@ import {
   newUserRecord,
   roles,
 } from '@sso/domain';
-import type { IdentityStores, Page } from '@sso/persistence';
+import type { FeatureStatus, IdentityStores, Page } from '@sso/persistence';
 
 export interface NewMember {
   email: string;
@@ -24,6 +25,9 @@ export interface NewMember {
   role: Role;
 }
 
+/** The `sso` status of teams that never had one set, from `features.sso`. */
+export const ssoDefault = (config: Pick<Config, 'features'>): FeatureStatus => (config.features.sso === 'enabled-by-default' ? 'enabled' : 'disabled');
+
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 1024;
 
@@ -32,7 +36,26 @@ export class TeamsHandler {
   constructor(
     private readonly stores: IdentityStores,
     private readonly clock: Clock,
+    /** `features.sso`: the status of teams that never had one set. */
+    private readonly ssoDefault: FeatureStatus = 'enabled',
   ) {}
+
+  /** The team's effective `sso` feature status (galley's `GET /i/teams/:tid/features/sso`). */
+  async ssoFeature(team: TeamId): Promise<{ status: FeatureStatus }> {
+    await this.requireTeam(team);
+    return { status: (await this.stores.teams.ssoStatus(team)) ?? this.ssoDefault };
+  }
+
+  async setSsoFeature(team: TeamId, status: unknown): Promise<{ status: FeatureStatus }> {
+    if (status !== 'enabled' && status !== 'disabled') throw new DomainError('bad-request', 'status: "enabled" or "disabled"');
+    await this.requireTeam(team);
+    await this.stores.teams.setSsoStatus(team, status);
+    return { status };
+  }
+
+  private async requireTeam(team: TeamId): Promise<void> {
+    if (!isUuid(team) || !(await this.stores.teams.getTeam(team))) throw new DomainError('not-found', 'Team not found');
+  }
 
   async createTeam(input: { name: string; owner: Omit<NewMember, 'role'> & { password: string } }): Promise<{ team: TeamId; owner: UserId }> {
     const name = input.name?.trim();
@@ -45,7 +68,7 @@ export class TeamsHandler {
   }
 
   async addMember(team: TeamId, member: NewMember, invitedBy: UserId | null = null): Promise<{ user: UserId }> {
-    if (!isUuid(team) || !(await this.stores.teams.getTeam(team))) throw new DomainError('not-found', 'Team not found');
+    await this.requireTeam(team);
     if (!roles.includes(member.role)) throw new DomainError('bad-request', `role: one of ${roles.join(', ')}`);
     return { user: await this.createUser(team, member, invitedBy, async () => {}) };
   }

@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
+import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores } from '@sso/persistence';
-import { CLOCK, IDENTITY_STORES } from '@sso/platform';
+import { CLOCK, CONFIG, IDENTITY_STORES } from '@sso/platform';
 import { TeamsController } from './teams.controller';
-import { TeamsHandler } from './teams.handler';
+import { TeamsHandler, ssoDefault } from './teams.handler';
 
 @Module({
   controllers: [TeamsController],
   providers: [
-    { provide: TeamsHandler, inject: [IDENTITY_STORES, CLOCK], useFactory: (s: IdentityStores, c: Clock) => new TeamsHandler(s, c) },
+    {
+      provide: TeamsHandler,
+      inject: [IDENTITY_STORES, CLOCK, CONFIG],
+      useFactory: (s: IdentityStores, c: Clock, config: Config) => new TeamsHandler(s, c, ssoDefault(config)),
+    },
   ],
 })
 export class TeamsModule {}

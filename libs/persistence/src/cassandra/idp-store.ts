@@ -2,7 +2,7 @@ import type { IdpId, TeamId } from '@sso/domain';
 import type { types } from 'cassandra-driver';
 import { type IdpApiVersion, type IdpRecord, type IdpStore, checkIdpRecord } from '../ports/idp-store';
 import type { CassandraDb } from './db';
-import { uuidOrNull, uuidText } from './store-helpers';
+import { applied, uuidOrNull, uuidText } from './store-helpers';
 
 const COLUMNS = 'issuer, request_uri, public_key, extra_public_keys, team, api_version, old_issuers, replaced_by, handle, domain';
 
@@ -11,6 +11,20 @@ export class CassandraIdpStore implements IdpStore {
 
   constructor(private readonly db: CassandraDb) {
     this.ks = db.config.keyspaces.spar;
+  }
+
+  async claimIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<boolean> {
+    const rs = await this.db.execute('issuer_idp_v2.claim', `INSERT INTO ${this.ks}.issuer_idp_v2 (issuer, team, idp) VALUES (?, ?, ?) IF NOT EXISTS`, [
+      issuer,
+      team,
+      idp,
+    ]);
+    // Not applied: the row holds the current owner (ours after a retried claim).
+    return applied(rs) || uuidOrNull<IdpId>(rs.first()?.idp) === idp.toLowerCase();
+  }
+
+  async releaseIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<void> {
+    await this.db.execute('issuer_idp_v2.release', `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ? IF idp = ?`, [issuer, team, idp]);
   }
 
   insert(idp: IdpRecord): Promise<void> {

@@ -1,6 +1,6 @@
 import { type Role, type Team, type TeamId, type TeamMember, type UserId, roleOf, rolePermissions } from '@sso/domain';
 import type { types } from 'cassandra-driver';
-import type { TeamStore } from '../ports/identity-stores';
+import type { FeatureStatus, TeamStore } from '../ports/identity-stores';
 import type { Page, PageRequest } from '../ports/paging';
 import { type CassandraDb, cassandra } from './db';
 import { selectPage, uuidOrNull, uuidText } from './store-helpers';
@@ -100,6 +100,18 @@ export class CassandraTeamStore implements TeamStore {
       page,
       memberFromRow,
     );
+  }
+
+  async ssoStatus(team: TeamId): Promise<FeatureStatus | null> {
+    const rs = await this.db.execute('team_features.get_sso', `SELECT sso_status FROM ${this.ks}.team_features WHERE team_id = ?`, [team], { idempotent: true });
+    const v = rs.first()?.sso_status;
+    return v === 1 ? 'enabled' : v === 0 ? 'disabled' : null;
+  }
+
+  async setSsoStatus(team: TeamId, status: FeatureStatus): Promise<void> {
+    await this.db.execute('team_features.set_sso', `UPDATE ${this.ks}.team_features SET sso_status = ? WHERE team_id = ?`, [status === 'enabled' ? 1 : 0, team], {
+      idempotent: true,
+    });
   }
 
   async teamOf(user: UserId): Promise<TeamId | null> {

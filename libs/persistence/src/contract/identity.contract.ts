@@ -319,6 +319,18 @@ function uniqueKeyContract(env: GetIdentityEnv): void {
 
 function teamContract(env: GetIdentityEnv): void {
   describe('TeamStore: team, team_member, user_team', () => {
+    it('keeps the sso feature status per team: unset, then enabled and disabled again', async () => {
+      const { stores } = env();
+      const a = newTeamId();
+      const b = newTeamId();
+      expect(await stores.teams.ssoStatus(a)).toBeNull();
+      await stores.teams.setSsoStatus(a, 'enabled');
+      expect(await stores.teams.ssoStatus(a)).toBe('enabled');
+      expect(await stores.teams.ssoStatus(b)).toBeNull();
+      await stores.teams.setSsoStatus(a, 'disabled');
+      expect(await stores.teams.ssoStatus(a)).toBe('disabled');
+    });
+
     it('creates and gets teams', async () => {
       const { stores } = env();
       const t = teamFixture();

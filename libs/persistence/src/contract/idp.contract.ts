@@ -2,7 +2,7 @@ import { type IdpId, newIdpId, newTeamId } from '@sso/domain';
 import { describe, expect, it } from 'vitest';
 import { compareUuid } from '../memory/ordering';
 import type { GetEnv } from './env.contract';
-import { idpFixture, issuerUrl, keyInfo } from './env.contract';
+import { concurrently, idpFixture, issuerUrl, keyInfo } from './env.contract';
 
 export function idpContract(env: GetEnv): void {
   describe('IdpStore (idp, issuer_idp_v2, issuer_idp, team_idp, idp_raw_metadata)', () => {
@@ -138,6 +138,29 @@ export function idpContract(env: GetEnv): void {
       expect(await stores.defaultIdp.get()).toBeNull();
       expect(await stores.idps.listByTeam(theirs.team)).toEqual([theirs]);
       expect(await stores.idps.delete(mine.id)).toBe(false);
+    });
+
+    it('claims an issuer in a team once: the owner may claim again, others may not; release frees only its own claim', async () => {
+      const { stores } = env();
+      const team = newTeamId();
+      const issuer = issuerUrl();
+      const [a, b] = [newIdpId(), newIdpId()];
+      expect(await stores.idps.claimIssuer(issuer, team, a)).toBe(true);
+      expect(await stores.idps.claimIssuer(issuer, team, a)).toBe(true);
+      expect(await stores.idps.claimIssuer(issuer, team, b)).toBe(false);
+      expect(await stores.idps.claimIssuer(issuer, newTeamId(), b)).toBe(true);
+      await stores.idps.releaseIssuer(issuer, team, b);
+      expect(await stores.idps.claimIssuer(issuer, team, b)).toBe(false);
+      await stores.idps.releaseIssuer(issuer, team, a);
+      expect(await stores.idps.claimIssuer(issuer, team, b)).toBe(true);
+    });
+
+    it('of 10 concurrent claims of one issuer in one team exactly one wins', async () => {
+      const { stores } = env();
+      const team = newTeamId();
+      const issuer = issuerUrl();
+      const results = await concurrently(10, () => stores.idps.claimIssuer(issuer, team, newIdpId()));
+      expect(results.filter(Boolean)).toHaveLength(1);
     });
 
     it('delete keeps lookup rows that another IdP has taken over', async () => {

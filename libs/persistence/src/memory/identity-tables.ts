@@ -114,6 +114,8 @@ export class MemoryIdentityTables {
   readonly teamMember = new Partitioned<MemberRow>(compareUuid);
   /** user -> team -> true */
   readonly userTeam = new Partitioned<true>(compareUuid);
+  /** `team_features.sso_status` by team */
+  readonly ssoStatus = new Map<string, 'enabled' | 'disabled'>();
 
   /** One page of a full scan of `team` in token order; the cursor holds the last team id. */
   scanTeams<T>(scope: string, req: PageRequest | undefined, map: (id: string, row: TeamRow) => T | null): Page<T> {

@@ -7,6 +7,18 @@ const lc = <T extends string>(s: string) => s.toLowerCase() as T;
 export class MemoryIdpStore implements IdpStore {
   constructor(private readonly t: MemorySparTables = new MemorySparTables()) {}
 
+  /** No await between the read and the write: as atomic as the LWT it stands for. */
+  async claimIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<boolean> {
+    const owner = this.t.issuerIdpV2.get(issuer, lc(team));
+    if (owner !== undefined) return owner === lc(idp);
+    this.t.issuerIdpV2.put(issuer, lc(team), lc(idp));
+    return true;
+  }
+
+  async releaseIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<void> {
+    if (this.t.issuerIdpV2.get(issuer, lc(team)) === lc(idp)) this.t.issuerIdpV2.delete(issuer, lc(team));
+  }
+
   async insert(idp: IdpRecord): Promise<void> {
     this.write(idp);
   }

@@ -40,4 +40,5 @@ export function memorySparStores(clock: Clock = systemClock, tables = new Memory
 export * from './identity-stores';
 export { MemoryScimUserDocStore } from './scim-user-doc-store';
 export { MemoryIdpMetadataSourceStore } from './idp-metadata-source-store';
+export { MemoryIdpLoginOptionsStore } from './idp-login-options-store';
 export { MemoryScimGroupStore } from './scim-group-store';

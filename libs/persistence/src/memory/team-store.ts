@@ -1,5 +1,5 @@
 import { type Role, type Team, type TeamId, type TeamMember, type UserId, roleOf, rolePermissions } from '@sso/domain';
-import type { TeamStore } from '../ports/identity-stores';
+import type { FeatureStatus, TeamStore } from '../ports/identity-stores';
 import type { Page, PageRequest } from '../ports/paging';
 import { type MemberRow, MemoryIdentityTables, type TeamRow } from './identity-tables';
 
@@ -51,6 +51,14 @@ export class MemoryTeamStore implements TeamStore {
       if (!m) throw new Error(`team_member ${team}/${user} holds perms that fit no role`);
       return m;
     });
+  }
+
+  async ssoStatus(team: TeamId): Promise<FeatureStatus | null> {
+    return this.t.ssoStatus.get(lc(team)) ?? null;
+  }
+
+  async setSsoStatus(team: TeamId, status: FeatureStatus): Promise<void> {
+    this.t.ssoStatus.set(lc(team), status);
   }
 
   async teamOf(user: UserId): Promise<TeamId | null> {

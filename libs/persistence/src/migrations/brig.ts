@@ -86,4 +86,9 @@ export const brigMigrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.scim_group_by_name (team uuid, name text, group_id uuid, PRIMARY KEY ((team, name), group_id))`,
     ],
   },
+  {
+    version: 5,
+    description: 'idp_login_options: per-IdP login settings spar does not have (IdP-initiated login opt-in)',
+    statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.idp_login_options (idp uuid PRIMARY KEY, idp_initiated boolean)`],
+  },
 ];

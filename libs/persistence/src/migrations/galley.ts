@@ -28,4 +28,9 @@ export const galleyMigrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.user_team (user uuid, team uuid, PRIMARY KEY (user, team))`,
     ],
   },
+  {
+    version: 2,
+    description: "team_features: the team's sso feature status (galley's table and column name; 0 = disabled, 1 = enabled)",
+    statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.team_features (team_id uuid PRIMARY KEY, sso_status int)`],
+  },
 ];

@@ -34,7 +34,10 @@ export interface UserStore {
   putRichInfo(id: UserId, json: string): Promise<void>;
 }
 
-/** Teams and memberships (keyspace galley): `team`, `team_member`, `user_team`. */
+/** A galley team feature's status, stored as galley does: 0 = disabled, 1 = enabled. */
+export type FeatureStatus = 'enabled' | 'disabled';
+
+/** Teams and memberships (keyspace galley): `team`, `team_member`, `user_team`, `team_features`. */
 export interface TeamStore {
   createTeam(team: Team): Promise<void>;
   getTeam(id: TeamId): Promise<Team | null>;
@@ -49,6 +52,9 @@ export interface TeamStore {
   listMembers(team: TeamId, page: PageRequest): Promise<Page<TeamMember>>;
   /** The user's team via `user_team`, or null. */
   teamOf(user: UserId): Promise<TeamId | null>;
+  /** The team's explicit `sso` feature status, or null when never set (the configured default applies). */
+  ssoStatus(team: TeamId): Promise<FeatureStatus | null>;
+  setSsoStatus(team: TeamId, status: FeatureStatus): Promise<void>;
 }
 
 export type CookieType = 'session' | 'persistent';

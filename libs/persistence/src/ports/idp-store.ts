@@ -28,8 +28,17 @@ export interface IdpRecord {
 /** Tables `idp`, `issuer_idp_v2`, `team_idp`, legacy `issuer_idp` (read + delete) and `idp_raw_metadata`. */
 export interface IdpStore {
   /**
+   * Claims `issuer_idp_v2(issuer, team)` for `idp` with a lightweight transaction (IF NOT
+   * EXISTS): true if it was free or is already this IdP's, false if another IdP holds it. Of
+   * several concurrent claims of one (issuer, team), exactly one wins. The caller claims before
+   * `insert`/`update` and releases when the write fails.
+   */
+  claimIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<boolean>;
+  /** Undoes a claim: deletes `issuer_idp_v2(issuer, team)` only if it still maps to `idp`. */
+  releaseIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<void>;
+  /**
    * Writes `idp`, `issuer_idp_v2(issuer, team)` and `team_idp(team, idp)` in one logged batch.
-   * An upsert, as in spar: uniqueness of the issuer is the caller's check before this.
+   * An upsert, as in spar: uniqueness of the issuer is the caller's claim before this.
    */
   insert(idp: IdpRecord): Promise<void>;
   /**

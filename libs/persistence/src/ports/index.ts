@@ -12,4 +12,5 @@ export * from './stores';
 export * from './identity-stores';
 export * from './scim-user-doc-store';
 export * from './idp-metadata-source-store';
+export * from './idp-login-options-store';
 export * from './scim-group-store';
