@@ -143,7 +143,7 @@ try {
 
   // B. Our whole check in-process (request and replay ports in memory: no Cassandra).
   const loginIdp = { id: stored.id, issuer: stored.metadata.issuer, certs: stored.metadata.certAuthnResponse };
-  const ports = { findIdp: async () => loginIdp, consumeRequest: async () => 'consumed', claimAssertion: async () => true };
+  const ports = { findIdp: async () => loginIdp, consumeRequest: async () => 'consumed', allowsIdpInitiated: async () => false, claimAssertion: async () => true };
   const fullCall = async (f) => {
     const out = await saml.validateResponse(f, { spEntityId: acs, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() }, ports);
     if (out.kind !== 'granted') throw new Error(`validateResponse: ${JSON.stringify(out)}`);
@@ -172,8 +172,28 @@ try {
     const seconds = (new Date(r.finish) - new Date(r.start)) / 1000;
     return { connections, logins: bodies.length, granted, logins_per_s: Math.round(granted / seconds), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
   };
+  /** CPU milliseconds a process has used (user + system), from /proc. */
+  const cpuMs = (pid) => {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * (1000 / 100);
+  };
+  const cassandraPid = cassandra.pid();
+  const cpu0 = { app: cpuMs(app.pid), db: cassandraPid ? cpuMs(cassandraPid) : 0 };
   const http1 = await http(fields.slice(0, count), 1);
   const http4 = await http(fields.slice(count), 4);
+  const cpuPerLogin = {
+    saml_sp_ms: Number(((cpuMs(app.pid) - cpu0.app) / (2 * count)).toFixed(2)),
+    cassandra_ms: cassandraPid ? Number(((cpuMs(cassandraPid) - cpu0.db) / (2 * count)).toFixed(2)) : 'unknown (node not started by this machine)',
+  };
+  // Mean time of each Cassandra statement the HTTP logins ran, from saml-sp's own metrics.
+  const metrics = await (await fetch(`${base}/i/metrics`)).text();
+  const stat = (kind, q) => Number(new RegExp(`cassandra_query_duration_seconds_${kind}\\{[^}]*query="${q}"[^}]*\\} ([0-9.e+-]+)`).exec(metrics)?.[1] ?? 0);
+  const statements = Object.fromEntries(
+    ['issuer_idp_v2.get', 'idp.get', 'authreq.consume', 'authresp.claim', 'verdict.get', 'user_v2.get', 'user.get', 'user_cookies.insert'].map((q) => [
+      q,
+      { count: stat('count', q), mean_ms: Number(((stat('sum', q) / Math.max(1, stat('count', q))) * 1000).toFixed(2)) },
+    ]),
+  );
   if (http1.granted !== count || http4.granted !== count) throw new Error(`HTTP logins not all granted: ${http1.granted}, ${http4.granted}`);
 
   const ratio = (x) => Number((x / bareResult.logins_per_s).toFixed(2));
@@ -185,6 +205,8 @@ try {
         B_validateResponse_in_process: { ...fullResult, vs_bare: ratio(fullResult.logins_per_s) },
         C_acs_http_1_connection: { ...http1, vs_bare: ratio(http1.logins_per_s) },
         C_acs_http_4_connections: { ...http4, vs_bare: ratio(http4.logins_per_s) },
+        C_cpu_per_login: cpuPerLogin,
+        C_statements: statements,
       },
       null,
       2,

@@ -180,6 +180,12 @@ export async function start() {
   });
 }
 
+/** The pid of the local node this script started (for benchmarks' CPU accounting), or null. */
+export function pid() {
+  const p = readPid(pidFile);
+  return p && pidAlive(p) ? p : null;
+}
+
 export async function stop() {
   const pid = readPid(pidFile);
   if (!(await stopPid(pid))) {

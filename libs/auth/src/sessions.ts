@@ -7,12 +7,15 @@ export interface SessionSettings {
   sessionCookieTtlSeconds: number;
 }
 
-export interface IssuedSession {
+export interface IssuedCookie {
   userId: UserId;
   /** The `zuid` cookie value and when it stops working. */
   cookie: string;
   cookieExpires: Date;
   persistent: boolean;
+}
+
+export interface IssuedSession extends IssuedCookie {
   accessToken: string;
   accessExpiresIn: number;
 }
@@ -39,7 +42,14 @@ export class SessionService {
     private readonly settings: SessionSettings,
   ) {}
 
+  /** A session and a first access token (`/login`). */
   async start(userId: UserId, opts: { persistent: boolean; label?: string | null }): Promise<IssuedSession> {
+    const issued = await this.startCookie(userId, opts);
+    return { ...issued, accessToken: await this.tokens.issueAccess(userId), accessExpiresIn: this.tokens.accessTtlSeconds };
+  }
+
+  /** A session cookie only (the SSO login: the client exchanges the cookie at `/access`). */
+  async startCookie(userId: UserId, opts: { persistent: boolean; label?: string | null }): Promise<IssuedCookie> {
     const now = this.clock.now();
     const ttl = opts.persistent ? this.settings.persistentCookieTtlSeconds : this.settings.sessionCookieTtlSeconds;
     // Whole seconds: the token's exp and the row's key must agree exactly.
@@ -54,14 +64,7 @@ export class SessionService {
       type: opts.persistent ? 'persistent' : 'session',
     });
     const cookie = await this.tokens.issueCookie({ userId, cookieId, expiresAt: expires, persistent: opts.persistent });
-    return {
-      userId,
-      cookie,
-      cookieExpires: expires,
-      persistent: opts.persistent,
-      accessToken: await this.tokens.issueAccess(userId),
-      accessExpiresIn: this.tokens.accessTtlSeconds,
-    };
+    return { userId, cookie, cookieExpires: expires, persistent: opts.persistent };
   }
 
   /** A fresh access token for a live cookie of an active user. */

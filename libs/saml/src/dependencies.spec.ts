@@ -53,4 +53,10 @@ describe('SAML dependencies', () => {
     expect(atLeast(pkg.dependencies['@xmldom/xmldom'], '0.8.15')).toBe(true);
     expect(pkg.overrides).toMatchObject({ 'xml-crypto': '$xml-crypto', '@xmldom/xmldom': '$@xmldom/xmldom' });
   });
+
+  it("node-saml's verifier is where the ACS takes it from (lib/xml is not a public entry: an upgrade must keep it)", async () => {
+    const xml = await import('@node-saml/node-saml/lib/xml');
+    expect(typeof xml.getVerifiedXml).toBe('function');
+    expect(xml.getVerifiedXml.length).toBe(3);
+  });
 });

@@ -118,7 +118,7 @@ describe('validateResponse with encrypted assertions', () => {
     it('refuses a Response signature by another key, or over changed content', async () => {
       const stranger = await makeTestKey('stranger');
       const wrong = await validate(signResponse(encrypted().xml, stranger.keyPem));
-      expect(wrong).toEqual({ kind: 'error', code: 'bad-response-signature', message: 'the Response signature does not verify', status: undefined });
+      expect(wrong).toEqual({ kind: 'error', code: 'bad-response-signature', message: 'Invalid signature: the Response signature does not verify', status: undefined });
       const changed = signResponse(encrypted().xml).replace('</samlp:Status>', '<samlp:StatusMessage>changed</samlp:StatusMessage></samlp:Status>');
       expect(await validate(changed)).toEqual(wrong);
     });

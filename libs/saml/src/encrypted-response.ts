@@ -2,33 +2,48 @@ import type { KeyObject } from 'node:crypto';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { getVerifiedXml } from '@node-saml/node-saml/lib/xml';
 import { decryptAssertion } from './decrypt';
-import { certFromKeyInfo, pemOf } from './idp-metadata';
 import { NS, XmlRejected, type XmlLimits, children, parseUntrustedXml } from './xml';
+
+/** The IdP's public keys (KeyObjects) for node-saml's `getVerifiedXml`, which declares PEM strings; xml-crypto takes either. */
+export type VerificationKeys = string[];
 
 export interface OpenedResponse {
   /** The Response the ACS checks read: with the decrypted Assertion where the EncryptedAssertion was. */
   root: Element;
-  /** The base64 Response node-saml verifies, or null when a Response signature does not verify. */
-  verifierInput(idpKeyInfos: string[]): string | null;
+  /** The text `root` was parsed from: the Assertion's signature is verified against it. */
+  xml: string;
+  /** False when the received Response carries a signature that does not verify with these certificates. */
+  responseSignatureHolds(keys: VerificationKeys): boolean;
 }
 
-const b64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
+/**
+ * node-saml's verifier on the received Response's own signature, if there is one: configured
+ * certificates only, one Reference to the Response, unique ID, at most two transforms. node-saml
+ * itself ignores a Response signature that fails when assertion signatures are required; a
+ * signature that does not verify is refused here (tampering, or the wrong key in the metadata).
+ */
+function responseSignatureHolds(received: Element, xml: string, keys: VerificationKeys): boolean {
+  if (children(received, NS.dsig, 'Signature').length === 0) return true;
+  try {
+    return getVerifiedXml(xml, received, keys) !== null;
+  } catch {
+    return false;
+  }
+}
 
 /**
- * Opens an encrypted Response for the unchanged ACS checks. Without an EncryptedAssertion the
- * Response passes as it is; with one and an SP key it is decrypted (decrypt.ts) and put in place.
+ * Opens a Response for the ACS checks. Without an EncryptedAssertion the Response passes as it
+ * is; with one and an SP key it is decrypted (decrypt.ts) and put in place, and the combined
+ * document goes through the same parser limits as any Response.
  *
- * A Response signature covers the EncryptedAssertion, so it cannot verify once the Assertion is
- * back. It is therefore checked here, on the bytes received, with node-saml's own verifier
- * (configured certificates only, one Reference to the Response, unique ID) and, once it holds,
- * left out of what node-saml gets; node-saml still requires the Assertion's own signature
- * (`wantAssertionsSigned`). The ACS checks keep seeing it (a signed Response needs a Destination).
- * The combined document goes through the same parser limits as any Response.
+ * A Response signature covers the EncryptedAssertion, so it is checked on the bytes received,
+ * never on the combined document; the Assertion's own signature stays required and is checked
+ * against the combined text.
  */
-export function openResponse(doc: Document, xml: string, base64: string, key: KeyObject | undefined, limits: XmlLimits): OpenedResponse | { error: string } {
+export function openResponse(doc: Document, xml: string, key: KeyObject | undefined, limits: XmlLimits): OpenedResponse | { error: string } {
   const root = doc.documentElement;
   const encrypted = children(root, NS.assertion, 'EncryptedAssertion');
-  if (encrypted.length === 0) return { root, verifierInput: () => base64 };
+  if (encrypted.length === 0) return { root, xml, responseSignatureHolds: (keys) => responseSignatureHolds(root, xml, keys) };
   if (!key) return { error: 'encrypted assertions are not supported' };
   if (encrypted.length > 1 || children(root, NS.assertion, 'Assertion').length > 0) return { error: 'exactly one assertion, encrypted or not, is allowed' };
 
@@ -43,20 +58,10 @@ export function openResponse(doc: Document, xml: string, base64: string, key: Ke
     if (e instanceof XmlRejected) return { error: `decrypted Response: ${e.message}` };
     throw e;
   }
-
-  const outer = children(root, NS.dsig, 'Signature');
-  if (outer.length === 0) return { root: checked.documentElement, verifierInput: () => b64(combined) };
-  for (const s of outer) root.removeChild(s);
-  const unsigned = b64(new XMLSerializer().serializeToString(doc));
   return {
     root: checked.documentElement,
-    verifierInput: (idpKeyInfos) => {
-      const pems = [...new Set(idpKeyInfos.map(certFromKeyInfo))].map(pemOf);
-      try {
-        return getVerifiedXml(xml, parseUntrustedXml(xml, limits).documentElement, pems) === null ? null : unsigned;
-      } catch {
-        return null;
-      }
-    },
+    xml: combined,
+    // The received document was changed above: the signature is checked on a fresh parse of the received bytes.
+    responseSignatureHolds: (keys) => responseSignatureHolds(parseUntrustedXml(xml, limits).documentElement, xml, keys),
   };
 }

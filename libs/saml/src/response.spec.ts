@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '@sso/domain';
-import { TestIdp, b64 } from '@sso/testing';
+import { TestIdp, b64, makeTestKey } from '@sso/testing';
 import { certFromKeyInfo, keyInfoXml } from './idp-metadata';
 import { type ResponsePorts, decodeSamlResponse, validateResponse } from './response';
 import { parseUntrustedXml, strictText } from './xml';
@@ -39,6 +39,24 @@ describe('validateResponse', () => {
     expect(out).toMatchObject({ kind: 'granted', requestId: '_r1', nameId: { value: 'alice@example.com' } });
     const again = await validateResponse(b64(xml), settings(), ports());
     expect(again).toMatchObject({ kind: 'denied' });
+  });
+
+  it('checks a signed Response too: the IdP key passes, another key or changed content is refused, as are failure Responses without assertion', async () => {
+    const signedResponse = (requestId: string, keyPem?: string) => {
+      const { xml } = idp.response({ sp: SP, requestId, nameId: 'bob@example.com' });
+      return idp.sign(xml, /<samlp:Response[^>]* ID="([^"]+)"/.exec(xml)![1]!, { localName: 'Response', keyPem });
+    };
+    requests.set('_r2', idp.issuer);
+    expect(await validateResponse(b64(signedResponse('_r2')), settings(), ports())).toMatchObject({ kind: 'granted', requestId: '_r2' });
+    const stranger = await makeTestKey('stranger');
+    requests.set('_r3', idp.issuer);
+    const foreign = await validateResponse(b64(signedResponse('_r3', stranger.keyPem)), settings(), ports());
+    expect(foreign).toMatchObject({ kind: 'error', code: 'bad-response-signature', message: 'Invalid signature: the Response signature does not verify' });
+    const changed = signedResponse('_r3').replace('</saml:Issuer>', '</saml:Issuer><!-- -->').replace('bob@example.com', 'mallory@example.com');
+    expect(await validateResponse(b64(changed), settings(), ports())).toMatchObject({ kind: 'error', code: 'bad-response-signature' });
+    const failure = idp.response({ sp: SP, requestId: '_r3', status: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }).xml.replace(/<saml:Assertion[\s\S]*<\/saml:Assertion>/, '');
+    expect(await validateResponse(b64(failure), settings(), ports())).toMatchObject({ kind: 'denied', reasons: expect.arrayContaining(['no assertion in the response', 'status: failure (urn:oasis:names:tc:SAML:2.0:status:Requester)']) });
+    expect(requests.has('_r3')).toBe(true); // nothing was used up by the refusals
   });
 
   it('finds the certificate in a stored KeyInfo', () => {

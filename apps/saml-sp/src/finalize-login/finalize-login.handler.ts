@@ -98,7 +98,7 @@ export class FinalizeLoginHandler {
         try {
           if ('error' in resolved) throw resolved.error;
           const uid = resolved.uid;
-          const s = await this.sessions.start(uid, { persistent: true, label: verdict.cookieLabel });
+          const s = await this.sessions.startCookie(uid, { persistent: true, label: verdict.cookieLabel });
           const setCookie = renderSessionCookie(this.config, s.cookie, s.cookieExpires, true);
           const page = verdict.format.kind === 'mobile' ? renderMobileSuccess(verdict.format.successRedirect, setCookie, uid) : renderWebSuccess();
           return { ...page, setCookie, audit: { outcome: 'granted', user: uid, idp: idp.id } };
