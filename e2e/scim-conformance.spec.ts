@@ -1,14 +1,13 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateScimToken, hashScimToken } from '@sso/auth';
 import { type TeamId, newScimTokenId, newTeamId, newUserId, systemClock } from '@sso/domain';
 import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
-import { type TestApp, startTestApp, testConfig } from '@sso/testing';
-import { scimApi } from '../apps/scim-api/src/app';
-import { buildGateway } from '../tools/dev/gateway';
+import { testConfig } from '@sso/testing';
 
 interface NewmanFailure {
   source?: { name?: string };
@@ -65,9 +64,17 @@ const EXPECTED_FAILURES = [
   'filter greater than: Total results',
 ];
 
-describe("Microsoft's SCIM conformance collection through the gateway", () => {
-  let app: TestApp;
-  let gateway: FastifyInstance;
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+describe("Microsoft's SCIM conformance collection against `npm start`", () => {
+  let server: ChildProcess;
+  let output = '';
   let db: CassandraDb;
   let base: string;
 
@@ -131,19 +138,51 @@ describe("Microsoft's SCIM conformance collection through the gateway", () => {
   const failures = (s: NewmanSummary) => s.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.test ?? f.error.name ?? ''}`);
   const details = (s: NewmanSummary) => s.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.test ?? ''} ${f.error.message}`);
 
+  /**
+   * The README's `npm start` (tools/dev/start.mjs: build, migrate, the three apps and the gateway),
+   * on free ports and the test keyspaces; it reuses the Cassandra node and Redis of the test run.
+   */
   beforeAll(async () => {
     const config = testConfig();
-    app = await startTestApp(scimApi, config, { listen: true });
-    gateway = await buildGateway({ ...config, ports: { ...config.ports, scimApi: Number(new URL(app.url!).port) } });
-    base = (await gateway.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+    const [gateway, samlSp, scimApi, tokenAdmin] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const { spar, brig, galley } = config.cassandra.keyspaces;
+    server = spawn(process.execPath, [path.resolve(__dirname, '../tools/dev/start.mjs')], {
+      cwd: path.resolve(__dirname, '..'),
+      env: {
+        ...process.env,
+        GATEWAY_PORT: String(gateway),
+        SAML_SP_PORT: String(samlSp),
+        SCIM_API_PORT: String(scimApi),
+        TOKEN_ADMIN_PORT: String(tokenAdmin),
+        CASSANDRA_KEYSPACE_SPAR: spar,
+        CASSANDRA_KEYSPACE_BRIG: brig,
+        CASSANDRA_KEYSPACE_GALLEY: galley,
+        REDIS_URL: inject('redisUrl'),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout!.on('data', (d) => (output += d));
+    server.stderr!.on('data', (d) => (output += d));
+    base = `http://127.0.0.1:${gateway}`;
+    for (const deadline = Date.now() + 90_000; ; ) {
+      if (server.exitCode !== null) throw new Error(`npm start exited with ${server.exitCode}:\n${output}`);
+      const ok = await fetch(`${base}/scim/v2/ServiceProviderConfig`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`npm start did not serve /scim/v2 in 90 s:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     db = new CassandraDb(config.cassandra);
     await db.connect();
     await freeLeftoverHandles();
-  });
+  }, 120_000);
 
   afterAll(async () => {
-    await gateway?.close();
-    await app?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
     await db?.shutdown();
   });
 
