@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type TeamId, type UserId, isUuid } from '@sso/domain';
 import { MAX_PAGE_SIZE, type ScimGroupRecord, type ScimGroupStore } from '@sso/persistence';
 import {
@@ -6,17 +5,12 @@ import {
   type Filter,
   type IndexableEquality,
   type JsonObject,
-  ScimError,
-  compileFilter,
   groupResourceSchema,
-  indexableEquality,
   listResponse,
-  parsePaging,
-  parseSortOrder,
   projectResource,
-  sortComparator,
 } from '@sso/scim';
 import type { CursorCodec } from '../common/cursor';
+import { invalidCursor, offsetCursorPage, planList } from '../common/list-query';
 import type { UserQuery } from '../users/users.search';
 import type { GroupsHandler, LoadedGroup } from './groups.handler';
 
@@ -60,35 +54,21 @@ export class GroupsSearch {
   ) {}
 
   async list(team: TeamId, q: UserQuery, render: (g: LoadedGroup) => JsonObject): Promise<JsonObject> {
-    const paging = parsePaging({ startIndex: q.startIndex, count: q.count, cursor: q.cursor }, { defaultCount: this.limits.defaultCount, maxCount: this.limits.maxResults });
-    const filter = q.filter !== undefined && q.filter.trim() !== '' ? compileFilter(q.filter, rs) : undefined;
-    if (q.sortOrder !== undefined) parseSortOrder(q.sortOrder);
-    const sort = q.sortBy !== undefined && q.sortBy.trim() !== '' ? sortComparator(q.sortBy.trim(), parseSortOrder(q.sortOrder), rs) : undefined;
-    const keyed = filter ? indexableEquality(filter.filter, rs, ['id', 'displayName', 'members.value']) : undefined;
+    const plan = planList('groups', team, q, rs, ['id', 'displayName', 'members.value'], this.limits);
+    const { paging, filter, sort, keyed } = plan;
     const outMembers = outputNeedsMembers(q);
     const evalMembers = (filter !== undefined && mentionsMembers(filter.filter)) || (q.sortBy ?? '').toLowerCase().includes('members');
     const out = async (page: LoadedGroup[]) => (await this.withMembers(team, page, outMembers)).map((g) => projectResource(render(g), rs, q));
 
     if (paging.cursor !== undefined) {
-      const scope = createHash('sha256').update(JSON.stringify(['groups', team, q.filter ?? '', q.sortBy ?? '', q.sortOrder ?? ''])).digest('base64url');
-      const pos = this.cursors.decode(scope, paging.cursor);
+      const pos = this.cursors.decode(plan.cursorScope, paging.cursor);
       if (!sort && !keyed && paging.count > 0) {
         if ('offset' in pos && pos.offset !== 0) throw invalidCursor();
         const { items, next } = await this.walkPage(team, filter, evalMembers, 'page' in pos ? pos.page : null, paging.count, render);
-        return listResponse({ resources: await out(items), cursorPaging: true, ...(next !== null ? { nextCursor: this.cursors.encode(scope, { page: next }) } : {}) });
+        return listResponse({ resources: await out(items), cursorPaging: true, ...(next !== null ? { nextCursor: this.cursors.encode(plan.cursorScope, { page: next }) } : {}) });
       }
       const matched = await this.matchAll(team, filter, keyed, sort, evalMembers, render);
-      if (paging.count === 0) return listResponse({ resources: [], totalResults: matched.length, cursorPaging: true });
-      if (!('offset' in pos)) throw invalidCursor();
-      const page = matched.slice(pos.offset, pos.offset + paging.count);
-      const next = pos.offset + page.length;
-      return listResponse({
-        resources: await out(page),
-        totalResults: matched.length,
-        cursorPaging: true,
-        ...(next < matched.length ? { nextCursor: this.cursors.encode(scope, { offset: next }) } : {}),
-        ...(pos.offset > 0 ? { previousCursor: this.cursors.encode(scope, { offset: Math.max(0, pos.offset - paging.count) }) } : {}),
-      });
+      return offsetCursorPage(matched, pos, plan, this.cursors, out);
     }
     const matched = await this.matchAll(team, filter, keyed, sort, evalMembers, render);
     const page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
@@ -166,4 +146,3 @@ export class GroupsSearch {
   }
 }
 
-const invalidCursor = () => new ScimError('invalidCursor', 'The cursor is invalid, or belongs to another query');

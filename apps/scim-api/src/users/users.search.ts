@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { TeamId, TeamMember, User, UserId } from '@sso/domain';
 import { MAX_PAGE_SIZE, type IdentityStores, type Page, type ScimUserDoc, type ScimUserDocStore, type ScimUserTimes, type SparStores } from '@sso/persistence';
 import {
@@ -6,16 +5,12 @@ import {
   type IndexableEquality,
   type JsonObject,
   ScimError,
-  compileFilter,
-  indexableEquality,
   listResponse,
-  parsePaging,
-  parseSortOrder,
   projectResource,
-  sortComparator,
   userResourceSchema,
 } from '@sso/scim';
 import type { CursorCodec } from '../common/cursor';
+import { invalidCursor, offsetCursorPage, planList } from '../common/list-query';
 import { type LoadedUser, UsersHandler } from './users.handler';
 
 /** A list query, from GET query parameters or a POST /.search body. */
@@ -67,16 +62,12 @@ export class UsersSearch {
   ) {}
 
   async list(team: TeamId, q: UserQuery, render: (u: LoadedUser) => JsonObject): Promise<JsonObject> {
-    const paging = parsePaging({ startIndex: q.startIndex, count: q.count, cursor: q.cursor }, { defaultCount: this.limits.defaultCount, maxCount: this.limits.maxResults });
-    const filter = q.filter !== undefined && q.filter.trim() !== '' ? compileFilter(q.filter, rs) : undefined;
-    const sort = q.sortBy !== undefined && q.sortBy.trim() !== '' ? sortComparator(q.sortBy.trim(), parseSortOrder(q.sortOrder), rs) : undefined;
-    if (q.sortBy === undefined && q.sortOrder !== undefined) parseSortOrder(q.sortOrder);
-    const keyed = filter ? indexableEquality(filter.filter, rs, ['id', 'userName', 'externalId']) : undefined;
+    const plan = planList('users', team, q, rs, ['id', 'userName', 'externalId'], this.limits);
+    const { paging, filter, sort, keyed } = plan;
     const project: Project = (r) => projectResource(r, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
 
     if (paging.cursor !== undefined) {
-      const scope = createHash('sha256').update(JSON.stringify([team, q.filter ?? '', q.sortBy ?? '', q.sortOrder ?? ''])).digest('base64url');
-      const pos = this.cursors.decode(scope, paging.cursor);
+      const pos = this.cursors.decode(plan.cursorScope, paging.cursor);
       if (!sort && !keyed && paging.count > 0) {
         // The walk: a cursor of this scope is a store cursor, or '' (decoded as offset 0).
         if ('offset' in pos && pos.offset !== 0) throw invalidCursor();
@@ -84,23 +75,11 @@ export class UsersSearch {
         return listResponse({
           resources: items.map(project),
           cursorPaging: true,
-          ...(next !== null ? { nextCursor: this.cursors.encode(scope, { page: next }) } : {}),
+          ...(next !== null ? { nextCursor: this.cursors.encode(plan.cursorScope, { page: next }) } : {}),
         });
       }
       const matched = await this.matchAll(team, filter, keyed, sort, render);
-      const total = matched.length;
-      if (paging.count === 0) return listResponse({ resources: [], totalResults: total, cursorPaging: true });
-      if (!('offset' in pos)) throw invalidCursor();
-      const { offset } = pos;
-      const page = matched.slice(offset, offset + paging.count);
-      const next = offset + page.length;
-      return listResponse({
-        resources: page.map(project),
-        totalResults: total,
-        cursorPaging: true,
-        ...(next < total ? { nextCursor: this.cursors.encode(scope, { offset: next }) } : {}),
-        ...(offset > 0 ? { previousCursor: this.cursors.encode(scope, { offset: Math.max(0, offset - paging.count) }) } : {}),
-      });
+      return offsetCursorPage(matched, pos, plan, this.cursors, (page) => page.map(project));
     }
     if (!filter && !sort) return this.indexPageUnfiltered(team, paging.startIndex, paging.count, render, project);
     const matched = await this.matchAll(team, filter, keyed, sort, render);
@@ -226,7 +205,6 @@ export class UsersSearch {
   }
 }
 
-const invalidCursor = () => new ScimError('invalidCursor', 'The cursor is invalid, or belongs to another query');
 
 /** POST /.search bodies carry numbers and lists; the GET code path reads strings. */
 export function queryFromSearchBody(body: unknown): UserQuery {
