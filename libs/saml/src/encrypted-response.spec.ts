@@ -5,11 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '@sso/domain';
 import { type EncryptOptions, type TestKey, TestIdp, b64, encryptResponse, makeTestKey } from '@sso/testing';
 import { DECRYPTION_FAILED } from './decrypt';
-import { keyInfoXml } from './idp-metadata';
-import { type ResponsePorts, validateResponse } from './response';
+import { validateResponse } from './response';
+import { memoryResponsePorts } from './test-ports';
 
 const run = promisify(execFile);
 const SP = 'https://sp.example.com/sso/finalize-login/7a8d3d39-8a23-4c49-9a1e-2c1f7a0b8a11';
@@ -21,23 +20,7 @@ describe('validateResponse with encrypted assertions', () => {
   let sp: TestKey;
   let spKey: KeyObject;
   let n = 0;
-  const requests = new Map<string, string>();
-  const claimed = new Set<string>();
-  const ports = (): ResponsePorts => ({
-    findIdp: async (issuer) => {
-      if (issuer !== idp.issuer) throw new DomainError('not-found', 'Could not find IdP.');
-      return { id: 'idp-1', issuer, certs: [keyInfoXml(idp.key.certBase64)] };
-    },
-    consumeRequest: async (id, issuer) => {
-      const i = requests.get(id);
-      if (i === undefined) return 'unknown';
-      if (i !== issuer) return 'other-idp';
-      requests.delete(id);
-      return 'consumed';
-    },
-    allowsIdpInitiated: async () => false,
-    claimAssertion: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)),
-  });
+  const { ports, requests } = memoryResponsePorts(() => ({ issuer: idp.issuer, certBase64: idp.key.certBase64 }));
   const validate = (xml: string, key: KeyObject | null = spKey) =>
     validateResponse(b64(xml), { spEntityId: SP, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date(), decryptionKey: key ?? undefined }, ports());
   /** A response to a fresh request, its assertion signed (or not) and then encrypted. */

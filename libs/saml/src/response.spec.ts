@@ -1,31 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '@sso/domain';
 import { TestIdp, b64, makeTestKey } from '@sso/testing';
 import { certFromKeyInfo, keyInfoXml } from './idp-metadata';
-import { type ResponsePorts, decodeSamlResponse, validateResponse } from './response';
+import { decodeSamlResponse, validateResponse } from './response';
+import { memoryResponsePorts } from './test-ports';
 import { parseUntrustedXml, strictText } from './xml';
 
 const SP = 'http://localhost:8080/sso/finalize-login/7a8d3d39-8a23-4c49-9a1e-2c1f7a0b8a11';
 
 describe('validateResponse', () => {
   let idp: TestIdp;
-  const requests = new Map<string, string>();
-  const claimed = new Set<string>();
-  const ports = (): ResponsePorts => ({
-    findIdp: async (issuer) => {
-      if (issuer !== idp.issuer) throw new DomainError('not-found', 'Could not find IdP.');
-      return { id: 'idp-1', issuer, certs: [keyInfoXml(idp.key.certBase64)] };
-    },
-    consumeRequest: async (id, issuer) => {
-      const i = requests.get(id);
-      if (i === undefined) return 'unknown';
-      if (i !== issuer) return 'other-idp';
-      requests.delete(id);
-      return 'consumed';
-    },
-    allowsIdpInitiated: async () => false,
-    claimAssertion: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)),
-  });
+  const { ports, requests } = memoryResponsePorts(() => ({ issuer: idp.issuer, certBase64: idp.key.certBase64 }));
   const settings = () => ({ spEntityId: SP, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() });
 
   beforeAll(async () => {
