@@ -203,6 +203,7 @@ describe('chart contract (production settings)', () => {
       SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: 'true',
       SAML_METADATA_CA_FILE: '/etc/sso/saml-metadata-ca/ca.pem',
       FEATURE_SSO: 'disabled-by-default',
+      SAML_PUBLISH_ENCRYPTION_KEY: 'false',
     });
     expect(Object.keys(cm('sso-scim-api')).filter((k) => k.startsWith('SAML_') && k !== 'SAML_SP_SSO_URI' && k !== 'SAML_SP_APP_URI')).toEqual([]);
     expect(cm('sso-saml-sp-metadata-ca')['ca.pem']).toContain('BEGIN CERTIFICATE');

@@ -5,7 +5,7 @@ import type { SpSettings, SpSigningKey } from '@sso/saml';
 
 /** The SP's identity from config (single-ingress mode; multi-ingress is not implemented). */
 export function spSettings(config: Config): SpSettings {
-  return { spSsoUri: config.saml.spSsoUri, contacts: config.saml.contacts, signing: signingKey(config) };
+  return { spSsoUri: config.saml.spSsoUri, contacts: config.saml.contacts, signing: signingKey(config), publishEncryptionKey: config.saml.publishEncryptionKey };
 }
 
 const cache = new Map<string, SpSigningKey>();

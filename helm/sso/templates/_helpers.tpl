@@ -222,6 +222,7 @@ SAML_MAXTTL_AUTHRESP: {{ $s.maxttlAuthresp | int64 | toString | quote }}
 SAML_IDP_CACHE_SECONDS: {{ $s.idpCacheSeconds | int64 | toString | quote }}
 SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: {{ $s.enableIdPByEmailDiscovery | toString | quote }}
 SAML_METADATA_REFRESH_SECONDS: {{ $s.metadataRefreshSeconds | int64 | toString | quote }}
+SAML_PUBLISH_ENCRYPTION_KEY: {{ $s.publishEncryptionKey | toString | quote }}
 {{- if $s.metadataCa }}
 SAML_METADATA_CA_FILE: {{ printf "%s/ca.pem" (include "sso.paths.samlMetadataCa" $root) | quote }}
 {{- end }}

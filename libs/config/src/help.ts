@@ -47,6 +47,7 @@ export const envHelp: Record<string, string> = {
   SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: 'enables `POST /sso/get-by-email`',
   SAML_SP_KEY_FILE: 'PEM RSA private key of the SP: AuthnRequests are then signed (rsa-sha256) and the certificate is published in the SP metadata',
   SAML_SP_CERT_FILE: 'PEM certificate of SAML_SP_KEY_FILE (both or neither)',
+  SAML_PUBLISH_ENCRYPTION_KEY: 'with SP keys, also publish the key with use="encryption" in the SP metadata (default true; false for IdPs that can only encrypt with CBC, such as ADFS)',
   SAML_METADATA_REFRESH_SECONDS: 'seconds between refreshes of IdP metadata registered by URL (jittered ±10 %; 0 = never)',
   SAML_METADATA_CA_FILE: 'PEM file of extra CA certificates trusted when fetching IdP metadata (added to the public roots)',
   SAML_METADATA_ALLOW_LOOPBACK: 'let metadata URLs resolve to loopback addresses: for tests only, refused in production',

@@ -52,6 +52,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY', path: 'saml.enableIdPByEmailDiscovery' },
   { env: 'SAML_SP_KEY_FILE', path: 'saml.spKeyFile' },
   { env: 'SAML_SP_CERT_FILE', path: 'saml.spCertFile' },
+  { env: 'SAML_PUBLISH_ENCRYPTION_KEY', path: 'saml.publishEncryptionKey' },
   { env: 'SAML_METADATA_REFRESH_SECONDS', path: 'saml.metadataRefreshSeconds' },
   { env: 'SAML_METADATA_CA_FILE', path: 'saml.metadataCaFile' },
   { env: 'SAML_METADATA_ALLOW_LOOPBACK', path: 'saml.metadataAllowLoopback' },

@@ -165,6 +165,8 @@ export const configSchema = z
         /** PEM RSA key and certificate of the SP, both or neither: AuthnRequests are then signed and encrypted assertions decrypted. */
         spKeyFile: z.string().min(1).optional(),
         spCertFile: z.string().min(1).optional(),
+        /** With SP keys: publish the key for encryption in the SP metadata too (off for IdPs that can only encrypt with CBC, e.g. ADFS). */
+        publishEncryptionKey: bool.default(true),
         /** Seconds between refreshes of IdP metadata registered by URL (jittered ±10 %); 0 = never. */
         metadataRefreshSeconds: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
         /** Extra trusted CA certificates (PEM file) for fetching IdP metadata, added to Node's roots. */

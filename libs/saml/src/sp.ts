@@ -29,6 +29,12 @@ export interface SpSettings {
   spSsoUri: string;
   contacts: SpContact[];
   signing?: SpSigningKey;
+  /**
+   * Publish the key pair with use="encryption" too (default). Off for IdPs that would then
+   * encrypt with CBC, which is refused (ADFS takes the encryption key from metadata and has no
+   * GCM): the SP still decrypts what arrives encrypted, it only stops inviting it.
+   */
+  publishEncryptionKey?: boolean;
 }
 
 /**
@@ -57,9 +63,11 @@ const keyInfo = (certBase64: string) =>
  * and use="encryption", the latter listing the only algorithms we decrypt (AES-GCM, RSA-OAEP) so
  * that IdPs which read metadata (Shibboleth, pysaml2) choose them instead of CBC.
  */
-function keyDescriptors(certBase64: string): string {
+function keyDescriptors(certBase64: string, encryption: boolean): string {
+  const signing = `<md:KeyDescriptor use="signing">${keyInfo(certBase64)}</md:KeyDescriptor>`;
+  if (!encryption) return signing;
   const methods = ENCRYPTION_METHODS.map((a) => `<md:EncryptionMethod Algorithm="${a}"/>`).join('');
-  return `<md:KeyDescriptor use="signing">${keyInfo(certBase64)}</md:KeyDescriptor><md:KeyDescriptor use="encryption">${keyInfo(certBase64)}${methods}</md:KeyDescriptor>`;
+  return `${signing}<md:KeyDescriptor use="encryption">${keyInfo(certBase64)}${methods}</md:KeyDescriptor>`;
 }
 
 /**
@@ -85,7 +93,7 @@ export function renderSpMetadata(settings: SpSettings, team: TeamId | null, now:
   return (
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="_${randomUUID()}" entityID="${issuer}" validUntil="${validUntil}">` +
     `<md:SPSSODescriptor validUntil="${validUntil}" cacheDuration="PT720H" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="${settings.signing ? 'true' : 'false'}" WantAssertionsSigned="true">` +
-    (settings.signing ? keyDescriptors(settings.signing.certBase64) : '') +
+    (settings.signing ? keyDescriptors(settings.signing.certBase64, settings.publishEncryptionKey ?? true) : '') +
     '<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>' +
     '<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:entity</md:NameIDFormat>' +
     `<md:AssertionConsumerService index="0" isDefault="true" Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${issuer}"/>` +

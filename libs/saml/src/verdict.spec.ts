@@ -100,6 +100,11 @@ describe('signed AuthnRequests (SP key configured)', () => {
       'http://www.w3.org/2009/xmlenc11#rsa-oaep',
       'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
     ]);
+    // Encryption not offered (publishEncryptionKey false): the signing key only.
+    const signingOnly = renderSpMetadata({ spSsoUri: 'https://w.example/sso', contacts: [], signing, publishEncryptionKey: false }, null, new Date(0));
+    expect(signingOnly).toContain('<md:KeyDescriptor use="signing">');
+    expect(signingOnly).not.toContain('use="encryption"');
+    expect(signingOnly).not.toContain('EncryptionMethod');
     // Without a key pair: no KeyDescriptor at all, as spar.
     expect(renderSpMetadata({ spSsoUri: 'https://w.example/sso', contacts: [] }, null, new Date(0))).not.toContain('KeyDescriptor');
   });
