@@ -162,6 +162,28 @@ describe('IdP metadata from a URL (local HTTPS server, loopback allowed by confi
     expect((await sources.get(id))?.lastError).toBeNull();
   });
 
+  it('refresh: the SSO binding follows the metadata (HTTP-Redirect when POST is gone, POST again when it is back)', async () => {
+    const { token } = await h.newTeam();
+    const idp = await TestIdp.create();
+    const redirectOnly = idp.metadata().replace('bindings:HTTP-POST', 'bindings:HTTP-Redirect');
+    server.serve(idp.metadata());
+    const id = (await createFromUrl(token, `${base}/binding.xml`)).json().id as IdpId;
+    expect((await h.inject('GET', `/sso/initiate-login/${id}`)).statusCode).toBe(200);
+
+    server.serve(redirectOnly);
+    expect(await refresher.refresh(id)).toEqual({ kind: 'applied', changed: true, added: 0, removed: 0 });
+    expect((await h.inject('GET', `/identity-providers/${id}`, { token })).json().extraInfo.ssoBinding).toBe('HTTP-Redirect');
+    const redirected = await h.inject('GET', `/sso/initiate-login/${id}`);
+    expect([redirected.statusCode, String(redirected.headers.location).split('?')[0]]).toEqual([303, idp.ssoUrl]);
+    expect((await h.inject('GET', `/identity-providers/${id}/raw`, { token })).body).toBe(redirectOnly);
+    expect(await refresher.refresh(id)).toEqual({ kind: 'applied', changed: false, added: 0, removed: 0 });
+
+    server.serve(idp.metadata());
+    expect(await refresher.refresh(id)).toEqual({ kind: 'applied', changed: true, added: 0, removed: 0 });
+    expect((await h.inject('GET', `/identity-providers/${id}`, { token })).json().extraInfo).not.toHaveProperty('ssoBinding');
+    expect((await h.inject('GET', `/sso/initiate-login/${id}`)).statusCode).toBe(200);
+  });
+
   it('one refresher at a time per IdP (lease), and a round skips IdPs checked recently', async () => {
     const { token } = await h.newTeam();
     const idp = await TestIdp.create();

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createSign, randomUUID } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
 import { pemOf } from './idp-metadata';
 import type { SpSigningKey } from './sp';
@@ -12,11 +13,14 @@ export interface AuthnRequest {
 /**
  * spar's AuthnRequest: ID `_<uuid>`, IssueInstant now, Issuer = SP entity id, NameIDPolicy
  * unspecified with AllowCreate, unsigned, no Destination and no RequestedAuthnContext (so MFA and
- * Kerberos IdPs are not constrained).
+ * Kerberos IdPs are not constrained). `destination` is for the Redirect binding only, where a
+ * signed request must name it (SAML Bindings §3.4.5.2); the POST path stays spar's.
  */
-export function buildAuthnRequest(spIssuer: string, now: Date, id = `_${randomUUID()}`): AuthnRequest {
+export function buildAuthnRequest(spIssuer: string, now: Date, opts: { id?: string; destination?: string } = {}): AuthnRequest {
+  const id = opts.id ?? `_${randomUUID()}`;
+  const destination = opts.destination === undefined ? '' : ` Destination="${escapeXml(opts.destination)}"`;
   const xml =
-    `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${now.toISOString()}">` +
+    `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${now.toISOString()}"${destination}>` +
     `<saml:Issuer>${escapeXml(spIssuer)}</saml:Issuer>` +
     '<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified" AllowCreate="true"/>' +
     '</samlp:AuthnRequest>';
@@ -55,4 +59,27 @@ export function signAuthnRequest(req: AuthnRequest, key: SpSigningKey): AuthnReq
   });
   sig.computeSignature(req.xml, { prefix: 'ds', location: { reference: `${self}/*[local-name(.)='Issuer']`, action: 'after' } });
   return { id: req.id, xml: sig.getSignedXml() };
+}
+
+export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+/**
+ * The HTTP-Redirect binding (SAML Bindings §3.4.4.1), for IdPs whose metadata offers no HTTP-POST
+ * endpoint: the URL to send the browser to, with `SAMLRequest` = base64(DEFLATE-raw(XML)). With an
+ * SP key the query is signed (`SigAlg`, then `Signature` over the exact octets
+ * `SAMLRequest=…&SigAlg=…` as they appear in the URL); the XML then carries no enveloped signature,
+ * which §3.4.4.1 says must be removed. No RelayState, as on the POST path.
+ */
+export function authnRequestRedirectUrl(idpRequestUri: string, req: AuthnRequest, key?: SpSigningKey): string {
+  const samlRequest = deflateRawSync(Buffer.from(req.xml, 'utf8')).toString('base64');
+  let query = `SAMLRequest=${encodeURIComponent(samlRequest)}`;
+  if (key) {
+    query += `&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
+    const signature = createSign('RSA-SHA256').update(query, 'utf8').sign(key.privateKey).toString('base64');
+    query += `&Signature=${encodeURIComponent(signature)}`;
+  }
+  // A query the IdP put in its SSO Location stays (e.g. ADFS-style `?tenant=`); ours is appended.
+  const hash = idpRequestUri.indexOf('#');
+  const base = hash === -1 ? idpRequestUri : idpRequestUri.slice(0, hash);
+  return `${base}${base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'}${query}`;
 }

@@ -19,7 +19,7 @@ describe('parseIdpMetadata', () => {
   });
 
   it('reads issuer, the HTTP-POST endpoint and signing certificates as KeyInfo XML', () => {
-    expect(parseIdpMetadata(idp.metadata())).toEqual({ issuer: idp.issuer, requestUri: idp.ssoUrl, certs: [keyInfoXml(idp.key.certBase64)], validUntil: null });
+    expect(parseIdpMetadata(idp.metadata())).toEqual({ issuer: idp.issuer, requestUri: idp.ssoUrl, ssoBinding: 'HTTP-POST', certs: [keyInfoXml(idp.key.certBase64)], validUntil: null });
   });
 
   it('accepts an EntitiesDescriptor with one child, a case-variant binding, and de-duplicates certificates', () => {
@@ -38,11 +38,34 @@ describe('parseIdpMetadata', () => {
     expect(invalid(sp)).toBe('invalid-metadata');
   });
 
-  it('refuses DOCTYPE, several entities, missing POST endpoint, bad certificates', () => {
+  const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+  const withSso = (binding: string, location: string) =>
+    idp.metadata().replace('</md:IDPSSODescriptor>', `<md:SingleSignOnService Binding="${binding}" Location="${location}"/></md:IDPSSODescriptor>`);
+
+  it('prefers HTTP-POST when the IdP also offers HTTP-Redirect, in either order', () => {
+    const md = withSso(REDIRECT, 'https://idp.example.com/redirect');
+    expect(parseIdpMetadata(md)).toMatchObject({ requestUri: idp.ssoUrl, ssoBinding: 'HTTP-POST' });
+    const redirectFirst = md.replace(/(<md:SingleSignOnService[^>]*HTTP-POST[^>]*\/>)(<md:SingleSignOnService[^>]*\/>)/, '$2$1');
+    expect(redirectFirst.indexOf('HTTP-Redirect')).toBeLessThan(redirectFirst.indexOf('HTTP-POST'));
+    expect(parseIdpMetadata(redirectFirst)).toMatchObject({ requestUri: idp.ssoUrl, ssoBinding: 'HTTP-POST' });
+  });
+
+  it('accepts an IdP that offers only HTTP-Redirect (binding compared case-insensitively), and records it', () => {
+    const only = idp.metadata().replace('bindings:HTTP-POST', 'bindings:HTTP-Redirect');
+    expect(parseIdpMetadata(only)).toMatchObject({ issuer: idp.issuer, requestUri: idp.ssoUrl, ssoBinding: 'HTTP-Redirect' });
+    expect(parseIdpMetadata(only.replace('bindings:HTTP-Redirect', 'BINDINGS:http-redirect')).ssoBinding).toBe('HTTP-Redirect');
+    // Two Redirect endpoints and no POST: as ambiguous as two POST endpoints.
+    const two = withSso(REDIRECT, 'https://idp.example.com/other').replace('bindings:HTTP-POST', 'bindings:HTTP-Redirect');
+    expect(invalid(two)).toBe('invalid-metadata');
+    expect(invalid(withSso('urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST', 'https://idp.example.com/other'))).toBe('invalid-metadata');
+  });
+
+  it('refuses DOCTYPE, several entities, no POST or Redirect endpoint, bad certificates', () => {
     expect(invalid(`<!DOCTYPE x>${idp.metadata()}`)).toBe('invalid-metadata');
     const md = idp.metadata();
+    expect(invalid(md.replace('bindings:HTTP-POST', 'bindings:HTTP-Artifact'))).toBe('invalid-metadata');
+    expect(invalid(md.replace(/<md:SingleSignOnService[^>]*\/>/, ''))).toBe('invalid-metadata');
     expect(invalid(`<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${md}${md}</md:EntitiesDescriptor>`)).toBe('invalid-metadata');
-    expect(invalid(md.replace('bindings:HTTP-POST', 'bindings:HTTP-Redirect'))).toBe('invalid-metadata');
     expect(invalid(md.replace(idp.key.certBase64, 'AAAA'))).toBe('invalid-metadata');
     expect(invalid(md.replace(idp.key.certBase64, '!!!'))).toBe('invalid-metadata');
     expect(invalid('<x/>')).toBe('invalid-metadata');

@@ -5,16 +5,24 @@ import { NS, XmlRejected, attr, child, children, parseUntrustedXml, strictText }
 export interface IdpMetadata {
   /** entityID, compared as an exact string. */
   issuer: string;
-  /** Location of the HTTP-POST SingleSignOnService. */
+  /** Location of the chosen SingleSignOnService. */
   requestUri: string;
+  /** Its binding: HTTP-POST when the IdP offers it (spar's only one), else HTTP-Redirect. */
+  ssoBinding: SsoBinding;
   /** Signing certificates as spar stores them: `<ds:KeyInfo ...><ds:X509Data><ds:X509Certificate>b64…`. */
   certs: string[];
   /** The earliest `validUntil` of EntitiesDescriptor, EntityDescriptor and IDPSSODescriptor, if any. */
   validUntil: Date | null;
 }
 
+/** How the AuthnRequest travels to the IdP (SAML Bindings §3.5 POST, §3.4 Redirect). */
+export type SsoBinding = 'HTTP-POST' | 'HTTP-Redirect';
+
 export const METADATA_LIMITS = { maxBytes: 512 * 1024, maxDepth: 32, maxElements: 20_000 };
-const POST_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+const BINDING_URI: Record<SsoBinding, string> = {
+  'HTTP-POST': 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
+  'HTTP-Redirect': 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
+};
 
 const invalid = (why: string) => new DomainError('invalid-metadata', `Invalid IdP metadata: ${why}`);
 
@@ -37,7 +45,8 @@ export function pemOf(certBase64: string): string {
 
 /**
  * spar's metadata rules: EntityDescriptor, or EntitiesDescriptor with exactly one child; issuer =
- * entityID; the one HTTP-POST SingleSignOnService (binding compared case-insensitively); certs
+ * entityID; the one HTTP-POST SingleSignOnService (binding compared case-insensitively), or, only
+ * when there is none, the one HTTP-Redirect SingleSignOnService (ours: spar refuses these IdPs); certs
  * from IDPSSODescriptor KeyDescriptors whose `use` is not `encryption` (keys of other descriptors
  * are never trusted), one X509Certificate per KeyInfo, RSA only, de-duplicated, at least one.
  * The metadata signature is not checked: the team admin who uploads it is the trust root.
@@ -74,9 +83,14 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     if (!validUntil || d < validUntil) validUntil = d;
   }
 
-  const posts = children(idp, NS.metadata, 'SingleSignOnService').filter((s) => (attr(s, 'Binding') ?? '').toLowerCase() === POST_BINDING.toLowerCase());
-  if (posts.length !== 1) throw invalid('exactly one HTTP-POST SingleSignOnService is required');
-  const requestUri = attr(posts[0], 'Location') ?? '';
+  const ssos = children(idp, NS.metadata, 'SingleSignOnService');
+  const withBinding = (b: SsoBinding) => ssos.filter((s) => (attr(s, 'Binding') ?? '').toLowerCase() === BINDING_URI[b].toLowerCase());
+  const posts = withBinding('HTTP-POST');
+  // POST stays first choice so that an IdP spar accepts is driven exactly as spar drives it.
+  const ssoBinding: SsoBinding = posts.length === 0 && withBinding('HTTP-Redirect').length > 0 ? 'HTTP-Redirect' : 'HTTP-POST';
+  const chosen = ssoBinding === 'HTTP-POST' ? posts : withBinding('HTTP-Redirect');
+  if (chosen.length !== 1) throw invalid('exactly one HTTP-POST SingleSignOnService (or, without one, one HTTP-Redirect) is required');
+  const requestUri = attr(chosen[0], 'Location') ?? '';
   let url: URL;
   try {
     url = new URL(requestUri);
@@ -105,5 +119,5 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     if (!certs.includes(b64)) certs.push(b64);
   }
   if (certs.length === 0) throw invalid('no signing certificate');
-  return { issuer, requestUri, certs: certs.map(keyInfoXml), validUntil };
+  return { issuer, requestUri, ssoBinding, certs: certs.map(keyInfoXml), validUntil };
 }

@@ -61,7 +61,7 @@ describe('SP identity, metadata and AuthnRequest', () => {
   });
 
   it("builds spar's AuthnRequest and the auto-post form", () => {
-    const req = buildAuthnRequest('https://w.example/sso/finalize-login', new Date(0), '_abc');
+    const req = buildAuthnRequest('https://w.example/sso/finalize-login', new Date(0), { id: '_abc' });
     expect(req.xml).toContain('ID="_abc"');
     expect(req.xml).toContain('AllowCreate="true"');
     expect(req.xml).not.toContain('Destination');
@@ -75,7 +75,7 @@ describe('signed AuthnRequests (SP key configured)', () => {
   it('signs the request so that the SP certificate verifies it, and publishes the key in metadata', async () => {
     const key = await makeTestKey('sp');
     const signing = { keyPem: key.keyPem, privateKey: createPrivateKey(key.keyPem), certBase64: key.certBase64 };
-    const req = signAuthnRequest(buildAuthnRequest('https://w.example/sso/finalize-login', new Date(0), '_signed'), signing);
+    const req = signAuthnRequest(buildAuthnRequest('https://w.example/sso/finalize-login', new Date(0), { id: '_signed' }), signing);
     expect(req.xml).toMatch(/<saml:Issuer>[^<]*<\/saml:Issuer><ds:Signature/);
     const doc = new DOMParser().parseFromString(req.xml, 'text/xml');
     const sigEl = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { IdpMetadataSource, IdpRecord } from '@sso/persistence';
+import type { IdpMetadataSource, IdpRecord, IdpSsoBinding } from '@sso/persistence';
 
 const EXAMPLE_CERT =
   '<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>MIIC8jCCAdqgAwIBAgIQ...</ds:X509Certificate></ds:X509Data></ds:KeyInfo>';
@@ -32,6 +32,14 @@ export class IdpExtraInfoDto {
   @ApiProperty({ type: IdpMetadataSourceDto, required: false }) metadataSource?: IdpMetadataSourceDto;
   @ApiProperty({ example: true, required: false, description: 'Present (true) only when the IdP may start logins itself (`allow_idp_initiated`)' })
   allowIdpInitiated?: true;
+  @ApiProperty({
+    example: 'HTTP-Redirect',
+    enum: ['HTTP-Redirect'],
+    required: false,
+    description:
+      'Present only when the IdP metadata offers no HTTP-POST SingleSignOnService: initiate-login then answers 303 to `requestURI` with the AuthnRequest in the query (HTTP-Redirect binding) instead of the auto-submit form',
+  })
+  ssoBinding?: 'HTTP-Redirect';
 }
 
 export class IdpDto {
@@ -56,10 +64,16 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
  * spar's IdP JSON; a null stored handle shows as the computed "IdP N". An IdP registered from a
- * URL also shows where its metadata comes from and how the last refresh went (spar's clients
- * ignore the extra member).
+ * URL also shows where its metadata comes from and how the last refresh went, and a Redirect-only
+ * IdP its binding (spar's clients ignore the extra members).
  */
-export function idpJson(idp: IdpRecord, displayHandle: string, source: IdpMetadataSource | null = null, idpInitiated = false): IdpDto {
+export function idpJson(
+  idp: IdpRecord,
+  displayHandle: string,
+  source: IdpMetadataSource | null = null,
+  idpInitiated = false,
+  ssoBinding: IdpSsoBinding = 'HTTP-POST',
+): IdpDto {
   const json: IdpDto = {
     id: idp.id,
     metadata: { issuer: idp.issuer, requestURI: idp.requestUri, certAuthnResponse: idp.certs },
@@ -77,6 +91,8 @@ export function idpJson(idp: IdpRecord, displayHandle: string, source: IdpMetada
     json.extraInfo.metadataSource = { url, checkedAt: iso(checkedAt), appliedAt: iso(appliedAt), validUntil: iso(validUntil), lastError };
   }
   if (idpInitiated) json.extraInfo.allowIdpInitiated = true;
+  // POST, spar's only binding, stays unmentioned so that spar's JSON is unchanged for those IdPs.
+  if (ssoBinding === 'HTTP-Redirect') json.extraInfo.ssoBinding = 'HTTP-Redirect';
   return json;
 }
 

@@ -98,7 +98,9 @@ export class IdpHandler {
     if (url !== null) await this.recordSource(idp, url, md);
     if (replaced) await this.spar.idps.setReplacedBy(replaced.id, idp.id);
     if (idpInitiated) await this.loginOptions.setIdpInitiated(idp.id, true);
-    return idpJson(idp, idp.handle ?? '', await this.sources.get(idp.id), idpInitiated);
+    // A new IdP has no options row; POST (the default) needs none.
+    if (md.ssoBinding !== 'HTTP-POST') await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
+    return idpJson(idp, idp.handle ?? '', await this.sources.get(idp.id), idpInitiated, md.ssoBinding);
   }
 
   /**
@@ -132,11 +134,12 @@ export class IdpHandler {
   async list(caller: UserId): Promise<{ providers: IdpDto[] }> {
     const team = await this.access.requireSsoAdmin(caller, 'ReadIdp');
     const idps = await this.spar.idps.listByTeam(team);
-    const [sources, idpInitiated] = await Promise.all([
+    const [sources, idpInitiated, bindings] = await Promise.all([
       Promise.all(idps.map((idp) => this.sources.get(idp.id))),
       Promise.all(idps.map((idp) => this.loginOptions.allowsIdpInitiated(idp.id))),
+      Promise.all(idps.map((idp) => this.loginOptions.ssoBinding(idp.id))),
     ]);
-    return { providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], idpInitiated[i])) };
+    return { providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], idpInitiated[i], bindings[i])) };
   }
 
   async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined, allowIdpInitiated?: string): Promise<IdpDto> {
@@ -159,6 +162,7 @@ export class IdpHandler {
     // Uploaded XML ends refreshing from a URL; a URL (re)starts it.
     await this.recordSource(idp, url, md);
     if (idpInitiated !== undefined) await this.loginOptions.setIdpInitiated(idp.id, idpInitiated);
+    if ((await this.loginOptions.ssoBinding(idp.id)) !== md.ssoBinding) await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
     // Only this IdP's own old mappings go; a replaced IdP keeps its lookup (spar deleted it too).
     for (const old of oldIssuers) {
       const mapped = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
@@ -214,12 +218,13 @@ export class IdpHandler {
   }
 
   private async render(idp: IdpRecord): Promise<IdpDto> {
-    const [source, handle, idpInitiated] = await Promise.all([
+    const [source, handle, idpInitiated, binding] = await Promise.all([
       this.sources.get(idp.id),
       idp.handle ?? this.spar.idps.listByTeam(idp.team).then((all) => displayHandle(idp, all)),
       this.loginOptions.allowsIdpInitiated(idp.id),
+      this.loginOptions.ssoBinding(idp.id),
     ]);
-    return idpJson(idp, handle, source, idpInitiated);
+    return idpJson(idp, handle, source, idpInitiated, binding);
   }
 
   private apiVersionOf(v: string | undefined): IdpApiVersion {

@@ -45,9 +45,9 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     {
       provide: IdpMetadataRefresher,
-      inject: [SPAR_STORES, IDP_METADATA_SOURCES, METADATA_FETCHER, CLOCK, LOGGER, CONFIG],
-      useFactory: (spar: SparStores, sources: IdpMetadataSourceStore, fetcher: MetadataFetcher, clock: Clock, log: Logger, config: Config) =>
-        new IdpMetadataRefresher(spar, sources, fetcher, clock, log, config.saml.metadataRefreshSeconds),
+      inject: [SPAR_STORES, IDP_METADATA_SOURCES, CassandraDb, METADATA_FETCHER, CLOCK, LOGGER, CONFIG],
+      useFactory: (spar: SparStores, sources: IdpMetadataSourceStore, db: CassandraDb, fetcher: MetadataFetcher, clock: Clock, log: Logger, config: Config) =>
+        new IdpMetadataRefresher(spar, sources, new CassandraIdpLoginOptionsStore(db), fetcher, clock, log, config.saml.metadataRefreshSeconds),
     },
     IdpMetadataRefreshScheduler,
   ],

@@ -1,4 +1,5 @@
-import { Controller, Get, Head, Header, Inject, Param, Query, applyDecorators } from '@nestjs/common';
+import { Controller, Get, Head, Inject, Param, Query, Res, applyDecorators } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type InitiateLoginQuery, InitiateLoginHandler } from './initiate-login.handler';
 
@@ -27,13 +28,25 @@ export class InitiateLoginController {
 
   @Get(':idp')
   @QueryDocs()
-  @Header('content-type', 'text/html;charset=utf-8')
-  @ApiOperation({ summary: 'Start a login: an HTML form that POSTs the AuthnRequest to the IdP' })
+  @ApiOperation({
+    summary: 'Start a login: an HTML form that POSTs the AuthnRequest to the IdP, or, for an IdP that offers only the HTTP-Redirect binding, a 303 to it',
+  })
   @ApiProduces('text/html')
   @ApiOkResponse({ schema: { type: 'string', example: '<html …><form action="https://idp.example.com/sso" method="post"><input name="SAMLRequest" type="hidden" value="PHNhbWxwOkF1dGhu…"/></form></html>' } })
+  @ApiResponse({
+    status: 303,
+    description: 'HTTP-Redirect IdP (`extraInfo.ssoBinding`): `Location: <requestURI>?SAMLRequest=<base64 DEFLATE>`, with `&SigAlg=…&Signature=…` when the SP has a key',
+    headers: { location: { schema: { type: 'string', example: 'https://idp.example.com/sso?SAMLRequest=fVFBTsMw…&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=kT3…' } } },
+  })
   @ApiResponse({ status: 400, description: '`need-both-redirect-urls`, `invalid-schema`, `url-too-long`' })
   @ApiResponse({ status: 404, description: '`not-found`' })
-  initiate(@Param('idp') idp: string, @Query() q: InitiateLoginQuery): Promise<string> {
-    return this.handler.initiate(idp, q);
+  async initiate(@Param('idp') idp: string, @Query() q: InitiateLoginQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const out = await this.handler.initiate(idp, q);
+    if (out.kind === 'redirect') {
+      reply.status(303).header('location', out.location).header('cache-control', 'no-store');
+      return '';
+    }
+    reply.header('content-type', 'text/html;charset=utf-8');
+    return out.html;
   }
 }

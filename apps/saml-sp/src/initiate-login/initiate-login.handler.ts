@@ -1,6 +1,15 @@
 import { DomainError, type Clock, idpId, isUuid } from '@sso/domain';
-import type { IdpRecord, SparStores } from '@sso/persistence';
-import { type SpSettings, type VerdictFormat, buildAuthnRequest, renderAuthnRequestForm, signAuthnRequest, spEntityId, verdictFormatOf } from '@sso/saml';
+import type { IdpLoginOptionsStore, IdpRecord, SparStores } from '@sso/persistence';
+import {
+  type SpSettings,
+  type VerdictFormat,
+  authnRequestRedirectUrl,
+  buildAuthnRequest,
+  renderAuthnRequestForm,
+  signAuthnRequest,
+  spEntityId,
+  verdictFormatOf,
+} from '@sso/saml';
 
 export interface InitiateLoginQuery {
   success_redirect?: string;
@@ -8,10 +17,14 @@ export interface InitiateLoginQuery {
   label?: string;
 }
 
+/** spar's auto-POST page, or (ours) a 303 to a Redirect-only IdP with the request in the query. */
+export type InitiateLoginOutcome = { kind: 'form'; html: string } | { kind: 'redirect'; location: string };
+
 /** spar's initiate-login: query rules, the stored request and verdict, the auto-POST form. */
 export class InitiateLoginHandler {
   constructor(
     private readonly spar: SparStores,
+    private readonly loginOptions: IdpLoginOptionsStore,
     private readonly sp: SpSettings,
     private readonly clock: Clock,
     private readonly maxttlAuthreq: number,
@@ -22,15 +35,18 @@ export class InitiateLoginHandler {
     await this.idp(idp);
   }
 
-  async initiate(idpParam: string, q: InitiateLoginQuery): Promise<string> {
+  async initiate(idpParam: string, q: InitiateLoginQuery): Promise<InitiateLoginOutcome> {
     const format = this.format(q);
-    const idp = await this.idp(idpParam);
+    // Both keyed reads at once, so a login start waits for one round trip as before.
+    const [idp, binding] = await Promise.all([this.idp(idpParam), isUuid(idpParam) ? this.loginOptions.ssoBinding(idpId(idpParam)) : 'HTTP-POST']);
     const issuer = spEntityId(this.sp, idp.apiVersion === 2 ? idp.team : null);
-    const unsigned = buildAuthnRequest(issuer, this.clock.now());
-    const req = this.sp.signing ? signAuthnRequest(unsigned, this.sp.signing) : unsigned;
+    const unsigned = buildAuthnRequest(issuer, this.clock.now(), binding === 'HTTP-Redirect' ? { destination: idp.requestUri } : {});
+    // Redirect signs the query instead of the XML (SAML Bindings §3.4.4.1).
+    const req = this.sp.signing && binding === 'HTTP-POST' ? signAuthnRequest(unsigned, this.sp.signing) : unsigned;
     if (!(await this.spar.authnRequests.put(req.id, idp.issuer, this.maxttlAuthreq))) throw new Error('AuthnRequest id collision');
     await this.spar.authnRequests.putVerdict(req.id, { format, cookieLabel: q.label ?? null }, 2 * this.maxttlAuthreq);
-    return renderAuthnRequestForm(idp.requestUri, req);
+    if (binding === 'HTTP-Redirect') return { kind: 'redirect', location: authnRequestRedirectUrl(idp.requestUri, req, this.sp.signing) };
+    return { kind: 'form', html: renderAuthnRequestForm(idp.requestUri, req) };
   }
 
   private format(q: InitiateLoginQuery): VerdictFormat {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { type Clock, DomainError, type IdpId } from '@sso/domain';
-import type { IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
+import type { IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
 import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/saml';
 
 /** Long enough for the fetch timeout (10 s) and the writes; a crashed holder frees it by TTL. */
@@ -32,7 +32,7 @@ export function checkFetchedMetadata(md: IdpMetadata, now: Date, issuer: string 
 /**
  * Refreshes IdPs registered from a metadata URL: the signing certificates become those the
  * metadata lists now (a new key is trusted as soon as it is published, an old one as long as it
- * is listed), and the SSO URL follows. Refused metadata (unreachable, malformed, expired, other
+ * is listed), and the SSO URL and its binding follow. Refused metadata (unreachable, malformed, expired, other
  * issuer) changes nothing: the last good metadata stays, and the reason is stored and logged.
  */
 export class IdpMetadataRefresher {
@@ -42,6 +42,7 @@ export class IdpMetadataRefresher {
   constructor(
     private readonly spar: SparStores,
     private readonly sources: IdpMetadataSourceStore,
+    private readonly loginOptions: IdpLoginOptionsStore,
     private readonly fetchMetadata: MetadataFetcher,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -99,10 +100,13 @@ export class IdpMetadataRefresher {
       if (!current || !still || still.url !== src.url || current.issuer !== md.issuer) return { kind: 'gone' };
       const added = md.certs.filter((c) => !current.certs.includes(c)).length;
       const removed = current.certs.filter((c) => !md.certs.includes(c)).length;
-      const changed = added > 0 || removed > 0 || current.requestUri !== md.requestUri;
+      const bindingChanged = (await this.loginOptions.ssoBinding(id)) !== md.ssoBinding;
+      const changed = added > 0 || removed > 0 || current.requestUri !== md.requestUri || bindingChanged;
       if (changed) {
         const next: IdpRecord = { ...current, requestUri: md.requestUri, certs: md.certs };
         await this.spar.idps.update(next);
+        // After the URL: a login in between uses the new URL with the old binding at worst.
+        if (bindingChanged) await this.loginOptions.setSsoBinding(id, md.ssoBinding);
         await this.spar.idps.putRawMetadata(id, xml);
       }
       await this.sources.recordAttempt(id, { checkedAt: now, lastError: null, appliedAt: now, validUntil: md.validUntil });

@@ -1,5 +1,5 @@
 import type { IdpId } from '@sso/domain';
-import type { IdpLoginOptionsStore } from '../ports/idp-login-options-store';
+import type { IdpLoginOptionsStore, IdpSsoBinding } from '../ports/idp-login-options-store';
 import type { CassandraDb } from './db';
 
 export class CassandraIdpLoginOptionsStore implements IdpLoginOptionsStore {
@@ -18,6 +18,20 @@ export class CassandraIdpLoginOptionsStore implements IdpLoginOptionsStore {
 
   async setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void> {
     await this.db.execute('idp_login_options.set_idp_initiated', `UPDATE ${this.ks}.idp_login_options SET idp_initiated = ? WHERE idp = ?`, [allowed, idp], {
+      idempotent: true,
+    });
+  }
+
+  async ssoBinding(idp: IdpId): Promise<IdpSsoBinding> {
+    const rs = await this.db.execute('idp_login_options.get_sso_binding', `SELECT sso_binding FROM ${this.ks}.idp_login_options WHERE idp = ?`, [idp], {
+      idempotent: true,
+    });
+    return rs.first()?.sso_binding === 'HTTP-Redirect' ? 'HTTP-Redirect' : 'HTTP-POST';
+  }
+
+  async setSsoBinding(idp: IdpId, binding: IdpSsoBinding): Promise<void> {
+    const value = binding === 'HTTP-Redirect' ? binding : null;
+    await this.db.execute('idp_login_options.set_sso_binding', `UPDATE ${this.ks}.idp_login_options SET sso_binding = ? WHERE idp = ?`, [value, idp], {
       idempotent: true,
     });
   }

@@ -19,5 +19,25 @@ export function idpLoginOptionsContract(label: string, make: () => IdpLoginOptio
       await store.delete(b);
       expect(await store.allowsIdpInitiated(a)).toBe(false);
     });
+
+    it('keeps the SSO binding apart from the IdP-initiated flag: POST by default, Redirect when set, forgotten on delete', async () => {
+      const store = make();
+      const [a, b] = [newIdpId(), newIdpId()];
+      expect(await store.ssoBinding(a)).toBe('HTTP-POST');
+      await store.setSsoBinding(a, 'HTTP-Redirect');
+      expect(await store.ssoBinding(a)).toBe('HTTP-Redirect');
+      expect(await store.ssoBinding(a.toUpperCase() as typeof a)).toBe('HTTP-Redirect');
+      expect(await store.ssoBinding(b)).toBe('HTTP-POST');
+      expect(await store.allowsIdpInitiated(a)).toBe(false);
+      await store.setIdpInitiated(a, true);
+      expect(await store.ssoBinding(a)).toBe('HTTP-Redirect');
+      await store.setSsoBinding(a, 'HTTP-POST');
+      expect(await store.ssoBinding(a)).toBe('HTTP-POST');
+      expect(await store.allowsIdpInitiated(a)).toBe(true);
+      await store.setSsoBinding(a, 'HTTP-Redirect');
+      await store.delete(a);
+      expect(await store.ssoBinding(a)).toBe('HTTP-POST');
+      expect(await store.allowsIdpInitiated(a)).toBe(false);
+    });
   });
 }

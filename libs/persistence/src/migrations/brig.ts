@@ -88,7 +88,7 @@ export const brigMigrations: Migration[] = [
   },
   {
     version: 5,
-    description: 'idp_login_options: per-IdP login settings spar does not have (IdP-initiated login opt-in)',
-    statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.idp_login_options (idp uuid PRIMARY KEY, idp_initiated boolean)`],
+    description: 'idp_login_options: per-IdP login settings spar does not have (IdP-initiated login opt-in, SSO binding)',
+    statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.idp_login_options (idp uuid PRIMARY KEY, idp_initiated boolean, sso_binding text)`],
   },
 ];

@@ -70,6 +70,7 @@ describe('spar schema on a live Cassandra node', () => {
       'user_keys',
     ]);
     expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
+    expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);

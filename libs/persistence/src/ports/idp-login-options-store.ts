@@ -2,13 +2,21 @@ import type { IdpId } from '@sso/domain';
 
 /**
  * Table `brig.idp_login_options` (ours; spar's `idp` table stays exactly as spar.cql has it): per-IdP
- * login settings spar does not have. Today one: whether the IdP may start logins itself
- * (IdP-initiated, unsolicited responses); off unless an admin turned it on (DESIGN §6.11).
+ * login settings spar does not have: whether the IdP may start logins itself (IdP-initiated,
+ * unsolicited responses; off unless an admin turned it on, DESIGN §6.11), and the binding its
+ * SingleSignOnService takes the AuthnRequest with (taken from its metadata).
  */
+/** HTTP-POST is spar's only binding and the default; HTTP-Redirect only for IdPs without POST. */
+export type IdpSsoBinding = 'HTTP-POST' | 'HTTP-Redirect';
+
 export interface IdpLoginOptionsStore {
   /** False when never set. */
   allowsIdpInitiated(idp: IdpId): Promise<boolean>;
   setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void>;
+  /** HTTP-POST when never set. */
+  ssoBinding(idp: IdpId): Promise<IdpSsoBinding>;
+  /** HTTP-POST is stored as null (an absent value), so IdPs that never had Redirect need no row. */
+  setSsoBinding(idp: IdpId, binding: IdpSsoBinding): Promise<void>;
   /** Removes the IdP's row (IdP deletion); no-op when absent. */
   delete(idp: IdpId): Promise<void>;
 }
