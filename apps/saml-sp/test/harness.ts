@@ -31,8 +31,9 @@ export class SamlHarness {
     this.config = testConfig({ 'auth.keysFile': keysFile, 'saml.spSsoUri': SP_SSO, ...overrides });
   }
 
-  async start(): Promise<this> {
-    this.t = await startTestApp(samlSp, this.config);
+  /** `listen`: on an ephemeral port (`t.url`), for tests that drive it over real HTTP. */
+  async start(opts: { listen?: boolean } = {}): Promise<this> {
+    this.t = await startTestApp(samlSp, this.config, opts);
     this.db = new CassandraDb(this.config.cassandra);
     await this.db.connect();
     this.spar = cassandraSparStores(this.db, systemClock);

@@ -1,64 +1,183 @@
-"""A real SAML IdP for tests: pysaml2 (Debian python3-pysaml2, signing through xmlsec1).
+"""A real SAML IdP for tests: pysaml2 (Debian python3-pysaml2, signing through xmlsec1) behind a
+small HTTPS server on 127.0.0.1 (http.server), driven by the test like a browser would drive an IdP.
 
-Reads the SP's base64 AuthnRequest (HTTP-POST binding) on stdin and prints the base64
-samlp:Response for it. Arguments: workdir (idp.key, idp.crt, sp.xml), IdP entity id, NameID,
-then optional flags: "want-signed-requests" (an unsigned or badly signed AuthnRequest fails),
-"encrypt" (the signed assertion encrypted to the SP metadata's encryption key with pysaml2's
-only choice, tripledes-cbc, and the Response signed around it), "encrypt-gcm" (the same with
-aes256-gcm: pysaml2 has no option for it, so its template function and session key are swapped).
+Usage: pysaml2-idp.py WORKDIR. WORKDIR holds tls.key/tls.crt (the server's TLS pair) and the
+signing pairs <name>.key/<name>.crt the test writes (at least "idp"). The server binds an
+ephemeral port, prints it on stdout, and serves until stdin closes (the test ends) or it is killed.
+Its entity id is https://127.0.0.1:<port>/idp; every path below is on that origin.
+
+GET  /metadata  pysaml2's metadata: the signing certificates being published, and the
+                SingleSignOnService endpoints of the bindings being offered.
+POST /sso       HTTP-POST binding: form fields SAMLRequest and `user` (the NameID to log in).
+GET  /sso       HTTP-Redirect binding: query SAMLRequest [SigAlg, Signature] and `user`.
+                Both answer with pysaml2's auto-post HTML form carrying the signed SAMLResponse
+                to the ACS named by the AuthnRequest's issuer in the SP metadata; a request it
+                refuses (e.g. unsigned when signed requests are wanted) gets 400 and the reason.
+POST /sp        Adds SP metadata (the body) to what the IdP trusts (one file per team's SP).
+POST /control   JSON settings, each optional:
+                  signWith: name of the key pair that signs responses ("idp" at start)
+                  publish: names of the certificates the metadata lists (["idp"] at start), so a
+                           rollover can keep the old certificate published or drop it
+                  bindings: ["POST", "Redirect"] (the SSO endpoints the metadata offers)
+                  wantSignedRequests: refuse AuthnRequests without a valid SP signature (XML
+                           signature on POST, query signature on Redirect)
+                  encrypt: null, "cbc" (pysaml2's only choice, tripledes-cbc, with the Response
+                           signed around the encrypted assertion) or "gcm" (aes256-gcm: pysaml2
+                           has no option for it, so its template function and session key are swapped)
 """
-import base64
 import functools
+import json
+import os
+import ssl
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs, urlparse
 
 import saml2.entity
-from saml2 import sigver
-
-from saml2 import BINDING_HTTP_POST
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, sigver
 from saml2.config import IdPConfig
+from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_UNSPECIFIED, NameID
 from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
-workdir, entity_id, name = sys.argv[1], sys.argv[2], sys.argv[3]
-flags = set(sys.argv[4:])
-want_signed = "want-signed-requests" in flags
-encrypt = bool(flags & {"encrypt", "encrypt-gcm"})
-config = IdPConfig()
-config.load(
-    {
-        "entityid": entity_id,
-        "service": {
-            "idp": {
-                "endpoints": {"single_sign_on_service": [(entity_id + "/sso", BINDING_HTTP_POST)]},
-                "name_id_format": [NAMEID_FORMAT_UNSPECIFIED],
-                "policy": {"default": {"lifetime": {"minutes": 5}}},
-                "want_authn_requests_signed": want_signed,
-            }
-        },
-        "key_file": workdir + "/idp.key",
-        "cert_file": workdir + "/idp.crt",
-        "xmlsec_binary": "/usr/bin/xmlsec1",
-        "metadata": {"local": [workdir + "/sp.xml"]},
-    }
-)
-server = Server(config=config)
-if "encrypt-gcm" in flags:
-    saml2.entity.pre_encryption_part = functools.partial(sigver.pre_encryption_part, msg_enc="http://www.w3.org/2009/xmlenc11#aes256-gcm")
-    encrypt_with = server.sec.encrypt_assertion
-    server.sec.encrypt_assertion = lambda *a, **kw: encrypt_with(*a, key_type="aes-256", **kw)
-request = server.parse_authn_request(sys.stdin.read().strip(), BINDING_HTTP_POST)
-args = server.response_args(request.message)
-response = server.create_authn_response(
-    identity={},
-    name_id=NameID(format=NAMEID_FORMAT_UNSPECIFIED, text=name),
-    authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},
-    sign_assertion=True,
-    sign_response=encrypt,
-    encrypt_assertion=encrypt,
-    encrypt_assertion_self_contained=True,
-    sign_alg=SIG_RSA_SHA256,
-    digest_alg=DIGEST_SHA256,
-    **args,
-)
-print(base64.b64encode(str(response).encode("utf-8")).decode("ascii"))
+workdir = sys.argv[1]
+settings = {"signWith": "idp", "publish": ["idp"], "bindings": ["POST"], "wantSignedRequests": False, "encrypt": None}
+sp_files = []
+original_pre_encryption_part = saml2.entity.pre_encryption_part
+BINDINGS = {"POST": BINDING_HTTP_POST, "Redirect": BINDING_HTTP_REDIRECT}
+
+
+def key_files(name):
+    return os.path.join(workdir, name + ".key"), os.path.join(workdir, name + ".crt")
+
+
+def make_server(base, want_signed_xml=False, for_metadata=False):
+    """A pysaml2 Server for the current settings; cheap enough to build per request."""
+    key_file, cert_file = key_files(settings["signWith"])
+    published = [key_files(n)[1] for n in settings["publish"]]
+    offered = settings["bindings"] if for_metadata else list(BINDINGS)
+    config = IdPConfig()
+    config.load(
+        {
+            "entityid": base + "/idp",
+            "service": {
+                "idp": {
+                    "endpoints": {"single_sign_on_service": [(base + "/sso", BINDINGS[b]) for b in offered]},
+                    "name_id_format": [NAMEID_FORMAT_UNSPECIFIED],
+                    "policy": {"default": {"lifetime": {"minutes": 5}}},
+                    # Published as WantAuthnRequestsSigned; enforced per binding in authn_response.
+                    "want_authn_requests_signed": settings["wantSignedRequests"] if for_metadata else want_signed_xml,
+                }
+            },
+            "key_file": key_file,
+            # The metadata lists the published certificates; signing uses the key pair in force.
+            "cert_file": published[0] if for_metadata else cert_file,
+            "additional_cert_files": published[1:] if for_metadata else None,
+            "xmlsec_binary": "/usr/bin/xmlsec1",
+            "metadata": {"local": list(sp_files)},
+        }
+    )
+    return Server(config=config)
+
+
+def authn_response(base, saml_request, binding, user, query=None):
+    redirect = binding == BINDING_HTTP_REDIRECT
+    want = settings["wantSignedRequests"]
+    # POST requests carry an enveloped XML signature, which pysaml2 checks itself when told to.
+    server = make_server(base, want_signed_xml=want and not redirect)
+    if settings["encrypt"] == "gcm":
+        saml2.entity.pre_encryption_part = functools.partial(sigver.pre_encryption_part, msg_enc="http://www.w3.org/2009/xmlenc11#aes256-gcm")
+        encrypt_with = server.sec.encrypt_assertion
+        server.sec.encrypt_assertion = lambda *a, **kw: encrypt_with(*a, key_type="aes-256", **kw)
+    else:
+        saml2.entity.pre_encryption_part = original_pre_encryption_part
+    request = server.parse_authn_request(saml_request, binding)
+    if redirect and want:
+        # Redirect signs the query, not the XML (SAML Bindings 3.4.4.1): check it with the SP's
+        # signing certificates from its metadata, over the octets pysaml2 rebuilds from the query.
+        if "Signature" not in query or "SigAlg" not in query:
+            raise ValueError("IncorrectlySigned: the Redirect AuthnRequest has no query signature")
+        issuer = request.message.issuer.text
+        certs = [c for c in server.metadata.certs(issuer, "spsso", "signing")]
+        msg = {k: query[k] for k in ("SAMLRequest", "SigAlg", "Signature")}
+        if not any(sigver.verify_redirect_signature(msg, server.sec.sec_backend, cert=c[1] if isinstance(c, tuple) else c) for c in certs):
+            raise ValueError("IncorrectlySigned: the query signature does not verify with the SP certificate")
+    args = server.response_args(request.message)
+    encrypt = settings["encrypt"] is not None
+    response = server.create_authn_response(
+        identity={},
+        name_id=NameID(format=NAMEID_FORMAT_UNSPECIFIED, text=user),
+        authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},
+        sign_assertion=True,
+        sign_response=encrypt,
+        encrypt_assertion=encrypt,
+        encrypt_assertion_self_contained=True,
+        sign_alg=SIG_RSA_SHA256,
+        digest_alg=DIGEST_SHA256,
+        **args,
+    )
+    http = server.apply_binding(BINDING_HTTP_POST, str(response), args["destination"], response=True, sign=False)
+    return http["data"]
+
+
+class Handler(BaseHTTPRequestHandler):
+    def base(self):
+        return "https://127.0.0.1:%d" % self.server.server_address[1]
+
+    def send(self, status, body, content_type="text/html; charset=utf-8"):
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
+
+    def guarded(self, fn):
+        try:
+            fn()
+        except Exception as e:  # the test reads the reason; pysaml2 raises many types
+            self.send(400, "%s: %s" % (type(e).__name__, e), "text/plain; charset=utf-8")
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        if url.path == "/metadata":
+            xml = str(entity_descriptor(make_server(self.base(), for_metadata=True).config))
+            return self.send(200, xml, "application/samlmetadata+xml")
+        if url.path == "/sso":
+            q = {k: v[0] for k, v in parse_qs(url.query).items()}
+            return self.guarded(lambda: self.send(200, authn_response(self.base(), q["SAMLRequest"], BINDING_HTTP_REDIRECT, q["user"], q)))
+        self.send(404, "not found", "text/plain")
+
+    def do_POST(self):
+        path = urlparse(self.path).path
+        if path == "/sso":
+            form = {k: v[0] for k, v in parse_qs(self.body()).items()}
+            return self.guarded(lambda: self.send(200, authn_response(self.base(), form["SAMLRequest"], BINDING_HTTP_POST, form["user"])))
+        if path == "/sp":
+            name = os.path.join(workdir, "sp-%d.xml" % len(sp_files))
+            with open(name, "w") as f:
+                f.write(self.body())
+            sp_files.append(name)
+            return self.send(204, "")
+        if path == "/control":
+            settings.update(json.loads(self.body()))
+            return self.send(200, json.dumps(settings), "application/json")
+        self.send(404, "not found", "text/plain")
+
+    def log_message(self, *args):
+        pass  # keep the test output clean; failures come back in the 400 body
+
+
+httpd = HTTPServer(("127.0.0.1", 0), Handler)
+tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+tls.load_cert_chain(os.path.join(workdir, "tls.crt"), os.path.join(workdir, "tls.key"))
+httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+threading.Thread(target=httpd.serve_forever, daemon=True).start()
+print(httpd.server_address[1], flush=True)
+sys.stdin.read()  # the test closes stdin (or dies): stop
+httpd.shutdown()

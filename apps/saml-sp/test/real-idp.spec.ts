@@ -1,155 +1,121 @@
-import { execFile, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdpId, TeamId } from '@sso/domain';
-import { TestIdp, makeTestKey } from '@sso/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TeamId } from '@sso/domain';
+import { IdpMetadataRefresher } from '../src/refresh-idp-metadata/idp-metadata-refresher';
 import { SamlHarness, titleOf } from './harness';
+import { PYSAML2_DEFAULTS, Pysaml2Idp } from './pysaml2-idp';
+import { browserLogin, teamWithIdp, throughIdp, toAcs } from './real-idp-flow';
 
-const run = promisify(execFile);
-const PYTHON = '/usr/bin/python3'; // Debian's, not a pyenv shim without the Debian modules
-const SCRIPT = path.join(__dirname, 'pysaml2-idp.py');
+const SUCCESS = 'wire://sso/ok?cookie=$cookie&user=$userid';
+const ERROR = 'wire://sso/err?label=$label';
+const MOBILE = `?success_redirect=${encodeURIComponent(SUCCESS)}&error_redirect=${encodeURIComponent(ERROR)}`;
 
-/** pysaml2 and xmlsec1 from Debian; installed here when missing and running as root. */
-async function ensurePysaml2(): Promise<void> {
-  const present = async () => {
-    try {
-      await run(PYTHON, ['-c', 'import saml2']);
-      await run('xmlsec1', ['--version']);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (await present()) return;
-  if (process.getuid?.() !== 0) throw new Error('python3-pysaml2 and xmlsec1 are missing: apt-get install python3-pysaml2 xmlsec1');
-  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'python3-pysaml2', 'xmlsec1'], { timeout: 300_000 });
-  await install().catch(async () => {
-    await run('apt-get', ['update'], { timeout: 300_000 });
-    await install();
-  });
-  if (!(await present())) throw new Error('installing python3-pysaml2 and xmlsec1 did not work');
+async function memberCount(h: SamlHarness, team: TeamId): Promise<number> {
+  return (await h.identity.teams.listMembers(team, { limit: 500, cursor: null })).items.length;
 }
 
-function pysaml2(args: string[], stdin: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(PYTHON, [SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`pysaml2 IdP failed (${code}): ${err}`))));
-    p.stdin.end(stdin);
-  });
-}
-
-/** An independent IdP (Python, libxml2 and xmlsec1) against our SP: the real protocol both ways. */
-describe('login with a real IdP (pysaml2 + xmlsec1)', () => {
-  const h = new SamlHarness();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pysaml2-'));
-  let team: TeamId;
-  let idpId: IdpId;
-  let issuer: string;
+/**
+ * A real IdP on loopback (pysaml2: Python, libxml2, xmlsec1), spoken to over HTTPS like a browser
+ * does: our initiate-login, the IdP's SSO endpoint, its auto-post form to our ACS.
+ */
+describe('login through a real IdP over HTTP (pysaml2 + xmlsec1 on loopback)', () => {
+  let idp: Pysaml2Idp;
+  let h: SamlHarness;
 
   beforeAll(async () => {
-    await ensurePysaml2();
-    await h.start();
-    const key = await makeTestKey('pysaml2-idp');
-    fs.writeFileSync(path.join(work, 'idp.key'), key.keyPem);
-    fs.writeFileSync(path.join(work, 'idp.crt'), key.certPem);
-    const idp = new TestIdp(key);
-    issuer = idp.issuer;
-    const t = await h.newTeam();
-    team = t.team;
-    idpId = await h.createIdp(t.token, idp);
-    const md = await h.inject('GET', `/sso/metadata/${team}`);
-    fs.writeFileSync(path.join(work, 'sp.xml'), md.body);
+    idp = await Pysaml2Idp.start();
+    h = await new SamlHarness({ 'saml.metadataAllowLoopback': true, 'saml.metadataCaFile': idp.caFile }).start({ listen: true });
   }, 300_000);
   afterAll(async () => {
-    await h.stop();
-    fs.rmSync(work, { recursive: true, force: true });
+    await h?.stop();
+    await idp?.stop();
+  });
+  beforeEach(() => idp.control(PYSAML2_DEFAULTS));
+
+  it('web verdict, auto-provisioned user: success page, zuid cookie, and the replayed response is refused', async () => {
+    const { team, idpId } = await teamWithIdp(h, idp);
+    const before = await memberCount(h, team);
+    const answer = await throughIdp(h, idp, idpId, 'pysaml2.web@example.com', '?label=laptop');
+    expect(answer.binding).toBe('POST');
+    expect(Buffer.from(answer.samlResponse, 'base64').toString()).toContain('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+    const r = await toAcs(h, answer);
+    const page = await r.text();
+    expect([r.status, titleOf(page)], page.slice(0, 300)).toEqual([200, 'wire:sso:success']);
+    expect(r.headers.get('set-cookie')).toMatch(/^zuid=[^;]+; Path=\/; Expires=.*HttpOnly/);
+    const row = await h.spar.samlUsers.get(idp.issuer, 'pysaml2.web@example.com');
+    expect(await h.identity.users.get(row!.uid)).toMatchObject({ team, managedBy: 'wire', name: 'pysaml2.web@example.com' });
+    expect(await h.identity.cookies.listByUser(row!.uid)).toEqual([expect.objectContaining({ label: 'laptop' })]);
+    expect(await memberCount(h, team)).toBe(before + 1);
+
+    const replay = await toAcs(h, answer);
+    expect(titleOf(await replay.text())).toBe('wire:sso:error:forbidden');
+    expect(replay.headers.get('set-cookie')).toBeNull();
   });
 
-  async function login(nameId: string, app = h, flags: string[] = []): Promise<string> {
-    const page = await app.inject('GET', `/sso/initiate-login/${idpId}`);
-    const samlRequest = /name="SAMLRequest" type="hidden" value="([^"]+)"/.exec(page.body)![1];
-    return pysaml2([work, issuer, nameId, ...flags], samlRequest);
-  }
+  it('mobile verdict: 303 to the success redirect with the cookie and user id; an error goes to the error redirect', async () => {
+    const { idpId } = await teamWithIdp(h, idp);
+    const ok = await browserLogin(h, idp, idpId, 'pysaml2.mobile@example.com', MOBILE);
+    expect(ok.status).toBe(303);
+    const uid = (await h.spar.samlUsers.get(idp.issuer, 'pysaml2.mobile@example.com'))!.uid;
+    expect(ok.headers.get('location')).toBe(`wire://sso/ok?cookie=${ok.headers.get('set-cookie')}&user=${uid}`);
 
-  it('accepts the IdP response to our AuthnRequest and starts a session', async () => {
-    const response = await login('real.idp@example.com');
-    const xml = Buffer.from(response, 'base64').toString();
-    expect(xml).toContain('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
-    const r = await h.finalize(team, response, { raw: true });
-    expect(titleOf(r.body), r.body.slice(0, 300)).toBe('wire:sso:success');
-    const row = await h.spar.samlUsers.get(issuer, 'real.idp@example.com');
-    expect(await h.identity.cookies.listByUser(row!.uid)).toHaveLength(1);
-
-    const replay = await h.finalize(team, response, { raw: true });
-    expect(titleOf(replay.body)).toBe('wire:sso:error:forbidden');
-    expect(replay.headers['set-cookie']).toBeUndefined();
+    // The NameID already belongs to a user of another team (user_v2 is keyed by issuer): bad-team.
+    const other = await h.newTeam();
+    await h.bindUser(other.team, idp.issuer, 'pysaml2.taken@example.com');
+    const bad = await browserLogin(h, idp, idpId, 'pysaml2.taken@example.com', MOBILE);
+    expect(bad.status).toBe(303);
+    expect(bad.headers.get('location')).toBe('wire://sso/err?label=bad-team');
+    expect(bad.headers.get('content-type')).toMatch(/application\/json/);
+    expect(bad.headers.get('set-cookie')).toBeNull();
   });
 
-  it('signs AuthnRequests with a configured SP key: an IdP that wants signed requests accepts them', async () => {
-    const spKey = await makeTestKey('sp');
-    fs.writeFileSync(path.join(work, 'sp.key'), spKey.keyPem);
-    fs.writeFileSync(path.join(work, 'sp.crt'), spKey.certPem);
-    const signing = await new SamlHarness({ 'saml.spKeyFile': path.join(work, 'sp.key'), 'saml.spCertFile': path.join(work, 'sp.crt') }).start();
-    try {
-      const md = await signing.inject('GET', `/sso/metadata/${team}`);
-      expect(md.body).toContain('AuthnRequestsSigned="true"');
-      expect(md.body).toContain(spKey.certBase64);
-      fs.writeFileSync(path.join(work, 'sp.xml'), md.body);
-      const response = await login('signed.requests@example.com', signing, ['want-signed-requests']);
-      expect(titleOf((await signing.finalize(team, response, { raw: true })).body)).toBe('wire:sso:success');
-      // The same IdP refuses our unsigned requests.
-      await expect(login('signed.requests@example.com', h, ['want-signed-requests'])).rejects.toThrow(/IncorrectlySigned/);
-    } finally {
-      await signing.stop();
-      fs.writeFileSync(path.join(work, 'sp.xml'), (await h.inject('GET', `/sso/metadata/${team}`)).body);
-    }
+  it('binds the login to a SCIM-provisioned user (e2e/real-idp-scim.spec.ts does it through scim-api); with a SCIM token nobody else is provisioned', async () => {
+    const { team, idpId } = await teamWithIdp(h, idp);
+    await h.addScimToken(team);
+    const uid = await h.bindUser(team, idp.issuer, 'emp-4711');
+    const members = await memberCount(h, team);
+    const ok = await browserLogin(h, idp, idpId, 'emp-4711');
+    expect(titleOf(await ok.text())).toBe('wire:sso:success');
+    expect(await h.identity.cookies.listByUser(uid)).toHaveLength(1);
+    const stranger = await browserLogin(h, idp, idpId, 'not.provisioned@example.com');
+    expect(titleOf(await stranger.text())).toBe('wire:sso:error:not-found');
+    expect(await h.spar.samlUsers.get(idp.issuer, 'not.provisioned@example.com')).toBeNull();
+    expect(await memberCount(h, team)).toBe(members);
   });
 
-  it('decrypts what pysaml2 encrypts with AES-GCM to our metadata key, and refuses its default tripledes-cbc', async () => {
-    const spKey = await makeTestKey('sp-enc');
-    fs.writeFileSync(path.join(work, 'sp-enc.key'), spKey.keyPem);
-    fs.writeFileSync(path.join(work, 'sp-enc.crt'), spKey.certPem);
-    const keyed = await new SamlHarness({ 'saml.spKeyFile': path.join(work, 'sp-enc.key'), 'saml.spCertFile': path.join(work, 'sp-enc.crt') }).start();
-    try {
-      // pysaml2 takes the encryption certificate from our metadata (KeyDescriptor use="encryption").
-      fs.writeFileSync(path.join(work, 'sp.xml'), (await keyed.inject('GET', `/sso/metadata/${team}`)).body);
-      const gcm = await login('encrypted.gcm@example.com', keyed, ['encrypt-gcm']);
-      const gcmXml = Buffer.from(gcm, 'base64').toString();
-      expect(gcmXml).toContain('http://www.w3.org/2009/xmlenc11#aes256-gcm');
-      expect(gcmXml).not.toMatch(/<(\w+:)?Assertion[\s>]/);
-      expect(gcmXml).toMatch(/<(\w+:)?Signature[\s\S]*EncryptedAssertion/); // the Response is signed too
-      const ok = await keyed.finalize(team, gcm, { raw: true });
-      expect(titleOf(ok.body), ok.body.slice(0, 300)).toBe('wire:sso:success');
-      const row = await keyed.spar.samlUsers.get(issuer, 'encrypted.gcm@example.com');
-      expect(await keyed.identity.cookies.listByUser(row!.uid)).toHaveLength(1);
+  it('key rollover: the new key works once the refreshed metadata publishes it; the old key is refused once withdrawn', async () => {
+    const { idpId } = await teamWithIdp(h, idp);
+    const refresher = h.t.app.get(IdpMetadataRefresher);
+    const login = async (user: string) => titleOf(await (await browserLogin(h, idp, idpId, user)).text());
+    expect(await login('roll.a@example.com')).toBe('wire:sso:success');
 
-      const cbc = await login('encrypted.cbc@example.com', keyed, ['encrypt']);
-      expect(Buffer.from(cbc, 'base64').toString()).toContain('http://www.w3.org/2001/04/xmlenc#tripledes-cbc');
-      const refused = await keyed.finalize(team, cbc, { raw: true });
-      expect(refused.statusCode).toBe(400);
-      expect(titleOf(refused.body)).toBe('wire:sso:error:bad-response-saml');
-      expect(refused.headers['set-cookie']).toBeUndefined();
-      expect(await keyed.spar.samlUsers.get(issuer, 'encrypted.cbc@example.com')).toBeNull();
-    } finally {
-      await keyed.stop();
-      fs.writeFileSync(path.join(work, 'sp.xml'), (await h.inject('GET', `/sso/metadata/${team}`)).body);
-    }
+    const next = await idp.addKey('idp2');
+    // The IdP signs with its new key before we have seen it: refused.
+    await idp.control({ signWith: 'idp2', publish: ['idp2', 'idp'] });
+    expect(await login('roll.b@example.com')).toBe('wire:sso:error:bad-response-signature');
+    // Its metadata publishes both: after the refresh the new key verifies, and the old one still does.
+    expect(await refresher.refresh(idpId)).toEqual({ kind: 'applied', changed: true, added: 1, removed: 0 });
+    expect(await login('roll.b@example.com')).toBe('wire:sso:success');
+    await idp.control({ signWith: 'idp' });
+    expect(await login('roll.c@example.com')).toBe('wire:sso:success');
+
+    // The old key is withdrawn from the metadata: a response it signs is refused after the refresh.
+    await idp.control({ signWith: 'idp2', publish: ['idp2'] });
+    expect(await refresher.refresh(idpId)).toEqual({ kind: 'applied', changed: true, added: 0, removed: 1 });
+    expect((await h.spar.idps.get(idpId))!.certs).toEqual([expect.stringContaining(next.certBase64)]);
+    expect(await login('roll.d@example.com')).toBe('wire:sso:success');
+    await idp.control({ signWith: 'idp' });
+    const old = await browserLogin(h, idp, idpId, 'roll.e@example.com');
+    expect([old.status, titleOf(await old.text())]).toEqual([400, 'wire:sso:error:bad-response-signature']);
+    expect(old.headers.get('set-cookie')).toBeNull();
+    expect(await h.spar.samlUsers.get(idp.issuer, 'roll.e@example.com')).toBeNull();
   });
 
   it("refuses the IdP's response at another team's ACS", async () => {
-    const response = await login('real.idp@example.com');
+    const { idpId } = await teamWithIdp(h, idp);
+    const answer = await throughIdp(h, idp, idpId, 'pysaml2.web@example.com');
     const other = await h.newTeam();
-    const r = await h.finalize(other.team, response, { raw: true });
-    expect(r.statusCode).toBe(404);
-    expect(titleOf(r.body)).toBe('wire:sso:error:not-found');
-    expect(r.headers['set-cookie']).toBeUndefined();
+    const r = await toAcs(h, { ...answer, acs: answer.acs.replace(/[^/]+$/, other.team) });
+    expect([r.status, titleOf(await r.text())]).toEqual([404, 'wire:sso:error:not-found']);
+    expect(r.headers.get('set-cookie')).toBeNull();
   });
 });
