@@ -1,3 +1,5 @@
+import { scimErrorExample } from '../common/error-example';
+
 /** OpenAPI examples for the Groups routes. */
 const GID = '7d1c9a3e-5b2f-4e8a-9c6d-1f2e3a4b5c6d';
 const UID = '0f4c2c0e-2b8c-4a5e-9a7e-3c1d2b4a5e6f';
@@ -50,12 +52,7 @@ export const groupSearchExample = {
   count: 10,
 };
 
-const err = (status: string, scimType: string | undefined, detail: string) => ({
-  schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
-  status,
-  ...(scimType ? { scimType } : {}),
-  detail,
-});
+const err = scimErrorExample;
 
 export const groupErrors = {
   400: {

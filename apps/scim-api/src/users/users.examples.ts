@@ -1,3 +1,5 @@
+import { scimErrorExample } from '../common/error-example';
+
 /** OpenAPI examples for the Users routes. */
 export const userExample = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
@@ -53,12 +55,7 @@ export const searchExample = {
   count: 10,
 };
 
-const err = (status: string, scimType: string | undefined, detail: string) => ({
-  schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
-  status,
-  ...(scimType ? { scimType } : {}),
-  detail,
-});
+const err = scimErrorExample;
 
 export const errors = {
   400: { status: 400, description: 'Invalid input (`invalidValue`, `invalidSyntax`, `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `invalidCursor`)', schema: { example: err('400', 'invalidValue', "'externalId' is required") } },
