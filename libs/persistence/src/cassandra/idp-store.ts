@@ -35,9 +35,14 @@ export class CassandraIdpStore implements IdpStore {
     return this.write('idp.update', idp);
   }
 
-  /** spar's storeConfig: the record and both lookups in one logged batch (nulls overwrite). */
+  /**
+   * spar's storeConfig: the record and the team lookup in one logged batch (nulls overwrite), and
+   * the issuer lookup by lightweight transactions: `issuer_idp_v2` rows are claimed with them, so
+   * they are never written plainly (an upsert takes the row over with a compare-and-set).
+   */
   private async write(name: string, idp: IdpRecord): Promise<void> {
     checkIdpRecord(idp);
+    await this.mapIssuer(idp.issuer, idp.team, idp.id);
     const [first, ...extra] = idp.certs;
     await this.db.batch(name, [
       {
@@ -56,9 +61,26 @@ export class CassandraIdpStore implements IdpStore {
           idp.domain,
         ],
       },
-      { query: `INSERT INTO ${this.ks}.issuer_idp_v2 (issuer, team, idp) VALUES (?, ?, ?)`, params: [idp.issuer, idp.team, idp.id] },
       { query: `INSERT INTO ${this.ks}.team_idp (team, idp) VALUES (?, ?)`, params: [idp.team, idp.id] },
     ]);
+  }
+
+  /** Points `issuer_idp_v2(issuer, team)` at `id`, taking it over from another IdP if need be. */
+  private async mapIssuer(issuer: string, team: TeamId, id: IdpId): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.claimIssuer(issuer, team, id)) return;
+      // A stale read only makes the compare-and-set below fail, and the loop try again.
+      const owner = await this.v2Mapping(issuer, team);
+      if (owner === null) continue;
+      const rs = await this.db.execute('issuer_idp_v2.take_over', `UPDATE ${this.ks}.issuer_idp_v2 SET idp = ? WHERE issuer = ? AND team = ? IF idp = ?`, [
+        id,
+        issuer,
+        team,
+        owner,
+      ]);
+      if (applied(rs)) return;
+    }
+    throw new Error(`issuer_idp_v2: the mapping of ${issuer} in ${team} kept changing`);
   }
 
   async get(id: IdpId): Promise<IdpRecord | null> {
@@ -100,13 +122,14 @@ export class CassandraIdpStore implements IdpStore {
   }
 
   async deleteIssuerMapping(issuer: string, team: TeamId): Promise<void> {
-    const queries = [{ query: `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ?`, params: [issuer, team] as unknown[] }];
+    await this.db.execute('issuer_idp_v2.delete', `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ? IF EXISTS`, [issuer, team]);
     const legacy = await this.legacyMapping(issuer);
     if (legacy) {
       const owner = await this.get(legacy);
-      if (!owner || owner.team === team) queries.push({ query: `DELETE FROM ${this.ks}.issuer_idp WHERE issuer = ?`, params: [issuer] });
+      if (!owner || owner.team === team) {
+        await this.db.execute('issuer_idp.delete', `DELETE FROM ${this.ks}.issuer_idp WHERE issuer = ?`, [issuer], { idempotent: true });
+      }
     }
-    await this.db.batch('idp.delete_issuer_mapping', queries);
   }
 
   async delete(id: IdpId): Promise<boolean> {
@@ -118,10 +141,11 @@ export class CassandraIdpStore implements IdpStore {
       { query: `DELETE FROM ${this.ks}.team_idp WHERE team = ? AND idp = ?`, params: [idp.team, id] },
       { query: `DELETE FROM ${this.ks}.default_idp WHERE partition_key_always_default = 'default' AND idp = ?`, params: [id] },
     ];
-    // Lookup rows go only if they still point here (another IdP may have taken the issuer over).
-    if (v2 === id) queries.push({ query: `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ?`, params: [idp.issuer, idp.team] });
+    // Lookup rows go only if they still point here (another IdP may have taken the issuer over);
+    // the issuer_idp_v2 row by compare-and-delete, outside the batch (LWT rows get no plain writes).
     if (legacy === id) queries.push({ query: `DELETE FROM ${this.ks}.issuer_idp WHERE issuer = ?`, params: [idp.issuer] });
     await this.db.batch('idp.delete', queries);
+    if (v2 === id) await this.releaseIssuer(idp.issuer, idp.team, id);
     return true;
   }
 
