@@ -46,6 +46,13 @@ export class ScimTokensHandler {
       name: body.name ?? id,
     };
     await this.spar.scimTokens.insert(rec);
+    // The count before the insert is only the fast answer: two creations at the limit can both
+    // pass it. Counting again after the insert and withdrawing our own token when over the limit
+    // never lets a team exceed it (two racing creations may then both be refused; retrying works).
+    if ((await this.spar.scimTokens.countByTeam(team)) > this.maxTokens) {
+      await this.spar.scimTokens.delete(team, id);
+      throw new DomainError('token-limit-reached', 'Maximum number of SCIM tokens reached');
+    }
     return { token, info: tokenInfo(rec) };
   }
 
