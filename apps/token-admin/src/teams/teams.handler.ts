@@ -61,10 +61,18 @@ export class TeamsHandler {
     const name = input.name?.trim();
     if (!name || name.length > 256) throw new DomainError('bad-request', 'team name: 1 to 256 characters');
     const team = newTeamId();
-    const owner = await this.createUser(team, { ...input.owner, role: 'owner' }, null, async (uid) => {
-      await this.stores.teams.createTeam({ id: team, name, creator: uid, deleted: false });
-    });
-    return { team, owner };
+    let written = false;
+    try {
+      const owner = await this.createUser(team, { ...input.owner, role: 'owner' }, null, async (uid) => {
+        await this.stores.teams.createTeam({ id: team, name, creator: uid, deleted: false });
+        written = true;
+      });
+      return { team, owner };
+    } catch (e) {
+      // createUser undid the user and the email claim; the team row is this function's to undo.
+      if (written) await this.stores.teams.deleteTeam(team).catch(() => {});
+      throw e;
+    }
   }
 
   async addMember(team: TeamId, member: NewMember, invitedBy: UserId | null = null): Promise<{ user: UserId }> {

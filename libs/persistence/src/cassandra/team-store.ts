@@ -42,6 +42,10 @@ export class CassandraTeamStore implements TeamStore {
     return teamFromRow(rs.first());
   }
 
+  async deleteTeam(id: TeamId): Promise<void> {
+    await this.db.execute('team.delete', `DELETE FROM ${this.ks}.team WHERE team = ?`, [id], { idempotent: true });
+  }
+
   /**
    * A scan of the whole `team` table in token order (Murmur3 of the team id), paged by the driver.
    * For operator tools only: no request path may call it (DESIGN.md §3, no full-table scans).

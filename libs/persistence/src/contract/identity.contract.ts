@@ -340,6 +340,10 @@ function teamContract(env: GetIdentityEnv): void {
       expect(await stores.teams.getTeam(t.id)).toEqual(t);
       expect(await stores.teams.getTeam(gone.id)).toEqual(gone);
       expect(await stores.teams.getTeam(newTeamId())).toBeNull();
+      await stores.teams.deleteTeam(gone.id);
+      await stores.teams.deleteTeam(newTeamId());
+      expect(await stores.teams.getTeam(gone.id)).toBeNull();
+      expect(await stores.teams.getTeam(t.id)).toEqual(t);
     });
 
     it('adds members with each role, reads them back, changes roles and finds the team of a user', async () => {

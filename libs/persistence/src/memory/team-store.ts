@@ -19,6 +19,10 @@ export class MemoryTeamStore implements TeamStore {
     return row ? teamOf(lc(id), row) : null;
   }
 
+  async deleteTeam(id: TeamId): Promise<void> {
+    this.t.team.delete(lc(id));
+  }
+
   /** Operator listing: the whole table in token order, as a Cassandra scan pages it. */
   async listTeams(page: PageRequest): Promise<Page<Team>> {
     return this.t.scanTeams('team:*', page, (id, row) => teamOf(id as TeamId, row));

@@ -41,6 +41,8 @@ export type FeatureStatus = 'enabled' | 'disabled';
 export interface TeamStore {
   createTeam(team: Team): Promise<void>;
   getTeam(id: TeamId): Promise<Team | null>;
+  /** Removes the `team` row (the undo of a team bootstrap that failed half-way); members are not touched. */
+  deleteTeam(id: TeamId): Promise<void>;
   /** Operator listing (not a request path): a paged scan of `team`. */
   listTeams(page: PageRequest): Promise<Page<Team>>;
   /** Writes `team_member` (perms from the role) and `user_team` in one logged batch. */
