@@ -1,7 +1,6 @@
 import type { Clock, IdpId, TeamId } from '@sso/domain';
 import type { IdpRecord, IdpStore } from './ports/idp-store';
-
-const MAX_ENTRIES = 10_000;
+import { ReadCache } from './read-cache';
 
 /**
  * The ACS's IdP lookups (`getByIssuerAndTeam`, `findByIssuer`, `get`) served from memory for
@@ -11,37 +10,22 @@ const MAX_ENTRIES = 10_000;
  * instances see a changed, replaced or deleted IdP within `ttlSeconds`.
  */
 export class IdpLookupCache implements IdpStore {
-  private readonly entries = new Map<string, { until: number; value: unknown }>();
-  /** Bumped by every write, so a read that overlapped a write is not kept. */
-  private generation = 0;
+  private readonly cache: ReadCache;
 
   constructor(
     private readonly store: IdpStore,
-    private readonly clock: Clock,
-    private readonly ttlSeconds: number,
-  ) {}
-
-  private async cached<T>(key: string, load: () => Promise<T>, keep: (v: T) => boolean): Promise<T> {
-    const now = this.clock.now().getTime();
-    const hit = this.entries.get(key);
-    if (hit && hit.until > now) return hit.value as T;
-    const generation = this.generation;
-    const value = await load();
-    // A write that finished while this read was in flight may have changed the row it read.
-    if (keep(value) && generation === this.generation) {
-      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(key, { until: now + this.ttlSeconds * 1000, value });
-    }
-    return value;
+    clock: Clock,
+    ttlSeconds: number,
+  ) {
+    this.cache = new ReadCache(clock, ttlSeconds);
   }
 
-  private async write<T>(op: Promise<T>): Promise<T> {
-    try {
-      return await op;
-    } finally {
-      this.generation++;
-      this.entries.clear();
-    }
+  private cached<T>(key: string, load: () => Promise<T>, keep: (v: T) => boolean): Promise<T> {
+    return this.cache.read(key, load, keep);
+  }
+
+  private write<T>(op: Promise<T>): Promise<T> {
+    return this.cache.write(op);
   }
 
   get(id: IdpId): Promise<IdpRecord | null> {

@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import { CassandraDb, CassandraIdpLoginOptionsStore, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
+import { CassandraDb, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpLoginOptionsStore, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES, LOGGER, SPAR_STORES } from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
+import { IDP_LOGIN_OPTIONS, IdpLoginOptionsModule } from '../idp-login-options.module';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
 import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
 import { IdpController } from './idp.controller';
@@ -16,6 +17,7 @@ export const IDP_METADATA_SOURCES = Symbol('IDP_METADATA_SOURCES');
 export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
 
 @Module({
+  imports: [IdpLoginOptionsModule],
   controllers: [IdpController],
   providers: [
     { provide: IDP_METADATA_SOURCES, inject: [CassandraDb], useFactory: (db: CassandraDb): IdpMetadataSourceStore => new CassandraIdpMetadataSourceStore(db) },
@@ -30,14 +32,22 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     {
       provide: IdpHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, CassandraDb, METADATA_FETCHER, CLOCK, CONFIG],
-      useFactory: (spar: SparStores, identity: IdentityStores, sources: IdpMetadataSourceStore, db: CassandraDb, fetcher: MetadataFetcher, clock: Clock, config: Config) =>
+      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, CONFIG],
+      useFactory: (
+        spar: SparStores,
+        identity: IdentityStores,
+        sources: IdpMetadataSourceStore,
+        options: IdpLoginOptionsStore,
+        fetcher: MetadataFetcher,
+        clock: Clock,
+        config: Config,
+      ) =>
         new IdpHandler(
           spar,
           identity,
           new TeamAccess(identity.teams),
           sources,
-          new CassandraIdpLoginOptionsStore(db),
+          options,
           fetcher,
           clock,
           config.features.sso === 'enabled-by-default',
@@ -45,9 +55,9 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     {
       provide: IdpMetadataRefresher,
-      inject: [SPAR_STORES, IDP_METADATA_SOURCES, CassandraDb, METADATA_FETCHER, CLOCK, LOGGER, CONFIG],
-      useFactory: (spar: SparStores, sources: IdpMetadataSourceStore, db: CassandraDb, fetcher: MetadataFetcher, clock: Clock, log: Logger, config: Config) =>
-        new IdpMetadataRefresher(spar, sources, new CassandraIdpLoginOptionsStore(db), fetcher, clock, log, config.saml.metadataRefreshSeconds),
+      inject: [SPAR_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, LOGGER, CONFIG],
+      useFactory: (spar: SparStores, sources: IdpMetadataSourceStore, options: IdpLoginOptionsStore, fetcher: MetadataFetcher, clock: Clock, log: Logger, config: Config) =>
+        new IdpMetadataRefresher(spar, sources, options, fetcher, clock, log, config.saml.metadataRefreshSeconds),
     },
     IdpMetadataRefreshScheduler,
   ],
