@@ -42,13 +42,13 @@ describe('HTTP-Redirect binding (saml-sp on Cassandra)', () => {
     expect((await h.inject('GET', `/identity-providers/${id}`, { token })).json().extraInfo.ssoBinding).toBe('HTTP-Redirect');
     expect((await h.inject('GET', '/identity-providers', { token })).json().providers[0].extraInfo.ssoBinding).toBe('HTTP-Redirect');
     const options = new CassandraIdpLoginOptionsStore(h.db);
-    expect(await options.ssoBinding(id)).toBe('HTTP-Redirect');
+    expect((await options.get(id)).ssoBinding).toBe('HTTP-Redirect');
 
     // New metadata with a POST endpoint switches back to spar's binding, and the member goes away.
     const put = await h.inject('PUT', `/identity-providers/${id}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json().extraInfo).not.toHaveProperty('ssoBinding');
-    expect(await options.ssoBinding(id)).toBe('HTTP-POST');
+    expect((await options.get(id)).ssoBinding).toBe('HTTP-POST');
     expect((await h.inject('GET', `/sso/initiate-login/${id}`)).statusCode).toBe(200);
     const back = await h.inject('PUT', `/identity-providers/${id}`, { token, body: { value: redirectOnly(idp) } });
     expect(back.json().extraInfo.ssoBinding).toBe('HTTP-Redirect');

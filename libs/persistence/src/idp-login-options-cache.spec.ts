@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, newIdpId } from '@sso/domain';
+import { FakeClock, type IdpId, newIdpId } from '@sso/domain';
 import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 
@@ -9,25 +9,23 @@ describe('IdpLoginOptionsCache', () => {
     const store = new MemoryIdpLoginOptionsStore();
     let reads = 0;
     const counting = Object.assign(Object.create(store) as MemoryIdpLoginOptionsStore, {
-      ssoBinding: (id: ReturnType<typeof newIdpId>) => (reads++, store.ssoBinding(id)),
-      allowsIdpInitiated: (id: ReturnType<typeof newIdpId>) => (reads++, store.allowsIdpInitiated(id)),
+      get: (id: IdpId) => (reads++, store.get(id)),
     });
     const cache = new IdpLoginOptionsCache(counting, clock, 5);
     const idp = newIdpId();
-    expect(await cache.ssoBinding(idp)).toBe('HTTP-POST');
-    expect(await cache.ssoBinding(idp)).toBe('HTTP-POST');
-    expect(await cache.allowsIdpInitiated(idp)).toBe(false);
-    expect(reads).toBe(2);
+    const defaults = { idpInitiated: false, ssoBinding: 'HTTP-POST' };
+    expect(await cache.get(idp)).toEqual(defaults);
+    expect(await cache.get(idp)).toEqual(defaults);
+    expect(reads).toBe(1);
 
     // A change made elsewhere shows after the TTL; one made through the cache at once.
     await store.setSsoBinding(idp, 'HTTP-Redirect');
-    expect(await cache.ssoBinding(idp)).toBe('HTTP-POST');
+    expect((await cache.get(idp)).ssoBinding).toBe('HTTP-POST');
     clock.advance(5_000);
-    expect(await cache.ssoBinding(idp)).toBe('HTTP-Redirect');
+    expect((await cache.get(idp)).ssoBinding).toBe('HTTP-Redirect');
     await cache.setIdpInitiated(idp, true);
-    expect(await cache.allowsIdpInitiated(idp)).toBe(true);
+    expect(await cache.get(idp)).toEqual({ idpInitiated: true, ssoBinding: 'HTTP-Redirect' });
     await cache.delete(idp);
-    expect(await cache.ssoBinding(idp)).toBe('HTTP-POST');
-    expect(await cache.allowsIdpInitiated(idp)).toBe(false);
+    expect(await cache.get(idp)).toEqual(defaults);
   });
 });

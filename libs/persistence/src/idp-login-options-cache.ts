@@ -1,5 +1,5 @@
 import type { Clock, IdpId } from '@sso/domain';
-import type { IdpLoginOptionsStore, IdpSsoBinding } from './ports/idp-login-options-store';
+import type { IdpLoginOptions, IdpLoginOptionsStore, IdpSsoBinding } from './ports/idp-login-options-store';
 import { ReadCache } from './read-cache';
 
 /**
@@ -18,12 +18,8 @@ export class IdpLoginOptionsCache implements IdpLoginOptionsStore {
     this.cache = new ReadCache(clock, ttlSeconds);
   }
 
-  allowsIdpInitiated(idp: IdpId): Promise<boolean> {
-    return this.cache.read(`initiated\n${idp.toLowerCase()}`, () => this.store.allowsIdpInitiated(idp));
-  }
-
-  ssoBinding(idp: IdpId): Promise<IdpSsoBinding> {
-    return this.cache.read(`binding\n${idp.toLowerCase()}`, () => this.store.ssoBinding(idp));
+  get(idp: IdpId): Promise<IdpLoginOptions> {
+    return this.cache.read(idp.toLowerCase(), () => this.store.get(idp));
   }
 
   setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void> {

@@ -66,7 +66,7 @@ export class FinalizeLoginHandler {
           return { id: idp.id, issuer: idp.issuer, certs: idp.certs };
         },
         consumeRequest: (id, idpIssuer) => this.spar.authnRequests.consume(id, idpIssuer),
-        allowsIdpInitiated: (idp) => this.loginOptions.allowsIdpInitiated(idp.id as IdpId),
+        allowsIdpInitiated: async (idp) => (await this.loginOptions.get(idp.id as IdpId)).idpInitiated,
         claimAssertion: (id, ttl) => this.spar.assertionReplay.claim(id, ttl),
       },
     );

@@ -134,12 +134,11 @@ export class IdpHandler {
   async list(caller: UserId): Promise<{ providers: IdpDto[] }> {
     const team = await this.access.requireSsoAdmin(caller, 'ReadIdp');
     const idps = await this.spar.idps.listByTeam(team);
-    const [sources, idpInitiated, bindings] = await Promise.all([
+    const [sources, options] = await Promise.all([
       Promise.all(idps.map((idp) => this.sources.get(idp.id))),
-      Promise.all(idps.map((idp) => this.loginOptions.allowsIdpInitiated(idp.id))),
-      Promise.all(idps.map((idp) => this.loginOptions.ssoBinding(idp.id))),
+      Promise.all(idps.map((idp) => this.loginOptions.get(idp.id))),
     ]);
-    return { providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], idpInitiated[i], bindings[i])) };
+    return { providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], options[i].idpInitiated, options[i].ssoBinding)) };
   }
 
   async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined, allowIdpInitiated?: string): Promise<IdpDto> {
@@ -162,7 +161,7 @@ export class IdpHandler {
     // Uploaded XML ends refreshing from a URL; a URL (re)starts it.
     await this.recordSource(idp, url, md);
     if (idpInitiated !== undefined) await this.loginOptions.setIdpInitiated(idp.id, idpInitiated);
-    if ((await this.loginOptions.ssoBinding(idp.id)) !== md.ssoBinding) await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
+    if (((await this.loginOptions.get(idp.id)).ssoBinding) !== md.ssoBinding) await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
     // Only this IdP's own old mappings go; a replaced IdP keeps its lookup (spar deleted it too).
     for (const old of oldIssuers) {
       const mapped = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
@@ -218,13 +217,12 @@ export class IdpHandler {
   }
 
   private async render(idp: IdpRecord): Promise<IdpDto> {
-    const [source, handle, idpInitiated, binding] = await Promise.all([
+    const [source, handle, options] = await Promise.all([
       this.sources.get(idp.id),
       idp.handle ?? this.spar.idps.listByTeam(idp.team).then((all) => displayHandle(idp, all)),
-      this.loginOptions.allowsIdpInitiated(idp.id),
-      this.loginOptions.ssoBinding(idp.id),
+      this.loginOptions.get(idp.id),
     ]);
-    return idpJson(idp, handle, source, idpInitiated, binding);
+    return idpJson(idp, handle, source, options.idpInitiated, options.ssoBinding);
   }
 
   private apiVersionOf(v: string | undefined): IdpApiVersion {

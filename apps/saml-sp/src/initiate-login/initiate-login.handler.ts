@@ -38,7 +38,7 @@ export class InitiateLoginHandler {
   async initiate(idpParam: string, q: InitiateLoginQuery): Promise<InitiateLoginOutcome> {
     const format = this.format(q);
     // Both keyed reads at once, so a login start waits for one round trip as before.
-    const [idp, binding] = await Promise.all([this.idp(idpParam), isUuid(idpParam) ? this.loginOptions.ssoBinding(idpId(idpParam)) : 'HTTP-POST']);
+    const [idp, binding] = await Promise.all([this.idp(idpParam), isUuid(idpParam) ? this.loginOptions.get(idpId(idpParam)).then((o) => o.ssoBinding) : 'HTTP-POST']);
     const issuer = spEntityId(this.sp, idp.apiVersion === 2 ? idp.team : null);
     const unsigned = buildAuthnRequest(issuer, this.clock.now(), binding === 'HTTP-Redirect' ? { destination: idp.requestUri } : {});
     // Redirect signs the query instead of the XML (SAML Bindings §3.4.4.1).

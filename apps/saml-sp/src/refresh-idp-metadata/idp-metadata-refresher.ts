@@ -100,7 +100,7 @@ export class IdpMetadataRefresher {
       if (!current || !still || still.url !== src.url || current.issuer !== md.issuer) return { kind: 'gone' };
       const added = md.certs.filter((c) => !current.certs.includes(c)).length;
       const removed = current.certs.filter((c) => !md.certs.includes(c)).length;
-      const bindingChanged = (await this.loginOptions.ssoBinding(id)) !== md.ssoBinding;
+      const bindingChanged = ((await this.loginOptions.get(id)).ssoBinding) !== md.ssoBinding;
       const changed = added > 0 || removed > 0 || current.requestUri !== md.requestUri || bindingChanged;
       if (changed) {
         const next: IdpRecord = { ...current, requestUri: md.requestUri, certs: md.certs };

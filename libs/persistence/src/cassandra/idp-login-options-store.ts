@@ -1,5 +1,5 @@
 import type { IdpId } from '@sso/domain';
-import type { IdpLoginOptionsStore, IdpSsoBinding } from '../ports/idp-login-options-store';
+import type { IdpLoginOptions, IdpLoginOptionsStore, IdpSsoBinding } from '../ports/idp-login-options-store';
 import type { CassandraDb } from './db';
 
 export class CassandraIdpLoginOptionsStore implements IdpLoginOptionsStore {
@@ -9,24 +9,18 @@ export class CassandraIdpLoginOptionsStore implements IdpLoginOptionsStore {
     this.ks = db.config.keyspaces.brig;
   }
 
-  async allowsIdpInitiated(idp: IdpId): Promise<boolean> {
-    const rs = await this.db.execute('idp_login_options.get', `SELECT idp_initiated FROM ${this.ks}.idp_login_options WHERE idp = ?`, [idp], {
+  async get(idp: IdpId): Promise<IdpLoginOptions> {
+    const rs = await this.db.execute('idp_login_options.get', `SELECT idp_initiated, sso_binding FROM ${this.ks}.idp_login_options WHERE idp = ?`, [idp], {
       idempotent: true,
     });
-    return rs.first()?.idp_initiated === true;
+    const row = rs.first();
+    return { idpInitiated: row?.idp_initiated === true, ssoBinding: row?.sso_binding === 'HTTP-Redirect' ? 'HTTP-Redirect' : 'HTTP-POST' };
   }
 
   async setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void> {
     await this.db.execute('idp_login_options.set_idp_initiated', `UPDATE ${this.ks}.idp_login_options SET idp_initiated = ? WHERE idp = ?`, [allowed, idp], {
       idempotent: true,
     });
-  }
-
-  async ssoBinding(idp: IdpId): Promise<IdpSsoBinding> {
-    const rs = await this.db.execute('idp_login_options.get_sso_binding', `SELECT sso_binding FROM ${this.ks}.idp_login_options WHERE idp = ?`, [idp], {
-      idempotent: true,
-    });
-    return rs.first()?.sso_binding === 'HTTP-Redirect' ? 'HTTP-Redirect' : 'HTTP-POST';
   }
 
   async setSsoBinding(idp: IdpId, binding: IdpSsoBinding): Promise<void> {

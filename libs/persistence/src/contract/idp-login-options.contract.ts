@@ -7,37 +7,37 @@ export function idpLoginOptionsContract(label: string, make: () => IdpLoginOptio
     it('is off by default, follows what is set, per IdP, and forgets a deleted IdP', async () => {
       const store = make();
       const [a, b] = [newIdpId(), newIdpId()];
-      expect(await store.allowsIdpInitiated(a)).toBe(false);
+      expect((await store.get(a)).idpInitiated).toBe(false);
       await store.setIdpInitiated(a, true);
-      expect(await store.allowsIdpInitiated(a)).toBe(true);
-      expect(await store.allowsIdpInitiated(a.toUpperCase() as typeof a)).toBe(true);
-      expect(await store.allowsIdpInitiated(b)).toBe(false);
+      expect((await store.get(a)).idpInitiated).toBe(true);
+      expect((await store.get(a.toUpperCase() as typeof a)).idpInitiated).toBe(true);
+      expect((await store.get(b)).idpInitiated).toBe(false);
       await store.setIdpInitiated(a, false);
-      expect(await store.allowsIdpInitiated(a)).toBe(false);
+      expect((await store.get(a)).idpInitiated).toBe(false);
       await store.setIdpInitiated(a, true);
       await store.delete(a);
       await store.delete(b);
-      expect(await store.allowsIdpInitiated(a)).toBe(false);
+      expect((await store.get(a)).idpInitiated).toBe(false);
     });
 
     it('keeps the SSO binding apart from the IdP-initiated flag: POST by default, Redirect when set, forgotten on delete', async () => {
       const store = make();
       const [a, b] = [newIdpId(), newIdpId()];
-      expect(await store.ssoBinding(a)).toBe('HTTP-POST');
+      expect((await store.get(a)).ssoBinding).toBe('HTTP-POST');
       await store.setSsoBinding(a, 'HTTP-Redirect');
-      expect(await store.ssoBinding(a)).toBe('HTTP-Redirect');
-      expect(await store.ssoBinding(a.toUpperCase() as typeof a)).toBe('HTTP-Redirect');
-      expect(await store.ssoBinding(b)).toBe('HTTP-POST');
-      expect(await store.allowsIdpInitiated(a)).toBe(false);
+      expect((await store.get(a)).ssoBinding).toBe('HTTP-Redirect');
+      expect((await store.get(a.toUpperCase() as typeof a)).ssoBinding).toBe('HTTP-Redirect');
+      expect((await store.get(b)).ssoBinding).toBe('HTTP-POST');
+      expect((await store.get(a)).idpInitiated).toBe(false);
       await store.setIdpInitiated(a, true);
-      expect(await store.ssoBinding(a)).toBe('HTTP-Redirect');
+      expect((await store.get(a)).ssoBinding).toBe('HTTP-Redirect');
       await store.setSsoBinding(a, 'HTTP-POST');
-      expect(await store.ssoBinding(a)).toBe('HTTP-POST');
-      expect(await store.allowsIdpInitiated(a)).toBe(true);
+      expect((await store.get(a)).ssoBinding).toBe('HTTP-POST');
+      expect((await store.get(a)).idpInitiated).toBe(true);
       await store.setSsoBinding(a, 'HTTP-Redirect');
       await store.delete(a);
-      expect(await store.ssoBinding(a)).toBe('HTTP-POST');
-      expect(await store.allowsIdpInitiated(a)).toBe(false);
+      expect((await store.get(a)).ssoBinding).toBe('HTTP-POST');
+      expect((await store.get(a)).idpInitiated).toBe(false);
     });
   });
 }

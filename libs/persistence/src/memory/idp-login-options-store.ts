@@ -1,20 +1,17 @@
 import type { IdpId } from '@sso/domain';
-import type { IdpLoginOptionsStore, IdpSsoBinding } from '../ports/idp-login-options-store';
+import type { IdpLoginOptions, IdpLoginOptionsStore, IdpSsoBinding } from '../ports/idp-login-options-store';
 
 export class MemoryIdpLoginOptionsStore implements IdpLoginOptionsStore {
   private readonly idpInitiated = new Map<string, boolean>();
   private readonly redirect = new Set<string>();
 
-  async allowsIdpInitiated(idp: IdpId): Promise<boolean> {
-    return this.idpInitiated.get(idp.toLowerCase()) === true;
+  async get(idp: IdpId): Promise<IdpLoginOptions> {
+    const id = idp.toLowerCase();
+    return { idpInitiated: this.idpInitiated.get(id) === true, ssoBinding: this.redirect.has(id) ? 'HTTP-Redirect' : 'HTTP-POST' };
   }
 
   async setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void> {
     this.idpInitiated.set(idp.toLowerCase(), allowed);
-  }
-
-  async ssoBinding(idp: IdpId): Promise<IdpSsoBinding> {
-    return this.redirect.has(idp.toLowerCase()) ? 'HTTP-Redirect' : 'HTTP-POST';
   }
 
   async setSsoBinding(idp: IdpId, binding: IdpSsoBinding): Promise<void> {

@@ -9,12 +9,17 @@ import type { IdpId } from '@sso/domain';
 /** HTTP-POST is spar's only binding and the default; HTTP-Redirect only for IdPs without POST. */
 export type IdpSsoBinding = 'HTTP-POST' | 'HTTP-Redirect';
 
-export interface IdpLoginOptionsStore {
-  /** False when never set. */
-  allowsIdpInitiated(idp: IdpId): Promise<boolean>;
-  setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void>;
+export interface IdpLoginOptions {
+  /** May the IdP start logins itself; false when never set. */
+  idpInitiated: boolean;
   /** HTTP-POST when never set. */
-  ssoBinding(idp: IdpId): Promise<IdpSsoBinding>;
+  ssoBinding: IdpSsoBinding;
+}
+
+export interface IdpLoginOptionsStore {
+  /** The IdP's options in one read of its row (the defaults when there is none). */
+  get(idp: IdpId): Promise<IdpLoginOptions>;
+  setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void>;
   /** HTTP-POST is stored as null (an absent value), so IdPs that never had Redirect need no row. */
   setSsoBinding(idp: IdpId, binding: IdpSsoBinding): Promise<void>;
   /** Removes the IdP's row (IdP deletion); no-op when absent. */
