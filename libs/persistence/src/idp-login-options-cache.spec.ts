@@ -14,18 +14,23 @@ describe('IdpLoginOptionsCache', () => {
     const cache = new IdpLoginOptionsCache(counting, clock, 5);
     const idp = newIdpId();
     const defaults = { idpInitiated: false, ssoBinding: 'HTTP-POST' };
-    expect(await cache.get(idp)).toEqual(defaults);
-    expect(await cache.get(idp)).toEqual(defaults);
+    expect(await cache.forLogin.get(idp)).toEqual(defaults);
+    expect(await cache.forLogin.get(idp)).toEqual(defaults);
     expect(reads).toBe(1);
 
     // A change made elsewhere shows after the TTL; one made through the cache at once.
     await store.setSsoBinding(idp, 'HTTP-Redirect');
-    expect((await cache.get(idp)).ssoBinding).toBe('HTTP-POST');
+    expect((await cache.forLogin.get(idp)).ssoBinding).toBe('HTTP-POST');
     clock.advance(5_000);
-    expect((await cache.get(idp)).ssoBinding).toBe('HTTP-Redirect');
+    expect((await cache.forLogin.get(idp)).ssoBinding).toBe('HTTP-Redirect');
     await cache.setIdpInitiated(idp, true);
-    expect(await cache.get(idp)).toEqual({ idpInitiated: true, ssoBinding: 'HTTP-Redirect' });
+    expect(await cache.forLogin.get(idp)).toEqual({ idpInitiated: true, ssoBinding: 'HTTP-Redirect' });
     await cache.delete(idp);
-    expect(await cache.get(idp)).toEqual(defaults);
+    expect(await cache.forLogin.get(idp)).toEqual(defaults);
+
+    // The store's own get is fresh (IdP management compares before it writes).
+    await store.setSsoBinding(idp, 'HTTP-Redirect');
+    expect((await cache.forLogin.get(idp)).ssoBinding).toBe('HTTP-POST');
+    expect((await cache.get(idp)).ssoBinding).toBe('HTTP-Redirect');
   });
 });

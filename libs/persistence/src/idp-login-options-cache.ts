@@ -3,23 +3,27 @@ import type { IdpLoginOptions, IdpLoginOptionsStore, IdpSsoBinding } from './por
 import { ReadCache } from './read-cache';
 
 /**
- * The per-IdP login options in memory for `ttlSeconds`, like the IdP records themselves
- * (IdpLookupCache, the same `saml.idpCacheSeconds`): initiate-login reads the binding on every
- * login start. Absent rows are kept too (their defaults); writes through this store clear it.
+ * The per-IdP login options as the login paths read them (`forLogin`), kept for `ttlSeconds` like
+ * the IdP records (IdpLookupCache, the same `saml.idpCacheSeconds`): initiate-login reads the
+ * binding on every login start. Absent rows are kept too (their defaults). This store's own `get`
+ * stays fresh (IdP management compares before it writes); its writes empty the cache.
  */
 export class IdpLoginOptionsCache implements IdpLoginOptionsStore {
   private readonly cache: ReadCache;
+  readonly forLogin: Pick<IdpLoginOptionsStore, 'get'>;
 
   constructor(
     private readonly store: IdpLoginOptionsStore,
     clock: Clock,
     ttlSeconds: number,
   ) {
-    this.cache = new ReadCache(clock, ttlSeconds);
+    const cache = new ReadCache(clock, ttlSeconds);
+    this.cache = cache;
+    this.forLogin = { get: (idp) => cache.read(idp.toLowerCase(), () => store.get(idp)) };
   }
 
   get(idp: IdpId): Promise<IdpLoginOptions> {
-    return this.cache.read(idp.toLowerCase(), () => this.store.get(idp));
+    return this.store.get(idp);
   }
 
   setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void> {

@@ -34,13 +34,13 @@ describe('IdpLookupCache', () => {
     const rec = idp(team);
     await store.insert(rec);
     for (let i = 0; i < 3; i++) {
-      expect(await cache.getByIssuerAndTeam(rec.issuer, team)).toEqual(rec);
-      expect(await cache.findByIssuer(rec.issuer)).toEqual([rec]);
-      expect(await cache.get(rec.id)).toEqual(rec);
+      expect(await cache.forLogin.getByIssuerAndTeam(rec.issuer, team)).toEqual(rec);
+      expect(await cache.forLogin.findByIssuer(rec.issuer)).toEqual([rec]);
+      expect(await cache.forLogin.get(rec.id)).toEqual(rec);
     }
     expect(reads()).toBe(3);
     clock.advance(5_000);
-    await cache.getByIssuerAndTeam(rec.issuer, team);
+    await cache.forLogin.getByIssuerAndTeam(rec.issuer, team);
     expect(reads()).toBe(4);
   });
 
@@ -49,14 +49,30 @@ describe('IdpLookupCache', () => {
     const cache = new IdpLookupCache(store, new FakeClock(), 5);
     const team = newTeamId();
     const rec = idp(team);
-    expect(await cache.getByIssuerAndTeam(rec.issuer, team)).toBeNull();
-    expect(await cache.findByIssuer(rec.issuer)).toEqual([]);
-    expect(await cache.get(rec.id)).toBeNull();
+    expect(await cache.forLogin.getByIssuerAndTeam(rec.issuer, team)).toBeNull();
+    expect(await cache.forLogin.findByIssuer(rec.issuer)).toEqual([]);
+    expect(await cache.forLogin.get(rec.id)).toBeNull();
     await store.insert(rec);
-    expect(await cache.getByIssuerAndTeam(rec.issuer, team)).toEqual(rec);
-    expect(await cache.findByIssuer(rec.issuer)).toEqual([rec]);
-    expect(await cache.get(rec.id)).toEqual(rec);
+    expect(await cache.forLogin.getByIssuerAndTeam(rec.issuer, team)).toEqual(rec);
+    expect(await cache.forLogin.findByIssuer(rec.issuer)).toEqual([rec]);
+    expect(await cache.forLogin.get(rec.id)).toEqual(rec);
     expect(reads()).toBe(6);
+  });
+
+  it('keeps its own reads fresh: management reads what it is about to write', async () => {
+    const clock = new FakeClock();
+    const { store, reads } = counted();
+    const cache = new IdpLookupCache(store, clock, 3600);
+    const team = newTeamId();
+    const rec = idp(team);
+    await store.insert(rec);
+    expect(await cache.forLogin.get(rec.id)).toEqual(rec);
+    await store.update({ ...rec, handle: 'changed elsewhere' });
+    expect((await cache.forLogin.get(rec.id))?.handle).toBe('IdP 1');
+    expect((await cache.get(rec.id))?.handle).toBe('changed elsewhere');
+    expect((await cache.getByIssuerAndTeam(rec.issuer, team))?.handle).toBe('changed elsewhere');
+    expect(await cache.findByIssuer(rec.issuer)).toEqual([{ ...rec, handle: 'changed elsewhere' }]);
+    expect(reads()).toBe(4);
   });
 
   it('forgets everything on each write through it (update, replace, delete)', async () => {
@@ -65,16 +81,16 @@ describe('IdpLookupCache', () => {
     const team = newTeamId();
     const rec = idp(team);
     await cache.insert(rec);
-    expect((await cache.get(rec.id))?.certs).toEqual(['<ds:KeyInfo/>']);
+    expect((await cache.forLogin.get(rec.id))?.certs).toEqual(['<ds:KeyInfo/>']);
     await cache.update({ ...rec, certs: ['<ds:KeyInfo>new</ds:KeyInfo>'] });
-    expect((await cache.getByIssuerAndTeam(rec.issuer, team))?.certs).toEqual(['<ds:KeyInfo>new</ds:KeyInfo>']);
+    expect((await cache.forLogin.getByIssuerAndTeam(rec.issuer, team))?.certs).toEqual(['<ds:KeyInfo>new</ds:KeyInfo>']);
     const next = idp(team, 'https://next.example.com');
     await cache.insert(next);
     await cache.setReplacedBy(rec.id, next.id);
-    expect((await cache.get(rec.id))?.replacedBy).toBe(next.id);
+    expect((await cache.forLogin.get(rec.id))?.replacedBy).toBe(next.id);
     expect(await cache.delete(rec.id)).toBe(true);
-    expect(await cache.get(rec.id as IdpId)).toBeNull();
-    expect(await cache.getByIssuerAndTeam(rec.issuer, team)).toBeNull();
+    expect(await cache.forLogin.get(rec.id as IdpId)).toBeNull();
+    expect(await cache.forLogin.getByIssuerAndTeam(rec.issuer, team)).toBeNull();
   });
 
   it('does not keep a value read while a write was in flight', async () => {
@@ -93,10 +109,10 @@ describe('IdpLookupCache', () => {
       },
     });
     const cache = new IdpLookupCache(slow, new FakeClock(), 3600);
-    const read = cache.getByIssuerAndTeam(rec.issuer, team);
+    const read = cache.forLogin.getByIssuerAndTeam(rec.issuer, team);
     await cache.update({ ...rec, handle: 'renamed' });
     release();
     expect((await read)?.handle).toBe('IdP 1');
-    expect((await cache.getByIssuerAndTeam(rec.issuer, team))?.handle).toBe('renamed');
+    expect((await cache.forLogin.getByIssuerAndTeam(rec.issuer, team))?.handle).toBe('renamed');
   });
 });

@@ -2,26 +2,34 @@ import type { Clock, IdpId, TeamId } from '@sso/domain';
 import type { IdpRecord, IdpStore } from './ports/idp-store';
 import { ReadCache } from './read-cache';
 
+/** The IdP reads a login makes: initiate-login by id, the ACS by issuer. */
+export type IdpLoginLookups = Pick<IdpStore, 'get' | 'getByIssuerAndTeam' | 'findByIssuer'>;
+
 /**
- * The ACS's IdP lookups (`getByIssuerAndTeam`, `findByIssuer`, `get`) served from memory for
- * `ttlSeconds`: every login otherwise reads `issuer_idp_v2` and `idp` again for an IdP that
- * changes a few times a year. Only hits are kept (a new IdP is usable at once); every write
- * through this store empties the cache, so this instance sees its own changes at once, and other
- * instances see a changed, replaced or deleted IdP within `ttlSeconds`.
+ * An IdpStore whose writes also empty a cache of the login lookups (`forLogin`): every login
+ * otherwise reads `issuer_idp_v2` and `idp` again for an IdP that changes a few times a year.
+ * Only the login paths read through `forLogin` (for `ttlSeconds`, hits only, so a new IdP is
+ * usable at once); this store's own reads stay fresh, because IdP management and the metadata
+ * refresher write what they read. Writes here empty the cache, so this instance's logins see its
+ * own changes at once, and other instances' logins see a changed, replaced or deleted IdP within
+ * `ttlSeconds`.
  */
 export class IdpLookupCache implements IdpStore {
   private readonly cache: ReadCache;
+  readonly forLogin: IdpLoginLookups;
 
   constructor(
     private readonly store: IdpStore,
     clock: Clock,
     ttlSeconds: number,
   ) {
-    this.cache = new ReadCache(clock, ttlSeconds);
-  }
-
-  private cached<T>(key: string, load: () => Promise<T>, keep: (v: T) => boolean): Promise<T> {
-    return this.cache.read(key, load, keep);
+    const cache = new ReadCache(clock, ttlSeconds);
+    this.cache = cache;
+    this.forLogin = {
+      get: (id) => cache.read(`id\n${id}`, () => store.get(id), (v) => v !== null),
+      getByIssuerAndTeam: (issuer, team) => cache.read(`v2\n${team}\n${issuer}`, () => store.getByIssuerAndTeam(issuer, team), (v) => v !== null),
+      findByIssuer: (issuer) => cache.read(`v1\n${issuer}`, () => store.findByIssuer(issuer), (v) => v.length > 0),
+    };
   }
 
   private write<T>(op: Promise<T>): Promise<T> {
@@ -29,15 +37,15 @@ export class IdpLookupCache implements IdpStore {
   }
 
   get(id: IdpId): Promise<IdpRecord | null> {
-    return this.cached(`id\n${id}`, () => this.store.get(id), (v) => v !== null);
+    return this.store.get(id);
   }
 
   getByIssuerAndTeam(issuer: string, team: TeamId): Promise<IdpRecord | null> {
-    return this.cached(`v2\n${team}\n${issuer}`, () => this.store.getByIssuerAndTeam(issuer, team), (v) => v !== null);
+    return this.store.getByIssuerAndTeam(issuer, team);
   }
 
   findByIssuer(issuer: string): Promise<IdpRecord[]> {
-    return this.cached(`v1\n${issuer}`, () => this.store.findByIssuer(issuer), (v) => v.length > 0);
+    return this.store.findByIssuer(issuer);
   }
 
   listByTeam(team: TeamId): Promise<IdpRecord[]> {

@@ -4,7 +4,7 @@ export * from './ports';
 export * from './cassandra/spar-store';
 export * from './memory';
 export * from './cassandra/identity-stores';
-export { IdpLookupCache } from './idp-lookup-cache';
+export { IdpLookupCache, type IdpLoginLookups } from './idp-lookup-cache';
 export { IdpLoginOptionsCache } from './idp-login-options-cache';
 export { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
 export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';

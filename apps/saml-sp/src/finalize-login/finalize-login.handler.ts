@@ -1,7 +1,7 @@
 import type { SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
 import { type Clock, DomainError, type IdpId, type TeamId } from '@sso/domain';
-import type { IdpLoginOptionsStore, IdpRecord, SparStores, VerdictRecord } from '@sso/persistence';
+import type { IdpRecord, SparStores, VerdictRecord } from '@sso/persistence';
 import { errorStatus, renderSessionCookie } from '@sso/platform';
 import {
   type LoginIdp,
@@ -14,6 +14,7 @@ import {
   spEntityId,
   validateResponse,
 } from '@sso/saml';
+import type { LoginLookups } from '../login-lookups.module';
 import type { UserResolution } from './user-resolution';
 
 export interface FinalizeResult extends RenderedOutcome {
@@ -28,7 +29,7 @@ const WEB_VERDICT: VerdictRecord = { format: { kind: 'web' }, cookieLabel: null 
 export class FinalizeLoginHandler {
   constructor(
     private readonly spar: SparStores,
-    private readonly loginOptions: IdpLoginOptionsStore,
+    private readonly lookups: LoginLookups,
     private readonly users: UserResolution,
     private readonly sessions: SessionService,
     private readonly sp: SpSettings,
@@ -66,7 +67,7 @@ export class FinalizeLoginHandler {
           return { id: idp.id, issuer: idp.issuer, certs: idp.certs };
         },
         consumeRequest: (id, idpIssuer) => this.spar.authnRequests.consume(id, idpIssuer),
-        allowsIdpInitiated: async (idp) => (await this.loginOptions.get(idp.id as IdpId)).idpInitiated,
+        allowsIdpInitiated: async (idp) => (await this.lookups.options.get(idp.id as IdpId)).idpInitiated,
         claimAssertion: (id, ttl) => this.spar.assertionReplay.claim(id, ttl),
       },
     );
@@ -120,11 +121,11 @@ export class FinalizeLoginHandler {
   /** v2 (`/finalize-login/:team`): (issuer, team); v1: instance-wide, v1 IdPs only. */
   private async findIdp(issuer: string, team: TeamId | null): Promise<IdpRecord> {
     if (team) {
-      const idp = await this.spar.idps.getByIssuerAndTeam(issuer, team);
+      const idp = await this.lookups.idps.getByIssuerAndTeam(issuer, team);
       if (!idp) throw new DomainError('not-found', 'Could not find IdP.');
       return idp;
     }
-    const found = (await this.spar.idps.findByIssuer(issuer)).filter((i) => i.apiVersion !== 2);
+    const found = (await this.lookups.idps.findByIssuer(issuer)).filter((i) => i.apiVersion !== 2);
     if (found.length === 0) throw new DomainError('not-found', 'Could not find IdP.');
     if (found.length > 1) throw new DomainError('idp-non-unique', 'More than one IdP has this issuer');
     return found[0];

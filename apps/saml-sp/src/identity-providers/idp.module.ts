@@ -7,7 +7,7 @@ import type { Clock } from '@sso/domain';
 import { CassandraDb, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpLoginOptionsStore, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES, LOGGER, SPAR_STORES } from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
-import { IDP_LOGIN_OPTIONS, IdpLoginOptionsModule } from '../idp-login-options.module';
+import { IDP_LOGIN_OPTIONS, LoginLookupsModule } from '../login-lookups.module';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
 import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
 import { IdpController } from './idp.controller';
@@ -17,7 +17,7 @@ export const IDP_METADATA_SOURCES = Symbol('IDP_METADATA_SOURCES');
 export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
 
 @Module({
-  imports: [IdpLoginOptionsModule],
+  imports: [LoginLookupsModule],
   controllers: [IdpController],
   providers: [
     { provide: IDP_METADATA_SOURCES, inject: [CassandraDb], useFactory: (db: CassandraDb): IdpMetadataSourceStore => new CassandraIdpMetadataSourceStore(db) },

@@ -1,5 +1,5 @@
 import { DomainError, type Clock, idpId, isUuid } from '@sso/domain';
-import type { IdpLoginOptionsStore, IdpRecord, SparStores } from '@sso/persistence';
+import type { IdpRecord, SparStores } from '@sso/persistence';
 import {
   type SpSettings,
   type VerdictFormat,
@@ -10,6 +10,7 @@ import {
   spEntityId,
   verdictFormatOf,
 } from '@sso/saml';
+import type { LoginLookups } from '../login-lookups.module';
 
 export interface InitiateLoginQuery {
   success_redirect?: string;
@@ -24,7 +25,7 @@ export type InitiateLoginOutcome = { kind: 'form'; html: string } | { kind: 'red
 export class InitiateLoginHandler {
   constructor(
     private readonly spar: SparStores,
-    private readonly loginOptions: IdpLoginOptionsStore,
+    private readonly lookups: LoginLookups,
     private readonly sp: SpSettings,
     private readonly clock: Clock,
     private readonly maxttlAuthreq: number,
@@ -38,7 +39,7 @@ export class InitiateLoginHandler {
   async initiate(idpParam: string, q: InitiateLoginQuery): Promise<InitiateLoginOutcome> {
     const format = this.format(q);
     // Both keyed reads at once, so a login start waits for one round trip as before.
-    const [idp, binding] = await Promise.all([this.idp(idpParam), isUuid(idpParam) ? this.loginOptions.get(idpId(idpParam)).then((o) => o.ssoBinding) : 'HTTP-POST']);
+    const [idp, binding] = await Promise.all([this.idp(idpParam), isUuid(idpParam) ? this.lookups.options.get(idpId(idpParam)).then((o) => o.ssoBinding) : 'HTTP-POST']);
     const issuer = spEntityId(this.sp, idp.apiVersion === 2 ? idp.team : null);
     const unsigned = buildAuthnRequest(issuer, this.clock.now(), binding === 'HTTP-Redirect' ? { destination: idp.requestUri } : {});
     // Redirect signs the query instead of the XML (SAML Bindings §3.4.4.1).
@@ -58,7 +59,7 @@ export class InitiateLoginHandler {
   }
 
   private async idp(id: string): Promise<IdpRecord> {
-    const idp = isUuid(id) ? await this.spar.idps.get(idpId(id)) : null;
+    const idp = isUuid(id) ? await this.lookups.idps.get(idpId(id)) : null;
     if (!idp) throw new DomainError('not-found', 'Could not find IdP.');
     return idp;
   }
