@@ -2,7 +2,7 @@ import { createPrivateKey, createVerify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestKey, makeTestKey } from '@sso/testing';
-import { RSA_SHA256, authnRequestRedirectUrl, buildAuthnRequest } from './authn-request';
+import { RSA_SHA256, authnRequestRedirectUrl, buildAuthnRequest, newRequestId, requestIssuedAt } from './authn-request';
 import type { SpSigningKey } from './sp';
 
 const SP = 'https://w.example/sso/finalize-login/6a0c2c1e-8d0b-4a55-9a4b-3b1f4c8f1d2e';
@@ -55,5 +55,26 @@ describe('HTTP-Redirect AuthnRequest (SAML Bindings §3.4.4.1)', () => {
     expect(params.get('tenant')).toBe('a b');
     expect(inflate(params.get('SAMLRequest')!)).toBe(req.xml);
     expect(authnRequestRedirectUrl('https://idp.example/sso?', req)).toMatch(/^https:\/\/idp\.example\/sso\?SAMLRequest=/);
+  });
+});
+
+describe('AuthnRequest IDs', () => {
+  it('are `_` and a UUIDv7 carrying the millisecond of issue, random otherwise', () => {
+    const at = new Date('2026-12-04T10:11:12.345Z');
+    const ids = new Set(Array.from({ length: 1000 }, () => newRequestId(at)));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) {
+      expect(id).toMatch(/^_[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(requestIssuedAt(id)?.toISOString()).toBe(at.toISOString());
+    }
+    expect(buildAuthnRequest(SP, at).id).toMatch(/^_[0-9a-f-]{36}$/);
+    expect(requestIssuedAt(buildAuthnRequest(SP, at).id)?.getTime()).toBe(at.getTime());
+  });
+
+  it('tell no issue time for IDs of another shape (the UUIDv4 IDs of older versions, anything else)', () => {
+    expect(requestIssuedAt('_0b6c5a47-3c8e-4a5f-9d1e-2f3a4b5c6d7e')).toBeNull();
+    expect(requestIssuedAt('_redirect')).toBeNull();
+    expect(requestIssuedAt(newRequestId(new Date()).slice(1))).toBeNull();
+    expect(requestIssuedAt(`${newRequestId(new Date())}x`)).toBeNull();
   });
 });

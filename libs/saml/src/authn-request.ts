@@ -1,4 +1,4 @@
-import { createSign, randomUUID } from 'node:crypto';
+import { createSign, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
 import { pemOf } from './idp-metadata';
@@ -11,13 +11,35 @@ export interface AuthnRequest {
 }
 
 /**
- * spar's AuthnRequest: ID `_<uuid>`, IssueInstant now, Issuer = SP entity id, NameIDPolicy
+ * `_` and a UUIDv7 (RFC 9562 §5.7): 74 random bits, and the millisecond it was issued, so the ACS
+ * knows when the request a response answers was sent without storing it (`requestIssuedAt`).
+ */
+export function newRequestId(now: Date): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(Math.max(0, Math.min(now.getTime(), 2 ** 48 - 1)), 0, 6);
+  b[6] = 0x70 | (b[6] & 0x0f);
+  b[8] = 0x80 | (b[8] & 0x3f);
+  const h = b.toString('hex');
+  return `_${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * When a request with this ID was issued, or null for an ID `newRequestId` did not make (the
+ * UUIDv4 IDs of older versions). Trust it only for an ID that was also found in the request store.
+ */
+export function requestIssuedAt(id: string): Date | null {
+  const m = /^_([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.exec(id);
+  return m ? new Date(Number.parseInt(m[1] + m[2], 16)) : null;
+}
+
+/**
+ * spar's AuthnRequest: ID `_<uuid>` (a UUIDv7 here, see `newRequestId`), IssueInstant now, Issuer = SP entity id, NameIDPolicy
  * unspecified with AllowCreate, unsigned, no Destination and no RequestedAuthnContext (so MFA and
  * Kerberos IdPs are not constrained). `destination` is for the Redirect binding only, where a
  * signed request must name it (SAML Bindings §3.4.5.2); the POST path stays spar's.
  */
 export function buildAuthnRequest(spIssuer: string, now: Date, opts: { id?: string; destination?: string } = {}): AuthnRequest {
-  const id = opts.id ?? `_${randomUUID()}`;
+  const id = opts.id ?? newRequestId(now);
   const destination = opts.destination === undefined ? '' : ` Destination="${escapeXml(opts.destination)}"`;
   const xml =
     `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${now.toISOString()}"${destination}>` +

@@ -22,7 +22,7 @@ describe('validateResponse with encrypted assertions', () => {
   let n = 0;
   const { ports, requests } = memoryResponsePorts(() => ({ issuer: idp.issuer, certBase64: idp.key.certBase64 }));
   const validate = (xml: string, key: KeyObject | null = spKey) =>
-    validateResponse(b64(xml), { spEntityId: SP, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date(), decryptionKey: key ?? undefined }, ports());
+    validateResponse(b64(xml), { spEntityId: SP, clockSkewSeconds: 60, maxttlAuthreq: 7200, maxttlAuthresp: 7200, now: new Date(), decryptionKey: key ?? undefined }, ports());
   /** A response to a fresh request, its assertion signed (or not) and then encrypted. */
   const encrypted = (opts: EncryptOptions = {}, sign: { assertion?: boolean; sha1?: boolean } = {}) => {
     const requestId = `_req${++n}`;

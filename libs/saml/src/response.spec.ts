@@ -10,7 +10,7 @@ const SP = 'http://localhost:8080/sso/finalize-login/7a8d3d39-8a23-4c49-9a1e-2c1
 describe('validateResponse', () => {
   let idp: TestIdp;
   const { ports, requests } = memoryResponsePorts(() => ({ issuer: idp.issuer, certBase64: idp.key.certBase64 }));
-  const settings = () => ({ spEntityId: SP, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() });
+  const settings = () => ({ spEntityId: SP, clockSkewSeconds: 60, maxttlAuthreq: 7200, maxttlAuthresp: 7200, now: new Date() });
 
   beforeAll(async () => {
     idp = await TestIdp.create();

@@ -1,6 +1,7 @@
 import { type KeyObject, createPublicKey } from 'node:crypto';
 import { getVerifiedXml } from '@node-saml/node-saml/lib/xml';
 import type { ErrorCode } from '@sso/domain';
+import { requestIssuedAt } from './authn-request';
 import { type VerificationKeys, openResponse } from './encrypted-response';
 import { type NameId, NAMEID_FORMATS, nameIdProblem } from './name-id';
 import { certFromKeyInfo, pemOf } from './idp-metadata';
@@ -32,6 +33,9 @@ export interface ResponseSettings {
   /** The SP entity id = ACS URL = expected Audience, Recipient and Destination. */
   spEntityId: string;
   clockSkewSeconds: number;
+  /** Lifetime of an AuthnRequest: a response answering none (IdP-initiated) may be no older. */
+  maxttlAuthreq: number;
+  /** Also the oldest a response may be, whatever it answers. */
   maxttlAuthresp: number;
   now: Date;
   /** The SP's RSA private key: an EncryptedAssertion is decrypted with it; without, refused. */
@@ -61,6 +65,8 @@ const ALLOWED_ALGORITHMS = new Set([
 const SHA1_ALGORITHMS = new Set(['http://www.w3.org/2000/09/xmldsig#rsa-sha1', 'http://www.w3.org/2000/09/xmldsig#sha1']);
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const ENTITY = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
+const AUTHN_CONTEXTS = ['AuthnContextClassRef', 'AuthnContextDecl', 'AuthnContextDeclRef'];
 
 const error = (code: ErrorCode, message: string, status?: number): ResponseOutcome => ({ kind: 'error', code, message, status });
 
@@ -74,6 +80,12 @@ export function decodeSamlResponse(field: string): { base64: string; xml: string
     return null;
   }
 }
+
+const ISSUER_FORMAT = 'Issuer Format must be omitted or be the entity format (SAML profiles §4.1.4.2)';
+const entityFormat = (issuer: Element) => {
+  const f = attr(issuer, 'Format');
+  return f === null || f === ENTITY;
+};
 
 function time(el: Element, name: string): Date | null | 'bad' {
   const v = attr(el, name);
@@ -126,6 +138,8 @@ export async function validateResponse(field: string, settings: ResponseSettings
   const received = doc.documentElement;
   if (received.namespaceURI !== NS.protocol || received.localName !== 'Response') return error('bad-response-saml', 'root element must be samlp:Response');
   if (attr(received, 'Version') !== '2.0' || !attr(received, 'ID')) return error('bad-response-saml', 'Response needs Version 2.0 and an ID');
+  const responseInstant = time(received, 'IssueInstant');
+  if (!(responseInstant instanceof Date)) return error('bad-response-saml', 'Response needs an IssueInstant in UTC (xs:dateTime ending in Z)');
   // An EncryptedAssertion is decrypted and put in place (encrypted-response.ts): all below runs unchanged.
   const opened = openResponse(doc, decoded.xml, settings.decryptionKey, RESPONSE_LIMITS);
   if ('error' in opened) return error('bad-response-saml', opened.error);
@@ -136,6 +150,7 @@ export async function validateResponse(field: string, settings: ResponseSettings
   // Issuer consistency (spar: missing → 400; differing → 403).
   const issuers = [child(root, NS.assertion, 'Issuer'), ...assertions.map((a) => child(a, NS.assertion, 'Issuer'))];
   if (issuers.some((i) => i === null)) return error('bad-response-saml', 'Response and every Assertion need an Issuer');
+  if (issuers.some((i) => i && !entityFormat(i))) return error('bad-response-saml', ISSUER_FORMAT);
   const issuerTexts = issuers.map((i) => (i ? strictText(i) : null));
   if (issuerTexts.some((t) => t === null || t.trim() === '')) return error('bad-response-saml', 'Issuer must be plain text');
   const issuer = issuerTexts[0] as string;
@@ -189,6 +204,17 @@ export async function validateResponse(field: string, settings: ResponseSettings
   if (!assertionId || attr(a, 'Version') !== '2.0') return error('bad-response-saml', 'Assertion needs Version 2.0 and an ID');
   const aIssuer = child(a, NS.assertion, 'Issuer');
   if (!aIssuer || strictText(aIssuer) !== idp.issuer) return error('bad-response-saml', 'signed Issuer is not the IdP', 403);
+  if (!entityFormat(aIssuer)) return error('bad-response-saml', ISSUER_FORMAT);
+  const assertionInstant = time(a, 'IssueInstant');
+  if (!(assertionInstant instanceof Date)) return error('bad-response-saml', 'Assertion needs an IssueInstant in UTC (xs:dateTime ending in Z)');
+  const authn = children(a, NS.assertion, 'AuthnStatement');
+  for (const s of authn) {
+    if (!(time(s, 'AuthnInstant') instanceof Date)) return error('bad-response-saml', 'AuthnStatement needs an AuthnInstant in UTC');
+    const context = child(s, NS.assertion, 'AuthnContext');
+    if (!context || !AUTHN_CONTEXTS.some((n) => child(context, NS.assertion, n))) {
+      return error('bad-response-saml', 'AuthnStatement needs an AuthnContext with a class reference or a declaration');
+    }
+  }
 
   const past = (d: Date | null | 'bad', what: string) => {
     if (d === 'bad') reasons.push(`${what}: bad time`);
@@ -198,8 +224,8 @@ export async function validateResponse(field: string, settings: ResponseSettings
     if (d === 'bad' || (d === null && required)) reasons.push(`${what}: missing or bad time`);
     else if (d && d.getTime() <= now - skewMs) reasons.push(`${what}: expired`);
   };
-  past(time(a, 'IssueInstant'), 'Assertion IssueInstant');
-  past(time(root, 'IssueInstant'), 'Response IssueInstant');
+  past(assertionInstant, 'Assertion IssueInstant');
+  past(responseInstant, 'Response IssueInstant');
 
   // Subject: NameID and bearer confirmations with Recipient, times and InResponseTo.
   const subject = child(a, NS.assertion, 'Subject');
@@ -239,6 +265,15 @@ export async function validateResponse(field: string, settings: ResponseSettings
   const requestId = requestIds.size === 1 ? [...requestIds][0] : null;
   if (requestId === null && !(await ports.allowsIdpInitiated(idp))) return { kind: 'unsolicited', idp };
   if (unsignedRequestId !== null && unsignedRequestId !== requestId) reasons.push('Response InResponseTo differs from the signed one');
+  // Not issued before the request it answers (its ID tells when, see newRequestId), nor before an
+  // IdP-initiated response's window (a request's lifetime) or the replay cache's span.
+  const requestIssued = requestId === null ? null : requestIssuedAt(requestId);
+  for (const [d, what] of [[responseInstant, 'Response'], [assertionInstant, 'Assertion']] as const) {
+    const t = d.getTime() + skewMs;
+    if (requestIssued && t < requestIssued.getTime()) reasons.push(`${what} IssueInstant is before the request it answers`);
+    else if (!requestIssued && t < now - settings.maxttlAuthreq * 1000) reasons.push(`${what} IssueInstant is more than ${settings.maxttlAuthreq}s old`);
+    else if (t < now - settings.maxttlAuthresp * 1000) reasons.push(`${what} IssueInstant is more than ${settings.maxttlAuthresp}s old`);
+  }
 
   const conditions = children(a, NS.assertion, 'Conditions');
   if (conditions.length !== 1) reasons.push('exactly one Conditions element is required');
@@ -257,7 +292,6 @@ export async function validateResponse(field: string, settings: ResponseSettings
     }
   }
 
-  const authn = children(a, NS.assertion, 'AuthnStatement');
   if (authn.length === 0) reasons.push('no AuthnStatement');
   for (const s of authn) {
     past(time(s, 'AuthnInstant'), 'AuthnInstant');

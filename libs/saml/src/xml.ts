@@ -1,4 +1,5 @@
 import { DOMParser } from '@xmldom/xmldom';
+import { documentShapeProblem } from './xml-shape';
 
 export const NS = {
   protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',
@@ -23,17 +24,27 @@ export interface XmlLimits {
 
 /**
  * Parses untrusted XML strictly: size cap, no DOCTYPE or entity declarations (no XXE, no entity
- * expansion), every parser warning or error fatal, one root element, bounded depth and size.
+ * expansion), a well-formed tag structure with nothing but whitespace, comments and processing
+ * instructions around the one root element (xml-shape.ts), every parser warning or error fatal,
+ * bounded depth and size.
  */
 export function parseUntrustedXml(xml: string, limits: XmlLimits): Document {
   if (Buffer.byteLength(xml, 'utf8') > limits.maxBytes) throw new XmlRejected(`document larger than ${limits.maxBytes} bytes`);
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) throw new XmlRejected('DOCTYPE and entity declarations are not allowed');
+  const shape = documentShapeProblem(xml);
+  if (shape) throw new XmlRejected(`malformed XML (${shape})`);
   const problems: string[] = [];
-  const doc = new DOMParser({
-    errorHandler: (level: string, msg: unknown) => {
-      problems.push(`${level}: ${String(msg)}`);
-    },
-  }).parseFromString(xml, 'text/xml');
+  let doc: Document;
+  try {
+    doc = new DOMParser({
+      errorHandler: (level: string, msg: unknown) => {
+        problems.push(`${level}: ${String(msg)}`);
+      },
+    }).parseFromString(xml, 'text/xml');
+  } catch (e) {
+    // xmldom throws (rather than reports) on some structures it cannot build a DOM of.
+    throw new XmlRejected(`malformed XML (${e instanceof Error ? e.message : String(e)})`);
+  }
   if (problems.length > 0) throw new XmlRejected(`malformed XML (${problems[0]})`);
   const roots = children(doc);
   if (roots.length !== 1 || !doc.documentElement) throw new XmlRejected('exactly one root element is required');

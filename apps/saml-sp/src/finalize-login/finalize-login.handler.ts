@@ -56,6 +56,7 @@ export class FinalizeLoginHandler {
       {
         spEntityId: spEntityId(this.sp, team),
         clockSkewSeconds: this.config.saml.clockSkewSeconds,
+        maxttlAuthreq: this.config.saml.maxttlAuthreq,
         maxttlAuthresp: this.config.saml.maxttlAuthresp,
         now: this.clock.now(),
         decryptionKey: this.sp.signing?.privateKey,
