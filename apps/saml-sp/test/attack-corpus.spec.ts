@@ -492,6 +492,25 @@ const attacks: Attack[] = [
     status: 400,
     label: 'bad-response-xml',
   },
+  // --- content outside the root element (XML 1.0 §2.1: only whitespace, comments and PIs) ---
+  ...(
+    [
+      ['a second element after the root', (x: string) => `${x}<foo/>`],
+      ['text after the root', (x: string) => `${x}junk`],
+      ['text after a trailing comment', (x: string) => `${x}<!-- ok -->junk`],
+      ['a stray end tag after the root', (x: string) => `${x}</samlp:Response>`],
+      ['a CDATA section after the root', (x: string) => `${x}<![CDATA[x]]>`],
+      ['text before the root', (x: string) => `junk${x}`],
+      ['a mismatched end tag inside the Response', (x: string) => x.replace('</samlp:Status>', '</samlp:Status></saml:Foo>')],
+    ] as const
+  ).map(
+    ([what, f]): Attack => ({
+      name: `trailing XML: ${what}`,
+      build: async (c) => ({ xml: f((await c.signed()).xml) }),
+      status: 400,
+      label: 'bad-response-xml',
+    }),
+  ),
   {
     name: 'not base64',
     build: async () => ({ field: '<samlp:Response/>' }),
@@ -563,6 +582,12 @@ describe(`SAML attack corpus (${attacks.length} cases)`, () => {
   it('the unmodified response logs the victim in (the corpus mutates a working baseline)', async () => {
     const { xml } = await ctx.signed({ nameId: MALLORY });
     const r = await h.finalize(ctx.team, xml);
+    expect(titleOf(r.body)).toBe('wire:sso:success');
+  });
+
+  it('whitespace, comments and processing instructions around the root are legal XML and log in', async () => {
+    const { xml } = await ctx.signed({ nameId: MALLORY });
+    const r = await h.finalize(ctx.team, `<?xml version="1.0" encoding="UTF-8"?>\n<!-- by the IdP -->\n${xml}\n<!-- end -->\n<?trace id=1?>\n`);
     expect(titleOf(r.body)).toBe('wire:sso:success');
   });
 
