@@ -18,6 +18,10 @@ describe('parseIdpMetadata', () => {
     idp = await TestIdp.create();
   });
 
+  it('accepts a byte order mark, an XML declaration, and comments and whitespace around the root', () => {
+    expect(invalid(`\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n${idp.metadata()}\n\n`)).toBe('accepted');
+  });
+
   it('reads issuer, the HTTP-POST endpoint and signing certificates as KeyInfo XML', () => {
     expect(parseIdpMetadata(idp.metadata())).toEqual({ issuer: idp.issuer, requestUri: idp.ssoUrl, ssoBinding: 'HTTP-POST', certs: [keyInfoXml(idp.key.certBase64)], validUntil: null });
   });
@@ -69,6 +73,9 @@ describe('parseIdpMetadata', () => {
     expect(invalid(md.replace(idp.key.certBase64, 'AAAA'))).toBe('invalid-metadata');
     expect(invalid(md.replace(idp.key.certBase64, '!!!'))).toBe('invalid-metadata');
     expect(invalid('<x/>')).toBe('invalid-metadata');
+    // Content after the root (an XML signature wrapping trick as much as a careless upload).
+    expect(invalid(`${md}<md:EntityDescriptor entityID="https://evil.example"/>`)).toBe('invalid-metadata');
+    expect(invalid(`${md}trailing`)).toBe('invalid-metadata');
     expect(invalid(`${md.slice(0, 100)}`)).toBe('invalid-metadata');
     expect(invalid(md.replace('</md:EntityDescriptor>', `<x>${'y'.repeat(600 * 1024)}</x></md:EntityDescriptor>`))).toBe('invalid-metadata');
   });

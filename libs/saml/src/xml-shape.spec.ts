@@ -15,6 +15,10 @@ const accepted = (xml: string) => {
 };
 
 describe('document shape: nothing but Misc around the one root element (XML 1.0 §2.1)', () => {
+  it('accepts tabs, newlines, carriage returns and characters beyond the BMP, raw or as references', () => {
+    accepted('<r:Response xmlns:r="urn:x" a="&#9;&#xA;">\t\r\n\u00e9 \u{1F600} &#13; &#x1F600; &#xFFFD;</r:Response>');
+  });
+
   it('accepts the root alone, with an XML declaration, a BOM, and whitespace, comments and PIs around it', () => {
     accepted(ROOT);
     accepted(`<?xml version="1.0" encoding="UTF-8"?>\n${ROOT}`);
@@ -44,6 +48,14 @@ describe('document shape: nothing but Misc around the one root element (XML 1.0 
     ['an unclosed root', '<r:Response xmlns:r="urn:x"><a/>'],
     ['no element at all', '<!-- nothing -->'],
     ['a start tag with an unquoted attribute', '<r:Response xmlns:r="urn:x" a=1/>'],
+    ['a raw control character in text', '<r:Response xmlns:r="urn:x">a\u0001b</r:Response>'],
+    ['a raw NUL in an attribute', '<r:Response xmlns:r="urn:x" a="\u0000"/>'],
+    ['a lone surrogate', '<r:Response xmlns:r="urn:x">\ud800</r:Response>'],
+    ['U+FFFE', '<r:Response xmlns:r="urn:x">\ufffe</r:Response>'],
+    ['a character reference to NUL', '<r:Response xmlns:r="urn:x">&#0;</r:Response>'],
+    ['a hexadecimal character reference to a surrogate', '<r:Response xmlns:r="urn:x">&#xD800;</r:Response>'],
+    ['a character reference to BEL in an attribute', '<r:Response xmlns:r="urn:x" a="&#7;"/>'],
+    ['a character reference beyond Unicode', '<r:Response xmlns:r="urn:x">&#x110000;</r:Response>'],
   ])('refuses %s', (_name, xml) => refused(xml));
 
   it('scans a large document in linear time (no regex backtracking on long runs of whitespace)', () => {

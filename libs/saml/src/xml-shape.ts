@@ -8,9 +8,13 @@
  *
  * XML 1.0 §2.1: document ::= prolog element Misc*; prolog ::= XMLDecl? Misc*; Misc ::= Comment |
  * PI | S. Whitespace, comments and processing instructions before and after the root are legal;
- * anything else outside it is not. Returns why the document is refused, or null.
+ * anything else outside it is not. Characters outside XML's Char production (§2.2: C0 controls,
+ * lone surrogates, U+FFFE/U+FFFF), raw or as character references, are refused too: xmldom keeps
+ * them. Returns why the document is refused, or null.
  */
 export function documentShapeProblem(xml: string): string | null {
+  const chars = charProblem(xml);
+  if (chars) return chars;
   // A byte order mark is the encoding's, not the document's.
   let i = xml.startsWith('\uFEFF') ? 1 : 0;
   const decl = /^<\?xml[ \t\r\n][^?]*\?>/.exec(xml.slice(i, i + 200));
@@ -80,3 +84,16 @@ export function documentShapeProblem(xml: string): string | null {
 const NAME = "[^\\s<>/=!?\"']+";
 const START_TAG = new RegExp(`<(${NAME})(?:[ \\t\\r\\n]+${NAME}[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"[^"<]*"|'[^'<]*'))*[ \\t\\r\\n]*(/?)>`, 'y');
 const END_TAG = new RegExp(`</(${NAME})[ \\t\\r\\n]*>`, 'y');
+
+const NOT_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const isChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+function charProblem(xml: string): string | null {
+  const raw = NOT_CHAR.exec(xml);
+  if (raw) return `character U+${(raw[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`;
+  for (const m of xml.matchAll(/&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,10}));/g)) {
+    const c = m[1] !== undefined ? Number.parseInt(m[1], 16) : Number(m[2]);
+    if (!isChar(c)) return `character reference ${m[0]} is not allowed in XML`;
+  }
+  return null;
+}
