@@ -512,6 +512,12 @@ const attacks: Attack[] = [
     }),
   ),
   {
+    name: 'a character reference to NUL in the NameID (truncation in C consumers)',
+    build: async (c) => ({ xml: (await c.signed({ nameId: `${VICTIM}&#0;.evil.example` })).xml }),
+    status: 400,
+    label: 'bad-response-xml',
+  },
+  {
     name: 'not base64',
     build: async () => ({ field: '<samlp:Response/>' }),
     status: 400,
