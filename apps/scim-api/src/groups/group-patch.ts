@@ -9,9 +9,10 @@ import {
   groupSchema,
   isObject,
   parsePatchPath,
+  checkTextValue,
   validateFilter,
 } from '@sso/scim';
-import { type MemberInput, displayNameOf, externalIdOf, membersOf } from './group-input';
+import { type MemberInput, checkMemberCount, displayNameOf, externalIdOf, membersOf } from './group-input';
 
 /** One change of the member set, in request order. */
 export type MemberStep =
@@ -82,6 +83,7 @@ export function planGroupPatch(ops: readonly PatchOperation[], groupId: string):
     else if (name === 'members') plan.steps.push(...memberSteps(op, p.filter, p.sub));
     else throw invalidPath(`'${op.path}' is not an attribute of a Group`);
   }
+  checkMemberCount(plan.steps.reduce((n, s) => n + (s.kind === 'add' ? s.members.length : s.kind === 'removeIds' ? s.ids.length : 0), 0));
   return plan;
 }
 
@@ -91,6 +93,7 @@ function memberSteps(op: PatchOperation, filter: Filter | undefined, sub: string
     if (sub.toLowerCase() !== 'display') throw readOnly(`members.${sub}`);
     if (op.op === 'remove') return [{ kind: 'setDisplay', filter, display: null }];
     if (typeof op.value !== 'string') throw new ScimError('invalidValue', "'members.display' must be a string");
+    checkTextValue('members.display', op.value);
     return [{ kind: 'setDisplay', filter, display: op.value }];
   }
   if (filter) {
