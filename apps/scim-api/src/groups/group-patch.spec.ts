@@ -63,4 +63,20 @@ describe('planGroupPatch and resolveMemberSteps', () => {
       expect(() => planGroupPatch(ops(o), GID), JSON.stringify(o)).toThrow();
     }
   });
+
+  it('counts the members one request names over all its operations: 10,000 pass, 10,001 are refused', () => {
+    const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ value: `00000000-0000-4000-8000-${(from + i).toString().padStart(12, '0')}` }));
+    expect(resolve(ops({ op: 'add', path: 'members', value: ids(6000) }, { op: 'add', path: 'members', value: ids(4000, 6000) }), null).add).toHaveLength(10_000);
+    const over = () => planGroupPatch(ops({ op: 'add', path: 'members', value: ids(6000) }, { op: 'remove', path: 'members', value: ids(4001, 6000) }), GID);
+    expect(over).toThrow("Attribute 'members' takes at most 10000 members in one request, got 10001: send them in several requests");
+    expect(() => planGroupPatch(ops({ op: 'add', value: { members: ids(10_001) } }), GID)).toThrow(/at most 10000 members/);
+  });
+
+  it('refuses unsafe characters in the group name, externalId and member display', () => {
+    expect(() => planGroupPatch(ops({ op: 'replace', path: 'displayName', value: 'Sales\u0000' }), GID)).toThrow("Attribute 'displayName' contains a control character (U+0000) at position 5");
+    expect(() => planGroupPatch(ops({ op: 'replace', value: { externalId: 'x\u202E' } }), GID)).toThrow("Attribute 'externalId' contains a bidirectional control");
+    expect(() => planGroupPatch(ops({ op: 'add', path: 'members', value: [{ value: A, display: 'A\nB' }] }), GID)).toThrow("Attribute 'members[0].display'");
+    expect(() => planGroupPatch(ops({ op: 'replace', path: `members[value eq "${A}"].display`, value: '\u0007' }), GID)).toThrow("Attribute 'members.display'");
+    expect(planGroupPatch(ops({ op: 'replace', path: 'displayName', value: 'Vertrieb 販売 🚀' }), GID).displayName).toBe('Vertrieb 販売 🚀');
+  });
 });
