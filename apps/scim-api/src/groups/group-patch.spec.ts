@@ -79,4 +79,12 @@ describe('planGroupPatch and resolveMemberSteps', () => {
     expect(() => planGroupPatch(ops({ op: 'replace', path: `members[value eq "${A}"].display`, value: '\u0007' }), GID)).toThrow("Attribute 'members.display'");
     expect(planGroupPatch(ops({ op: 'replace', path: 'displayName', value: 'Vertrieb 販売 🚀' }), GID).displayName).toBe('Vertrieb 販売 🚀');
   });
+
+  it('allows 10 member operations that scan every member in one request, and refuses 11 with tooMany', () => {
+    const scan = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 ? { op: 'remove', path: `members[display eq "x${i}"]` } : { op: 'replace', path: 'members.display', value: `d${i}` }));
+    expect(planGroupPatch(ops(...scan(10)), GID).steps).toHaveLength(10);
+    expect(() => planGroupPatch(ops(...scan(11)), GID)).toThrow(expect.objectContaining({ scimType: 'tooMany', detail: expect.stringContaining('at most 10 member operations') }));
+    // `value eq` removals read no member: any number of them (up to the member cap) is fine.
+    expect(planGroupPatch(ops(...Array.from({ length: 50 }, (_, i) => ({ op: 'remove', path: `members[value eq "${i}"]` }))), GID).steps).toHaveLength(50);
+  });
 });

@@ -31,6 +31,8 @@ export interface GroupPatchPlan {
 }
 
 const membersAttr = groupSchema.attributes.find((a) => a.name === 'members')!;
+/** Member operations that must look at every member (filters other than `value eq`, display changes). */
+export const MAX_MEMBER_SCANS = 10;
 const invalidPath = (why: string) => new ScimError('invalidPath', why);
 const readOnly = (name: string) => new ScimError('mutability', `'${name}' cannot be changed`);
 const CORE_PREFIX = `${GROUP_SCHEMA.toLowerCase()}:`;
@@ -84,6 +86,12 @@ export function planGroupPatch(ops: readonly PatchOperation[], groupId: string):
     else throw invalidPath(`'${op.path}' is not an attribute of a Group`);
   }
   checkMemberCount(plan.steps.reduce((n, s) => n + (s.kind === 'add' ? s.members.length : s.kind === 'removeIds' ? s.ids.length : 0), 0));
+  // Each of these steps runs over every member of the group, which may be large: their number
+  // is capped so a request costs at most a few passes over the members.
+  const scans = plan.steps.filter((s) => s.kind === 'removeWhere' || s.kind === 'setDisplay').length;
+  if (scans > MAX_MEMBER_SCANS) {
+    throw new ScimError('tooMany', `A PATCH request carries at most ${MAX_MEMBER_SCANS} member operations that filter on anything but 'value eq' (or set every member's display), got ${scans}`);
+  }
   return plan;
 }
 
