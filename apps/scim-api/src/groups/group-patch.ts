@@ -4,12 +4,12 @@ import {
   type JsonValue,
   type PatchOperation,
   ScimError,
+  checkTextValue,
   evaluateElementFilter,
   groupResourceSchema,
   groupSchema,
   isObject,
   parsePatchPath,
-  checkTextValue,
   validateFilter,
 } from '@sso/scim';
 import { type MemberInput, checkMemberCount, displayNameOf, externalIdOf, membersOf } from './group-input';
