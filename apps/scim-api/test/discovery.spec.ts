@@ -15,7 +15,7 @@ describe('scim-api discovery and errors on real Cassandra', () => {
       expect(r.headers['content-type']).toBe('application/scim+json; charset=utf-8');
       expect(r.json()).toMatchObject({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-        patch: { supported: true },
+        patch: { supported: true, maxOperations: 1000 },
         bulk: { supported: false },
         filter: { supported: true, maxResults: 50 },
         changePassword: { supported: false },
@@ -41,6 +41,11 @@ describe('scim-api discovery and errors on real Cassandra', () => {
     ]);
     expect(r.json()).toMatchObject({ totalResults: 5, itemsPerPage: 5, startIndex: 1 });
     expect(r.body).toContain('User Account');
+    // The caps RFC 7643 has no characteristic for are stated in the descriptions.
+    const attr = (schema: number, name: string) => (r.json().Resources[schema].attributes as Array<{ name: string; description: string }>).find((a) => a.name === name)!;
+    expect(attr(0, 'emails').description).toBe('Email addresses for the user. At most 100 values.');
+    expect(attr(0, 'addresses').description).toMatch(/At most 100 values\.$/);
+    expect(attr(1, 'members').description).toContain('one request names at most 10000');
     for (const id of ids) {
       const one = await h.req('GET', `/scim/v2/Schemas/${id}`);
       expect(one.statusCode).toBe(200);

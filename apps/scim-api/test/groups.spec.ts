@@ -342,4 +342,56 @@ describe('SCIM Groups on real Cassandra', () => {
       expect(r.json().detail).toContain(plain);
     });
   });
+
+  describe('hostile and careless input', () => {
+    const ids = (n: number) => Array.from({ length: n }, () => ({ value: randomUUID() }));
+    const refused = (r: { statusCode: number; json: () => { detail: string }; body: string }, detail: string | RegExp) => {
+      expect(r.statusCode, r.body.slice(0, 300)).toBe(400);
+      expect(r.json()).toMatchObject({ schemas: [ERROR], status: '400', scimType: 'invalidValue' });
+      if (typeof detail === 'string') expect(r.json().detail).toBe(detail);
+      else expect(r.json().detail).toMatch(detail);
+    };
+    const cap = "Attribute 'members' takes at most 10000 members in one request, got 10001: send them in several requests";
+
+    it('takes 10,000 members in one request on POST, PUT and PATCH, and refuses 10,001', async () => {
+      const { token } = await h.team();
+      // 10,000 unknown ids pass the cap and fail on what they are (POST/PUT are all-or-nothing).
+      refused(await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_000) } }), /^These users do not exist/);
+      refused(await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_001) } }), cap);
+      const g = await create(token, { displayName: 'Big' });
+      refused(await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_001) } }), cap);
+      // PATCH skips ids that are not the team's users; the cap counts every operation.
+      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(10_000) }])).statusCode).toBe(204);
+      refused(await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(5_000) }, { op: 'remove', path: 'members', value: ids(5_001) }]), cap);
+      expect((await get(token, g.id)).json()).toMatchObject({ displayName: 'Big', members: [] });
+    });
+
+    it("the group's own size is not capped: members added over several requests add up", async () => {
+      const { token } = await h.team();
+      const users = await Promise.all(Array.from({ length: 3 }, () => user(token)));
+      const g = await create(token, { displayName: 'Growing', members: [{ value: users[0] }] });
+      for (const u of users.slice(1)) expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: u }] }])).statusCode).toBe(204);
+      expect(await memberIds(token, g.id)).toEqual([...users].sort());
+    });
+
+    it('refuses unsafe characters in displayName, externalId and member display on POST, PUT and PATCH', async () => {
+      const { token } = await h.team();
+      const u = await user(token);
+      const g = await create(token, { displayName: 'Clean', members: [{ value: u }] });
+      const cases: Array<[Record<string, unknown>, RegExp]> = [
+        [{ displayName: 'Sales\u0000' }, /^Attribute 'displayName' contains a control character \(U\+0000\) at position 5/],
+        [{ displayName: 'Sales\u202E' }, /^Attribute 'displayName' contains a bidirectional control/],
+        [{ displayName: 'Sales', externalId: 'x\u0007' }, /^Attribute 'externalId' contains a control character \(U\+0007\)/],
+        [{ displayName: 'Sales', members: [{ value: u, display: 'A\nB' }] }, /^Attribute 'members\[0\]\.display'/],
+      ];
+      for (const [body, detail] of cases) {
+        refused(await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], ...body } }), detail);
+        refused(await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], ...body } }), detail);
+        refused(await patch(token, g.id, [{ op: 'replace', value: body }]), detail);
+      }
+      expect((await get(token, g.id)).json()).toMatchObject({ displayName: 'Clean' });
+      expect((await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Vertrieb 販売 🚀' }])).statusCode).toBe(204);
+      expect((await get(token, g.id)).json().displayName).toBe('Vertrieb 販売 🚀');
+    });
+  });
 });

@@ -447,6 +447,84 @@ describe('SCIM Users on real Cassandra', () => {
     });
   });
 
+  describe('hostile and careless input', () => {
+    const patch = (token: string, id: string, ops: unknown[]) => h.req('PATCH', `/scim/v2/Users/${id}`, { token, body: { schemas: [PATCH], Operations: ops } });
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `m${i}-${randomUUID().slice(0, 8)}@example.com`, type: 'work' }));
+    const refused = (r: { statusCode: number; json: () => unknown; body: string }, scimType: string, detail: string | RegExp) => {
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json()).toMatchObject({ schemas: [ERROR], status: '400', scimType, detail: typeof detail === 'string' ? detail : expect.stringMatching(detail) });
+    };
+
+    it('refuses a PATCH adding 20,000 emails (500 KB) with 400 and stores nothing', async () => {
+      const { token } = await h.team();
+      const u = await create(token);
+      const value = Array.from({ length: 20_000 }, (_, i) => ({ value: `m${i}@x.io` }));
+      expect(JSON.stringify(value).length).toBeGreaterThan(400_000);
+      const r = await patch(token, u.id, [{ op: 'add', path: 'emails', value }]);
+      refused(r, 'invalidValue', "Attribute 'emails' takes at most 100 values, got 20000");
+      expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json()).toEqual(u);
+    });
+
+    it('takes 100 values of a multi-valued attribute on POST, PUT and PATCH, and refuses 101 on each', async () => {
+      const { token } = await h.team();
+      refused(await h.req('POST', '/scim/v2/Users', { token, body: userBody({ phoneNumbers: emails(101) }) }), 'invalidValue', "Attribute 'phoneNumbers' takes at most 100 values, got 101");
+      const u = await create(token, userBody({ phoneNumbers: emails(100) }));
+      expect(u.phoneNumbers).toHaveLength(100);
+      const { id: _id, meta: _meta, ...doc } = u;
+      refused(await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...doc, roles: undefined, entitlements: emails(101) } }), 'invalidValue', /'entitlements' takes at most 100/);
+      refused(await patch(token, u.id, [{ op: 'add', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }]), 'invalidValue', "Attribute 'phoneNumbers' takes at most 100 values, got 101");
+      expect((await patch(token, u.id, [{ op: 'replace', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }])).statusCode).toBe(204);
+      expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json().phoneNumbers).toEqual([{ value: '+49 1', type: 'home' }]);
+    });
+
+    it('takes 1,000 operations in one PATCH and refuses 1,001 with tooMany', async () => {
+      const { token } = await h.team();
+      const u = await create(token);
+      const ops = (n: number) => Array.from({ length: n }, (_, i) => ({ op: 'replace', path: 'title', value: `t${i}` }));
+      expect((await patch(token, u.id, ops(1000))).statusCode).toBe(204);
+      expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json().title).toBe('t999');
+      refused(await patch(token, u.id, ops(1001)), 'tooMany', 'A PATCH request carries at most 1000 operations, got 1001: split it into several requests');
+    });
+
+    it('refuses control characters, bidi overrides and lone surrogates on POST, PUT and PATCH, naming the attribute', async () => {
+      const { token } = await h.team();
+      const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+        ['NUL in displayName', { displayName: 'Eve\u0000' }, /^Attribute 'displayName' contains a control character \(U\+0000\) at position 3/],
+        ['BEL in externalId', { externalId: `e-${randomUUID()}\u0007` }, /^Attribute 'externalId' contains a control character \(U\+0007\)/],
+        ['a newline in displayName', { displayName: 'Eve\nAdmin' }, /^Attribute 'displayName' contains a control character \(U\+000A\)/],
+        ['U+202E in displayName', { displayName: 'Eve\u202Etxt.exe' }, /^Attribute 'displayName' contains a bidirectional control \(U\+202E\)/],
+        ['a lone surrogate in externalId', { externalId: `e-${randomUUID()}\uDC00` }, /^Attribute 'externalId' contains a lone surrogate \(U\+DC00\)/],
+        ['NUL in an email', { emails: [{ value: `eve-${randomUUID()}@example.com\u0000`, primary: true }] }, /^Attribute 'emails\[0\]\.value' contains a control character/],
+        ['NUL in a rich info key', { [WIRE]: { 'Cost\u0000center': '1' } }, /^The attribute name '.*Cost\\u0000center' contains a control character/],
+      ];
+      const u = await create(token);
+      const { id: _id, meta: _meta, ...doc } = u;
+      for (const [what, extra, detail] of bad) {
+        refused(await h.req('POST', '/scim/v2/Users', { token, body: userBody(extra) }), 'invalidValue', detail);
+        refused(await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...doc, ...extra } }), 'invalidValue', detail);
+        refused(await patch(token, u.id, [{ op: 'replace', value: extra }]), 'invalidValue', detail);
+        expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json(), what).toEqual(u);
+      }
+      // By path too, as Entra sends single attributes.
+      refused(await patch(token, u.id, [{ op: 'Replace', path: 'displayName', value: 'Eve\u0000' }]), 'invalidValue', /^Attribute 'displayName'/);
+      refused(await patch(token, u.id, [{ op: 'Add', path: 'emails[type eq "home"].value', value: 'x@example.com\u0000' }]), 'invalidValue', /^Attribute 'emails\[\d\]\.value'/);
+    });
+
+    it('keeps what real clients send: accents, CJK, emoji, RTL names, multi-line addresses', async () => {
+      const { token } = await h.team();
+      const body = userBody({
+        displayName: 'Zoë 山田 👩🏽‍💻',
+        name: { givenName: 'محمد', familyName: 'Ñúñez' },
+        addresses: [{ formatted: '1 Rue de l’Église\n75001 Paris', type: 'work' }],
+        [WIRE]: { Büro: 'Zimmer 3\nNord' },
+      });
+      const u = await create(token, body);
+      expect(u).toMatchObject({ displayName: body.displayName, name: body.name, addresses: body.addresses, [WIRE]: { Büro: 'Zimmer 3\nNord' } });
+      expect((await patch(token, u.id, [{ op: 'Replace', path: 'displayName', value: '김민준 🇰🇷' }])).statusCode).toBe(204);
+      expect((await h.identity.users.get(u.id as UserId))?.name).toBe('김민준 🇰🇷');
+    });
+  });
+
   describe('ETags', () => {
     it('enforces If-Match on PUT, PATCH and DELETE with 412; a matching or * If-Match passes', async () => {
       const { token } = await h.team();

@@ -1,3 +1,4 @@
+import { isSafeText } from './text';
 import type { TeamId, UserId } from './ids';
 
 /** Wire's account status (brig `user.status`). */
@@ -89,9 +90,12 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** A deliberately simple address check: one @, no spaces, a dot in the domain, at most 254 chars. */
+/**
+ * A deliberately simple address check: one @, no spaces, a dot in the domain, at most 254 chars,
+ * and none of the characters `findUnsafeCharacter` refuses (NUL is not whitespace to a regex).
+ */
 export function isEmail(s: string): boolean {
-  return s.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+  return s.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) && isSafeText(s);
 }
 
 /** A user record with Wire's defaults for a new account: active, activated, managed by Wire. */

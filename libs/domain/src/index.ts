@@ -2,3 +2,4 @@ export * from './ids';
 export * from './clock';
 export * from './errors';
 export * from './identity';
+export * from './text';

@@ -2,6 +2,8 @@
 export * from './errors';
 export * from './json';
 export * from './normalise';
+export * from './limits';
+export * from './text';
 
 export * from './schema/types';
 export { USER_SCHEMA, userSchema, commonAttributes } from './schema/user';

@@ -1,5 +1,6 @@
 import { ScimError } from './errors';
 import { findKey, isObject, type JsonObject, type JsonValue } from './json';
+import { scimLimits, tooManyValues } from './limits';
 import { findSubAttribute, resolveSchemaUrn } from './schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './schema/types';
 import { WIRE_PROFILE_SCHEMA } from './schema/wire';
@@ -76,10 +77,18 @@ export function normaliseResource(input: JsonObject, rs: ResourceSchema, opts: {
     if (ext && ext !== rs.core) {
       if (!isObject(v)) throw new ScimError('invalidValue', `'${ext.id}' must be an object of attributes`);
       const inner: JsonObject = {};
-      for (const [ik, iv] of Object.entries(v)) {
+      const entries = Object.entries(v);
+      if (ext.openAttributes && entries.length > scimLimits.richInfoEntries) throw tooManyValues(ext.id, scimLimits.richInfoEntries, entries.length);
+      // An open schema's keys by lowercase: a lookup per key would make this quadratic.
+      const openKeys = new Map<string, string>();
+      for (const [ik, iv] of entries) {
         const def = ext.attributes.find((a) => a.name.toLowerCase() === ik.toLowerCase());
         if (def) putOnce(inner, def.name, normaliseValue(def, iv, `${ext.id}:${def.name}`, ext), `${ext.id}:`);
-        else if (ext.openAttributes) putOnce(inner, findKey(inner, ik) ?? ik, iv, `${ext.id}:`);
+        else if (ext.openAttributes) {
+          const key = openKeys.get(ik.toLowerCase()) ?? ik;
+          openKeys.set(ik.toLowerCase(), key);
+          putOnce(inner, key, iv, `${ext.id}:`);
+        }
         else if (opts.dropUnknown) unknown.push(`${ext.id}:${ik}`);
         else {
           unknown.push(`${ext.id}:${ik}`);

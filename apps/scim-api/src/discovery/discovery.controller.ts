@@ -12,6 +12,7 @@ import {
   buildServiceProviderConfig,
   groupResourceSchema,
   listResponse,
+  scimLimits,
   userResourceSchema,
 } from '@sso/scim';
 import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
@@ -35,6 +36,7 @@ export class DiscoveryController {
     const base = baseUrl(this.config, req);
     return buildServiceProviderConfig({
       patch: true,
+      patchMaxOperations: scimLimits.operationsPerPatch,
       bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
       filter: { supported: true, maxResults: this.config.scim.maxResults },
       sort: true,
@@ -59,7 +61,7 @@ export class DiscoveryController {
     schema: {
       example: {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-        patch: { supported: true },
+        patch: { supported: true, maxOperations: 1000 },
         bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
         filter: { supported: true, maxResults: 1000 },
         changePassword: { supported: false },

@@ -1,5 +1,5 @@
 import { isUuid } from '@sso/domain';
-import { GROUP_SCHEMA, type JsonValue, ScimError, findKey, isObject } from '@sso/scim';
+import { GROUP_SCHEMA, type JsonValue, ScimError, checkTextValue, findKey, isObject, scimLimits } from '@sso/scim';
 
 /** spar's limit on a group's name. */
 export const MAX_DISPLAY_NAME = 4000;
@@ -22,12 +22,14 @@ export function displayNameOf(v: JsonValue | undefined): string {
   if (typeof v !== 'string') throw invalid("'displayName' is required and must be a string");
   const n = [...v].length;
   if (n < 1 || n > MAX_DISPLAY_NAME) throw invalid(`'displayName' must have 1 to ${MAX_DISPLAY_NAME} characters`);
+  checkTextValue('displayName', v);
   return v;
 }
 
 export function externalIdOf(v: JsonValue | undefined): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string') throw invalid("'externalId' must be a string");
+  checkTextValue('externalId', v);
   return v === '' ? null : v;
 }
 
@@ -39,6 +41,7 @@ export function externalIdOf(v: JsonValue | undefined): string | null {
 export function membersOf(v: JsonValue | undefined): MemberInput[] {
   if (v === undefined || v === null) return [];
   const list = Array.isArray(v) ? v : [v];
+  checkMemberCount(list.length);
   return list.map((m, i) => {
     if (typeof m === 'string') return { value: m, display: null };
     if (!isObject(m)) throw invalid(`members[${i}] must be an object with a 'value'`);
@@ -48,8 +51,19 @@ export function membersOf(v: JsonValue | undefined): MemberInput[] {
     const dk = findKey(m, 'display') ?? findKey(m, 'displayName');
     const display = dk === undefined ? null : m[dk];
     if (display !== null && typeof display !== 'string') throw invalid(`members[${i}].display must be a string`);
+    // Values are never stored unless they are user ids; the display text is.
+    if (display !== null) checkTextValue(`members[${i}].display`, display);
     return { value, display };
   });
+}
+
+/**
+ * One request names at most `scimLimits.membersPerRequest` members (a PATCH counts them over all
+ * its operations); the group itself may grow beyond that over several requests.
+ */
+export function checkMemberCount(n: number): void {
+  const max = scimLimits.membersPerRequest;
+  if (n > max) throw invalid(`Attribute 'members' takes at most ${max} members in one request, got ${n}: send them in several requests`);
 }
 
 /** A POST or PUT body. `schemas`, when given, must name the Group schema; `id` and `meta` are ignored. */

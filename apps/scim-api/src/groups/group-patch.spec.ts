@@ -63,4 +63,28 @@ describe('planGroupPatch and resolveMemberSteps', () => {
       expect(() => planGroupPatch(ops(o), GID), JSON.stringify(o)).toThrow();
     }
   });
+
+  it('counts the members one request names over all its operations: 10,000 pass, 10,001 are refused', () => {
+    const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ value: `00000000-0000-4000-8000-${(from + i).toString().padStart(12, '0')}` }));
+    expect(resolve(ops({ op: 'add', path: 'members', value: ids(6000) }, { op: 'add', path: 'members', value: ids(4000, 6000) }), null).add).toHaveLength(10_000);
+    const over = () => planGroupPatch(ops({ op: 'add', path: 'members', value: ids(6000) }, { op: 'remove', path: 'members', value: ids(4001, 6000) }), GID);
+    expect(over).toThrow("Attribute 'members' takes at most 10000 members in one request, got 10001: send them in several requests");
+    expect(() => planGroupPatch(ops({ op: 'add', value: { members: ids(10_001) } }), GID)).toThrow(/at most 10000 members/);
+  });
+
+  it('refuses unsafe characters in the group name, externalId and member display', () => {
+    expect(() => planGroupPatch(ops({ op: 'replace', path: 'displayName', value: 'Sales\u0000' }), GID)).toThrow("Attribute 'displayName' contains a control character (U+0000) at position 5");
+    expect(() => planGroupPatch(ops({ op: 'replace', value: { externalId: 'x\u202E' } }), GID)).toThrow("Attribute 'externalId' contains a bidirectional control");
+    expect(() => planGroupPatch(ops({ op: 'add', path: 'members', value: [{ value: A, display: 'A\nB' }] }), GID)).toThrow("Attribute 'members[0].display'");
+    expect(() => planGroupPatch(ops({ op: 'replace', path: `members[value eq "${A}"].display`, value: '\u0007' }), GID)).toThrow("Attribute 'members.display'");
+    expect(planGroupPatch(ops({ op: 'replace', path: 'displayName', value: 'Vertrieb 販売 🚀' }), GID).displayName).toBe('Vertrieb 販売 🚀');
+  });
+
+  it('allows 10 member operations that scan every member in one request, and refuses 11 with tooMany', () => {
+    const scan = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 ? { op: 'remove', path: `members[display eq "x${i}"]` } : { op: 'replace', path: 'members.display', value: `d${i}` }));
+    expect(planGroupPatch(ops(...scan(10)), GID).steps).toHaveLength(10);
+    expect(() => planGroupPatch(ops(...scan(11)), GID)).toThrow(expect.objectContaining({ scimType: 'tooMany', detail: expect.stringContaining('at most 10 member operations') }));
+    // `value eq` removals read no member: any number of them (up to the member cap) is fine.
+    expect(planGroupPatch(ops(...Array.from({ length: 50 }, (_, i) => ({ op: 'remove', path: `members[value eq "${i}"]` }))), GID).steps).toHaveLength(50);
+  });
 });

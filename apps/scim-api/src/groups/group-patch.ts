@@ -4,6 +4,7 @@ import {
   type JsonValue,
   type PatchOperation,
   ScimError,
+  checkTextValue,
   evaluateElementFilter,
   groupResourceSchema,
   groupSchema,
@@ -11,7 +12,7 @@ import {
   parsePatchPath,
   validateFilter,
 } from '@sso/scim';
-import { type MemberInput, displayNameOf, externalIdOf, membersOf } from './group-input';
+import { type MemberInput, checkMemberCount, displayNameOf, externalIdOf, membersOf } from './group-input';
 
 /** One change of the member set, in request order. */
 export type MemberStep =
@@ -30,6 +31,8 @@ export interface GroupPatchPlan {
 }
 
 const membersAttr = groupSchema.attributes.find((a) => a.name === 'members')!;
+/** Member operations that must look at every member (filters other than `value eq`, display changes). */
+export const MAX_MEMBER_SCANS = 10;
 const invalidPath = (why: string) => new ScimError('invalidPath', why);
 const readOnly = (name: string) => new ScimError('mutability', `'${name}' cannot be changed`);
 const CORE_PREFIX = `${GROUP_SCHEMA.toLowerCase()}:`;
@@ -82,6 +85,13 @@ export function planGroupPatch(ops: readonly PatchOperation[], groupId: string):
     else if (name === 'members') plan.steps.push(...memberSteps(op, p.filter, p.sub));
     else throw invalidPath(`'${op.path}' is not an attribute of a Group`);
   }
+  checkMemberCount(plan.steps.reduce((n, s) => n + (s.kind === 'add' ? s.members.length : s.kind === 'removeIds' ? s.ids.length : 0), 0));
+  // Each of these steps runs over every member of the group, which may be large: their number
+  // is capped so a request costs at most a few passes over the members.
+  const scans = plan.steps.filter((s) => s.kind === 'removeWhere' || s.kind === 'setDisplay').length;
+  if (scans > MAX_MEMBER_SCANS) {
+    throw new ScimError('tooMany', `A PATCH request carries at most ${MAX_MEMBER_SCANS} member operations that filter on anything but 'value eq' (or set every member's display), got ${scans}`);
+  }
   return plan;
 }
 
@@ -91,6 +101,7 @@ function memberSteps(op: PatchOperation, filter: Filter | undefined, sub: string
     if (sub.toLowerCase() !== 'display') throw readOnly(`members.${sub}`);
     if (op.op === 'remove') return [{ kind: 'setDisplay', filter, display: null }];
     if (typeof op.value !== 'string') throw new ScimError('invalidValue', "'members.display' must be a string");
+    checkTextValue('members.display', op.value);
     return [{ kind: 'setDisplay', filter, display: op.value }];
   }
   if (filter) {

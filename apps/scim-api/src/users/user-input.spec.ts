@@ -42,6 +42,50 @@ describe('validateUser (spar §5.3)', () => {
   });
 });
 
+describe('validateUser: hostile and careless input (POST, PUT and the result of a PATCH)', () => {
+  const refused = (body: Record<string, unknown>) => {
+    try {
+      validateUser(body, opts);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScimError);
+      expect((e as ScimError).status).toBe(400);
+      expect((e as ScimError).scimType).toBe('invalidValue');
+      return (e as ScimError).detail;
+    }
+    throw new Error('accepted');
+  };
+
+  it('refuses unsafe characters, naming the attribute', () => {
+    expect(refused({ ...base, displayName: 'Bob\u0000' })).toMatch(/^Attribute 'displayName' contains a control character \(U\+0000\)/);
+    expect(refused({ ...base, displayName: 'Bob\u0007' })).toMatch(/^Attribute 'displayName' contains a control character \(U\+0007\)/);
+    expect(refused({ ...base, displayName: 'Bob\nSmith' })).toMatch(/^Attribute 'displayName'/);
+    expect(refused({ ...base, displayName: 'Bob \u202Eevil' })).toMatch(/^Attribute 'displayName' contains a bidirectional control \(U\+202E\)/);
+    expect(refused({ ...base, displayName: 'Bob \uD83D' })).toMatch(/^Attribute 'displayName' contains a lone surrogate/);
+    expect(refused({ ...base, externalId: 'bob@example.com\u0000' })).toMatch(/^Attribute 'externalId'/);
+    expect(refused({ ...base, userName: 'bob\u0000' })).toMatch(/^Attribute 'userName'/);
+    expect(refused({ ...base, [WIRE]: { 'k\u0000': 'v' } })).toContain(`'${WIRE}:k\\u0000'`);
+  });
+
+  it('an email with a NUL is refused, not taken for an address', () => {
+    expect(pickEmail({ emails: [{ value: 'bob@example.com\u0000', primary: true }] })).toBeNull();
+    expect(refused({ ...base, emails: [{ value: 'bob@example.com\u0000', primary: true }] })).toMatch(/^Attribute 'emails\[0\]\.value'/);
+  });
+
+  it('keeps names with accents, CJK and emoji, and stores them as sent (no normalisation)', () => {
+    const decomposed = 'Zoe\u0308'; // NFD: kept so a client reading back sees what it wrote
+    const v = validateUser({ ...base, displayName: `${decomposed} 山田 👩🏽‍💻`, name: { givenName: 'Zoë', familyName: 'Ñúñez' } }, opts);
+    expect(v.wire.name).toBe(`${decomposed} 山田 👩🏽‍💻`);
+    expect(v.doc['name']).toEqual({ givenName: 'Zoë', familyName: 'Ñúñez' });
+  });
+
+  it('caps multi-valued attributes at 100 values (cap passes, cap + 1 is refused)', () => {
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `b${i}@example.com` }));
+    expect(validateUser({ ...base, emails: emails(100) }, opts).doc['emails']).toHaveLength(100);
+    expect(refused({ ...base, emails: emails(101) })).toBe("Attribute 'emails' takes at most 100 values, got 101");
+    expect(refused({ ...base, phoneNumbers: emails(101) })).toContain("'phoneNumbers'");
+  });
+});
+
 describe('reconcileRichInfo', () => {
   const before = { [PROFILE]: { richInfo: { version: 0, fields: [{ type: 'b', value: '1' }, { type: 'a', value: '2' }] } }, [WIRE]: { b: '1', a: '2' } };
   it('lets the changed map win and keeps the profile order', () => {

@@ -8,6 +8,8 @@ import {
   WIRE_PROFILE_SCHEMA,
   WIRE_USER_SCHEMA,
   checkSchemas,
+  checkText,
+  checkValueCounts,
   deepEqual,
   deleteIgnoreCase,
   findKey,
@@ -90,6 +92,10 @@ export function validateUser(body: unknown, opts: { richInfoLimit: number; needs
   if (findKey(input, 'schemas') === undefined) input['schemas'] = [USER_SCHEMA];
   const { resource } = normaliseResource(input, userResourceSchema, { dropUnknown: true });
   for (const k of ['id', 'meta']) deleteIgnoreCase(resource, k);
+  // Before any rule reads a value: no path (POST, PUT, PATCH) stores more values than the caps
+  // or text with control characters, bidi overrides or lone surrogates (docs/compatibility.md).
+  checkValueCounts(resource, userResourceSchema);
+  checkText(resource, userResourceSchema);
   if (findKey(resource, 'password') !== undefined) {
     throw invalid('Passwords are not accepted over SCIM: users log in with SSO or set their own');
   }
@@ -170,9 +176,10 @@ export function reconcileRichInfo(before: JsonObject, after: unknown): unknown {
   if (sameProfile && !sameMap) {
     const map = after[mapKey];
     if (!isObject(map)) return after;
+    const byLower = new Map(Object.keys(map).map((k) => [k.toLowerCase(), k] as const));
     const fields: JsonValue[] = (oldFields ?? [])
-      .filter((f) => findKey(map, f.type) !== undefined)
-      .map((f) => ({ type: f.type, value: map[findKey(map, f.type)!] ?? null }));
+      .filter((f) => byLower.has(f.type.toLowerCase()))
+      .map((f) => ({ type: f.type, value: map[byLower.get(f.type.toLowerCase())!] ?? null }));
     return { ...after, [profKey]: { richInfo: { version: 0, fields } } };
   }
   if (sameMap && !sameProfile) {

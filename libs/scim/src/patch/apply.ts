@@ -4,6 +4,7 @@ import { evaluateElementFilter } from '../filter/evaluate';
 import { parsePatchPath, type FilterLimits } from '../filter/parser';
 import { validateElementFilter } from '../filter/validate';
 import { clone, deepEqual, findKey, isObject, isUnassigned, type JsonObject, type JsonValue } from '../json';
+import { scimLimits, tooManyValues } from '../limits';
 import { normaliseResource } from '../normalise';
 import { findSubAttribute, resolvePath, resolveSchemaUrn, splitAttributeText } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
@@ -89,7 +90,9 @@ class Engine {
    * `aadOptscim062020` and Okta send.
    */
   private applyObject(op: PatchOpName, value: JsonObject, ext: SchemaDefinition | undefined): void {
-    for (const [k, v] of Object.entries(value)) {
+    const entries = Object.entries(value);
+    if (ext?.openAttributes && entries.length > scimLimits.richInfoEntries) throw tooManyValues(ext.id, scimLimits.richInfoEntries, entries.length);
+    for (const [k, v] of entries) {
       if (!ext && k.toLowerCase() === 'schemas') continue;
       const e = !ext && /^urn:/i.test(k) ? resolveSchemaUrn(this.rs, k) : undefined;
       if (e && e !== this.rs.core) {
@@ -174,7 +177,17 @@ class Engine {
     }
   }
 
+  /**
+   * The attribute's cap (schema `maxValues`) holds after every operation, and an operation that
+   * brings more values is refused before any is read: the cost of one operation stays bounded by
+   * the cap, whatever the number of operations.
+   */
+  private checkCount(t: Target, n: number): void {
+    if (t.attr.maxValues !== undefined && n > t.attr.maxValues) throw tooManyValues(t.text, t.attr.maxValues, n);
+  }
+
   private setWhole(op: PatchOpName, t: Target, raw: JsonValue): void {
+    if (t.attr.multiValued && Array.isArray(raw)) this.checkCount(t, raw.length);
     const value = coerceValue(t.attr, raw, t.text);
     const empty = value === null || (Array.isArray(value) && value.length === 0);
     // `add` of nothing adds nothing; `replace` with null or [] unassigns (RFC 7643 §2.5).
@@ -188,6 +201,7 @@ class Engine {
     else if (t.attr.multiValued) {
       const added = (value as JsonValue[]).map(compact);
       next = mergeElements(t.attr, op === 'add' ? asList(current) : [], added);
+      if (next.length > asList(current).length) this.checkCount(t, next.length);
       enforcePrimary(t.attr, next, added);
     } else if (t.attr.type === 'complex' && isObject(value)) {
       // Sub-attributes not given stay as they are, for replace as for add (RFC 7644 §3.5.2.3).
@@ -199,6 +213,10 @@ class Engine {
     else {
       if (key !== t.key) delete c[key];
       c[t.extension && t.schema.openAttributes ? key : t.key] = next;
+      if (t.schema.openAttributes && current === undefined) {
+        const n = Object.keys(c).length;
+        if (n > scimLimits.richInfoEntries) throw tooManyValues(t.schema.id, scimLimits.richInfoEntries, n);
+      }
     }
   }
 
@@ -234,6 +252,7 @@ class Engine {
       if (!seed) throw err('noTarget', `No value of '${t.attr.name}' matches '${t.text}', and its filter does not describe a new one`);
       const fresh = compact(t.sub ? { ...seed, [t.sub.name]: value } : { ...seed, ...(value as JsonObject) });
       list.push(fresh);
+      this.checkCount(t, list.length);
       written.push(fresh);
     } else {
       for (const i of matches) {

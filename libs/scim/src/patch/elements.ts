@@ -1,5 +1,5 @@
 import type { Filter } from '../filter/ast';
-import { deepEqual, findKey, isObject, type JsonObject, type JsonValue } from '../json';
+import { canonicalJson, deepEqual, findKey, isObject, type JsonObject, type JsonValue } from '../json';
 import { findSubAttribute } from '../schema/resolve';
 import type { AttributeDefinition } from '../schema/types';
 import { coerceSingle } from './values';
@@ -28,13 +28,43 @@ export function sameElement(def: AttributeDefinition, a: JsonValue, b: JsonValue
   return sameString(def, a, b);
 }
 
+/**
+ * A key that equal entries share (in `sameElement`'s sense, the `type` aside): strings by
+ * `sameString`, everything else by its canonical JSON. Lookups by key keep merges and removals
+ * linear; a PATCH of 20,000 emails compared each with every other one took 13 s.
+ */
+function stringKey(def: AttributeDefinition | undefined, v: JsonValue): string {
+  if (typeof v === 'string') return `s${(def?.caseExact ?? false) ? v : v.toLowerCase()}`;
+  return `j${canonicalJson(v)}`;
+}
+
+function elementKey(def: AttributeDefinition, valueDef: AttributeDefinition | undefined, e: JsonValue): string {
+  if (!isObject(e)) return `p${stringKey(def, e)}`;
+  const v = e['value'];
+  if (valueDef && v !== undefined && v !== null) return `v${stringKey(valueDef, v)}`;
+  return `o${canonicalJson(e)}`;
+}
+
 /** `current` plus `added`, entries already present updated in place rather than repeated. */
 export function mergeElements(def: AttributeDefinition, current: JsonValue[], added: JsonValue[]): JsonValue[] {
+  const valueDef = findSubAttribute(def, 'value');
   const out = [...current];
+  // Positions by key, in list order, so the first equal entry wins as a scan would find it.
+  // Entries of one key differ by `type`, so buckets stay small (and capped lists are short).
+  const index = new Map<string, number[]>();
+  const at = (key: string): number[] => {
+    let b = index.get(key);
+    if (!b) index.set(key, (b = []));
+    return b;
+  };
+  out.forEach((e, i) => at(elementKey(def, valueDef, e)).push(i));
   for (const e of added) {
-    const i = out.findIndex((x) => sameElement(def, x, e));
-    if (i < 0) out.push(e);
-    else {
+    const bucket = at(elementKey(def, valueDef, e));
+    const i = bucket.find((j) => sameElement(def, out[j] as JsonValue, e));
+    if (i === undefined) {
+      bucket.push(out.length);
+      out.push(e);
+    } else {
       const prev = out[i] as JsonValue;
       out[i] = isObject(prev) && isObject(e) ? { ...prev, ...e } : e;
     }
@@ -49,17 +79,25 @@ export function mergeElements(def: AttributeDefinition, current: JsonValue[], ad
  */
 export function removeMatching(def: AttributeDefinition, list: JsonValue[], drop: JsonValue[]): JsonValue[] {
   const valueDef = findSubAttribute(def, 'value');
-  const hit = (e: JsonValue, d: JsonValue): boolean => {
-    if (isObject(e) && isObject(d)) {
-      if (d['value'] !== undefined && d['value'] !== null) return e['value'] !== undefined && sameString(valueDef, e['value'] as JsonValue, d['value']);
-      return Object.entries(d).every(([k, v]) => {
-        const ek = findKey(e, k);
-        return ek !== undefined && sameString(findSubAttribute(def, k), e[ek] as JsonValue, v);
-      });
-    }
-    return sameString(def, e, d);
+  const byValue = new Set<string>();
+  const plain = new Set<string>();
+  const partial: JsonObject[] = [];
+  for (const d of drop) {
+    if (!isObject(d)) plain.add(stringKey(def, d));
+    else if (d['value'] !== undefined && d['value'] !== null) byValue.add(stringKey(valueDef, d['value']));
+    else partial.push(d);
+  }
+  const hitsPartial = (e: JsonObject, d: JsonObject) =>
+    Object.entries(d).every(([k, v]) => {
+      const ek = findKey(e, k);
+      return ek !== undefined && sameString(findSubAttribute(def, k), e[ek] as JsonValue, v);
+    });
+  const hit = (e: JsonValue): boolean => {
+    if (!isObject(e)) return plain.has(stringKey(def, e));
+    if (e['value'] !== undefined && byValue.has(stringKey(valueDef, e['value'] as JsonValue))) return true;
+    return partial.some((d) => hitsPartial(e, d));
   };
-  return list.filter((e) => !drop.some((d) => hit(e, d)));
+  return list.filter((e) => !hit(e));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ScimError } from '../errors';
 import { findKey, isObject, type JsonValue } from '../json';
+import { scimLimits } from '../limits';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -19,7 +20,7 @@ const syntax = (why: string) => new ScimError('invalidSyntax', why);
  * `aadOptscim062020` sends `"op": "Replace"`, and spar matches JSON keys without case. Extra members
  * (the Microsoft suite sends `id` and an operation `name`) are ignored.
  */
-export function parsePatchRequest(body: unknown): PatchOperation[] {
+export function parsePatchRequest(body: unknown, opts: { maxOperations?: number } = {}): PatchOperation[] {
   if (!isObject(body)) throw syntax('A PATCH body must be a JSON object');
   const sk = findKey(body, 'schemas');
   const schemas = sk === undefined ? undefined : body[sk];
@@ -29,6 +30,9 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
   const ok = findKey(body, 'Operations');
   const ops = ok === undefined ? undefined : body[ok];
   if (!Array.isArray(ops)) throw syntax("'Operations' must be an array of operations");
+  // RFC 7644 has no error for this; tooMany is its "more than the server is willing to process".
+  const max = opts.maxOperations ?? scimLimits.operationsPerPatch;
+  if (ops.length > max) throw new ScimError('tooMany', `A PATCH request carries at most ${max} operations, got ${ops.length}: split it into several requests`);
   return ops.map((o, i) => {
     if (!isObject(o)) throw syntax(`Operations[${i}] must be an object`);
     const opKey = findKey(o, 'op');

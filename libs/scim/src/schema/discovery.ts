@@ -8,6 +8,11 @@ export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 export interface ServiceProviderFeatures {
   readonly documentationUri?: string;
   readonly patch: boolean;
+  /**
+   * The most operations one PatchOp may carry, advertised as `patch.maxOperations` after
+   * `bulk.maxOperations` (RFC 7643 §5 has no such member; clients ignore members they do not know).
+   */
+  readonly patchMaxOperations?: number;
   readonly bulk: { readonly supported: boolean; readonly maxOperations: number; readonly maxPayloadSize: number };
   readonly filter: { readonly supported: boolean; readonly maxResults: number };
   readonly sort: boolean;
@@ -22,7 +27,7 @@ export interface ServiceProviderFeatures {
 export function buildServiceProviderConfig(f: ServiceProviderFeatures): JsonObject {
   const out: JsonObject = {
     schemas: [SPC_SCHEMA],
-    patch: { supported: f.patch },
+    patch: { supported: f.patch, ...(f.patchMaxOperations === undefined ? {} : { maxOperations: f.patchMaxOperations }) },
     bulk: { supported: f.bulk.supported, maxOperations: f.bulk.maxOperations, maxPayloadSize: f.bulk.maxPayloadSize },
     filter: { supported: f.filter.supported, maxResults: f.filter.maxResults },
     changePassword: { supported: false },
@@ -67,7 +72,7 @@ function attributeJson(a: AttributeDefinition): JsonObject {
     name: a.name,
     type: a.type,
     multiValued: a.multiValued,
-    description: a.description,
+    description: a.maxValues === undefined ? a.description : `${a.description} At most ${a.maxValues} values.`,
     required: a.required,
     caseExact: a.caseExact,
     mutability: a.mutability,

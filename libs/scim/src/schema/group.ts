@@ -1,3 +1,4 @@
+import { scimLimits } from '../limits';
 import { attr, complex, str } from './attributes';
 import type { SchemaDefinition } from './types';
 
@@ -16,7 +17,7 @@ export const groupSchema: SchemaDefinition = {
     str('displayName', 'A human-readable name for the Group.', { required: true }),
     complex(
       'members',
-      'A list of members of the Group.',
+      `A list of members of the Group. A group may have any number of members, but one request names at most ${scimLimits.membersPerRequest}: the members of a POST or PUT, or all the members the operations of a PATCH add or remove.`,
       [
         str('value', 'Identifier of the member of this Group.', { caseExact: true, mutability: 'immutable' }),
         attr('$ref', 'reference', 'The URI corresponding to a SCIM resource that is a member of this Group.', {

@@ -1,5 +1,6 @@
 import { ScimError } from '../errors';
-import { findKey, getIgnoreCase, isObject, type JsonObject, type JsonValue } from '../json';
+import { getIgnoreCase, isObject, type JsonObject, type JsonValue } from '../json';
+import { scimLimits, tooManyValues } from '../limits';
 import { normaliseRichInfo } from '../normalise';
 import { WIRE_PROFILE_SCHEMA, WIRE_USER_SCHEMA } from './wire';
 
@@ -30,6 +31,7 @@ export function mergeRichInfo(resource: JsonObject): RichInfoField[] {
     const norm = normaliseRichInfo(rich);
     const fields = isObject(norm) ? getIgnoreCase(norm, 'fields') : undefined;
     if (fields !== undefined && fields !== null && !Array.isArray(fields)) throw new ScimError('invalidValue', 'richInfo.fields must be a list');
+    if (Array.isArray(fields) && fields.length > scimLimits.richInfoEntries) throw tooManyValues('richInfo.fields', scimLimits.richInfoEntries, fields.length);
     (fields ?? []).forEach((f, i) => {
       if (!isObject(f)) throw new ScimError('invalidValue', `richInfo.fields[${i}] must be an object`);
       push(getIgnoreCase(f, 'type'), getIgnoreCase(f, 'value'), `field ${i}`);
@@ -50,7 +52,12 @@ export function richInfoSize(fields: readonly RichInfoField[]): number {
 /** Both output forms, as spar always returns them. */
 export function renderRichInfo(fields: readonly RichInfoField[]): JsonObject {
   const map: JsonObject = {};
-  for (const f of fields) if (findKey(map, f.type) === undefined) map[f.type] = f.value;
+  const seen = new Set<string>();
+  for (const f of fields) {
+    if (seen.has(f.type.toLowerCase())) continue;
+    seen.add(f.type.toLowerCase());
+    map[f.type] = f.value;
+  }
   return {
     [WIRE_PROFILE_SCHEMA]: { richInfo: { version: 0, fields: fields.map((f) => ({ type: f.type, value: f.value })) } },
     [WIRE_USER_SCHEMA]: map,

@@ -17,6 +17,11 @@ export interface AttributeDefinition {
   readonly canonicalValues?: readonly string[];
   readonly referenceTypes?: readonly string[];
   readonly subAttributes?: readonly AttributeDefinition[];
+  /**
+   * The most values this service stores for a multi-valued attribute. RFC 7643 has no
+   * characteristic for it: /Schemas states it in the description.
+   */
+  readonly maxValues?: number;
 }
 
 export interface SchemaDefinition {

@@ -1,3 +1,4 @@
+import { scimLimits } from '../limits';
 import { attr, complex, multiValued, str } from './attributes';
 import type { AttributeDefinition, SchemaDefinition } from './types';
 
@@ -41,7 +42,9 @@ export const userSchema: SchemaDefinition = {
   id: USER_SCHEMA,
   name: 'User',
   description: 'User Account',
-  attributes: [
+  // Every multi-valued attribute is capped (scimLimits): a PATCH adding 20,000 emails must not
+  // be stored, nor make every later read of the user parse them.
+  attributes: capped([
     str('userName', 'Unique identifier for the User, typically used by the user to directly authenticate.', {
       required: true,
       uniqueness: 'server',
@@ -104,5 +107,9 @@ export const userSchema: SchemaDefinition = {
     multiValued('entitlements', 'A list of entitlements for the User that represent a thing the User has.'),
     multiValued('roles', 'A list of roles for the User that collectively represent who the User is.'),
     multiValued('x509Certificates', 'A list of certificates issued to the User.', { valueType: 'binary' }),
-  ],
+  ]),
 };
+
+function capped(attrs: AttributeDefinition[]): AttributeDefinition[] {
+  return attrs.map((a) => (a.multiValued ? { ...a, maxValues: scimLimits.valuesPerAttribute } : a));
+}
