@@ -141,22 +141,6 @@ Checks that cannot be said in values.schema.json. Included by every template tha
 */}}
 {{- define "sso.validate" -}}
 {{- $c := .Values.cassandra -}}
-{{- if not .Values.config.publicUrl -}}
-{{- fail "config.publicUrl is required: the public base URL clients reach, e.g. https://sso.example.com (SAML entity ids, ACS URLs and SCIM locations derive from it)" -}}
-{{- end -}}
-{{- if eq .Values.config.env "production" -}}
-{{- if not (include "sso.accessTokenKeysEnabled" .) -}}
-{{- fail "accessTokenKeys is required in production: set accessTokenKeys.keys (a key file; `npm run --silent keys -- access-token` prints one) or accessTokenKeys.existingSecret (saml-sp and token-admin sign access tokens with it)" -}}
-{{- end -}}
-{{- if not (or .Values.scimCursorKey.value .Values.scimCursorKey.existingSecret) -}}
-{{- fail "scimCursorKey is required in production: set scimCursorKey.value (16+ characters, e.g. `openssl rand -base64 32`) or scimCursorKey.existingSecret (every scim-api replica must sign SCIM cursors with the same key)" -}}
-{{- end -}}
-{{- end -}}
-{{- range $app, $cfg := .Values.apps -}}
-{{- if eq ($cfg.port | int) ($cfg.internalPort | int) -}}
-{{- fail (printf "apps.%s.internalPort must differ from apps.%s.port (internal routes are never served on the public port)" $app $app) -}}
-{{- end -}}
-{{- end -}}
 {{- if eq $c.replication.class "NetworkTopologyStrategy" -}}
 {{- if not (hasKey (include "sso.datacenters" . | fromJson) $c.localDataCenter) -}}
 {{- fail (printf "cassandra.replication.datacenters must name cassandra.localDataCenter (%s)" $c.localDataCenter) -}}
@@ -176,6 +160,23 @@ Checks that cannot be said in values.schema.json. Included by every template tha
 {{- end -}}
 {{- if and (not .Values.spKeys.existingSecret) (or .Values.spKeys.key .Values.spKeys.cert) (not (and .Values.spKeys.key .Values.spKeys.cert)) -}}
 {{- fail "spKeys.key and spKeys.cert go together" -}}
+{{- end -}}
+{{- /* What production needs and the defaults leave empty (after the checks above, which name a mistake in given values). */ -}}
+{{- if not .Values.config.publicUrl -}}
+{{- fail "config.publicUrl is required: the public base URL clients reach, e.g. https://sso.example.com (SAML entity ids, ACS URLs and SCIM locations derive from it)" -}}
+{{- end -}}
+{{- if eq .Values.config.env "production" -}}
+{{- if not (include "sso.accessTokenKeysEnabled" .) -}}
+{{- fail "accessTokenKeys is required in production: set accessTokenKeys.keys (a key file; `npm run --silent keys -- access-token` prints one) or accessTokenKeys.existingSecret (saml-sp and token-admin sign access tokens with it)" -}}
+{{- end -}}
+{{- if not (or .Values.scimCursorKey.value .Values.scimCursorKey.existingSecret) -}}
+{{- fail "scimCursorKey is required in production: set scimCursorKey.value (16+ characters, e.g. `openssl rand -base64 32`) or scimCursorKey.existingSecret (every scim-api replica must sign SCIM cursors with the same key)" -}}
+{{- end -}}
+{{- end -}}
+{{- range $app, $cfg := .Values.apps -}}
+{{- if eq ($cfg.port | int) ($cfg.internalPort | int) -}}
+{{- fail (printf "apps.%s.internalPort must differ from apps.%s.port (internal routes are never served on the public port)" $app $app) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
