@@ -209,6 +209,22 @@ describe.each(valuesSets().map((s) => [s.name, s.files] as const))('the pods of 
     expect(r.status).toBe(400);
   }, 240_000);
 
+  it('makes the first team as docs/operations.md says: the admin command in the token-admin pod (kubectl exec)', async () => {
+    const admin = await startApp('token-admin');
+    await waitForStatus(`${admin.internal}/i/status`, admin.proc);
+    const email = `${randomUUID()}@example.com`;
+    const password = 'the first owner of the pods test';
+    // `kubectl exec deploy/sso-token-admin -- node dist/apps/token-admin/cli.js ...`: the pod's environment, its working directory.
+    const out = execFileSync(process.execPath, ['dist/apps/token-admin/cli.js', 'create-team', '--name', 'First', '--owner-email', email, '--owner-password', password], {
+      cwd: repoRoot,
+      env: admin.pod.env,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual({ team: expect.any(String), owner: expect.any(String) });
+    const login = await fetch(`${admin.pub}/login?persist=false`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    expect(login.status).toBe(200);
+  }, 120_000);
+
   it('every process stops cleanly on SIGTERM', async () => {
     const codes = await Promise.all(procs.map((p) => p.stop()));
     expect(codes.every((c) => c === 0), procs.map((p, i) => `${codes[i]}: ${p.output().slice(-500)}`).join('\n')).toBe(true);
