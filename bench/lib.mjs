@@ -38,16 +38,24 @@ export const machine = () =>
     .join(' ')}`;
 
 /**
- * Starts a built app (`dist/apps/<app>/main.js`) with `env` and waits until its `/i/status`
- * answers; returns its base URL and the child process.
+ * Starts a built app (`dist/apps/<app>/main.js`) with `env` (its public port included) on a free
+ * internal port, and waits until its `/i/status` answers; returns its public and internal base
+ * URLs and the child process.
  */
 export async function startApp(app, env) {
   const port = Number(Object.entries(env).find(([k]) => k.endsWith('_PORT'))[1]);
-  const child = spawn(process.execPath, [`dist/apps/${app}/main.js`], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
+  const internalPort = await freePort();
+  const internalVar = `${app.toUpperCase().replace('-', '_')}_INTERNAL_PORT`;
+  const child = spawn(process.execPath, [`dist/apps/${app}/main.js`], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, [internalVar]: String(internalPort) },
+    stdio: 'inherit',
+  });
   const base = `http://127.0.0.1:${port}`;
+  const internal = `http://127.0.0.1:${internalPort}`;
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${base}/i/status`)).ok) return { base, child };
+      if ((await fetch(`${internal}/i/status`)).ok) return { base, internal, child };
     } catch {}
     if (i > 100 || child.exitCode !== null) {
       child.kill('SIGTERM');

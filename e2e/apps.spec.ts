@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..');
 const apps = [
-  { name: 'saml-sp', portVar: 'SAML_SP_PORT', key: 'ports.samlSp' },
-  { name: 'scim-api', portVar: 'SCIM_API_PORT', key: 'ports.scimApi' },
-  { name: 'token-admin', portVar: 'TOKEN_ADMIN_PORT', key: 'ports.tokenAdmin' },
+  { name: 'saml-sp', portVar: 'SAML_SP_PORT', internalVar: 'SAML_SP_INTERNAL_PORT', key: 'ports.samlSp' },
+  { name: 'scim-api', portVar: 'SCIM_API_PORT', internalVar: 'SCIM_API_INTERNAL_PORT', key: 'ports.scimApi' },
+  { name: 'token-admin', portVar: 'TOKEN_ADMIN_PORT', internalVar: 'TOKEN_ADMIN_INTERNAL_PORT', key: 'ports.tokenAdmin' },
 ] as const;
 
 function freePort(): Promise<number> {
@@ -43,17 +43,19 @@ async function waitForStatus(port: number, timeoutMs = 15_000): Promise<Response
   }
 }
 
-describe.each(apps)('the $name process', ({ name, portVar, key }) => {
+describe.each(apps)('the $name process', ({ name, portVar, internalVar, key }) => {
   beforeAll(() => {
     execFileSync(process.execPath, [path.join(root, 'tools/build.mjs')], { stdio: 'ignore' });
   });
 
   it('starts, reports Cassandra healthy, logs JSON with request ids, and stops cleanly on SIGTERM', async () => {
-    const port = await freePort();
-    const p = start(name, { [portVar]: String(port), HTTP_HOST: '127.0.0.1' });
+    const [port, internalPort] = [await freePort(), await freePort()];
+    const p = start(name, { [portVar]: String(port), [internalVar]: String(internalPort), HTTP_HOST: '127.0.0.1' });
     try {
-      const r = await waitForStatus(port);
+      const r = await waitForStatus(internalPort);
       expect(r.status).toBe(200);
+      // Internal routes answer on the internal port only.
+      expect((await fetch(`http://127.0.0.1:${port}/i/status`)).status).toBe(404);
       const requestId = r.headers.get('x-request-id');
       expect(requestId).toBeTruthy();
       // A log line is written when the response completes; give it a moment to be flushed.

@@ -144,7 +144,7 @@ describe("Microsoft's SCIM conformance collection against `npm start`", () => {
    */
   beforeAll(async () => {
     const config = testConfig();
-    const [gateway, samlSp, scimApi, tokenAdmin] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [gateway, samlSp, scimApi, tokenAdmin, ...internal] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
     const { spar, brig, galley } = config.cassandra.keyspaces;
     server = spawn(process.execPath, [path.resolve(__dirname, '../tools/dev/start.mjs')], {
       cwd: path.resolve(__dirname, '..'),
@@ -154,6 +154,9 @@ describe("Microsoft's SCIM conformance collection against `npm start`", () => {
         SAML_SP_PORT: String(samlSp),
         SCIM_API_PORT: String(scimApi),
         TOKEN_ADMIN_PORT: String(tokenAdmin),
+        SAML_SP_INTERNAL_PORT: String(internal[0]),
+        SCIM_API_INTERNAL_PORT: String(internal[1]),
+        TOKEN_ADMIN_INTERNAL_PORT: String(internal[2]),
         CASSANDRA_KEYSPACE_SPAR: spar,
         CASSANDRA_KEYSPACE_BRIG: brig,
         CASSANDRA_KEYSPACE_GALLEY: galley,

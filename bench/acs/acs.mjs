@@ -78,15 +78,16 @@ const { SAML } = require('@node-saml/node-saml');
 const keyEntry = auth.generateKeyEntry('bench');
 const keysFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'keys.json');
 fs.writeFileSync(keysFile, JSON.stringify([keyEntry]));
-const port = await freePort();
+const [port, internalPort] = [await freePort(), await freePort()];
 const base = `http://127.0.0.1:${port}`;
-const env = { SAML_SP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, ACCESS_TOKEN_KEYS_FILE: keysFile, SAML_SP_SSO_URI: `${base}/sso` };
+const internal = `http://127.0.0.1:${internalPort}`;
+const env = { SAML_SP_PORT: String(port), SAML_SP_INTERNAL_PORT: String(internalPort), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, ACCESS_TOKEN_KEYS_FILE: keysFile, SAML_SP_SSO_URI: `${base}/sso` };
 const app = spawn(process.execPath, ['dist/apps/saml-sp/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
 const db = new CassandraDb(loadConfig().cassandra);
 try {
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${base}/i/status`)).ok) break;
+      if ((await fetch(`${internal}/i/status`)).ok) break;
     } catch {}
     if (i > 100) throw new Error('saml-sp did not start');
     await new Promise((r) => setTimeout(r, 100));
@@ -186,7 +187,7 @@ try {
     cassandra_ms: cassandraPid ? Number(((cpuMs(cassandraPid) - cpu0.db) / (2 * count)).toFixed(2)) : 'unknown (node not started by this machine)',
   };
   // Mean time of each Cassandra statement the HTTP logins ran, from saml-sp's own metrics.
-  const metrics = await (await fetch(`${base}/i/metrics`)).text();
+  const metrics = await (await fetch(`${internal}/i/metrics`)).text();
   const stat = (kind, q) => Number(new RegExp(`cassandra_query_duration_seconds_${kind}\\{[^}]*query="${q}"[^}]*\\} ([0-9.e+-]+)`).exec(metrics)?.[1] ?? 0);
   const statements = Object.fromEntries(
     ['issuer_idp_v2.get', 'idp.get', 'authreq.consume', 'authresp.claim', 'verdict.get', 'user_v2.get', 'user.get', 'user_cookies.insert'].map((q) => [

@@ -142,7 +142,7 @@ await db.shutdown();
 
 const port = await freePort();
 const env = { SCIM_API_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, SCIM_MAX_RESULTS: String(WALK_PAGE) };
-const { base, child: app } = await startApp('scim-api', env);
+const { base, internal, child: app } = await startApp('scim-api', env);
 try {
   const hdrs = (t) => ({ authorization: `Bearer ${t.token}`, 'content-type': 'application/scim+json' });
   /** autocannon over a rotation of paths. */
@@ -163,7 +163,7 @@ try {
 
   /** Cassandra statements (by name) and SCIM requests served so far, from the app's /i/metrics. */
   const scrape = async () => {
-    const text = await (await fetch(`${base}/i/metrics`)).text();
+    const text = await (await fetch(`${internal}/i/metrics`)).text();
     const stmts = {};
     let requests = 0;
     for (const m of text.matchAll(/^cassandra_query_duration_seconds_count\{([^}]*)\} (\d+)/gm)) {

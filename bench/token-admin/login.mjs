@@ -34,11 +34,11 @@ const env = {
   RATE_LIMIT_LOGIN_PER_EMAIL: '100000000',
   RATE_LIMIT_LOGIN_PER_ADDRESS: '100000000',
 };
-const { base, child: app } = await startApp('token-admin', env);
+const { base, internal, child: app } = await startApp('token-admin', env);
 try {
   const email = `${randomUUID()}@bench.example`;
   const password = 'benchmark password';
-  const team = await (await fetch(`${base}/i/teams`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', owner: { email, password } }) })).json();
+  const team = await (await fetch(`${internal}/i/teams`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', owner: { email, password } }) })).json();
   const loginBody = JSON.stringify({ email, password });
   const { access_token } = await (await fetch(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody })).json();
   const created = await (

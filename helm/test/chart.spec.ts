@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkChart, ensureHelm, lint, render, repoRoot, valuesSets } from '../../tools/helm/helm.mjs';
+import { checkChart, ensureHelm, lint, render, repoRoot, requiredValuesFile, valuesSets } from '../../tools/helm/helm.mjs';
 import { inSync } from '../../tools/helm/sync-routes.mjs';
 import { validateManifests } from '../../tools/helm/validate.mjs';
 import { envBindings } from '../../libs/config/src/load';
@@ -15,6 +15,7 @@ type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; a
 /** Env vars the chart sets that later issues will add to envBindings (docs/operations.md lists them). */
 const futureEnv: string[] = [];
 const apps = { 'saml-sp': 8081, 'scim-api': 8082, 'token-admin': 8083 } as const;
+const internalPorts = { 'saml-sp': 9081, 'scim-api': 9082, 'token-admin': 9083 } as const;
 const secretEnv = ['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL', 'SCIM_CURSOR_KEY'];
 
 let helm: string;
@@ -54,6 +55,19 @@ describe('helm chart', () => {
     expect(() => render(helm, [], ['--set', 'cassandra.localDataCenter=dc9', '--set', 'cassandra.replication.datacenters.dc2=3'])).toThrow(/localDataCenter/);
     expect(() => render(helm, [], ['--set', 'cassandra.auth.enabled=true'])).toThrow(/cassandra.auth/);
     expect(() => render(helm, [], ['--set', 'redis.mode=sentinel'])).toThrow(/sentinelMasterName/);
+    expect(() => render(helm, [requiredValuesFile], ['--set', 'apps.scim-api.internalPort=8082'])).toThrow(/apps\.scim-api\.internalPort must differ/);
+  });
+
+  it('refuses to render a production install that lacks a value it needs, naming the value (never a crash-looping pod)', () => {
+    const url = ['--set', 'config.publicUrl=https://sso.example.org'];
+    expect(() => render(helm)).toThrow(/config\.publicUrl is required/);
+    expect(() => render(helm, [], url)).toThrow(/accessTokenKeys is required in production.*accessTokenKeys\.existingSecret/);
+    expect(() => render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=my-keys'])).toThrow(/scimCursorKey is required in production/);
+    expect(() => render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=k', '--set', 'scimCursorKey.value=short'])).toThrow(/scimCursorKey/);
+    expect(() => render(helm, [], [...url, '--set', 'config.publicUrl=https://x.example/'])).toThrow(/publicUrl/);
+    expect(render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=k', '--set', 'scimCursorKey.existingSecret=c']).length).toBeGreaterThan(10);
+    // Outside production the apps make ephemeral keys themselves: only the URL is needed.
+    expect(render(helm, [], [...url, '--set', 'config.env=development']).length).toBeGreaterThan(10);
   });
 
   it('reads its routes from a copy of libs/config/src/routes.json that is in sync', () => {
@@ -70,7 +84,32 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
     for (const [app, port] of Object.entries(apps)) {
       for (const kind of ['Deployment', 'Service', 'ConfigMap', 'PodDisruptionBudget'])
         expect(ofKind(objs(), kind).map((o) => o.metadata.name), `${kind} ${app}`).toContain(`sso-${app}`);
-      expect(serviceFor(app).spec.ports).toEqual([expect.objectContaining({ name: 'http', port })]);
+      // The public Service carries the public port only; the internal one only the internal port.
+      expect(serviceFor(app).spec.ports).toEqual([expect.objectContaining({ name: 'http', port, targetPort: 'http' })]);
+      const internal = ofKind(objs(), 'Service').find((s) => s.metadata.name === `sso-${app}-internal`)!;
+      expect(internal.spec.ports).toEqual([expect.objectContaining({ name: 'internal', port: internalPorts[app as keyof typeof apps], targetPort: 'internal' })]);
+      expect(internal.spec.type).toBe('ClusterIP');
+      const deploy = ofKind(objs(), 'Deployment').find((d) => d.metadata.name === `sso-${app}`)!;
+      expect(deploy.spec.template.spec.containers[0].ports).toEqual([
+        expect.objectContaining({ name: 'http', containerPort: port }),
+        expect.objectContaining({ name: 'internal', containerPort: internalPorts[app as keyof typeof apps] }),
+      ]);
+    }
+  });
+
+  it('renders a NetworkPolicy per app: the public port from the ingress controller, the internal port only from labelled pods, Prometheus and probes', () => {
+    const policies = ofKind(objs(), 'NetworkPolicy');
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(Object.keys(apps).map((a) => `sso-${a}`).sort());
+    for (const p of policies) {
+      expect(p.spec.policyTypes).toContain('Ingress');
+      const rules = p.spec.ingress as Array<{ from: unknown[]; ports: Array<{ port: string }> }>;
+      expect(rules.map((r) => r.ports.map((x) => x.port))).toEqual([['http'], ['internal']]);
+      for (const r of rules) expect(r.from.length, 'an empty from admits everyone').toBeGreaterThan(0);
+      const [pub, internal] = rules;
+      expect(pub.from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
+      expect(internal.from).toContainEqual({ podSelector: { matchLabels: { 'sso.wire.com/internal-client': 'true' } } });
+      expect(internal.from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } });
+      expect(internal.from).not.toContainEqual(expect.objectContaining({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }));
     }
   });
 
@@ -102,6 +141,7 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
     for (const p of ['/i/status', '/i/metrics', '/v7/i/status', '/', '/unknown']) expect(routeOf(p), p).toBeUndefined();
     for (const p of paths) {
       expect(p.backend.service.port).toEqual({ name: 'http' });
+      expect(p.backend.service.name).not.toMatch(/-internal$/);
       expect(p.path).not.toMatch(/^\/i(\/|$)/);
     }
   });
@@ -120,8 +160,8 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
         expect(c.resources?.requests?.cpu && c.resources?.requests?.memory, c.name).toBeTruthy();
         expect(c.volumeMounts).toContainEqual(expect.objectContaining({ name: 'tmp', mountPath: '/tmp' }));
         if (owner.kind === 'Job') continue;
-        expect(c.startupProbe?.httpGet, c.name).toMatchObject({ path: '/i/status', port: 'http' });
-        expect(c.readinessProbe?.httpGet, c.name).toMatchObject({ path: '/i/status', port: 'http' });
+        expect(c.startupProbe?.httpGet, c.name).toMatchObject({ path: '/i/status', port: 'internal' });
+        expect(c.readinessProbe?.httpGet, c.name).toMatchObject({ path: '/i/status', port: 'internal' });
         expect(c.livenessProbe, c.name).toBeTruthy();
       }
     }
@@ -173,6 +213,40 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
   });
 });
 
+describe.each(['defaults', 'production-values.yaml'])('internal port and least privilege (%s)', (set) => {
+  const objs = () => rendered(set);
+  it('scrapes /i/metrics on the internal port through the internal Service only', () => {
+    const monitors = ofKind(rendered('production-values.yaml'), 'ServiceMonitor');
+    for (const m of monitors) {
+      expect(m.spec.endpoints).toEqual([expect.objectContaining({ port: 'internal', path: '/i/metrics' })]);
+      const services = ofKind(rendered('production-values.yaml'), 'Service').filter((s) =>
+        Object.entries<string>(m.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v),
+      );
+      expect(services.map((s) => s.metadata.name)).toEqual([`${m.metadata.name}-internal`]);
+    }
+  });
+
+  it('gives the access-token keys to saml-sp and token-admin only, and each app its internal port variable', () => {
+    for (const app of Object.keys(apps)) {
+      const deploy = ofKind(objs(), 'Deployment').find((d) => d.metadata.name === `sso-${app}`)!;
+      const cm = ofKind(objs(), 'ConfigMap').find((c) => c.metadata.name === `sso-${app}`)!.data;
+      const mounts = deploy.spec.template.spec.containers[0].volumeMounts.map((m: any) => m.name);
+      const signs = app !== 'scim-api';
+      expect(mounts.includes('access-token-keys'), app).toBe(signs);
+      expect('ACCESS_TOKEN_KEYS_FILE' in cm, app).toBe(signs);
+      const internalVar = { 'saml-sp': 'SAML_SP_INTERNAL_PORT', 'scim-api': 'SCIM_API_INTERNAL_PORT', 'token-admin': 'TOKEN_ADMIN_INTERNAL_PORT' }[app]!;
+      expect(cm[internalVar]).toBe(String(internalPorts[app as keyof typeof apps]));
+    }
+  });
+});
+
+describe('NetworkPolicy without internal peers', () => {
+  it('leaves the internal rule out rather than admitting everyone', () => {
+    const objs = render(helm, [requiredValuesFile], ['--set', 'networkPolicy.internalFrom=null', '--set', 'networkPolicy.metricsFrom=null']);
+    for (const p of ofKind(objs, 'NetworkPolicy')) expect(p.spec.ingress.map((r: any) => r.ports[0].port)).toEqual(['http']);
+  });
+});
+
 describe('chart contract (production settings)', () => {
   const objs = () => rendered('production-values.yaml');
   it('configures Cassandra for production: contact points, local DC, NetworkTopologyStrategy, TLS, auth; Redis sentinel', () => {
@@ -181,9 +255,11 @@ describe('chart contract (production settings)', () => {
     expect(cm.CASSANDRA_LOCAL_DATACENTER).toBe('dc1');
     expect(JSON.parse(cm.CASSANDRA_REPLICATION)).toEqual({ class: 'NetworkTopologyStrategy', datacenters: { dc1: 3, dc2: 3 } });
     expect(cm).toMatchObject({ CASSANDRA_TLS_ENABLED: 'true', CASSANDRA_TLS_CA_FILE: expect.any(String), REDIS_MODE: 'sentinel' });
-    const deploy = ofKind(objs(), 'Deployment').find((d) => d.metadata.name === 'sso-scim-api')!;
-    const env = deploy.spec.template.spec.containers[0].env.map((e: any) => e.name);
-    expect(env).toEqual(expect.arrayContaining(secretEnv));
+    const envOf = (app: string) => ofKind(objs(), 'Deployment').find((d) => d.metadata.name === `sso-${app}`)!.spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(envOf('scim-api')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'SCIM_CURSOR_KEY']));
+    // scim-api uses no Redis (no login rate limits there): it gets no Redis URL.
+    expect(envOf('scim-api')).not.toContain('REDIS_URL');
+    expect(envOf('token-admin')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL']));
     // existingSecret alternatives: no chart Secret for what the operator provides.
     const secrets = ofKind(objs(), 'Secret').map((s) => s.metadata.name);
     expect(secrets).not.toContain('sso-redis');

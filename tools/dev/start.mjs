@@ -99,7 +99,7 @@ async function main() {
   children.push(gw);
   gw.on('exit', (code) => !stopping && stopAll(code ?? 1));
   process.stdout.write(
-    `\nready in ${((Date.now() - t0) / 1000).toFixed(1)}s: http://localhost:8080 (saml-sp :8081, scim-api :8082, token-admin :8083; Ctrl-C stops)\n\n`,
+    `\nready in ${((Date.now() - t0) / 1000).toFixed(1)}s: http://localhost:8080 (saml-sp :8081, scim-api :8082, token-admin :8083; internal /i/ routes on :9081, :9082, :9083; Ctrl-C stops)\n\n`,
   );
 }
 

@@ -10,3 +10,4 @@ export declare function ensureHelm(): string;
 export declare function lint(helm: string, files?: string[], extra?: string[]): { ok: boolean; output: string };
 export declare function render(helm: string, files?: string[], extra?: string[]): any[];
 export declare function checkChart(helm: string, log?: (message: string) => void): string[];
+export declare const requiredValuesFile: string;

@@ -16,11 +16,14 @@ export const chartDir = path.join(repoRoot, 'helm', 'sso');
 const binDir = path.join(repoRoot, '.cache', 'helm', 'bin');
 const helmBin = path.join(binDir, 'helm');
 
-/** Values sets the chart is checked with: the defaults, and each file in helm/sso/ci/. */
+/** What production requires and the defaults leave empty (publicUrl, token keys, cursor key). */
+export const requiredValuesFile = path.join(repoRoot, 'helm', 'test', 'required-values.yaml');
+
+/** Values sets the chart is checked with: the defaults plus the required values, and each file in helm/sso/ci/. */
 export function valuesSets() {
   const ciDir = path.join(chartDir, 'ci');
   const files = fs.existsSync(ciDir) ? fs.readdirSync(ciDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
-  return [{ name: 'defaults', files: [] }, ...files.map((f) => ({ name: f, files: [path.join(ciDir, f)] }))];
+  return [{ name: 'defaults', files: [requiredValuesFile] }, ...files.map((f) => ({ name: f, files: [path.join(ciDir, f)] }))];
 }
 
 function installedVersion(bin) {

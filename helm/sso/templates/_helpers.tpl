@@ -68,6 +68,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sso.portEnv" -}}
 {{- get (dict "saml-sp" "SAML_SP_PORT" "scim-api" "SCIM_API_PORT" "token-admin" "TOKEN_ADMIN_PORT") . -}}
 {{- end -}}
+{{- define "sso.internalPortEnv" -}}
+{{- get (dict "saml-sp" "SAML_SP_INTERNAL_PORT" "scim-api" "SCIM_API_INTERNAL_PORT" "token-admin" "TOKEN_ADMIN_INTERNAL_PORT") . -}}
+{{- end -}}
 
 {{/* Which mounted secrets each app needs. Least privilege: scim-api signs nothing. */}}
 {{- define "sso.usesAccessTokenKeys" -}}
@@ -75,6 +78,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- define "sso.usesSpKeys" -}}
 {{- if eq . "saml-sp" }}true{{ end -}}
+{{- end -}}
+{{/* Login rate limits live in Redis; scim-api never connects to it. */}}
+{{- define "sso.usesRedis" -}}
+{{- if has . (list "saml-sp" "token-admin") }}true{{ end -}}
 {{- end -}}
 
 {{/* ---- Secret names: the chart's own, or the operator's existingSecret ---- */}}
@@ -154,6 +161,23 @@ Checks that cannot be said in values.schema.json. Included by every template tha
 {{- if and (not .Values.spKeys.existingSecret) (or .Values.spKeys.key .Values.spKeys.cert) (not (and .Values.spKeys.key .Values.spKeys.cert)) -}}
 {{- fail "spKeys.key and spKeys.cert go together" -}}
 {{- end -}}
+{{- /* What production needs and the defaults leave empty (after the checks above, which name a mistake in given values). */ -}}
+{{- if not .Values.config.publicUrl -}}
+{{- fail "config.publicUrl is required: the public base URL clients reach, e.g. https://sso.example.com (SAML entity ids, ACS URLs and SCIM locations derive from it)" -}}
+{{- end -}}
+{{- if eq .Values.config.env "production" -}}
+{{- if not (include "sso.accessTokenKeysEnabled" .) -}}
+{{- fail "accessTokenKeys is required in production: set accessTokenKeys.keys (a key file; `npm run --silent keys -- access-token` prints one) or accessTokenKeys.existingSecret (saml-sp and token-admin sign access tokens with it)" -}}
+{{- end -}}
+{{- if not (or .Values.scimCursorKey.value .Values.scimCursorKey.existingSecret) -}}
+{{- fail "scimCursorKey is required in production: set scimCursorKey.value (16+ characters, e.g. `openssl rand -base64 32`) or scimCursorKey.existingSecret (every scim-api replica must sign SCIM cursors with the same key)" -}}
+{{- end -}}
+{{- end -}}
+{{- range $app, $cfg := .Values.apps -}}
+{{- if eq ($cfg.port | int) ($cfg.internalPort | int) -}}
+{{- fail (printf "apps.%s.internalPort must differ from apps.%s.port (internal routes are never served on the public port)" $app $app) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -211,6 +235,7 @@ REDIS_NODES: {{ join "," . | quote }}
 {{- $root := .root -}}
 {{ include "sso.configEnv" $root }}
 {{ include "sso.portEnv" .app }}: {{ .cfg.port | int64 | toString | quote }}
+{{ include "sso.internalPortEnv" .app }}: {{ .cfg.internalPort | int64 | toString | quote }}
 {{- if and (include "sso.usesAccessTokenKeys" .app) (include "sso.accessTokenKeysEnabled" $root) }}
 ACCESS_TOKEN_KEYS_FILE: {{ printf "%s/keys" (include "sso.paths.accessTokenKeys" $root) | quote }}
 {{- end }}
@@ -256,7 +281,7 @@ SAML_SP_CERT_FILE: {{ printf "%s/sp.crt" (include "sso.paths.spKeys" $root) | qu
       name: {{ include "sso.scimCursorKeySecret" $root }}
       key: {{ $root.Values.scimCursorKey.secretKey }}
 {{- end }}
-{{- if not .migrate }}
+{{- if and (not .migrate) (include "sso.usesRedis" (.app | default "")) }}
 - name: REDIS_URL
   valueFrom:
     secretKeyRef:

@@ -24,7 +24,7 @@ function yamlFile(text: string): string {
 describe('loadConfig', () => {
   it('has working defaults for a local install', () => {
     const c = loadConfig({ env: {} });
-    expect(c.ports).toEqual({ gateway: 8080, samlSp: 8081, scimApi: 8082, tokenAdmin: 8083 });
+    expect(c.ports).toEqual({ gateway: 8080, samlSp: 8081, scimApi: 8082, tokenAdmin: 8083, samlSpInternal: 9081, scimApiInternal: 9082, tokenAdminInternal: 9083 });
     expect(c.cassandra.contactPoints).toEqual(['127.0.0.1:9042']);
     expect(c.cassandra.keyspaces).toEqual({ spar: 'spar', brig: 'brig', galley: 'galley' });
     expect(c.cassandra.consistency).toBe('LOCAL_QUORUM');
@@ -77,6 +77,32 @@ describe('loadConfig', () => {
     const broken = yamlFile('a: [\n');
     expect(problemsOf(() => loadConfig({ env: {}, file: broken }))[0]).toMatch(/^CONFIG_FILE /);
     expect(problemsOf(() => loadConfig({ env: {}, file: '/nonexistent/x.yaml' }))[0]).toMatch(/ENOENT/);
+  });
+
+  it('requires of each app in production what it uses, and nothing else', () => {
+    const prod = { APP_ENV: 'production' };
+    const keys = { ACCESS_TOKEN_KEYS_FILE: '/etc/sso/access-token-keys/keys' };
+    const cursor = { SCIM_CURSOR_KEY: 'a-shared-cursor-key-of-32-chars!' };
+    // scim-api signs no tokens: no key file; but replicas must share the cursor key.
+    expect(loadConfig({ env: { ...prod, ...cursor }, app: 'scim-api' }).scim.cursorKey).toBe(cursor.SCIM_CURSOR_KEY);
+    expect(problemsOf(() => loadConfig({ env: prod, app: 'scim-api' }))).toEqual([
+      expect.stringMatching(/^scim\.cursorKey \(default\): required in production .*replica.*\[scim-api\]$/),
+    ]);
+    for (const app of ['saml-sp', 'token-admin'] as const) {
+      expect(loadConfig({ env: { ...prod, ...keys }, app }).auth.keysFile).toBe(keys.ACCESS_TOKEN_KEYS_FILE);
+      expect(problemsOf(() => loadConfig({ env: prod, app }))).toEqual([expect.stringMatching(new RegExp(`^auth\\.keysFile \\(default\\): required in production.*\\[${app}\\]$`))]);
+    }
+    // Outside production, and for programs that are no app (migrations, the admin command), nothing is required.
+    for (const app of ['saml-sp', 'scim-api', 'token-admin'] as const) expect(() => loadConfig({ env: {}, app })).not.toThrow();
+    expect(() => loadConfig({ env: prod })).not.toThrow();
+  });
+
+  it('refuses an internal port equal to the public one, for the app it concerns', () => {
+    expect(problemsOf(() => loadConfig({ env: { SCIM_API_INTERNAL_PORT: '8082' }, app: 'scim-api' }))).toEqual([
+      expect.stringMatching(/^ports\.scimApiInternal \(env SCIM_API_INTERNAL_PORT\): must differ/),
+    ]);
+    expect(() => loadConfig({ env: { SCIM_API_INTERNAL_PORT: '8082' }, app: 'token-admin' })).not.toThrow();
+    expect(loadConfig({ env: { TOKEN_ADMIN_INTERNAL_PORT: '9999' } }).ports.tokenAdminInternal).toBe(9999);
   });
 
   it('binds every environment variable to a key the schema knows', () => {

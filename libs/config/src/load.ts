@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { type Config, configSchema } from './schema';
+import { type AppName, type Config, appNames, configSchema, unmetRequirements } from './schema';
 
 /** Environment variables and the config path each one sets. One list, also used by the docs. */
 export const envBindings: ReadonlyArray<{ env: string; path: string; list?: boolean; json?: boolean }> = [
@@ -15,6 +15,9 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SAML_SP_PORT', path: 'ports.samlSp' },
   { env: 'SCIM_API_PORT', path: 'ports.scimApi' },
   { env: 'TOKEN_ADMIN_PORT', path: 'ports.tokenAdmin' },
+  { env: 'SAML_SP_INTERNAL_PORT', path: 'ports.samlSpInternal' },
+  { env: 'SCIM_API_INTERNAL_PORT', path: 'ports.scimApiInternal' },
+  { env: 'TOKEN_ADMIN_INTERNAL_PORT', path: 'ports.tokenAdminInternal' },
   { env: 'CASSANDRA_CONTACT_POINTS', path: 'cassandra.contactPoints', list: true },
   { env: 'CASSANDRA_LOCAL_DATACENTER', path: 'cassandra.localDataCenter' },
   { env: 'CASSANDRA_USERNAME', path: 'cassandra.username' },
@@ -91,6 +94,8 @@ export interface LoadOptions {
   file?: string;
   /** Values that override both (tests). */
   overrides?: Record<string, unknown>;
+  /** The app the configuration is for: its own requirements (appRequirements) are checked too. */
+  app?: AppName;
 }
 
 /**
@@ -141,6 +146,10 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       const from = source.get(path) ?? (file ? `file ${file}` : 'default');
       problems.push(`${path} (${from}): ${describe(issue)}`);
     }
+  } else if (opts.app) {
+    for (const r of unmetRequirements(opts.app, result.data as Config)) {
+      problems.push(`${r.path} (${source.get(r.path) ?? (file ? `file ${file}` : 'default')}): ${r.message} [${opts.app}]`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return result.data as Config;
@@ -154,7 +163,8 @@ function describe(issue: z.core.$ZodIssue): string {
 /** For entry points: the configuration, or a message naming every bad key and exit code 78. */
 export function loadConfigOrExit(program: string): Config {
   try {
-    return loadConfig();
+    const app = (appNames as readonly string[]).includes(program) ? (program as AppName) : undefined;
+    return loadConfig({ app });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`${program}: ${e.message}\n`);

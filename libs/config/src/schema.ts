@@ -50,6 +50,10 @@ export const configSchema = z
         samlSp: port.default(8081),
         scimApi: port.default(8082),
         tokenAdmin: port.default(8083),
+        /** Internal ports: `/i/` routes (status, metrics, team bootstrap) answer only there, never on the public ones. */
+        samlSpInternal: port.default(9081),
+        scimApiInternal: port.default(9082),
+        tokenAdminInternal: port.default(9083),
       })
       .strict()
       .prefault({}),
@@ -89,8 +93,9 @@ export const configSchema = z
         /**
          * A JSON or YAML file with the token signing keys: `[{kid, privateKey, publicKey}]` (PEM,
          * Ed25519). The first key with a private key signs; every listed key verifies, so keys
-         * rotate by prepending a new one and removing the old one later. Required in production;
-         * elsewhere a missing file means an ephemeral key (tokens die with the process).
+         * rotate by prepending a new one and removing the old one later. saml-sp and token-admin
+         * require it in production; elsewhere a missing file means an ephemeral key (tokens die with
+         * the process). scim-api signs and verifies no access tokens and never reads it.
          */
         keysFile: z.string().min(1).optional(),
         accessTokenTtlSeconds: positiveInt.max(86_400).default(900),
@@ -113,7 +118,10 @@ export const configSchema = z
         richInfoLimit: z.coerce.number().int().min(0).default(5000),
         /** The most resources one list page returns (advertised as `filter.maxResults`). */
         maxResults: z.coerce.number().int().min(1).max(5000).default(1000),
-        /** HMAC key for list cursors (shared by all replicas); random per process when unset. */
+        /**
+         * HMAC key for list cursors, shared by all scim-api replicas (a cursor made by one must be
+         * accepted by another). Required for scim-api in production; elsewhere random per process.
+         */
         cursorKey: z.string().min(16).optional(),
       })
       .strict()
@@ -205,10 +213,6 @@ export const configSchema = z
       .prefault({}),
   })
   .strict()
-  .refine((c) => c.env !== 'production' || c.auth.keysFile !== undefined, {
-    message: 'required in production (tokens signed with an ephemeral key die with the process)',
-    path: ['auth', 'keysFile'],
-  })
   .refine((c) => c.env !== 'production' || !c.saml.metadataAllowLoopback, {
     message: 'must stay off in production (it opens the metadata fetcher to the local host)',
     path: ['saml', 'metadataAllowLoopback'],
@@ -216,3 +220,64 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type AppName = 'saml-sp' | 'scim-api' | 'token-admin';
+export const appNames: readonly AppName[] = ['saml-sp', 'scim-api', 'token-admin'];
+
+/** An app's public and internal ports. */
+export function appPorts(app: AppName, c: Config): { public: number; internal: number } {
+  switch (app) {
+    case 'saml-sp':
+      return { public: c.ports.samlSp, internal: c.ports.samlSpInternal };
+    case 'scim-api':
+      return { public: c.ports.scimApi, internal: c.ports.scimApiInternal };
+    case 'token-admin':
+      return { public: c.ports.tokenAdmin, internal: c.ports.tokenAdminInternal };
+  }
+}
+
+interface Requirement {
+  /** The config key, dotted. */
+  path: string;
+  message: string;
+  /** Which apps need it; `production`: only when env is production. */
+  apps: readonly AppName[];
+  production: boolean;
+  ok: (c: Config) => boolean;
+}
+
+/**
+ * What each app needs beyond the schema's defaults: an app is refused only what it uses, so
+ * scim-api (which signs nothing) runs without the access-token keys. Programs that are no app
+ * (migrations, the admin command, the gateway) get none of these.
+ */
+export const appRequirements: readonly Requirement[] = [
+  {
+    path: 'auth.keysFile',
+    message: 'required in production (tokens signed with an ephemeral key die with the process)',
+    apps: ['saml-sp', 'token-admin'],
+    production: true,
+    ok: (c) => c.auth.keysFile !== undefined,
+  },
+  {
+    path: 'scim.cursorKey',
+    message: 'required in production (every replica must share it: a cursor signed by one pod is refused by the others)',
+    apps: ['scim-api'],
+    production: true,
+    ok: (c) => c.scim.cursorKey !== undefined,
+  },
+  ...appNames.map(
+    (app): Requirement => ({
+      path: `ports.${{ 'saml-sp': 'samlSp', 'scim-api': 'scimApi', 'token-admin': 'tokenAdmin' }[app]}Internal`,
+      message: `must differ from ${app}'s public port (internal routes are never served on the public one)`,
+      apps: [app],
+      production: false,
+      ok: (c) => appPorts(app, c).internal !== appPorts(app, c).public,
+    }),
+  ),
+];
+
+/** The requirements `app` does not meet, as [path, message]. */
+export function unmetRequirements(app: AppName, c: Config): Array<{ path: string; message: string }> {
+  return appRequirements
+    .filter((r) => r.apps.includes(app) && (!r.production || c.env === 'production') && !r.ok(c))
+    .map(({ path, message }) => ({ path, message }));
+}

@@ -7,6 +7,7 @@ import {
   Injectable,
   Module,
   type OnApplicationShutdown,
+  type Provider,
   createParamDecorator,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
@@ -105,6 +106,29 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
+const storeProviders: Provider[] = [
+  { provide: CLOCK, useValue: systemClock },
+  {
+    provide: SPAR_STORES,
+    inject: [CassandraDb, CLOCK, CONFIG],
+    useFactory: (db: CassandraDb, clock: Clock, config: Config): SparStores => {
+      const stores = cassandraSparStores(db, clock);
+      const ttl = config.saml.idpCacheSeconds;
+      return ttl > 0 ? { ...stores, idps: new IdpLookupCache(stores.idps, clock, ttl) } : stores;
+    },
+  },
+  {
+    provide: IDENTITY_STORES,
+    inject: [CassandraDb, CLOCK],
+    useFactory: (db: CassandraDb, clock: Clock): IdentityStores => cassandraIdentityStores(db, clock),
+  },
+];
+
+/** The stores and the clock only: for scim-api, which signs no tokens and rate-limits nothing (no keys, no Redis). */
+@Global()
+@Module({ providers: storeProviders, exports: [CLOCK, SPAR_STORES, IDENTITY_STORES] })
+export class StoresModule {}
+
 /**
  * Stores, tokens, sessions and rate limits for the apps that need them. Global, so feature
  * modules inject them directly.
@@ -112,21 +136,7 @@ class RedisLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: CLOCK, useValue: systemClock },
-    {
-      provide: SPAR_STORES,
-      inject: [CassandraDb, CLOCK, CONFIG],
-      useFactory: (db: CassandraDb, clock: Clock, config: Config): SparStores => {
-        const stores = cassandraSparStores(db, clock);
-        const ttl = config.saml.idpCacheSeconds;
-        return ttl > 0 ? { ...stores, idps: new IdpLookupCache(stores.idps, clock, ttl) } : stores;
-      },
-    },
-    {
-      provide: IDENTITY_STORES,
-      inject: [CassandraDb, CLOCK],
-      useFactory: (db: CassandraDb, clock: Clock): IdentityStores => cassandraIdentityStores(db, clock),
-    },
+    ...storeProviders,
     {
       provide: TokenService,
       inject: [CONFIG, LOGGER, CLOCK],

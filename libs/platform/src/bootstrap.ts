@@ -6,8 +6,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { type AppName, type Config, loadConfigOrExit } from '@sso/config';
+import { type AppName, type Config, appPorts, loadConfigOrExit } from '@sso/config';
 import { stripApiVersion } from './api-version';
+import { closeServer, listenInternal, separateInternalRoutes } from './internal-port';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import { PlatformModule } from './platform.module';
@@ -90,6 +91,7 @@ export async function createApp(
       await reply.status(404).send(wireError('unsupported-version', 'This API version is not supported'));
     }
   });
+  separateInternalRoutes(fastify);
   fastify.addHook('onSend', async (_req, reply) => {
     reply.header('cache-control', 'no-cache, no-store');
     reply.header('pragma', 'no-cache');
@@ -145,7 +147,9 @@ export async function runApp(spec: AppSpec): Promise<void> {
   const app = await createApp(spec, config, logger);
   const port = spec.port(config);
   await app.listen(port, config.http.host);
-  logger.info({ port }, `${spec.name} listening`);
+  const internalPort = appPorts(spec.name, config).internal;
+  const internal = await listenInternal(app.getHttpAdapter().getInstance(), internalPort, config.http.host);
+  logger.info({ port, internalPort }, `${spec.name} listening`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -156,7 +160,7 @@ export async function runApp(spec: AppSpec): Promise<void> {
       logger.error('in-flight requests did not finish in time; exiting');
       process.exit(1);
     }, config.http.shutdownGraceSeconds * 1000).unref();
-    app.close().then(
+    Promise.all([closeServer(internal), app.close()]).then(
       () => process.exit(0),
       (e: unknown) => {
         logger.error({ err: e }, 'error during shutdown');

@@ -6,6 +6,7 @@ export * from './metrics';
 export * from './platform.module';
 export * from './tokens';
 export * from './wire-error';
+export * from './internal-port';
 export * from './api-version.decorator';
 export * from './auth.module';
 export * from './rate-limit';

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { type Config, loadConfig } from '@sso/config';
-import { type AppSpec, createApp } from '@sso/platform';
+import { type AppSpec, closeServer, createApp, listenInternal } from '@sso/platform';
 import { testCassandraConfig } from '@sso/persistence/testing';
 
 /** The configuration tests run with: the shared test keyspaces and the run's Redis. */
@@ -16,6 +16,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   /** Base URL when listening (listen: true), else undefined. */
   url?: string;
+  /** Base URL of the internal port (`/i/` routes, and only them) when listening. */
+  internalUrl?: string;
   /** Every log line the app wrote, as text (for "no secret in the logs" checks). */
   logs: () => string;
   close: () => Promise<void>;
@@ -33,13 +35,21 @@ export async function startTestApp(spec: AppSpec, config: Config, opts: { listen
   const logger = pino({ level: 'debug', base: { app: spec.name } }, sink);
   const app = await createApp(spec, config, logger);
   let url: string | undefined;
+  let internalUrl: string | undefined;
+  let internal: Awaited<ReturnType<typeof listenInternal>> | undefined;
   if (opts.listen) {
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
     url = url.replace('[::1]', '127.0.0.1');
+    internal = await listenInternal(app.getHttpAdapter().getInstance(), 0, '127.0.0.1');
+    internalUrl = `http://127.0.0.1:${(internal.address() as { port: number }).port}`;
   } else {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   }
-  return { app, url, logs: () => text, close: () => app.close() };
+  const close = async () => {
+    if (internal) await closeServer(internal);
+    await app.close();
+  };
+  return { app, url, internalUrl, logs: () => text, close };
 }
