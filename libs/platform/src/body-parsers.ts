@@ -1,0 +1,74 @@
+import { parse as parseQueryString } from 'node:querystring';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * The deepest JSON body any app accepts (objects and arrays counted together). The deepest
+ * document the APIs define is a SCIM PATCH with a complex value (about 6 levels); the validation
+ * pipe and class-transformer recurse once per level, and a body nested a few thousand levels deep
+ * overflows their stack. 32 leaves room for clients that wrap more than the schemas need.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** The first nesting level above `max`, or 0: a linear scan that skips string contents. */
+export function jsonDepthAbove(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return 0;
+}
+
+/**
+ * A SyntaxError with a 400 status: Fastify hands it to the error handler, where the Wire filter
+ * answers `bad-request` and the SCIM one `invalidSyntax`.
+ */
+export class JsonTooDeepError extends SyntaxError {
+  readonly statusCode = 400;
+  readonly code = 'JSON_TOO_DEEP';
+  constructor() {
+    super(`JSON body nested deeper than ${MAX_JSON_DEPTH} levels`);
+    this.name = 'JsonTooDeepError';
+  }
+}
+
+export interface BodyParserOptions {
+  /** Media types parsed as JSON besides application/json. */
+  jsonContentTypes?: string[];
+  /** Media types handed over as the raw string. */
+  textContentTypes?: string[];
+  /** Accept application/x-www-form-urlencoded (saml-sp's ACS); refused (415) otherwise. */
+  formBodies?: boolean;
+}
+
+/**
+ * Every body parser of an app, in one place: JSON (one depth-limited parser for every JSON media
+ * type), raw text for the listed types, urlencoded forms only where an app takes them. Nest's
+ * own parsers are off (`bodyParser: false`), and Fastify's text/plain default is dropped: a media
+ * type no route expects is a 415, not a string handed to a validator.
+ */
+export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOptions): void {
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  for (const type of ['application/json', ...(opts.jsonContentTypes ?? [])]) {
+    fastify.addContentTypeParser(type, { parseAs: 'string' }, (req, body, done) => {
+      if (jsonDepthAbove(body as string, MAX_JSON_DEPTH) > 0) return done(new JsonTooDeepError(), undefined);
+      json(req, body as string, done);
+    });
+  }
+  for (const type of opts.textContentTypes ?? []) {
+    fastify.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  }
+  if (opts.formBodies) {
+    fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, parseQueryString(body as string)),
+    );
+  }
+}
