@@ -25,7 +25,10 @@ export async function buildGateway(config: Config): Promise<FastifyInstance> {
   app.all('/*', (req, reply) => {
     const target = routeFor(req.url);
     if (!target) return reply.status(404).send(noEndpoint);
-    return reply.from(`${targets[target]}${req.url}`, {
+    // The path only: reply-from refuses any source containing `../`, query included (a valid
+    // filter such as `userName eq "../x"`); it forwards the raw query string of req.url as it is.
+    const path = req.url.split('?', 1)[0]!;
+    return reply.from(`${targets[target]}${path}`, {
       // As the ingress does: the client's address for the apps (which trust 127.0.0.1 in
       // development); `expect: 100-continue` was already answered here.
       rewriteRequestHeaders: (_req, headers) => {

@@ -1,5 +1,5 @@
 import { parse as parseQueryString } from 'node:querystring';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The deepest JSON body any app accepts (objects and arrays counted together). The deepest
@@ -71,4 +71,40 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOp
       done(null, parseQueryString(body as string)),
     );
   }
+}
+
+/** How long an app keeps reading (and discarding) a body it refused before closing the connection. */
+export const LINGER_MS = 10_000;
+
+/** Once the answer is out, read and drop the rest of the body, then close if it takes too long. */
+function linger(req: FastifyRequest, reply: FastifyReply): void {
+  reply.raw.once('finish', () => {
+    if (req.raw.complete) return;
+    const timer = setTimeout(() => req.raw.socket.destroy(), LINGER_MS);
+    timer.unref();
+    req.raw.once('end', () => clearTimeout(timer));
+    req.raw.resume();
+  });
+}
+
+/**
+ * A body over the limit is answered 413 while the connection stays open: the rest of the body is
+ * read and dropped, for at most LINGER_MS (as a web server's lingering close). Fastify closes the
+ * connection at once, and a proxy still uploading the body (the dev gateway, an ingress) then
+ * fails with EPIPE or a reset and answers 502 instead of passing the 413 on. A declared length
+ * is refused before any byte is read; a chunked body when it passes the limit.
+ */
+export function refuseLargeBodies(fastify: FastifyInstance, bodyLimit: number): void {
+  fastify.addHook('onRequest', async (req, reply) => {
+    if (!(Number(req.headers['content-length']) > bodyLimit)) return;
+    linger(req, reply);
+    throw Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+  });
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    if (reply.statusCode === 413 && !req.raw.complete && reply.getHeader('connection') === 'close') {
+      reply.removeHeader('connection');
+      linger(req, reply);
+    }
+    done(null, payload);
+  });
 }

@@ -8,7 +8,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import type { Logger } from 'pino';
 import { type AppName, type Config, loadConfigOrExit } from '@sso/config';
 import { stripApiVersion } from './api-version';
-import { registerBodyParsers } from './body-parsers';
+import { refuseLargeBodies, registerBodyParsers } from './body-parsers';
 import { refuseQueryCredentials, securityHeaders } from './hardening';
 import { type RawErrorRenderer, clientErrorHandler, frameworkErrors } from './http-errors';
 import { createLogger, withRedaction } from './logger';
@@ -89,6 +89,7 @@ export async function createApp(
   });
   const fastify = adapter.getInstance();
   registerBodyParsers(fastify, spec);
+  refuseLargeBodies(fastify, config.http.bodyLimit);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     if ((req.raw as VersionedRequest).apiVersionUnsupported) {
