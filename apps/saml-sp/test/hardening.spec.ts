@@ -24,7 +24,7 @@ function expectHtmlHeaders(headers: Record<string, unknown>) {
   expect(headers['referrer-policy']).toBe('no-referrer');
 }
 
-describe('saml-sp HTML pages carry strict security headers', () => {
+describe('saml-sp: security headers on its pages, no tokens in URLs or logs', () => {
   const h = new SamlHarness();
   let idp: TestIdp;
 
@@ -79,6 +79,22 @@ describe('saml-sp HTML pages carry strict security headers', () => {
     expect(titleOf(other.body)).not.toBe(titleOf(bad.body));
     expect(csp(other.headers['content-security-policy'])['script-src']).toBe(scriptHashes(other.body)[0]);
     expect(csp(other.headers['content-security-policy'])['script-src']).not.toBe(csp(bad.headers['content-security-policy'])['script-src']);
+  });
+
+  it('refuses access tokens in the query string of /identity-providers (400) and keeps them out of the logs', async () => {
+    const { token } = await h.newTeam();
+    const r = await h.inject('GET', `/identity-providers?access_token=${token}`);
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ code: 400, label: 'bad-request' });
+    expect((await h.inject('GET', '/identity-providers', { token })).statusCode).toBe(200);
+    expect(h.t.logs()).not.toContain(token);
+  });
+
+  it('keeps a SAML message in a query string out of the request log', async () => {
+    const r = await h.inject('GET', '/sso/finalize-login?SAMLResponse=U0VDUkVULVNBTUw%3D');
+    expect(r.statusCode).toBe(404);
+    expect(h.t.logs()).toContain('SAMLResponse=[redacted]');
+    expect(h.t.logs()).not.toContain('U0VDUkVULVNBTUw');
   });
 
   it('JSON answers carry nosniff and no HTML-only headers', async () => {
