@@ -77,10 +77,10 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOp
 export const LINGER_MS = 10_000;
 
 /** Once the answer is out, read and drop the rest of the body, then close if it takes too long. */
-function linger(req: FastifyRequest, reply: FastifyReply): void {
+function linger(req: FastifyRequest, reply: FastifyReply, ms: number): void {
   reply.raw.once('finish', () => {
     if (req.raw.complete) return;
-    const timer = setTimeout(() => req.raw.socket.destroy(), LINGER_MS);
+    const timer = setTimeout(() => req.raw.socket.destroy(), ms);
     timer.unref();
     req.raw.once('end', () => clearTimeout(timer));
     req.raw.resume();
@@ -94,16 +94,16 @@ function linger(req: FastifyRequest, reply: FastifyReply): void {
  * fails with EPIPE or a reset and answers 502 instead of passing the 413 on. A declared length
  * is refused before any byte is read; a chunked body when it passes the limit.
  */
-export function refuseLargeBodies(fastify: FastifyInstance, bodyLimit: number): void {
+export function refuseLargeBodies(fastify: FastifyInstance, bodyLimit: number, lingerMs = LINGER_MS): void {
   fastify.addHook('onRequest', async (req, reply) => {
     if (!(Number(req.headers['content-length']) > bodyLimit)) return;
-    linger(req, reply);
+    linger(req, reply, lingerMs);
     throw Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
   });
   fastify.addHook('onSend', (req, reply, payload, done) => {
     if (reply.statusCode === 413 && !req.raw.complete && reply.getHeader('connection') === 'close') {
       reply.removeHeader('connection');
-      linger(req, reply);
+      linger(req, reply, lingerMs);
     }
     done(null, payload);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
 import { type AppSpec, createApp } from './bootstrap';
 import { MAX_JSON_DEPTH, jsonDepthAbove } from './body-parsers';
-import { sanitizeMessage, sanitizeUrl } from './logger';
+import { sanitizeMessage, sanitizeUrl, withRedaction } from './logger';
 
 @Controller('echo')
 class EchoController {
@@ -100,6 +100,28 @@ describe('log sanitising', () => {
     );
     expect(sanitizeUrl('/scim/v2/Users?filter=userName%20eq%20%22a%22')).toBe('/scim/v2/Users?filter=userName%20eq%20%22a%22');
     expect(sanitizeMessage('Cannot GET /x?token=s3cret&y=2 now')).toBe('Cannot GET /x?token=[redacted]&y=2 now');
+  });
+
+  it('redacts headers, credential fields, url fields and errors of any logger an app is given', () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const log = withRedaction(pino({ level: 'info' }, sink));
+    log.info({ headers: { authorization: 'Bearer SECRET-1', cookie: 'zuid=SECRET-2', 'x-request-id': 'kept-id' } }, 'headers');
+    log.info({ res: { headers: { 'set-cookie': 'zuid=SECRET-3' } }, body: { password: 'SECRET-4', email: 'kept@example.com' } }, 'fields');
+    log.info({ url: 'https://idp.example.com/metadata?token=SECRET-5&tenant=kept' }, 'url');
+    log.error({ err: new Error('Cannot GET /self?access_token=SECRET-6') }, 'err');
+    log.child({ reqId: 'r' }).info({ headers: { 'z-user': 'SECRET-7' } }, 'child');
+    expect(out).not.toMatch(/SECRET/);
+    expect(out).toContain('kept-id');
+    expect(out).toContain('kept@example.com');
+    expect(out).toContain('tenant=kept');
+    // Seven secrets, the error one twice (message and stack).
+    expect(out.match(/\[redacted\]/g)).toHaveLength(8);
   });
 });
 
