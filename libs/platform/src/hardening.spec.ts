@@ -176,6 +176,11 @@ describe('hostile and careless input, on a listening app', () => {
       expect(r.json(), url).toMatchObject({ code: 400, label: 'bad-request', message: expect.stringMatching(/Authorization header/) });
     }
     expect((await inject({ method: 'GET', url: '/echo/q?access=1&token_type=x' })).json()).toEqual({ access: '1', token_type: 'x' });
+    // An unsupported version is answered first, once.
+    const before = t.logs().length;
+    const v17 = await inject({ method: 'GET', url: '/v17/echo/q?access_token=abc' });
+    expect(v17.json()).toMatchObject({ code: 404, label: 'unsupported-version' });
+    expect(t.logs().slice(before)).not.toMatch(/already sent|"level":(40|50)/);
   });
 
   it('writes no credential of a URL or a header into any log line', async () => {

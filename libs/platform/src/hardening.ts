@@ -27,6 +27,7 @@ function queryNames(url: string): string[] {
  */
 export function refuseQueryCredentials(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (req, reply) => {
+    if (reply.sent) return; // an earlier hook answered (unsupported API version)
     const names = queryNames(req.url);
     const found = names.find((n) => QUERY_CREDENTIALS.includes(n.trim().toLowerCase()));
     if (found === undefined) return;

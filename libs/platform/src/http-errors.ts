@@ -72,7 +72,9 @@ export function clientErrorHandler(log: Logger, render?: RawErrorRenderer) {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     const error = clientErrorAnswer(err);
     log.debug({ code: err.code, status: error.code }, 'client error before routing');
-    if (!socket.writable) {
+    // A response of an earlier request on this connection still being written: adding ours
+    // would corrupt it.
+    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
       socket.destroy();
       return;
     }
@@ -84,5 +86,7 @@ export function clientErrorHandler(log: Logger, render?: RawErrorRenderer) {
       `HTTP/1.1 ${error.code} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `X-Content-Type-Options: nosniff\r\nCache-Control: no-cache, no-store\r\nConnection: close\r\n\r\n${body}`,
     );
+    // Half-closed, so a client still sending reads the answer; gone after a second in any case.
+    setTimeout(() => socket.destroy(), 1000).unref();
   };
 }
