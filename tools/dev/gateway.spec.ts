@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import net, { type AddressInfo } from 'node:net';
+import { Body, Controller, HttpCode, Module, Param, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -103,6 +103,12 @@ class LoginEcho {
   echo(@Body() body: unknown): unknown {
     return body;
   }
+
+  @Post(':id')
+  @HttpCode(200)
+  byId(@Param('id') id: string): unknown {
+    return { id };
+  }
 }
 
 @Module({ controllers: [LoginEcho] })
@@ -166,6 +172,22 @@ describe('the development gateway in front of a real app', () => {
     }
     const ok = await upload(port, 0, false);
     expect(ok.status).toBe(400);
+  });
+
+  it("answers what Node cannot parse in Wire shape, and passes long paths on to the app's 414", async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write(`GET /login HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+      let out = '';
+      s.on('data', (d) => (out += d.toString()));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 431 /);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toEqual({ code: 431, label: 'client-error', message: 'Request header fields too large' });
+    const long = await gw.inject({ method: 'POST', url: `/login/${'a'.repeat(600)}`, payload: {} });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toMatchObject({ code: 414, label: 'client-error' });
+    expect((await gw.inject({ method: 'POST', url: `/login/${'a'.repeat(500)}`, payload: {} })).json()).toEqual({ id: 'a'.repeat(500) });
   });
 
   it('passes chunked oversized bodies through as 413 as well', { timeout: 60_000 }, async () => {

@@ -67,11 +67,11 @@ function requestTarget(raw: unknown): string {
  * broken request line) through `clientError`, before Fastify sees a request; the default answer
  * is Fastify's own JSON. This one writes the API's error body and closes the connection.
  */
-export function clientErrorHandler(log: Logger, render?: RawErrorRenderer) {
+export function clientErrorHandler(log?: Logger, render?: RawErrorRenderer) {
   return (err: ClientError, socket: Socket): void => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     const error = clientErrorAnswer(err);
-    log.debug({ code: err.code, status: error.code }, 'client error before routing');
+    log?.debug({ code: err.code, status: error.code }, 'client error before routing');
     // A response of an earlier request on this connection still being written: adding ours
     // would corrupt it.
     if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {

@@ -4,7 +4,7 @@ import type { Config } from '@sso/config';
 const CENSOR = '[redacted]';
 
 /** Headers that carry credentials or session state. */
-export const SENSITIVE_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'z-user', 'x-scim-token'];
+export const SENSITIVE_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'z-user'];
 
 /**
  * Query parameters that carry credentials or whole SAML messages (`access_token` is refused
