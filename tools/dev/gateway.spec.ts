@@ -1,8 +1,12 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { Body, Controller, HttpCode, Module, Param, Post } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppName, loadConfig, publicRoutes } from '@sso/config';
+import { createApp } from '@sso/platform';
 import { buildGateway } from './gateway';
 
 /** An upstream that says who it is and what it got. */
@@ -67,6 +71,19 @@ describe('the development gateway', () => {
     }
   });
 
+  it('passes queries with ../ through untouched (valid SCIM filters), as the ingress does', async () => {
+    for (const url of [
+      '/scim/v2/Users?filter=userName%20eq%20%22..%2Fx%22',
+      '/scim/v2/Users?filter=userName eq "../x"',
+      '/scim/v2/Users?filter=externalId%20eq%20%22..%5C..%2F..%2Fetc%22&count=1',
+      '/v5/scim/v2/Users?q=..',
+    ]) {
+      const res = await gw.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.json(), url).toMatchObject({ app: 'scim-api', url: url.replace(/ /g, '%20').replace(/"/g, '%22') });
+    }
+  });
+
   it('answers 502 bad-upstream when an app is down', async () => {
     const down = await buildGateway(loadConfig({ env: {}, overrides: { 'ports.scimApi': 1 } }));
     try {
@@ -75,6 +92,108 @@ describe('the development gateway', () => {
       expect(res.json()).toMatchObject({ code: 502, label: 'bad-upstream' });
     } finally {
       await down.close();
+    }
+  });
+});
+
+@Controller('login')
+class LoginEcho {
+  @Post()
+  @HttpCode(200)
+  echo(@Body() body: unknown): unknown {
+    return body;
+  }
+
+  @Post(':id')
+  @HttpCode(200)
+  byId(@Param('id') id: string): unknown {
+    return { id };
+  }
+}
+
+@Module({ controllers: [LoginEcho] })
+class LoginEchoModule {}
+
+/** POSTs `size` bytes in chunks, with a Content-Length or chunked; resolves with the answer. */
+function upload(port: number, size: number, chunked: boolean): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': size }) };
+    const req = http.request({ host: '127.0.0.1', port, path: '/login', method: 'POST', headers }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        const n = Math.min(chunk.length, size - sent);
+        sent += n;
+        if (!req.write(chunk.subarray(0, n))) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+describe('the development gateway in front of a real app', () => {
+  let app: NestFastifyApplication;
+  let gw: FastifyInstance;
+  let port: number;
+  const bodyLimit = 64 * 1024;
+
+  beforeAll(async () => {
+    const config = loadConfig({ env: {}, overrides: { 'http.bodyLimit': bodyLimit } });
+    app = await createApp(
+      { name: 'token-admin', title: 't', description: 't', imports: [LoginEchoModule], port: (c) => c.ports.tokenAdmin },
+      config,
+      pino({ level: 'silent' }),
+    );
+    await app.listen(0, '127.0.0.1');
+    const appPort = (app.getHttpServer().address() as AddressInfo).port;
+    gw = await buildGateway(loadConfig({ env: {}, overrides: { 'ports.tokenAdmin': appPort } }));
+    await gw.listen({ port: 0, host: '127.0.0.1' });
+    port = (gw.server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await app?.close();
+  });
+
+  it("passes the app's 413 through for oversized bodies, never a 502 (EPIPE)", { timeout: 60_000 }, async () => {
+    for (const size of [bodyLimit + 1, 300_000, 2_000_000, 8_000_000]) {
+      for (let i = 0; i < 3; i++) {
+        const r = await upload(port, size, false);
+        expect(r.status, `${size} bytes, try ${i}`).toBe(413);
+        expect(JSON.parse(r.body)).toEqual({ code: 413, label: 'payload-too-large', message: 'Request body is too large' });
+      }
+    }
+    const ok = await upload(port, 0, false);
+    expect(ok.status).toBe(400);
+  });
+
+  it("answers what Node cannot parse in Wire shape, and passes long paths on to the app's 414", async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write(`GET /login HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+      let out = '';
+      s.on('data', (d) => (out += d.toString()));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 431 /);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toEqual({ code: 431, label: 'client-error', message: 'Request header fields too large' });
+    const long = await gw.inject({ method: 'POST', url: `/login/${'a'.repeat(600)}`, payload: {} });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toMatchObject({ code: 414, label: 'client-error' });
+    expect((await gw.inject({ method: 'POST', url: `/login/${'a'.repeat(500)}`, payload: {} })).json()).toEqual({ id: 'a'.repeat(500) });
+  });
+
+  it('passes chunked oversized bodies through as 413 as well', { timeout: 60_000 }, async () => {
+    for (const size of [300_000, 4_000_000]) {
+      const r = await upload(port, size, true);
+      expect(r.status, `${size} bytes chunked`).toBe(413);
     }
   });
 });

@@ -4,6 +4,7 @@
 import replyFrom from '@fastify/reply-from';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type AppName, type Config, loadConfig, routeFor } from '@sso/config';
+import { clientErrorHandler } from '@sso/platform';
 
 export function upstreams(config: Config): Record<AppName, string> {
   return {
@@ -17,7 +18,13 @@ const noEndpoint = { code: 404, label: 'no-endpoint', message: 'No endpoint at t
 
 export async function buildGateway(config: Config): Promise<FastifyInstance> {
   const targets = upstreams(config);
-  const app = Fastify({ logger: false, bodyLimit: config.http.bodyLimit, routerOptions: { maxParamLength: 512 } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.http.bodyLimit,
+    routerOptions: { maxParamLength: 512 },
+    // What Node cannot parse (headers too large, an unknown method) in Wire shape, as the apps do.
+    clientErrorHandler: clientErrorHandler(),
+  });
   await app.register(replyFrom, { undici: { connections: 128, pipelining: 1 } });
   // Bodies pass through untouched: the apps parse them.
   app.removeAllContentTypeParsers();
@@ -25,7 +32,10 @@ export async function buildGateway(config: Config): Promise<FastifyInstance> {
   app.all('/*', (req, reply) => {
     const target = routeFor(req.url);
     if (!target) return reply.status(404).send(noEndpoint);
-    return reply.from(`${targets[target]}${req.url}`, {
+    // The path only: reply-from refuses any source containing `../`, query included (a valid
+    // filter such as `userName eq "../x"`); it forwards the raw query string of req.url as it is.
+    const path = req.url.split('?', 1)[0]!;
+    return reply.from(`${targets[target]}${path}`, {
       // As the ingress does: the client's address for the apps (which trust 127.0.0.1 in
       // development); `expect: 100-continue` was already answered here.
       rewriteRequestHeaders: (_req, headers) => {

@@ -18,4 +18,5 @@ export const samlSp: AppSpec = {
   port: (c) => c.ports.samlSp,
   textContentTypes: ['application/xml', 'text/xml', 'application/samlmetadata+xml'],
   multipartFields: true,
+  formBodies: true,
 };

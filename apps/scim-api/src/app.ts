@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { type AppSpec, StoresModule } from '@sso/platform';
-import { ScimErrorHooks } from './common/scim-errors';
+import { ScimErrorHooks, scimRawError } from './common/scim-errors';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { GroupsModule } from './groups/groups.module';
 import { UsersModule } from './users/users.module';
@@ -20,4 +20,5 @@ export const scimApi: AppSpec = {
   imports: [StoresModule, ScimErrorsModule, DiscoveryModule, UsersModule, GroupsModule],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
+  rawError: scimRawError,
 };

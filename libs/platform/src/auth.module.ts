@@ -44,7 +44,7 @@ function keyRing(config: Config, log: Logger) {
   return keyRingFromEntries([generateKeyEntry('ephemeral')]);
 }
 
-/** Requires a valid access token (or, from a trusted proxy, Wire's `Z-User` header). */
+/** Requires a valid access token in the Authorization header (or, from a trusted proxy, Wire's `Z-User` header). */
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly trusted = new BlockList();
@@ -73,7 +73,8 @@ export class AccessGuard implements CanActivate {
     }
     const header = req.headers.authorization;
     const m = typeof header === 'string' ? /^Bearer +([^ ]+)$/i.exec(header) : null;
-    const token = m?.[1] ?? (typeof req.query === 'object' ? (req.query as Record<string, unknown>).access_token : undefined);
+    // The header only: `?access_token=` is refused for every route (hardening.ts).
+    const token = m?.[1];
     if (typeof token !== 'string' || token === '') throw new DomainError('missing-auth', 'Missing access token');
     try {
       req.userId = await this.sessions.authenticate(token);

@@ -4,12 +4,15 @@ import { type DynamicModule, type LoggerService, Module, type Type, ValidationPi
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { type AppName, type Config, appPorts, loadConfigOrExit } from '@sso/config';
 import { stripApiVersion } from './api-version';
+import { refuseLargeBodies, registerBodyParsers } from './body-parsers';
+import { refuseQueryCredentials, securityHeaders } from './hardening';
+import { type RawErrorRenderer, clientErrorHandler, frameworkErrors } from './http-errors';
 import { closeServer, listenInternal, separateInternalRoutes } from './internal-port';
-import { createLogger } from './logger';
+import { createLogger, withRedaction } from './logger';
 import { Metrics } from './metrics';
 import { PlatformModule } from './platform.module';
 import { WireErrorFilter, wireError } from './wire-error';
@@ -30,6 +33,10 @@ export interface AppSpec {
    * (saml-sp: spar's ACS takes both). A file part, or more than a few fields, is refused (413).
    */
   multipartFields?: boolean;
+  /** Accept application/x-www-form-urlencoded bodies (saml-sp's ACS); elsewhere they are a 415. */
+  formBodies?: boolean;
+  /** The app's error body for errors Node's HTTP parser raises before routing (scim-api: SCIM errors). */
+  rawError?: RawErrorRenderer;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -57,14 +64,17 @@ class PinoNestLogger implements LoggerService {
 export async function createApp(
   spec: AppSpec,
   config: Config,
-  logger: Logger = createLogger(spec.name, config),
+  given: Logger = createLogger(spec.name, config),
 ): Promise<NestFastifyApplication> {
+  const logger = withRedaction(given);
   const metrics = new Metrics(spec.name);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.http.trustProxy,
     routerOptions: { maxParamLength: 512 },
+    frameworkErrors: frameworkErrors(spec.rawError),
+    clientErrorHandler: clientErrorHandler(logger, spec.rawError),
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'] ?? req.headers['request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -79,12 +89,8 @@ export async function createApp(
     },
   });
   const fastify = adapter.getInstance();
-  for (const type of spec.jsonContentTypes ?? []) {
-    fastify.addContentTypeParser(type, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
-  }
-  for (const type of spec.textContentTypes ?? []) {
-    fastify.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  }
+  registerBodyParsers(fastify, spec);
+  refuseLargeBodies(fastify, config.http.bodyLimit);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     if ((req.raw as VersionedRequest).apiVersionUnsupported) {
@@ -92,10 +98,15 @@ export async function createApp(
     }
   });
   separateInternalRoutes(fastify);
-  fastify.addHook('onSend', async (_req, reply) => {
+  // Synchronous: an async onSend hook lets a handler that sends without returning the reply
+  // (swagger's) be answered twice.
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('cache-control', 'no-cache, no-store');
     reply.header('pragma', 'no-cache');
+    done(null, payload);
   });
+  refuseQueryCredentials(fastify);
+  securityHeaders(fastify);
   metrics.instrument(fastify);
 
   @Module({ imports: [PlatformModule.forRoot({ app: spec.name, config, logger, metrics }), ...spec.imports] })
@@ -104,6 +115,8 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // registerBodyParsers holds every parser (depth-limited JSON, forms only where an app wants them).
+    bodyParser: false,
   });
   if (spec.multipartFields) await acceptMultipartFields(app, config);
   app.useGlobalFilters(new WireErrorFilter());
@@ -113,12 +126,20 @@ export async function createApp(
     app,
     new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build(),
   );
-  SwaggerModule.setup(`api-docs/${spec.name}`, app, doc, {
-    ui: false,
-    raw: ['json'],
-    jsonDocumentUrl: `api-docs/${spec.name}/openapi.json`,
-  });
+  serveOpenApi(app, spec.name, doc);
   return app;
+}
+
+/**
+ * The OpenAPI document at /api-docs/<app>/openapi.json. Served by a route of our own: swagger's
+ * handler sends without returning the reply, so with any asynchronous hook Fastify answered
+ * twice (ERR_HTTP_HEADERS_SENT in the log, a 500 in the metrics).
+ */
+function serveOpenApi(app: NestFastifyApplication, name: AppName, doc: OpenAPIObject): void {
+  const body = JSON.stringify(doc);
+  app.getHttpAdapter().getInstance().get(`/api-docs/${name}/openapi.json`, (_req, reply) =>
+    reply.header('content-type', 'application/json; charset=utf-8').send(body),
+  );
 }
 
 /**

@@ -13,3 +13,6 @@ export * from './rate-limit';
 export * from './redis';
 export * from './scim-token.guard';
 export * from './session-cookie';
+export * from './body-parsers';
+export * from './hardening';
+export * from './http-errors';

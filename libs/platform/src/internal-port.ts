@@ -38,6 +38,8 @@ export async function listenInternal(fastify: FastifyInstance, port: number, hos
   });
   server.keepAliveTimeout = fastify.server.keepAliveTimeout;
   server.requestTimeout = fastify.server.requestTimeout;
+  // Errors before routing (431, 414, garbage) answer in the API's shape here too.
+  for (const listener of fastify.server.listeners('clientError')) server.on('clientError', listener as (...a: unknown[]) => void);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -3,6 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
 import { pemOf } from './idp-metadata';
 import type { SpSigningKey } from './sp';
+import { pageCsp } from './page-csp';
 import { escapeXml } from './xml';
 
 export interface AuthnRequest {
@@ -49,17 +50,40 @@ export function buildAuthnRequest(spIssuer: string, now: Date, opts: { id?: stri
   return { id, xml };
 }
 
-/** The XHTML page that POSTs the AuthnRequest to the IdP (HTTP-POST binding, no RelayState). */
+/** The script of the auto-POST page; its hash is what the page's CSP allows to run. */
+export const AUTO_SUBMIT_SCRIPT = 'document.forms[0].submit()';
+
+/**
+ * The XHTML page that POSTs the AuthnRequest to the IdP (HTTP-POST binding, no RelayState). The
+ * submit runs from a script element, not an onload attribute, so a CSP hash can allow it
+ * without 'unsafe-hashes'.
+ */
 export function renderAuthnRequestForm(idpRequestUri: string, req: AuthnRequest): string {
   const action = escapeXml(idpRequestUri);
   const value = Buffer.from(req.xml, 'utf8').toString('base64');
   return (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">' +
     '<html xml:lang="en" xmlns="http://www.w3.org/1999/xhtml"><head><title>wire:sso:initiate-login</title></head>' +
-    '<body onload="document.forms[0].submit()"><noscript><p><strong>Note:</strong> Your browser does not support JavaScript; press the button to continue.</p></noscript>' +
+    '<body><noscript><p><strong>Note:</strong> Your browser does not support JavaScript; press the button to continue.</p></noscript>' +
     `<form action="${action}" method="post"><input name="SAMLRequest" type="hidden" value="${value}"/>` +
-    '<noscript><input type="submit" value="Continue"/></noscript></form></body></html>'
+    '<noscript><input type="submit" value="Continue"/></noscript></form>' +
+    `<script type="text/javascript">${AUTO_SUBMIT_SCRIPT}</script></body></html>`
   );
+}
+
+/**
+ * The auto-POST page's CSP: its one script, and the form may post to the IdP's origin only (the
+ * origin, not the full URL: browsers check form-action on the IdP's own redirects too).
+ */
+export function authnRequestFormCsp(idpRequestUri: string): string {
+  let origin = "'none'";
+  try {
+    const o = new URL(idpRequestUri).origin;
+    if (o !== 'null') origin = o;
+  } catch {
+    // a stored request URI always parses; 'none' keeps the page inert if one does not
+  }
+  return pageCsp(AUTO_SUBMIT_SCRIPT, origin);
 }
 
 /**

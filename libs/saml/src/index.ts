@@ -7,3 +7,4 @@ export * from './name-id';
 export * from './response';
 export * from './metadata-fetch';
 export * from './decrypt';
+export * from './page-csp';

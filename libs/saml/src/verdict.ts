@@ -1,4 +1,5 @@
 import { DomainError } from '@sso/domain';
+import { pageCsp } from './page-csp';
 import { escapeXml } from './xml';
 
 export type VerdictFormat = { kind: 'web' } | { kind: 'mobile'; successRedirect: string; errorRedirect: string };
@@ -42,16 +43,16 @@ function page(title: string, script: string, extra = ''): string {
   );
 }
 
+/** The headers of a verdict page: its CSP allows exactly its own script. */
+const pageHeaders = (script: string) => ({ 'content-type': HTML, 'content-security-policy': pageCsp(script) });
+
 /** JSON inside a script element: `<` escaped so no `</script>` can close it. */
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
 /** Web success: the page the client's popup reads (spar's exact title and message). */
 export function renderWebSuccess(): RenderedOutcome {
-  return {
-    status: 200,
-    headers: { 'content-type': HTML },
-    body: page('wire:sso:success', "window.opener.postMessage({type: 'AUTH_SUCCESS'}, '*')", '<p>wire:sso:success</p>'),
-  };
+  const script = "window.opener.postMessage({type: 'AUTH_SUCCESS'}, '*')";
+  return { status: 200, headers: pageHeaders(script), body: page('wire:sso:success', script, '<p>wire:sso:success</p>') };
 }
 
 /**
@@ -60,11 +61,8 @@ export function renderWebSuccess(): RenderedOutcome {
  */
 export function renderWebError(label: string, messages: string[], status = 200): RenderedOutcome {
   const payload = { type: 'AUTH_ERROR', payload: { label, errors: messages } };
-  return {
-    status,
-    headers: { 'content-type': HTML },
-    body: page(`wire:sso:error:${label}`, `window.opener.postMessage(${scriptJson(payload)}, '*')`, `<p>wire:sso:error:${escapeXml(label)}</p>`),
-  };
+  const script = `window.opener.postMessage(${scriptJson(payload)}, '*')`;
+  return { status, headers: pageHeaders(script), body: page(`wire:sso:error:${label}`, script, `<p>wire:sso:error:${escapeXml(label)}</p>`) };
 }
 
 /** Mobile success: 303 to the success URL with `$cookie` (rendered Set-Cookie) and `$userid`. */

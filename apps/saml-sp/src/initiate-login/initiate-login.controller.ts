@@ -47,6 +47,7 @@ export class InitiateLoginController {
       return '';
     }
     reply.header('content-type', 'text/html;charset=utf-8');
+    reply.header('content-security-policy', out.csp);
     return out.html;
   }
 }

@@ -3,6 +3,7 @@ import type { IdpRecord, SparStores } from '@sso/persistence';
 import {
   type SpSettings,
   type VerdictFormat,
+  authnRequestFormCsp,
   authnRequestRedirectUrl,
   buildAuthnRequest,
   renderAuthnRequestForm,
@@ -19,7 +20,7 @@ export interface InitiateLoginQuery {
 }
 
 /** spar's auto-POST page, or (ours) a 303 to a Redirect-only IdP with the request in the query. */
-export type InitiateLoginOutcome = { kind: 'form'; html: string } | { kind: 'redirect'; location: string };
+export type InitiateLoginOutcome = { kind: 'form'; html: string; csp: string } | { kind: 'redirect'; location: string };
 
 /** spar's initiate-login: query rules, the stored request and verdict, the auto-POST form. */
 export class InitiateLoginHandler {
@@ -47,7 +48,7 @@ export class InitiateLoginHandler {
     if (!(await this.spar.authnRequests.put(req.id, idp.issuer, this.maxttlAuthreq))) throw new Error('AuthnRequest id collision');
     await this.spar.authnRequests.putVerdict(req.id, { format, cookieLabel: q.label ?? null }, 2 * this.maxttlAuthreq);
     if (binding === 'HTTP-Redirect') return { kind: 'redirect', location: authnRequestRedirectUrl(idp.requestUri, req, this.sp.signing) };
-    return { kind: 'form', html: renderAuthnRequestForm(idp.requestUri, req) };
+    return { kind: 'form', html: renderAuthnRequestForm(idp.requestUri, req), csp: authnRequestFormCsp(idp.requestUri) };
   }
 
   private format(q: InitiateLoginQuery): VerdictFormat {

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@sso/domain';
 import { InvalidCursorError } from '@sso/persistence';
-import { errorStatus } from '@sso/platform';
+import { type RawErrorRenderer, errorStatus } from '@sso/platform';
 import { type ScimErrorBody, ScimError, scimErrorBody } from '@sso/scim';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -47,6 +47,10 @@ export class ScimExceptionFilter implements ExceptionFilter {
 }
 
 const isScimPath = (url: string) => /^(\/v\d+)?\/scim\/v2(\/|\?|$)/i.test(url);
+
+/** Errors of Node's HTTP parser (431, a broken request line) on a SCIM path, as SCIM errors. */
+export const scimRawError: RawErrorRenderer = (path, error) =>
+  isScimPath(path) ? { contentType: SCIM_CONTENT_TYPE, body: JSON.stringify(scimErrorBody({ status: error.code, detail: error.message })) } : undefined;
 const ERROR = Symbol('scimError');
 
 /**
