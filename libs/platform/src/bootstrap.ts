@@ -10,6 +10,7 @@ import { type AppName, type Config, loadConfigOrExit } from '@sso/config';
 import { stripApiVersion } from './api-version';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
+import { finishDocument } from './openapi';
 import { PlatformModule } from './platform.module';
 import { WireErrorFilter, wireError } from './wire-error';
 
@@ -107,9 +108,8 @@ export async function createApp(
   app.useGlobalFilters(new WireErrorFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, stopAtFirstError: false }));
 
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build(),
+  const doc = finishDocument(
+    SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build()),
   );
   SwaggerModule.setup(`api-docs/${spec.name}`, app, doc, {
     ui: false,
