@@ -111,7 +111,6 @@ describe('scim-api discovery and errors on real Cassandra', () => {
     const doc = (await h.req('GET', '/api-docs/scim-api/openapi.json')).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>> };
     const want: Record<string, string[]> = {
       '/scim/v2/ServiceProviderConfig': ['get'],
-      '/scim/v2/serviceConfiguration': ['get'],
       '/scim/v2/Schemas': ['get'],
       '/scim/v2/Schemas/{id}': ['get'],
       '/scim/v2/ResourceTypes': ['get'],
@@ -130,6 +129,13 @@ describe('scim-api discovery and errors on real Cassandra', () => {
         expect(JSON.stringify(op), `${m} ${path}`).toContain('example');
         if (path.includes('Groups') && m !== 'get' && m !== 'delete') expect(JSON.stringify(op.requestBody), `${m} ${path} body`).toContain('example');
       }
+    }
+    // Each route once, under the path clients use; the spellings it also answers to are described.
+    expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(want).sort());
+    const described = (doc.paths['/scim/v2/ServiceProviderConfig']!['get'] as unknown as { description: string }).description;
+    for (const alias of ['/scim/v2/serviceConfiguration', '/scim/v2/serviceproviderconfig', '/scim/V2/ServiceProviderConfig']) {
+      expect(described).toContain(`\`${alias}\``);
+      expect((await h.req('GET', alias)).statusCode, alias).toBe(200);
     }
   });
 });
