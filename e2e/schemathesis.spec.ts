@@ -111,7 +111,29 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
     scimToken = ((await created.json()) as { token: string }).token;
   }, 300_000);
 
+  /** The tokens still open their routes (a run that only ever saw 401 would test the guards alone). */
+  async function expectTokensWork(): Promise<void> {
+    const auth = (t: string) => ({ headers: { authorization: `Bearer ${t}` } });
+    expect((await fetch(`${running.get('scim-api')!.base}/scim/v2/Users?count=1`, auth(scimToken))).status).toBe(200);
+    expect((await fetch(`${running.get('token-admin')!.base}/self`, auth(accessToken))).status).toBe(200);
+    expect((await fetch(`${running.get('saml-sp')!.base}/identity-providers`, auth(accessToken))).status).toBe(200);
+  }
+
+  /**
+   * The users the run created (the examples create `Alice.Smith`) hold handles, which are unique
+   * installation-wide: deleting them through the API frees the handles for the next run.
+   */
+  async function deleteScimResources(): Promise<void> {
+    const base = `${running.get('scim-api')!.base}/scim/v2`;
+    const auth = { headers: { authorization: `Bearer ${scimToken}` } };
+    for (const kind of ['Users', 'Groups']) {
+      const list = (await (await fetch(`${base}/${kind}?count=1000`, auth)).json()) as { Resources: Array<{ id: string }> };
+      for (const r of list.Resources) expect((await fetch(`${base}/${kind}/${r.id}`, { method: 'DELETE', ...auth })).status).toBe(204);
+    }
+  }
+
   afterAll(async () => {
+    if (scimToken && running.has('scim-api')) await deleteScimResources();
     await Promise.all(
       [...running.values()].map(async ({ child }) => {
         if (child.exitCode !== null) return;
@@ -170,8 +192,10 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
     ['scim-api', () => scimToken, 21],
     ['saml-sp', () => accessToken, 14],
     ['token-admin', () => accessToken, 8],
-  ] as const)('%s: zero failures', (name, token, operations) => {
+  ] as const)('%s: zero failures', async (name, token, operations) => {
+    await expectTokensWork();
     const { status, report, seconds, output } = run(name, token());
+    await expectTokensWork();
     process.stdout.write(`schemathesis ${name}: ${report.tests} operations, ${report.failures.length} failures, ${report.errors.length} errors (${seconds.toFixed(0)} s)\n`);
     // Every public operation of the document was tested (a filter or a broken document cannot
     // make the run pass by testing nothing).

@@ -122,7 +122,9 @@ function finishOperation(path: string, op: Operation): void {
     add(415);
     if (scim && body['application/json'] && !body[SCIM_MEDIA_TYPE]) body[SCIM_MEDIA_TYPE] = body['application/json'];
   }
+  hoistExamples(op.requestBody?.content);
   for (const [status, res] of Object.entries(op.responses)) {
+    hoistExamples(res.content);
     const content = res.content;
     if (isError(status)) {
       // Routes with their own error rendering (HTML pages, typed bodies) keep what they say.
@@ -132,6 +134,20 @@ function finishOperation(path: string, op: Operation): void {
     } else if (scim && content?.['application/json'] && !content[SCIM_MEDIA_TYPE]) {
       content[SCIM_MEDIA_TYPE] = content['application/json'];
       delete content['application/json'];
+    }
+  }
+}
+
+/**
+ * Examples go beside the schema (the media type's `example`), not inside it: a JSON reference
+ * resolver reads a SCIM member's `"$ref": "https://…"` inside a schema as a reference to fetch.
+ */
+function hoistExamples(content: Record<string, MediaType> | undefined): void {
+  for (const media of Object.values(content ?? {})) {
+    if (media.schema && 'example' in media.schema && media.example === undefined && media.examples === undefined) {
+      const { example, ...schema } = media.schema;
+      media.schema = schema;
+      media.example = example;
     }
   }
 }

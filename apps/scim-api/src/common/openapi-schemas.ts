@@ -10,6 +10,8 @@ type Schema = Record<string, unknown>;
 const str = { type: 'string' };
 const strings = { type: 'array', items: str };
 const objects = { type: 'array', items: { type: 'object' } };
+/** What a client sent as null stays null (RFC 7643 §2.5: null and unassigned are the same state). */
+const nullable = (schema: Schema): Schema => ({ ...schema, nullable: true });
 
 const meta = {
   type: 'object',
@@ -25,10 +27,10 @@ export const userSchema: Schema = {
     externalId: str,
     userName: str,
     displayName: str,
-    name: { type: 'object' },
-    emails: objects,
-    phoneNumbers: objects,
-    roles: { type: 'array', items: {}, description: 'Objects with a value, or plain strings (as spar takes them)' },
+    name: nullable({ type: 'object' }),
+    emails: nullable(objects),
+    phoneNumbers: nullable(objects),
+    roles: nullable({ type: 'array', items: {}, description: 'Objects with a value, or plain strings (as spar takes them)' }),
     groups: { ...objects, description: 'readOnly: only when one user is read' },
     preferredLanguage: { type: 'string', nullable: true },
     active: { type: 'boolean' },
