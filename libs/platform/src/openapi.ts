@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { MAX_API_VERSION } from './api-version';
 
 /*
  * What every route answers because of the platform, not because of its controller: a bearer guard
@@ -155,6 +156,7 @@ function hoistExamples(content: Record<string, MediaType> | undefined): void {
 /** Aliases collapsed, platform statuses added, error schemas attached. Mutates and returns `doc`. */
 export function finishDocument(doc: OpenAPIObject): OpenAPIObject {
   collapseAliases(doc);
+  doc.info.description = `${doc.info.description ?? ''}\n\nEvery public path also answers under a Wire API version prefix, \`/v0\` to \`/v${MAX_API_VERSION}\`; without one it is version 0 (some routes exist from a later version on, as they say). Internal \`/i/\` routes are not listed.`.trim();
   doc.components ??= {};
   doc.components.schemas = { ...doc.components.schemas, WireError: wireErrorSchema, ScimError: scimErrorSchema } as never;
   for (const [path, item] of Object.entries(doc.paths)) {
