@@ -111,11 +111,10 @@ export async function createApp(
   const doc = finishDocument(
     SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build()),
   );
-  SwaggerModule.setup(`api-docs/${spec.name}`, app, doc, {
-    ui: false,
-    raw: ['json'],
-    jsonDocumentUrl: `api-docs/${spec.name}/openapi.json`,
-  });
+  // A plain route, not SwaggerModule.setup: its async handler sends without returning the reply,
+  // which next to an async onSend hook (scim-api's) answers twice: ERR_HTTP_HEADERS_SENT, a 500 counted.
+  const json = JSON.stringify(doc);
+  fastify.get(`/api-docs/${spec.name}/openapi.json`, (_req, reply) => reply.type('application/json; charset=utf-8').send(json));
   return app;
 }
 
