@@ -16,8 +16,9 @@ import { parseJUnit } from './schemathesis-report';
 /**
  * schemathesis (PyPI, pinned in tools/schemathesis) against the OpenAPI document each app serves:
  * every response it provokes must be documented (status, content type, body schema) and none may
- * be a 5xx. The run is reproducible: deterministic generation (no random seed, no example
- * database), one worker. Internal routes (/i/) are left out: they are not the public API.
+ * be a 5xx. The run is reproducible: deterministic generation (Hypothesis' derandomize, no
+ * example database), one worker. Internal routes (/i/) are left out: they are not the public API.
+ * docs/development.md says how to run it alone and replay a failure.
  */
 const SEED = 20261204;
 const MAX_EXAMPLES = 50;
