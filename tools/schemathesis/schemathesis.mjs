@@ -44,7 +44,17 @@ export async function install() {
     log(`installing schemathesis ${VERSION} into ${venv}`);
     fs.rmSync(venv, { recursive: true, force: true });
     const out = { stdio: ['ignore', 2, 2] };
-    execFileSync(py, ['-m', 'venv', venv], out);
+    if (spawnSync(py, ['-m', 'venv', venv], out).status !== 0) {
+      // Debian ships venv without ensurepip until python3-venv is installed.
+      if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).status !== 0) {
+        throw new Error(`${py} -m venv failed: install the venv module (Debian: apt-get install python3-venv)`);
+      }
+      log('installing python3-venv with apt-get');
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'python3-venv'], { ...out, env });
+      fs.rmSync(venv, { recursive: true, force: true });
+      execFileSync(py, ['-m', 'venv', venv], out);
+    }
     execFileSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-q', `schemathesis==${VERSION}`], out);
     const got = installedVersion();
     if (got !== VERSION) throw new Error(`schemathesis ${VERSION} did not install (found ${got ?? 'nothing'}) in ${venv}`);
@@ -52,7 +62,7 @@ export async function install() {
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv[2] !== 'install') {
     console.error('usage: schemathesis.mjs install');
     process.exit(2);
