@@ -77,7 +77,8 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
     const base = `http://127.0.0.1:${port}`;
     for (const deadline = Date.now() + 30_000; ; ) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
-      if (await fetch(`${base}/i/status`).then((r) => r.ok, () => false)) break;
+      // The document, not /i/status: internal routes may be served on another port.
+      if (await fetch(`${base}/api-docs/${name}/openapi.json`).then((r) => r.ok, () => false)) break;
       if (Date.now() > deadline) throw new Error(`${name} not ready in 30 s:\n${out}`);
       await new Promise((r) => setTimeout(r, 200));
     }
