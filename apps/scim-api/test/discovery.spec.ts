@@ -112,11 +112,24 @@ describe('scim-api discovery and errors on real Cassandra', () => {
     expect(del.json()).toMatchObject({ schemas: [ERROR], status: '405' });
   });
 
+  it('serves its OpenAPI document once per request: no second send, no 500 counted', async () => {
+    for (const url of ['/api-docs/scim-api/openapi.json', '/v7/api-docs/scim-api/openapi.json']) {
+      const r = await h.req('GET', url);
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(r.json()).toMatchObject({ openapi: '3.0.0', info: { title: 'scim-api' } });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.t.logs()).not.toMatch(/ERR_HTTP_HEADERS_SENT|Reply was already sent/);
+    const metrics = (await h.req('GET', '/i/metrics')).body;
+    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/api-docs\/scim-api\/openapi.json",status_code="200"/);
+    expect(metrics).not.toMatch(/route="\/api-docs[^"]*",status_code="5/);
+  });
+
   it('documents every SCIM route in the OpenAPI document, with examples', async () => {
     const doc = (await h.req('GET', '/api-docs/scim-api/openapi.json')).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>> };
     const want: Record<string, string[]> = {
       '/scim/v2/ServiceProviderConfig': ['get'],
-      '/scim/v2/serviceConfiguration': ['get'],
       '/scim/v2/Schemas': ['get'],
       '/scim/v2/Schemas/{id}': ['get'],
       '/scim/v2/ResourceTypes': ['get'],
@@ -135,6 +148,13 @@ describe('scim-api discovery and errors on real Cassandra', () => {
         expect(JSON.stringify(op), `${m} ${path}`).toContain('example');
         if (path.includes('Groups') && m !== 'get' && m !== 'delete') expect(JSON.stringify(op.requestBody), `${m} ${path} body`).toContain('example');
       }
+    }
+    // Each route once, under the path clients use; the spellings it also answers to are described.
+    expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(want).sort());
+    const described = (doc.paths['/scim/v2/ServiceProviderConfig']!['get'] as unknown as { description: string }).description;
+    for (const alias of ['/scim/v2/serviceConfiguration', '/scim/v2/serviceproviderconfig', '/scim/V2/ServiceProviderConfig']) {
+      expect(described).toContain(`\`${alias}\``);
+      expect((await h.req('GET', alias)).statusCode, alias).toBe(200);
     }
   });
 });

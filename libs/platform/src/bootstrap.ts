@@ -14,6 +14,7 @@ import { type RawErrorRenderer, clientErrorHandler, frameworkErrors } from './ht
 import { closeServer, listenInternal, separateInternalRoutes } from './internal-port';
 import { createLogger, withRedaction } from './logger';
 import { Metrics } from './metrics';
+import { finishDocument } from './openapi';
 import { PlatformModule } from './platform.module';
 import { WireErrorFilter, wireError } from './wire-error';
 
@@ -122,9 +123,8 @@ export async function createApp(
   app.useGlobalFilters(new WireErrorFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, stopAtFirstError: false }));
 
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build(),
+  const doc = finishDocument(
+    SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build()),
   );
   serveOpenApi(app, spec.name, doc);
   return app;

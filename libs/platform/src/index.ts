@@ -3,6 +3,7 @@ export * from './bootstrap';
 export * from './error-status';
 export * from './logger';
 export * from './metrics';
+export * from './openapi';
 export * from './platform.module';
 export * from './tokens';
 export * from './wire-error';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScimError } from './errors';
+import type { JsonObject } from './json';
 import { checkSchemas, normaliseResource, parseBoolean } from './normalise';
 import { userResourceSchema } from './schema/resource-schemas';
 
@@ -33,6 +34,14 @@ describe('normaliseResource', () => {
   it('rejects the same key twice and bad booleans', () => {
     expect(() => normaliseResource({ userName: 'a', USERNAME: 'b' }, userResourceSchema)).toThrow(/more than once/);
     expect(() => normaliseResource({ active: 'yes' }, userResourceSchema)).toThrow(ScimError);
+  });
+  it('refuses complex and multi-valued attributes of the wrong shape (they would come back in every read)', () => {
+    const bads: JsonObject[] = [{ name: [] }, { name: 'Alice' }, { emails: {} }, { emails: ['a@example.com'] }, { emails: 'a@example.com' }, { name: { givenName: 'A' }, phoneNumbers: [null] }, { [ENT]: { manager: 'boss' } }];
+    for (const bad of bads) {
+      expect(() => normaliseResource(bad, userResourceSchema), JSON.stringify(bad)).toThrow(/must be an (array|object)/);
+    }
+    // null clears; spar's plain-string roles stay accepted.
+    expect(normaliseResource({ name: null, emails: [], roles: ['admin', { value: 'member' }] }, userResourceSchema).resource).toEqual({ name: null, emails: [], roles: ['admin', { value: 'member' }] });
   });
   it('parseBoolean', () => {
     expect([true, 'TRUE', ' false ', 'False', 'no', 1, null].map(parseBoolean)).toEqual([true, true, false, false, undefined, undefined, undefined]);

@@ -30,7 +30,14 @@ export function normaliseRichInfo(v: JsonValue): JsonValue {
 
 function normaliseValue(def: AttributeDefinition, v: JsonValue, where: string, schema: SchemaDefinition | undefined): JsonValue {
   if (v === null) return null;
-  if (def.multiValued && Array.isArray(v)) return v.map((e) => normaliseSingle(def, e, where, schema));
+  // Kept as sent, a value of the wrong shape would come back in every read (RFC 7643 §2.3-2.4).
+  const wrong = (what: string) => new ScimError('invalidValue', `Attribute '${where}' ${what}, got ${JSON.stringify(v).slice(0, 64)}`);
+  if (def.multiValued) {
+    if (!Array.isArray(v)) throw wrong('is multi-valued: it must be an array');
+    // spar takes roles as plain strings (`"roles": ["admin"]`) as well as `{"value": "admin"}`.
+    if (def.name === 'roles') return v.map((e) => (typeof e === 'string' ? e : normaliseSingle(def, e, where, schema)));
+    return v.map((e) => normaliseSingle(def, e, where, schema));
+  }
   return normaliseSingle(def, v, where, schema);
 }
 
@@ -42,7 +49,7 @@ function normaliseSingle(def: AttributeDefinition, v: JsonValue, where: string, 
   }
   if (def.type !== 'complex') return v;
   if (schema?.id === WIRE_PROFILE_SCHEMA && def.name === 'richInfo') v = normaliseRichInfo(v);
-  if (!isObject(v)) return v;
+  if (!isObject(v)) throw new ScimError('invalidValue', `Attribute '${where}' is complex: it must be an object, got ${JSON.stringify(v).slice(0, 64)}`);
   const out: JsonObject = {};
   for (const [k, sv] of Object.entries(v)) {
     const sub = findSubAttribute(def, k);

@@ -1,5 +1,5 @@
 import { Body, Controller, Inject, Param, ParseUUIDPipe, Post, Res, applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { TeamId } from '@sso/domain';
 import { FinalizeLoginHandler, type FinalizeResult } from './finalize-login.handler';
@@ -22,15 +22,24 @@ async function send(reply: FastifyReply, r: FinalizeResult): Promise<void> {
   await reply.status(r.status).headers(r.headers).send(r.body);
 }
 
+const html = (example: string) => ({ 'text/html': { schema: { type: 'string', example } } });
+const errorPage = (label: string) => html(`<!DOCTYPE html …><html …><head><title>wire:sso:error:${label}</title>…</head><body><p>wire:sso:error:${label}</p></body></html>`);
+const wireError = { $ref: '#/components/schemas/WireError' };
+
 const Docs = () =>
   applyDecorators(
     ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data'),
     ApiBody(formBody),
-    ApiProduces('text/html', 'application/json'),
-    ApiResponse({ status: 200, description: 'Web: XHTML page titled `wire:sso:success` (with Set-Cookie zuid) or `wire:sso:error:<label>`' }),
+    ApiResponse({ status: 200, description: 'Web: XHTML page titled `wire:sso:success` (with Set-Cookie zuid) or `wire:sso:error:<label>`', content: html('<!DOCTYPE html …><html …><head><title>wire:sso:success</title>…</head>…</html>') }),
     ApiResponse({ status: 303, description: 'Mobile: to success_redirect ($cookie, $userid) or error_redirect ($label); unsolicited responses: to /sso/initiate-login/<idp>' }),
-    ApiResponse({ status: 400, description: 'HTML error page: `bad-response-encoding`, `bad-response-xml`, `bad-response-saml`, `bad-response-signature`, `ttl-error`' }),
-    ApiResponse({ status: 404, description: 'HTML error page: `not-found` (unknown IdP)' }),
+    ApiResponse({
+      status: 400,
+      description:
+        'HTML error page: `bad-response-encoding`, `bad-response-xml`, `bad-response-saml`, `bad-response-signature`, `ttl-error`; or, for a body that cannot be read (malformed multipart), a Wire error',
+      content: { ...errorPage('bad-response-encoding'), 'application/json': { schema: wireError } },
+    }),
+    ApiResponse({ status: 404, description: 'HTML error page: `not-found` (unknown IdP)', content: errorPage('not-found') }),
+    ApiResponse({ status: 409, description: 'HTML error page: `idp-non-unique` (v1: more than one IdP has the issuer)', content: errorPage('idp-non-unique') }),
   );
 
 @ApiTags('sso')

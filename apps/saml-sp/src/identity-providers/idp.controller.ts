@@ -57,6 +57,9 @@ const allowIdpInitiatedQuery = {
     'Accept logins the IdP starts itself (responses without InResponseTo), with every other check. Off by default: such responses are redirected to initiate-login, as in spar. They are open to login CSRF, so turn this on only for IdPs whose users need it.',
 };
 
+const forbidden = { status: 403, description: '`no-team-member` or `insufficient-permissions`' };
+const notFound = { status: 404, description: '`not-found`: no such IdP in the team' };
+
 @ApiTags('identity-providers')
 @ApiBearerAuth()
 @ApiExtraModels(IdpMetadataJsonDto, IdpMetadataUrlDto)
@@ -79,7 +82,8 @@ export class IdpController {
   @ApiQuery(allowIdpInitiatedQuery)
   @ApiCreatedResponse({ type: IdpDto })
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-already-in-use`, `idp-must-be-https`, `more-than-one-idp`' })
-  @ApiResponse({ status: 403, description: '`insufficient-permissions`, `no-team-member`' })
+  @ApiResponse({ status: 403, description: '`insufficient-permissions`, `no-team-member`, `sso-disabled`' })
+  @ApiResponse({ status: 404, description: '`not-found`: `replaces` names no IdP of the team' })
   @ApiResponse({ status: 409, description: '`cannot-mix-idp-api-verions`' })
   create(
     @CurrentUser() uid: UserId,
@@ -96,6 +100,7 @@ export class IdpController {
   @Get()
   @ApiOperation({ summary: "The team's IdPs" })
   @ApiOkResponse({ type: IdpListDto })
+  @ApiResponse(forbidden)
   list(@CurrentUser() uid: UserId) {
     return this.handler.list(uid);
   }
@@ -105,7 +110,8 @@ export class IdpController {
   @ApiOperation({ summary: 'The metadata XML as uploaded' })
   @ApiProduces('application/xml')
   @ApiOkResponse({ schema: { type: 'string', example: METADATA_EXAMPLE } })
-  @ApiResponse({ status: 404, description: '`not-found`' })
+  @ApiResponse(forbidden)
+  @ApiResponse(notFound)
   raw(@CurrentUser() uid: UserId, @Param('id') id: string): Promise<string> {
     return this.handler.raw(uid, id);
   }
@@ -113,7 +119,8 @@ export class IdpController {
   @Get(':id')
   @ApiOperation({ summary: 'One IdP' })
   @ApiOkResponse({ type: IdpDto })
-  @ApiResponse({ status: 404, description: '`not-found`' })
+  @ApiResponse(forbidden)
+  @ApiResponse(notFound)
   get(@CurrentUser() uid: UserId, @Param('id') id: string): Promise<IdpDto> {
     return this.handler.get(uid, id);
   }
@@ -129,6 +136,8 @@ export class IdpController {
   @ApiQuery({ ...allowIdpInitiatedQuery, description: `${allowIdpInitiatedQuery.description} Absent: unchanged.` })
   @ApiOkResponse({ type: IdpDto })
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-issuer-in-use`, `idp-must-be-https`' })
+  @ApiResponse({ ...forbidden, description: `${forbidden.description} or \`sso-disabled\`` })
+  @ApiResponse(notFound)
   update(
     @CurrentUser() uid: UserId,
     @Param('id') id: string,
@@ -144,6 +153,8 @@ export class IdpController {
   @ApiOperation({ summary: 'Delete an IdP', description: 'Refused with 412 while users are bound to it, unless purge=true deletes them.' })
   @ApiQuery({ name: 'purge', required: false, example: 'false' })
   @ApiNoContentResponse()
+  @ApiResponse(forbidden)
+  @ApiResponse(notFound)
   @ApiResponse({ status: 409, description: '`cannot-delete-own-idp`' })
   @ApiResponse({ status: 412, description: '`idp-has-bound-users`' })
   async delete(@CurrentUser() uid: UserId, @Param('id') id: string, @Query('purge') purge: string | undefined): Promise<void> {

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Config } from '@sso/config';
 import type { Clock, TeamId } from '@sso/domain';
 import { CLOCK, CONFIG } from '@sso/platform';
@@ -31,6 +31,7 @@ export class SpMetadataController {
   @ApiOperation({ summary: "SP metadata with the team's (v2) entity id" })
   @ApiProduces('application/xml')
   @ApiOkResponse({ schema: { type: 'string', example: EXAMPLE } })
+  @ApiResponse({ status: 400, description: '`bad-request`: the team is not a UUID' })
   v2(@Param('team', new ParseUUIDPipe()) team: string): string {
     return renderSpMetadata(spSettings(this.config), team.toLowerCase() as TeamId, this.clock.now());
   }

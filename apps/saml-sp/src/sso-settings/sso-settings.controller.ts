@@ -31,7 +31,11 @@ export class SsoSettingsController {
   @ApiOperation({ summary: 'The SSO code for an email address (API version 15 and later; off unless enabled)' })
   @ApiBody({ schema: { type: 'object', required: ['email'], properties: { email: { type: 'string', example: 'alice@example.com' } } } })
   @ApiOkResponse({ schema: { type: 'object', properties: { sso_code: { type: 'string', example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' } } } })
-  @ApiResponse({ status: 404, description: '`{}`: disabled, unknown email, or no IdP' })
+  @ApiResponse({
+    status: 404,
+    description: '`{}`: disabled, unknown email, or no IdP; before API version 15, a Wire error `no-endpoint`',
+    content: { 'application/json': { schema: { oneOf: [{ type: 'object', maxProperties: 0 }, { $ref: '#/components/schemas/WireError' }] }, example: {} } },
+  })
   async byEmail(@Body() body: unknown, @ApiVersion() version: number, @Res({ passthrough: true }) reply: FastifyReply) {
     if (version < GET_BY_EMAIL_FROM) throw new DomainError('no-endpoint', 'This endpoint exists from API version 15 on');
     const found = await this.handler.byEmail(typeof body === 'object' && body !== null ? (body as { email?: unknown }).email : undefined);

@@ -18,6 +18,7 @@ import {
 import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
 import { baseUrl } from '../common/scim-http';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
+import { discoveryResourceSchema, listSchema, serviceProviderConfigSchema } from '../common/openapi-schemas';
 
 /** What this service serves: Users first (Microsoft's suite reads Resources[0] as /Users), then Groups; no Bulk. */
 const resourceTypes = [userResourceSchema, groupResourceSchema];
@@ -59,6 +60,7 @@ export class DiscoveryController {
   @ApiOkResponse({
     description: 'The ServiceProviderConfig',
     schema: {
+      ...serviceProviderConfigSchema,
       example: {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
         patch: { supported: true, maxOperations: 1000 },
@@ -78,7 +80,7 @@ export class DiscoveryController {
   @Get(['Schemas', 'schemas'])
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'The schemas of the served resources (RFC 7643 §7), as a ListResponse' })
-  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 5, itemsPerPage: 5, startIndex: 1, Resources: [{ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User' }] } } })
+  @ApiOkResponse({ schema: { ...listSchema(discoveryResourceSchema), example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 5, itemsPerPage: 5, startIndex: 1, Resources: [{ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User' }] } } })
   schemas(@Req() req: FastifyRequest): JsonObject {
     const all = buildSchemaResources(schemas, baseUrl(this.config, req));
     return listResponse({ resources: all, totalResults: all.length, startIndex: 1 });
@@ -88,7 +90,7 @@ export class DiscoveryController {
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'One schema by its URN' })
   @ApiParam({ name: 'id', example: 'urn:ietf:params:scim:schemas:core:2.0:User' })
-  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User', attributes: [] } } })
+  @ApiOkResponse({ schema: { ...discoveryResourceSchema, example: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User', attributes: [] } } })
   @ApiResponse({ status: 404, description: 'Unknown schema', schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'Schema urn:x not found' } } })
   schema(@Req() req: FastifyRequest, @Param('id') id: string): JsonObject {
     const found = schemas.find((s) => s.id.toLowerCase() === id.toLowerCase());
@@ -99,7 +101,7 @@ export class DiscoveryController {
   @Get(['ResourceTypes', 'resourcetypes', 'resourceTypes'])
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'The resource types served (RFC 7643 §6), as a ListResponse' })
-  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 2, itemsPerPage: 2, startIndex: 1, Resources: [{ id: 'User', name: 'User', endpoint: '/Users' }, { id: 'Group', name: 'Group', endpoint: '/Groups' }] } } })
+  @ApiOkResponse({ schema: { ...listSchema(discoveryResourceSchema), example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 2, itemsPerPage: 2, startIndex: 1, Resources: [{ id: 'User', name: 'User', endpoint: '/Users' }, { id: 'Group', name: 'Group', endpoint: '/Groups' }] } } })
   resourceTypes(@Req() req: FastifyRequest): JsonObject {
     const all = buildResourceTypes(resourceTypes, baseUrl(this.config, req));
     return listResponse({ resources: all, totalResults: all.length, startIndex: 1 });
@@ -109,8 +111,8 @@ export class DiscoveryController {
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'One resource type by name' })
   @ApiParam({ name: 'id', example: 'User' })
-  @ApiOkResponse({ schema: { example: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' } } })
-  @ApiResponse({ status: 404, description: 'Unknown resource type' })
+  @ApiOkResponse({ schema: { ...discoveryResourceSchema, example: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' } } })
+  @ApiResponse({ status: 404, description: 'Unknown resource type', schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'ResourceType Device not found' } } })
   resourceType(@Req() req: FastifyRequest, @Param('id') id: string): JsonObject {
     const found = resourceTypes.find((r) => r.name.toLowerCase() === id.toLowerCase());
     if (!found) throw notFound(`ResourceType ${id}`);

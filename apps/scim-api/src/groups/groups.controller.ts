@@ -5,6 +5,7 @@ import type { Config } from '@sso/config';
 import { CONFIG, type ScimRequest, ScimTokenGuard } from '@sso/platform';
 import { GROUP_SCHEMA, type JsonObject, ScimError, groupResourceSchema, ifNoneMatchPasses, projectResource } from '@sso/scim';
 import { stringQuery } from '../common/list-query';
+import { groupInputSchema, groupSchema, listSchema, patchOpSchema, searchRequestSchema, withExample } from '../common/openapi-schemas';
 import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
 import { baseUrl, header, jsonBody, tokenOf } from '../common/scim-http';
 import { type UserQuery, queryFromSearchBody } from '../users/users.search';
@@ -68,8 +69,8 @@ export class GroupsController {
     summary: 'Create a group',
     description: 'displayName (1–4000 characters) is required; members are SCIM-managed users of the team, given by `value` (`type` and `$ref` may be omitted). Any other member is a 400.',
   })
-  @ApiBody({ schema: { example: groupExample } })
-  @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: { example: groupResponseExample } })
+  @ApiBody({ schema: withExample(groupInputSchema, groupExample) })
+  @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: withExample(groupSchema, groupResponseExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
   async create(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
@@ -85,7 +86,7 @@ export class GroupsController {
       'Without a filter: every group of the team in a stable order. Every filter of RFC 7644 §3.4.2.2; `displayName eq`, `id eq` and `members.value eq` are keyed reads. Index paging (startIndex/count) or cursor paging (RFC 9865). `excludedAttributes=members` reads no members.',
   })
   @ApiListQueries()
-  @ApiOkResponse({ schema: { example: groupListExample } })
+  @ApiOkResponse({ schema: withExample(listSchema(groupSchema), groupListExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
   async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
@@ -96,8 +97,8 @@ export class GroupsController {
   @Post('.search')
   @HttpCode(200)
   @ApiOperation({ summary: 'Search groups with a POSTed SearchRequest (RFC 7644 §3.4.3)' })
-  @ApiBody({ schema: { example: groupSearchExample } })
-  @ApiOkResponse({ schema: { example: groupListExample } })
+  @ApiBody({ schema: withExample(searchRequestSchema, groupSearchExample) })
+  @ApiOkResponse({ schema: withExample(listSchema(groupSchema), groupListExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
   async searchPost(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonObject> {
@@ -110,7 +111,7 @@ export class GroupsController {
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiQuery({ name: 'attributes', required: false, example: 'displayName' })
   @ApiQuery({ name: 'excludedAttributes', required: false, example: 'members' })
-  @ApiOkResponse({ schema: { example: groupResponseExample } })
+  @ApiOkResponse({ schema: withExample(groupSchema, groupResponseExample) })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
   @ApiResponse(errors[401])
   @ApiResponse(errors[404])
@@ -128,8 +129,8 @@ export class GroupsController {
   @Put(':id')
   @ApiOperation({ summary: 'Replace a group', description: 'displayName, externalId and members are replaced wholesale; `id` and `meta` in the body are ignored.' })
   @ApiHeader(ifMatch)
-  @ApiBody({ schema: { example: groupExample } })
-  @ApiOkResponse({ schema: { example: groupResponseExample } })
+  @ApiBody({ schema: withExample(groupInputSchema, groupExample) })
+  @ApiOkResponse({ schema: withExample(groupSchema, groupResponseExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[412])
@@ -145,9 +146,9 @@ export class GroupsController {
       "Operations add/replace/remove in any case; `members` adds and removals (Entra's `Remove` with a value list removes only those), `members[value eq \"…\"]`, path-less replace. Members that are not SCIM users of the team are skipped. 204 without body (what Microsoft's suite expects), or 200 with the group when 'attributes' or 'excludedAttributes' is given.",
   })
   @ApiHeader(ifMatch)
-  @ApiBody({ schema: { example: groupPatchExample } })
+  @ApiBody({ schema: withExample(patchOpSchema, groupPatchExample) })
   @ApiNoContentResponse({ description: 'Applied (ETag header carries the new version)' })
-  @ApiOkResponse({ description: 'Applied, with attributes= or excludedAttributes=', schema: { example: groupResponseExample } })
+  @ApiOkResponse({ description: 'Applied, with attributes= or excludedAttributes=', schema: withExample(groupSchema, groupResponseExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])

@@ -10,6 +10,7 @@ import { errors, listExample, patchExample, searchExample, userExample, userResp
 import { type LoadedUser, UsersHandler } from './users.handler';
 import { type UserQuery, UsersSearch, queryFromSearchBody } from './users.search';
 import { stringQuery } from '../common/list-query';
+import { listSchema, patchOpSchema, searchRequestSchema, userInputSchema, userSchema, withExample } from '../common/openapi-schemas';
 
 const ifMatch = { name: 'If-Match', required: false, description: 'Apply only to this version (`meta.version`); 412 otherwise' };
 const listQueries = ['filter', 'startIndex', 'count', 'cursor', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'];
@@ -65,8 +66,8 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ summary: 'Create a user', description: 'userName becomes the Wire handle (lowercase, unique ignoring case); externalId is required and unique in the team.' })
-  @ApiBody({ schema: { example: userExample } })
-  @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: { example: userResponseExample } })
+  @ApiBody({ schema: withExample(userInputSchema, userExample) })
+  @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: withExample(userSchema, userResponseExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
   @ApiResponse(errors[409])
@@ -84,7 +85,7 @@ export class UsersController {
       'Every filter of RFC 7644 §3.4.2.2; equality on id, userName or externalId is a keyed lookup, other filters page through the team. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count, exact totalResults) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor; without sortBy the pages follow the team in Cassandra order and carry no totalResults, count=0 returns it); count is capped at filter.maxResults.',
   })
   @ApiListQueries()
-  @ApiOkResponse({ schema: { example: listExample } })
+  @ApiOkResponse({ schema: withExample(listSchema(userSchema), listExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
   async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
@@ -95,8 +96,8 @@ export class UsersController {
   @Post('.search')
   @HttpCode(200)
   @ApiOperation({ summary: 'Search users with a POSTed SearchRequest (RFC 7644 §3.4.3)' })
-  @ApiBody({ schema: { example: searchExample } })
-  @ApiOkResponse({ schema: { example: listExample } })
+  @ApiBody({ schema: withExample(searchRequestSchema, searchExample) })
+  @ApiOkResponse({ schema: withExample(listSchema(userSchema), listExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
   async searchPost(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonObject> {
@@ -109,7 +110,7 @@ export class UsersController {
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiQuery({ name: 'attributes', required: false, example: 'userName,emails' })
   @ApiQuery({ name: 'excludedAttributes', required: false, example: 'roles' })
-  @ApiOkResponse({ schema: { example: userResponseExample } })
+  @ApiOkResponse({ schema: withExample(userSchema, userResponseExample) })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
   @ApiResponse(errors[401])
   @ApiResponse(errors[404])
@@ -132,8 +133,8 @@ export class UsersController {
   @Put(':id')
   @ApiOperation({ summary: 'Replace a user', description: 'The whole resource (Okta sends the full object); readOnly attributes in the body are ignored.' })
   @ApiHeader(ifMatch)
-  @ApiBody({ schema: { example: userExample } })
-  @ApiOkResponse({ schema: { example: userResponseExample } })
+  @ApiBody({ schema: withExample(userInputSchema, userExample) })
+  @ApiOkResponse({ schema: withExample(userSchema, userResponseExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])
@@ -150,9 +151,9 @@ export class UsersController {
     description: "Operations add/replace/remove in any case, value paths, path-less replace with dotted and URN keys (Entra), string booleans. 204 without body, or 200 with the resource when 'attributes' or 'excludedAttributes' is given.",
   })
   @ApiHeader(ifMatch)
-  @ApiBody({ schema: { example: patchExample } })
+  @ApiBody({ schema: withExample(patchOpSchema, patchExample) })
   @ApiNoContentResponse({ description: 'Applied (ETag header carries the new version)' })
-  @ApiOkResponse({ description: 'Applied, with attributes= or excludedAttributes=', schema: { example: userResponseExample } })
+  @ApiOkResponse({ description: 'Applied, with attributes= or excludedAttributes=', schema: withExample(userSchema, userResponseExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])

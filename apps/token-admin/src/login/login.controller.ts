@@ -50,7 +50,7 @@ export class LoginController {
     return tokenBody(r.userId, r.accessToken, r.accessExpiresIn);
   }
 
-  @Post(['logout', 'access/logout'])
+  @Post(['access/logout', 'logout'])
   @HttpCode(200)
   @ApiCookieAuth('zuid')
   @ApiOperation({ summary: 'End the session: revokes the cookie and clears it' })

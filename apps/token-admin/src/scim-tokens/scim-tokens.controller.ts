@@ -36,6 +36,7 @@ export class ScimTokensController {
   @Put(':id')
   @ApiOperation({ summary: 'Rename a SCIM token' })
   @ApiOkResponse({ description: 'An empty JSON array, as spar answers', schema: { type: 'array', example: [] } })
+  @ApiResponse(forbidden)
   @ApiResponse({ status: 404, description: '`not-found`: no such token in the team' })
   async rename(@CurrentUser() uid: UserId, @Param('id') id: string, @Body() body: RenameScimTokenDto): Promise<[]> {
     await this.handler.rename(uid, id, body.name);
@@ -47,6 +48,8 @@ export class ScimTokensController {
   @ApiOperation({ summary: 'Delete a SCIM token' })
   @ApiQuery({ name: 'id', required: true, example: '5d3f4a9e-1c2b-4e8f-9a7b-6c5d4e3f2a1b' })
   @ApiNoContentResponse({ description: 'Deleted (also when it did not exist)' })
+  @ApiResponse(forbidden)
+  @ApiResponse({ status: 400, description: '`bad-request`: `id` is missing or not a token id' })
   async delete(@CurrentUser() uid: UserId, @Query('id') id: string): Promise<void> {
     await this.handler.delete(uid, id ?? '');
   }

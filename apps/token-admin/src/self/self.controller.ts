@@ -7,13 +7,13 @@ import { AccessGuard, CurrentUser, IDENTITY_STORES } from '@sso/platform';
 export class SelfDto {
   @ApiProperty({ example: '3f0f3e4c-8a47-4ad6-a5a4-3a0e7c1bd5a0' }) id!: string;
   @ApiProperty({ example: 'Alice' }) name!: string;
-  @ApiPropertyOptional({ example: 'alice@example.com', nullable: true }) email!: string | null;
-  @ApiPropertyOptional({ example: 'alice', nullable: true }) handle!: string | null;
-  @ApiPropertyOptional({ example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d', nullable: true }) team!: string | null;
+  @ApiProperty({ example: 'alice@example.com', type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ example: 'alice', type: String, nullable: true }) handle!: string | null;
+  @ApiProperty({ example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d', type: String, nullable: true }) team!: string | null;
   @ApiProperty({ example: 'en' }) locale!: string;
   @ApiProperty({ example: 'wire', enum: ['wire', 'scim'] }) managed_by!: string;
   @ApiProperty({ example: 'active' }) status!: string;
-  @ApiPropertyOptional({ description: 'The SSO identity, when the user has one.', example: { scim_external_id: 'alice@example.com' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The SSO identity, when the user has one.', example: { scim_external_id: 'alice@example.com' } })
   sso_id?: unknown;
 }
 
@@ -27,7 +27,7 @@ export class SelfController {
   @Get()
   @ApiOperation({ summary: 'The logged-in user' })
   @ApiOkResponse({ type: SelfDto })
-  @ApiResponse({ status: 401, description: '`missing-auth` or `invalid-token`' })
+  @ApiResponse({ status: 404, description: '`not-found`: the user of the token is gone' })
   async self(@CurrentUser() uid: UserId): Promise<SelfDto> {
     const u = await this.stores.users.get(uid);
     if (!u || u.status === 'deleted') throw new DomainError('not-found', 'User not found');
