@@ -58,7 +58,7 @@ function runToEnd(name, script, env) {
   });
 }
 
-async function waitReady(base, child, timeoutMs = 60_000) {
+async function waitReady(base, child, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${child.name} exited ${child.exitCode}:\n${tail(path.join(logDir, `${child.name}.log`), 20)}`);

@@ -86,8 +86,11 @@ export const configSchema = z
         connectTimeoutMs: positiveInt.max(60_000).default(3000),
         /** Idempotent statements with no answer after this many ms are also sent to a second node; 0 = never. */
         speculativeDelayMs: z.coerce.number().int().min(0).max(60_000).default(500),
-        /** A statement safe to repeat is retried (with pauses) while Cassandra is unavailable, for at most this long. */
-        retryBudgetMs: z.coerce.number().int().min(0).max(120_000).default(10_000),
+        /**
+         * A statement safe to repeat is retried (with pauses) while Cassandra is unavailable, for at
+         * most this long: it covers the seconds the nodes need to notice that one of them died.
+         */
+        retryBudgetMs: z.coerce.number().int().min(0).max(120_000).default(20_000),
       })
       .strict()
       .refine((c) => (c.username === undefined) === (c.password === undefined), {

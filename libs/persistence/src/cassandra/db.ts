@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import cassandra from 'cassandra-driver';
 import type { Config } from '@sso/config';
 import { confirmPlan } from './lwt-confirm';
-import { AppRetryPolicy, StoreUnavailableError, isAmbiguous, isUnavailable } from './resilience';
+import { AppRetryPolicy, StoreUnavailableError, isAmbiguous, isUnavailable, isUnreachable } from './resilience';
 
 export type CassandraConfig = Config['cassandra'];
 
@@ -22,6 +22,8 @@ const consistencies = cassandra.types.consistencies;
 const { reconnection, speculativeExecution } = cassandra.policies;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Retries while no node at all can be reached stop after this long (see withRetries). */
+const UNREACHABLE_BUDGET_MS = 1500;
 
 /** A logged batch without conditions, counters or list appends: sending it twice changes nothing. */
 export function batchIsIdempotent(queries: Array<{ query: string }>): boolean {
@@ -108,13 +110,15 @@ export class CassandraDb {
    * `retryBudgetMs` from its first attempt.
    */
   private async withRetries<T>(idempotent: boolean, run: () => Promise<T>, onError?: (e: unknown) => void): Promise<T> {
-    const deadline = Date.now() + this.config.retryBudgetMs;
+    const start = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
         return await run();
       } catch (e) {
         const pause = Math.min(2000, 100 * 2 ** attempt);
-        if (!idempotent || !isUnavailable(e) || Date.now() + pause > deadline) throw e;
+        // No node reachable at all: waiting longer rarely helps, and the caller should hear it soon.
+        const budget = isUnreachable(e) ? Math.min(this.config.retryBudgetMs, UNREACHABLE_BUDGET_MS) : this.config.retryBudgetMs;
+        if (!idempotent || !isUnavailable(e) || Date.now() + pause > start + budget) throw e;
         onError?.(e);
         await sleep(pause);
       }

@@ -26,6 +26,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (b === undefined || b === null) return false;
   if (a instanceof Date || b instanceof Date) return new Date(a as Date).getTime() === new Date(b as Date).getTime();
   if (Buffer.isBuffer(a) || Buffer.isBuffer(b)) return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+  // Parameters are often given as text (uuids, bigints) and come back as driver objects.
+  if (typeof a === 'string' || typeof b === 'string') return String(a) === String(b);
   if (typeof (a as { equals?: unknown }).equals === 'function') return (a as { equals(o: unknown): boolean }).equals(b);
   if (typeof (b as { equals?: unknown }).equals === 'function') return (b as { equals(o: unknown): boolean }).equals(a);
   if (Array.isArray(a) || Array.isArray(b) || a instanceof Set || b instanceof Set) {
@@ -37,14 +39,17 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return String(a) === String(b);
 }
 
-/** Splits `a = ?, b = null, "c" = ?` into columns and the value each gets (`?` takes the next parameter). */
-function assignments(list: string, params: unknown[]): Array<[string, unknown]> | undefined {
-  const out: Array<[string, unknown]> = [];
+/**
+ * Splits `a = ?, b = null, "c" = ?` into [column as written, its row key, the value it gets]
+ * (`?` takes the next parameter).
+ */
+function assignments(list: string, params: unknown[]): Array<[string, string, unknown]> | undefined {
+  const out: Array<[string, string, unknown]> = [];
   let p = 0;
   for (const part of list.split(',')) {
     const m = new RegExp(String.raw`^\s*(${IDENT})\s*=\s*(\?|null)\s*$`, 'i').exec(part);
     if (!m) return undefined; // col = col + ?, functions, literals: not ours to judge
-    out.push([unquote(m[1]), m[2] === '?' ? params[p++] : null]);
+    out.push([m[1], unquote(m[1]), m[2] === '?' ? params[p++] : null]);
   }
   return out;
 }
@@ -75,11 +80,10 @@ export function confirmPlan(cql: string, params: unknown[]): ConfirmPlan | { jud
     if (!assigned) return undefined;
     const whereStart = (ttl ? 1 : 0) + countMarks(set);
     const whereParams = params.slice(whereStart, whereStart + countMarks(where));
-    const cols = assigned.map(([c]) => (/^[a-z_][a-z0-9_]*$/.test(c) ? c : `"${c}"`));
     return {
-      cql: `SELECT ${cols.join(', ')} FROM ${table} WHERE ${where}`,
+      cql: `SELECT ${assigned.map(([written]) => written).join(', ')} FROM ${table} WHERE ${where}`,
       params: whereParams,
-      judge: (row) => (row && assigned.every(([c, v]) => sameValue(v, row[c])) ? 'applied' : 'not-applied'),
+      judge: (row) => (row && assigned.every(([, key, v]) => sameValue(v, row[key])) ? 'applied' : 'not-applied'),
     };
   }
   const del = new RegExp(String.raw`^DELETE FROM (\S+) WHERE (.+?) IF (.+)$`, 'i').exec(flat);

@@ -32,6 +32,12 @@ export function isUnavailable(err: unknown): boolean {
   return err instanceof errors.DriverError && /socket|connection|closed/i.test(err.message);
 }
 
+/** No node could even be asked: every host refused the connection or is marked down. */
+export function isUnreachable(err: unknown): boolean {
+  if (!(err instanceof errors.NoHostAvailableError)) return false;
+  return Object.values(err.innerErrors ?? {}).every((e) => !(e instanceof errors.ResponseError) && !(e instanceof errors.OperationTimedOutError));
+}
+
 /**
  * An error after which a non-idempotent statement (an LWT) may or may not have been applied:
  * the request was written, then the connection died or no answer came in time. `Unavailable`
