@@ -156,7 +156,11 @@ describe('outages of Cassandra and Redis', () => {
   const login = (email: string, password: string) => apps.admin.app.inject({ method: 'POST', url: '/login', payload: { email, password } });
 
   it('with Redis down, logins still work (fail-open), beyond the limit too, and without waiting', async () => {
-    expect((await Promise.all([1, 2, 3, 4].map(() => login(owner.email, 'wrong password')))).map((r) => r.statusCode).sort()).toEqual([403, 403, 403, 429]);
+    // With Redis up, the limit of 3 logins per email holds.
+    const probe = `probe-${randomUUID()}@example.com`;
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) codes.push((await login(probe, 'wrong password')).statusCode);
+    expect(codes).toEqual([403, 403, 403, 429]);
     await stopProcess(redis);
     for (let i = 0; i < 5; i++) {
       const { res, ms } = await timed(() => login(owner.email, owner.password));

@@ -6,9 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
 import { buildGateway, upstreamsFromEnv } from './gateway';
 
-/** A replica that says which one it is and echoes the body it got. */
-function replica(name: string): Promise<http.Server> {
+/** A replica that says which one it is and echoes the body it got; `ready` is what its /i/status says. */
+function replica(name: string, ready = () => true): Promise<http.Server> {
   const server = http.createServer((req, res) => {
+    if (req.url === '/i/status') {
+      res.statusCode = ready() ? 200 : 503;
+      return void res.end();
+    }
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
@@ -75,6 +79,26 @@ describe('the development gateway with several replicas per app', () => {
     const r = await gw.inject({ method: 'GET', url: '/sso/metadata' });
     expect(r.statusCode).toBe(502);
     expect(r.json()).toMatchObject({ code: 502, label: 'bad-upstream' });
+  });
+
+  it('sends nothing to a replica whose readiness probe fails (draining), and takes it back when it passes', async () => {
+    let sickReady = false;
+    const sick = await replica('sick', () => sickReady);
+    servers.push(sick);
+    const gw2 = await buildGateway(loadConfig({ env: {} }), { 'scim-api': [url(sick), url(servers[0])], 'token-admin': [other], 'saml-sp': [other] });
+    try {
+      await gw2.ready();
+      await new Promise((r) => setTimeout(r, 1200)); // two probe rounds
+      const seen = new Set<string>();
+      for (let i = 0; i < 6; i++) seen.add((await gw2.inject({ method: 'GET', url: '/scim/v2/Users' })).json().replica);
+      expect([...seen]).toEqual(['a']);
+      sickReady = true;
+      await new Promise((r) => setTimeout(r, 1200));
+      for (let i = 0; i < 6; i++) seen.add((await gw2.inject({ method: 'GET', url: '/scim/v2/Users' })).json().replica);
+      expect([...seen].sort()).toEqual(['a', 'sick']);
+    } finally {
+      await gw2.close();
+    }
   });
 
   it('reads the replicas from GATEWAY_UPSTREAMS; apps it leaves out keep their configured port', () => {
