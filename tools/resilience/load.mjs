@@ -9,7 +9,7 @@ const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const SSO_USERS = 12;
-const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 90_000;
 const b64 = (s) => Buffer.from(s, 'utf8').toString('base64');
 const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
 
