@@ -15,18 +15,20 @@ const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
 
 const quantile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
 
-/** p50/p99/max per phase, in the order the phases happened. */
-export function phaseTable(samples) {
-  const byPhase = new Map();
-  for (const s of samples) {
-    if (!byPhase.has(s.phase)) byPhase.set(s.phase, []);
-    byPhase.get(s.phase).push(s.ms);
-  }
-  const rows = [['phase', 'requests', 'p50', 'p99', 'max']];
-  for (const [phase, ms] of byPhase) {
+/**
+ * p50/p99/max per phase, in the order the phases happened, over the requests in flight during
+ * the phase (started before its end, ended after its start): a request that started just before
+ * the node was killed and waited through it counts for the node loss.
+ */
+export function phaseTable(samples, phases) {
+  const rows = [['phase', 'seconds', 'requests', 'p50', 'p99', 'max']];
+  phases.forEach((p, i) => {
+    const end = phases[i + 1]?.at ?? Infinity;
+    const ms = samples.filter((s) => s.start < end && s.start + s.ms >= p.at).map((s) => s.ms);
     ms.sort((a, b) => a - b);
-    rows.push([phase, String(ms.length), ...[0.5, 0.99].map((p) => quantile(ms, p).toFixed(0)), ms[ms.length - 1].toFixed(0)]);
-  }
+    const secs = Number.isFinite(end) ? ((end - p.at) / 1000).toFixed(0) : '-';
+    rows.push([p.name, secs, String(ms.length), ...(ms.length ? [...[0.5, 0.99].map((q) => quantile(ms, q).toFixed(0)), ms[ms.length - 1].toFixed(0)] : ['-', '-', '-'])]);
+  });
   return rows.map((r) => `  ${r[0].padEnd(16)}${r.slice(1).map((c) => c.padStart(9)).join('')}`).join('\n');
 }
 
@@ -34,6 +36,7 @@ export class Load {
   constructor({ gateway, tokenAdmin, workers, maxRequests, idp, say }) {
     Object.assign(this, { gateway, tokenAdmin, workers, maxRequests, idp, say });
     this.current = 'baseline';
+    this.phases = [];
     this.samples = [];
     this.failures = [];
     this.requests = 0;
@@ -46,6 +49,7 @@ export class Load {
 
   phase(name) {
     this.current = name;
+    this.phases.push({ name, at: performance.now() });
   }
 
   stop() {
@@ -75,7 +79,7 @@ export class Load {
     const ok = !error && expect.includes(res.status);
     if (count) {
       this.requests++;
-      this.samples.push({ phase, ms });
+      this.samples.push({ phase, start, ms });
       if (!ok) {
         this.failed++;
         this.failures.push(`${phase} ${label} ${method} ${url.replace(/\?.*/, '')}: ${error ? `${error.name}: ${error.message}` : `${res.status} ${text.slice(0, 200)}`}`);
@@ -163,6 +167,7 @@ export class Load {
   }
 
   async run() {
+    this.phase('baseline');
     await Promise.all(Array.from({ length: this.workers }, (_, w) => this.worker(w)));
   }
 

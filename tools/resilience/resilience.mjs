@@ -201,7 +201,7 @@ async function main() {
   const lost = await load.verify();
   const s = load.summary();
 
-  process.stdout.write(`\nlatency per phase (ms, every request through the gateway):\n${phaseTable(load.samples)}\n`);
+  process.stdout.write(`\nlatency per phase (ms, requests through the gateway in flight during the phase):\n${phaseTable(load.samples, load.phases)}\n`);
   if (s.failures.length) process.stdout.write(`\nfailed requests (first 20):\n${s.failures.slice(0, 20).map((f) => `  ${f}`).join('\n')}\n`);
   if (lost.length) process.stdout.write(`\nlost writes (first 20):\n${lost.slice(0, 20).map((f) => `  ${f}`).join('\n')}\n`);
   process.stdout.write(
