@@ -208,8 +208,7 @@ async function main() {
     `\n${s.writes} acknowledged writes checked (${load.acked.users.size} users, ${s.patches} PATCHes, ${s.members} group members); ` +
       `${s.logins} SSO logins; wall time ${((Date.now() - t0) / 1000).toFixed(0)}s; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
   );
-  process.stdout.write(`resilience: ${s.requests} requests, ${s.failed} failed, ${lost.length} lost\n`);
-  return s.failed === 0 && lost.length === 0 ? 0 : 1;
+  return { code: s.failed === 0 && lost.length === 0 ? 0 : 1, line: `resilience: ${s.requests} requests, ${s.failed} failed, ${lost.length} lost` };
 }
 
 async function waitForGateway(base, child) {
@@ -225,9 +224,11 @@ async function waitForGateway(base, child) {
   throw new Error('gateway did not start');
 }
 
+// The verdict is printed after the cleanup, so that it stays the last line.
 main().then(
-  async (code) => {
+  async ({ code, line }) => {
     await cleanup();
+    process.stdout.write(`${line}\n`);
     process.exit(code);
   },
   async (e) => {

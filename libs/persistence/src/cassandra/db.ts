@@ -25,6 +25,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Retries while no node at all can be reached stop after this long (see withRetries). */
 const UNREACHABLE_BUDGET_MS = 1500;
 
+/** A write with an IF clause: a lightweight transaction, whether or not its caller said so. */
+export function isConditional(cql: string): boolean {
+  return /^\s*(INSERT|UPDATE|DELETE)\b[\s\S]*\sIF\s/i.test(cql);
+}
+
 /** A logged batch without conditions, counters or list appends: sending it twice changes nothing. */
 export function batchIsIdempotent(queries: Array<{ query: string }>): boolean {
   return !queries.some((q) => /\bIF\b/i.test(q.query) || /=\s*[\w"]+\s*[+-]/.test(q.query) || /\b(now|uuid)\(\)/i.test(q.query));
@@ -99,7 +104,7 @@ export class CassandraDb {
         fetchSize: opts.fetchSize,
         pageState: opts.pageState,
       });
-    if (opts.lwt) return this.timed(name, () => this.lwt(cql, params, run));
+    if (opts.lwt ?? isConditional(cql)) return this.timed(name, () => this.lwt(cql, params, run));
     return this.timed(name, () => this.withRetries(opts.idempotent ?? false, run));
   }
 

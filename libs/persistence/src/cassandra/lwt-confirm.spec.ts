@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import cassandra from 'cassandra-driver';
 import { confirmPlan, sameValue } from './lwt-confirm';
-import { batchIsIdempotent } from './db';
+import { batchIsIdempotent, isConditional } from './db';
 import { isAmbiguous, isUnavailable } from './resilience';
 
 const { errors, types } = cassandra;
@@ -14,6 +14,13 @@ describe('LWT read-back plans', () => {
     expect(plan.judgeExisting({ '[applied]': false, user: 'u1', doc: 'someone else', version: 1 })).toBe('not-applied');
     // A column missing from the row is not evidence of our write.
     expect(plan.judgeExisting({ '[applied]': false, user: 'u1' })).toBe('not-applied');
+  });
+
+  it('understands an INSERT with a TTL after the condition (the TTL parameter comes last)', () => {
+    const plan = confirmPlan('INSERT INTO ks.authresp (resp, end_of_life) VALUES (?, ?) IF NOT EXISTS USING TTL ?', ['a1', new Date(5000), 60]);
+    if (!plan || !('judgeExisting' in plan)) throw new Error('expected a judge of the existing row');
+    expect(plan.judgeExisting({ resp: 'a1', end_of_life: new Date(5000) })).toBe('applied');
+    expect(plan.judgeExisting({ resp: 'a1', end_of_life: new Date(5001) })).toBe('not-applied');
   });
 
   it('reads back the assigned columns of a conditional UPDATE, TTL and WHERE parameters in their places', () => {
@@ -64,6 +71,14 @@ describe('LWT read-back plans', () => {
 });
 
 describe('what is retried', () => {
+  it('treats every write with an IF clause as an LWT, flagged or not', () => {
+    expect(isConditional('DELETE FROM ks.authreq WHERE req = ? IF idp_issuer = ?')).toBe(true);
+    expect(isConditional('INSERT INTO t (a) VALUES (?) IF NOT EXISTS USING TTL ?')).toBe(true);
+    expect(isConditional('UPDATE t SET a = ? WHERE k = ? IF EXISTS')).toBe(true);
+    expect(isConditional('SELECT * FROM t WHERE k = ?')).toBe(false);
+    expect(isConditional('INSERT INTO t (a, iffy) VALUES (?, ?)')).toBe(false);
+  });
+
   it('treats a batch with a condition, a counter or a list append as not idempotent', () => {
     expect(batchIsIdempotent([{ query: 'INSERT INTO t (a) VALUES (?)' }, { query: 'DELETE FROM u WHERE a = ?' }])).toBe(true);
     expect(batchIsIdempotent([{ query: 'INSERT INTO t (a) VALUES (?) IF NOT EXISTS' }])).toBe(false);

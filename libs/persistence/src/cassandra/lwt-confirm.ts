@@ -61,7 +61,7 @@ function assignments(list: string, params: unknown[]): Array<[string, string, un
  */
 export function confirmPlan(cql: string, params: unknown[]): ConfirmPlan | { judgeExisting: (row: Record<string, unknown>) => Verdict } | undefined {
   const flat = cql.replace(/\s+/g, ' ').trim();
-  const insert = new RegExp(String.raw`^INSERT INTO (\S+) \(([^)]*)\) VALUES \(([^)]*)\) IF NOT EXISTS$`, 'i').exec(flat);
+  const insert = new RegExp(String.raw`^INSERT INTO (\S+) \(([^)]*)\) VALUES \(([^)]*)\) IF NOT EXISTS( USING TTL \?)?$`, 'i').exec(flat);
   if (insert) {
     const cols = insert[2].split(',').map((c) => unquote(c.trim()));
     const vals = insert[3].split(',').map((v) => v.trim());
