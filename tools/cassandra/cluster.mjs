@@ -61,8 +61,11 @@ export function nodePid(node) {
   return pidAlive(pid) ? pid : null;
 }
 
-/** Starts one node (data kept from an earlier start) and waits until it answers CQL. */
-export async function startNode(node, { heap = process.env.CLUSTER_HEAP ?? '640m' } = {}) {
+/**
+ * Starts one node (data kept from an earlier start) and waits until it answers CQL. `yaml`
+ * replaces top-level keys of the template (e.g. a shorter `commitlog_sync_period`).
+ */
+export async function startNode(node, { heap = process.env.CLUSTER_HEAP ?? '640m', yaml = {} } = {}) {
   const t0 = Date.now();
   if (nodePid(node)) throw new Error(`node ${node.host} already runs (pid ${nodePid(node)})`);
   const java = findJava17();
@@ -73,6 +76,7 @@ export async function startNode(node, { heap = process.env.CLUSTER_HEAP ?? '640m
     rpc_address: node.host,
     // A restarted node gets the writes it missed from the others' hints, not only from reads.
     hinted_handoff_enabled: 'true',
+    ...yaml,
   });
   fs.writeFileSync(
     path.join(node.confDir, 'cassandra.yaml'),
