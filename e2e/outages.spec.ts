@@ -33,9 +33,14 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Every Redis this file started, so that afterAll stops them all whatever failed. */
+const redises: ChildProcess[] = [];
+
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redises.push(child);
   for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited ${child.exitCode} (port ${port} taken?)`);
     const up = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
       s.once('error', () => resolve(false));
@@ -103,7 +108,7 @@ describe('outages of Cassandra and Redis', () => {
 
   afterAll(async () => {
     for (const a of Object.values(apps ?? {})) await a.close();
-    if (redis) await stopProcess(redis);
+    for (const r of redises) await stopProcess(r);
     await cluster.destroy(OUTAGE);
   }, 120_000);
 
