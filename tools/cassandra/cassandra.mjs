@@ -27,7 +27,7 @@ function log(msg) {
 }
 
 /** The pinned version, read from the pom so there is one place to change it. */
-function pinnedVersion() {
+export function pinnedVersion() {
   const pom = fs.readFileSync(path.join(here, 'pom.xml'), 'utf8');
   return /<cassandra\.version>([^<]+)</.exec(pom)[1];
 }
@@ -40,11 +40,11 @@ export function externalCluster() {
 }
 
 /** True when a CQL node answers a query (not merely an open port). */
-export async function cqlAnswers(timeoutMs = 5000) {
-  if (!(await tcpOpen(host, port))) return false;
+export async function cqlAnswers(timeoutMs = 5000, at = { host, port }) {
+  if (!(await tcpOpen(at.host, at.port))) return false;
   const { Client } = (await import('cassandra-driver')).default;
   const client = new Client({
-    contactPoints: [`${host}:${port}`],
+    contactPoints: [`${at.host}:${at.port}`],
     localDataCenter: 'datacenter1',
     socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
     isMetadataSyncEnabled: false,
@@ -59,7 +59,7 @@ export async function cqlAnswers(timeoutMs = 5000) {
   }
 }
 
-function findJava17() {
+export function findJava17() {
   const candidates = [
     process.env.CASSANDRA_JAVA,
     process.env.JAVA_HOME && path.join(process.env.JAVA_HOME, 'bin/java'),
@@ -78,7 +78,7 @@ function findJava17() {
 }
 
 /** Resolves cassandra-all and its runtime dependencies from Maven Central, once per version. */
-function ensureJars() {
+export function ensureJars() {
   const version = pinnedVersion();
   const marker = path.join(libDir, `.resolved-${version}`);
   if (fs.existsSync(marker)) return;
@@ -96,44 +96,59 @@ function ensureJars() {
   log(`resolved ${fs.readdirSync(libDir).filter((f) => f.endsWith('.jar')).length} jars in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 }
 
-function renderConfig() {
+/**
+ * Writes a node's cassandra.yaml and logback.xml. `node` defaults to the shared development node;
+ * the cluster tooling (cluster.mjs) passes its own addresses, ports, seeds and folders, and
+ * `set` replaces top-level yaml keys (`key: value` lines) of the template.
+ */
+export function renderConfig(node = { dataDir, confDir, logDir, port, storagePort }, set = {}) {
   for (const d of ['data', 'commitlog', 'saved_caches', 'hints', 'cdc_raw']) {
-    fs.mkdirSync(path.join(dataDir, d), { recursive: true });
+    fs.mkdirSync(path.join(node.dataDir, d), { recursive: true });
   }
-  fs.mkdirSync(confDir, { recursive: true });
-  fs.mkdirSync(logDir, { recursive: true });
-  const yaml = fs
+  fs.mkdirSync(node.confDir, { recursive: true });
+  fs.mkdirSync(node.logDir, { recursive: true });
+  let yaml = fs
     .readFileSync(path.join(here, 'conf/cassandra.yaml.template'), 'utf8')
-    .replaceAll('@DATA_DIR@', dataDir)
-    .replaceAll('@NATIVE_PORT@', String(port))
-    .replaceAll('@STORAGE_PORT@', String(storagePort));
-  fs.writeFileSync(path.join(confDir, 'cassandra.yaml'), yaml);
-  fs.copyFileSync(path.join(here, 'conf/logback.xml'), path.join(confDir, 'logback.xml'));
+    .replaceAll('@DATA_DIR@', node.dataDir)
+    .replaceAll('@NATIVE_PORT@', String(node.port))
+    .replaceAll('@STORAGE_PORT@', String(node.storagePort));
+  for (const [key, value] of Object.entries(set)) {
+    const line = new RegExp(`^${key}:.*$`, 'm');
+    if (!line.test(yaml)) throw new Error(`cassandra.yaml.template has no top-level ${key}`);
+    yaml = yaml.replace(line, `${key}: ${value}`);
+  }
+  fs.writeFileSync(path.join(node.confDir, 'cassandra.yaml'), yaml);
+  fs.copyFileSync(path.join(here, 'conf/logback.xml'), path.join(node.confDir, 'logback.xml'));
 }
 
-function jvmArgs() {
+/**
+ * The JVM command line for a node: jvm17.options (heap from `heap` or $CASSANDRA_HEAP), then
+ * `props` as -D system properties (they replace same-named ones from the options file).
+ */
+export function jvmArgs(node = { home, confDir, logDir, dataDir, pidFile }, { heap = process.env.CASSANDRA_HEAP, props = {} } = {}) {
+  const overridden = (o) => Object.keys(props).some((k) => o.startsWith(`-D${k}=`));
   const opts = fs
     .readFileSync(path.join(here, 'conf/jvm17.options'), 'utf8')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-  const tmp = path.join(home, 'tmp');
+    .filter((l) => l && !l.startsWith('#') && !overridden(l));
+  const tmp = path.join(node.home, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
   const jamm = fs.readdirSync(libDir).find((f) => /^jamm-.*\.jar$/.test(f));
-  const heap = process.env.CASSANDRA_HEAP;
   return [
     ...opts.map((o) => (heap && /^-Xm[sx]/.test(o) ? `${o.slice(0, 4)}${heap}` : o)),
+    ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`),
     ...(jamm ? [`-javaagent:${path.join(libDir, jamm)}`] : []),
     // Native libraries (JNA, netty, lz4) unpack here; /tmp may be noexec.
     `-Djava.io.tmpdir=${tmp}`,
     `-Djna.tmpdir=${tmp}`,
-    `-Dcassandra.config=${pathToFileURL(path.join(confDir, 'cassandra.yaml')).href}`,
-    `-Dlogback.configurationFile=${path.join(confDir, 'logback.xml')}`,
-    `-Dcassandra.logdir=${logDir}`,
-    `-Dcassandra.storagedir=${dataDir}`,
-    `-Dcassandra-pidfile=${pidFile}`,
+    `-Dcassandra.config=${pathToFileURL(path.join(node.confDir, 'cassandra.yaml')).href}`,
+    `-Dlogback.configurationFile=${path.join(node.confDir, 'logback.xml')}`,
+    `-Dcassandra.logdir=${node.logDir}`,
+    `-Dcassandra.storagedir=${node.dataDir}`,
+    `-Dcassandra-pidfile=${node.pidFile}`,
     '-cp',
-    `${confDir}:${libDir}/*`,
+    `${node.confDir}:${libDir}/*`,
     'org.apache.cassandra.service.CassandraDaemon',
   ];
 }

@@ -191,6 +191,7 @@ LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 HTTP_HOST: "0.0.0.0"
 HTTP_BODY_LIMIT: {{ .Values.config.http.bodyLimit | int64 | toString | quote }}
 HTTP_SHUTDOWN_GRACE_SECONDS: {{ .Values.config.http.shutdownGraceSeconds | int64 | toString | quote }}
+HTTP_DRAIN_SECONDS: {{ .Values.config.http.drainSeconds | int64 | toString | quote }}
 HTTP_TRUST_PROXY: {{ .Values.config.http.trustProxy | toString | quote }}
 SAML_SP_SSO_URI: {{ printf "%s/sso" .Values.config.publicUrl | quote }}
 SAML_SP_APP_URI: {{ printf "%s/" .Values.config.publicUrl | quote }}

@@ -39,6 +39,11 @@ export const configSchema = z
         bodyLimit: positiveInt.max(64 * 1024 * 1024).default(1024 * 1024),
         /** Seconds to finish in-flight requests on SIGTERM before exiting. */
         shutdownGraceSeconds: positiveInt.max(300).default(25),
+        /**
+         * Seconds between SIGTERM and closing the listener: /i/status answers 503 at once so the
+         * load balancer stops routing here, while requests still arriving are served.
+         */
+        drainSeconds: z.coerce.number().int().min(0).max(120).default(5),
         /** Fastify trustProxy: true, a hop count, or a comma-separated list of addresses/CIDRs. */
         trustProxy: z.union([bool, positiveInt, z.string().min(1)]).default(false),
       })
@@ -81,6 +86,15 @@ export const configSchema = z
         consistency: z.enum(consistencyLevels).default('LOCAL_QUORUM'),
         serialConsistency: z.enum(['LOCAL_SERIAL', 'SERIAL']).default('LOCAL_SERIAL'),
         requestTimeoutMs: positiveInt.default(12_000),
+        /** Time to open a connection to a node; a dead address costs at most this. */
+        connectTimeoutMs: positiveInt.max(60_000).default(3000),
+        /** Idempotent statements with no answer after this many ms are also sent to a second node; 0 = never. */
+        speculativeDelayMs: z.coerce.number().int().min(0).max(60_000).default(500),
+        /**
+         * A statement safe to repeat is retried (with pauses) while Cassandra is unavailable, for at
+         * most this long: it covers the seconds the nodes need to notice that one of them died.
+         */
+        retryBudgetMs: z.coerce.number().int().min(0).max(120_000).default(20_000),
       })
       .strict()
       .refine((c) => (c.username === undefined) === (c.password === undefined), {

@@ -1,4 +1,5 @@
 export * from './cassandra/db';
+export { StoreUnavailableError, isUnavailable } from './cassandra/resilience';
 export * from './migrations';
 export * from './ports';
 export * from './cassandra/spar-store';

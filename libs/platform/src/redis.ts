@@ -10,6 +10,14 @@ export type RedisClient = Redis | Cluster;
  * decides whether to fail open.
  */
 export function createRedis(config: Config['redis']): RedisClient {
+  const client = connect(config);
+  // While Redis is down ioredis emits an error per reconnection attempt, and without a listener
+  // prints each to stderr outside the JSON log. The rate limiter logs every command that fails.
+  client.on('error', () => {});
+  return client;
+}
+
+function connect(config: Config['redis']): RedisClient {
   const common = { enableOfflineQueue: true, commandTimeout: 500, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false };
   const nodes = config.nodes.map((n) => {
     const [host, port] = n.split(':');

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode } from '@sso/domain';
-import { InvalidCursorError } from '@sso/persistence';
+import { InvalidCursorError, StoreUnavailableError } from '@sso/persistence';
 import { errorStatus } from './error-status';
 
 /** Wire's error body: `{"code":403,"label":"token-limit-reached","message":"..."}`. */
@@ -46,6 +46,8 @@ export function toWireError(err: unknown): { error: WireError; internal: boolean
     return { error: { code: status, label, message }, internal: status >= 500 };
   }
   if (err instanceof InvalidCursorError) return { error: wireError('bad-request', err.message), internal: false };
+  // Cassandra cannot answer now: retryable, and logged as an error (the operator must know).
+  if (err instanceof StoreUnavailableError) return { error: wireError('service-unavailable', 'The database is unavailable; try again'), internal: true };
   const fe = err as Partial<FastifyError>;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own parsing errors: body too large, malformed JSON, unsupported content type.

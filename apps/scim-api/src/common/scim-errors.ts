@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject,
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@sso/domain';
-import { InvalidCursorError } from '@sso/persistence';
+import { InvalidCursorError, StoreUnavailableError } from '@sso/persistence';
 import { type RawErrorRenderer, errorStatus } from '@sso/platform';
 import { type ScimErrorBody, ScimError, scimErrorBody } from '@sso/scim';
 
@@ -19,6 +19,7 @@ export function toScimError(err: unknown): { body: ScimErrorBody; status: number
   if (err instanceof ScimError) return out(err.status, err.detail, err.scimType);
   if (err instanceof DomainError) return out(errorStatus[err.code], err.message, undefined, { ...err.headers });
   if (err instanceof InvalidCursorError) return out(400, err.message, 'invalidCursor');
+  if (err instanceof StoreUnavailableError) return out(503, 'The database is unavailable; try again');
   if (err instanceof HttpException) {
     const body = err.getResponse();
     const message = typeof body === 'object' && body !== null && 'message' in body ? [(body as { message: unknown }).message].flat().join('; ') : err.message;
