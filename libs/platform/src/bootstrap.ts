@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type DynamicModule, type LoggerService, Module, type Type, ValidationPipe } from '@nestjs/common';
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
@@ -184,11 +184,12 @@ export class Drain {
     });
   }
 
-  /** Starts draining; resolves after `seconds`, when the listener may close. */
-  start(app: NestFastifyApplication, seconds: number): Promise<void> {
+  /** Starts draining; resolves after `seconds`, when the listeners may close. */
+  start(app: NestFastifyApplication, seconds: number, internal?: Server): Promise<void> {
     this.draining = true;
     // Idle keep-alive connections would otherwise stay open, and be cut by close() later.
     app.getHttpServer().closeIdleConnections?.();
+    internal?.closeIdleConnections();
     return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   }
 }
@@ -217,7 +218,7 @@ export async function runApp(spec: AppSpec): Promise<void> {
     const drainSeconds = signal === 'SIGTERM' ? config.http.drainSeconds : 0;
     if (drainSeconds > 0) {
       logger.info({ signal, drainSeconds }, 'draining: /i/status answers 503, requests are still served');
-      await drain.start(app, drainSeconds);
+      await drain.start(app, drainSeconds, internal);
     }
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     setTimeout(() => {

@@ -1,10 +1,12 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
 import { type AppSpec, Drain, createApp } from './bootstrap';
+import { closeServer, listenInternal } from './internal-port';
 
 @Controller('hello')
 class HelloController {
@@ -34,7 +36,9 @@ function get(base: string, path: string, agent: http.Agent): Promise<{ status: n
 
 describe('draining after SIGTERM (live Cassandra node)', () => {
   let app: NestFastifyApplication;
+  let internal: http.Server;
   let base: string;
+  let internalBase: string;
   const drain = new Drain();
 
   beforeAll(async () => {
@@ -42,30 +46,38 @@ describe('draining after SIGTERM (live Cassandra node)', () => {
     drain.install(app);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    internal = await listenInternal(app.getHttpAdapter().getInstance(), 0, '127.0.0.1');
+    internalBase = `http://127.0.0.1:${(internal.address() as AddressInfo).port}`;
   });
-  afterAll(async () => app?.close());
+  afterAll(async () => {
+    if (internal) await closeServer(internal);
+    await app?.close();
+  });
 
-  it('answers /i/status 503 at once, keeps serving the rest with Connection: close, and closes idle keep-alive connections', async () => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    expect((await get(base, '/i/status', agent)).status).toBe(200);
-    const idle = Object.values(agent.freeSockets).flat()[0]!;
-    expect(idle).toBeDefined();
-    const closed = new Promise<void>((resolve) => idle.once('close', () => resolve()));
+  it('answers /i/status 503 at once, keeps serving the rest with Connection: close, and closes idle keep-alive connections on both ports', async () => {
+    const probes = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const clients = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    expect((await get(internalBase, '/i/status', probes)).status).toBe(200);
+    expect((await get(base, '/hello', clients)).status).toBe(200);
+    const idle = [probes, clients].map((a) => Object.values(a.freeSockets).flat()[0]!);
+    expect(idle.every(Boolean)).toBe(true);
+    const closed = Promise.all(idle.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve()))));
 
     const t0 = Date.now();
-    const over = drain.start(app, 1);
-    await closed; // the idle connection is ended by the server, not cut later under a request
-    const status = await get(base, '/i/status', agent);
+    const over = drain.start(app, 1, internal);
+    await closed; // the idle connections are ended by the server, not cut later under a request
+    const status = await get(internalBase, '/i/status', probes);
     expect(status.status).toBe(503);
     expect(JSON.parse(status.body)).toMatchObject({ code: 503, label: 'service-unavailable' });
-    const served = await get(base, '/hello', agent);
+    const served = await get(base, '/hello', clients);
     expect(served).toMatchObject({ status: 200, connection: 'close' });
     expect(JSON.parse(served.body)).toEqual({ hello: 'world' });
     // A query string does not get a draining replica past the probe.
-    expect((await get(base, '/i/status?probe=1', agent)).status).toBe(503);
+    expect((await get(internalBase, '/i/status?probe=1', probes)).status).toBe(503);
 
     await over;
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
-    agent.destroy();
+    probes.destroy();
+    clients.destroy();
   });
 });
