@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import net from 'node:net';
 import { Controller, Get, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
@@ -51,6 +52,26 @@ describe('internal routes over real sockets: only on the internal port', () => {
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('http_requests_total');
     expect(await (await get(int, `/i/teams/${crypto.randomUUID()}/members`)).json()).toEqual({ members: [] });
+  });
+
+  it('answers what Node cannot parse (431, an unknown method) in the API shape on the internal port too', async () => {
+    const port = (internal.address() as { port: number }).port;
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        let out = '';
+        const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+        socket.on('data', (d) => (out += d));
+        socket.on('end', () => resolve(out));
+        socket.on('error', reject);
+      });
+    for (const [request, status] of [
+      [`GET /i/status HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+      ['FOO /i/status HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+    ] as const) {
+      const answer = await raw(request);
+      expect(answer.split('\r\n', 1)[0]).toBe(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: status, label: expect.any(String) });
+    }
   });
 
   it('answers an internal route on the public port exactly as an unknown route (404 no-endpoint)', async () => {
