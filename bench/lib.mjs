@@ -1,6 +1,5 @@
 // Helpers shared by the benchmarks (never run as tests).
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import { repoRoot } from '../tools/lib/proc.mjs';
 
@@ -12,13 +11,7 @@ export const run = (args, env = {}) =>
     ),
   );
 
-export const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+export { freePort } from '../tools/lib/proc.mjs';
 
 /** The figures we record from an autocannon result. */
 export const pct = (r) => ({

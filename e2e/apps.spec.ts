@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@sso/testing';
 
 const root = path.resolve(__dirname, '..');
 const apps = [
@@ -9,15 +9,6 @@ const apps = [
   { name: 'scim-api', portVar: 'SCIM_API_PORT', internalVar: 'SCIM_API_INTERNAL_PORT', key: 'ports.scimApi' },
   { name: 'token-admin', portVar: 'TOKEN_ADMIN_PORT', internalVar: 'TOKEN_ADMIN_INTERNAL_PORT', key: 'ports.tokenAdmin' },
 ] as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function start(app: string, env: Record<string, string>): { child: ChildProcess; out: () => string; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [path.join(root, `dist/apps/${app}/main.js`)], {

@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '@sso/domain';
 import { CassandraDb, cassandraIdentityStores, migrate } from '@sso/persistence';
-import { type TestApp, startTestApp, testConfig } from '@sso/testing';
+import { type TestApp, freePort, startTestApp, testConfig } from '@sso/testing';
 import { samlSp } from '../apps/saml-sp/src/app';
 import { scimApi } from '../apps/scim-api/src/app';
 import { tokenAdmin } from '../apps/token-admin/src/app';
@@ -23,15 +22,6 @@ const RETRY_BUDGET_MS = 3000;
 /** No request may take longer than the retry budget plus one attempt's connect time and slack. */
 const BOUND_MS = RETRY_BUDGET_MS + 4000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every Redis this file started, so that afterAll stops them all whatever failed. */
 const redises: ChildProcess[] = [];

@@ -1,14 +1,13 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateKeyEntry } from '@sso/auth';
 import { systemClock } from '@sso/domain';
 import { CassandraDb, cassandraIdentityStores } from '@sso/persistence';
-import { testConfig } from '@sso/testing';
+import { freePort, testConfig } from '@sso/testing';
 import { install } from '../tools/schemathesis/schemathesis.mjs';
 import { TeamsHandler } from '../apps/token-admin/src/teams/teams.handler';
 import { parseJUnit } from './schemathesis-report';
@@ -33,14 +32,6 @@ const apps = [
   { name: 'token-admin', portVar: 'TOKEN_ADMIN_PORT' },
 ] as const;
 type AppName = (typeof apps)[number]['name'];
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 /**
  * The run tries /login hundreds of times from 127.0.0.1: its rate-limit counters go to a Redis

@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateScimToken, hashScimToken } from '@sso/auth';
 import { type TeamId, newScimTokenId, newTeamId, newUserId, systemClock } from '@sso/domain';
 import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
-import { testConfig } from '@sso/testing';
+import { freePort, testConfig } from '@sso/testing';
 
 interface NewmanFailure {
   source?: { name?: string };
@@ -63,14 +62,6 @@ const EXPECTED_FAILURES = [
   'filter eq and (val or val): Total results',
   'filter greater than: Total results',
 ];
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 describe("Microsoft's SCIM conformance collection against `npm start`", () => {
   let server: ChildProcess;

@@ -13,7 +13,8 @@ import { generateKeyEntry } from '@sso/auth';
 import { loadConfig } from '@sso/config';
 import { CassandraDb } from '@sso/persistence';
 import { ensureHelm, render, valuesSets } from '../../tools/helm/helm.mjs';
-import { type K8sObject, type LocalPod, type Proc, freePort, localPod, objectStore, repoRoot, runPod, waitForStatus } from './pods';
+import { freePort } from '@sso/testing';
+import { type K8sObject, type LocalPod, type Proc, localPod, objectStore, repoRoot, runPod, waitForStatus } from './pods';
 
 const portVars: Record<string, [string, string]> = {
   'saml-sp': ['SAML_SP_PORT', 'SAML_SP_INTERNAL_PORT'],

@@ -122,16 +122,6 @@ export function localPod(owner: K8sObject, store: ReturnType<typeof objectStore>
   return { command: imageCommand(target), env, mounts };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 export interface Proc {
   child: ChildProcess;
   output: () => string;

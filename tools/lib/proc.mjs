@@ -50,6 +50,17 @@ export async function waitFor(probe, { timeoutMs, intervalMs = 250, alive = () =
   }
 }
 
+/** A loopback port that was free a moment ago (bound, then closed). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
 export function tcpOpen(host, port, timeoutMs = 1000) {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });

@@ -12,11 +12,10 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as cluster from '../cassandra/cluster.mjs';
-import { cacheDir, repoRoot, sleep, tail } from '../lib/proc.mjs';
+import { cacheDir, freePort, repoRoot, sleep, tail } from '../lib/proc.mjs';
 import * as redis from '../redis/redis.mjs';
 import { Load, phaseTable } from './load.mjs';
 
@@ -28,15 +27,6 @@ const t0 = Date.now();
 const logDir = path.join(cacheDir, 'resilience', 'logs');
 const children = new Set();
 const say = (msg) => process.stdout.write(`[resilience +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A node script from the repository, its output into logs/<name>.log. */
 function launch(name, script, env) {

@@ -3,3 +3,4 @@ export * from './apps';
 export * from './saml-idp';
 export * from './https-server';
 export * from './saml-encrypt';
+export * from './ports';
