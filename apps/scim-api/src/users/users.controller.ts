@@ -85,7 +85,7 @@ export class UsersController {
   @ApiResponse(errors[401])
   async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return this.search.list(tokenOf(req).team, stringQuery(q), (u) => this.render(req, u));
+    return this.search.list(tokenOf(req).team, stringQuery(q), (u) => this.render(req, u), (gid) => `${baseUrl(this.config, req)}/Groups/${gid}`);
   }
 
   @Post('.search')
@@ -97,7 +97,7 @@ export class UsersController {
   @ApiResponse(errors[401])
   async searchPost(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return this.search.list(tokenOf(req).team, queryFromSearchBody(jsonBody(req)), (u) => this.render(req, u));
+    return this.search.list(tokenOf(req).team, queryFromSearchBody(jsonBody(req)), (u) => this.render(req, u), (gid) => `${baseUrl(this.config, req)}/Groups/${gid}`);
   }
 
   @Get(':id')

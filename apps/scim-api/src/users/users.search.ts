@@ -1,20 +1,25 @@
 import type { TeamId, TeamMember, User, UserId } from '@sso/domain';
-import type { IdentityStores, Page, ScimUserDoc, ScimUserDocStore, ScimUserTimes, SparStores } from '@sso/persistence';
+import type { IdentityStores, Page, ScimGroupStore, ScimUserDoc, ScimUserDocStore, ScimUserTimes, SparStores } from '@sso/persistence';
 import { type IndexableEquality, type JsonObject, listResponse, projectResource, userResourceSchema } from '@sso/scim';
 import type { CursorCodec } from '../common/cursor';
 import { type ListLimits, type ListQuery, planList } from '../common/list-query';
 import { type ListSource, runList } from '../common/list-run';
+import { UserGroupsResolver, type UserGroupsIndex } from './user-groups-filter';
 import { type LoadedUser, UsersHandler } from './users.handler';
 
 const rs = userResourceSchema;
 /** Rows per page when walking a team's `team_member` partition. */
 const SCAN_PAGE = 500;
+/** Keyed attributes, best first; `groups.*` equalities read the group's members (user-groups-filter.ts). */
+const KEYED = ['id', 'userName', 'externalId', 'groups.value', 'groups.display'];
 
 /**
  * GET /Users and POST /Users/.search (paging: `runList`). An equality on id, userName or
  * externalId is a keyed read (brig.user, brig.user_handle, spar.scim_external); anything else
  * walks the team's members (galley `team_member`, one partition, paged) and evaluates the filter
- * in memory. Never a table scan and no filtering query on the server. Index paging without
+ * in memory; a filter on `groups` is answered from the group tables (user-groups-filter.ts), and
+ * an equality on `groups.value` or `groups.display` reads only that group's members as candidates.
+ * Never a table scan and no filtering query on the server. Index paging without
  * filter and sort reads only brig's rows for the count and the documents of the page itself.
  */
 export class UsersSearch {
@@ -23,21 +28,26 @@ export class UsersSearch {
     private readonly spar: SparStores,
     private readonly identity: IdentityStores,
     private readonly docs: ScimUserDocStore,
+    private readonly groups: ScimGroupStore,
     private readonly cursors: CursorCodec,
     private readonly limits: ListLimits,
   ) {}
 
-  async list(team: TeamId, q: ListQuery, render: (u: LoadedUser) => JsonObject): Promise<JsonObject> {
-    const plan = planList('users', team, q, rs, ['id', 'userName', 'externalId'], this.limits);
+  /** `groupRef` makes a group's `$ref` (what `groups.$ref` filters compare). */
+  async list(team: TeamId, q: ListQuery, render: (u: LoadedUser) => JsonObject, groupRef: (id: string) => string): Promise<JsonObject> {
+    const plan = planList('users', team, q, rs, KEYED, this.limits);
     const project = (r: JsonObject) => projectResource(r, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
+    const groupsIndex = plan.filter ? await new UserGroupsResolver(this.groups, groupRef).index(team, plan.filter.filter) : undefined;
+    // With `groups` terms the filter sees the user's groups among those it names; lists show no groups.
+    const forFilter = groupsIndex ? (u: LoadedUser) => ({ ...render(u), groups: groupsIndex.get(u.user.id) ?? [] }) : render;
     const source: ListSource<LoadedUser> = {
       storePage: async (cursor, limit) => {
         const page = await this.identity.teams.listMembers(team, { limit, cursor });
         return { items: await this.loadMany(team, page.items.map((m) => m.user)), next: page.cursor };
       },
-      candidates: () => this.candidates(team, plan.keyed),
-      render,
-      output: async (page) => page.map((r) => project(r.resource)),
+      candidates: () => this.candidates(team, plan.keyed, groupsIndex),
+      render: forFilter,
+      output: async (page) => page.map((r) => project(groupsIndex ? render(r.item) : r.resource)),
       indexPage: (startIndex, count) => this.indexPageUnfiltered(team, startIndex, count, (u) => project(render(u))),
     };
     return runList(plan, source, this.cursors);
@@ -71,7 +81,14 @@ export class UsersSearch {
   }
 
   /** The users the filter can match: one keyed lookup when it allows, else the whole team. */
-  private async candidates(team: TeamId, eq: IndexableEquality | undefined): Promise<LoadedUser[]> {
+  private async candidates(team: TeamId, eq: IndexableEquality | undefined, groupsIndex: UserGroupsIndex | undefined): Promise<LoadedUser[]> {
+    if (eq && groupsIndex && eq.attribute.startsWith('groups.')) {
+      // Every match is in a group the keyed term names, and those groups' members are in the index.
+      const ids = [...groupsIndex.keys()];
+      const out: LoadedUser[] = [];
+      for (let i = 0; i < ids.length; i += SCAN_PAGE) out.push(...(await this.loadMany(team, ids.slice(i, i + SCAN_PAGE))));
+      return out;
+    }
     if (eq) {
       let uid: string | null = null;
       if (eq.attribute === 'id') uid = eq.value;
