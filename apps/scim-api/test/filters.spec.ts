@@ -163,6 +163,104 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
     expect(checked).toBeGreaterThan(60);
   });
 
+  it('answers filters on a user’s groups from the group tables, in every form', async () => {
+    const [a, b, c] = [alice.id as string, bob.id as string, carol.id as string];
+    const [s, e] = [sales.id as string, eng.id as string];
+    const cases: Array<[string, string[]]> = [
+      [`groups.value eq "${s}"`, [a, b]],
+      [`groups.value eq "${s.toUpperCase()}"`, [a, b]], // groups.value is not caseExact
+      [`urn:ietf:params:scim:schemas:core:2.0:User:groups.value eq "${e}"`, [a]],
+      [`GROUPS.VALUE Eq "${e}"`, [a]],
+      [`groups eq "${e}"`, [a]], // a complex attribute compares its value
+      [`groups[value eq "${s}"]`, [a, b]],
+      ['groups.display eq "sales"', [a, b]],
+      ['groups.display eq "Engineering"', [a]],
+      ['groups[display sw "eng"]', [a]],
+      ['groups.display co "a"', [a, b]],
+      ['groups.type eq "direct"', [a, b]],
+      [`groups.$ref eq "https://wire.example.com/scim/v2/Groups/${s}"`, [a, b]],
+      ['groups pr', [a, b]],
+      ['not (groups pr)', [c]],
+      ['groups eq null', [c]],
+      [`groups.value ne "${s}"`, [c]],
+      [`groups.value eq "${s}" and groups.value eq "${e}"`, [a]],
+      [`groups.value eq "${s}" and not (groups.value eq "${e}")`, [b]],
+      [`groups.value eq "${e}" or displayName eq "Carol"`, [a, c]],
+      [`groups.display eq "Sales" and userName eq "${String(bob.userName)}"`, [b]],
+      ['groups.display eq "Nobody"', []],
+      ['groups.value eq "not-a-uuid"', []],
+      [`groups.value eq "${crypto.randomUUID()}"`, []],
+    ];
+    for (const [f, want] of cases) {
+      expect(await ids('Users', f), f).toEqual([...want].sort());
+      // The same through the cursor walk, POST /.search, and with index paging.
+      expect(await ids('Users', f, '&cursor='), `${f} (cursor)`).toEqual([...want].sort());
+      const post = await h.req('POST', '/scim/v2/Users/.search', { token, body: { filter: f, startIndex: 1, count: 100 } });
+      expect(post.statusCode, post.body).toBe(200);
+      expect((post.json().Resources as Json[]).map((x) => x.id).sort(), `${f} (POST)`).toEqual([...want].sort());
+    }
+    const page = (await list('Users', `groups.value eq "${s}"`, '&startIndex=2&count=1')).json();
+    expect(page).toMatchObject({ totalResults: 2, itemsPerPage: 1, startIndex: 2 });
+    // Lists show no groups, filtered or not (only GET by id does).
+    for (const r of (await list('Users', `groups.value eq "${s}"`)).json().Resources as Json[]) expect(r.groups).toBeUndefined();
+    expect((await list('Users', `groups.value eq "${s}"`, '&attributes=userName')).json().Resources).toEqual(
+      expect.arrayContaining([expect.objectContaining({ userName: alice.userName })]),
+    );
+  });
+
+  it('follows membership changes, renames and deletes, and never sees another team’s groups', async () => {
+    const [a, b] = [alice.id as string, bob.id as string];
+    const g = await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Ops', members: [{ value: a }, { value: b }] } });
+    const ops = g.json().id as string;
+    expect(await ids('Users', `groups.value eq "${ops}"`)).toEqual([a, b].sort());
+    const patch = await h.req('PATCH', `/scim/v2/Groups/${ops}`, {
+      token,
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: `members[value eq "${b}"]` }, { op: 'replace', path: 'displayName', value: 'Operations' }] },
+    });
+    expect(patch.statusCode, patch.body).toBeLessThan(300);
+    expect(await ids('Users', `groups.value eq "${ops}"`)).toEqual([a]);
+    expect(await ids('Users', 'groups.display eq "Ops"')).toEqual([]); // the old name row is stale
+    expect(await ids('Users', 'groups.display eq "operations"')).toEqual([a]);
+    expect((await h.req('DELETE', `/scim/v2/Groups/${ops}`, { token })).statusCode).toBe(204);
+    expect(await ids('Users', `groups.value eq "${ops}"`)).toEqual([]);
+    // Another team's group of the same name, and its id, find nothing here.
+    const other = await h.team();
+    const u = await h.req('POST', '/scim/v2/Users', { token: other.token, body: userBody() });
+    const og = await h.req('POST', '/scim/v2/Groups', { token: other.token, body: { schemas: [GROUP], displayName: 'Sales', members: [{ value: u.json().id }] } });
+    expect(og.statusCode, og.body).toBe(201);
+    expect(await ids('Users', `groups.value eq "${String(og.json().id)}"`)).toEqual([]);
+    expect(await ids('Users', 'groups.display eq "Sales"')).toEqual([a, b].sort());
+  });
+
+  it('answers the filters Entra and Okta send', async () => {
+    const [a] = [alice.id as string];
+    const work = valuesAt(alice, undefined, 'emails', 'value')[0] as string;
+    expect(await ids('Users', `userName eq "${String(alice.userName)}"`, '&startIndex=1&count=100')).toEqual([a]);
+    expect(await ids('Users', `externalId eq "${String(alice.externalId)}"`)).toEqual([a]);
+    expect(await ids('Users', `emails[type eq "work"].value eq "${work}"`)).toEqual([a]);
+    expect(await ids('Users', `${WIRE_USER}:Building eq "north"`)).toEqual([]); // rich info values are caseExact
+    expect(await ids('Users', `${WIRE_USER}:Building eq "North"`)).toEqual([a]);
+    expect(await ids('Users', `${ENT}:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"`)).toEqual([a]);
+    expect(await ids('Groups', 'displayName eq "Sales"', '&excludedAttributes=members')).toEqual([sales.id]);
+    expect(await ids('Groups', 'displayName eq "sales"')).toEqual([sales.id]);
+    expect(await ids('Groups', `members[value eq "${a}"]`)).toEqual(sorted(sales, eng));
+    expect(await ids('Groups', `members.value eq "${String(bob.id)}" and displayName eq "Sales"`)).toEqual([sales.id]);
+    expect(await ids('Groups', 'externalId eq "grp-sales"')).toEqual([sales.id]);
+    expect(await ids('Groups', 'members.display eq "alice"')).toEqual([sales.id]);
+  });
+
+  it('refuses with invalidFilter, naming the attribute, what it cannot answer', async () => {
+    await refused('Users', 'password eq "secret"', 'password');
+    await refused('Users', 'nosuch eq "x"', 'nosuch');
+    await refused('Users', 'groups.nosuch eq "x"', 'groups.nosuch');
+    await refused('Users', 'groups[nosuch eq "x"]', 'nosuch');
+    await refused('Users', 'emails.nosuch pr', 'emails.nosuch');
+    await refused('Users', `${ENT}:nosuch eq "x"`, 'nosuch');
+    await refused('Groups', 'members.nosuch eq "x"', 'members.nosuch');
+    await refused('Groups', 'userName eq "x"', 'userName');
+    await refused('Groups', 'meta.created gt "yesterday"', 'meta.created');
+  });
+
   it('finds a group by every attribute the Group schema advertises', async () => {
     sales = (await h.req('GET', `/scim/v2/Groups/${String(sales.id)}`, { token })).json() as Json;
     const core = schemas.get(GROUP)!;
