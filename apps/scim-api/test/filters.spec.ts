@@ -199,6 +199,11 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
       expect(post.statusCode, post.body).toBe(200);
       expect((post.json().Resources as Json[]).map((x) => x.id).sort(), `${f} (POST)`).toEqual([...want].sort());
     }
+    // sortBy on groups sorts by each user's first group name; users in no group come last.
+    const order = async (q: string) => ((await h.req('GET', `/scim/v2/Users?${q}`, { token })).json().Resources as Json[]).map((x) => x.id);
+    expect(await order('sortBy=groups.display')).toEqual([a, b, c]);
+    expect(await order('sortBy=groups.display&sortOrder=descending')).toEqual([b, a, c]);
+    expect(await order(`sortBy=groups.display&filter=${encodeURIComponent(`groups.value eq "${s}"`)}`)).toEqual([a, b]);
     const page = (await list('Users', `groups.value eq "${s}"`, '&startIndex=2&count=1')).json();
     expect(page).toMatchObject({ totalResults: 2, itemsPerPage: 1, startIndex: 2 });
     // Lists show no groups, filtered or not (only GET by id does).

@@ -1,6 +1,6 @@
 import { type TeamId, type UserId, isUuid } from '@sso/domain';
 import type { ScimGroupRecord, ScimGroupStore } from '@sso/persistence';
-import { type AttributeDefinition, type Filter, type FilterPath, type JsonObject, evaluateElementFilter, resolvePath, userResourceSchema } from '@sso/scim';
+import { type AttributeDefinition, type Filter, type FilterPath, type JsonObject, evaluateElementFilter, resolveAttribute, resolvePath, userResourceSchema } from '@sso/scim';
 
 /**
  * Filters on a user's `groups` (`groups.value eq "<group id>"`, `groups.display eq "Sales"`,
@@ -18,11 +18,21 @@ import { type AttributeDefinition, type Filter, type FilterPath, type JsonObject
 const rs = userResourceSchema;
 const groupsDef = rs.core.attributes.find((a) => a.name === 'groups') as AttributeDefinition;
 
-/** The groups a user is in, as `groups` elements, for the users of the groups the filter needs. */
+/**
+ * The groups a user is in, as `groups` elements, for the users of the groups the filter needs;
+ * each user's list in a stable order (by name, then id), so `sortBy=groups.display` sorts by the
+ * first name.
+ */
 export type UserGroupsIndex = Map<UserId, JsonObject[]>;
 
-function namesGroups(path: FilterPath): boolean {
+function namesGroups(path: Pick<FilterPath, 'uri' | 'attr'>): boolean {
   return resolvePath(rs, { uri: path.uri, attr: path.attr })?.attribute === groupsDef;
+}
+
+/** Whether `sortBy` names `groups` (then every group of the team is needed). */
+export function sortsByGroups(sortBy: string | undefined): boolean {
+  const r = sortBy !== undefined && sortBy.trim() !== '' ? resolveAttribute(rs, sortBy.trim()) : undefined;
+  return r?.attribute === groupsDef;
 }
 
 const and = (a: Filter | undefined, b: Filter): Filter => (a ? { type: 'and', left: a, right: b } : b);
@@ -70,6 +80,8 @@ function keyOf(cond: Filter, sub: 'value' | 'display'): string | undefined {
   return undefined;
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Rows per store page when a condition needs every group of the team. */
 const SCAN_PAGE = 1000;
 
@@ -96,18 +108,21 @@ export class UserGroupsResolver {
   }
 
   /**
-   * The index a filter with `groups` terms needs, or undefined when it has none. Groups are read
-   * once however many conditions name them; members are read per group, in partition order.
+   * The index a filter with `groups` terms (or a sort by `groups`: `everyGroup`) needs, or
+   * undefined when there are none. Groups are read once however many conditions name them;
+   * members are read per group.
    */
-  async index(team: TeamId, filter: Filter): Promise<UserGroupsIndex | undefined> {
-    const conds = groupConditions(filter);
+  async index(team: TeamId, filter: Filter | undefined, everyGroup = false): Promise<UserGroupsIndex | undefined> {
+    const conds = filter ? groupConditions(filter) : [];
+    if (everyGroup) conds.push(present('value'));
     if (conds.length === 0) return undefined;
-    let everyGroup: Promise<ScimGroupRecord[]> | undefined;
-    const all = () => (everyGroup ??= this.listAll(team));
+    let teamGroups: Promise<ScimGroupRecord[]> | undefined;
+    const all = () => (teamGroups ??= this.listAll(team));
     const wanted = new Map<string, ScimGroupRecord>();
     for (const cond of conds) for (const g of await this.groupsFor(team, cond, all)) wanted.set(g.id, g);
     const index: UserGroupsIndex = new Map();
-    for (const g of wanted.values()) {
+    const byName = [...wanted.values()].sort((x, y) => cmp(x.displayName.toLowerCase(), y.displayName.toLowerCase()) || cmp(x.id, y.id));
+    for (const g of byName) {
       const el = this.element(g);
       for (const m of await this.groups.members(team, g.id)) {
         const list = index.get(m.user);

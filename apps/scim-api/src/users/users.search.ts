@@ -4,7 +4,7 @@ import { type IndexableEquality, type JsonObject, listResponse, projectResource,
 import type { CursorCodec } from '../common/cursor';
 import { type ListLimits, type ListQuery, planList } from '../common/list-query';
 import { type ListSource, runList } from '../common/list-run';
-import { UserGroupsResolver, type UserGroupsIndex } from './user-groups-filter';
+import { UserGroupsResolver, type UserGroupsIndex, sortsByGroups } from './user-groups-filter';
 import { type LoadedUser, UsersHandler } from './users.handler';
 
 const rs = userResourceSchema;
@@ -37,8 +37,8 @@ export class UsersSearch {
   async list(team: TeamId, q: ListQuery, render: (u: LoadedUser) => JsonObject, groupRef: (id: string) => string): Promise<JsonObject> {
     const plan = planList('users', team, q, rs, KEYED, this.limits);
     const project = (r: JsonObject) => projectResource(r, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
-    const groupsIndex = plan.filter ? await new UserGroupsResolver(this.groups, groupRef).index(team, plan.filter.filter) : undefined;
-    // With `groups` terms the filter sees the user's groups among those it names; lists show no groups.
+    const groupsIndex = await new UserGroupsResolver(this.groups, groupRef).index(team, plan.filter?.filter, sortsByGroups(q.sortBy));
+    // With `groups` terms the filter (and sort) sees the user's groups among those it names; lists show no groups.
     const forFilter = groupsIndex ? (u: LoadedUser) => ({ ...render(u), groups: groupsIndex.get(u.user.id) ?? [] }) : render;
     const source: ListSource<LoadedUser> = {
       storePage: async (cursor, limit) => {
