@@ -208,6 +208,15 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
     expect(page).toMatchObject({ totalResults: 2, itemsPerPage: 1, startIndex: 2 });
     // Lists show no groups, filtered or not (only GET by id does).
     for (const r of (await list('Users', `groups.value eq "${s}"`)).json().Resources as Json[]) expect(r.groups).toBeUndefined();
+    // ... unless `attributes` names them: then each user of the page shows all its groups.
+    for (const extra of ['&attributes=groups', '&attributes=userName,groups.display&cursor=', '&attributes=groups&startIndex=1&count=10']) {
+      const shown = (await list('Users', `groups.value eq "${e}"`, extra)).json().Resources as Json[];
+      expect(shown.map((x) => x.id), extra).toEqual([a]);
+      expect(valuesAt(shown[0]!, undefined, 'groups', 'display').sort(), extra).toEqual(['Engineering', 'Sales']);
+    }
+    const everyone = (await h.req('GET', '/scim/v2/Users?attributes=groups', { token })).json().Resources as Json[];
+    expect(everyone.find((x) => x.id === c)!.groups).toBeUndefined();
+    expect(everyone.find((x) => x.id === b)!.groups).toEqual([{ value: s, display: 'Sales', $ref: `https://wire.example.com/scim/v2/Groups/${s}`, type: 'direct' }]);
     expect((await list('Users', `groups.value eq "${s}"`, '&attributes=userName')).json().Resources).toEqual(
       expect.arrayContaining([expect.objectContaining({ userName: alice.userName })]),
     );

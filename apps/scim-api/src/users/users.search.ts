@@ -8,6 +8,16 @@ import { UserGroupsResolver, type UserGroupsIndex, sortsByGroups } from './user-
 import { type LoadedUser, UsersHandler } from './users.handler';
 
 const rs = userResourceSchema;
+
+/**
+ * Whether a list page shows `groups`: only when `attributes` names them (they cost a read per
+ * user; GET by id shows them by default).
+ */
+function listsGroups(q: ListQuery): boolean {
+  if (q.attributes === undefined) return false;
+  const probe = projectResource({ schemas: [], groups: [{ value: 'x' }] }, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
+  return probe['groups'] !== undefined;
+}
 /** Rows per page when walking a team's `team_member` partition. */
 const SCAN_PAGE = 500;
 /** Keyed attributes, best first; `groups.*` equalities read the group's members (user-groups-filter.ts). */
@@ -47,8 +57,14 @@ export class UsersSearch {
       },
       candidates: () => this.candidates(team, plan.keyed, groupsIndex),
       render: forFilter,
-      output: async (page) => page.map((r) => project(groupsIndex ? render(r.item) : r.resource)),
-      indexPage: (startIndex, count) => this.indexPageUnfiltered(team, startIndex, count, (u) => project(render(u))),
+      output: async (page) => {
+        const shown = page.map((r) => (groupsIndex ? render(r.item) : r.resource));
+        if (!listsGroups(q)) return shown.map(project);
+        // Asked for by name: each user's groups (one reverse-table read per user of the page).
+        const groups = await Promise.all(page.map((r) => this.handler.groupsOf(team, r.item.user.id)));
+        return shown.map((res, i) => project(groups[i]!.length > 0 ? { ...res, groups: groups[i]!.map((g) => ({ value: g.id, display: g.displayName, $ref: groupRef(g.id), type: 'direct' })) } : res));
+      },
+      ...(listsGroups(q) ? {} : { indexPage: (startIndex: number, count: number) => this.indexPageUnfiltered(team, startIndex, count, (u) => project(render(u))) }),
     };
     return runList(plan, source, this.cursors);
   }

@@ -92,7 +92,7 @@ export const userSchema: SchemaDefinition = {
     ),
     complex(
       'groups',
-      'A list of groups to which the user belongs, either through direct membership or indirectly.',
+      'A list of groups to which the user belongs, either through direct membership or indirectly. Returned by GET /Users/{id}; list and search responses include it only when `attributes` names it. Filters on it (e.g. groups.value eq "<group id>", groups.display eq "<name>") are answered from the groups themselves.',
       [
         str('value', "The identifier of the User's group.", { mutability: 'readOnly' }),
         attr('$ref', 'reference', "The URI of the corresponding 'Group' resource.", {
