@@ -77,7 +77,7 @@ export class UsersController {
   @ApiOperation({
     summary: 'List or search users',
     description:
-      'Every filter of RFC 7644 §3.4.2.2; equality on id, userName or externalId is a keyed lookup, other filters page through the team. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count, exact totalResults) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor; without sortBy the pages follow the team in Cassandra order and carry no totalResults, count=0 returns it); count is capped at filter.maxResults.',
+      'Every filter of RFC 7644 §3.4.2.2 on every attribute /Schemas lists (password and unknown attributes are 400 invalidFilter); equality on id, userName or externalId is a keyed lookup, `groups.value eq` / `groups.display eq` read the group\'s members, other filters page through the team. `groups` appear on list pages only when `attributes` names them. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count, exact totalResults) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor; without sortBy the pages follow the team in Cassandra order and carry no totalResults, count=0 returns it); count is capped at filter.maxResults.',
   })
   @ApiListQueries(queryExamples)
   @ApiOkResponse({ schema: withExample(listSchema(userSchema), listExample) })
