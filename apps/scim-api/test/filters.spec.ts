@@ -260,6 +260,12 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
     expect(await ids('Groups', `members[value eq "${a}"]`)).toEqual(sorted(sales, eng));
     expect(await ids('Groups', `members.value eq "${String(bob.id)}" and displayName eq "Sales"`)).toEqual([sales.id]);
     expect(await ids('Groups', 'externalId eq "grp-sales"')).toEqual([sales.id]);
+    // Entra's membership check: one group, one member, members left out of the answer.
+    const check = async (uid: string) => list('Groups', `id eq "${String(eng.id)}" and members[value eq "${uid}"]`, '&excludedAttributes=members');
+    const yes = (await check(a)).json();
+    expect(yes).toMatchObject({ totalResults: 1, Resources: [{ id: eng.id }] });
+    expect(yes.Resources[0].members).toBeUndefined();
+    expect((await check(String(bob.id))).json()).toMatchObject({ totalResults: 0, Resources: [] });
     expect(await ids('Groups', 'members.display eq "alice"')).toEqual([sales.id]);
   });
 
