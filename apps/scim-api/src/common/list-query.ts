@@ -9,16 +9,28 @@ import {
   ScimError,
   compileFilter,
   indexableEquality,
-  listResponse,
   parsePaging,
   parseSortOrder,
   sortComparator,
 } from '@sso/scim';
-import type { UserQuery } from '../users/users.search';
-import type { CursorCodec, CursorPosition } from './cursor';
+
+/**
+ * A list query (RFC 7644 §3.4.2), from GET query parameters or a POST /.search body; the
+ * single-resource routes read only `attributes` and `excludedAttributes` of it.
+ */
+export interface ListQuery {
+  filter?: string | undefined;
+  startIndex?: string | undefined;
+  count?: string | undefined;
+  cursor?: string | undefined;
+  sortBy?: string | undefined;
+  sortOrder?: string | undefined;
+  attributes?: string | readonly string[] | undefined;
+  excludedAttributes?: string | readonly string[] | undefined;
+}
 
 /** Query parameters as strings (a repeated parameter arrives as a list: use the last one). */
-export function stringQuery(q: UserQuery): UserQuery {
+export function stringQuery(q: ListQuery): ListQuery {
   const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v.length ? String(v[v.length - 1]) : undefined) : v === undefined ? undefined : String(v));
   const many = (v: unknown): string | string[] | undefined => (Array.isArray(v) ? v.map(String) : v === undefined ? undefined : String(v));
   return {
@@ -33,6 +45,39 @@ export function stringQuery(q: UserQuery): UserQuery {
   };
 }
 
+/** POST /.search bodies carry numbers and lists; the GET code path reads strings. */
+export function queryFromSearchBody(body: unknown): ListQuery {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ScimError('invalidSyntax', 'A search request must be a JSON object');
+  const b = body as Record<string, unknown>;
+  const get = (name: string) => {
+    const k = Object.keys(b).find((x) => x.toLowerCase() === name.toLowerCase());
+    return k === undefined ? undefined : b[k];
+  };
+  const text = (name: string): string | undefined => {
+    const v = get(name);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    throw new ScimError('invalidValue', `'${name}' must be a string or a number`);
+  };
+  const list = (name: string): string | string[] | undefined => {
+    const v = get(name);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    throw new ScimError('invalidValue', `'${name}' must be a list of attribute names`);
+  };
+  return {
+    filter: text('filter'),
+    startIndex: text('startIndex'),
+    count: text('count'),
+    cursor: text('cursor'),
+    sortBy: text('sortBy'),
+    sortOrder: text('sortOrder'),
+    attributes: list('attributes'),
+    excludedAttributes: list('excludedAttributes'),
+  };
+}
+
 /** A list request, validated: paging, the compiled filter, the sort and a keyed equality, if any. */
 export interface ListPlan {
   paging: Paging;
@@ -44,18 +89,16 @@ export interface ListPlan {
   cursorScope: string;
 }
 
+export interface ListLimits {
+  maxResults: number;
+  defaultCount: number;
+}
+
 /**
  * Parses and checks every list parameter before any read (a bad one is a 400 whatever the data),
- * the same way for Users and Groups; `keyedAttributes` are those the store has keys for.
+ * the same way for Users and Groups; `keyedAttributes` are those the store has keys for, best first.
  */
-export function planList(
-  kind: 'users' | 'groups',
-  team: TeamId,
-  q: UserQuery,
-  rs: ResourceSchema,
-  keyedAttributes: readonly string[],
-  limits: { maxResults: number; defaultCount: number },
-): ListPlan {
+export function planList(kind: 'users' | 'groups', team: TeamId, q: ListQuery, rs: ResourceSchema, keyedAttributes: readonly string[], limits: ListLimits): ListPlan {
   const paging = parsePaging({ startIndex: q.startIndex, count: q.count, cursor: q.cursor }, { defaultCount: limits.defaultCount, maxCount: limits.maxResults });
   const filter = q.filter !== undefined && q.filter.trim() !== '' ? compileFilter(q.filter, rs) : undefined;
   const order = parseSortOrder(q.sortOrder);
@@ -65,31 +108,4 @@ export function planList(
     .update(JSON.stringify([kind, team, q.filter ?? '', q.sortBy ?? '', q.sortOrder ?? '']))
     .digest('base64url');
   return { paging, filter, sort, keyed, cursorScope };
-}
-
-export const invalidCursor = () => new ScimError('invalidCursor', 'The cursor is invalid, or belongs to another query');
-
-/**
- * One page of an offset cursor over resources matched in memory (sorted or keyed lists): total,
- * next and previous cursors bound to the query's scope.
- */
-export async function offsetCursorPage<T>(
-  matched: T[],
-  pos: CursorPosition,
-  plan: ListPlan,
-  cursors: CursorCodec,
-  out: (page: T[]) => JsonObject[] | Promise<JsonObject[]>,
-): Promise<JsonObject> {
-  const { count } = plan.paging;
-  if (count === 0) return listResponse({ resources: [], totalResults: matched.length, cursorPaging: true });
-  if (!('offset' in pos)) throw invalidCursor();
-  const page = matched.slice(pos.offset, pos.offset + count);
-  const next = pos.offset + page.length;
-  return listResponse({
-    resources: await out(page),
-    totalResults: matched.length,
-    cursorPaging: true,
-    ...(next < matched.length ? { nextCursor: cursors.encode(plan.cursorScope, { offset: next }) } : {}),
-    ...(pos.offset > 0 ? { previousCursor: cursors.encode(plan.cursorScope, { offset: Math.max(0, pos.offset - count) }) } : {}),
-  });
 }

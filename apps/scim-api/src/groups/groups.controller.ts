@@ -4,17 +4,18 @@ import type { FastifyReply } from 'fastify';
 import type { Config } from '@sso/config';
 import { CONFIG, type ScimRequest, ScimTokenGuard } from '@sso/platform';
 import { GROUP_SCHEMA, type JsonObject, ScimError, groupResourceSchema, ifNoneMatchPasses, projectResource } from '@sso/scim';
-import { stringQuery } from '../common/list-query';
+import { ApiListQueries } from '../common/api-list-queries';
+import { type ListQuery, queryFromSearchBody, stringQuery } from '../common/list-query';
 import { groupInputSchema, groupSchema, listSchema, patchOpSchema, searchRequestSchema, withExample } from '../common/openapi-schemas';
 import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
 import { baseUrl, header, jsonBody, tokenOf } from '../common/scim-http';
-import { type UserQuery, queryFromSearchBody } from '../users/users.search';
+import { preconditionsOf } from '../common/preconditions';
 import { groupErrors as errors, groupExample, groupListExample, groupPatchExample, groupResponseExample, groupSearchExample } from './groups.examples';
 import { GroupsHandler, type LoadedGroup } from './groups.handler';
 import { GroupsSearch, outputNeedsMembers } from './groups.search';
 
 const ifMatch = { name: 'If-Match', required: false, description: 'Apply only to this version (`meta.version`); 412 otherwise' };
-const queryExamples: Record<string, string> = {
+const queryExamples = {
   filter: 'displayName eq "Sales"',
   startIndex: '1',
   count: '100',
@@ -24,12 +25,6 @@ const queryExamples: Record<string, string> = {
   attributes: 'displayName',
   excludedAttributes: 'members',
 };
-
-function ApiListQueries(): MethodDecorator {
-  return (target, key, desc) => {
-    for (const [name, example] of Object.entries(queryExamples)) ApiQuery({ name, required: false, example })(target, key, desc);
-  };
-}
 
 /** SCIM 2.0 Groups (RFC 7644 §3; spar-behaviour §5.5); the token's team scopes everything. */
 @ApiTags('scim-groups')
@@ -59,7 +54,7 @@ export class GroupsController {
     };
   }
 
-  private send(req: ScimRequest, reply: FastifyReply, g: LoadedGroup, status: number, q: UserQuery = {}): JsonObject {
+  private send(req: ScimRequest, reply: FastifyReply, g: LoadedGroup, status: number, q: ListQuery = {}): JsonObject {
     void reply.status(status).header('content-type', SCIM_CONTENT_TYPE).header('etag', g.version);
     return projectResource(this.render(req, g), groupResourceSchema, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
   }
@@ -73,7 +68,7 @@ export class GroupsController {
   @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: withExample(groupSchema, groupResponseExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
-  async create(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
+  async create(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
     const g = await this.groups.create(tokenOf(req).team, jsonBody(req));
     void reply.header('location', `${baseUrl(this.config, req)}/Groups/${g.group.id}`);
     return this.send(req, reply, g, 201, stringQuery(q));
@@ -85,11 +80,11 @@ export class GroupsController {
     description:
       'Without a filter: every group of the team in a stable order. Every filter of RFC 7644 §3.4.2.2; `displayName eq`, `id eq` and `members.value eq` are keyed reads. Index paging (startIndex/count) or cursor paging (RFC 9865). `excludedAttributes=members` reads no members.',
   })
-  @ApiListQueries()
+  @ApiListQueries(queryExamples)
   @ApiOkResponse({ schema: withExample(listSchema(groupSchema), groupListExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
-  async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
+  async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
     return this.search.list(tokenOf(req).team, stringQuery(q), (g) => this.render(req, g));
   }
@@ -115,7 +110,7 @@ export class GroupsController {
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
   @ApiResponse(errors[401])
   @ApiResponse(errors[404])
-  async get(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject | undefined> {
+  async get(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
     const sq = stringQuery(q);
     const g = await this.groups.get(tokenOf(req).team, id, outputNeedsMembers(sq));
     const inm = header(req, 'if-none-match');
@@ -134,8 +129,8 @@ export class GroupsController {
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[412])
-  async replace(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject> {
-    const g = await this.groups.replace(tokenOf(req).team, id, jsonBody(req), { ifMatch: header(req, 'if-match'), ifNoneMatch: header(req, 'if-none-match') });
+  async replace(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject> {
+    const g = await this.groups.replace(tokenOf(req).team, id, jsonBody(req), preconditionsOf(req));
     return this.send(req, reply, g, 200, stringQuery(q));
   }
 
@@ -153,9 +148,9 @@ export class GroupsController {
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])
   @ApiResponse(errors[412])
-  async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject | undefined> {
+  async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
     const team = tokenOf(req).team;
-    const g = await this.groups.patch(team, id, jsonBody(req), { ifMatch: header(req, 'if-match'), ifNoneMatch: header(req, 'if-none-match') });
+    const g = await this.groups.patch(team, id, jsonBody(req), preconditionsOf(req));
     const sq = stringQuery(q);
     if (sq.attributes === undefined && sq.excludedAttributes === undefined) {
       void reply.status(204).header('etag', g.version);
@@ -173,7 +168,7 @@ export class GroupsController {
   @ApiResponse(errors[401])
   @ApiResponse(errors[412])
   async delete(@Req() req: ScimRequest, @Param('id') id: string): Promise<void> {
-    await this.groups.delete(tokenOf(req).team, id, { ifMatch: header(req, 'if-match') });
+    await this.groups.delete(tokenOf(req).team, id, preconditionsOf(req));
   }
 
   @Delete()

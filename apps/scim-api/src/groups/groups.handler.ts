@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock, TeamId, UserId } from '@sso/domain';
 import { isUuid } from '@sso/domain';
 import type { IdentityStores, ScimGroupMember, ScimGroupRecord, ScimGroupStore } from '@sso/persistence';
-import { ScimError, ifMatchPasses, ifNoneMatchPasses, parsePatchRequest } from '@sso/scim';
+import { ScimError, ifMatchPasses, parsePatchRequest } from '@sso/scim';
+import { type Preconditions, checkPreconditions, hasPreconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { UsersHandler } from '../users/users.handler';
 import { type MemberInput, nonUuidMembers, notTeamUsers, validateGroup } from './group-input';
 import { needsCurrentMembers, planGroupPatch, resolveMemberSteps } from './group-patch';
@@ -16,15 +17,8 @@ export interface LoadedGroup {
   lastModified: Date;
 }
 
-export interface Preconditions {
-  ifMatch?: string | undefined;
-  ifNoneMatch?: string | undefined;
-}
-
 const ATTEMPTS = 5;
 export const groupNotFound = (id: string) => new ScimError(undefined, `Group ${id} not found`, 404);
-const precondition = () => new ScimError(undefined, 'The resource has changed: its version does not match If-Match / If-None-Match', 412);
-const hasPreconditions = (p: Preconditions) => (p.ifMatch ?? '').trim() !== '' || (p.ifNoneMatch ?? '').trim() !== '';
 
 export function groupETag(g: ScimGroupRecord): string {
   return `W/"${createHash('sha256').update(`${g.version}|${g.membersVersion}`).digest('hex').slice(0, 40)}"`;
@@ -119,7 +113,7 @@ export class GroupsHandler {
     const input = validateGroup(body);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const cur = await this.get(team, id, false);
-      checkPreconditions(pre, cur);
+      checkPreconditions(pre, cur.version);
       const members = await this.strictMembers(team, input.members);
       const now = this.clock.now();
       const change = { displayName: input.displayName, externalId: input.externalId, version: randomUUID(), lastModified: now };
@@ -150,7 +144,7 @@ export class GroupsHandler {
     const ops = parsePatchRequest(body);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const cur = await this.get(team, id, false);
-      checkPreconditions(pre, cur);
+      checkPreconditions(pre, cur.version);
       const g = cur.group;
       const plan = planGroupPatch(ops, g.id);
       const current = needsCurrentMembers(plan.steps) ? await this.groups.members(team, g.id) : null;
@@ -188,10 +182,6 @@ export class GroupsHandler {
     if (!ifMatchPasses(pre.ifMatch, cur.version)) throw precondition();
     await this.groups.delete(team, cur.group.id);
   }
-}
-
-function checkPreconditions(pre: Preconditions, cur: LoadedGroup): void {
-  if (!ifMatchPasses(pre.ifMatch, cur.version) || !ifNoneMatchPasses(pre.ifNoneMatch, cur.version)) throw precondition();
 }
 
 /** With a precondition the members version is compared too: the ETag covers both. */

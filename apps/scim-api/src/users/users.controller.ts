@@ -8,13 +8,14 @@ import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
 import { baseUrl, header, jsonBody, tokenOf } from '../common/scim-http';
 import { errors, listExample, patchExample, searchExample, userExample, userResponseExample } from './users.examples';
 import { type LoadedUser, UsersHandler } from './users.handler';
-import { type UserQuery, UsersSearch, queryFromSearchBody } from './users.search';
-import { stringQuery } from '../common/list-query';
+import { UsersSearch } from './users.search';
+import { type ListQuery, queryFromSearchBody, stringQuery } from '../common/list-query';
+import { ApiListQueries } from '../common/api-list-queries';
+import { preconditionsOf } from '../common/preconditions';
 import { listSchema, patchOpSchema, searchRequestSchema, userInputSchema, userSchema, withExample } from '../common/openapi-schemas';
 
 const ifMatch = { name: 'If-Match', required: false, description: 'Apply only to this version (`meta.version`); 412 otherwise' };
-const listQueries = ['filter', 'startIndex', 'count', 'cursor', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'];
-const queryExamples: Record<string, string> = {
+const queryExamples = {
   filter: 'userName eq "alice.smith"',
   startIndex: '1',
   count: '100',
@@ -24,12 +25,6 @@ const queryExamples: Record<string, string> = {
   attributes: 'userName,emails',
   excludedAttributes: 'groups',
 };
-
-function ApiListQueries(): MethodDecorator {
-  return (target, key, desc) => {
-    for (const name of listQueries) ApiQuery({ name, required: false, example: queryExamples[name] })(target, key, desc);
-  };
-}
 
 /** SCIM 2.0 Users (RFC 7644 §3) with Wire's rules; the token's team scopes everything. */
 @ApiTags('scim-users')
@@ -58,7 +53,7 @@ export class UsersController {
     };
   }
 
-  private send(req: ScimRequest, reply: FastifyReply, u: LoadedUser, status: number, q: UserQuery = {}): JsonObject {
+  private send(req: ScimRequest, reply: FastifyReply, u: LoadedUser, status: number, q: ListQuery = {}): JsonObject {
     const r = this.render(req, u);
     void reply.status(status).header('content-type', SCIM_CONTENT_TYPE).header('etag', u.version);
     return projectResource(r, userResourceSchema, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
@@ -72,7 +67,7 @@ export class UsersController {
   @ApiResponse(errors[401])
   @ApiResponse(errors[409])
   @ApiResponse(errors[413])
-  async create(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
+  async create(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
     const u = await this.users.create(tokenOf(req), jsonBody(req));
     void reply.header('location', `${baseUrl(this.config, req)}/Users/${u.user.id}`);
     return this.send(req, reply, u, 201, q);
@@ -82,15 +77,15 @@ export class UsersController {
   @ApiOperation({
     summary: 'List or search users',
     description:
-      'Every filter of RFC 7644 §3.4.2.2; equality on id, userName or externalId is a keyed lookup, other filters page through the team. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count, exact totalResults) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor; without sortBy the pages follow the team in Cassandra order and carry no totalResults, count=0 returns it); count is capped at filter.maxResults.',
+      'Every filter of RFC 7644 §3.4.2.2 on every attribute /Schemas lists (password and unknown attributes are 400 invalidFilter); equality on id, userName or externalId is a keyed lookup, `groups.value eq` / `groups.display eq` read the group\'s members, other filters page through the team. `groups` appear on list pages only when `attributes` names them. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count, exact totalResults) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor; without sortBy the pages follow the team in Cassandra order and carry no totalResults, count=0 returns it); count is capped at filter.maxResults.',
   })
-  @ApiListQueries()
+  @ApiListQueries(queryExamples)
   @ApiOkResponse({ schema: withExample(listSchema(userSchema), listExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[401])
-  async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: UserQuery): Promise<JsonObject> {
+  async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return this.search.list(tokenOf(req).team, stringQuery(q), (u) => this.render(req, u));
+    return this.search.list(tokenOf(req).team, stringQuery(q), (u) => this.render(req, u), (gid) => `${baseUrl(this.config, req)}/Groups/${gid}`);
   }
 
   @Post('.search')
@@ -102,7 +97,7 @@ export class UsersController {
   @ApiResponse(errors[401])
   async searchPost(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return this.search.list(tokenOf(req).team, queryFromSearchBody(jsonBody(req)), (u) => this.render(req, u));
+    return this.search.list(tokenOf(req).team, queryFromSearchBody(jsonBody(req)), (u) => this.render(req, u), (gid) => `${baseUrl(this.config, req)}/Groups/${gid}`);
   }
 
   @Get(':id')
@@ -114,7 +109,7 @@ export class UsersController {
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
   @ApiResponse(errors[401])
   @ApiResponse(errors[404])
-  async get(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject | undefined> {
+  async get(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
     const token = tokenOf(req);
     const sq = stringQuery(q);
     const u = await this.users.get(token, id);
@@ -140,8 +135,8 @@ export class UsersController {
   @ApiResponse(errors[409])
   @ApiResponse(errors[412])
   @ApiResponse(errors[413])
-  async replace(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject> {
-    const u = await this.users.replace(tokenOf(req), id, jsonBody(req), { ifMatch: header(req, 'if-match'), ifNoneMatch: header(req, 'if-none-match') });
+  async replace(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject> {
+    const u = await this.users.replace(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
     return this.send(req, reply, u, 200, stringQuery(q));
   }
 
@@ -158,8 +153,8 @@ export class UsersController {
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])
   @ApiResponse(errors[412])
-  async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: UserQuery): Promise<JsonObject | undefined> {
-    const u = await this.users.patch(tokenOf(req), id, jsonBody(req), { ifMatch: header(req, 'if-match'), ifNoneMatch: header(req, 'if-none-match') });
+  async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
+    const u = await this.users.patch(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
     const sq = stringQuery(q);
     if (sq.attributes === undefined && sq.excludedAttributes === undefined) {
       void reply.status(204).header('etag', u.version);
@@ -176,7 +171,7 @@ export class UsersController {
   @ApiResponse(errors[401])
   @ApiResponse(errors[412])
   async delete(@Req() req: ScimRequest, @Param('id') id: string): Promise<void> {
-    await this.users.delete(tokenOf(req), id, { ifMatch: header(req, 'if-match') });
+    await this.users.delete(tokenOf(req), id, preconditionsOf(req));
   }
 
   @Delete()

@@ -12,6 +12,7 @@ import {
   parsePatchRequest,
   userResourceSchema,
 } from '@sso/scim';
+import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { type SamlIdentity, samlIdentity, samlKeyOf, scimExternalSsoId } from './sso-identity';
 import { type ValidatedUser, reconcileRichInfo, scimUserRecord, statusFor, validateUser } from './user-input';
 
@@ -30,14 +31,8 @@ export interface LoadedUser {
   lastModified: Date;
 }
 
-export interface Preconditions {
-  ifMatch?: string | undefined;
-  ifNoneMatch?: string | undefined;
-}
-
 const notFound = (id: string) => new ScimError(undefined, `User ${id} not found`, 404);
 const taken = (what: string) => new ScimError('uniqueness', `${what} is already taken`);
-const precondition = () => new ScimError(undefined, 'The resource has changed: its version does not match If-Match / If-None-Match', 412);
 
 /** Waits for every write (none is left running), then throws the first failure, if any. */
 async function settleAll(writes: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {

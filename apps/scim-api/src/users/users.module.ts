@@ -25,9 +25,9 @@ export const SCIM_USER_DOCS = Symbol('SCIM_USER_DOCS');
     },
     {
       provide: UsersSearch,
-      inject: [UsersHandler, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, CONFIG],
-      useFactory: (handler: UsersHandler, spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, clock: Clock, config: Config) =>
-        new UsersSearch(handler, spar, identity, docs, new CursorCodec(config.scim.cursorKey, CURSOR_TTL_SECONDS, () => clock.now()), {
+      inject: [UsersHandler, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
+      useFactory: (handler: UsersHandler, spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, config: Config) =>
+        new UsersSearch(handler, spar, identity, docs, groups, new CursorCodec(config.scim.cursorKey, CURSOR_TTL_SECONDS, () => clock.now()), {
           maxResults: config.scim.maxResults,
           defaultCount: Math.min(DEFAULT_COUNT, config.scim.maxResults),
         }),

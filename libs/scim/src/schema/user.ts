@@ -68,7 +68,7 @@ export const userSchema: SchemaDefinition = {
     str('locale', "Used to indicate the User's default location for purposes of localizing items."),
     str('timezone', "The User's time zone in the 'Olson' time zone database format."),
     attr('active', 'boolean', "A Boolean value indicating the User's administrative status."),
-    str('password', "The User's cleartext password.", { mutability: 'writeOnly', returned: 'never' }),
+    str('password', "The User's cleartext password. Not accepted (users log in with SSO): never stored, never returned, not usable in filters (400 invalidFilter).", { mutability: 'writeOnly', returned: 'never' }),
     multiValued('emails', 'Email addresses for the user.', { types: ['work', 'home', 'other'] }),
     multiValued('phoneNumbers', 'Phone numbers for the User.', { types: ['work', 'home', 'mobile', 'fax', 'pager', 'other'] }),
     multiValued('ims', 'Instant messaging addresses for the User.', {
@@ -92,7 +92,7 @@ export const userSchema: SchemaDefinition = {
     ),
     complex(
       'groups',
-      'A list of groups to which the user belongs, either through direct membership or indirectly.',
+      'A list of groups to which the user belongs, either through direct membership or indirectly. Returned by GET /Users/{id}; list and search responses include it only when `attributes` names it. Filters on it (e.g. groups.value eq "<group id>", groups.display eq "<name>") are answered from the groups themselves.',
       [
         str('value', "The identifier of the User's group.", { mutability: 'readOnly' }),
         attr('$ref', 'reference', "The URI of the corresponding 'Group' resource.", {
