@@ -14,8 +14,6 @@ export interface ExecOptions {
   idempotent?: boolean;
   fetchSize?: number;
   pageState?: string;
-  /** Lightweight transactions read their [applied] column. */
-  lwt?: boolean;
 }
 
 const consistencies = cassandra.types.consistencies;
@@ -104,7 +102,7 @@ export class CassandraDb {
         fetchSize: opts.fetchSize,
         pageState: opts.pageState,
       });
-    if (opts.lwt ?? isConditional(cql)) return this.timed(name, () => this.lwt(cql, params, run));
+    if (isConditional(cql)) return this.timed(name, () => this.lwt(cql, params, run));
     return this.timed(name, () => this.withRetries(opts.idempotent ?? false, run));
   }
 

@@ -22,7 +22,6 @@ export class CassandraScimExternalStore implements ScimExternalStore {
       'scim_external.claim',
       `INSERT INTO ${this.ks}.scim_external (team, external_id, "user", creation_status) VALUES (?, ?, ?, 1) IF NOT EXISTS`,
       [team, externalId, uid],
-      { lwt: true },
     );
     if (applied(rs)) return { ok: true, record: { team, externalId, uid, status: 'creating' } };
     const owner = recordFromRow(team, externalId, rs.first());
@@ -35,7 +34,6 @@ export class CassandraScimExternalStore implements ScimExternalStore {
       'scim_external.mark_created',
       `UPDATE ${this.ks}.scim_external SET creation_status = 0 WHERE team = ? AND external_id = ? IF "user" = ?`,
       [team, externalId, uid],
-      { lwt: true },
     );
     return applied(rs);
   }
@@ -45,7 +43,6 @@ export class CassandraScimExternalStore implements ScimExternalStore {
       'scim_external.release',
       `DELETE FROM ${this.ks}.scim_external WHERE team = ? AND external_id = ? IF "user" = ?`,
       [team, externalId, uid],
-      { lwt: true },
     );
     return applied(rs);
   }
