@@ -6,7 +6,7 @@ import type { CassandraDb } from './db';
 import { applied, selectPage, uuidText } from './store-helpers';
 
 /**
- * Every write here is a lightweight transaction (DESIGN.md §3: uniqueness by LWT, and LWT and
+ * Every write here is a lightweight transaction (docs/design.md §3: uniqueness by LWT, and LWT and
  * plain writes never mix on one partition). spar upserted `scim_external` with plain inserts after
  * a read, so two concurrent POSTs with one externalId could both succeed.
  */
