@@ -91,8 +91,8 @@ export class CassandraDb {
 
   /**
    * Runs a named, prepared statement. `idempotent` ones are retried by the driver (and may be
-   * speculated); LWTs are retried here, with a read-back when the first attempt may have been
-   * applied (see lwt-confirm.ts).
+   * speculated); LWTs, recognised by their `IF` condition (`isConditional`), are retried here,
+   * with a read-back when the first attempt may have been applied (see lwt-confirm.ts).
    */
   execute(name: string, cql: string, params: unknown[] = [], opts: ExecOptions = {}): Promise<cassandra.types.ResultSet> {
     const run = () =>

@@ -17,7 +17,7 @@ export function uuidOrNull<T extends string>(v: unknown): T | null {
 export const IN_CHUNK = 100;
 
 /** `items` in consecutive chunks of at most IN_CHUNK (none for an empty list). */
-export function inChunks<T>(items: readonly T[]): T[][] {
+function inChunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
   return out;
