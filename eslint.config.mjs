@@ -1,5 +1,6 @@
-// Lint: the module boundaries of DESIGN.md section 2, enforced with Nx tags, plus a few rules
-// that catch real bugs. Formatting is not linted.
+// Lint: the module boundaries of docs/design.md §2, enforced with Nx tags (and tested by
+// tools/lint/boundaries.spec.ts), plus no-debugger. Type errors are tsc's job; formatting is not
+// linted.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 

@@ -19,7 +19,7 @@ import { buildGateway } from '../tools/dev/gateway';
 const root = path.resolve(__dirname, '..');
 
 /**
- * seed-walkthrough.md step 6 with curl through the gateway: the admin uploads IdP metadata, a user
+ * docs/walkthrough.md step 6 with curl through the gateway: the admin uploads IdP metadata, a user
  * starts the login, the IdP (in-process, signing with a key made now) posts the response, and the
  * session cookie it yields works at token-admin's /access.
  */

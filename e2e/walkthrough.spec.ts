@@ -16,7 +16,7 @@ import { buildGateway } from '../tools/dev/gateway';
 const root = path.resolve(__dirname, '..');
 
 /**
- * The administrator's manual, steps 1-4 (seed-walkthrough.md), as a shell session: the team is
+ * The administrator's manual, steps 1-4 (docs/walkthrough.md), as a shell session: the team is
  * made with the admin command, then curl and jq talk to the gateway exactly as the manual shows.
  */
 describe("the admin manual's curl walk-through, through the gateway", () => {

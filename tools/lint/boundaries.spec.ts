@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 
-/** The module boundaries of DESIGN.md section 2 are real: each forbidden import is refused. */
+/** The module boundaries of docs/design.md §2 are real: each forbidden import is refused. */
 describe('module boundaries', () => {
   let eslint: ESLint;
 

@@ -6,7 +6,7 @@ import { samlSp } from '../src/app';
 import { SamlHarness, titleOf } from './harness';
 
 /**
- * saml-sp-requirements.md §1-2 as attacks. The attacker holds a valid account (mallory) at the
+ * docs/saml-checks.md §1-2 as attacks. The attacker holds a valid account (mallory) at the
  * team's IdP, or none; the victim (admin@example.com) is a SCIM-provisioned user. Every case must
  * end without a session for anybody, without a 500, and with the expected label.
  */

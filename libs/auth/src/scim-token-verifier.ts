@@ -2,9 +2,11 @@ import type { ScimTokenRecord, ScimTokenStore } from '@sso/persistence';
 import { hashScimToken, plausibleScimToken, sameTokenKey } from './scim-token';
 
 /**
- * Authenticates a SCIM client's bearer token in one keyed read (`token_ IN (hash, plaintext)`).
- * A legacy row that still holds the plaintext is rewritten under the hash on first use, as spar
- * does, so plaintext secrets disappear from the database as clients come by.
+ * Authenticates a SCIM client's bearer token by keyed reads of `team_provisioning_by_token`: the
+ * SHA-512 key first (one read for every token we issued or rehashed), the plaintext key only on a
+ * miss (spar's legacy rows; spar itself asks `token_ IN (hash, plaintext)`). A legacy row is
+ * rewritten under the hash on first use, as spar does, so plaintext secrets disappear from the
+ * database as clients come by.
  */
 export class ScimTokenVerifier {
   constructor(private readonly tokens: ScimTokenStore) {}

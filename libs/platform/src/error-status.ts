@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@sso/domain';
 
-/** The HTTP status of every error code (spar-behaviour.md section 2). Exhaustive by type. */
+/** The HTTP status of every error code (docs/spar-behaviour.md section 2). Exhaustive by type. */
 export const errorStatus: Record<ErrorCode, number> = {
   'client-error': 400,
   'bad-request': 400,

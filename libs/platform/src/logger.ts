@@ -86,11 +86,19 @@ export function withRedaction(logger: Logger): Logger {
  * tokens are redacted wherever they appear in a logged object or a logged URL.
  */
 export function createLogger(app: string, config: Config): Logger {
-  return pino({
-    level: config.log.level,
+  return pino(loggerOptions(app, config.log.level));
+}
+
+/**
+ * The shape of every line (docs/operations.md, "Logs"): the level as text, ISO time, the app's
+ * name; no pid or hostname (the pod's log collector adds where a line came from).
+ */
+export function loggerOptions(app: string, level: string): LoggerOptions {
+  return {
+    level,
     base: { app },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     ...redactionOptions,
-  });
+  };
 }

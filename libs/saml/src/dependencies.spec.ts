@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 /**
- * npm audit does not work here, so the safe minimum versions of saml-sp-requirements.md §2 are
+ * npm audit does not work here, so the safe minimum versions of docs/saml-checks.md §2 are
  * asserted directly, over every copy in the installed tree.
  */
 const MINIMUM: Record<string, string> = { '@node-saml/node-saml': '5.1.0', 'xml-crypto': '6.3.2', '@xmldom/xmldom': '0.8.15' };

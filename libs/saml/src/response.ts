@@ -115,7 +115,7 @@ function keysOf(keyInfos: string[]): VerificationKeys {
 }
 
 /**
- * The ACS check: every rule of saml-sp-requirements.md §1 in one place, on top of node-saml's
+ * The ACS check: every rule of docs/saml-checks.md §1 in one place, on top of node-saml's
  * signature verification (`getVerifiedXml`: configured certificates only, one Reference to the
  * signature's parent, unique ID, at most two transforms, and only the signed bytes handed back).
  * The Response is parsed once, strictly, before any crypto (structure, DOCTYPE, size, algorithm

@@ -25,7 +25,7 @@ export interface FinalizeResult extends RenderedOutcome {
 
 const WEB_VERDICT: VerdictRecord = { format: { kind: 'web' }, cookieLabel: null };
 
-/** The ACS: validation (libs/saml), the verdict, the user and the session (spar-behaviour.md §3.3). */
+/** The ACS: validation (libs/saml), the verdict, the user and the session (docs/spar-behaviour.md §3.3). */
 export class FinalizeLoginHandler {
   constructor(
     private readonly spar: SparStores,

@@ -3,7 +3,7 @@ import type { IdentityStores, IdpRecord, SparStores } from '@sso/persistence';
 import { type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 
 /**
- * spar-behaviour.md §3.4: `user_v2` (legacy `user` read and migrated by the store), then the
+ * docs/spar-behaviour.md §3.4: `user_v2` (legacy `user` read and migrated by the store), then the
  * IdP's old issuers (migrated to the current one), then auto-provisioning when the team has no
  * SCIM token. A found user must be in the IdP's team.
  */

@@ -24,7 +24,7 @@ function flag(v: string | undefined, name: string): boolean | undefined {
 /** API versions before v8 refuse a second IdP when the team has SCIM tokens (spar). */
 const SCIM_EXCLUSIVITY_UNTIL = 8;
 
-/** IdP management (spar-behaviour.md §4), with the team checks spar lacks (DESIGN §6.9). */
+/** IdP management (docs/spar-behaviour.md §4), with the team checks spar lacks (docs/design.md §6.9). */
 export class IdpHandler {
   constructor(
     private readonly spar: SparStores,

@@ -47,7 +47,7 @@ function attrName(key: string): string {
 
 /**
  * Turns PATCH operations into a plan without touching storage, so member changes become row
- * writes instead of a rewritten list. The shapes of reference/scim-clients.md are all here:
+ * writes instead of a rewritten list. The shapes of docs/scim-clients.md are all here:
  * `Remove` with a `value` list removes only those members (Entra, azure-docs #30826), `remove`
  * without one removes all, `members[value eq "…"]` filters, path-less `replace` with an object.
  */

@@ -26,7 +26,7 @@ const queryExamples = {
   excludedAttributes: 'members',
 };
 
-/** SCIM 2.0 Groups (RFC 7644 §3; spar-behaviour §5.5); the token's team scopes everything. */
+/** SCIM 2.0 Groups (RFC 7644 §3; docs/spar-behaviour.md §5.5); the token's team scopes everything. */
 @ApiTags('scim-groups')
 @ApiBearerAuth()
 @Controller(['scim/v2/Groups', 'scim/v2/groups'])

@@ -30,7 +30,7 @@ function loaded(group: ScimGroupRecord, members: ScimGroupMember[] | null): Load
 }
 
 /**
- * The SCIM Groups use cases (spar-behaviour §5.5, with PATCH and the departures of
+ * The SCIM Groups use cases (docs/spar-behaviour.md §5.5, with PATCH and the departures of
  * docs/compatibility.md). The group row changes by compare-and-set on its version; members change
  * row by row, so concurrent membership changes of different users never lose each other.
  */
@@ -138,7 +138,7 @@ export class GroupsHandler {
 
   /**
    * PATCH. Members named in `add` that are not the team's SCIM users are skipped, not refused: a
-   * 400 would make Okta drop the whole change (reference/scim-clients.md, Fleet #52600).
+   * 400 would make Okta drop the whole change (docs/scim-clients.md, Fleet #52600).
    */
   async patch(team: TeamId, id: string, body: unknown, pre: Preconditions): Promise<LoadedGroup> {
     const ops = parsePatchRequest(body);

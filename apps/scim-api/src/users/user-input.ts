@@ -24,7 +24,7 @@ import {
   userResourceSchema,
 } from '@sso/scim';
 
-/** What Wire keeps of a SCIM user (spar-behaviour §5.2-5.3), derived from the document. */
+/** What Wire keeps of a SCIM user (docs/spar-behaviour.md §5.2-5.3), derived from the document. */
 export interface WireUserFields {
   /** userName as sent (case kept in SCIM output). */
   userName: string;

@@ -47,7 +47,7 @@ export function versionOf(uid: UserId, doc: JsonObject): string {
 }
 
 /**
- * The SCIM Users use cases on the Wire tables (spar-behaviour §5.4). The document table is the
+ * The SCIM Users use cases on the Wire tables (docs/spar-behaviour.md §5.4). The document table is the
  * SCIM source of truth; brig, galley and spar's tables mirror what Wire reads from them. Unique
  * keys are claimed with LWTs first and released when a later step fails.
  */

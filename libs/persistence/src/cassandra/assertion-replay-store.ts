@@ -27,7 +27,6 @@ export class CassandraAssertionReplayStore implements AssertionReplayStore {
       'authresp.claim',
       `INSERT INTO ${this.ks}.authresp (resp, end_of_life) VALUES (?, ?) IF NOT EXISTS USING TTL ?`,
       [assertionId, endOfLife, ttl],
-      { lwt: true },
     );
     return applied(rs);
   }

@@ -14,8 +14,6 @@ export interface ExecOptions {
   idempotent?: boolean;
   fetchSize?: number;
   pageState?: string;
-  /** Lightweight transactions read their [applied] column. */
-  lwt?: boolean;
 }
 
 const consistencies = cassandra.types.consistencies;
@@ -93,8 +91,8 @@ export class CassandraDb {
 
   /**
    * Runs a named, prepared statement. `idempotent` ones are retried by the driver (and may be
-   * speculated); LWTs are retried here, with a read-back when the first attempt may have been
-   * applied (see lwt-confirm.ts).
+   * speculated); LWTs, recognised by their `IF` condition (`isConditional`), are retried here,
+   * with a read-back when the first attempt may have been applied (see lwt-confirm.ts).
    */
   execute(name: string, cql: string, params: unknown[] = [], opts: ExecOptions = {}): Promise<cassandra.types.ResultSet> {
     const run = () =>
@@ -104,7 +102,7 @@ export class CassandraDb {
         fetchSize: opts.fetchSize,
         pageState: opts.pageState,
       });
-    if (opts.lwt ?? isConditional(cql)) return this.timed(name, () => this.lwt(cql, params, run));
+    if (isConditional(cql)) return this.timed(name, () => this.lwt(cql, params, run));
     return this.timed(name, () => this.withRetries(opts.idempotent ?? false, run));
   }
 

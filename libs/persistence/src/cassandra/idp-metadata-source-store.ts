@@ -24,14 +24,12 @@ export class CassandraIdpMetadataSourceStore implements IdpMetadataSourceStore {
         'idp_metadata_source.insert',
         `INSERT INTO ${this.ks}.idp_metadata_source (idp, team, url, checked_at, applied_at, valid_until, last_error) VALUES (?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
         [s.idp, s.team, s.url, s.checkedAt, s.appliedAt, s.validUntil, s.lastError],
-        { lwt: true },
       );
       if (ins.wasApplied()) return;
       const upd = await this.db.execute(
         'idp_metadata_source.update',
         `UPDATE ${this.ks}.idp_metadata_source SET team = ?, url = ?, checked_at = ?, applied_at = ?, valid_until = ?, last_error = ? WHERE idp = ? IF EXISTS`,
         [s.team, s.url, s.checkedAt, s.appliedAt, s.validUntil, s.lastError, s.idp],
-        { lwt: true },
       );
       if (upd.wasApplied()) return;
     }
@@ -44,7 +42,7 @@ export class CassandraIdpMetadataSourceStore implements IdpMetadataSourceStore {
   }
 
   async delete(idp: IdpId): Promise<void> {
-    await this.db.execute('idp_metadata_source.delete', `DELETE FROM ${this.ks}.idp_metadata_source WHERE idp = ? IF EXISTS`, [idp], { lwt: true });
+    await this.db.execute('idp_metadata_source.delete', `DELETE FROM ${this.ks}.idp_metadata_source WHERE idp = ? IF EXISTS`, [idp]);
   }
 
   async recordAttempt(idp: IdpId, a: { checkedAt: Date; lastError: string | null; appliedAt?: Date; validUntil?: Date | null }): Promise<void> {
@@ -59,7 +57,6 @@ export class CassandraIdpMetadataSourceStore implements IdpMetadataSourceStore {
       a.appliedAt ? 'idp_metadata_source.applied' : 'idp_metadata_source.checked',
       `UPDATE ${this.ks}.idp_metadata_source SET ${sets.join(', ')} WHERE idp = ? IF EXISTS`,
       [...params, idp],
-      { lwt: true },
     );
   }
 
@@ -72,15 +69,12 @@ export class CassandraIdpMetadataSourceStore implements IdpMetadataSourceStore {
       'idp_metadata_source.lease',
       `UPDATE ${this.ks}.idp_metadata_source USING TTL ? SET lease = ? WHERE idp = ? IF url != null AND lease = null`,
       [ttlSeconds, owner, idp],
-      { lwt: true },
     );
     return rs.wasApplied();
   }
 
   async releaseLease(idp: IdpId, owner: string): Promise<void> {
-    await this.db.execute('idp_metadata_source.release', `UPDATE ${this.ks}.idp_metadata_source SET lease = null WHERE idp = ? IF lease = ?`, [idp, owner], {
-      lwt: true,
-    });
+    await this.db.execute('idp_metadata_source.release', `UPDATE ${this.ks}.idp_metadata_source SET lease = null WHERE idp = ? IF lease = ?`, [idp, owner]);
   }
 }
 

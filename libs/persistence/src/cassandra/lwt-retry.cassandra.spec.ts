@@ -35,9 +35,9 @@ describe('an LWT whose answer was lost (real Cassandra)', () => {
   afterAll(async () => db?.shutdown());
 
   const insert = (user: string, doc: string) =>
-    db.execute('test.insert', `INSERT INTO ${table} ("user", doc, version) VALUES (?, ?, ?) IF NOT EXISTS`, [user, doc, 'v1'], { lwt: true });
+    db.execute('test.insert', `INSERT INTO ${table} ("user", doc, version) VALUES (?, ?, ?) IF NOT EXISTS`, [user, doc, 'v1']);
   const update = (user: string, doc: string, version: string, expected: string) =>
-    db.execute('test.update', `UPDATE ${table} SET doc = ?, version = ? WHERE "user" = ? IF version = ?`, [doc, version, user, expected], { lwt: true });
+    db.execute('test.update', `UPDATE ${table} SET doc = ?, version = ? WHERE "user" = ? IF version = ?`, [doc, version, user, expected]);
 
   it('reports an INSERT IF NOT EXISTS applied by the lost attempt as applied', async () => {
     const user = randomUUID();

@@ -6,7 +6,7 @@ import type { CassandraDb } from './db';
 import { applied, selectPage, uuidText } from './store-helpers';
 
 /**
- * Every write here is a lightweight transaction (DESIGN.md §3: uniqueness by LWT, and LWT and
+ * Every write here is a lightweight transaction (docs/design.md §3: uniqueness by LWT, and LWT and
  * plain writes never mix on one partition). spar upserted `scim_external` with plain inserts after
  * a read, so two concurrent POSTs with one externalId could both succeed.
  */
@@ -22,7 +22,6 @@ export class CassandraScimExternalStore implements ScimExternalStore {
       'scim_external.claim',
       `INSERT INTO ${this.ks}.scim_external (team, external_id, "user", creation_status) VALUES (?, ?, ?, 1) IF NOT EXISTS`,
       [team, externalId, uid],
-      { lwt: true },
     );
     if (applied(rs)) return { ok: true, record: { team, externalId, uid, status: 'creating' } };
     const owner = recordFromRow(team, externalId, rs.first());
@@ -35,7 +34,6 @@ export class CassandraScimExternalStore implements ScimExternalStore {
       'scim_external.mark_created',
       `UPDATE ${this.ks}.scim_external SET creation_status = 0 WHERE team = ? AND external_id = ? IF "user" = ?`,
       [team, externalId, uid],
-      { lwt: true },
     );
     return applied(rs);
   }
@@ -45,7 +43,6 @@ export class CassandraScimExternalStore implements ScimExternalStore {
       'scim_external.release',
       `DELETE FROM ${this.ks}.scim_external WHERE team = ? AND external_id = ? IF "user" = ?`,
       [team, externalId, uid],
-      { lwt: true },
     );
     return applied(rs);
   }

@@ -3,7 +3,7 @@ import type { types } from 'cassandra-driver';
 import type { Page, PageRequest } from '../ports/paging';
 import type { ScimGroupChange, ScimGroupMember, ScimGroupRecord, ScimGroupStore, ScimGroupWrite } from '../ports/scim-group-store';
 import type { CassandraDb } from './db';
-import { inChunks, selectPage, uuidText } from './store-helpers';
+import { selectIn, selectPage, uuidText } from './store-helpers';
 
 const COLS = 'team, id, display_name, external_id, created, last_modified, version, members_version, members_modified';
 /** Members per logged batch (two statements each: member row and reverse row). */
@@ -29,7 +29,6 @@ export class CassandraScimGroupStore implements ScimGroupStore {
       'scim_group.insert',
       `INSERT INTO ${this.ks}.scim_group (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
       [g.team, g.id, g.displayName, g.externalId, g.created, g.lastModified, g.version, g.membersVersion, g.membersModified],
-      { lwt: true },
     );
   }
 
@@ -39,12 +38,7 @@ export class CassandraScimGroupStore implements ScimGroupStore {
   }
 
   async getMany(team: TeamId, ids: readonly string[]): Promise<ScimGroupRecord[]> {
-    const pages = await Promise.all(
-      inChunks(ids).map((chunk) =>
-        this.db.execute('scim_group.get_many', `SELECT ${COLS} FROM ${this.ks}.scim_group WHERE team = ? AND id IN ?`, [team, chunk], { idempotent: true }),
-      ),
-    );
-    return pages.flatMap((rs) => rs.rows.map(groupFromRow).filter((g): g is ScimGroupRecord => g !== null));
+    return selectIn(this.db, 'scim_group.get_many', `SELECT ${COLS} FROM ${this.ks}.scim_group WHERE team = ? AND id IN ?`, ids, (chunk) => [team, chunk], groupFromRow);
   }
 
   list(team: TeamId, page: PageRequest): Promise<Page<ScimGroupRecord>> {
@@ -65,8 +59,8 @@ export class CassandraScimGroupStore implements ScimGroupStore {
     const params = [c.displayName, c.externalId, c.version, c.lastModified, team, id, expected.version];
     const rs =
       expected.membersVersion === undefined
-        ? await this.db.execute('scim_group.replace', `${set} IF version = ?`, params, { lwt: true })
-        : await this.db.execute('scim_group.replace_members_at', `${set} IF version = ? AND members_version = ?`, [...params, expected.membersVersion], { lwt: true });
+        ? await this.db.execute('scim_group.replace', `${set} IF version = ?`, params)
+        : await this.db.execute('scim_group.replace_members_at', `${set} IF version = ? AND members_version = ?`, [...params, expected.membersVersion]);
     const ok = rs.wasApplied();
     // The loser's new name key goes, the winner's old one: lookups re-check the row anyway.
     if (renamed) await this.deleteName(team, ok ? previousName : c.displayName, id);
@@ -119,7 +113,7 @@ export class CassandraScimGroupStore implements ScimGroupStore {
   async delete(team: TeamId, id: string): Promise<void> {
     const g = await this.get(team, id);
     // The row first: the group disappears at once; its members and keys are cleaned up after.
-    await this.db.execute('scim_group.delete', `DELETE FROM ${this.ks}.scim_group WHERE team = ? AND id = ? IF EXISTS`, [team, id], { lwt: true });
+    await this.db.execute('scim_group.delete', `DELETE FROM ${this.ks}.scim_group WHERE team = ? AND id = ? IF EXISTS`, [team, id]);
     if (g) await this.deleteName(team, g.displayName, id);
     const members = await this.members(team, id);
     await this.removeMembers(

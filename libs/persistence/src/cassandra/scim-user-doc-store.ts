@@ -2,7 +2,7 @@ import type { UserId } from '@sso/domain';
 import type { types } from 'cassandra-driver';
 import type { ScimUserDoc, ScimUserDocStore, ScimUserDocWrite } from '../ports/scim-user-doc-store';
 import type { CassandraDb } from './db';
-import { inChunks, uuidText } from './store-helpers';
+import { selectIn, uuidText } from './store-helpers';
 
 export class CassandraScimUserDocStore implements ScimUserDocStore {
   private readonly ks: string;
@@ -19,20 +19,8 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
   }
 
   async getMany(uids: UserId[]): Promise<Map<UserId, ScimUserDoc>> {
-    const out = new Map<UserId, ScimUserDoc>();
-    // Chunks of at most IN_CHUNK partition keys, run in parallel.
-    const chunks = await Promise.all(
-      inChunks(uids).map((chunk) =>
-        this.db.execute('scim_user_doc.get_many', `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`, [chunk], { idempotent: true }),
-      ),
-    );
-    for (const rs of chunks) {
-      for (const row of rs.rows) {
-        const d = docFromRow(row);
-        if (d) out.set(d.uid, d);
-      }
-    }
-    return out;
+    const docs = await selectIn(this.db, 'scim_user_doc.get_many', `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`, uids, (chunk) => [chunk], docFromRow);
+    return new Map(docs.map((d) => [d.uid, d]));
   }
 
   async create(d: ScimUserDoc): Promise<ScimUserDocWrite> {
@@ -40,7 +28,6 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
       'scim_user_doc.create',
       `INSERT INTO ${this.ks}.scim_user_doc ("user", doc, version) VALUES (?, ?, ?) IF NOT EXISTS`,
       [d.uid, d.doc, d.version],
-      { lwt: true },
     );
     return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
   }
@@ -50,7 +37,6 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
       'scim_user_doc.replace',
       `UPDATE ${this.ks}.scim_user_doc SET doc = ?, version = ? WHERE "user" = ? IF version = ?`,
       [d.doc, d.version, d.uid, expected],
-      { lwt: true },
     );
     return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
   }

@@ -2,7 +2,7 @@ import type { UserId } from '@sso/domain';
 import type { types } from 'cassandra-driver';
 import type { ScimUserTimes, ScimUserTimesStore } from '../ports/scim-user-times-store';
 import type { CassandraDb } from './db';
-import { inChunks, uuidText } from './store-helpers';
+import { selectIn, uuidText } from './store-helpers';
 
 export class CassandraScimUserTimesStore implements ScimUserTimesStore {
   private readonly ks: string;
@@ -35,23 +35,15 @@ export class CassandraScimUserTimesStore implements ScimUserTimesStore {
   }
 
   async getMany(uids: UserId[]): Promise<Map<UserId, ScimUserTimes>> {
-    const out = new Map<UserId, ScimUserTimes>();
-    // IN over partition keys fans out from one coordinator; keep each query's list short, and
-    // run the chunks in parallel.
-    const chunks = await Promise.all(
-      inChunks(uids).map((chunk) =>
-        this.db.execute('scim_user_times.get_many', `SELECT uid, created_at, last_updated_at FROM ${this.ks}.scim_user_times WHERE uid IN ?`, [chunk], {
-          idempotent: true,
-        }),
-      ),
+    const times = await selectIn(
+      this.db,
+      'scim_user_times.get_many',
+      `SELECT uid, created_at, last_updated_at FROM ${this.ks}.scim_user_times WHERE uid IN ?`,
+      uids,
+      (chunk) => [chunk],
+      timesFromRow,
     );
-    for (const rs of chunks) {
-      for (const row of rs.rows) {
-        const t = timesFromRow(row);
-        if (t) out.set(t.uid, t);
-      }
-    }
-    return out;
+    return new Map(times.map((t) => [t.uid, t]));
   }
 
   async delete(uid: UserId): Promise<void> {

@@ -17,9 +17,35 @@ export function uuidOrNull<T extends string>(v: unknown): T | null {
 export const IN_CHUNK = 100;
 
 /** `items` in consecutive chunks of at most IN_CHUNK (none for an empty list). */
-export function inChunks<T>(items: readonly T[]): T[][] {
+function inChunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
+  return out;
+}
+
+/**
+ * The rows of a multi-partition read, `... WHERE <partition key> IN ?`: the keys go in chunks of
+ * at most IN_CHUNK (an IN over partition keys fans out from one coordinator, so each list stays
+ * short), the chunks run in parallel, and every row is mapped; rows `map` turns into null are
+ * dropped. `params(chunk)` binds one chunk (the IN list where the statement wants it). No keys, no
+ * query. Rows come back in no particular order: callers that promise one order it themselves.
+ */
+export async function selectIn<K, T>(
+  db: CassandraDb,
+  name: string,
+  cql: string,
+  keys: readonly K[],
+  params: (chunk: K[]) => unknown[],
+  map: (row: Row) => T | null,
+): Promise<T[]> {
+  const results = await Promise.all(inChunks(keys).map((chunk) => db.execute(name, cql, params(chunk), { idempotent: true })));
+  const out: T[] = [];
+  for (const rs of results) {
+    for (const row of rs.rows) {
+      const item = map(row);
+      if (item !== null) out.push(item);
+    }
+  }
   return out;
 }
 

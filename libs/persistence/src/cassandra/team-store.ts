@@ -48,7 +48,7 @@ export class CassandraTeamStore implements TeamStore {
 
   /**
    * A scan of the whole `team` table in token order (Murmur3 of the team id), paged by the driver.
-   * For operator tools only: no request path may call it (DESIGN.md §3, no full-table scans).
+   * For operator tools only: no request path may call it (docs/design.md §3, no full-table scans).
    */
   listTeams(page: PageRequest): Promise<Page<Team>> {
     return selectPage(this.db, 'team.scan', `SELECT team, name, creator, deleted FROM ${this.ks}.team`, [], 'team:*', page, teamFromRow);

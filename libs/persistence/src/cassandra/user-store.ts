@@ -2,7 +2,7 @@ import { type ManagedBy, type TeamId, type User, type UserId, type UserStatus, u
 import type { types } from 'cassandra-driver';
 import type { Claim, UserStore } from '../ports/identity-stores';
 import type { CassandraDb } from './db';
-import { applied, inChunks, uuidOrNull, uuidText } from './store-helpers';
+import { applied, selectIn, uuidOrNull, uuidText } from './store-helpers';
 
 /**
  * brig's `user.status` and `managed_by` ints, as Wire stores them: status active 0, suspended 1,
@@ -78,18 +78,8 @@ export class CassandraUserStore implements UserStore {
 
   async getMany(ids: UserId[]): Promise<User[]> {
     const wanted = [...new Set(ids.map((id) => id.toLowerCase() as UserId))];
-    const found = new Map<string, User>();
-    // IN over partition keys fans out from one coordinator; keep each query's list short, and
-    // run the chunks in parallel.
-    const chunks = await Promise.all(
-      inChunks(wanted).map((chunk) => this.db.execute('user.get_many', `SELECT id, ${COLUMNS} FROM ${this.ks}."user" WHERE id IN ?`, [chunk], { idempotent: true })),
-    );
-    for (const rs of chunks) {
-      for (const row of rs.rows) {
-        const u = userFromRow(row);
-        if (u) found.set(u.id, u);
-      }
-    }
+    const rows = await selectIn(this.db, 'user.get_many', `SELECT id, ${COLUMNS} FROM ${this.ks}."user" WHERE id IN ?`, wanted, (chunk) => [chunk], userFromRow);
+    const found = new Map<string, User>(rows.map((u) => [u.id, u]));
     return wanted.map((id) => found.get(id)).filter((u): u is User => u !== undefined);
   }
 
@@ -127,7 +117,7 @@ export class CassandraUserStore implements UserStore {
   }
 
   async releaseHandle(handle: string, owner: UserId): Promise<void> {
-    await this.db.execute('user_handle.release', `DELETE FROM ${this.ks}.user_handle WHERE handle = ? IF "user" = ?`, [handle, owner], { lwt: true });
+    await this.db.execute('user_handle.release', `DELETE FROM ${this.ks}.user_handle WHERE handle = ? IF "user" = ?`, [handle, owner]);
   }
 
   lookupHandle(handle: string): Promise<UserId | null> {
@@ -139,7 +129,7 @@ export class CassandraUserStore implements UserStore {
   }
 
   async releaseEmail(key: string, owner: UserId): Promise<void> {
-    await this.db.execute('user_keys.release', `DELETE FROM ${this.ks}.user_keys WHERE key = ? IF "user" = ?`, [key, owner], { lwt: true });
+    await this.db.execute('user_keys.release', `DELETE FROM ${this.ks}.user_keys WHERE key = ? IF "user" = ?`, [key, owner]);
   }
 
   lookupEmail(key: string): Promise<UserId | null> {
@@ -160,7 +150,7 @@ export class CassandraUserStore implements UserStore {
 
   /** Not applied: the answer carries the current row, whose owner may be the claimant (a retry). */
   private async claim(name: string, cql: string, key: string, owner: UserId): Promise<Claim> {
-    const rs = await this.db.execute(name, cql, [key, owner], { lwt: true });
+    const rs = await this.db.execute(name, cql, [key, owner]);
     if (applied(rs)) return { ok: true };
     const current = rs.first()?.user;
     if (current == null) throw new Error(`${name} of ${JSON.stringify(key)} neither applied nor answered with an owner`);

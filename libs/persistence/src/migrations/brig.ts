@@ -1,5 +1,5 @@
-// The user data spar keeps in Wire's brig, modelled on brig's tables (schema/brig-galley-reference.cql
-// in the design docs): Wire's table and column names and types for the columns kept. See
+// The user data spar keeps in Wire's brig, modelled on brig's tables (docs/data-model.md, "Wire's
+// brig and galley tables"): Wire's table and column names and types for the columns kept. See
 // docs/data-model.md for what each column holds and which queries touch it.
 import type { Migration } from './types';
 

@@ -1,5 +1,5 @@
-// Teams and memberships, modelled on Wire galley's tables (schema/brig-galley-reference.cql in the
-// design docs). See docs/data-model.md.
+// Teams and memberships, modelled on Wire galley's tables (docs/data-model.md, "Wire's brig and
+// galley tables", which also says what each column holds and which queries touch it).
 import type { Migration } from './types';
 
 export const galleyMigrations: Migration[] = [

@@ -3,7 +3,7 @@ import type { IdpId } from '@sso/domain';
 /**
  * Table `brig.idp_login_options` (ours; spar's `idp` table stays exactly as spar.cql has it): per-IdP
  * login settings spar does not have: whether the IdP may start logins itself (IdP-initiated,
- * unsolicited responses; off unless an admin turned it on, DESIGN §6.11), and the binding its
+ * unsolicited responses; off unless an admin turned it on, docs/design.md §6.11), and the binding its
  * SingleSignOnService takes the AuthnRequest with (taken from its metadata).
  */
 /** HTTP-POST is spar's only binding and the default; HTTP-Redirect only for IdPs without POST. */

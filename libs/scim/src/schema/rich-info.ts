@@ -10,7 +10,7 @@ export interface RichInfoField {
 }
 
 /**
- * Spar's rich-info normalisation (spar-behaviour §5.2): the profile's fields in order, then the
+ * Spar's rich-info normalisation (docs/spar-behaviour.md §5.2): the profile's fields in order, then the
  * free map's keys not already there, alphabetically; empty values dropped; keys deduplicated
  * ignoring case (the first wins). Non-string types or values are `invalidValue`.
  */
