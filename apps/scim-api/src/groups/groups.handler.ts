@@ -143,8 +143,9 @@ export class GroupsHandler {
   }
 
   /**
-   * PATCH. Members named in `add` that are not the team's SCIM users are skipped, not refused: a
-   * 400 would make Okta drop the whole change (reference/scim-clients.md, Fleet #52600).
+   * PATCH: the result is validated as PUT validates a group, so members named in `add` must be
+   * the team's SCIM users (PUT's two 400s otherwise), and nothing is written unless every
+   * operation is valid (docs/decisions.md, 2026-12-04).
    */
   async patch(team: TeamId, id: string, body: unknown, pre: Preconditions): Promise<LoadedGroup> {
     const ops = parsePatchRequest(body);
@@ -155,7 +156,7 @@ export class GroupsHandler {
       const plan = planGroupPatch(ops, g.id);
       const current = needsCurrentMembers(plan.steps) ? await this.groups.members(team, g.id) : null;
       const { add, remove } = resolveMemberSteps(plan.steps, current);
-      const { valid } = await this.sortMembers(team, add.values());
+      const valid = await this.strictMembers(team, [...add.values()]);
       const removeIds = [...remove].filter(isUuid) as UserId[];
       const membersChange = valid.length > 0 || removeIds.length > 0;
       const displayName = plan.displayName ?? g.displayName;
