@@ -200,13 +200,15 @@ describe('SCIM Groups on real Cassandra', () => {
   });
 
   describe('PATCH', () => {
-    it('handles the Entra and Okta shapes; answers 204 with the new ETag, 200 with attributes=', async () => {
+    it('handles the Entra and Okta shapes; answers 200 with the group and its new ETag', async () => {
       const { token } = await h.team();
       const [a, b, c] = [await user(token), await user(token), await user(token)];
       const g = await create(token, { displayName: 'Team', members: [] });
       const add = await patch(token, g.id, [{ op: 'Add', path: 'members', value: [{ value: a }, { value: b }, { value: c }] }]);
-      expect(add.statusCode, add.body).toBe(204);
+      expect(add.statusCode, add.body).toBe(200);
       expect(add.headers.etag).not.toBe(g.meta.version);
+      expect(add.headers.etag).toBe(add.json().meta.version);
+      expect((add.json().members as Array<{ value: string }>).map((m) => m.value).sort()).toEqual([a, b, c].sort());
       expect(await memberIds(token, g.id)).toEqual([a, b, c].sort());
       // Entra without aadOptscim062020: Remove with a value list removes only those.
       expect((await patch(token, g.id, [{ op: 'Remove', path: 'members', value: [{ value: a }] }])).statusCode).toBe(200);
@@ -231,16 +233,29 @@ describe('SCIM Groups on real Cassandra', () => {
       expect(found.json().totalResults).toBe(1);
     });
 
-    it('skips members that are not SCIM users of the team; refuses malformed operations with 400', async () => {
+    it('validates members as PUT does and applies all operations or none; refuses malformed operations with 400', async () => {
       const { token, owner } = await h.team();
       const other = await h.team();
       const foreign = await user(other.token);
       const a = await user(token);
-      const g = await create(token, { displayName: 'Lenient' });
-      const r = await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: a }, { value: foreign }, { value: owner }, { value: 'garbage' }, { value: newUserId() }] }]);
-      expect(r.statusCode).toBe(204);
+      const g = await create(token, { displayName: 'Strict' });
+      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: a }] }])).statusCode).toBe(200);
+      const b = await user(token);
+      // Each invalid member (another team's user, the team's non-SCIM owner, an unknown id, a
+      // non-id) fails the whole request, the valid add and the rename before it included.
+      for (const badMember of [foreign, owner, newUserId(), 'garbage']) {
+        const r = await patch(token, g.id, [
+          { op: 'replace', path: 'displayName', value: 'Renamed' },
+          { op: 'add', path: 'members', value: [{ value: b }, { value: badMember }] },
+        ]);
+        expect(r.statusCode, badMember).toBe(400);
+        expect(r.json()).toMatchObject({ schemas: [ERROR], status: '400', scimType: 'invalidValue', detail: expect.stringContaining(badMember) });
+      }
+      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: 'string id 1' }])).statusCode).toBe(400);
+      expect(((await get(token, g.id)).json() as Group).displayName).toBe('Strict');
       expect(await memberIds(token, g.id)).toEqual([a]);
-      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: 'string id 1' }])).statusCode).toBe(200);
+      // A PUT with the same members is refused the same way.
+      expect((await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'Strict', members: [{ value: a }, { value: foreign }] } })).statusCode).toBe(400);
       const bad: unknown[][] = [
         [{ op: 'move', path: 'members' }],
         [{ op: 'remove', path: 'displayName' }],
@@ -271,7 +286,7 @@ describe('SCIM Groups on real Cassandra', () => {
       const users = await Promise.all(Array.from({ length: 20 }, () => user(token)));
       const g = await create(token, { displayName: 'Crowd' });
       const results = await Promise.all(users.map((u) => patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: u }] }])));
-      expect(results.map((r) => r.statusCode)).toEqual(users.map(() => 204));
+      expect(results.map((r) => r.statusCode)).toEqual(users.map(() => 200));
       expect(await memberIds(token, g.id)).toEqual([...users].sort());
     });
 
@@ -281,7 +296,7 @@ describe('SCIM Groups on real Cassandra', () => {
       const g = await create(token, { displayName: 'Guarded' });
       const v1 = g.meta.version;
       const ok = await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: a }] }], { 'if-match': v1 });
-      expect(ok.statusCode).toBe(204);
+      expect(ok.statusCode).toBe(200);
       const v2 = ok.headers.etag as string;
       expect(v2).not.toBe(v1);
       const stale = await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Lost' }], { 'if-match': v1 });
@@ -360,8 +375,9 @@ describe('SCIM Groups on real Cassandra', () => {
       refused(await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_001) } }), cap);
       const g = await create(token, { displayName: 'Big' });
       refused(await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_001) } }), cap);
-      // PATCH skips ids that are not the team's users; the cap counts every operation.
-      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(10_000) }])).statusCode).toBe(200);
+      // PATCH validates them as PUT does (all or nothing); the cap counts every operation.
+      refused(await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(10_000) }]), /^These users do not exist/);
+      expect((await patch(token, g.id, [{ op: 'remove', path: 'members', value: ids(10_000) }])).statusCode).toBe(200);
       refused(await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(5_000) }, { op: 'remove', path: 'members', value: ids(5_001) }]), cap);
       expect((await get(token, g.id)).json()).toMatchObject({ displayName: 'Big', members: [] });
     });

@@ -276,7 +276,7 @@ describe('SCIM Users on real Cassandra', () => {
         body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'title', value: 'Now stored' }] },
         headers: { 'if-match': g.json().meta.version },
       });
-      expect(p.statusCode).toBe(204);
+      expect(p.statusCode).toBe(200);
       expect(JSON.parse((await h.docs.get(uid))!.doc)).toMatchObject({ userName: handle, title: 'Now stored' });
     });
   });
@@ -352,7 +352,7 @@ describe('SCIM Users on real Cassandra', () => {
     const patch = (token: string, id: string, ops: unknown[], query = '', headers: Record<string, string> = {}) =>
       h.req('PATCH', `/scim/v2/Users/${id}${query}`, { token, body: { schemas: [PATCH], Operations: ops }, headers });
 
-    it('applies RFC operations; 204 with the new ETag, or 200 with the resource when attributes are asked for', async () => {
+    it('applies RFC operations; 200 with the resource and its ETag, 204 with Prefer: return=minimal', async () => {
       const { token } = await h.team();
       const u = await create(token, userBody({ emails: [{ value: `${randomUUID()}@example.com`, type: 'work', primary: true }, { value: 'h@example.org', type: 'home' }] }));
       const r = await patch(token, u.id, [
@@ -360,10 +360,20 @@ describe('SCIM Users on real Cassandra', () => {
         { op: 'replace', path: 'name.givenName', value: 'Grace' },
         { op: 'remove', path: 'emails[type eq "home"]' },
       ]);
-      expect(r.statusCode).toBe(204);
-      expect(r.body).toBe('');
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toBe('application/scim+json; charset=utf-8');
       const g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
+      expect(r.json()).toEqual(g);
       expect(r.headers.etag).toBe(g.meta.version);
+      const minimal = await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CEO' }], '', { prefer: 'return=minimal' });
+      expect(minimal.statusCode).toBe(204);
+      expect(minimal.body).toBe('');
+      const g2 = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
+      expect(g2.title).toBe('CEO');
+      expect(minimal.headers.etag).toBe(g2.meta.version);
+      // Prefer lists may carry other preferences and parameters (RFC 7240).
+      expect((await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CFO' }], '', { prefer: 'respond-async, return=minimal; x=1' })).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'COO' }], '', { prefer: 'return=representation' })).json().title).toBe('COO');
       expect(g).toMatchObject({ phoneNumbers: [{ value: '+1 555', type: 'work' }], name: { givenName: 'Grace' } });
       expect(g.emails).toHaveLength(1);
       const with200 = await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CTO' }], '?attributes=title');
@@ -381,7 +391,7 @@ describe('SCIM Users on real Cassandra', () => {
         { op: 'Replace', path: 'emails[type eq "work"].value', value: newMail },
         { op: 'Add', path: `${ENT}:manager`, value: { value: 'admiral' } },
       ]);
-      expect(r.statusCode, r.body).toBe(204);
+      expect(r.statusCode, r.body).toBe(200);
       const g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect(g).toMatchObject({ active: false, displayName: 'Grace H', name: { familyName: 'Hopper' }, [ENT]: { department: 'Navy', manager: { value: 'admiral' } } });
       expect(g.emails[0].value).toBe(newMail);
@@ -567,7 +577,7 @@ describe('SCIM Users on real Cassandra', () => {
           h.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'phoneNumbers', value: [{ value: `+49 ${i}`, type: 'work' }] }] } }),
         ),
       );
-      expect(rs.map((r) => r.statusCode)).toEqual(Array(6).fill(204));
+      expect(rs.map((r) => r.statusCode)).toEqual(Array(6).fill(200));
       const g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect((g.phoneNumbers as Array<{ value: string }>).map((p) => p.value).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `+49 ${i}`));
     });

@@ -3,6 +3,7 @@ import { findKey, isObject, type JsonObject, type JsonValue } from '../json';
 import { scimLimits, tooManyValues } from '../limits';
 import { mergeRichInfo, renderRichInfo, type RichInfoField } from '../schema/rich-info';
 import { WIRE_PROFILE_SCHEMA, WIRE_USER_SCHEMA } from '../schema/wire';
+import { checkAttributeName } from '../text';
 import type { PatchOpName } from './request';
 
 const PROFILE_PREFIX = `${WIRE_PROFILE_SCHEMA.toLowerCase()}:`;
@@ -18,13 +19,17 @@ const PROFILE_ATTRIBUTE = /^richinfo(\.|\[|$)/i;
 export function richInfoKeyOf(path: string): string | undefined {
   const lower = path.toLowerCase();
   let key: string | undefined;
+  let urn = WIRE_USER_SCHEMA;
   if (lower.startsWith(MAP_PREFIX)) key = path.slice(MAP_PREFIX.length);
   else if (lower.startsWith(PROFILE_PREFIX)) {
     key = path.slice(PROFILE_PREFIX.length);
+    urn = WIRE_PROFILE_SCHEMA;
     if (PROFILE_ATTRIBUTE.test(key)) return undefined;
   }
   if (key === undefined) return undefined;
   if (key === '') throw new ScimError('invalidPath', `'${path}' names no rich info field`);
+  // Before the key is compared or stored, with the message POST and PUT give for such a key.
+  checkAttributeName(`${urn}:${key}`);
   return key;
 }
 
