@@ -143,9 +143,11 @@ export class GroupsHandler {
   }
 
   /**
-   * PATCH: the result is validated as PUT validates a group, so members named in `add` must be
-   * the team's SCIM users (PUT's two 400s otherwise), and nothing is written unless every
-   * operation is valid (docs/decisions.md, 2026-12-04).
+   * PATCH: the group's own attributes and each member's shape are validated as PUT validates
+   * them, and nothing is written unless every operation is valid. One difference from PUT, on
+   * purpose: member values in `add` that are not the team's SCIM users are skipped, not refused
+   * (a 400 would make Okta drop the whole change, Fleet #52600; Microsoft's suite and the
+   * scim-sanity probe add made-up ids and expect success). docs/decisions.md, 2026-12-04.
    */
   async patch(team: TeamId, id: string, body: unknown, pre: Preconditions): Promise<LoadedGroup> {
     const ops = parsePatchRequest(body);
@@ -156,7 +158,7 @@ export class GroupsHandler {
       const plan = planGroupPatch(ops, g.id);
       const current = needsCurrentMembers(plan.steps) ? await this.groups.members(team, g.id) : null;
       const { add, remove } = resolveMemberSteps(plan.steps, current);
-      const valid = await this.strictMembers(team, [...add.values()]);
+      const { valid } = await this.sortMembers(team, add.values());
       const removeIds = [...remove].filter(isUuid) as UserId[];
       const membersChange = valid.length > 0 || removeIds.length > 0;
       const displayName = plan.displayName ?? g.displayName;
