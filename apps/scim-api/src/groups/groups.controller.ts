@@ -143,7 +143,7 @@ export class GroupsController {
   @ApiOperation({
     summary: 'Modify a group (RFC 7644 §3.5.2)',
     description:
-      "Operations add/replace/remove in any case; `members` adds and removals (Entra's `Remove` with a value list removes only those), `members[value eq \"…\"]`, path-less replace. The group's attributes and member shapes are validated as PUT validates them, and all operations apply or none does; member values that are not SCIM users of the team are skipped (PUT refuses them). 200 with the group (as spar); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.",
+      "Operations add/replace/remove in any case; `members` adds and removals (Entra's `Remove` with a value list removes only those), `members[value eq \"…\"]`, path-less replace. The group's attributes and member shapes are validated as PUT validates them, and all operations apply or none does; member values that are not SCIM users of the team are skipped (PUT refuses them). 200 with the group (as for users); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.",
   })
   @ApiHeader(ifMatch)
   @ApiHeader(prefer)
