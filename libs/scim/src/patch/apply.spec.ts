@@ -308,6 +308,19 @@ describe("applyPatch: the Microsoft suite's PATCH bodies", () => {
   });
 });
 
+describe('applyPatch: no value PUT would refuse', () => {
+  it('turns no number into a string and no bare string into an email entry', () => {
+    expect(fails('invalidValue', () => patchUser([{ op: 'replace', path: 'displayName', value: 5 }]))).toMatch(/expected a string/);
+    expect(fails('invalidValue', () => patchUser([{ op: 'replace', path: 'emails', value: 'hello' }]))).toMatch(/emails/);
+    expect(fails('invalidValue', () => patchUser([{ op: 'add', path: 'phoneNumbers', value: ['+49 1'] }]))).toMatch(/phoneNumbers/);
+  });
+  it("keeps the bare values PUT takes: a single-valued complex attribute's value, roles", () => {
+    const ent = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    expect((patchUser([{ op: 'add', path: `${ent}:manager`, value: 'boss-id' }]).resource[ent] as JsonObject)['manager']).toEqual({ value: 'boss-id' });
+    expect(patchUser([{ op: 'add', path: 'roles', value: 'admin' }]).resource['roles']).toEqual([{ value: 'admin' }]);
+  });
+});
+
 describe('applyPatch: Wire extensions', () => {
   it('rich info keys in the free map: add, replace, remove, case-insensitively', () => {
     const r = patchUser([{ op: 'add', path: `${WIRE}:Cost Center`, value: '42' }]).resource;
