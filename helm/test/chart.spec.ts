@@ -289,12 +289,12 @@ describe('chart contract (production settings)', () => {
     expect(saml.spec.template.metadata.annotations['checksum/metadata-ca']).toMatch(/^[0-9a-f]{64}$/);
     const defaults = ofKind(rendered('defaults'), 'ConfigMap');
     expect(defaults.map((c) => c.metadata.name)).not.toContain('sso-saml-sp-metadata-ca');
-    expect(defaults.find((c) => c.metadata.name === 'sso-saml-sp')!.data).toMatchObject({ SAML_CLOCK_SKEW_SECONDS: '60', SAML_IDP_CACHE_SECONDS: '5' });
+    expect(defaults.find((c) => c.metadata.name === 'sso-saml-sp')!.data).toMatchObject({ SAML_CLOCK_SKEW_SECONDS: '60', SAML_IDP_CACHE_SECONDS: '5', SCIM_PATCH_RESPONSE: 'resource' });
   });
   it('derives the public URLs from config.publicUrl and gives the SCIM cursor key to scim-api only, from a Secret', () => {
     const objs = rendered('production-values.yaml');
     const cm = (app: string) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith(app))?.data ?? {};
-    expect(cm('saml-sp')).toMatchObject({ SAML_SP_SSO_URI: 'https://sso.messenger.example/sso', SCIM_BASE_URI: 'https://sso.messenger.example/scim/v2', MAX_SCIM_TOKENS: '16' });
+    expect(cm('saml-sp')).toMatchObject({ SAML_SP_SSO_URI: 'https://sso.messenger.example/sso', SCIM_BASE_URI: 'https://sso.messenger.example/scim/v2', MAX_SCIM_TOKENS: '16', SCIM_PATCH_RESPONSE: 'minimal' });
     const env = (app: string) =>
       objs.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith(app))!.spec.template.spec.containers[0].env ?? [];
     const cursor = (app: string) => env(app).find((e: { name: string }) => e.name === 'SCIM_CURSOR_KEY');

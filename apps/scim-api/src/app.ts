@@ -20,5 +20,6 @@ export const scimApi: AppSpec = {
   imports: [StoresModule, ScimErrorsModule, DiscoveryModule, UsersModule, GroupsModule],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
+  ignoreTrailingSlash: true,
   rawError: scimRawError,
 };

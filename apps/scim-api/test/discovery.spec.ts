@@ -57,6 +57,23 @@ describe('scim-api discovery and errors on real Cassandra', () => {
     expect(nf.json()).toEqual({ schemas: [ERROR], status: '404', detail: 'Schema urn:nope not found' });
   });
 
+  it('answers POST, PUT, PATCH and DELETE on every discovery endpoint with 405 and an RFC 7644 error (Allow: GET)', async () => {
+    const paths = ['/scim/v2/ServiceProviderConfig', '/scim/v2/serviceConfiguration', '/scim/v2/Schemas', '/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User', '/scim/v2/ResourceTypes', '/scim/v2/ResourceTypes/User', '/v7/scim/v2/Schemas'];
+    for (const path of paths) {
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+        for (const body of [undefined, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [] }]) {
+          const r = await h.req(method, path, body === undefined ? {} : { body });
+          expect(r.statusCode, `${method} ${path}`).toBe(405);
+          expect(r.headers['content-type']).toBe('application/scim+json; charset=utf-8');
+          expect(r.headers.allow).toBe('GET');
+          expect(r.json()).toEqual({ schemas: [ERROR], status: '405', detail: `${method} is not allowed on ${path.replace('/v7', '')}: discovery endpoints are read-only (GET)` });
+        }
+      }
+    }
+    // Reads are unchanged, and a token is not needed to learn that writes are refused.
+    expect((await h.req('GET', '/scim/v2/ResourceTypes')).statusCode).toBe(200);
+  });
+
   it('lists the resource types: User first, then Group', async () => {
     const r = await h.req('GET', '/scim/v2/ResourceTypes');
     expect(r.statusCode).toBe(200);

@@ -200,32 +200,34 @@ describe('SCIM Groups on real Cassandra', () => {
   });
 
   describe('PATCH', () => {
-    it('handles the Entra and Okta shapes; answers 204 with the new ETag, 200 with attributes=', async () => {
+    it('handles the Entra and Okta shapes; answers 200 with the group and its new ETag', async () => {
       const { token } = await h.team();
       const [a, b, c] = [await user(token), await user(token), await user(token)];
       const g = await create(token, { displayName: 'Team', members: [] });
       const add = await patch(token, g.id, [{ op: 'Add', path: 'members', value: [{ value: a }, { value: b }, { value: c }] }]);
-      expect(add.statusCode, add.body).toBe(204);
+      expect(add.statusCode, add.body).toBe(200);
       expect(add.headers.etag).not.toBe(g.meta.version);
+      expect(add.headers.etag).toBe(add.json().meta.version);
+      expect((add.json().members as Array<{ value: string }>).map((m) => m.value).sort()).toEqual([a, b, c].sort());
       expect(await memberIds(token, g.id)).toEqual([a, b, c].sort());
       // Entra without aadOptscim062020: Remove with a value list removes only those.
-      expect((await patch(token, g.id, [{ op: 'Remove', path: 'members', value: [{ value: a }] }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'Remove', path: 'members', value: [{ value: a }] }])).statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([b, c].sort());
       // Entra with the flag, Okta: a filtered removal.
-      expect((await patch(token, g.id, [{ op: 'remove', path: `members[value eq "${b}"]` }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'remove', path: `members[value eq "${b}"]` }])).statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([c]);
       // Adding an existing member and removing an absent one are not errors.
-      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: c }] }, { op: 'remove', path: `members[value eq "${a}"]` }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: c }] }, { op: 'remove', path: `members[value eq "${a}"]` }])).statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([c]);
-      expect((await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Renamed' }])).statusCode).toBe(204);
-      expect((await patch(token, g.id, [{ op: 'Replace', value: { id: g.id, displayName: 'Path-less' } }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Renamed' }])).statusCode).toBe(200);
+      expect((await patch(token, g.id, [{ op: 'Replace', value: { id: g.id, displayName: 'Path-less' } }])).statusCode).toBe(200);
       const shown = await h.req('PATCH', `/scim/v2/Groups/${g.id}?excludedAttributes=members`, { token, body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { displayName: 'Shown', externalId: 'ext' } }] } });
       expect(shown.statusCode).toBe(200);
       expect(shown.json()).toMatchObject({ displayName: 'Shown', externalId: 'ext' });
       expect(shown.json().members).toBeUndefined();
-      expect((await patch(token, g.id, [{ op: 'replace', path: 'members', value: [{ value: a }, { value: b }] }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'replace', path: 'members', value: [{ value: a }, { value: b }] }])).statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([a, b].sort());
-      expect((await patch(token, g.id, [{ op: 'remove', path: 'members' }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'remove', path: 'members' }])).statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([]);
       const found = await h.req('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "shown"')}`, { token });
       expect(found.json().totalResults).toBe(1);
@@ -238,9 +240,9 @@ describe('SCIM Groups on real Cassandra', () => {
       const a = await user(token);
       const g = await create(token, { displayName: 'Lenient' });
       const r = await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: a }, { value: foreign }, { value: owner }, { value: 'garbage' }, { value: newUserId() }] }]);
-      expect(r.statusCode).toBe(204);
+      expect(r.statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([a]);
-      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: 'string id 1' }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: 'string id 1' }])).statusCode).toBe(200);
       const bad: unknown[][] = [
         [{ op: 'move', path: 'members' }],
         [{ op: 'remove', path: 'displayName' }],
@@ -266,12 +268,32 @@ describe('SCIM Groups on real Cassandra', () => {
       expect(await memberIds(token, g.id)).toEqual([a]);
     });
 
+    it('applies all operations or none: an invalid later operation leaves name and members as they were', async () => {
+      const { token } = await h.team();
+      const [a, b] = [await user(token), await user(token)];
+      const g = await create(token, { displayName: 'Atomic', members: [{ value: a }] });
+      const later: unknown[] = [
+        { op: 'replace', path: 'displayName', value: '' },
+        { op: 'replace', path: 'displayName', value: 5 },
+        { op: 'replace', path: 'nickName', value: 'x' },
+        { op: 'add', path: 'members', value: [{ value: b, display: 'Bad\u0000' }] },
+        { op: 'remove' },
+      ];
+      for (const bad of later) {
+        const r = await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Changed' }, { op: 'remove', path: 'members' }, { op: 'add', path: 'members', value: [{ value: b }] }, bad]);
+        expect(r.statusCode, JSON.stringify(bad)).toBe(400);
+        expect(r.json()).toMatchObject({ schemas: [ERROR], status: '400' });
+      }
+      expect(((await get(token, g.id)).json() as Group).displayName).toBe('Atomic');
+      expect(await memberIds(token, g.id)).toEqual([a]);
+    });
+
     it('20 concurrent PATCH adds of different members all end in the group', async () => {
       const { token } = await h.team();
       const users = await Promise.all(Array.from({ length: 20 }, () => user(token)));
       const g = await create(token, { displayName: 'Crowd' });
       const results = await Promise.all(users.map((u) => patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: u }] }])));
-      expect(results.map((r) => r.statusCode)).toEqual(users.map(() => 204));
+      expect(results.map((r) => r.statusCode)).toEqual(users.map(() => 200));
       expect(await memberIds(token, g.id)).toEqual([...users].sort());
     });
 
@@ -281,7 +303,7 @@ describe('SCIM Groups on real Cassandra', () => {
       const g = await create(token, { displayName: 'Guarded' });
       const v1 = g.meta.version;
       const ok = await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: a }] }], { 'if-match': v1 });
-      expect(ok.statusCode).toBe(204);
+      expect(ok.statusCode).toBe(200);
       const v2 = ok.headers.etag as string;
       expect(v2).not.toBe(v1);
       const stale = await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Lost' }], { 'if-match': v1 });
@@ -361,7 +383,7 @@ describe('SCIM Groups on real Cassandra', () => {
       const g = await create(token, { displayName: 'Big' });
       refused(await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_001) } }), cap);
       // PATCH skips ids that are not the team's users; the cap counts every operation.
-      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(10_000) }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(10_000) }])).statusCode).toBe(200);
       refused(await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(5_000) }, { op: 'remove', path: 'members', value: ids(5_001) }]), cap);
       expect((await get(token, g.id)).json()).toMatchObject({ displayName: 'Big', members: [] });
     });
@@ -370,7 +392,7 @@ describe('SCIM Groups on real Cassandra', () => {
       const { token } = await h.team();
       const users = await Promise.all(Array.from({ length: 3 }, () => user(token)));
       const g = await create(token, { displayName: 'Growing', members: [{ value: users[0] }] });
-      for (const u of users.slice(1)) expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: u }] }])).statusCode).toBe(204);
+      for (const u of users.slice(1)) expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: u }] }])).statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([...users].sort());
     });
 
@@ -390,7 +412,7 @@ describe('SCIM Groups on real Cassandra', () => {
         refused(await patch(token, g.id, [{ op: 'replace', value: body }]), detail);
       }
       expect((await get(token, g.id)).json()).toMatchObject({ displayName: 'Clean' });
-      expect((await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Vertrieb 販売 🚀' }])).statusCode).toBe(204);
+      expect((await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Vertrieb 販売 🚀' }])).statusCode).toBe(200);
       expect((await get(token, g.id)).json().displayName).toBe('Vertrieb 販売 🚀');
     });
   });

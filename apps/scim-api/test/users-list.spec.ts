@@ -162,10 +162,13 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
     expect(all.json()).toMatchObject({ totalResults: 25, itemsPerPage: 3 });
     const bad = await h.req('POST', '/scim/v2/Users/.search', { token, body: { filter: 'userName eq' } });
     expect(bad.json()).toMatchObject({ status: '400', scimType: 'invalidFilter' });
-    // The trailing-slash form the Microsoft suite uses.
-    const slash = await h.req('GET', `/scim/v2/Users/?filter=${encodeURIComponent(`userName eq "${u.userName}"`)}`, { token });
-    expect(slash.statusCode).toBe(308);
-    expect(slash.headers.location).toBe(`/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${u.userName}"`)}`);
+    // The trailing-slash form the Microsoft suite and the admin manual's curl use: the list itself, no redirect.
+    for (const path of ['/scim/v2/Users/', '/scim/v2/users/', '/v7/scim/v2/Users/']) {
+      const slash = await h.req('GET', `${path}?filter=${encodeURIComponent(`userName eq "${u.userName}"`)}`, { token });
+      expect(slash.statusCode, path).toBe(200);
+      expect(slash.json()).toMatchObject({ schemas: [LIST], totalResults: 1, Resources: [{ id: u.id }] });
+    }
+    expect((await h.req('GET', `/scim/v2/Users/${u.id}/`, { token })).json()).toMatchObject({ id: u.id });
   });
 
   it('of 50 concurrent creates of one userName exactly one wins; the rest are 409 uniqueness and leave no rows', async () => {

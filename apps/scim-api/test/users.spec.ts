@@ -276,7 +276,7 @@ describe('SCIM Users on real Cassandra', () => {
         body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'title', value: 'Now stored' }] },
         headers: { 'if-match': g.json().meta.version },
       });
-      expect(p.statusCode).toBe(204);
+      expect(p.statusCode).toBe(200);
       expect(JSON.parse((await h.docs.get(uid))!.doc)).toMatchObject({ userName: handle, title: 'Now stored' });
     });
   });
@@ -352,7 +352,7 @@ describe('SCIM Users on real Cassandra', () => {
     const patch = (token: string, id: string, ops: unknown[], query = '', headers: Record<string, string> = {}) =>
       h.req('PATCH', `/scim/v2/Users/${id}${query}`, { token, body: { schemas: [PATCH], Operations: ops }, headers });
 
-    it('applies RFC operations; 204 with the new ETag, or 200 with the resource when attributes are asked for', async () => {
+    it('applies RFC operations; 200 with the resource and its ETag, 204 with Prefer: return=minimal', async () => {
       const { token } = await h.team();
       const u = await create(token, userBody({ emails: [{ value: `${randomUUID()}@example.com`, type: 'work', primary: true }, { value: 'h@example.org', type: 'home' }] }));
       const r = await patch(token, u.id, [
@@ -360,10 +360,20 @@ describe('SCIM Users on real Cassandra', () => {
         { op: 'replace', path: 'name.givenName', value: 'Grace' },
         { op: 'remove', path: 'emails[type eq "home"]' },
       ]);
-      expect(r.statusCode).toBe(204);
-      expect(r.body).toBe('');
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toBe('application/scim+json; charset=utf-8');
       const g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
+      expect(r.json()).toEqual(g);
       expect(r.headers.etag).toBe(g.meta.version);
+      const minimal = await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CEO' }], '', { prefer: 'return=minimal' });
+      expect(minimal.statusCode).toBe(204);
+      expect(minimal.body).toBe('');
+      const g2 = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
+      expect(g2.title).toBe('CEO');
+      expect(minimal.headers.etag).toBe(g2.meta.version);
+      // Prefer lists may carry other preferences and parameters (RFC 7240).
+      expect((await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CFO' }], '', { prefer: 'respond-async, return=minimal; x=1' })).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'COO' }], '', { prefer: 'return=representation' })).json().title).toBe('COO');
       expect(g).toMatchObject({ phoneNumbers: [{ value: '+1 555', type: 'work' }], name: { givenName: 'Grace' } });
       expect(g.emails).toHaveLength(1);
       const with200 = await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CTO' }], '?attributes=title');
@@ -381,7 +391,7 @@ describe('SCIM Users on real Cassandra', () => {
         { op: 'Replace', path: 'emails[type eq "work"].value', value: newMail },
         { op: 'Add', path: `${ENT}:manager`, value: { value: 'admiral' } },
       ]);
-      expect(r.statusCode, r.body).toBe(204);
+      expect(r.statusCode, r.body).toBe(200);
       const g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect(g).toMatchObject({ active: false, displayName: 'Grace H', name: { familyName: 'Hopper' }, [ENT]: { department: 'Navy', manager: { value: 'admiral' } } });
       expect(g.emails[0].value).toBe(newMail);
@@ -389,17 +399,17 @@ describe('SCIM Users on real Cassandra', () => {
       const user = await h.identity.users.get(u.id as UserId);
       expect(user).toMatchObject({ status: 'suspended', name: 'Grace H', emailUnvalidated: newMail });
       // Reactivation, as Entra sends it.
-      expect((await patch(token, u.id, [{ op: 'Replace', path: 'active', value: 'True' }])).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'Replace', path: 'active', value: 'True' }])).statusCode).toBe(200);
       expect((await h.identity.users.get(u.id as UserId))?.status).toBe('active');
     });
 
     it("accepts Okta's shapes: path-less replace of active, userName change (handle moves)", async () => {
       const { token } = await h.team();
       const u = await create(token);
-      expect((await patch(token, u.id, [{ op: 'replace', value: { active: false } }])).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'replace', value: { active: false } }])).statusCode).toBe(200);
       expect((await h.identity.users.get(u.id as UserId))?.status).toBe('suspended');
       const n = uname('Okta');
-      expect((await patch(token, u.id, [{ op: 'replace', path: 'userName', value: n }])).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'replace', path: 'userName', value: n }])).statusCode).toBe(200);
       expect(await h.identity.users.lookupHandle(n.toLowerCase())).toBe(u.id);
       expect(await h.identity.users.lookupHandle(String(u.userName).toLowerCase())).toBeNull();
     });
@@ -407,7 +417,7 @@ describe('SCIM Users on real Cassandra', () => {
     it('changes rich info through either form, keeping both in step (PATCH and read-modify-write PUT)', async () => {
       const { token } = await h.team();
       const u = await create(token, userBody({ [WIRE]: { Dept: 'A', Floor: '3', Desk: '7' } }));
-      expect((await patch(token, u.id, [{ op: 'remove', path: `${WIRE}:Floor` }, { op: 'replace', path: `${WIRE}:Dept`, value: 'B' }])).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'remove', path: `${WIRE}:Floor` }, { op: 'replace', path: `${WIRE}:Dept`, value: 'B' }])).statusCode).toBe(200);
       let g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect(g[WIRE]).toEqual({ Desk: '7', Dept: 'B' });
       expect(g[PROFILE].richInfo.fields).toEqual([{ type: 'Dept', value: 'B' }, { type: 'Desk', value: '7' }]);
@@ -419,7 +429,7 @@ describe('SCIM Users on real Cassandra', () => {
       expect(g[PROFILE].richInfo.fields).toEqual([{ type: 'Desk', value: '8' }, { type: 'Room', value: 'R1' }]);
       expect(JSON.parse((await h.identity.users.getRichInfo(u.id as UserId)) ?? 'null').fields).toEqual(g[PROFILE].richInfo.fields);
       // The profile form changed instead.
-      expect((await patch(token, u.id, [{ op: 'replace', path: `${PROFILE}:richInfo`, value: { version: 0, fields: [{ type: 'Only', value: 'one' }] } }])).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'replace', path: `${PROFILE}:richInfo`, value: { version: 0, fields: [{ type: 'Only', value: 'one' }] } }])).statusCode).toBe(200);
       g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect(g[WIRE]).toEqual({ Only: 'one' });
     });
@@ -473,7 +483,7 @@ describe('SCIM Users on real Cassandra', () => {
       const { id: _id, meta: _meta, ...doc } = u;
       refused(await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...doc, roles: undefined, entitlements: emails(101) } }), 'invalidValue', /'entitlements' takes at most 100/);
       refused(await patch(token, u.id, [{ op: 'add', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }]), 'invalidValue', "Attribute 'phoneNumbers' takes at most 100 values, got 101");
-      expect((await patch(token, u.id, [{ op: 'replace', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }])).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'replace', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }])).statusCode).toBe(200);
       expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json().phoneNumbers).toEqual([{ value: '+49 1', type: 'home' }]);
     });
 
@@ -481,7 +491,7 @@ describe('SCIM Users on real Cassandra', () => {
       const { token } = await h.team();
       const u = await create(token);
       const ops = (n: number) => Array.from({ length: n }, (_, i) => ({ op: 'replace', path: 'title', value: `t${i}` }));
-      expect((await patch(token, u.id, ops(1000))).statusCode).toBe(204);
+      expect((await patch(token, u.id, ops(1000))).statusCode).toBe(200);
       expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json().title).toBe('t999');
       refused(await patch(token, u.id, ops(1001)), 'tooMany', 'A PATCH request carries at most 1000 operations, got 1001: split it into several requests');
     });
@@ -520,7 +530,7 @@ describe('SCIM Users on real Cassandra', () => {
       });
       const u = await create(token, body);
       expect(u).toMatchObject({ displayName: body.displayName, name: body.name, addresses: body.addresses, [WIRE]: { Büro: 'Zimmer 3\nNord' } });
-      expect((await patch(token, u.id, [{ op: 'Replace', path: 'displayName', value: '김민준 🇰🇷' }])).statusCode).toBe(204);
+      expect((await patch(token, u.id, [{ op: 'Replace', path: 'displayName', value: '김민준 🇰🇷' }])).statusCode).toBe(200);
       expect((await h.identity.users.get(u.id as UserId))?.name).toBe('김민준 🇰🇷');
     });
   });
@@ -543,7 +553,7 @@ describe('SCIM Users on real Cassandra', () => {
       expect(ok.statusCode).toBe(200);
       const v2 = ok.json().meta.version as string;
       expect((await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...body, title: 'z' }, headers: { 'if-match': u.meta.version } })).statusCode).toBe(412);
-      expect((await h.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'title', value: 'y' }] }, headers: { 'if-match': '*' } })).statusCode).toBe(204);
+      expect((await h.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'title', value: 'y' }] }, headers: { 'if-match': '*' } })).statusCode).toBe(200);
       expect((await h.req('DELETE', `/scim/v2/Users/${u.id}`, { token, headers: { 'if-match': v2 } })).statusCode).toBe(412);
       const cur = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect((await h.req('DELETE', `/scim/v2/Users/${u.id}`, { token, headers: { 'if-match': cur.meta.version } })).statusCode).toBe(204);
@@ -567,7 +577,7 @@ describe('SCIM Users on real Cassandra', () => {
           h.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'phoneNumbers', value: [{ value: `+49 ${i}`, type: 'work' }] }] } }),
         ),
       );
-      expect(rs.map((r) => r.statusCode)).toEqual(Array(6).fill(204));
+      expect(rs.map((r) => r.statusCode)).toEqual(Array(6).fill(200));
       const g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect((g.phoneNumbers as Array<{ value: string }>).map((p) => p.value).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `+49 ${i}`));
     });

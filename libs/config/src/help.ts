@@ -42,6 +42,8 @@ export const envHelp: Record<string, string> = {
   SCIM_BASE_URI: "absolute SCIM base for `meta.location` and `Location` (spar's `scimBaseUri`, e.g. `https://<host>/scim/v2`); default: the request's own host",
   SCIM_RICH_INFO_LIMIT: 'largest rich info (sum of key and value lengths) a SCIM user may carry; larger writes get 413',
   SCIM_MAX_RESULTS: 'most resources one SCIM list page returns (advertised as `filter.maxResults`)',
+  SCIM_PATCH_RESPONSE:
+    "what a successful SCIM PATCH answers without a `Prefer` header: `resource` (200 with the resource, as spar) or `minimal` (204 No Content with the new `ETag`, for clients such as Microsoft's validator that expect it); `Prefer: return=minimal` or `return=representation` chooses per request",
   SCIM_CURSOR_KEY: 'HMAC key (16+ characters) for SCIM list cursors, the same on every replica; required by scim-api in production, elsewhere unset means a random key per process',
   SAML_SP_SSO_URI: 'public base of the SSO routes (`https://<host>/sso`): ACS URLs and SP entity ids derive from it',
   SAML_SP_APP_URI: "spar's `spAppUri` (kept for configuration parity; unused by the handlers)",

@@ -48,6 +48,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SCIM_RICH_INFO_LIMIT', path: 'scim.richInfoLimit' },
   { env: 'SCIM_MAX_RESULTS', path: 'scim.maxResults' },
   { env: 'SCIM_CURSOR_KEY', path: 'scim.cursorKey' },
+  { env: 'SCIM_PATCH_RESPONSE', path: 'scim.patchResponse' },
   { env: 'FEATURE_SSO', path: 'features.sso' },
   { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },
   { env: 'SAML_SP_APP_URI', path: 'saml.spAppUri' },

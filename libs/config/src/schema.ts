@@ -137,6 +137,12 @@ export const configSchema = z
          * accepted by another). Required for scim-api in production; elsewhere random per process.
          */
         cursorKey: z.string().min(16).optional(),
+        /**
+         * What a successful PATCH answers without `Prefer`: `resource` is 200 with the resource
+         * (spar, RFC 7644 §3.5.2's first option), `minimal` is 204 No Content. `Prefer:
+         * return=minimal` / `return=representation` (RFC 7240) choose per request.
+         */
+        patchResponse: z.enum(['resource', 'minimal']).default('resource'),
       })
       .strict()
       .prefault({}),

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refuseLargeBodies } from './body-parsers';
+import { registerBodyParsers, refuseLargeBodies } from './body-parsers';
 
 /** Opens a connection, sends `head` and `body`, and reports the answer and how the connection ended. */
 function session(port: number, head: string, body: string, afterMs: number) {
@@ -66,5 +66,35 @@ describe('refuseLargeBodies', () => {
   it('lets bodies within the limit through', async () => {
     const r = await app.inject({ method: 'POST', url: '/', payload: { a: 1 } });
     expect(r.json()).toEqual({ got: { a: 1 } });
+  });
+});
+
+describe('registerBodyParsers', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = Fastify();
+    registerBodyParsers(app, { jsonContentTypes: ['application/scim+json'] });
+    app.delete('/x', async (req) => ({ body: req.body ?? 'none' }));
+    app.post('/x', async (req) => ({ body: req.body ?? 'none' }));
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it('takes a DELETE with a JSON content type and no body as bodiless (SAP sends one)', async () => {
+    for (const type of ['application/scim+json', 'application/json', 'application/scim+json; charset=utf-8']) {
+      for (const headers of [{ 'content-type': type, 'content-length': '0' }, { 'content-type': type }]) {
+        const r = await app.inject({ method: 'DELETE', url: '/x', headers });
+        expect(r.statusCode, type).toBe(200);
+        expect(r.json()).toEqual({ body: 'none' });
+      }
+    }
+    const withBody = await app.inject({ method: 'DELETE', url: '/x', headers: { 'content-type': 'application/json' }, payload: '{"a":1}' });
+    expect(withBody.json()).toEqual({ body: { a: 1 } });
+    expect((await app.inject({ method: 'DELETE', url: '/x', headers: { 'content-type': 'application/json' }, payload: '{' })).statusCode).toBe(400);
+  });
+
+  it('still refuses an empty JSON body where a body is expected', async () => {
+    const r = await app.inject({ method: 'POST', url: '/x', headers: { 'content-type': 'application/json' }, payload: '' });
+    expect(r.statusCode).toBe(400);
   });
 });

@@ -39,6 +39,9 @@ export class JsonTooDeepError extends SyntaxError {
   }
 }
 
+/** Methods whose requests carry no body by meaning (RFC 9110 §9.3): an empty one is none. */
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
 export interface BodyParserOptions {
   /** Media types parsed as JSON besides application/json. */
   jsonContentTypes?: string[];
@@ -59,6 +62,9 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOp
   fastify.removeAllContentTypeParsers();
   for (const type of ['application/json', ...(opts.jsonContentTypes ?? [])]) {
     fastify.addContentTypeParser(type, { parseAs: 'string' }, (req, body, done) => {
+      // SAP's SCIM client sends `Content-Type: application/scim+json` on a DELETE without a body;
+      // a bodiless request with a content type is a bodiless request, not an empty JSON document.
+      if (body === '' && BODILESS_METHODS.has(req.method)) return done(null, undefined);
       if (jsonDepthAbove(body as string, MAX_JSON_DEPTH) > 0) return done(new JsonTooDeepError(), undefined);
       json(req, body as string, done);
     });

@@ -36,6 +36,11 @@ export interface AppSpec {
   multipartFields?: boolean;
   /** Accept application/x-www-form-urlencoded bodies (saml-sp's ACS); elsewhere they are a 415. */
   formBodies?: boolean;
+  /**
+   * Serve `/path/` as `/path` (scim-api: the admin manual's search command asks for
+   * `/scim/v2/Users/?filter=...`, and curl without -L prints nothing of a redirect).
+   */
+  ignoreTrailingSlash?: boolean;
   /** The app's error body for errors Node's HTTP parser raises before routing (scim-api: SCIM errors). */
   rawError?: RawErrorRenderer;
 }
@@ -73,7 +78,7 @@ export async function createApp(
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.http.trustProxy,
-    routerOptions: { maxParamLength: 512 },
+    routerOptions: { maxParamLength: 512, ignoreTrailingSlash: spec.ignoreTrailingSlash ?? false },
     frameworkErrors: frameworkErrors(spec.rawError),
     clientErrorHandler: clientErrorHandler(logger, spec.rawError),
     genReqId: (req: IncomingMessage) => {

@@ -43,6 +43,18 @@ describe('normaliseResource', () => {
     // null clears; spar's plain-string roles stay accepted.
     expect(normaliseResource({ name: null, emails: [], roles: ['admin', { value: 'member' }] }, userResourceSchema).resource).toEqual({ name: null, emails: [], roles: ['admin', { value: 'member' }] });
   });
+  it('refuses primitives of the wrong JSON type, as spar parses them (a number is no string)', () => {
+    const bad: JsonObject[] = [
+      { displayName: 5 },
+      { title: true },
+      { name: { givenName: 1 } },
+      { emails: [{ value: 7 }] },
+      { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: ['x'] } },
+      { 'urn:wire:scim:schemas:profile:1.0': { richInfo: { version: '0', fields: [] } } },
+    ];
+    for (const b of bad) expect(() => normaliseResource(b, userResourceSchema), JSON.stringify(b)).toThrow(/must be (a string|an integer)/);
+    expect(normaliseResource({ displayName: '5', 'urn:wire:scim:schemas:profile:1.0': { richInfo: { version: 0, fields: [] } } }, userResourceSchema).resource).toMatchObject({ displayName: '5' });
+  });
   it('parseBoolean', () => {
     expect([true, 'TRUE', ' false ', 'False', 'no', 1, null].map(parseBoolean)).toEqual([true, true, false, false, undefined, undefined, undefined]);
   });

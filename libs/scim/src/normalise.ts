@@ -41,13 +41,24 @@ function normaliseValue(def: AttributeDefinition, v: JsonValue, where: string, s
   return normaliseSingle(def, v, where, schema);
 }
 
+/**
+ * A primitive value must have its attribute's JSON type (RFC 7643 §2.3), as spar's parser demands:
+ * a number is not a string (`displayName: 5` is refused, not stored as 5 or as "5").
+ */
+function checkPrimitive(def: AttributeDefinition, v: JsonValue, where: string): JsonValue {
+  const ok = def.type === 'integer' ? Number.isInteger(v) : def.type === 'decimal' ? typeof v === 'number' : typeof v === 'string';
+  if (ok) return v;
+  const what = def.type === 'integer' ? 'an integer' : def.type === 'decimal' ? 'a number' : 'a string';
+  throw new ScimError('invalidValue', `Attribute '${where}' must be ${what}, got ${JSON.stringify(v).slice(0, 64)}`);
+}
+
 function normaliseSingle(def: AttributeDefinition, v: JsonValue, where: string, schema: SchemaDefinition | undefined): JsonValue {
   if (def.type === 'boolean') {
     const b = parseBoolean(v);
     if (b === undefined) throw new ScimError('invalidValue', `Attribute '${where}' must be a boolean, got ${JSON.stringify(v)}`);
     return b;
   }
-  if (def.type !== 'complex') return v;
+  if (def.type !== 'complex') return checkPrimitive(def, v, where);
   if (schema?.id === WIRE_PROFILE_SCHEMA && def.name === 'richInfo') v = normaliseRichInfo(v);
   if (!isObject(v)) throw new ScimError('invalidValue', `Attribute '${where}' is complex: it must be an object, got ${JSON.stringify(v).slice(0, 64)}`);
   const out: JsonObject = {};

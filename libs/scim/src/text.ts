@@ -57,3 +57,8 @@ export function checkText(resource: JsonObject, rs: ResourceSchema): void {
 export function checkTextValue(where: string, s: string, kind: TextKind = 'line'): void {
   refuse(`Attribute '${printable(where)}'`, kind, s);
 }
+
+/** The same rule for an attribute name a client chose (a rich info key named by a PATCH path). */
+export function checkAttributeName(name: string): void {
+  refuse(`The attribute name '${printable(name)}'`, 'line', name);
+}

@@ -65,14 +65,6 @@ export class ScimErrorHooks implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
-    // Nest drops trailing slashes from route paths; the Microsoft suite sends `/Users/?filter=...`.
-    for (const url of ['/scim/v2/Users/', '/scim/v2/users/', '/scim/v2/Groups/', '/scim/v2/groups/']) {
-      fastify.route({
-        method: ['GET', 'POST'],
-        url,
-        handler: (req, reply) => reply.redirect(req.url.replace(/\/(\?|$)/, '$1'), 308),
-      });
-    }
     fastify.addHook('onError', async (req, _reply, error) => {
       (req as unknown as Record<symbol, unknown>)[ERROR] = error;
     });

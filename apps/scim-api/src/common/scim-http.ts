@@ -29,3 +29,22 @@ export function jsonBody(req: FastifyRequest): unknown {
   }
   return req.body;
 }
+
+/** The OpenAPI description of the Prefer header on PATCH. */
+export const prefer = { name: 'Prefer', required: false, description: 'RFC 7240: `return=minimal` answers 204 No Content, `return=representation` 200 with the resource', example: 'return=minimal' };
+
+/**
+ * What a successful PATCH answers: RFC 7240's `Prefer: return=minimal` (204) or
+ * `return=representation` (200 with the resource) when the client says so, else
+ * `scim.patchResponse` (default 200 with the resource, as spar and RFC 7644 §3.5.2's first option).
+ * `attributes`/`excludedAttributes` in the query ask for a representation.
+ */
+export function patchWantsResource(config: Config, req: FastifyRequest, projected: boolean): boolean {
+  const prefer = (header(req, 'prefer') ?? '').toLowerCase();
+  for (const pref of prefer.split(',')) {
+    const m = /^\s*return\s*=\s*"?([a-z]+)"?\s*(;|$)/.exec(pref);
+    if (m?.[1] === 'minimal') return false;
+    if (m?.[1] === 'representation') return true;
+  }
+  return projected || config.scim.patchResponse === 'resource';
+}

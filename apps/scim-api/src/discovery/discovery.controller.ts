@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Inject, Param, Req, UseFilters } from '@nestjs/common';
+import { Controller, Delete, Get, Header, Inject, Param, Patch, Post, Put, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@sso/config';
 import { CONFIG } from '@sso/platform';
 import {
@@ -25,6 +25,29 @@ const resourceTypes = [userResourceSchema, groupResourceSchema];
 const schemas = allSchemas;
 
 const notFound = (what: string) => new ScimError(undefined, `${what} not found`, 404);
+
+/** Every discovery path, in the spellings served: the writes on them are 405, not 404. */
+const DISCOVERY_PATHS = [
+  'ServiceProviderConfig',
+  'serviceConfiguration',
+  'serviceproviderconfig',
+  'ServiceConfiguration',
+  'Schemas',
+  'schemas',
+  'Schemas/:id',
+  'schemas/:id',
+  'ResourceTypes',
+  'resourcetypes',
+  'resourceTypes',
+  'ResourceTypes/:id',
+  'resourcetypes/:id',
+  'resourceTypes/:id',
+];
+const notAllowedResponse = {
+  status: 405,
+  description: 'Discovery is read-only (Allow: GET)',
+  schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: 'POST is not allowed on /scim/v2/Schemas: discovery endpoints are read-only (GET)' } },
+};
 
 /** RFC 7644 §4 discovery, without authentication (as spar serves it). */
 @ApiTags('scim-discovery')
@@ -117,5 +140,40 @@ export class DiscoveryController {
     const found = resourceTypes.find((r) => r.name.toLowerCase() === id.toLowerCase());
     if (!found) throw notFound(`ResourceType ${id}`);
     return buildResourceTypes([found], baseUrl(this.config, req))[0]!;
+  }
+
+  /** RFC 7644 §3.12: a method the endpoint does not support is 405 with an error body. */
+  private notAllowed(req: FastifyRequest, reply: FastifyReply): never {
+    void reply.header('allow', 'GET');
+    const path = req.url.split('?')[0];
+    throw new ScimError(undefined, `${req.method} is not allowed on ${path}: discovery endpoints are read-only (GET)`, 405);
+  }
+
+  @Post(DISCOVERY_PATHS)
+  @ApiOperation({ summary: 'Not allowed: discovery endpoints are read-only' })
+  @ApiResponse(notAllowedResponse)
+  post(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): never {
+    return this.notAllowed(req, reply);
+  }
+
+  @Put(DISCOVERY_PATHS)
+  @ApiOperation({ summary: 'Not allowed: discovery endpoints are read-only' })
+  @ApiResponse(notAllowedResponse)
+  put(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): never {
+    return this.notAllowed(req, reply);
+  }
+
+  @Patch(DISCOVERY_PATHS)
+  @ApiOperation({ summary: 'Not allowed: discovery endpoints are read-only' })
+  @ApiResponse(notAllowedResponse)
+  patch(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): never {
+    return this.notAllowed(req, reply);
+  }
+
+  @Delete(DISCOVERY_PATHS)
+  @ApiOperation({ summary: 'Not allowed: discovery endpoints are read-only' })
+  @ApiResponse(notAllowedResponse)
+  delete(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): never {
+    return this.notAllowed(req, reply);
   }
 }

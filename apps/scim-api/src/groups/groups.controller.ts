@@ -8,7 +8,7 @@ import { ApiListQueries } from '../common/api-list-queries';
 import { type ListQuery, queryFromSearchBody, stringQuery } from '../common/list-query';
 import { groupInputSchema, groupSchema, listSchema, patchOpSchema, searchRequestSchema, withExample } from '../common/openapi-schemas';
 import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
-import { baseUrl, header, jsonBody, tokenOf } from '../common/scim-http';
+import { baseUrl, header, jsonBody, patchWantsResource, prefer, tokenOf } from '../common/scim-http';
 import { preconditionsOf } from '../common/preconditions';
 import { groupErrors as errors, groupExample, groupListExample, groupPatchExample, groupResponseExample, groupSearchExample } from './groups.examples';
 import { GroupsHandler, type LoadedGroup } from './groups.handler';
@@ -138,12 +138,13 @@ export class GroupsController {
   @ApiOperation({
     summary: 'Modify a group (RFC 7644 §3.5.2)',
     description:
-      "Operations add/replace/remove in any case; `members` adds and removals (Entra's `Remove` with a value list removes only those), `members[value eq \"…\"]`, path-less replace. Members that are not SCIM users of the team are skipped. 204 without body (what Microsoft's suite expects), or 200 with the group when 'attributes' or 'excludedAttributes' is given.",
+      "Operations add/replace/remove in any case; `members` adds and removals (Entra's `Remove` with a value list removes only those), `members[value eq \"…\"]`, path-less replace. The group's attributes and member shapes are validated as PUT validates them, and all operations apply or none does; member values that are not SCIM users of the team are skipped (PUT refuses them). 200 with the group (as for users); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.",
   })
   @ApiHeader(ifMatch)
+  @ApiHeader(prefer)
   @ApiBody({ schema: withExample(patchOpSchema, groupPatchExample) })
-  @ApiNoContentResponse({ description: 'Applied (ETag header carries the new version)' })
-  @ApiOkResponse({ description: 'Applied, with attributes= or excludedAttributes=', schema: withExample(groupSchema, groupResponseExample) })
+  @ApiOkResponse({ description: 'Applied: the group (ETag header carries the new version)', schema: withExample(groupSchema, groupResponseExample) })
+  @ApiNoContentResponse({ description: 'Applied, with Prefer: return=minimal or scim.patchResponse=minimal (ETag header carries the new version)' })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])
@@ -152,7 +153,7 @@ export class GroupsController {
     const team = tokenOf(req).team;
     const g = await this.groups.patch(team, id, jsonBody(req), preconditionsOf(req));
     const sq = stringQuery(q);
-    if (sq.attributes === undefined && sq.excludedAttributes === undefined) {
+    if (!patchWantsResource(this.config, req, sq.attributes !== undefined || sq.excludedAttributes !== undefined)) {
       void reply.status(204).header('etag', g.version);
       return undefined;
     }

@@ -137,8 +137,11 @@ export class GroupsHandler {
   }
 
   /**
-   * PATCH. Members named in `add` that are not the team's SCIM users are skipped, not refused: a
-   * 400 would make Okta drop the whole change (docs/scim-clients.md, Fleet #52600).
+   * PATCH: the group's own attributes and each member's shape are validated as PUT validates
+   * them, and nothing is written unless every operation is valid. One difference from PUT, on
+   * purpose: member values in `add` that are not the team's SCIM users are skipped, not refused
+   * (a 400 would make Okta drop the whole change, Fleet #52600; Microsoft's suite and the
+   * scim-sanity probe add made-up ids and expect success). docs/decisions.md, 2026-12-04.
    */
   async patch(team: TeamId, id: string, body: unknown, pre: Preconditions): Promise<LoadedGroup> {
     const ops = parsePatchRequest(body);

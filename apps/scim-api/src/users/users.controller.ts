@@ -5,7 +5,7 @@ import type { Config } from '@sso/config';
 import { CONFIG, type ScimRequest, ScimTokenGuard } from '@sso/platform';
 import { type JsonObject, ScimError, ifNoneMatchPasses, projectResource, userResourceSchema } from '@sso/scim';
 import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
-import { baseUrl, header, jsonBody, tokenOf } from '../common/scim-http';
+import { baseUrl, header, jsonBody, patchWantsResource, prefer, tokenOf } from '../common/scim-http';
 import { errors, listExample, patchExample, searchExample, userExample, userResponseExample } from './users.examples';
 import { type LoadedUser, UsersHandler } from './users.handler';
 import { UsersSearch } from './users.search';
@@ -143,12 +143,14 @@ export class UsersController {
   @Patch(':id')
   @ApiOperation({
     summary: 'Modify a user (RFC 7644 §3.5.2)',
-    description: "Operations add/replace/remove in any case, value paths, path-less replace with dotted and URN keys (Entra), string booleans. 204 without body, or 200 with the resource when 'attributes' or 'excludedAttributes' is given.",
+    description:
+      "Operations add/replace/remove in any case, value paths, path-less replace with dotted and URN keys (Entra), string booleans, rich info fields by key (`urn:wire:scim:schemas:profile:1.0:<type>` or `urn:ietf:params:scim:schemas:extension:wire:1.0:User:<type>`). The result is validated as PUT validates a user; all operations apply or none does. 200 with the user (as spar); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.",
   })
   @ApiHeader(ifMatch)
+  @ApiHeader(prefer)
   @ApiBody({ schema: withExample(patchOpSchema, patchExample) })
-  @ApiNoContentResponse({ description: 'Applied (ETag header carries the new version)' })
-  @ApiOkResponse({ description: 'Applied, with attributes= or excludedAttributes=', schema: withExample(userSchema, userResponseExample) })
+  @ApiOkResponse({ description: 'Applied: the user (ETag header carries the new version)', schema: withExample(userSchema, userResponseExample) })
+  @ApiNoContentResponse({ description: 'Applied, with Prefer: return=minimal or scim.patchResponse=minimal (ETag header carries the new version)' })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])
@@ -156,7 +158,7 @@ export class UsersController {
   async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
     const u = await this.users.patch(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
     const sq = stringQuery(q);
-    if (sq.attributes === undefined && sq.excludedAttributes === undefined) {
+    if (!patchWantsResource(this.config, req, sq.attributes !== undefined || sq.excludedAttributes !== undefined)) {
       void reply.status(204).header('etag', u.version);
       return undefined;
     }

@@ -7,6 +7,7 @@ import { parsePatchRequest, PATCH_OP_SCHEMA } from './request';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const WIRE = 'urn:ietf:params:scim:schemas:extension:wire:1.0:User';
+const PROFILE = 'urn:wire:scim:schemas:profile:1.0';
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 const user = (): JsonObject => ({
@@ -307,15 +308,80 @@ describe("applyPatch: the Microsoft suite's PATCH bodies", () => {
   });
 });
 
+describe('applyPatch: no value PUT would refuse', () => {
+  it('turns no number into a string and no bare string into an email entry', () => {
+    expect(fails('invalidValue', () => patchUser([{ op: 'replace', path: 'displayName', value: 5 }]))).toMatch(/expected a string/);
+    expect(fails('invalidValue', () => patchUser([{ op: 'replace', path: 'emails', value: 'hello' }]))).toMatch(/emails/);
+    expect(fails('invalidValue', () => patchUser([{ op: 'add', path: 'phoneNumbers', value: ['+49 1'] }]))).toMatch(/phoneNumbers/);
+  });
+  it("keeps the bare values PUT takes: a single-valued complex attribute's value, roles", () => {
+    const ent = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    expect((patchUser([{ op: 'add', path: `${ent}:manager`, value: 'boss-id' }]).resource[ent] as JsonObject)['manager']).toEqual({ value: 'boss-id' });
+    expect(patchUser([{ op: 'add', path: 'roles', value: 'admin' }]).resource['roles']).toEqual([{ value: 'admin' }]);
+  });
+});
+
 describe('applyPatch: Wire extensions', () => {
   it('rich info keys in the free map: add, replace, remove, case-insensitively', () => {
     const r = patchUser([{ op: 'add', path: `${WIRE}:Cost Center`, value: '42' }]).resource;
     expect(r[WIRE]).toEqual({ 'Cost Center': '42' });
-    expect(r['schemas']).toEqual([CORE, WIRE]);
+    expect(r[PROFILE]).toEqual({ richInfo: { version: 0, fields: [{ type: 'Cost Center', value: '42' }] } });
+    expect(r['schemas']).toEqual([CORE, PROFILE, WIRE]);
     expect(patchUser([{ op: 'replace', path: `${WIRE}:cost center`, value: '43' }], r).resource[WIRE]).toEqual({ 'Cost Center': '43' });
     const removed = patchUser([{ op: 'remove', path: `${WIRE}:COST CENTER` }], r).resource;
     expect(removed).not.toHaveProperty(WIRE);
+    expect(removed).not.toHaveProperty(PROFILE);
+    expect(removed['schemas']).toEqual([CORE]);
     expect(fails('invalidValue', () => patchUser([{ op: 'add', path: `${WIRE}:k`, value: { a: 1 } }]))).toMatch(/string/);
+  });
+  const fields = (r: JsonObject) => ((r[PROFILE] as JsonObject)['richInfo'] as JsonObject)['fields'];
+  const withRich = () =>
+    patchUser([{ op: 'replace', path: `${PROFILE}:richInfo`, value: { version: 0, fields: [{ type: 'Dept', value: 'A' }, { type: 'Floor', value: '3' }, { type: 'Desk', value: '7' }] } }]).resource;
+  it('rich info fields by profile path, as spar: append, keep position, match keys ignoring case, remove', () => {
+    const base = withRich();
+    const added = patchUser([{ op: 'add', path: `${PROFILE}:Room`, value: 'R1' }], base).resource;
+    expect(fields(added)).toEqual([{ type: 'Dept', value: 'A' }, { type: 'Floor', value: '3' }, { type: 'Desk', value: '7' }, { type: 'Room', value: 'R1' }]);
+    expect(added[WIRE]).toEqual({ Dept: 'A', Floor: '3', Desk: '7', Room: 'R1' });
+    const replaced = patchUser([{ op: 'replace', path: `${PROFILE}:FLOOR`, value: '4' }], base).resource;
+    expect(fields(replaced)).toEqual([{ type: 'Dept', value: 'A' }, { type: 'Floor', value: '4' }, { type: 'Desk', value: '7' }]);
+    expect(replaced[WIRE]).toEqual({ Dept: 'A', Floor: '4', Desk: '7' });
+    const removed = patchUser([{ op: 'Remove', path: `${PROFILE}:dept` }], base).resource;
+    expect(fields(removed)).toEqual([{ type: 'Floor', value: '3' }, { type: 'Desk', value: '7' }]);
+    expect(removed[WIRE]).toEqual({ Floor: '3', Desk: '7' });
+    // Removing an absent key is a no-op; an empty string or a null replace removes (spar drops empty values).
+    expect(patchUser([{ op: 'remove', path: `${PROFILE}:nothing` }], base).changed).toBe(false);
+    expect(fields(patchUser([{ op: 'replace', path: `${PROFILE}:Desk`, value: '' }, { op: 'replace', path: `${PROFILE}:Floor`, value: null }], base).resource)).toEqual([{ type: 'Dept', value: 'A' }]);
+    expect(fails('invalidValue', () => patchUser([{ op: 'add', path: `${PROFILE}:Dept`, value: 5 }], base))).toMatch(/string/);
+    expect(fails('invalidPath', () => patchUser([{ op: 'add', path: `${PROFILE}:`, value: 'x' }], base))).toMatch(/names no rich info field/);
+  });
+  it('both rich info forms stay in step across the operations of one PatchOp', () => {
+    const base = withRich();
+    const r = patchUser(
+      [
+        { op: 'add', path: `${PROFILE}:Room`, value: 'R1' },
+        { op: 'remove', path: `${WIRE}:floor` },
+        { op: 'replace', path: `${WIRE}:DEPT`, value: 'B' },
+        { op: 'add', value: { [`${WIRE}:Badge`]: '9', [`${PROFILE}:room`]: 'R2' } },
+      ],
+      base,
+    ).resource;
+    expect(fields(r)).toEqual([{ type: 'Dept', value: 'B' }, { type: 'Desk', value: '7' }, { type: 'Room', value: 'R2' }, { type: 'Badge', value: '9' }]);
+    expect(r[WIRE]).toEqual({ Dept: 'B', Desk: '7', Room: 'R2', Badge: '9' });
+    // A whole-list replace after key edits, then a key edit on the new list.
+    const r2 = patchUser([{ op: 'add', path: `${PROFILE}:X`, value: '1' }, { op: 'replace', path: `${PROFILE}:richInfo`, value: [{ type: 'Only', value: 'one' }] }, { op: 'add', path: `${WIRE}:Two`, value: '2' }], base).resource;
+    expect(fields(r2)).toEqual([{ type: 'Only', value: 'one' }, { type: 'Two', value: '2' }]);
+    expect(r2[WIRE]).toEqual({ Only: 'one', Two: '2' });
+    // Removing either form's URN removes the rich info.
+    for (const urn of [PROFILE, WIRE]) {
+      const gone = patchUser([{ op: 'remove', path: urn }], base).resource;
+      expect(gone).not.toHaveProperty(PROFILE);
+      expect(gone).not.toHaveProperty(WIRE);
+    }
+  });
+  it('refuses a rich info field past the entry cap', () => {
+    const many = patchUser([{ op: 'replace', path: `${PROFILE}:richInfo`, value: Array.from({ length: 1000 }, (_, i) => ({ type: `k${i}`, value: 'v' })) }]).resource;
+    expect(fails('invalidValue', () => patchUser([{ op: 'add', path: `${PROFILE}:one more`, value: 'v' }], many))).toMatch(/at most 1000/);
+    expect(fields(patchUser([{ op: 'replace', path: `${PROFILE}:k0`, value: 'w' }], many).resource)).toHaveLength(1000);
   });
   it('richInfo as a bare array becomes the versioned object', () => {
     const r = patchUser([{ op: 'replace', path: 'urn:wire:scim:schemas:profile:1.0:richInfo', value: [{ type: 'a', value: 'b' }] }]).resource;

@@ -8,8 +8,10 @@ import { scimLimits, tooManyValues } from '../limits';
 import { normaliseResource } from '../normalise';
 import { findSubAttribute, resolvePath, resolveSchemaUrn, splitAttributeText } from '../schema/resolve';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from '../schema/types';
+import { WIRE_PROFILE_SCHEMA, WIRE_USER_SCHEMA } from '../schema/wire';
 import { enforcePrimary, mergeElements, removeMatching, seedFromFilter } from './elements';
 import type { PatchOperation, PatchOpName } from './request';
+import { RichInfoEdit, richInfoKeyOf } from './rich-info';
 import { coerceSingle, coerceValue } from './values';
 
 export interface PatchOptions {
@@ -53,11 +55,41 @@ function compact(v: JsonValue): JsonValue {
 
 class Engine {
   private readonly touched = new Set<SchemaDefinition>();
+  /** Wire's rich info, for resource types that carry both of its forms (Users). */
+  private readonly rich: { edit: RichInfoEdit; schemas: SchemaDefinition[] } | undefined;
   constructor(
     readonly res: JsonObject,
     private readonly rs: ResourceSchema,
     private readonly opts: PatchOptions,
-  ) {}
+  ) {
+    const profile = resolveSchemaUrn(rs, WIRE_PROFILE_SCHEMA);
+    const map = resolveSchemaUrn(rs, WIRE_USER_SCHEMA);
+    this.rich = profile && map ? { edit: new RichInfoEdit(res), schemas: [profile, map] } : undefined;
+  }
+
+  private isRichInfo(s: SchemaDefinition): boolean {
+    return this.rich?.schemas.includes(s) ?? false;
+  }
+
+  /** One path (or path-less key) with its value: a rich info field, or a schema attribute. */
+  private applyPath(op: PatchOpName, text: string, value: JsonValue | undefined, pathless: boolean): void {
+    const key = this.rich ? richInfoKeyOf(text) : undefined;
+    if (this.rich && key !== undefined) {
+      if (op === 'remove') this.rich.edit.remove(key);
+      else this.rich.edit.set(op, key, value);
+      for (const s of this.rich.schemas) this.touched.add(s);
+      return;
+    }
+    const target = this.resolveTarget(text);
+    if (!target) return;
+    // Generic operations see both rich info forms as the edits so far left them.
+    this.rich?.edit.flush();
+    this.applyTarget(op, target, value, pathless);
+    if (this.rich && this.isRichInfo(target.schema)) {
+      this.rich.edit.reloadFromProfile();
+      for (const s of this.rich.schemas) this.touched.add(s);
+    }
+  }
 
   apply(op: PatchOperation): void {
     const path = op.path?.trim();
@@ -69,6 +101,11 @@ class Engine {
     }
     const ext = /^urn:/i.test(path) ? resolveSchemaUrn(this.rs, path) : undefined;
     if (ext && ext !== this.rs.core) {
+      if (op.op === 'remove' && this.rich && this.isRichInfo(ext)) {
+        this.rich.edit.clear();
+        for (const s of this.rich.schemas) this.touched.add(s);
+        return;
+      }
       if (op.op === 'remove') {
         const k = findKey(this.res, ext.id);
         if (k !== undefined) delete this.res[k];
@@ -79,8 +116,7 @@ class Engine {
       this.applyObject(op.op, op.value, ext);
       return;
     }
-    const target = this.resolveTarget(path);
-    if (target) this.applyTarget(op.op, target, op.value, false);
+    this.applyPath(op.op, path, op.value, false);
   }
 
   /**
@@ -100,8 +136,7 @@ class Engine {
         this.applyObject(op, v, e);
         continue;
       }
-      const target = this.resolveTarget(ext ? `${ext.id}:${k}` : k);
-      if (target) this.applyTarget(op, target, v, true);
+      this.applyPath(op, ext ? `${ext.id}:${k}` : k, v, true);
     }
   }
 
@@ -335,6 +370,7 @@ class Engine {
 
   /** Keeps `schemas` in step with the extensions the operations filled or emptied. */
   finish(): void {
+    this.rich?.edit.flush();
     const schemas = this.res['schemas'];
     for (const ext of this.touched) {
       const k = findKey(this.res, ext.id);

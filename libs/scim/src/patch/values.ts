@@ -28,7 +28,12 @@ export function coerceSingle(def: AttributeDefinition, v: JsonValue, where: stri
   switch (def.type) {
     case 'complex': {
       if (!isObject(v)) {
-        if (v !== null && findSubAttribute(def, 'value')) return { value: coerceSingle(findSubAttribute(def, 'value')!, v, `${where}.value`) };
+        // A bare value stands for `{value}` only where PUT would take it too: a single-valued
+        // attribute (Entra sends `manager` as an id), `roles` (spar takes role strings) and group
+        // `members` (the Microsoft suite adds "string id 1"). An `emails` value of "hello" is no
+        // email entry (PUT refuses it), so it is refused here too.
+        const bare = !def.multiValued || def.name === 'roles' || def.name === 'members';
+        if (v !== null && bare && findSubAttribute(def, 'value')) return { value: coerceSingle(findSubAttribute(def, 'value')!, v, `${where}.value`) };
         throw bad(where, 'expected an object of sub-attributes');
       }
       const out: JsonObject = {};
@@ -54,7 +59,7 @@ export function coerceSingle(def: AttributeDefinition, v: JsonValue, where: stri
       if (typeof v !== 'string' || parseDateTime(v) === undefined) throw bad(where, 'expected a dateTime such as 2011-05-13T04:42:34Z');
       return v;
     default:
-      if (typeof v === 'number') return String(v);
+      // No number becomes a string: PUT refuses `displayName: 5`, so PATCH does too.
       if (typeof v !== 'string') throw bad(where, `expected a string, got ${isObject(v) ? 'an object' : JSON.stringify(v)}`);
       return v;
   }
