@@ -52,6 +52,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },
   { env: 'SAML_SP_APP_URI', path: 'saml.spAppUri' },
   { env: 'SAML_CONTACTS', path: 'saml.contacts', json: true },
+  { env: 'SAML_SP_DOMAIN_CONFIGS', path: 'saml.spDomainConfigs', json: true },
   { env: 'SAML_MAXTTL_AUTHREQ', path: 'saml.maxttlAuthreq' },
   { env: 'SAML_MAXTTL_AUTHRESP', path: 'saml.maxttlAuthresp' },
   { env: 'SAML_CLOCK_SKEW_SECONDS', path: 'saml.clockSkewSeconds' },
