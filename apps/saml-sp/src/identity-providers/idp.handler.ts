@@ -3,6 +3,7 @@ import { type Clock, DomainError, type TeamId, type UserId, emailKey, idpId, isU
 import type { IdentityStores, IdpApiVersion, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
 import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/saml';
 import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
+import type { SpSelector } from '../sp-settings';
 import { type IdpDto, idpJson } from './idp.dto';
 
 /** The metadata as uploaded XML, or the https URL to fetch it from (and refresh it from later). */
@@ -35,7 +36,18 @@ export class IdpHandler {
     private readonly fetchMetadata: MetadataFetcher,
     private readonly clock: Clock,
     private readonly ssoByDefault: boolean,
+    private readonly sps: SpSelector,
   ) {}
+
+  /**
+   * Multi-ingress: one IdP per domain and team (spar's guard, a read as in spar). `self` is the IdP
+   * being updated, which may keep its own domain.
+   */
+  private guardDomain(domain: string | null, team: IdpRecord[], self: IdpRecord['id'] | null): void {
+    if (domain !== null && team.some((i) => i.domain === domain && i.id !== self)) {
+      throw new DomainError('idp-duplicate-domain-for-team', 'This team already has an IdP configured for this domain.');
+    }
+  }
 
   /** galley's `sso` feature gates IdP creation and update (not login), as in spar. */
   private async requireSsoFeature(team: TeamId): Promise<void> {
@@ -63,14 +75,18 @@ export class IdpHandler {
     await this.sources.put({ idp: idp.id, team: idp.team, url, checkedAt: now, appliedAt: now, validUntil: md.validUntil, lastError: null });
   }
 
-  async create(caller: UserId, input: MetadataInput, q: CreateIdpQuery, apiVersion: number): Promise<IdpDto> {
+  /** `zHost`: the request's `Z-Host`; from API v8 on, a configured multi-ingress host becomes the IdP's domain. */
+  async create(caller: UserId, input: MetadataInput, q: CreateIdpQuery, apiVersion: number, zHost?: string): Promise<IdpDto> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateUpdateDeleteIdp');
     await this.requireSsoFeature(team);
+    // spar's v0-v7 create ignores Z-Host.
+    const domain = apiVersion < SCIM_EXCLUSIVITY_UNTIL ? null : this.sps.domainOf(zHost);
     const { xml, md, url } = await this.load(input);
     const version = this.apiVersionOf(q.api_version);
     const handle = q.handle === undefined ? null : this.checkHandle(q.handle);
     const idpInitiated = flag(q.allow_idp_initiated, 'allow_idp_initiated') ?? false;
     const existing = await this.spar.idps.listByTeam(team);
+    this.guardDomain(domain, existing, null);
     if (apiVersion < SCIM_EXCLUSIVITY_UNTIL && existing.length > 0 && (await this.spar.scimTokens.countByTeam(team)) > 0) {
       throw new DomainError('more-than-one-idp', 'A team with SCIM tokens can have only one IdP in this API version');
     }
@@ -91,7 +107,7 @@ export class IdpHandler {
       oldIssuers: replaced ? [replaced.issuer, ...replaced.oldIssuers].filter((i) => i !== md.issuer) : [],
       replacedBy: null,
       handle: handle ?? nextHandle(existing),
-      domain: null,
+      domain,
     };
     await this.writeClaimed(idp, 'idp-already-in-use', () => this.spar.idps.insert(idp));
     await this.spar.idps.putRawMetadata(idp.id, xml);
@@ -141,10 +157,13 @@ export class IdpHandler {
     return { providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], options[i].idpInitiated, options[i].ssoBinding)) };
   }
 
-  async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined, allowIdpInitiated?: string): Promise<IdpDto> {
+  /** As spar: the domain becomes the request's (filtered) `Z-Host`, null included, every time. */
+  async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined, allowIdpInitiated?: string, zHost?: string): Promise<IdpDto> {
     const idpInitiated = flag(allowIdpInitiated, 'allow_idp_initiated');
     const prev = await this.authorized(caller, id);
     await this.requireSsoFeature(prev.team);
+    const domain = this.sps.domainOf(zHost);
+    if (domain !== null) this.guardDomain(domain, await this.spar.idps.listByTeam(prev.team), prev.id);
     const { xml, md, url } = await this.load(input);
     const newHandle = handle === undefined ? prev.handle : this.checkHandle(handle);
     let oldIssuers = prev.oldIssuers;
@@ -154,7 +173,7 @@ export class IdpHandler {
       oldIssuers = [...new Set([prev.issuer, ...prev.oldIssuers])].filter((i) => i !== md.issuer);
     }
     this.checkHttps(md.requestUri);
-    const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle };
+    const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle, domain };
     if (idp.issuer === prev.issuer) await this.spar.idps.update(idp);
     else await this.writeClaimed(idp, 'idp-issuer-in-use', () => this.spar.idps.update(idp));
     await this.spar.idps.putRawMetadata(idp.id, xml);

@@ -8,6 +8,7 @@ import { CassandraDb, CassandraIdpMetadataSourceStore, type IdentityStores, type
 import { CLOCK, CONFIG, IDENTITY_STORES, LOGGER, SPAR_STORES } from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
 import { IDP_LOGIN_OPTIONS, LoginLookupsModule } from '../login-lookups.module';
+import { SpSelector } from '../sp-settings';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
 import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
 import { IdpController } from './idp.controller';
@@ -51,6 +52,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
           fetcher,
           clock,
           config.features.sso === 'enabled-by-default',
+          new SpSelector(config),
         ),
     },
     {
