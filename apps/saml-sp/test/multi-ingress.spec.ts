@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IdpId, TeamId } from '@sso/domain';
+import { type IdpId, type TeamId, newIdpId } from '@sso/domain';
+import { CassandraIdpDomainStore } from '@sso/persistence';
 import { TestIdp, b64 } from '@sso/testing';
 import { SamlHarness, titleOf } from './harness';
 
@@ -138,6 +139,35 @@ describe('multi-ingress on real Cassandra', () => {
   });
 
   describe('IdP domain', () => {
+    it('of concurrent creates on one domain, exactly one wins', async () => {
+      const { token, team } = await h.newTeam();
+      // Keys first: generating them would space the requests out.
+      const idps = await Promise.all(Array.from({ length: 6 }, () => TestIdp.create()));
+      const rs = await Promise.all(idps.map((x) => createIdp(token, A, '/v8', x)));
+      expect(rs.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const r of rs.filter((x) => x.statusCode === 409)) expect(r.json().label).toBe('idp-duplicate-domain-for-team');
+      expect((await h.spar.idps.listByTeam(team)).map((i) => i.domain)).toEqual([A]);
+    });
+
+    it('takes over a claim left by a failed request once it is old, not while it may be in flight', async () => {
+      const { token, team } = await h.newTeam();
+      const claims = new CassandraIdpDomainStore(h.db);
+      expect(await claims.claim(team, A, newIdpId(), new Date())).toBeNull();
+      const fresh = await createIdp(token, A);
+      expect(fresh.statusCode, fresh.body).toBe(409);
+      expect(await claims.claim(team, B, newIdpId(), new Date(Date.now() - 10 * 60_000))).toBeNull();
+      const old = await createIdp(token, B);
+      expect(old.statusCode, old.body).toBe(201);
+      expect(await claims.claim(team, B, newIdpId(), new Date())).toEqual({ idp: old.json().id, claimedAt: expect.any(Date) });
+    });
+
+    it('frees the domain when its IdP is deleted', async () => {
+      const { token } = await h.newTeam();
+      const id = (await createIdp(token, A)).json().id as IdpId;
+      expect((await h.inject('DELETE', `/identity-providers/${id}`, { token })).statusCode).toBe(204);
+      expect((await createIdp(token, A)).statusCode).toBe(201);
+    });
+
     it('create (v8+) stores the configured Z-Host as domain, in the idp table', async () => {
       const { token } = await h.newTeam();
       const r = await createIdp(token, A.toUpperCase());

@@ -1,6 +1,6 @@
 import type { TeamAccess } from '@sso/auth';
 import { type Clock, DomainError, type TeamId, type UserId, emailKey, idpId, isUuid, newIdpId } from '@sso/domain';
-import type { IdentityStores, IdpApiVersion, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
+import type { IdentityStores, IdpApiVersion, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
 import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/saml';
 import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
 import type { SpSelector } from '../sp-settings';
@@ -22,6 +22,15 @@ function flag(v: string | undefined, name: string): boolean | undefined {
   throw new DomainError('bad-request', `${name} must be true or false`);
 }
 
+/**
+ * A domain claim whose holder does not have that domain is left over from a request that failed
+ * between claim and write (or from a team deletion) once it is this old; younger, it may be a
+ * request still in flight.
+ */
+const DOMAIN_CLAIM_GRACE_MS = 120_000;
+
+const duplicateDomain = () => new DomainError('idp-duplicate-domain-for-team', 'This team already has an IdP configured for this domain.');
+
 /** API versions before v8 refuse a second IdP when the team has SCIM tokens (spar). */
 const SCIM_EXCLUSIVITY_UNTIL = 8;
 
@@ -37,16 +46,37 @@ export class IdpHandler {
     private readonly clock: Clock,
     private readonly ssoByDefault: boolean,
     private readonly sps: SpSelector,
+    private readonly domains: IdpDomainStore,
   ) {}
+
+  /**
+   * Claims (team, domain) for the IdP with a lightweight transaction, so that of concurrent
+   * uploads on one domain exactly one gets it; takes over a claim left behind by a failed request.
+   */
+  private async claimDomain(team: TeamId, domain: string, id: IdpRecord['id']): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = this.clock.now();
+      const held = await this.domains.claim(team, domain, id, now);
+      if (!held) return;
+      const holder = await this.spar.idps.get(held.idp);
+      const live = holder !== null && holder.team === team && holder.domain === domain;
+      if (live || now.getTime() - held.claimedAt.getTime() < DOMAIN_CLAIM_GRACE_MS) throw duplicateDomain();
+      if (await this.domains.takeOver(team, domain, held.idp, id, now)) return;
+    }
+    throw duplicateDomain();
+  }
+
+  /** Best effort: a claim left behind is taken over later (claimDomain). */
+  private async releaseDomain(team: TeamId, domain: string | null, id: IdpRecord['id']): Promise<void> {
+    if (domain !== null) await this.domains.release(team, domain, id).catch(() => undefined);
+  }
 
   /**
    * Multi-ingress: one IdP per domain and team (spar's guard, a read as in spar). `self` is the IdP
    * being updated, which may keep its own domain.
    */
   private guardDomain(domain: string | null, team: IdpRecord[], self: IdpRecord['id'] | null): void {
-    if (domain !== null && team.some((i) => i.domain === domain && i.id !== self)) {
-      throw new DomainError('idp-duplicate-domain-for-team', 'This team already has an IdP configured for this domain.');
-    }
+    if (domain !== null && team.some((i) => i.domain === domain && i.id !== self)) throw duplicateDomain();
   }
 
   /** galley's `sso` feature gates IdP creation and update (not login), as in spar. */
@@ -109,7 +139,13 @@ export class IdpHandler {
       handle: handle ?? nextHandle(existing),
       domain,
     };
-    await this.writeClaimed(idp, 'idp-already-in-use', () => this.spar.idps.insert(idp));
+    if (domain !== null) await this.claimDomain(team, domain, idp.id);
+    try {
+      await this.writeClaimed(idp, 'idp-already-in-use', () => this.spar.idps.insert(idp));
+    } catch (e) {
+      await this.releaseDomain(team, domain, idp.id);
+      throw e;
+    }
     await this.spar.idps.putRawMetadata(idp.id, xml);
     if (url !== null) await this.recordSource(idp, url, md);
     if (replaced) await this.spar.idps.setReplacedBy(replaced.id, idp.id);
@@ -174,8 +210,16 @@ export class IdpHandler {
     }
     this.checkHttps(md.requestUri);
     const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle, domain };
-    if (idp.issuer === prev.issuer) await this.spar.idps.update(idp);
-    else await this.writeClaimed(idp, 'idp-issuer-in-use', () => this.spar.idps.update(idp));
+    // Claimed even when unchanged: that also claims a domain set before claims existed.
+    if (domain !== null) await this.claimDomain(idp.team, domain, idp.id);
+    try {
+      if (idp.issuer === prev.issuer) await this.spar.idps.update(idp);
+      else await this.writeClaimed(idp, 'idp-issuer-in-use', () => this.spar.idps.update(idp));
+    } catch (e) {
+      if (domain !== prev.domain) await this.releaseDomain(idp.team, domain, idp.id);
+      throw e;
+    }
+    if (prev.domain !== domain) await this.releaseDomain(idp.team, prev.domain, idp.id);
     await this.spar.idps.putRawMetadata(idp.id, xml);
     // Uploaded XML ends refreshing from a URL; a URL (re)starts it.
     await this.recordSource(idp, url, md);
@@ -212,6 +256,7 @@ export class IdpHandler {
     }
     await this.spar.scimTokens.deleteAllByTeamAndIdp(idp.team, idp.id);
     await this.spar.idps.delete(idp.id);
+    await this.releaseDomain(idp.team, idp.domain, idp.id);
     await this.loginOptions.delete(idp.id);
     await this.spar.idps.deleteRawMetadata(idp.id);
     await this.sources.delete(idp.id);
