@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IdpId, type TeamId, newIdpId } from '@sso/domain';
+import { type IdpId, type TeamId, emailKey, newIdpId } from '@sso/domain';
 import { CassandraIdpDomainStore } from '@sso/persistence';
 import { TestIdp, b64 } from '@sso/testing';
 import { SamlHarness, titleOf } from './harness';
@@ -245,5 +246,40 @@ describe('single-ingress ignores Z-Host', () => {
     expect(r.json().extraInfo.domain).toBeNull();
     const again = await h.inject('POST', '/v8/identity-providers', { token, body: (await TestIdp.create()).metadata(), headers: { 'content-type': 'application/xml', 'z-host': 'a.example.com' } });
     expect(again.statusCode).toBe(201);
+  });
+});
+
+describe('get-by-email picks the IdP of the Z-Host (multi-ingress)', () => {
+  const h = new SamlHarness({
+    'saml.enableIdPByEmailDiscovery': true,
+    'saml.spDomainConfigs': {
+      [A]: { spSsoUri: ssoOf(A), spAppUri: `https://${A}/` },
+      [B]: { spSsoUri: ssoOf(B), spAppUri: `https://${B}/` },
+    },
+  });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
+
+  it('answers the IdP whose domain is the Z-Host, the one without a domain when there is no Z-Host, else 404', async () => {
+    const { team, token } = await h.newTeam();
+    const ids: Record<string, string> = {};
+    for (const zHost of [A, B, undefined]) {
+      const x = await TestIdp.create();
+      const r = await h.inject('POST', '/v8/identity-providers', { token, body: x.metadata(), headers: { 'content-type': 'application/xml', ...(zHost ? { 'z-host': zHost } : {}) } });
+      expect(r.statusCode, r.body).toBe(201);
+      ids[zHost ?? 'none'] = r.json().id;
+    }
+    const email = `someone-${randomUUID()}@example.com`;
+    const uid = await h.newUser(team, 'member', { managedBy: 'scim', ssoId: JSON.stringify({ scim_external_id: email }) });
+    const user = await h.identity.users.get(uid);
+    await h.identity.users.put({ ...user!, email });
+    expect(await h.identity.users.claimEmail(emailKey(email), uid)).toEqual({ ok: true });
+    const ask = (zHost?: string) => h.inject('POST', '/v15/sso/get-by-email', { body: { email }, headers: zHost ? { 'z-host': zHost } : {} });
+    expect((await ask(A)).json()).toEqual({ sso_code: ids[A] });
+    expect((await ask(B.toUpperCase())).json()).toEqual({ sso_code: ids[B] });
+    expect((await ask()).json()).toEqual({ sso_code: ids.none });
+    const other = await ask('c.example.com');
+    expect(other.statusCode).toBe(404);
+    expect(other.json()).toEqual({});
   });
 });
