@@ -29,10 +29,6 @@ export class SpSelector {
     }
   }
 
-  get multiIngress(): boolean {
-    return this.single === null;
-  }
-
   /** The SP for a request's `Z-Host` header (undefined when absent). */
   forHost(zHost: string | undefined): SpSettings {
     if (this.single) return this.single;
@@ -78,7 +74,6 @@ function signingKey(config: Config): SpSigningKey | undefined {
   cache.set(id, key);
   return key;
 }
-
 
 /** OpenAPI: the header on every route that reads it. */
 export const Z_HOST_DOC = {
