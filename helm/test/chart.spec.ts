@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkChart, ensureHelm, lint, render, repoRoot, requiredValuesFile, valuesSets } from '../../tools/helm/helm.mjs';
 import { inSync } from '../../tools/helm/sync-routes.mjs';
 import { validateManifests } from '../../tools/helm/validate.mjs';
-import { envBindings } from '../../libs/config/src/load';
+import { envBindings, loadConfig } from '../../libs/config/src/load';
 import routeTable from '../../libs/config/src/routes.json';
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; [k: string]: any };
@@ -301,5 +301,59 @@ describe('chart contract (production settings)', () => {
     expect(cursor('scim-api')).toEqual({ name: 'SCIM_CURSOR_KEY', valueFrom: { secretKeyRef: { name: 'sso-scim-cursor-key', key: 'cursor-key' } } });
     expect(cursor('saml-sp')).toBeUndefined();
     expect(cursor('token-admin')).toBeUndefined();
+  });
+});
+
+describe('chart contract (multi-ingress: saml.domains)', () => {
+  const values = path.join(repoRoot, 'helm/test/multi-ingress-values.yaml');
+  let objs: K8sObject[];
+  beforeAll(() => {
+    objs = render(helm, [requiredValuesFile, values]);
+  });
+  const cm = (app: string) => ofKind(objs, 'ConfigMap').find((c) => c.metadata.name === `sso-${app}`)!.data as Record<string, string>;
+
+  it("gives saml-sp one SP per host, as spar's spDomainConfigs, in a form the app's config accepts", () => {
+    const domains = JSON.parse(cm('saml-sp').SAML_SP_DOMAIN_CONFIGS);
+    expect(domains).toEqual({
+      'wire.example.com': { spSsoUri: 'https://wire.example.com/sso', spAppUri: 'https://wire.example.com/', contacts: [{ type: 'ContactSupport', email: 'email:support@example.com' }] },
+      'wire.example.org': { spSsoUri: 'https://sso.example.org/sso', spAppUri: 'https://wire.example.org/base/', contacts: [] },
+    });
+    const config = loadConfig({ env: cm('saml-sp'), app: 'saml-sp', overrides: { 'auth.keysFile': '/dev/null' } });
+    expect(config.saml.spDomainConfigs).toEqual(domains);
+    for (const app of ['scim-api', 'token-admin']) expect(cm(app).SAML_SP_DOMAIN_CONFIGS, app).toBeUndefined();
+    expect(cm('saml-sp').SAML_SP_DOMAIN_CONFIGS).toBeDefined();
+    expect(ofKind(rendered('defaults'), 'ConfigMap').some((c) => 'SAML_SP_DOMAIN_CONFIGS' in (c.data ?? {}))).toBe(false);
+  });
+
+  it('routes every configured host (and ingress.hosts once each), and sets Z-Host to the request host', () => {
+    const [ingress] = ofKind(objs, 'Ingress');
+    expect(ingress.spec.rules.map((r: any) => r.host)).toEqual(['sso.example.com', 'wire.example.org', 'wire.example.com']);
+    const paths = (r: any) => r.http.paths.map((p: any) => `${p.path} ${p.backend.service.name}`);
+    for (const r of ingress.spec.rules) expect(paths(r)).toEqual(paths(ingress.spec.rules[0]));
+    expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/configuration-snippet']).toBe('proxy_set_header Z-Host $host;\n');
+    expect(validateManifests([ingress])).toEqual([]);
+  });
+
+  it('leaves Z-Host to the controller with ingress.zHost=none, and single-ingress installs without any snippet', () => {
+    const [none] = ofKind(render(helm, [requiredValuesFile, values], ['--set', 'ingress.zHost=none']), 'Ingress');
+    expect(none.metadata.annotations?.['nginx.ingress.kubernetes.io/configuration-snippet']).toBeUndefined();
+    for (const set of ['defaults', 'production-values.yaml']) {
+      const [ingress] = ofKind(rendered(set), 'Ingress');
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/configuration-snippet'], set).toBeUndefined();
+    }
+    // Without ingress.hosts, the domains are the hosts (no catch-all rule).
+    const [only] = ofKind(render(helm, [requiredValuesFile, values], ['--set', 'ingress.hosts=null']), 'Ingress');
+    expect(only.spec.rules.map((r: any) => r.host)).toEqual(['wire.example.com', 'wire.example.org']);
+  });
+
+  it('refuses bad domains, naming the key', () => {
+    const bad = (...args: string[]) => () => render(helm, [requiredValuesFile, values], args);
+    expect(bad('--set', 'saml.domains[0].host=Wire.example.com')).toThrow(/host/);
+    expect(bad('--set', 'saml.domains[0].host=wire.example.com:443')).toThrow(/host/);
+    expect(bad('--set', 'saml.domains[0].publicUrl=https://wire.example.com/')).toThrow(/publicUrl/);
+    expect(bad('--set', 'saml.domains[1].host=wire.example.com')).toThrow(/saml\.domains lists host wire\.example\.com twice/);
+    expect(bad('--set', 'saml.domains[0].contacts[0].type=Boss')).toThrow(/type/);
+    expect(bad('--set', 'ingress.zHost=header')).toThrow(/zHost/);
+    expect(bad('--set-string', 'ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/configuration-snippet=more_set_headers "X: y";')).toThrow(/ingress\.zHost=snippet needs/);
   });
 });

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppName, loadConfig, publicRoutes } from '@sso/config';
 import { createApp } from '@sso/platform';
-import { buildGateway } from './gateway';
+import { buildGateway, zHostOf } from './gateway';
 
 /** An upstream that says who it is and what it got. */
 function fakeApp(name: AppName): Promise<http.Server> {
@@ -16,7 +16,7 @@ function fakeApp(name: AppName): Promise<http.Server> {
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ app: name, method: req.method, url: req.url, body, xff: req.headers['x-forwarded-for'] ?? null }));
+      res.end(JSON.stringify({ app: name, method: req.method, url: req.url, body, xff: req.headers['x-forwarded-for'] ?? null, zHost: req.headers['z-host'] ?? null }));
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -49,6 +49,21 @@ describe('the development gateway', () => {
         expect(res.json(), url).toMatchObject({ app: r.app, url });
       }
     }
+  });
+
+  it("sets Z-Host to the request's host as nginz does, replacing any the client sent", async () => {
+    for (const [host, zHost] of [
+      ['wire.example.com', 'wire.example.com'],
+      ['Wire.Example.COM:8080', 'wire.example.com'],
+      ['localhost:8080', 'localhost'],
+      ['wire.example.com.', 'wire.example.com'],
+    ]) {
+      const res = await gw.inject({ method: 'GET', url: '/sso/metadata', headers: { host, 'z-host': 'spoofed.example.com' } });
+      expect(res.json(), host).toMatchObject({ app: 'saml-sp', zHost });
+    }
+    expect(zHostOf('[::1]:8080')).toBe('[::1]');
+    expect(zHostOf(undefined)).toBeUndefined();
+    expect(zHostOf(':8080')).toBeUndefined();
   });
 
   it('never routes internal or unknown paths', async () => {

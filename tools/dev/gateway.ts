@@ -107,6 +107,16 @@ function lazyBody(source: Readable): { body: Readable; started: () => boolean } 
   return { body, started: () => started };
 }
 
+/**
+ * What nginx's `$host` is, and so what Wire's nginz sends as `Z-Host`: the Host header's name,
+ * lowercase, without port or trailing dot; undefined when there is none.
+ */
+export function zHostOf(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
+  return name.toLowerCase().replace(/\.$/, '') || undefined;
+}
+
 const noEndpoint = { code: 404, label: 'no-endpoint', message: 'No endpoint at this path' };
 
 export async function buildGateway(config: Config, replicas?: Record<AppName, Upstream[]>): Promise<FastifyInstance> {
@@ -137,15 +147,18 @@ export async function buildGateway(config: Config, replicas?: Record<AppName, Up
       if (view) req.body = view.body;
       return reply.from(`${pool[(first + attempt) % pool.length]}${path}`, {
         // As the ingress does: the client's address for the apps (which trust 127.0.0.1 in
-        // development); `expect: 100-continue` was already answered here.
+        // development), and Z-Host (the request's host, never what the client sent: it picks the
+        // SP under multi-ingress); `expect: 100-continue` was already answered here.
         rewriteRequestHeaders: (_req, headers) => {
-          const { expect: _expect, ...rest } = headers;
+          const { expect: _expect, 'z-host': _zHost, ...rest } = headers;
+          const zHost = zHostOf(req.headers.host);
           const prior = typeof headers['x-forwarded-for'] === 'string' ? `${headers['x-forwarded-for']}, ` : '';
           return {
             ...rest,
             'x-forwarded-for': `${prior}${req.ip}`,
             'x-forwarded-proto': req.protocol,
             'x-forwarded-host': req.headers.host ?? '',
+            ...(zHost ? { 'z-host': zHost } : {}),
           };
         },
         onError: (r, { error }) => {

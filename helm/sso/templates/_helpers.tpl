@@ -173,6 +173,13 @@ Checks that cannot be said in values.schema.json. Included by every template tha
 {{- fail "scimCursorKey is required in production: set scimCursorKey.value (16+ characters, e.g. `openssl rand -base64 32`) or scimCursorKey.existingSecret (every scim-api replica must sign SCIM cursors with the same key)" -}}
 {{- end -}}
 {{- end -}}
+{{- $hosts := list -}}
+{{- range .Values.saml.domains -}}
+{{- if has .host $hosts -}}
+{{- fail (printf "saml.domains lists host %s twice (one SP per host)" .host) -}}
+{{- end -}}
+{{- $hosts = append $hosts .host -}}
+{{- end -}}
 {{- range $app, $cfg := .Values.apps -}}
 {{- if eq ($cfg.port | int) ($cfg.internalPort | int) -}}
 {{- fail (printf "apps.%s.internalPort must differ from apps.%s.port (internal routes are never served on the public port)" $app $app) -}}
@@ -232,6 +239,17 @@ REDIS_NODES: {{ join "," . | quote }}
 {{- end }}
 {{- end -}}
 
+{{/* The hosts the Ingress has rules for: ingress.hosts, then every multi-ingress host not among them; empty = any host. */}}
+{{- define "sso.ingressHosts" -}}
+{{- $hosts := .Values.ingress.hosts | default list -}}
+{{- range .Values.saml.domains -}}
+{{- if not (has .host $hosts) -}}
+{{- $hosts = append $hosts .host -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $hosts -}}
+{{- end -}}
+
 {{/* One app's ConfigMap data: the shared configuration, its port, and the paths of its key files. dict: root, app, cfg */}}
 {{- define "sso.appConfigData" -}}
 {{- $root := .root -}}
@@ -250,6 +268,13 @@ SAML_IDP_CACHE_SECONDS: {{ $s.idpCacheSeconds | int64 | toString | quote }}
 SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: {{ $s.enableIdPByEmailDiscovery | toString | quote }}
 SAML_METADATA_REFRESH_SECONDS: {{ $s.metadataRefreshSeconds | int64 | toString | quote }}
 SAML_PUBLISH_ENCRYPTION_KEY: {{ $s.publishEncryptionKey | toString | quote }}
+{{- with $s.domains }}
+{{- $m := dict }}
+{{- range . }}
+{{- $_ := set $m .host (dict "spSsoUri" (.spSsoUri | default (printf "%s/sso" .publicUrl)) "spAppUri" (.spAppUri | default (printf "%s/" .publicUrl)) "contacts" (.contacts | default list)) }}
+{{- end }}
+SAML_SP_DOMAIN_CONFIGS: {{ $m | toJson | quote }}
+{{- end }}
 {{- if $s.metadataCa }}
 SAML_METADATA_CA_FILE: {{ printf "%s/ca.pem" (include "sso.paths.samlMetadataCa" $root) | quote }}
 {{- end }}

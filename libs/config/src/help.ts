@@ -48,6 +48,8 @@ export const envHelp: Record<string, string> = {
   SAML_SP_SSO_URI: 'public base of the SSO routes (`https://<host>/sso`): ACS URLs and SP entity ids derive from it',
   SAML_SP_APP_URI: "spar's `spAppUri` (kept for configuration parity; unused by the handlers)",
   SAML_CONTACTS: 'JSON list of SP metadata contacts: `[{"type":"ContactTechnical","email":"email:ops@example.com"}]`',
+  SAML_SP_DOMAIN_CONFIGS:
+    'multi-ingress (spar\'s `spDomainConfigs`), JSON: `{"<host>":{"spSsoUri":"https://<host>/sso","spAppUri":"https://<host>/","contacts":[...]}}`. One SP per public host, chosen by the `Z-Host` header the ingress sets (the request\'s host, lowercase, no port); SP metadata, initiate-login and finalize-login answer 404 `not-found` "Could not find SP." without it or for another host, and IdPs remember the host they were uploaded under (one per host and team). The three keys above are then unused. Unset: one SP, `Z-Host` ignored',
   SAML_MAXTTL_AUTHREQ: 'seconds an AuthnRequest stays valid (its verdict lives twice as long)',
   SAML_MAXTTL_AUTHRESP: 'longest replay-cache TTL in seconds; assertions valid for longer are refused with `ttl-error`',
   SAML_CLOCK_SKEW_SECONDS: 'clock tolerance of every SAML time check (0-180)',

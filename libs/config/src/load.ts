@@ -53,6 +53,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },
   { env: 'SAML_SP_APP_URI', path: 'saml.spAppUri' },
   { env: 'SAML_CONTACTS', path: 'saml.contacts', json: true },
+  { env: 'SAML_SP_DOMAIN_CONFIGS', path: 'saml.spDomainConfigs', json: true },
   { env: 'SAML_MAXTTL_AUTHREQ', path: 'saml.maxttlAuthreq' },
   { env: 'SAML_MAXTTL_AUTHRESP', path: 'saml.maxttlAuthresp' },
   { env: 'SAML_CLOCK_SKEW_SECONDS', path: 'saml.clockSkewSeconds' },
@@ -148,7 +149,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.join('.') || '(root)';
-      const from = source.get(path) ?? (file ? `file ${file}` : 'default');
+      // A JSON variable sets a whole subtree: name it for a problem deep inside too.
+      const set = [...source.keys()].find((k) => path === k || path.startsWith(`${k}.`));
+      const from = (set && source.get(set)) ?? (file ? `file ${file}` : 'default');
       problems.push(`${path} (${from}): ${describe(issue)}`);
     }
   } else if (opts.app) {
@@ -162,6 +165,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
+  // A bad map key (saml.spDomainConfigs): say what a key must be, not only that it is wrong.
+  if (issue.code === 'invalid_key') return `bad key: ${issue.issues.map((i) => i.message).join('; ')}`;
   return issue.message;
 }
 

@@ -21,6 +21,24 @@ const replication = z.discriminatedUnion('class', [
     .strict(),
 ]);
 
+const contacts = z.array(
+  z
+    .object({
+      type: z.enum(['ContactTechnical', 'ContactSupport', 'ContactAdministrative', 'ContactBilling', 'ContactOther']),
+      company: z.string().min(1).optional(),
+      givenName: z.string().min(1).optional(),
+      surname: z.string().min(1).optional(),
+      email: z.string().min(1).optional(),
+      phone: z.string().min(1).optional(),
+    })
+    .strict(),
+);
+
+/** A host name as nginx's `$host` gives it: lowercase labels, no port, no trailing dot. */
+export const domainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'a lowercase host name without port');
+
 export const consistencyLevels = ['LOCAL_QUORUM', 'QUORUM', 'EACH_QUORUM', 'LOCAL_ONE', 'ONE', 'ALL'] as const;
 
 export const configSchema = z
@@ -164,20 +182,15 @@ export const configSchema = z
         /** spar's `spAppUri` (required there, unused by its handlers). */
         spAppUri: z.url().default('http://localhost:8080/'),
         /** ContactPersons in the SP metadata. */
-        contacts: z
-          .array(
-            z
-              .object({
-                type: z.enum(['ContactTechnical', 'ContactSupport', 'ContactAdministrative', 'ContactBilling', 'ContactOther']),
-                company: z.string().min(1).optional(),
-                givenName: z.string().min(1).optional(),
-                surname: z.string().min(1).optional(),
-                email: z.string().min(1).optional(),
-                phone: z.string().min(1).optional(),
-              })
-              .strict(),
-          )
-          .default([]),
+        contacts: contacts.default([]),
+        /**
+         * Multi-ingress (spar's `spDomainConfigs`): one SP per public host, chosen by the `Z-Host`
+         * header the ingress sets. When set, spSsoUri, spAppUri and contacts above are unused.
+         */
+        spDomainConfigs: z
+          .record(domainName, z.object({ spSsoUri: z.url(), spAppUri: z.url(), contacts: contacts.default([]) }).strict())
+          .refine((m) => Object.keys(m).length > 0, 'name at least one domain')
+          .optional(),
         /** Lifetime (and TTL) of an issued AuthnRequest, seconds. */
         maxttlAuthreq: positiveInt.max(86_400).default(7200),
         /** Largest replay-cache TTL, seconds; assertions valid for longer are refused (`ttl-error`). */

@@ -10,4 +10,5 @@ export { IdpLoginOptionsCache } from './idp-login-options-cache';
 export { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
 export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
 export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
+export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';

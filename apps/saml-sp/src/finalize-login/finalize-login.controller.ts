@@ -1,7 +1,8 @@
 import { Body, Controller, Inject, Param, ParseUUIDPipe, Post, Res, applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { TeamId } from '@sso/domain';
+import { Z_HOST_DOC, ZHost } from '../sp-settings';
 import { FinalizeLoginHandler, type FinalizeResult } from './finalize-login.handler';
 
 const formBody = {
@@ -38,7 +39,12 @@ const Docs = () =>
         'HTML error page: `bad-response-encoding`, `bad-response-xml`, `bad-response-saml`, `bad-response-signature`, `ttl-error`; or, for a body that cannot be read (malformed multipart), a Wire error',
       content: { ...errorPage('bad-response-encoding'), 'application/json': { schema: wireError } },
     }),
-    ApiResponse({ status: 404, description: 'HTML error page: `not-found` (unknown IdP)', content: errorPage('not-found') }),
+    ApiHeader(Z_HOST_DOC),
+    ApiResponse({
+      status: 404,
+      description: 'HTML error page: `not-found` (unknown IdP; or, with multi-ingress, "Could not find SP." for a missing or unconfigured `Z-Host`)',
+      content: errorPage('not-found'),
+    }),
     ApiResponse({ status: 409, description: 'HTML error page: `idp-non-unique` (v1: more than one IdP has the issuer)', content: errorPage('idp-non-unique') }),
   );
 
@@ -50,15 +56,15 @@ export class FinalizeLoginController {
   @Post()
   @ApiOperation({ summary: 'Assertion consumer service for v1 IdPs (instance-wide SP entity id)', deprecated: true })
   @Docs()
-  async v1(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    await send(reply, await this.handler.finalize(null, field(body)));
+  async v1(@Body() body: unknown, @ZHost() zHost: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    await send(reply, await this.handler.finalize(null, field(body), zHost));
   }
 
   @Post(':team')
   @ApiOperation({ summary: "Assertion consumer service for the team's (v2) IdPs" })
   @ApiParam({ name: 'team', example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' })
   @Docs()
-  async v2(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    await send(reply, await this.handler.finalize(team.toLowerCase() as TeamId, field(body)));
+  async v2(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: unknown, @ZHost() zHost: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    await send(reply, await this.handler.finalize(team.toLowerCase() as TeamId, field(body), zHost));
   }
 }

@@ -6,7 +6,6 @@ import { errorStatus, renderSessionCookie } from '@sso/platform';
 import {
   type LoginIdp,
   type RenderedOutcome,
-  type SpSettings,
   renderMobileError,
   renderMobileSuccess,
   renderWebError,
@@ -15,6 +14,7 @@ import {
   validateResponse,
 } from '@sso/saml';
 import type { LoginLookups } from '../login-lookups.module';
+import type { SpSelector } from '../sp-settings';
 import type { UserResolution } from './user-resolution';
 
 export interface FinalizeResult extends RenderedOutcome {
@@ -32,21 +32,24 @@ export class FinalizeLoginHandler {
     private readonly lookups: LoginLookups,
     private readonly users: UserResolution,
     private readonly sessions: SessionService,
-    private readonly sp: SpSettings,
+    private readonly sps: SpSelector,
     private readonly config: Config,
     private readonly clock: Clock,
   ) {}
 
-  async finalize(team: TeamId | null, samlResponse: unknown): Promise<FinalizeResult> {
+  async finalize(team: TeamId | null, samlResponse: unknown, zHost?: string): Promise<FinalizeResult> {
     try {
-      return await this.run(team, samlResponse);
+      return await this.run(team, samlResponse, zHost);
     } catch (e) {
       if (e instanceof DomainError) return { ...renderWebError(e.code, [e.message], errorStatus[e.code]), audit: { outcome: 'error', label: e.code, reasons: [e.message] } };
       throw e;
     }
   }
 
-  private async run(team: TeamId | null, samlResponse: unknown): Promise<FinalizeResult> {
+  private async run(team: TeamId | null, samlResponse: unknown, zHost: string | undefined): Promise<FinalizeResult> {
+    // Multi-ingress: the SP of this host, so a response addressed to another host's SP fails the
+    // Audience and Recipient checks (denied), and an unconfigured host is "Could not find SP.".
+    const sp = this.sps.forHost(zHost);
     if (typeof samlResponse !== 'string') {
       return { ...renderWebError('bad-response-encoding', ['No SAMLResponse form field'], 400), audit: { outcome: 'error', label: 'bad-response-encoding' } };
     }
@@ -54,12 +57,12 @@ export class FinalizeLoginHandler {
     const outcome = await validateResponse(
       samlResponse,
       {
-        spEntityId: spEntityId(this.sp, team),
+        spEntityId: spEntityId(sp, team),
         clockSkewSeconds: this.config.saml.clockSkewSeconds,
         maxttlAuthreq: this.config.saml.maxttlAuthreq,
         maxttlAuthresp: this.config.saml.maxttlAuthresp,
         now: this.clock.now(),
-        decryptionKey: this.sp.signing?.privateKey,
+        decryptionKey: sp.signing?.privateKey,
       },
       {
         findIdp: async (issuer): Promise<LoginIdp> => {

@@ -5,7 +5,7 @@ import type { Clock } from '@sso/domain';
 import type { IdentityStores, SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
 import { LOGIN_LOOKUPS, type LoginLookups, LoginLookupsModule } from '../login-lookups.module';
-import { spSettings } from '../sp-settings';
+import { SpSelector } from '../sp-settings';
 import { FinalizeLoginController } from './finalize-login.controller';
 import { FinalizeLoginHandler } from './finalize-login.handler';
 import { UserResolution } from './user-resolution';
@@ -18,7 +18,7 @@ import { UserResolution } from './user-resolution';
       provide: FinalizeLoginHandler,
       inject: [SPAR_STORES, IDENTITY_STORES, LOGIN_LOOKUPS, SessionService, CONFIG, CLOCK],
       useFactory: (spar: SparStores, identity: IdentityStores, lookups: LoginLookups, sessions: SessionService, config: Config, clock: Clock) =>
-        new FinalizeLoginHandler(spar, lookups, new UserResolution(spar, identity), sessions, spSettings(config), config, clock),
+        new FinalizeLoginHandler(spar, lookups, new UserResolution(spar, identity), sessions, new SpSelector(config), config, clock),
     },
   ],
 })

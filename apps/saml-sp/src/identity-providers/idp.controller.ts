@@ -5,6 +5,7 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -17,6 +18,7 @@ import {
 import { DomainError, type UserId } from '@sso/domain';
 import { AccessGuard, ApiVersion, CurrentUser } from '@sso/platform';
 import { IdpDto, IdpListDto, IdpMetadataJsonDto, IdpMetadataUrlDto } from './idp.dto';
+import { Z_HOST_DOC, ZHost } from '../sp-settings';
 import { IdpHandler, type MetadataInput } from './idp.handler';
 
 const METADATA_EXAMPLE =
@@ -84,7 +86,8 @@ export class IdpController {
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-already-in-use`, `idp-must-be-https`, `more-than-one-idp`' })
   @ApiResponse({ status: 403, description: '`insufficient-permissions`, `no-team-member`, `sso-disabled`' })
   @ApiResponse({ status: 404, description: '`not-found`: `replaces` names no IdP of the team' })
-  @ApiResponse({ status: 409, description: '`cannot-mix-idp-api-verions`' })
+  @ApiResponse({ status: 409, description: '`cannot-mix-idp-api-verions`; `idp-duplicate-domain-for-team` (multi-ingress, from v8: the team has an IdP for this `Z-Host` already)' })
+  @ApiHeader({ ...Z_HOST_DOC, description: `${Z_HOST_DOC.description} From v8 on, a configured host becomes the IdP's \`extraInfo.domain\` (one IdP per host and team).` })
   create(
     @CurrentUser() uid: UserId,
     @Body() body: unknown,
@@ -93,8 +96,9 @@ export class IdpController {
     @Query('handle') handle: string | undefined,
     @Query('allow_idp_initiated') allowIdpInitiated: string | undefined,
     @ApiVersion() apiVersion: number,
+    @ZHost() zHost: string | undefined,
   ): Promise<IdpDto> {
-    return this.handler.create(uid, metadataOf(body), { replaces, api_version: apiVersionParam, handle, allow_idp_initiated: allowIdpInitiated }, apiVersion);
+    return this.handler.create(uid, metadataOf(body), { replaces, api_version: apiVersionParam, handle, allow_idp_initiated: allowIdpInitiated }, apiVersion, zHost);
   }
 
   @Get()
@@ -138,14 +142,17 @@ export class IdpController {
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-issuer-in-use`, `idp-must-be-https`' })
   @ApiResponse({ ...forbidden, description: `${forbidden.description} or \`sso-disabled\`` })
   @ApiResponse(notFound)
+  @ApiResponse({ status: 409, description: '`idp-duplicate-domain-for-team` (multi-ingress: another IdP of the team has this `Z-Host`)' })
+  @ApiHeader({ ...Z_HOST_DOC, description: `${Z_HOST_DOC.description} The IdP's \`extraInfo.domain\` becomes this host when configured, else null.` })
   update(
     @CurrentUser() uid: UserId,
     @Param('id') id: string,
     @Body() body: unknown,
     @Query('handle') handle: string | undefined,
     @Query('allow_idp_initiated') allowIdpInitiated: string | undefined,
+    @ZHost() zHost: string | undefined,
   ): Promise<IdpDto> {
-    return this.handler.update(uid, id, metadataOf(body), handle, allowIdpInitiated);
+    return this.handler.update(uid, id, metadataOf(body), handle, allowIdpInitiated, zHost);
   }
 
   @Delete(':id')

@@ -1,8 +1,9 @@
 import type { TeamAccess } from '@sso/auth';
 import { type Clock, DomainError, type TeamId, type UserId, emailKey, idpId, isUuid, newIdpId } from '@sso/domain';
-import type { IdentityStores, IdpApiVersion, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
+import type { IdentityStores, IdpApiVersion, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
 import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/saml';
 import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
+import type { SpSelector } from '../sp-settings';
 import { type IdpDto, idpJson } from './idp.dto';
 
 /** The metadata as uploaded XML, or the https URL to fetch it from (and refresh it from later). */
@@ -21,6 +22,15 @@ function flag(v: string | undefined, name: string): boolean | undefined {
   throw new DomainError('bad-request', `${name} must be true or false`);
 }
 
+/**
+ * A domain claim whose holder does not have that domain is left over from a request that failed
+ * between claim and write (or from a team deletion) once it is this old; younger, it may be a
+ * request still in flight.
+ */
+const DOMAIN_CLAIM_GRACE_MS = 120_000;
+
+const duplicateDomain = () => new DomainError('idp-duplicate-domain-for-team', 'This team already has an IdP configured for this domain.');
+
 /** API versions before v8 refuse a second IdP when the team has SCIM tokens (spar). */
 const SCIM_EXCLUSIVITY_UNTIL = 8;
 
@@ -35,7 +45,39 @@ export class IdpHandler {
     private readonly fetchMetadata: MetadataFetcher,
     private readonly clock: Clock,
     private readonly ssoByDefault: boolean,
+    private readonly sps: SpSelector,
+    private readonly domains: IdpDomainStore,
   ) {}
+
+  /**
+   * Claims (team, domain) for the IdP with a lightweight transaction, so that of concurrent
+   * uploads on one domain exactly one gets it; takes over a claim left behind by a failed request.
+   */
+  private async claimDomain(team: TeamId, domain: string, id: IdpRecord['id']): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = this.clock.now();
+      const held = await this.domains.claim(team, domain, id, now);
+      if (!held) return;
+      const holder = await this.spar.idps.get(held.idp);
+      const live = holder !== null && holder.team === team && holder.domain === domain;
+      if (live || now.getTime() - held.claimedAt.getTime() < DOMAIN_CLAIM_GRACE_MS) throw duplicateDomain();
+      if (await this.domains.takeOver(team, domain, held.idp, id, now)) return;
+    }
+    throw duplicateDomain();
+  }
+
+  /** Best effort: a claim left behind is taken over later (claimDomain). */
+  private async releaseDomain(team: TeamId, domain: string | null, id: IdpRecord['id']): Promise<void> {
+    if (domain !== null) await this.domains.release(team, domain, id).catch(() => undefined);
+  }
+
+  /**
+   * Multi-ingress: one IdP per domain and team (spar's guard, a read as in spar). `self` is the IdP
+   * being updated, which may keep its own domain.
+   */
+  private guardDomain(domain: string | null, team: IdpRecord[], self: IdpRecord['id'] | null): void {
+    if (domain !== null && team.some((i) => i.domain === domain && i.id !== self)) throw duplicateDomain();
+  }
 
   /** galley's `sso` feature gates IdP creation and update (not login), as in spar. */
   private async requireSsoFeature(team: TeamId): Promise<void> {
@@ -63,14 +105,18 @@ export class IdpHandler {
     await this.sources.put({ idp: idp.id, team: idp.team, url, checkedAt: now, appliedAt: now, validUntil: md.validUntil, lastError: null });
   }
 
-  async create(caller: UserId, input: MetadataInput, q: CreateIdpQuery, apiVersion: number): Promise<IdpDto> {
+  /** `zHost`: the request's `Z-Host`; from API v8 on, a configured multi-ingress host becomes the IdP's domain. */
+  async create(caller: UserId, input: MetadataInput, q: CreateIdpQuery, apiVersion: number, zHost?: string): Promise<IdpDto> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateUpdateDeleteIdp');
     await this.requireSsoFeature(team);
+    // spar's v0-v7 create ignores Z-Host.
+    const domain = apiVersion < SCIM_EXCLUSIVITY_UNTIL ? null : this.sps.domainOf(zHost);
     const { xml, md, url } = await this.load(input);
     const version = this.apiVersionOf(q.api_version);
     const handle = q.handle === undefined ? null : this.checkHandle(q.handle);
     const idpInitiated = flag(q.allow_idp_initiated, 'allow_idp_initiated') ?? false;
     const existing = await this.spar.idps.listByTeam(team);
+    this.guardDomain(domain, existing, null);
     if (apiVersion < SCIM_EXCLUSIVITY_UNTIL && existing.length > 0 && (await this.spar.scimTokens.countByTeam(team)) > 0) {
       throw new DomainError('more-than-one-idp', 'A team with SCIM tokens can have only one IdP in this API version');
     }
@@ -91,9 +137,15 @@ export class IdpHandler {
       oldIssuers: replaced ? [replaced.issuer, ...replaced.oldIssuers].filter((i) => i !== md.issuer) : [],
       replacedBy: null,
       handle: handle ?? nextHandle(existing),
-      domain: null,
+      domain,
     };
-    await this.writeClaimed(idp, 'idp-already-in-use', () => this.spar.idps.insert(idp));
+    if (domain !== null) await this.claimDomain(team, domain, idp.id);
+    try {
+      await this.writeClaimed(idp, 'idp-already-in-use', () => this.spar.idps.insert(idp));
+    } catch (e) {
+      await this.releaseDomain(team, domain, idp.id);
+      throw e;
+    }
     await this.spar.idps.putRawMetadata(idp.id, xml);
     if (url !== null) await this.recordSource(idp, url, md);
     if (replaced) await this.spar.idps.setReplacedBy(replaced.id, idp.id);
@@ -141,10 +193,13 @@ export class IdpHandler {
     return { providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], options[i].idpInitiated, options[i].ssoBinding)) };
   }
 
-  async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined, allowIdpInitiated?: string): Promise<IdpDto> {
+  /** As spar: the domain becomes the request's (filtered) `Z-Host`, null included, every time. */
+  async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined, allowIdpInitiated?: string, zHost?: string): Promise<IdpDto> {
     const idpInitiated = flag(allowIdpInitiated, 'allow_idp_initiated');
     const prev = await this.authorized(caller, id);
     await this.requireSsoFeature(prev.team);
+    const domain = this.sps.domainOf(zHost);
+    if (domain !== null) this.guardDomain(domain, await this.spar.idps.listByTeam(prev.team), prev.id);
     const { xml, md, url } = await this.load(input);
     const newHandle = handle === undefined ? prev.handle : this.checkHandle(handle);
     let oldIssuers = prev.oldIssuers;
@@ -154,9 +209,17 @@ export class IdpHandler {
       oldIssuers = [...new Set([prev.issuer, ...prev.oldIssuers])].filter((i) => i !== md.issuer);
     }
     this.checkHttps(md.requestUri);
-    const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle };
-    if (idp.issuer === prev.issuer) await this.spar.idps.update(idp);
-    else await this.writeClaimed(idp, 'idp-issuer-in-use', () => this.spar.idps.update(idp));
+    const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle, domain };
+    // Claimed even when unchanged: that also claims a domain set before claims existed.
+    if (domain !== null) await this.claimDomain(idp.team, domain, idp.id);
+    try {
+      if (idp.issuer === prev.issuer) await this.spar.idps.update(idp);
+      else await this.writeClaimed(idp, 'idp-issuer-in-use', () => this.spar.idps.update(idp));
+    } catch (e) {
+      if (domain !== prev.domain) await this.releaseDomain(idp.team, domain, idp.id);
+      throw e;
+    }
+    if (prev.domain !== domain) await this.releaseDomain(idp.team, prev.domain, idp.id);
     await this.spar.idps.putRawMetadata(idp.id, xml);
     // Uploaded XML ends refreshing from a URL; a URL (re)starts it.
     await this.recordSource(idp, url, md);
@@ -193,6 +256,7 @@ export class IdpHandler {
     }
     await this.spar.scimTokens.deleteAllByTeamAndIdp(idp.team, idp.id);
     await this.spar.idps.delete(idp.id);
+    await this.releaseDomain(idp.team, idp.domain, idp.id);
     await this.loginOptions.delete(idp.id);
     await this.spar.idps.deleteRawMetadata(idp.id);
     await this.sources.delete(idp.id);

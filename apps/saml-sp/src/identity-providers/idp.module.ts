@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import { CassandraDb, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpLoginOptionsStore, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
+import { CassandraDb, CassandraIdpDomainStore, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpDomainStore, type IdpLoginOptionsStore, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES, LOGGER, SPAR_STORES } from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
 import { IDP_LOGIN_OPTIONS, LoginLookupsModule } from '../login-lookups.module';
+import { SpSelector } from '../sp-settings';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
 import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
 import { IdpController } from './idp.controller';
@@ -15,12 +16,14 @@ import { IdpHandler } from './idp.handler';
 
 export const IDP_METADATA_SOURCES = Symbol('IDP_METADATA_SOURCES');
 export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
+export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
 
 @Module({
   imports: [LoginLookupsModule],
   controllers: [IdpController],
   providers: [
     { provide: IDP_METADATA_SOURCES, inject: [CassandraDb], useFactory: (db: CassandraDb): IdpMetadataSourceStore => new CassandraIdpMetadataSourceStore(db) },
+    { provide: IDP_DOMAINS, inject: [CassandraDb], useFactory: (db: CassandraDb): IdpDomainStore => new CassandraIdpDomainStore(db) },
     {
       provide: METADATA_FETCHER,
       inject: [CONFIG],
@@ -32,7 +35,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     {
       provide: IdpHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, CONFIG],
+      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, CONFIG, IDP_DOMAINS],
       useFactory: (
         spar: SparStores,
         identity: IdentityStores,
@@ -41,6 +44,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
         fetcher: MetadataFetcher,
         clock: Clock,
         config: Config,
+        domains: IdpDomainStore,
       ) =>
         new IdpHandler(
           spar,
@@ -51,6 +55,8 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
           fetcher,
           clock,
           config.features.sso === 'enabled-by-default',
+          new SpSelector(config),
+          domains,
         ),
     },
     {

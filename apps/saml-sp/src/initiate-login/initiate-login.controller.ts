@@ -1,6 +1,7 @@
 import { Controller, Get, Head, Inject, Param, Query, Res, applyDecorators } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Z_HOST_DOC, ZHost } from '../sp-settings';
 import { type InitiateLoginQuery, InitiateLoginHandler } from './initiate-login.handler';
 
 const QueryDocs = () =>
@@ -39,9 +40,15 @@ export class InitiateLoginController {
     headers: { location: { schema: { type: 'string', example: 'https://idp.example.com/sso?SAMLRequest=fVFBTsMw…&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=kT3…' } } },
   })
   @ApiResponse({ status: 400, description: '`need-both-redirect-urls`, `invalid-schema`, `url-too-long`' })
-  @ApiResponse({ status: 404, description: '`not-found`' })
-  async initiate(@Param('idp') idp: string, @Query() q: InitiateLoginQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const out = await this.handler.initiate(idp, q);
+  @ApiHeader(Z_HOST_DOC)
+  @ApiResponse({ status: 404, description: '`not-found`: no such IdP, or (multi-ingress) "Could not find SP." for a missing or unconfigured `Z-Host`' })
+  async initiate(
+    @Param('idp') idp: string,
+    @Query() q: InitiateLoginQuery,
+    @ZHost() zHost: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const out = await this.handler.initiate(idp, q, zHost);
     if (out.kind === 'redirect') {
       reply.status(303).header('location', out.location).header('cache-control', 'no-store');
       return '';

@@ -1,7 +1,6 @@
 import { DomainError, type Clock, idpId, isUuid } from '@sso/domain';
 import type { IdpRecord, SparStores } from '@sso/persistence';
 import {
-  type SpSettings,
   type VerdictFormat,
   authnRequestFormCsp,
   authnRequestRedirectUrl,
@@ -12,6 +11,7 @@ import {
   verdictFormatOf,
 } from '@sso/saml';
 import type { LoginLookups } from '../login-lookups.module';
+import type { SpSelector } from '../sp-settings';
 
 export interface InitiateLoginQuery {
   success_redirect?: string;
@@ -27,7 +27,7 @@ export class InitiateLoginHandler {
   constructor(
     private readonly spar: SparStores,
     private readonly lookups: LoginLookups,
-    private readonly sp: SpSettings,
+    private readonly sps: SpSelector,
     private readonly clock: Clock,
     private readonly maxttlAuthreq: number,
   ) {}
@@ -37,17 +37,18 @@ export class InitiateLoginHandler {
     await this.idp(idp);
   }
 
-  async initiate(idpParam: string, q: InitiateLoginQuery): Promise<InitiateLoginOutcome> {
+  async initiate(idpParam: string, q: InitiateLoginQuery, zHost?: string): Promise<InitiateLoginOutcome> {
     const format = this.format(q);
+    const sp = this.sps.forHost(zHost);
     // Both keyed reads at once, so a login start waits for one round trip as before.
     const [idp, binding] = await Promise.all([this.idp(idpParam), isUuid(idpParam) ? this.lookups.options.get(idpId(idpParam)).then((o) => o.ssoBinding) : 'HTTP-POST']);
-    const issuer = spEntityId(this.sp, idp.apiVersion === 2 ? idp.team : null);
+    const issuer = spEntityId(sp, idp.apiVersion === 2 ? idp.team : null);
     const unsigned = buildAuthnRequest(issuer, this.clock.now(), binding === 'HTTP-Redirect' ? { destination: idp.requestUri } : {});
     // Redirect signs the query instead of the XML (SAML Bindings §3.4.4.1).
-    const req = this.sp.signing && binding === 'HTTP-POST' ? signAuthnRequest(unsigned, this.sp.signing) : unsigned;
+    const req = sp.signing && binding === 'HTTP-POST' ? signAuthnRequest(unsigned, sp.signing) : unsigned;
     if (!(await this.spar.authnRequests.put(req.id, idp.issuer, this.maxttlAuthreq))) throw new Error('AuthnRequest id collision');
     await this.spar.authnRequests.putVerdict(req.id, { format, cookieLabel: q.label ?? null }, 2 * this.maxttlAuthreq);
-    if (binding === 'HTTP-Redirect') return { kind: 'redirect', location: authnRequestRedirectUrl(idp.requestUri, req, this.sp.signing) };
+    if (binding === 'HTTP-Redirect') return { kind: 'redirect', location: authnRequestRedirectUrl(idp.requestUri, req, sp.signing) };
     return { kind: 'form', html: renderAuthnRequestForm(idp.requestUri, req), csp: authnRequestFormCsp(idp.requestUri) };
   }
 

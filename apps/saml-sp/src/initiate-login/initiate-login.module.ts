@@ -4,7 +4,7 @@ import type { Clock } from '@sso/domain';
 import type { SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, SPAR_STORES } from '@sso/platform';
 import { LOGIN_LOOKUPS, type LoginLookups, LoginLookupsModule } from '../login-lookups.module';
-import { spSettings } from '../sp-settings';
+import { SpSelector } from '../sp-settings';
 import { InitiateLoginController } from './initiate-login.controller';
 import { InitiateLoginHandler } from './initiate-login.handler';
 
@@ -16,7 +16,7 @@ import { InitiateLoginHandler } from './initiate-login.handler';
       provide: InitiateLoginHandler,
       inject: [SPAR_STORES, LOGIN_LOOKUPS, CONFIG, CLOCK],
       useFactory: (spar: SparStores, lookups: LoginLookups, config: Config, clock: Clock) =>
-        new InitiateLoginHandler(spar, lookups, spSettings(config), clock, config.saml.maxttlAuthreq),
+        new InitiateLoginHandler(spar, lookups, new SpSelector(config), clock, config.saml.maxttlAuthreq),
     },
   ],
 })

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Put, Res } from '@nestjs/common';
-import { ApiBody, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExcludeEndpoint, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '@sso/domain';
 import { ApiVersion } from '@sso/platform';
+import { Z_HOST_DOC, ZHost } from '../sp-settings';
 import { SsoSettingsHandler } from './sso-settings.handler';
 
 /** get-by-email exists from API version 15 on (spar). */
@@ -36,9 +37,10 @@ export class SsoSettingsController {
     description: '`{}`: disabled, unknown email, or no IdP; before API version 15, a Wire error `no-endpoint`',
     content: { 'application/json': { schema: { oneOf: [{ type: 'object', maxProperties: 0 }, { $ref: '#/components/schemas/WireError' }] }, example: {} } },
   })
-  async byEmail(@Body() body: unknown, @ApiVersion() version: number, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiHeader({ ...Z_HOST_DOC, description: `${Z_HOST_DOC.description} When the team has several IdPs, the one whose domain is this host is returned.` })
+  async byEmail(@Body() body: unknown, @ApiVersion() version: number, @ZHost() zHost: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     if (version < GET_BY_EMAIL_FROM) throw new DomainError('no-endpoint', 'This endpoint exists from API version 15 on');
-    const found = await this.handler.byEmail(typeof body === 'object' && body !== null ? (body as { email?: unknown }).email : undefined);
+    const found = await this.handler.byEmail(typeof body === 'object' && body !== null ? (body as { email?: unknown }).email : undefined, zHost);
     if (!found) {
       void reply.status(404);
       return {};

@@ -7,6 +7,8 @@ export class SsoSettingsHandler {
     private readonly spar: SparStores,
     private readonly identity: IdentityStores,
     private readonly discoveryEnabled: boolean,
+    /** Single-ingress IdPs have no domain, so `Z-Host` (which our ingress always sets) is ignored there. */
+    private readonly multiIngress = false,
   ) {}
 
   async get(): Promise<{ default_sso_code: IdpId | null }> {
@@ -27,8 +29,11 @@ export class SsoSettingsHandler {
     return { default_sso_code: id };
   }
 
-  /** spar's rules: one activated SCIM-managed user with an sso_id; the team's only IdP, else the one without a domain. */
-  async byEmail(email: unknown): Promise<{ sso_code: IdpId } | null> {
+  /**
+   * spar's rules: one activated SCIM-managed user with an sso_id; the team's only IdP, else the
+   * first whose domain is the request's `Z-Host` (no `Z-Host`: the one without a domain).
+   */
+  async byEmail(email: unknown, zHost?: string): Promise<{ sso_code: IdpId } | null> {
     if (!this.discoveryEnabled) return null;
     if (typeof email !== 'string' || email.length > 254) throw new DomainError('bad-request', 'email is required');
     const uid = await this.identity.users.lookupEmail(emailKey(email));
@@ -37,7 +42,8 @@ export class SsoSettingsHandler {
     const team = await this.identity.teams.teamOf(user.id);
     if (!team) return null;
     const idps = await this.spar.idps.listByTeam(team);
-    const idp = idps.length === 1 ? idps[0] : idps.find((i) => i.domain === null);
+    const host = (this.multiIngress && zHost?.toLowerCase()) || null;
+    const idp = idps.length === 1 ? idps[0] : idps.find((i) => i.domain === host);
     return idp ? { sso_code: idp.id } : null;
   }
 }

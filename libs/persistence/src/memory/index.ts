@@ -41,4 +41,5 @@ export * from './identity-stores';
 export { MemoryScimUserDocStore } from './scim-user-doc-store';
 export { MemoryIdpMetadataSourceStore } from './idp-metadata-source-store';
 export { MemoryIdpLoginOptionsStore } from './idp-login-options-store';
+export { MemoryIdpDomainStore } from './idp-domain-store';
 export { MemoryScimGroupStore } from './scim-group-store';

@@ -61,6 +61,7 @@ describe('spar schema on a live Cassandra node', () => {
   it('creates the brig and galley tables it models on Wire', async () => {
     const brig = await liveSchema(db, db.config.keyspaces.brig);
     expect(Object.keys(brig).sort()).toEqual([
+      'idp_domain',
       'idp_login_options',
       'idp_metadata_source',
       'meta',
@@ -76,6 +77,7 @@ describe('spar schema on a live Cassandra node', () => {
       'user_keys',
     ]);
     expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
+    expect(brig.idp_domain.partitionKey).toEqual(['team', 'domain']);
     expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
@@ -91,7 +93,7 @@ describe('migrations run concurrently', () => {
     try {
       const [ra, rb] = await Promise.all([migrate(a.db), migrate(b)]);
       const applied = [...ra, ...rb].flatMap((r) => r.applied.map((v) => `${r.keyspace}:${v}`)).sort();
-      expect(applied).toEqual([`${a.db.config.keyspaces.brig}:1`, `${a.db.config.keyspaces.brig}:2`, `${a.db.config.keyspaces.brig}:3`, `${a.db.config.keyspaces.brig}:4`, `${a.db.config.keyspaces.brig}:5`, `${a.db.config.keyspaces.galley}:1`, `${a.db.config.keyspaces.galley}:2`, `${a.db.config.keyspaces.spar}:100`].sort());
+      expect(applied).toEqual([`${a.db.config.keyspaces.brig}:1`, `${a.db.config.keyspaces.brig}:2`, `${a.db.config.keyspaces.brig}:3`, `${a.db.config.keyspaces.brig}:4`, `${a.db.config.keyspaces.brig}:5`, `${a.db.config.keyspaces.brig}:6`, `${a.db.config.keyspaces.galley}:1`, `${a.db.config.keyspaces.galley}:2`, `${a.db.config.keyspaces.spar}:100`].sort());
       const live = await liveSchema(a.db, a.db.config.keyspaces.spar);
       expect(Object.keys(live)).toHaveLength(18);
     } finally {

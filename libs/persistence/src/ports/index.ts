@@ -13,4 +13,5 @@ export * from './identity-stores';
 export * from './scim-user-doc-store';
 export * from './idp-metadata-source-store';
 export * from './idp-login-options-store';
+export * from './idp-domain-store';
 export * from './scim-group-store';
