@@ -1,4 +1,4 @@
-import type { TeamId, TeamMember, User, UserId } from '@sso/domain';
+import type { Role, TeamId, TeamMember, User, UserId } from '@sso/domain';
 import { MAX_PAGE_SIZE, type IdentityStores, type Page, type ScimUserDoc, type ScimUserDocStore, type ScimUserTimes, type SparStores } from '@sso/persistence';
 import {
   type CompiledFilter,
@@ -120,7 +120,7 @@ export class UsersSearch {
     for (let round = 0; round < WALK_ROUNDS && items.length < count; round++) {
       const want = Math.min(count - items.length, MAX_PAGE_SIZE);
       const page = await this.identity.teams.listMembers(team, { limit: want, cursor });
-      for (const u of await this.loadMany(team, page.items.map((m) => m.user))) {
+      for (const u of await this.handler.loadMembers(team, page.items)) {
         const r = render(u);
         if (!filter || filter.matches(r)) items.push(r);
       }
@@ -138,9 +138,11 @@ export class UsersSearch {
   private async indexPageUnfiltered(team: TeamId, startIndex: number, count: number, render: (u: LoadedUser) => JsonObject, project: Project): Promise<JsonObject> {
     const from = startIndex - 1;
     const window: User[] = [];
+    const roles = new Map<UserId, Role>();
     let total = 0;
-    await this.forEachMemberPage(team, async (ids) => {
-      for (const user of await this.identity.users.getMany(ids)) {
+    await this.forEachMemberPage(team, async (members) => {
+      for (const m of members) roles.set(m.user, m.role);
+      for (const user of await this.identity.users.getMany(members.map((m) => m.user))) {
         if (!UsersHandler.visibleIn(team, user)) continue;
         if (total >= from && total < from + count) window.push(user);
         total++;
@@ -151,7 +153,7 @@ export class UsersSearch {
     const page: JsonObject[] = [];
     for (const user of window) {
       const t = times.get(user.id);
-      const u = this.handler.assemble(team, user, docs.get(user.id), t?.createdAt, t?.lastUpdatedAt);
+      const u = this.handler.assemble(team, user, docs.get(user.id), roles.get(user.id) ?? null, t?.createdAt, t?.lastUpdatedAt);
       if (u) page.push(project(render(u)));
     }
     return listResponse({ resources: page, totalResults: total, startIndex });
@@ -160,17 +162,12 @@ export class UsersSearch {
   /** The users the filter can match: one keyed lookup when it allows, else the whole team. */
   private async candidates(team: TeamId, eq: IndexableEquality | undefined): Promise<LoadedUser[]> {
     if (eq) {
-      let uid: string | null = null;
-      if (eq.attribute === 'id') uid = eq.value;
-      else if (eq.attribute === 'userName') uid = await this.identity.users.lookupHandle(eq.value.toLowerCase());
-      else if (eq.attribute === 'externalId') uid = (await this.spar.scimExternal.get(team, eq.value))?.uid ?? null;
-      if (uid === null) return [];
-      const u = await this.handler.load(team, uid);
+      const u = await this.handler.findByKey(team, eq.attribute, eq.value);
       return u ? [u] : [];
     }
     const out: LoadedUser[] = [];
-    await this.forEachMemberPage(team, async (ids) => {
-      out.push(...(await this.loadMany(team, ids)));
+    await this.forEachMemberPage(team, async (members) => {
+      out.push(...(await this.handler.loadMembers(team, members)));
     });
     return out;
   }
@@ -179,29 +176,15 @@ export class UsersSearch {
    * Walks the team's `team_member` partition in pages of SCAN_PAGE, in partition order; the next
    * page is fetched while the current one is processed.
    */
-  private async forEachMemberPage(team: TeamId, each: (ids: UserId[]) => Promise<void>): Promise<void> {
+  private async forEachMemberPage(team: TeamId, each: (members: TeamMember[]) => Promise<void>): Promise<void> {
     let next: Promise<Page<TeamMember>> | null = this.identity.teams.listMembers(team, { limit: SCAN_PAGE, cursor: null });
     while (next) {
       const page: Page<TeamMember> = await next;
       next = page.cursor !== null ? this.identity.teams.listMembers(team, { limit: SCAN_PAGE, cursor: page.cursor }) : null;
       // Keep a rejected prefetch from going unhandled while `each` runs; it is awaited next round.
       next?.catch(() => undefined);
-      const ids = page.items.map((m) => m.user);
-      if (ids.length > 0) await each(ids);
+      if (page.items.length > 0) await each(page.items);
     }
-  }
-
-  /** The team's SCIM users among `ids`, in that order: brig, documents and times read in parallel. */
-  private async loadMany(team: TeamId, ids: UserId[]): Promise<LoadedUser[]> {
-    if (ids.length === 0) return [];
-    const [users, docs, times] = await Promise.all([this.identity.users.getMany(ids), this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]);
-    const out: LoadedUser[] = [];
-    for (const user of users) {
-      const t = times.get(user.id);
-      const u = this.handler.assemble(team, user, docs.get(user.id), t?.createdAt, t?.lastUpdatedAt);
-      if (u) out.push(u);
-    }
-    return out;
   }
 }
 
