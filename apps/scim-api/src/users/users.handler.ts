@@ -7,6 +7,7 @@ import {
   applyPatch,
   clone,
   computeETag,
+  getIgnoreCase,
   ifMatchPasses,
   ifNoneMatchPasses,
   parsePatchRequest,
@@ -262,12 +263,13 @@ export class UsersHandler {
   /**
    * Claims `(team, externalId)` for `uid`. A Created row whose user no longer exists is a leftover
    * (spar re-creates over it): it is released and claimed again. A row still Creating belongs to a
-   * create in flight and is a conflict.
+   * create in flight and is a conflict. True when the row is not (yet) Created: this claim, or a
+   * concurrent one of the same user, inserted it.
    */
-  private async claimExternalId(team: TeamId, externalId: string, uid: UserId): Promise<void> {
+  private async claimExternalId(team: TeamId, externalId: string, uid: UserId): Promise<boolean> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const c = await this.spar.scimExternal.claim(team, externalId, uid);
-      if (c.ok) return;
+      if (c.ok) return c.record.status === 'creating';
       if (c.owner.status === 'created') {
         const owner = await this.identity.users.get(c.owner.uid);
         if (!owner || owner.team !== team || owner.status === 'deleted') {
@@ -324,11 +326,19 @@ export class UsersHandler {
         if (handleChanged) {
           const h = await this.identity.users.claimHandle(v.wire.handle, uid);
           if (!h.ok) throw taken('userName');
-          undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
+          // A concurrent write of this user with the same userName holds the same claim: when it
+          // won, the claim is its, and stays.
+          undo.push(async () => {
+            if (!(await this.docHolds(uid, 'userName', v.wire.handle))) await this.identity.users.releaseHandle(v.wire.handle, uid);
+          });
         }
         if (eidChanged) {
-          await this.claimExternalId(team, v.wire.externalId, uid);
-          undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
+          const fresh = await this.claimExternalId(team, v.wire.externalId, uid);
+          // Only a row this write inserted is released (a taken-over SCIM user already held its
+          // own), and not when a concurrent write of this user won with the same externalId.
+          undo.push(async () => {
+            if (fresh && !(await this.docHolds(uid, 'externalId', v.wire.externalId))) await this.spar.scimExternal.release(team, v.wire.externalId, uid);
+          });
           if (identity.saml) {
             const existing = await this.spar.samlUsers.get(identity.saml.issuer, identity.saml.normalizedNameId);
             if (existing && existing.uid !== uid && (await this.identity.users.get(existing.uid))) throw taken('externalId');
@@ -390,6 +400,13 @@ export class UsersHandler {
       };
     }
     throw new ScimError(undefined, 'The user is being changed by other requests at the same time; try again', 409);
+  }
+
+  /** Whether the stored document holds this userName (as a handle) or externalId. */
+  private async docHolds(uid: UserId, attribute: 'userName' | 'externalId', value: string): Promise<boolean> {
+    const row = await this.docs.get(uid);
+    const v = row ? getIgnoreCase(JSON.parse(row.doc) as JsonObject, attribute) : undefined;
+    return typeof v === 'string' && (attribute === 'userName' ? v.toLowerCase() === value : v === value);
   }
 
   /** Idempotent; other teams' users and unknown ids are a silent no-op (nothing leaks). */
