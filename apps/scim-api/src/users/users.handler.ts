@@ -311,7 +311,10 @@ export class UsersHandler {
       const version = versionOf(uid, v.doc);
       if (version === cur.rowVersion) return cur;
 
-      const oldHandle = cur.user.handle;
+      // The handle the document holds: brig's row is written after the document and may still
+      // show the one before a concurrent write that just won. A user SCIM never wrote has brig's.
+      const docName = getIgnoreCase(cur.doc, 'userName');
+      const oldHandle = cur.stored && typeof docName === 'string' ? docName.toLowerCase() : cur.user.handle;
       const oldEid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
       const handleChanged = oldHandle !== v.wire.handle;
       // Taking over a user SCIM has not written yet (SSO-created): its externalId has no
