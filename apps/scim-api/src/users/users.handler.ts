@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, type Role, type TeamId, type TeamMember, type User, type UserId, emailKey, isEmail, isUuid, newUserId } from '@sso/domain';
 import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDoc, ScimUserDocStore, SparStores } from '@sso/persistence';
+import { NAMEID_FORMATS, normalizeNameId } from '@sso/saml';
 import {
   type JsonObject,
   ScimError,
@@ -15,7 +16,6 @@ import {
 } from '@sso/scim';
 import { type SamlIdentity, samlIdentity, samlKeyOf, scimExternalSsoId } from './sso-identity';
 import { present, synthesise, visibleIn } from './user-view';
-import { NAMEID_FORMATS, normalizeNameId } from '@sso/saml';
 import { type ValidatedUser, reconcileRichInfo, scimUserRecord, statusFor, validateUser } from './user-input';
 
 export interface UsersSettings {
