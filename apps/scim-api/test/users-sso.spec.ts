@@ -203,6 +203,19 @@ describe('SCIM and users that SSO created', () => {
     expect((await get(token, b.uid)).statusCode).toBe(404);
   });
 
+  it('accepts SSO-created users as group members (spar had made them SCIM-managed on the read), not the password owner', async () => {
+    const issuer = `https://idp.example.com/${randomUUID()}`;
+    const { team, token, owner } = await h.team({ issuer });
+    const a = await h.ssoUser(team, issuer, `emp-${randomUUID()}`);
+    const group = (members: string[]) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `g-${randomUUID()}`, members: members.map((value) => ({ value })) });
+    const ok = await h.req('POST', '/scim/v2/Groups', { token, body: group([a.uid]) });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().members).toEqual([expect.objectContaining({ value: a.uid })]);
+    expect((await get(token, a.uid)).json().groups).toEqual([expect.objectContaining({ value: ok.json().id })]);
+    expect(await h.docs.get(a.uid)).toBeNull();
+    expect((await h.req('POST', '/scim/v2/Groups', { token, body: group([owner]) })).statusCode).toBe(400);
+  });
+
   describe("spar's user shape", () => {
     it('roles: member when none was given, the team role as it is now, an owner stays owner after roles: []', async () => {
       const { team, token } = await h.team();
