@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TeamId, UserId } from '@sso/domain';
+import { type TeamId, type UserId, emailKey, newUserId, newUserRecord } from '@sso/domain';
 import { NAMEID_FORMATS, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 import { ScimHarness, uname, userBody } from './harness';
 
@@ -201,6 +201,17 @@ describe('SCIM and users that SSO created', () => {
     expect(await h.identity.teams.getMember(team, b.uid)).toBeNull();
     expect(await h.spar.samlUsers.get(issuer, normalizeNameId(b.nameId))).toBeNull();
     expect((await get(token, b.uid)).statusCode).toBe(404);
+  });
+
+  it('finds a SCIM-managed user without scim_external or user_v2 rows by its email (brig user_keys)', async () => {
+    const { team, token } = await h.team();
+    const email = `${randomUUID()}@corp.example.com`;
+    const uid = newUserId();
+    await h.identity.users.put(newUserRecord({ id: uid, team, name: 'Legacy', email, managedBy: 'scim' }));
+    expect(await h.identity.users.claimEmail(emailKey(email), uid)).toEqual({ ok: true });
+    await h.identity.teams.addMember({ team, user: uid, role: 'admin', invitedBy: null, invitedAt: null });
+    const r = await filter(token, `externalId eq "${email}"`);
+    expect(r.Resources).toEqual([expect.objectContaining({ id: uid, externalId: email, emails: [{ value: email }], roles: ['admin'], userName: uid })]);
   });
 
   it('accepts SSO-created users as group members (spar had made them SCIM-managed on the read), not the password owner', async () => {
