@@ -38,7 +38,8 @@ type Project = (r: JsonObject) => JsonObject;
 
 /**
  * GET /Users and POST /Users/.search. An equality on id, userName or externalId is a keyed read
- * (brig.user, brig.user_handle, spar.scim_external); anything else walks the team's members
+ * (brig.user, brig.user_handle, spar.scim_external, with the fallbacks for users SSO created:
+ * `UsersHandler.findByKey`); anything else walks the team's members
  * (galley `team_member`, one partition, paged) and evaluates the filter in memory. Never a
  * table scan and no filtering query on the server.
  *
