@@ -189,7 +189,8 @@ describe('SCIM and users that SSO created', () => {
     const { team, token } = await h.team({ issuer });
     const a = await h.ssoUser(team, issuer, `emp-${randomUUID()}`);
     const p = await h.req('PATCH', `/scim/v2/Users/${a.uid}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Patched' }] } });
-    expect(p.statusCode, p.body).toBe(204);
+    // 204 or 200 (the PATCH answer is being changed to spar's 200 by default): either way applied.
+    expect([200, 204], p.body).toContain(p.statusCode);
     expect(await h.identity.users.get(a.uid)).toMatchObject({ managedBy: 'scim', handle: a.uid, name: 'Patched' });
     expect(await h.spar.scimExternal.get(team, a.nameId.value)).toMatchObject({ uid: a.uid, status: 'created' });
 
