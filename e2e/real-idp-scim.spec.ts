@@ -59,4 +59,31 @@ describe('a SCIM-provisioned user logs in through a real IdP (scim-api + saml-sp
     expect(titleOf(await stranger.text())).toBe('wire:sso:error:not-found');
     expect(await members(team)).toEqual(before);
   });
+  it('a user SSO created before the team had SCIM is found by scim-api, taken over by PUT, and logs in to the same account', async () => {
+    const { team, idpId } = await teamWithIdp(h, idp);
+    const nameId = `jit.${randomUUID().slice(0, 8)}@example.com`;
+    const first = await browserLogin(h, idp, idpId, nameId);
+    expect(titleOf(await first.text())).toBe('wire:sso:success');
+    const uid = (await h.spar.samlUsers.get(idp.issuer, nameId.toLowerCase()))!.uid;
+    const before = await members(team);
+
+    const secret = generateScimToken();
+    await h.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(secret), createdAt: new Date(), idp: idpId, description: 'later', name: 'later' });
+    const req = (method: 'GET' | 'PUT', url: string, body?: unknown) =>
+      scim.app.inject({ method, url, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json' }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+    const found = await req('GET', `/scim/v2/Users?filter=${encodeURIComponent(`externalId eq "${nameId}"`)}`);
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json().Resources).toEqual([expect.objectContaining({ id: uid, userName: uid, externalId: nameId, roles: ['member'], emails: [{ value: nameId }] })]);
+    expect(await h.identity.users.get(uid)).toMatchObject({ managedBy: 'wire', handle: null }); // the read wrote nothing
+
+    const userName = `jit${randomUUID().slice(0, 8)}`;
+    const put = await req('PUT', `/scim/v2/Users/${uid}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, externalId: nameId, displayName: 'Taken Over' });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(await h.identity.users.get(uid)).toMatchObject({ managedBy: 'scim', handle: userName, name: 'Taken Over' });
+
+    const again = await browserLogin(h, idp, idpId, nameId);
+    expect(titleOf(await again.text())).toBe('wire:sso:success');
+    expect(await h.identity.cookies.listByUser(uid)).toHaveLength(2);
+    expect(await members(team)).toEqual(before);
+  });
 });

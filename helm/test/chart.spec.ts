@@ -295,6 +295,8 @@ describe('chart contract (production settings)', () => {
     const objs = rendered('production-values.yaml');
     const cm = (app: string) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith(app))?.data ?? {};
     expect(cm('saml-sp')).toMatchObject({ SAML_SP_SSO_URI: 'https://sso.messenger.example/sso', SCIM_BASE_URI: 'https://sso.messenger.example/scim/v2', MAX_SCIM_TOKENS: '16', SCIM_PATCH_RESPONSE: 'minimal' });
+    expect(cm('scim-api')).toMatchObject({ DEFAULT_LOCALE: 'de-CH' });
+    expect(ofKind(rendered('defaults'), 'ConfigMap').find((c) => c.metadata.name === 'sso-scim-api')!.data).toMatchObject({ DEFAULT_LOCALE: 'en' });
     const env = (app: string) =>
       objs.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith(app))!.spec.template.spec.containers[0].env ?? [];
     const cursor = (app: string) => env(app).find((e: { name: string }) => e.name === 'SCIM_CURSOR_KEY');

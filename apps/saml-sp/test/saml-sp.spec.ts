@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NAMEID_FORMATS, brigSsoId } from '@sso/saml';
 import { TestIdp, b64, makeTestKey } from '@sso/testing';
 import { SP_SSO, SamlHarness, titleOf } from './harness';
 
@@ -119,6 +121,18 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(await h.identity.users.get(uid)).toBeNull();
       expect((await h.inject('GET', `/identity-providers/${id2}`, { token })).statusCode).toBe(404);
       expect((await h.inject('GET', `/identity-providers/${id1}`, { token })).json().extraInfo.replacedBy).toBeNull();
+    });
+
+    it('refuses to delete the IdP the caller logs in with (409 cannot-delete-own-idp), read from its sso_id', async () => {
+      const { team, token } = await h.newTeam();
+      const own = await TestIdp.create(`https://idp.example.com/o'neil/${randomUUID()}`);
+      const id = await h.createIdp(token, own);
+      const n = { value: "o'neil@example.com", format: NAMEID_FORMATS.email, nameQualifier: null, spNameQualifier: null };
+      const admin = await h.bearer(await h.newUser(team, 'admin', { ssoId: brigSsoId(own.issuer, n) }));
+      const r = await h.inject('DELETE', `/identity-providers/${id}`, { token: admin });
+      expect(r.statusCode).toBe(409);
+      expect(r.json().label).toBe('cannot-delete-own-idp');
+      expect((await h.inject('DELETE', `/identity-providers/${id}`, { token })).statusCode).toBe(204);
     });
 
     it("needs the team's sso feature for create and update (403 sso-disabled), not for reads, deletes or logins", async () => {

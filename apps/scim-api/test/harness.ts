@@ -3,6 +3,7 @@ import { generateScimToken, hashScimToken } from '@sso/auth';
 import type { Config } from '@sso/config';
 import { type IdpId, type TeamId, type UserId, newIdpId, newScimTokenId, newTeamId, newUserId, newUserRecord, systemClock } from '@sso/domain';
 import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
+import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 import { type TestApp, startTestApp, testConfig } from '@sso/testing';
 import { scimApi } from '../src/app';
 
@@ -62,6 +63,27 @@ export class ScimHarness {
     const token = generateScimToken();
     await this.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp, description: 'test', name: 'test' });
     return { team, token, owner, idp };
+  }
+
+  /**
+   * A user as SSO login's auto-provisioning makes one (apps/saml-sp finalize-login
+   * user-resolution.ts): brig row managed by wire with no handle and no email, membership as
+   * member, `user_v2` row; the same store calls.
+   */
+  async ssoUser(team: TeamId, issuer: string, value: string, format: string = NAMEID_FORMATS.unspecified): Promise<{ uid: UserId; nameId: NameId }> {
+    const nameId: NameId = { value, format, nameQualifier: null, spNameQualifier: null };
+    const uid = newUserId();
+    await this.identity.users.put(newUserRecord({ id: uid, team, name: value, ssoId: brigSsoId(issuer, nameId) }));
+    await this.identity.teams.addMember({ team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
+    await this.spar.samlUsers.insert({ issuer, normalizedNameId: normalizeNameId(nameId), ssoId: nameIdXml(nameId), uid });
+    return { uid, nameId };
+  }
+
+  /** Another SCIM token of the team (e.g. one without an IdP next to one with). */
+  async token(team: TeamId, idp: IdpId | null): Promise<string> {
+    const token = generateScimToken();
+    await this.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp, description: 'test', name: 'test' });
+    return token;
   }
 
   req(method: string, url: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {

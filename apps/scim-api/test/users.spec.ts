@@ -267,7 +267,7 @@ describe('SCIM Users on real Cassandra', () => {
       await h.spar.scimExternal.markCreated(team, eid, uid);
       const g = await h.req('GET', `/scim/v2/Users/${uid}`, { token });
       expect(g.statusCode).toBe(200);
-      expect(g.json()).toMatchObject({ id: uid, userName: handle, externalId: eid, displayName: 'Legacy User', preferredLanguage: 'fr', active: true, emails: [{ value: eid, primary: true }] });
+      expect(g.json()).toMatchObject({ id: uid, userName: handle, externalId: eid, displayName: 'Legacy User', preferredLanguage: 'fr', active: true, emails: [{ value: eid }], roles: ['member'] });
       expect(await h.docs.get(uid)).toBeNull(); // reads never write
       const byEid = await h.req('GET', `/scim/v2/Users?filter=${encodeURIComponent(`externalId eq "${eid}"`)}`, { token });
       expect(byEid.json().Resources.map((u: { id: string }) => u.id)).toEqual([uid]);

@@ -20,7 +20,7 @@ describe('token-admin on real Cassandra and Redis', () => {
   let t: TestApp;
   let db: CassandraDb;
   let teams: TeamsHandler;
-  const config = testConfig({ 'auth.keysFile': keysFile, 'rateLimits.loginPerEmail.limit': 5, 'rateLimits.loginPerAddress.limit': 100_000 });
+  const config = testConfig({ 'auth.keysFile': keysFile, defaultLocale: 'pt-BR', 'rateLimits.loginPerEmail.limit': 5, 'rateLimits.loginPerAddress.limit': 100_000 });
 
   const req = (method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
     t.app.inject({
@@ -157,6 +157,12 @@ describe('token-admin on real Cassandra and Redis', () => {
       const r = await req('GET', '/self', { token: await bearer(email) });
       expect(r.statusCode).toBe(200);
       expect(r.json()).toMatchObject({ id: owner, email, team, managed_by: 'wire', status: 'active', locale: 'en' });
+    });
+
+    it("shows the backend's default locale for a user without a language (DEFAULT_LOCALE)", async () => {
+      const { email, owner } = await newTeam();
+      await cassandraIdentityStores(db, systemClock).users.update(owner, { language: null, country: null });
+      expect((await req('GET', '/self', { token: await bearer(email) })).json()).toMatchObject({ id: owner, locale: 'pt-BR' });
     });
 
     it('refuses missing, malformed, tampered, expired and foreign-key tokens with 401', async () => {

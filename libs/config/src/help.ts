@@ -55,6 +55,7 @@ export const envHelp: Record<string, string> = {
   SAML_CLOCK_SKEW_SECONDS: 'clock tolerance of every SAML time check (0-180)',
   SAML_IDP_CACHE_SECONDS: 'seconds an instance keeps an IdP it looked up for a login; other instances see IdP changes within it (0-300, 0 = off)',
   FEATURE_SSO: "galley's sso feature for teams without a status: enabled-by-default or disabled-by-default (IdP create/update need it)",
+  DEFAULT_LOCALE: "the backend's default locale (`en`, `de-CH`, ...); SCIM shows its language as `preferredLanguage` of users without one, as spar does",
   SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: 'enables `POST /sso/get-by-email`',
   SAML_SP_KEY_FILE: 'PEM RSA private key of the SP: AuthnRequests are then signed (rsa-sha256) and the certificate is published in the SP metadata',
   SAML_SP_CERT_FILE: 'PEM certificate of SAML_SP_KEY_FILE (both or neither)',

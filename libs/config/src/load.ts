@@ -50,6 +50,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SCIM_CURSOR_KEY', path: 'scim.cursorKey' },
   { env: 'SCIM_PATCH_RESPONSE', path: 'scim.patchResponse' },
   { env: 'FEATURE_SSO', path: 'features.sso' },
+  { env: 'DEFAULT_LOCALE', path: 'defaultLocale' },
   { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },
   { env: 'SAML_SP_APP_URI', path: 'saml.spAppUri' },
   { env: 'SAML_CONTACTS', path: 'saml.contacts', json: true },

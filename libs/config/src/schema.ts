@@ -175,6 +175,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The backend's default locale (brig's `setDefaultUserLocale`): `ll` or `ll-CC` (ISO 639-1
+     * language, optional ISO 3166 country). SCIM shows its language as `preferredLanguage` of users
+     * who have none, as spar does.
+     */
+    defaultLocale: z
+      .string()
+      .regex(/^[a-zA-Z]{2}(-[a-zA-Z]{2})?$/, 'a locale such as en or en-US')
+      .default('en'),
     saml: z
       .object({
         /** Public base of the SSO routes; ACS URLs and SP entity ids derive from it (spar's `spSsoUri`). */

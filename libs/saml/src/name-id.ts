@@ -52,3 +52,60 @@ export function issuerXml(issuer: string): string {
 export function brigSsoId(issuer: string, n: NameId): string {
   return JSON.stringify({ tenant: issuerXml(issuer), subject: nameIdXml(n) });
 }
+
+/** XML text back to characters: the five entities and numeric references (`&#39;`, `&#x27;`). */
+export function unescapeXml(s: string): string {
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|quot|apos|amp);/g, (m, e: string) => {
+    if (e.startsWith('#')) {
+      const code = e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+    }
+    return ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' } as Record<string, string>)[e]!;
+  });
+}
+
+/** The attribute `name` of an element's start tag, unescaped, or null. */
+function attr(startTag: string, name: string): string | null {
+  const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(startTag);
+  return m ? unescapeXml(m[1] ?? m[2] ?? '') : null;
+}
+
+/** One element of our (or spar's) rendering: `<Name attrs>text</Name>`, no children. */
+function simpleElement(xml: string): { startTag: string; text: string } | null {
+  const m = /^<([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*(\s[^>]*)?>([^<]*)<\/[^>]+>$/.exec(xml.trim());
+  return m ? { startTag: m[2] ?? '', text: unescapeXml(m[3] ?? '') } : null;
+}
+
+/** What brig's `sso_id` says: a SAML identity, or the `scim_external_id` of a SCIM user without IdP. */
+export type BrigSsoId = { kind: 'saml'; issuer: string; nameId: NameId } | { kind: 'scim'; externalId: string };
+
+/**
+ * Reads brig's `sso_id` JSON (what `brigSsoId` writes, and spar's rows): null when absent or not
+ * one of the two shapes. The NameID keeps its case and qualifiers.
+ */
+export function parseBrigSsoId(ssoId: string | null): BrigSsoId | null {
+  if (!ssoId) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(ssoId);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o['scim_external_id'] === 'string') return { kind: 'scim', externalId: o['scim_external_id'] };
+  if (typeof o['tenant'] !== 'string' || typeof o['subject'] !== 'string') return null;
+  const tenant = simpleElement(o['tenant']);
+  const subject = simpleElement(o['subject']);
+  if (!tenant || !subject) return null;
+  return {
+    kind: 'saml',
+    issuer: tenant.text,
+    nameId: {
+      value: subject.text,
+      format: attr(subject.startTag, 'Format') ?? NAMEID_FORMATS.unspecified,
+      nameQualifier: attr(subject.startTag, 'NameQualifier'),
+      spNameQualifier: attr(subject.startTag, 'SPNameQualifier'),
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { TeamAccess } from '@sso/auth';
 import { type Clock, DomainError, type TeamId, type UserId, emailKey, idpId, isUuid, newIdpId } from '@sso/domain';
 import type { IdentityStores, IdpApiVersion, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
-import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/saml';
+import { type IdpMetadata, type MetadataFetcher, parseBrigSsoId, parseIdpMetadata } from '@sso/saml';
 import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
 import type { SpSelector } from '../sp-settings';
 import { type IdpDto, idpJson } from './idp.dto';
@@ -236,7 +236,7 @@ export class IdpHandler {
   async delete(caller: UserId, id: string, purge: boolean): Promise<void> {
     const idp = await this.authorized(caller, id);
     const me = await this.identity.users.get(caller);
-    if (me?.ssoId && ssoTenant(me.ssoId) === idp.issuer) throw new DomainError('cannot-delete-own-idp', 'You cannot delete the IdP you log in with');
+    if (ssoTenant(me?.ssoId ?? null) === idp.issuer) throw new DomainError('cannot-delete-own-idp', 'You cannot delete the IdP you log in with');
 
     const bound: Array<{ normalizedNameId: string; uid: UserId }> = [];
     let cursor: string | null = null;
@@ -323,14 +323,9 @@ function displayHandle(idp: IdpRecord, team: IdpRecord[]): string {
   return idp.handle ?? `IdP ${team.findIndex((i) => i.id === idp.id) + 1}`;
 }
 
-function ssoTenant(ssoId: string): string | null {
-  try {
-    const v = JSON.parse(ssoId) as { tenant?: unknown };
-    if (typeof v.tenant !== 'string') return null;
-    const m = />([^<]*)</.exec(v.tenant);
-    return m ? m[1].replace(/&amp;/g, '&') : v.tenant;
-  } catch {
-    return null;
-  }
+/** The issuer of a SAML `sso_id` (libs/saml reads it, as it writes it), or null. */
+function ssoTenant(ssoId: string | null): string | null {
+  const s = parseBrigSsoId(ssoId);
+  return s?.kind === 'saml' ? s.issuer : null;
 }
 

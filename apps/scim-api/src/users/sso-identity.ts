@@ -1,16 +1,14 @@
 import { isEmail } from '@sso/domain';
+import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId, parseBrigSsoId } from '@sso/saml';
 
-const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
-const EMAIL_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
-const UNSPECIFIED_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const unesc = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-
-/** A SAML identity as spar keys it: `user_v2(issuer, normalized NameID)` and brig's `sso_id`. */
+/**
+ * A SAML identity as spar keys it: `user_v2(issuer, normalized NameID)` and brig's `sso_id`. The
+ * XML comes from libs/saml, the same helpers the SSO login writes with, so SCIM and SAML agree
+ * on the text of `sso_id` for one user.
+ */
 export interface SamlIdentity {
   issuer: string;
-  nameId: string;
+  nameId: NameId;
   normalizedNameId: string;
   /** The NameID element as spar renders it into `sso_id.subject` and `user_v2.sso_id`. */
   subjectXml: string;
@@ -20,10 +18,13 @@ export interface SamlIdentity {
 
 /** spar's UserRef for a SCIM user of a token with an IdP: email-format NameID if externalId is an email. */
 export function samlIdentity(issuer: string, externalId: string): SamlIdentity {
-  const format = isEmail(externalId) ? EMAIL_FORMAT : UNSPECIFIED_FORMAT;
-  const subjectXml = `<NameID xmlns="${SAML}" Format="${format}">${esc(externalId)}</NameID>`;
-  const tenant = `<Issuer xmlns="${SAML}">${esc(issuer)}</Issuer>`;
-  return { issuer, nameId: externalId, normalizedNameId: externalId.toLowerCase(), subjectXml, ssoId: JSON.stringify({ tenant, subject: subjectXml }) };
+  const nameId: NameId = {
+    value: externalId,
+    format: isEmail(externalId) ? NAMEID_FORMATS.email : NAMEID_FORMATS.unspecified,
+    nameQualifier: null,
+    spNameQualifier: null,
+  };
+  return { issuer, nameId, normalizedNameId: normalizeNameId(nameId), subjectXml: nameIdXml(nameId), ssoId: brigSsoId(issuer, nameId) };
 }
 
 /** brig `sso_id` for a SCIM user without an IdP. */
@@ -33,19 +34,16 @@ export function scimExternalSsoId(externalId: string): string {
 
 /** The (issuer, normalized NameID) of a SAML `sso_id`, to find its `user_v2` row; null otherwise. */
 export function samlKeyOf(ssoId: string | null): { issuer: string; normalizedNameId: string } | null {
-  if (!ssoId) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(ssoId);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null) return null;
-  const { tenant, subject } = v as { tenant?: unknown; subject?: unknown };
-  if (typeof tenant !== 'string' || typeof subject !== 'string') return null;
-  const text = (xml: string) => /^<[^>]*>([\s\S]*)<\/[^>]*>$/.exec(xml.trim())?.[1];
-  const issuer = text(tenant);
-  const nameId = text(subject);
-  if (issuer === undefined || nameId === undefined) return null;
-  return { issuer: unesc(issuer), normalizedNameId: unesc(nameId).toLowerCase() };
+  const s = parseBrigSsoId(ssoId);
+  return s?.kind === 'saml' ? { issuer: s.issuer, normalizedNameId: normalizeNameId(s.nameId) } : null;
+}
+
+/**
+ * The externalId spar shows for brig's `sso_id`: the NameID text as the IdP sent it (case kept),
+ * or the `scim_external_id`; null without an SSO identity.
+ */
+export function externalIdOf(ssoId: string | null): string | null {
+  const s = parseBrigSsoId(ssoId);
+  if (!s) return null;
+  return s.kind === 'saml' ? s.nameId.value : s.externalId;
 }

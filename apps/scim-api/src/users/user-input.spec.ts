@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScimError } from '@sso/scim';
-import { samlIdentity, samlKeyOf, scimExternalSsoId } from './sso-identity';
+import { NAMEID_FORMATS, brigSsoId, nameIdXml, normalizeNameId, parseBrigSsoId } from '@sso/saml';
+import { externalIdOf, samlIdentity, samlKeyOf, scimExternalSsoId } from './sso-identity';
 import { pickEmail, reconcileRichInfo, statusFor, validateUser } from './user-input';
 
 const WIRE = 'urn:ietf:params:scim:schemas:extension:wire:1.0:User';
@@ -107,5 +108,34 @@ describe('SSO identities', () => {
     expect(samlKeyOf(scimExternalSsoId('x'))).toBeNull();
     expect(samlKeyOf('not json')).toBeNull();
     expect(samlKeyOf(null)).toBeNull();
+  });
+
+  it("writes the same sso_id text as the SSO login, ' included (libs/saml's helpers)", () => {
+    const issuer = "https://idp.example.com/o'reilly&co";
+    const nameId = { value: "o'brien@example.com", format: NAMEID_FORMATS.email, nameQualifier: null, spNameQualifier: null };
+    const s = samlIdentity(issuer, nameId.value);
+    expect(s.subjectXml).toBe(nameIdXml(nameId));
+    expect(s.subjectXml).toContain('o&apos;brien@example.com');
+    expect(s.ssoId).toBe(brigSsoId(issuer, nameId));
+    expect(s.normalizedNameId).toBe(normalizeNameId(nameId));
+    expect(samlKeyOf(s.ssoId)).toEqual({ issuer, normalizedNameId: "o'brien@example.com" });
+    expect(externalIdOf(s.ssoId)).toBe("o'brien@example.com");
+  });
+
+  it("reads spar's sso_ids: numeric references, qualifiers, prefixes, the scim_external_id form", () => {
+    const spar = JSON.stringify({
+      tenant: '<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">https://idp.example.com/a?b=1&amp;c=2</Issuer>',
+      subject: '<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" NameQualifier=\'q&#39;1\'>O&#39;Neil&#x27;s &lt;id&gt;</saml:NameID>',
+    });
+    expect(parseBrigSsoId(spar)).toEqual({
+      kind: 'saml',
+      issuer: 'https://idp.example.com/a?b=1&c=2',
+      nameId: { value: "O'Neil's <id>", format: NAMEID_FORMATS.persistent, nameQualifier: "q'1", spNameQualifier: null },
+    });
+    expect(externalIdOf(spar)).toBe("O'Neil's <id>");
+    expect(parseBrigSsoId(scimExternalSsoId("x'y"))).toEqual({ kind: 'scim', externalId: "x'y" });
+    for (const bad of ['[]', '{"tenant":"<Issuer>i</Issuer>"}', '{"tenant":"<Issuer>i</Issuer>","subject":"<NameID><x/></NameID>"}', '"s"', 'null']) {
+      expect(parseBrigSsoId(bad), bad).toBeNull();
+    }
   });
 });

@@ -101,7 +101,11 @@ export class UsersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a user', description: 'With If-None-Match equal to the current version: 304. Only here (not in lists) does the user show its readOnly `groups`.' })
+  @ApiOperation({
+    summary: 'Get a user',
+    description:
+      'With If-None-Match equal to the current version: 304. Only here (not in lists) does the user show its readOnly `groups`. Team members that SSO login created are shown too (userName is their id while they have no handle), without a write; the first PUT or PATCH takes them over.',
+  })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiQuery({ name: 'attributes', required: false, example: 'userName,emails' })
   @ApiQuery({ name: 'excludedAttributes', required: false, example: 'roles' })

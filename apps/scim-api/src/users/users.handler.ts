@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, type TeamId, type User, type UserId, isUuid, newUserId } from '@sso/domain';
+import { type Clock, type Role, type TeamId, type TeamMember, type User, type UserId, emailKey, isEmail, isUuid, newUserId } from '@sso/domain';
 import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDoc, ScimUserDocStore, SparStores } from '@sso/persistence';
+import { NAMEID_FORMATS, normalizeNameId } from '@sso/saml';
 import {
   type JsonObject,
   ScimError,
   applyPatch,
   clone,
   computeETag,
+  getIgnoreCase,
   ifMatchPasses,
   ifNoneMatchPasses,
   parsePatchRequest,
@@ -14,19 +16,31 @@ import {
 } from '@sso/scim';
 import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { type SamlIdentity, samlIdentity, samlKeyOf, scimExternalSsoId } from './sso-identity';
+import { present, synthesise, visibleIn } from './user-view';
 import { type ValidatedUser, reconcileRichInfo, scimUserRecord, statusFor, validateUser } from './user-input';
 
 export interface UsersSettings {
   richInfoLimit: number;
+  /** The backend's default locale: `preferredLanguage` of users without one. */
+  defaultLocale: string;
 }
 
-/** A SCIM user as stored: brig's row, the SCIM document and its version (the ETag). */
+/** A SCIM user as shown: brig's row, the document as rendered and its ETag. */
 export interface LoadedUser {
   user: User;
+  /** The stored document (or one synthesised from brig) with what spar derives (user-view.ts `present`). */
   doc: JsonObject;
+  /** The ETag: the version of `doc` as shown, so a role change in team settings changes it too. */
   version: string;
-  /** False for a SCIM user written before the document table existed (synthesised from brig). */
+  /**
+   * False for a team member SCIM has not written yet (SSO-created users, SCIM users from before
+   * the document table): synthesised from brig; the first PUT or PATCH takes it over.
+   */
   stored: boolean;
+  /** The stored row's version (the compare-and-set key of writes); null when not stored. */
+  rowVersion: string | null;
+  /** The galley role, null without a member row (shown as member). */
+  role: Role | null;
   created: Date;
   lastModified: Date;
 }
@@ -61,54 +75,97 @@ export class UsersHandler {
     private readonly settings: UsersSettings,
   ) {}
 
-  /** The team's SCIM-managed user, or null (other teams' and non-SCIM users are invisible). */
+  /**
+   * The team's user as SCIM shows it, or null (other teams' users and members SCIM does not see,
+   * user-view.ts `visibleIn`). Reads only: a user SCIM has not written yet is synthesised from
+   * brig and galley, never written (docs/design.md §6.2).
+   */
   async load(team: TeamId, id: string): Promise<LoadedUser | null> {
     if (!isUuid(id)) return null;
     const uid = id.toLowerCase() as UserId;
-    const [user, row, times] = await Promise.all([this.identity.users.get(uid), this.docs.get(uid), this.spar.scimUserTimes.get(uid)]);
+    const [user, row, times, member] = await Promise.all([
+      this.identity.users.get(uid),
+      this.docs.get(uid),
+      this.spar.scimUserTimes.get(uid),
+      this.identity.teams.getMember(team, uid),
+    ]);
     if (!user) return null;
-    return this.assemble(team, user, row, times?.createdAt, times?.lastUpdatedAt);
+    return this.assemble(team, user, row, member?.role ?? null, times?.createdAt, times?.lastUpdatedAt);
   }
 
   /** Whether brig's row is a SCIM resource of the team (what assemble checks first). */
   static visibleIn(team: TeamId, user: User): boolean {
-    return user.team === team && user.managedBy === 'scim' && user.status !== 'deleted';
+    return visibleIn(team, user);
   }
 
   /** Turns stored rows into a LoadedUser, or null when the user is not the team's SCIM user. */
-  assemble(team: TeamId, user: User, row: ScimUserDoc | null | undefined, created?: Date, lastModified?: Date): LoadedUser | null {
-    if (!UsersHandler.visibleIn(team, user)) return null;
+  assemble(team: TeamId, user: User, row: ScimUserDoc | null | undefined, role: Role | null, created?: Date, lastModified?: Date): LoadedUser | null {
+    if (!visibleIn(team, user)) return null;
+    // Without times (users SCIM never wrote), now: spar writes that on the first read, we may not.
     const now = this.clock.now();
-    if (row) {
-      const doc = JSON.parse(row.doc) as JsonObject;
-      return { user, doc, version: row.version, stored: true, created: created ?? now, lastModified: lastModified ?? created ?? now };
-    }
-    const doc = this.synthesise(user);
-    return { user, doc, version: versionOf(user.id, doc), stored: false, created: created ?? now, lastModified: lastModified ?? created ?? now };
+    const stored = row ? (JSON.parse(row.doc) as JsonObject) : synthesise(user);
+    return { ...this.view(user, stored, role), stored: !!row, rowVersion: row?.version ?? null, created: created ?? now, lastModified: lastModified ?? created ?? now };
   }
 
-  /** A document for a SCIM user that has none yet: what brig knows. */
-  private synthesise(user: User): JsonObject {
-    let externalId: string | undefined;
-    try {
-      const s = JSON.parse(user.ssoId ?? 'null') as { scim_external_id?: unknown } | null;
-      if (s && typeof s.scim_external_id === 'string') externalId = s.scim_external_id;
-    } catch {
-      /* not JSON: leave it out */
+  private view(user: User, stored: JsonObject, role: Role | null): { user: User; doc: JsonObject; version: string; role: Role | null } {
+    const doc = present(stored, user, role, this.settings.defaultLocale);
+    return { user, doc, version: versionOf(user.id, doc), role };
+  }
+
+  /** The team's visible users among `ids` (group members, say), with their member rows' roles. */
+  async loadIds(team: TeamId, ids: readonly UserId[]): Promise<LoadedUser[]> {
+    const members = await Promise.all(ids.map((id) => this.identity.teams.getMember(team, id)));
+    return this.loadMembers(team, members.filter((m): m is TeamMember => m !== null));
+  }
+
+  /**
+   * The team's users among `members`, in that order, for list pages: brig, documents and times
+   * by batched reads in parallel; the role comes with the member row.
+   */
+  async loadMembers(team: TeamId, members: TeamMember[]): Promise<LoadedUser[]> {
+    if (members.length === 0) return [];
+    const ids = members.map((m) => m.user);
+    const roles = new Map(members.map((m) => [m.user, m.role] as const));
+    const [users, docs, times] = await Promise.all([this.identity.users.getMany(ids), this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]);
+    const out: LoadedUser[] = [];
+    for (const user of users) {
+      const t = times.get(user.id);
+      const u = this.assemble(team, user, docs.get(user.id), roles.get(user.id) ?? null, t?.createdAt, t?.lastUpdatedAt);
+      if (u) out.push(u);
     }
-    const key = samlKeyOf(user.ssoId);
-    const doc: JsonObject = {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-      userName: user.handle ?? user.id,
-      displayName: user.name,
-      active: user.status !== 'suspended' && user.status !== 'pending-invitation',
-    };
-    const eid = externalId ?? key?.normalizedNameId;
-    if (eid !== undefined) doc['externalId'] = eid;
-    const email = user.emailUnvalidated ?? user.email;
-    if (email) doc['emails'] = [{ value: email, primary: true }];
-    if (user.language) doc['preferredLanguage'] = user.language;
-    return doc;
+    return out;
+  }
+
+  /**
+   * The user a keyed equality names (`id`, `userName`, `externalId`), or null; the list code
+   * still applies the whole filter to it. Users SCIM has not written yet have no `scim_external`
+   * row and maybe no handle, so, as spar's `scimFindUserByExternalId` / `ByHandle`, the lookup
+   * falls back to their NameID under the team's IdPs (`user_v2`), their email, and the user id
+   * that stands in for a missing handle.
+   */
+  async findByKey(team: TeamId, attribute: string, value: string): Promise<LoadedUser | null> {
+    if (attribute === 'id') return this.load(team, value);
+    if (attribute === 'userName') {
+      const uid = await this.identity.users.lookupHandle(value.toLowerCase());
+      if (uid !== null) return this.load(team, uid);
+      const u = isUuid(value) ? await this.load(team, value) : null;
+      return u && u.user.handle === null ? u : null;
+    }
+    if (attribute !== 'externalId') return null;
+    const row = await this.spar.scimExternal.get(team, value);
+    const viaRow = row ? await this.load(team, row.uid) : null;
+    if (viaRow) return viaRow;
+    const idps = await this.spar.idps.listByTeam(team);
+    const hits = await Promise.all(idps.map((idp) => this.spar.samlUsers.get(idp.issuer, normalizeNameId({ value, format: NAMEID_FORMATS.unspecified, nameQualifier: null, spNameQualifier: null }))));
+    for (const hit of hits) {
+      const u = hit ? await this.load(team, hit.uid) : null;
+      if (u) return u;
+    }
+    if (isEmail(value)) {
+      const uid = await this.identity.users.lookupEmail(emailKey(value));
+      if (uid !== null) return this.load(team, uid);
+    }
+    return null;
   }
 
   /**
@@ -190,7 +247,8 @@ export class UsersHandler {
       ]);
       await settleAll([this.identity.users.put(user), this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now })]);
       await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
-      return { user, doc, version, stored: true, created: now, lastModified: now };
+      const role = v.wire.role ?? 'member';
+      return { ...this.view(user, doc, role), stored: true, rowVersion: version, created: now, lastModified: now };
     } catch (e) {
       await rollback();
       throw e;
@@ -206,12 +264,13 @@ export class UsersHandler {
   /**
    * Claims `(team, externalId)` for `uid`. A Created row whose user no longer exists is a leftover
    * (spar re-creates over it): it is released and claimed again. A row still Creating belongs to a
-   * create in flight and is a conflict.
+   * create in flight and is a conflict. True when the row is not (yet) Created: this claim, or a
+   * concurrent one of the same user, inserted it.
    */
-  private async claimExternalId(team: TeamId, externalId: string, uid: UserId): Promise<void> {
+  private async claimExternalId(team: TeamId, externalId: string, uid: UserId): Promise<boolean> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const c = await this.spar.scimExternal.claim(team, externalId, uid);
-      if (c.ok) return;
+      if (c.ok) return c.record.status === 'creating';
       if (c.owner.status === 'created') {
         const owner = await this.identity.users.get(c.owner.uid);
         if (!owner || owner.team !== team || owner.status === 'deleted') {
@@ -251,12 +310,17 @@ export class UsersHandler {
       const v = this.validate(token, reconcileRichInfo(cur.doc, next(cur)));
       const uid = cur.user.id;
       const version = versionOf(uid, v.doc);
-      if (version === cur.version && cur.stored) return cur;
+      if (version === cur.rowVersion) return cur;
 
-      const oldHandle = cur.user.handle;
+      // The handle the document holds: brig's row is written after the document and may still
+      // show the one before a concurrent write that just won. A user SCIM never wrote has brig's.
+      const docName = getIgnoreCase(cur.doc, 'userName');
+      const oldHandle = cur.stored && typeof docName === 'string' ? docName.toLowerCase() : cur.user.handle;
       const oldEid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
       const handleChanged = oldHandle !== v.wire.handle;
-      const eidChanged = oldEid !== v.wire.externalId;
+      // Taking over a user SCIM has not written yet (SSO-created): its externalId has no
+      // scim_external row, so it is claimed even when unchanged.
+      const eidChanged = oldEid !== v.wire.externalId || !cur.stored;
       const identity = await this.identityOf(token, v.wire.externalId);
       const undo: Array<() => Promise<unknown>> = [];
       const rollback = async () => {
@@ -266,18 +330,26 @@ export class UsersHandler {
         if (handleChanged) {
           const h = await this.identity.users.claimHandle(v.wire.handle, uid);
           if (!h.ok) throw taken('userName');
-          undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
+          // A concurrent write of this user with the same userName holds the same claim: when it
+          // won, the claim is its, and stays.
+          undo.push(async () => {
+            if (!(await this.docHolds(uid, 'userName', v.wire.handle))) await this.identity.users.releaseHandle(v.wire.handle, uid);
+          });
         }
         if (eidChanged) {
-          await this.claimExternalId(team, v.wire.externalId, uid);
-          undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
+          const fresh = await this.claimExternalId(team, v.wire.externalId, uid);
+          // Only a row this write inserted is released (a taken-over SCIM user already held its
+          // own), and not when a concurrent write of this user won with the same externalId.
+          undo.push(async () => {
+            if (fresh && !(await this.docHolds(uid, 'externalId', v.wire.externalId))) await this.spar.scimExternal.release(team, v.wire.externalId, uid);
+          });
           if (identity.saml) {
             const existing = await this.spar.samlUsers.get(identity.saml.issuer, identity.saml.normalizedNameId);
             if (existing && existing.uid !== uid && (await this.identity.users.get(existing.uid))) throw taken('externalId');
           }
         }
         const row = { uid, doc: JSON.stringify(v.doc), version };
-        const cas = cur.stored ? await this.docs.replace(row, cur.version) : await this.docs.create(row);
+        const cas = cur.rowVersion !== null ? await this.docs.replace(row, cur.rowVersion) : await this.docs.create(row);
         if (!cas.ok) {
           await rollback();
           if (pre.ifMatch !== undefined || pre.ifNoneMatch !== undefined) throw precondition();
@@ -292,7 +364,7 @@ export class UsersHandler {
       const now = this.clock.now();
       if (eidChanged) {
         await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
-        if (oldEid !== null) await this.spar.scimExternal.release(team, oldEid, uid);
+        if (oldEid !== null && oldEid !== v.wire.externalId) await this.spar.scimExternal.release(team, oldEid, uid);
       }
       const oldKey = samlKeyOf(cur.user.ssoId);
       if (oldKey && (!identity.saml || oldKey.issuer !== identity.saml.issuer || oldKey.normalizedNameId !== identity.saml.normalizedNameId)) {
@@ -309,26 +381,36 @@ export class UsersHandler {
         language: v.wire.language,
         status: statusFor(cur.user.status, v.wire.active),
         ssoId: identity.ssoId,
+        // A takeover puts the user under SCIM control, as spar's first read did.
+        managedBy: 'scim',
       };
       await this.identity.users.update(uid, changes);
       if (handleChanged && oldHandle) await this.identity.users.releaseHandle(oldHandle, uid);
       await this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
+      let role = cur.role;
       if (v.wire.role) {
         const member = await this.identity.teams.getMember(team, uid);
         if (member && member.role !== v.wire.role) await this.identity.teams.setRole(team, uid, v.wire.role);
+        if (member) role = v.wire.role;
       }
       const times = await this.spar.scimUserTimes.get(uid);
       await this.spar.scimUserTimes.put({ uid, createdAt: times?.createdAt ?? now, lastUpdatedAt: now });
       return {
-        user: { ...cur.user, ...changes } as User,
-        doc: v.doc,
-        version,
+        ...this.view({ ...cur.user, ...changes } as User, v.doc, role),
         stored: true,
+        rowVersion: version,
         created: times?.createdAt ?? now,
         lastModified: now,
       };
     }
     throw new ScimError(undefined, 'The user is being changed by other requests at the same time; try again', 409);
+  }
+
+  /** Whether the stored document holds this userName (as a handle) or externalId. */
+  private async docHolds(uid: UserId, attribute: 'userName' | 'externalId', value: string): Promise<boolean> {
+    const row = await this.docs.get(uid);
+    const v = row ? getIgnoreCase(JSON.parse(row.doc) as JsonObject, attribute) : undefined;
+    return typeof v === 'string' && (attribute === 'userName' ? v.toLowerCase() === value : v === value);
   }
 
   /** Idempotent; other teams' users and unknown ids are a silent no-op (nothing leaks). */

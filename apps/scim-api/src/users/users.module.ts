@@ -21,7 +21,7 @@ export const SCIM_USER_DOCS = Symbol('SCIM_USER_DOCS');
       provide: UsersHandler,
       inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
       useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, config: Config) =>
-        new UsersHandler(spar, identity, docs, groups, clock, { richInfoLimit: config.scim.richInfoLimit }),
+        new UsersHandler(spar, identity, docs, groups, clock, { richInfoLimit: config.scim.richInfoLimit, defaultLocale: config.defaultLocale }),
     },
     {
       provide: UsersSearch,

@@ -1,4 +1,4 @@
-import type { TeamId, TeamMember, User, UserId } from '@sso/domain';
+import type { Role, TeamId, TeamMember, User, UserId } from '@sso/domain';
 import type { IdentityStores, Page, ScimGroupStore, ScimUserDoc, ScimUserDocStore, ScimUserTimes, SparStores } from '@sso/persistence';
 import { type IndexableEquality, type JsonObject, listResponse, projectResource, userResourceSchema } from '@sso/scim';
 import type { CursorCodec } from '../common/cursor';
@@ -25,7 +25,8 @@ const KEYED = ['id', 'userName', 'externalId', 'groups.value', 'groups.display']
 
 /**
  * GET /Users and POST /Users/.search (paging: `runList`). An equality on id, userName or
- * externalId is a keyed read (brig.user, brig.user_handle, spar.scim_external); anything else
+ * externalId is a keyed read (brig.user, brig.user_handle, spar.scim_external, with the fallbacks
+ * for users SSO created: `UsersHandler.findByKey`); anything else
  * walks the team's members (galley `team_member`, one partition, paged) and evaluates the filter
  * in memory; a filter on `groups` is answered from the group tables (user-groups-filter.ts), and
  * an equality on `groups.value` or `groups.display` reads only that group's members as candidates.
@@ -53,7 +54,7 @@ export class UsersSearch {
     const source: ListSource<LoadedUser> = {
       storePage: async (cursor, limit) => {
         const page = await this.identity.teams.listMembers(team, { limit, cursor });
-        return { items: await this.loadMany(team, page.items.map((m) => m.user)), next: page.cursor };
+        return { items: await this.handler.loadMembers(team, page.items), next: page.cursor };
       },
       candidates: () => this.candidates(team, plan.keyed, groupsIndex),
       render: forFilter,
@@ -77,9 +78,11 @@ export class UsersSearch {
   private async indexPageUnfiltered(team: TeamId, startIndex: number, count: number, out: (u: LoadedUser) => JsonObject): Promise<JsonObject> {
     const from = startIndex - 1;
     const window: User[] = [];
+    const roles = new Map<UserId, Role>();
     let total = 0;
-    await this.forEachMemberPage(team, async (ids) => {
-      for (const user of await this.identity.users.getMany(ids)) {
+    await this.forEachMemberPage(team, async (members) => {
+      for (const m of members) roles.set(m.user, m.role);
+      for (const user of await this.identity.users.getMany(members.map((m) => m.user))) {
         if (!UsersHandler.visibleIn(team, user)) continue;
         if (total >= from && total < from + count) window.push(user);
         total++;
@@ -90,7 +93,7 @@ export class UsersSearch {
     const page: JsonObject[] = [];
     for (const user of window) {
       const t = times.get(user.id);
-      const u = this.handler.assemble(team, user, docs.get(user.id), t?.createdAt, t?.lastUpdatedAt);
+      const u = this.handler.assemble(team, user, docs.get(user.id), roles.get(user.id) ?? null, t?.createdAt, t?.lastUpdatedAt);
       if (u) page.push(out(u));
     }
     return listResponse({ resources: page, totalResults: total, startIndex });
@@ -102,21 +105,16 @@ export class UsersSearch {
       // Every match is in a group the keyed term names, and those groups' members are in the index.
       const ids = [...groupsIndex.keys()];
       const out: LoadedUser[] = [];
-      for (let i = 0; i < ids.length; i += SCAN_PAGE) out.push(...(await this.loadMany(team, ids.slice(i, i + SCAN_PAGE))));
+      for (let i = 0; i < ids.length; i += SCAN_PAGE) out.push(...(await this.handler.loadIds(team, ids.slice(i, i + SCAN_PAGE))));
       return out;
     }
     if (eq) {
-      let uid: string | null = null;
-      if (eq.attribute === 'id') uid = eq.value;
-      else if (eq.attribute === 'userName') uid = await this.identity.users.lookupHandle(eq.value.toLowerCase());
-      else if (eq.attribute === 'externalId') uid = (await this.spar.scimExternal.get(team, eq.value))?.uid ?? null;
-      if (uid === null) return [];
-      const u = await this.handler.load(team, uid);
+      const u = await this.handler.findByKey(team, eq.attribute, eq.value);
       return u ? [u] : [];
     }
     const out: LoadedUser[] = [];
-    await this.forEachMemberPage(team, async (ids) => {
-      out.push(...(await this.loadMany(team, ids)));
+    await this.forEachMemberPage(team, async (members) => {
+      out.push(...(await this.handler.loadMembers(team, members)));
     });
     return out;
   }
@@ -125,28 +123,14 @@ export class UsersSearch {
    * Walks the team's `team_member` partition in pages of SCAN_PAGE, in partition order; the next
    * page is fetched while the current one is processed.
    */
-  private async forEachMemberPage(team: TeamId, each: (ids: UserId[]) => Promise<void>): Promise<void> {
+  private async forEachMemberPage(team: TeamId, each: (members: TeamMember[]) => Promise<void>): Promise<void> {
     let next: Promise<Page<TeamMember>> | null = this.identity.teams.listMembers(team, { limit: SCAN_PAGE, cursor: null });
     while (next) {
       const page: Page<TeamMember> = await next;
       next = page.cursor !== null ? this.identity.teams.listMembers(team, { limit: SCAN_PAGE, cursor: page.cursor }) : null;
       // Keep a rejected prefetch from going unhandled while `each` runs; it is awaited next round.
       next?.catch(() => undefined);
-      const ids = page.items.map((m) => m.user);
-      if (ids.length > 0) await each(ids);
+      if (page.items.length > 0) await each(page.items);
     }
-  }
-
-  /** The team's SCIM users among `ids`, in that order: brig, documents and times read in parallel. */
-  private async loadMany(team: TeamId, ids: UserId[]): Promise<LoadedUser[]> {
-    if (ids.length === 0) return [];
-    const [users, docs, times] = await Promise.all([this.identity.users.getMany(ids), this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]);
-    const out: LoadedUser[] = [];
-    for (const user of users) {
-      const t = times.get(user.id);
-      const u = this.handler.assemble(team, user, docs.get(user.id), t?.createdAt, t?.lastUpdatedAt);
-      if (u) out.push(u);
-    }
-    return out;
   }
 }

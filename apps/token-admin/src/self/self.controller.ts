@@ -2,7 +2,8 @@ import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DomainError, type UserId } from '@sso/domain';
 import type { IdentityStores } from '@sso/persistence';
-import { AccessGuard, CurrentUser, IDENTITY_STORES } from '@sso/platform';
+import type { Config } from '@sso/config';
+import { AccessGuard, CONFIG, CurrentUser, IDENTITY_STORES } from '@sso/platform';
 
 export class SelfDto {
   @ApiProperty({ example: '3f0f3e4c-8a47-4ad6-a5a4-3a0e7c1bd5a0' }) id!: string;
@@ -22,7 +23,10 @@ export class SelfDto {
 @Controller('self')
 @UseGuards(AccessGuard)
 export class SelfController {
-  constructor(@Inject(IDENTITY_STORES) private readonly stores: IdentityStores) {}
+  constructor(
+    @Inject(IDENTITY_STORES) private readonly stores: IdentityStores,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The logged-in user' })
@@ -37,7 +41,8 @@ export class SelfController {
       email: u.email,
       handle: u.handle,
       team: u.team,
-      locale: u.country ? `${u.language ?? 'en'}-${u.country}` : (u.language ?? 'en'),
+      // Without a language of its own the user has the backend's default locale, as in brig.
+      locale: u.language ? (u.country ? `${u.language}-${u.country}` : u.language) : this.config.defaultLocale,
       managed_by: u.managedBy,
       status: u.status,
       ...(u.ssoId ? { sso_id: JSON.parse(u.ssoId) as unknown } : {}),
