@@ -133,6 +133,11 @@ export class IdpHandler {
 
   async list(caller: UserId): Promise<{ providers: IdpDto[] }> {
     const team = await this.access.requireSsoAdmin(caller, 'ReadIdp');
+    return this.listTeam(team);
+  }
+
+  /** The team's IdPs as spar lists them (also brig's internal `GET /i/identity-providers/:team`). */
+  async listTeam(team: TeamId): Promise<{ providers: IdpDto[] }> {
     const idps = await this.spar.idps.listByTeam(team);
     const [sources, options] = await Promise.all([
       Promise.all(idps.map((idp) => this.sources.get(idp.id))),

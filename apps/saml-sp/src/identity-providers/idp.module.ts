@@ -61,5 +61,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     IdpMetadataRefreshScheduler,
   ],
+  // The internal API lists a team's IdPs as the public list does, and deletes them with their sources.
+  exports: [IdpHandler, IDP_METADATA_SOURCES],
 })
 export class IdpModule {}
