@@ -320,6 +320,43 @@ describe('token-admin on real Cassandra and Redis', () => {
       expect(two.json().label).toBe('more-than-one-idp');
     });
 
+    it('makes the token-before-IdP trap visible: an unbound token in a team with IdPs carries a warning, in the answer and the list', async () => {
+      const { email, team } = await newTeam();
+      const token = await bearer(email);
+      const spar = cassandraSparStores(db);
+      // README's order: the token comes first, while the team has no IdP: unbound, nothing to warn about yet.
+      const early = await create(token);
+      expect(early.json().info.idp).toBeNull();
+      expect(early.json().info.warning).toBeUndefined();
+      const idp = {
+        id: randomUUID() as IdpId,
+        team: team as TeamId,
+        issuer: `https://idp.example.com/${randomUUID()}`,
+        requestUri: 'https://idp.example.com/sso',
+        certs: ['<ds:KeyInfo>1</ds:KeyInfo>'],
+        apiVersion: 2 as const,
+        oldIssuers: [],
+        replacedBy: null,
+        handle: 'IdP 1',
+        domain: null,
+      };
+      await spar.idps.insert(idp);
+      // v8 and later never bind implicitly: an unbound token now gets the warning.
+      const late = await create(token, undefined, '/v8');
+      expect(late.statusCode).toBe(200);
+      expect(late.json().info).toMatchObject({ idp: null, warning: expect.stringContaining('cannot log in with SSO') });
+      const bound = await create(token, { description: 'x', password: PASSWORD, idp: idp.id }, '/v8');
+      expect(bound.json().info.idp).toBe(idp.id);
+      expect(bound.json().info.warning).toBeUndefined();
+      // The list shows each token's binding; the unbound ones, the early one included, warn.
+      const list = (await req('GET', '/v8/scim/auth-tokens', { token })).json().tokens as Array<{ id: string; idp: string | null; warning?: string }>;
+      expect(list.map((t) => [t.id, t.idp, t.warning !== undefined])).toEqual([
+        [early.json().info.id, null, true],
+        [late.json().info.id, null, true],
+        [bound.json().info.id, idp.id, false],
+      ]);
+    });
+
     it('refuses users outside any team', async () => {
       const users = cassandraIdentityStores(db).users;
       const email = `${randomUUID()}@example.com`;

@@ -256,13 +256,16 @@ export class UsersHandler {
       const v = this.validate(token, reconcileRichInfo(cur.doc, next(cur)));
       const uid = cur.user.id;
       const version = versionOf(uid, v.doc);
-      if (version === cur.version && cur.stored) return cur;
+      const identity = await this.identityOf(token, v.wire.externalId);
+      // An unchanged document still takes the user under this token's IdP (spar: a PUT binds the
+      // user to the token's IdP); that is how users provisioned by an unbound token are recovered.
+      const rebind = cur.user.ssoId !== identity.ssoId;
+      if (version === cur.version && cur.stored && !rebind) return cur;
 
       const oldHandle = cur.user.handle;
       const oldEid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
       const handleChanged = oldHandle !== v.wire.handle;
       const eidChanged = oldEid !== v.wire.externalId;
-      const identity = await this.identityOf(token, v.wire.externalId);
       const undo: Array<() => Promise<unknown>> = [];
       const rollback = async () => {
         for (const f of undo.reverse()) await f().catch(() => undefined);
@@ -276,6 +279,8 @@ export class UsersHandler {
         if (eidChanged) {
           await this.claimExternalId(team, v.wire.externalId, uid);
           undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
+        }
+        if (eidChanged || rebind) {
           if (identity.saml) {
             const existing = await this.spar.samlUsers.get(identity.saml.issuer, identity.saml.normalizedNameId);
             if (existing && existing.uid !== uid && (await this.identity.users.get(existing.uid))) throw taken('externalId');
