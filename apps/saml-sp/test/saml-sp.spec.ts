@@ -269,7 +269,7 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(flood.statusCode, flood.body).toBe(413);
       const missing = await multipart([`Content-Disposition: form-data; name="other"\r\n\r\nv`]);
       expect(missing.statusCode).toBe(400);
-      expect(titleOf(missing.body)).toBe('wire:sso:error:bad-response-encoding');
+      expect(titleOf(missing.body)).toBe('wire:sso:error:bad-response-saml');
       const broken = await h.t.app.inject({ method: 'POST', url: `/sso/finalize-login/${team}`, payload: 'garbage', headers: { 'content-type': 'multipart/form-data; boundary=zzz' } });
       expect(broken.statusCode, broken.body).toBe(400);
     });

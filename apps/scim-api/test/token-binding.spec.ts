@@ -54,4 +54,18 @@ describe('recovering users of an unbound SCIM token', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json().meta.lastModified).toBe(put.json().meta.lastModified);
   });
+
+  it("refuses passwords and bad roles with spar's texts, which clients match on", async () => {
+    const { token } = await h.team();
+    const detail = async (over: Record<string, unknown>) => {
+      const r = await h.req('POST', '/scim/v2/Users', { token, body: userBody(over) });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().scimType).toBe('invalidValue');
+      return r.json().detail as string;
+    };
+    expect(await detail({ password: 'hunter22' })).toBe('Setting user passwords is not supported for security reasons.');
+    expect(await detail({ roles: ['admin', 'member'] })).toBe('A user cannot have more than one role.');
+    expect(await detail({ roles: ['boss'] })).toBe("The role 'boss' is not valid. Valid roles are owner, admin, member, partner.");
+    expect(await detail({ roles: [{ value: 'root' }] })).toBe("The role 'root' is not valid. Valid roles are owner, admin, member, partner.");
+  });
 });

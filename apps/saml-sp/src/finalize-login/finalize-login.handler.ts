@@ -48,7 +48,9 @@ export class FinalizeLoginHandler {
 
   private async run(team: TeamId | null, samlResponse: unknown): Promise<FinalizeResult> {
     if (typeof samlResponse !== 'string') {
-      return { ...renderWebError('bad-response-encoding', ['No SAMLResponse form field'], 400), audit: { outcome: 'error', label: 'bad-response-encoding' } };
+      // spar's label and text for a form without the field.
+      const message = 'Bad response: SAMLResponse form field missing from HTTP body';
+      return { ...renderWebError('bad-response-saml', [message], 400), audit: { outcome: 'error', label: 'bad-response-saml', reasons: [message] } };
     }
     const records = new Map<string, IdpRecord>();
     const outcome = await validateResponse(

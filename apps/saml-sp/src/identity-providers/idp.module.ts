@@ -10,6 +10,7 @@ import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
 import { IDP_LOGIN_OPTIONS, LoginLookupsModule } from '../login-lookups.module';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
 import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
+import { IdpBodyErrorHooks } from './idp-body-errors';
 import { IdpController } from './idp.controller';
 import { IdpHandler } from './idp.handler';
 
@@ -60,6 +61,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
         new IdpMetadataRefresher(spar, sources, options, fetcher, clock, log, config.saml.metadataRefreshSeconds),
     },
     IdpMetadataRefreshScheduler,
+    IdpBodyErrorHooks,
   ],
   // The internal API lists a team's IdPs as the public list does, and deletes them with their sources.
   exports: [IdpHandler, IDP_METADATA_SOURCES],

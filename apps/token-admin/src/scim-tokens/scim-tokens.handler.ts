@@ -91,10 +91,11 @@ export class ScimTokensHandler {
   /** Token creation re-checks the password of users who have one (spar asks brig the same). */
   private async reauthenticate(caller: UserId, password: string | undefined): Promise<void> {
     const user = await this.identity.users.get(caller);
-    if (!user) throw new DomainError('access-denied', 'Re-authentication failed');
+    // spar's text for every refusal of brig's reauthenticate.
+    if (!user) throw new DomainError('access-denied', 'This operation requires reauthentication.');
     if (!user.passwordHash) return;
     if (password === undefined || !(await verifyPassword(user.passwordHash, password))) {
-      throw new DomainError('access-denied', 'Re-authentication failed: wrong or missing password');
+      throw new DomainError('access-denied', 'This operation requires reauthentication.');
     }
   }
 
