@@ -13,8 +13,11 @@ describe('saml-sp internal API (galley and brig callers)', () => {
   });
   afterAll(() => h.stop());
 
-  async function tokenFor(team: TeamId, idp: IdpId | null): Promise<void> {
-    await h.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(`t-${Math.random()}`), createdAt: new Date(), idp, description: 'd', name: 'n' });
+  /** A SCIM token; returns its secret. */
+  async function tokenFor(team: TeamId, idp: IdpId | null): Promise<string> {
+    const secret = `t-${newScimTokenId()}`;
+    await h.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(secret), createdAt: new Date(), idp, description: 'd', name: 'n' });
+    return secret;
   }
 
   describe('DELETE /i/teams/:team', () => {
@@ -24,8 +27,7 @@ describe('saml-sp internal API (galley and brig callers)', () => {
       const v1 = await TestIdp.create();
       const idp2 = await h.createIdp(token, v2);
       const idp1 = await h.createIdp(token, v1, '?api_version=v1');
-      await tokenFor(team, idp2);
-      await tokenFor(team, null);
+      const secrets = [await tokenFor(team, idp2), await tokenFor(team, null)];
       const alice = await h.bindUser(team, v2.issuer, `alice-${team}`);
       await h.bindUser(team, v1.issuer, `bob-${team}`);
       expect(await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: idp1 } }).then((r) => r.statusCode)).toBe(200);
@@ -35,6 +37,8 @@ describe('saml-sp internal API (galley and brig callers)', () => {
       expect(r.body).toBe('');
 
       expect(await h.spar.scimTokens.listByTeam(team)).toEqual([]);
+      // The authentication lookup rows go too: the secrets no longer authenticate.
+      for (const secret of secrets) expect(await h.spar.scimTokens.lookup(hashScimToken(secret), secret)).toBeNull();
       expect(await h.spar.idps.listByTeam(team)).toEqual([]);
       for (const [id, issuer] of [
         [idp1, v1.issuer],
@@ -46,7 +50,9 @@ describe('saml-sp internal API (galley and brig callers)', () => {
         expect((await h.spar.samlUsers.listByIssuer(issuer)).items).toEqual([]);
       }
       expect(await h.spar.samlUsers.get(v2.issuer, `alice-${team}`.toLowerCase())).toBeNull();
-      expect(await h.spar.defaultIdp.get()).not.toBe(idp1);
+      const ks = h.config.cassandra.keyspaces.spar;
+      const defaults = await h.db.execute('t', `SELECT idp FROM ${ks}.default_idp WHERE partition_key_always_default = 'default' AND idp = ?`, [idp1]);
+      expect(defaults.rows).toHaveLength(0);
       // The brig side is galley's and brig's business: the user row stays.
       expect(await h.identity.users.get(alice)).not.toBeNull();
       // The issuer is free again: an upload elsewhere (here: the same team re-created) works.

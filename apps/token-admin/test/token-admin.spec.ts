@@ -141,6 +141,21 @@ describe('token-admin on real Cassandra and Redis', () => {
       expect(again.json().label).toBe('invalid-credentials');
     });
 
+    it('a new login with the same cookie label revokes the older cookie (brig); unlabelled and other labels stay', async () => {
+      const { email } = await newTeam();
+      const loginWith = async (label?: string) => {
+        const r = await req('POST', '/login?persist=true', { body: { email, password: PASSWORD, ...(label ? { label } : {}) } });
+        expect(r.statusCode, r.body).toBe(200);
+        return String(r.headers['set-cookie']).split(';')[0];
+      };
+      const laptop = await loginWith('laptop');
+      const phone = await loginWith('phone');
+      const plain = await loginWith();
+      const laptop2 = await loginWith('laptop');
+      expect((await req('POST', '/access', { headers: { cookie: laptop } })).statusCode).toBe(403);
+      for (const cookie of [phone, plain, laptop2]) expect((await req('POST', '/access', { headers: { cookie } })).statusCode).toBe(200);
+    });
+
     it('refuses /access without a cookie or with a forged one', async () => {
       expect((await req('POST', '/access')).statusCode).toBe(403);
       expect((await req('POST', '/access', { headers: { cookie: 'zuid=abc.def.ghi' } })).statusCode).toBe(403);
