@@ -136,6 +136,36 @@ describe('saml-sp internal API (galley and brig callers)', () => {
     });
   });
 
+  describe('PUT /i/sso/settings', () => {
+    it('sets and clears the default SSO code: 200 with an empty body, as spar; bad input 400, unknown IdP 404', async () => {
+      const { token } = await h.newTeam();
+      const id = await h.createIdp(token, await TestIdp.create());
+      const set = await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: id } });
+      expect(set.statusCode).toBe(200);
+      expect(set.body).toBe('');
+      expect((await h.inject('GET', '/sso/settings')).json()).toEqual({ default_sso_code: id });
+      const unknown = await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: newTeamId() } });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toEqual({ code: 404, label: 'not-found', message: 'Could not find IdP.' });
+      for (const body of [{}, { default_sso_code: 'nope' }, { default_sso_code: 7 }]) {
+        const r = await h.inject('PUT', '/i/sso/settings', { body });
+        expect(r.statusCode, JSON.stringify(body)).toBe(400);
+      }
+      expect((await h.inject('GET', '/sso/settings')).json()).toEqual({ default_sso_code: id });
+      const cleared = await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: null } });
+      expect(cleared.statusCode).toBe(200);
+      expect((await h.inject('GET', '/sso/settings')).json()).toEqual({ default_sso_code: null });
+      expect((await fetch(`${h.t.url}/i/sso/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"default_sso_code":null}' })).status).toBe(404);
+    });
+  });
+
+  it('answers /i/status with 200 and an empty body, on the internal port only', async () => {
+    const r = await fetch(`${h.t.internalUrl}/i/status`);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe('');
+    expect((await fetch(`${h.t.url}/i/status`)).status).toBe(404);
+  });
+
   it('counts the internal routes by route template in the metrics', async () => {
     await h.inject('POST', `/i/scim/userinfo/${newUserId()}`);
     const m = (await h.inject('GET', '/i/metrics')).body;
