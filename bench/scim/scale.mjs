@@ -170,7 +170,7 @@ try {
       const q = /query="([^"]+)"/.exec(m[1])[1];
       stmts[q] = (stmts[q] ?? 0) + Number(m[2]);
     }
-    for (const m of text.matchAll(/^http_requests_total\{([^}]*)\} (\d+)/gm)) if (/route="\/scim\/v2/.test(m[1])) requests += Number(m[2]);
+    for (const m of text.matchAll(/^http_requests_total\{([^}]*)\} (\d+)/gm)) if (/handler="\/scim\/v2/.test(m[1])) requests += Number(m[2]);
     return { stmts, requests };
   };
   /** Runs a phase; adds the Cassandra statements per SCIM request it caused. */

@@ -138,7 +138,7 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
       expect(routeOf(`${r.prefix}x`), `${r.prefix}x`).toBeUndefined();
       expect(routeOf(`/v17${r.prefix}`), `/v17${r.prefix}`).toBeUndefined();
     }
-    for (const p of ['/i/status', '/i/metrics', '/v7/i/status', '/', '/unknown']) expect(routeOf(p), p).toBeUndefined();
+    for (const p of ['/i/status', '/i/metrics', '/i/teams/00000000-0000-0000-0000-000000000001', '/i/identity-providers/00000000-0000-0000-0000-000000000001', '/i/scim/userinfo/00000000-0000-0000-0000-000000000001', '/v7/i/status', '/', '/unknown']) expect(routeOf(p), p).toBeUndefined();
     for (const p of paths) {
       expect(p.backend.service.port).toEqual({ name: 'http' });
       expect(p.backend.service.name).not.toMatch(/-internal$/);

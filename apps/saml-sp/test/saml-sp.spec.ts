@@ -236,6 +236,34 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(await h.identity.cookies.listByUser(row!.uid)).toHaveLength(2);
     });
 
+    it("a new SSO login with the same cookie label revokes the older cookie, as brig does; other labels and unlabelled cookies stay", async () => {
+      const { team, token } = await h.newTeam();
+      const id = await h.createIdp(token, idp);
+      const nameId = `labels-${team}@example.com`;
+      const login = async (query: string) => {
+        const r = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id, query), nameId }).xml);
+        if (query.includes('success_redirect')) expect(String(r.headers.location), r.body).toMatch(/^wire:\/\/s\?c=zuid=/);
+        else expect(titleOf(r.body), r.body).toBe('wire:sso:success');
+      };
+      await login('?label=laptop');
+      const uid = (await h.spar.samlUsers.get(idp.issuer, nameId.toLowerCase()))!.uid;
+      const [first] = await h.identity.cookies.listByUser(uid);
+      await login('?label=phone');
+      await login('');
+      await login('');
+      expect((await h.identity.cookies.listByUser(uid)).map((c) => c.label).sort()).toEqual(['laptop', 'phone', null, null].sort());
+
+      await login('?label=laptop');
+      const after = await h.identity.cookies.listByUser(uid);
+      expect(after.map((c) => c.label).sort()).toEqual(['laptop', 'phone', null, null].sort());
+      expect(after.find((c) => c.label === 'laptop')!.id).not.toBe(first.id);
+      expect(await h.identity.cookies.get(uid, first.expires, first.id)).toBeNull();
+
+      // Mobile logins carry the label the same way.
+      await login(`?success_redirect=${encodeURIComponent('wire://s?c=$cookie')}&error_redirect=wire://e&label=phone`);
+      expect((await h.identity.cookies.listByUser(uid)).filter((c) => c.label === 'phone')).toHaveLength(1);
+    });
+
     it('accepts the SAMLResponse as multipart/form-data too (as spar); file parts and floods are refused without a 500', async () => {
       const { team, token } = await h.newTeam();
       const id = await h.createIdp(token, idp);
@@ -255,7 +283,7 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(flood.statusCode, flood.body).toBe(413);
       const missing = await multipart([`Content-Disposition: form-data; name="other"\r\n\r\nv`]);
       expect(missing.statusCode).toBe(400);
-      expect(titleOf(missing.body)).toBe('wire:sso:error:bad-response-encoding');
+      expect(titleOf(missing.body)).toBe('wire:sso:error:bad-response-saml');
       const broken = await h.t.app.inject({ method: 'POST', url: `/sso/finalize-login/${team}`, payload: 'garbage', headers: { 'content-type': 'multipart/form-data; boundary=zzz' } });
       expect(broken.statusCode, broken.body).toBe(400);
     });

@@ -85,7 +85,7 @@ describe('scim-api answers hostile and careless input in RFC 7644 shape', () => 
     await new Promise((res) => setTimeout(res, 50));
     expect(h.t.logs().slice(before)).not.toMatch(/HEADERS_SENT|already sent|"level":(40|50)/);
     const metrics = (await h.req('GET', '/i/metrics')).body;
-    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/api-docs\/scim-api\/openapi.json",status_code="200",app="scim-api"\} 1\n/);
+    expect(metrics).toMatch(/http_requests_total\{method="GET",handler="\/api-docs\/scim-api\/openapi.json",status_code="200",app="scim-api"\} 1\n/);
     expect(metrics).not.toMatch(/openapi.json",status_code="5/);
   });
 });

@@ -141,6 +141,21 @@ describe('token-admin on real Cassandra and Redis', () => {
       expect(again.json().label).toBe('invalid-credentials');
     });
 
+    it('a new login with the same cookie label revokes the older cookie (brig); unlabelled and other labels stay', async () => {
+      const { email } = await newTeam();
+      const loginWith = async (label?: string) => {
+        const r = await req('POST', '/login?persist=true', { body: { email, password: PASSWORD, ...(label ? { label } : {}) } });
+        expect(r.statusCode, r.body).toBe(200);
+        return String(r.headers['set-cookie']).split(';')[0];
+      };
+      const laptop = await loginWith('laptop');
+      const phone = await loginWith('phone');
+      const plain = await loginWith();
+      const laptop2 = await loginWith('laptop');
+      expect((await req('POST', '/access', { headers: { cookie: laptop } })).statusCode).toBe(403);
+      for (const cookie of [phone, plain, laptop2]) expect((await req('POST', '/access', { headers: { cookie } })).statusCode).toBe(200);
+    });
+
     it('refuses /access without a cookie or with a forged one', async () => {
       expect((await req('POST', '/access')).statusCode).toBe(403);
       expect((await req('POST', '/access', { headers: { cookie: 'zuid=abc.def.ghi' } })).statusCode).toBe(403);
@@ -254,7 +269,8 @@ describe('token-admin on real Cassandra and Redis', () => {
       for (const body of [{ description: 'x', password: 'nope nope' }, { description: 'x' }]) {
         const r = await create(token, body);
         expect(r.statusCode).toBe(403);
-        expect(r.json().label).toBe('access-denied');
+        // spar's label and text, which clients match on.
+        expect(r.json()).toEqual({ code: 403, label: 'access-denied', message: 'This operation requires reauthentication.' });
       }
     });
 
@@ -324,6 +340,43 @@ describe('token-admin on real Cassandra and Redis', () => {
       const two = await create(token);
       expect(two.statusCode).toBe(400);
       expect(two.json().label).toBe('more-than-one-idp');
+    });
+
+    it('makes the token-before-IdP trap visible: an unbound token in a team with IdPs carries a warning, in the answer and the list', async () => {
+      const { email, team } = await newTeam();
+      const token = await bearer(email);
+      const spar = cassandraSparStores(db);
+      // README's order: the token comes first, while the team has no IdP: unbound, nothing to warn about yet.
+      const early = await create(token);
+      expect(early.json().info.idp).toBeNull();
+      expect(early.json().info.warning).toBeUndefined();
+      const idp = {
+        id: randomUUID() as IdpId,
+        team: team as TeamId,
+        issuer: `https://idp.example.com/${randomUUID()}`,
+        requestUri: 'https://idp.example.com/sso',
+        certs: ['<ds:KeyInfo>1</ds:KeyInfo>'],
+        apiVersion: 2 as const,
+        oldIssuers: [],
+        replacedBy: null,
+        handle: 'IdP 1',
+        domain: null,
+      };
+      await spar.idps.insert(idp);
+      // v8 and later never bind implicitly: an unbound token now gets the warning.
+      const late = await create(token, undefined, '/v8');
+      expect(late.statusCode).toBe(200);
+      expect(late.json().info).toMatchObject({ idp: null, warning: expect.stringContaining('cannot log in with SSO') });
+      const bound = await create(token, { description: 'x', password: PASSWORD, idp: idp.id }, '/v8');
+      expect(bound.json().info.idp).toBe(idp.id);
+      expect(bound.json().info.warning).toBeUndefined();
+      // The list shows each token's binding; the unbound ones, the early one included, warn.
+      const list = (await req('GET', '/v8/scim/auth-tokens', { token })).json().tokens as Array<{ id: string; idp: string | null; warning?: string }>;
+      expect(list.map((t) => [t.id, t.idp, t.warning !== undefined])).toEqual([
+        [early.json().info.id, null, true],
+        [late.json().info.id, null, true],
+        [bound.json().info.id, idp.id, false],
+      ]);
     });
 
     it('refuses users outside any team', async () => {

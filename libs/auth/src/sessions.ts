@@ -64,7 +64,19 @@ export class SessionService {
       type: opts.persistent ? 'persistent' : 'session',
     });
     const cookie = await this.tokens.issueCookie({ userId, cookieId, expiresAt: expires, persistent: opts.persistent });
+    if (opts.label) await this.revokeSameLabel(userId, opts.label, cookieId);
     return { userId, cookie, cookieExpires: expires, persistent: opts.persistent };
+  }
+
+  /**
+   * brig's rule: one live cookie per (user, label). A label names a device or client ("laptop"),
+   * so a new login with it ends the sessions that device had before, of either type. Cookies
+   * without a label are never touched. The new cookie is written first, so a failure here leaves
+   * an extra session, never none.
+   */
+  private async revokeSameLabel(userId: UserId, label: string, keep: bigint): Promise<void> {
+    const older = (await this.cookies.listByUser(userId)).filter((c) => c.label === label && c.id !== keep);
+    await Promise.all(older.map((c) => this.cookies.delete(userId, c.expires, c.id)));
   }
 
   /** A fresh access token for a live cookie of an active user. */

@@ -64,6 +64,14 @@ export class IdpLookupCache implements IdpStore {
     return this.write(this.store.releaseIssuer(issuer, team, idp));
   }
 
+  claimV1Issuer(issuer: string, idp: IdpId): Promise<boolean> {
+    return this.write(this.store.claimV1Issuer(issuer, idp));
+  }
+
+  releaseV1Issuer(issuer: string, idp: IdpId): Promise<void> {
+    return this.write(this.store.releaseV1Issuer(issuer, idp));
+  }
+
   insert(idp: IdpRecord): Promise<void> {
     return this.write(this.store.insert(idp));
   }

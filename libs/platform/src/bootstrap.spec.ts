@@ -62,10 +62,23 @@ describe('an app built by the platform, on a live Cassandra node', () => {
     const r = await inject({ method: 'GET', url: '/i/metrics' });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
-    expect(r.body).toMatch(/http_requests_total\{method="POST",route="\/echo",status_code="200",app="token-admin"\} 1/);
-    expect(r.body).toMatch(/http_request_duration_seconds_bucket\{le="[^"]+",app="token-admin",method="GET",route="\/i\/status"/);
+    expect(r.body).toMatch(/http_requests_total\{method="POST",handler="\/echo",status_code="200",app="token-admin"\} 1/);
+    expect(r.body).toMatch(/http_request_duration_seconds_bucket\{le="[^"]+",app="token-admin",method="GET",handler="\/i\/status"/);
     expect(r.body).toMatch(/cassandra_query_duration_seconds_count\{app="token-admin",query="[^"]+",outcome="ok"\}/);
     expect(r.body).toMatch(/process_resident_memory_bytes/);
+  });
+
+  it("labels HTTP metrics as Wire's dashboards expect: handler = route template, N/A when unmatched, versions stripped", async () => {
+    const ids = Array.from({ length: 5 }, (_, i) => `/nowhere/${i}-${Date.now()}`);
+    for (const url of ids) await inject({ method: 'GET', url });
+    await inject({ method: 'POST', url: '/v7/echo', payload: {} });
+    const body = (await inject({ method: 'GET', url: '/i/metrics' })).body;
+    // Raw paths never become label values (bounded cardinality).
+    for (const url of ids) expect(body).not.toContain(url);
+    expect(body).toMatch(/http_request_duration_seconds_count\{app="token-admin",method="GET",handler="N\/A",status_code="404"\} [5-9]/);
+    expect(body).not.toMatch(/handler="\/v7/);
+    expect(body).toMatch(/http_request_duration_seconds_count\{app="token-admin",method="POST",handler="\/echo",status_code="200"\}/);
+    expect(body).not.toMatch(/[{,]route="/);
   });
 
   it('echoes a given request id and makes one otherwise', async () => {

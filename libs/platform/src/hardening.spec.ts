@@ -227,7 +227,7 @@ describe('hostile and careless input, on a listening app', () => {
     const logs = t.logs().slice(before);
     expect(logs).not.toMatch(/HEADERS_SENT|already sent|"level":(40|50)/);
     const metrics = (await inject({ method: 'GET', url: '/i/metrics' })).body;
-    expect(metrics).toMatch(/http_requests_total\{method="GET",route="\/api-docs\/token-admin\/openapi.json",status_code="200",app="token-admin"\} 1/);
+    expect(metrics).toMatch(/http_requests_total\{method="GET",handler="\/api-docs\/token-admin\/openapi.json",status_code="200",app="token-admin"\} 1/);
     expect(metrics).not.toMatch(/openapi.json",status_code="500"/);
   });
 

@@ -1,19 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** The metrics of one app: process metrics, HTTP requests by route and status, Cassandra queries. */
+/**
+ * The metrics of one app: process metrics, HTTP requests by route and status, Cassandra queries.
+ * The HTTP metrics carry the label names of Wire's services (spar's wai-prometheus middleware):
+ * `handler` (the route template, `N/A` for no route), `method`, `status_code`, so Wire's
+ * dashboards and alerts work unchanged.
+ */
+/** Wire's label for a request that matched no route. */
+export const UNMATCHED = 'N/A';
+/** Methods kept as they are; anything else (a client may send any token) is counted as OTHER. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests = new Counter({
     name: 'http_requests_total',
-    help: 'HTTP requests served, by method, route pattern and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
+    help: 'HTTP requests served, by method, route template (handler) and status code',
+    labelNames: ['method', 'handler', 'status_code'] as const,
     registers: [this.registry],
   });
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
-    help: 'HTTP request latency, by method, route pattern and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
+    help: 'HTTP request latency, by method, route template (handler) and status code',
+    labelNames: ['method', 'handler', 'status_code'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
@@ -34,12 +44,16 @@ export class Metrics {
     this.cassandraDuration.observe({ query: name, outcome: ok ? 'ok' : 'error' }, seconds);
   };
 
-  /** Times every request; the route label is the pattern (`/scim/v2/Users/:id`), never the raw URL. */
+  /**
+   * Times every request. `handler` is the route template (`/scim/v2/Users/:id`), never the raw
+   * URL, so its values are bounded by the route table; a request no route matched is `N/A`, as
+   * in Wire. The API version prefix is stripped before routing, so `/v7/...` counts as `/...`.
+   */
   instrument(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', async (req, reply) => {
       const labels = {
-        method: req.method,
-        route: req.routeOptions.url ?? 'unmatched',
+        method: METHODS.has(req.method) ? req.method : 'OTHER',
+        handler: req.routeOptions.url ?? UNMATCHED,
         status_code: String(reply.statusCode),
       };
       this.httpRequests.inc(labels);

@@ -127,12 +127,12 @@ function keysOf(keyInfos: string[]): VerificationKeys {
  */
 export async function validateResponse(field: string, settings: ResponseSettings, ports: ResponsePorts): Promise<ResponseOutcome> {
   const decoded = decodeSamlResponse(field);
-  if (!decoded) return error('bad-response-encoding', 'SAMLResponse is not base64-encoded UTF-8');
+  if (!decoded) return error('bad-response-encoding', 'Bad response: base64 error: SAMLResponse is not base64-encoded UTF-8');
   let doc: Document;
   try {
     doc = parseUntrustedXml(decoded.xml, RESPONSE_LIMITS);
   } catch (e) {
-    if (e instanceof XmlRejected) return error('bad-response-xml', e.message);
+    if (e instanceof XmlRejected) return error('bad-response-xml', `Bad response: XML parse error: ${e.message}`);
     throw e;
   }
   const received = doc.documentElement;
@@ -181,8 +181,13 @@ export async function validateResponse(field: string, settings: ResponseSettings
   const now = settings.now.getTime();
   const keys = keysOf(idp.certs);
   if (!opened.responseSignatureHolds(keys)) return error('bad-response-signature', 'Invalid signature: the Response signature does not verify');
-  // A failure Response usually carries no assertion: denied with its status, as node-saml's SamlStatusError was.
-  if (assertions.length === 0) return { kind: 'denied', requestId: unsignedRequestId, reasons: ['no assertion in the response', ...reasons] };
+  if (assertions.length === 0) {
+    // A Success without an assertion is malformed: spar's 400. A failure Response (the user
+    // cancelled, the IdP refused) usually carries none: denied with its status, so the client
+    // gets its AUTH_ERROR or error redirect instead of a page it cannot read.
+    if (code && attr(code, 'Value') === SUCCESS) return error('bad-response-saml', 'Bad response: no assertions in AuthnResponse');
+    return { kind: 'denied', requestId: unsignedRequestId, reasons: ['no assertion in the response', ...reasons] };
+  }
   if (assertions.length > 1) return error('bad-response-signature', 'Invalid signature: multiple assertions');
   let signedXml: string | null;
   try {

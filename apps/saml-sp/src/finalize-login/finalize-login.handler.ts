@@ -51,7 +51,9 @@ export class FinalizeLoginHandler {
     // Audience and Recipient checks (denied), and an unconfigured host is "Could not find SP.".
     const sp = this.sps.forHost(zHost);
     if (typeof samlResponse !== 'string') {
-      return { ...renderWebError('bad-response-encoding', ['No SAMLResponse form field'], 400), audit: { outcome: 'error', label: 'bad-response-encoding' } };
+      // spar's label and text for a form without the field.
+      const message = 'Bad response: SAMLResponse form field missing from HTTP body';
+      return { ...renderWebError('bad-response-saml', [message], 400), audit: { outcome: 'error', label: 'bad-response-saml', reasons: [message] } };
     }
     const records = new Map<string, IdpRecord>();
     const outcome = await validateResponse(

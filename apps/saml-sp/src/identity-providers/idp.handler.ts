@@ -158,15 +158,25 @@ export class IdpHandler {
   /**
    * The issuer's (issuer, team) lookup row is claimed with a lightweight transaction before the
    * IdP is written, so two concurrent uploads of one issuer end with one IdP (the reads of
-   * checkIssuerFree only give the clear error first); the claim is released if the write fails.
-   * v1's instance-wide uniqueness stays a read: issuer_idp_v2 is keyed per team.
+   * checkIssuerFree only give the clear error first); the claims are released if the write fails.
+   * A v1 issuer is unique on the whole instance, which a per-team row cannot hold: it is claimed
+   * first in `issuer_idp(issuer)`, also by a lightweight transaction, so concurrent v1 uploads of
+   * one issuer from several teams end with one IdP too.
    */
   private async writeClaimed(idp: IdpRecord, label: 'idp-already-in-use' | 'idp-issuer-in-use', write: () => Promise<void>): Promise<void> {
-    if (!(await this.spar.idps.claimIssuer(idp.issuer, idp.team, idp.id))) throw new DomainError(label, 'An IdP with this issuer already exists');
+    const inUse = () => new DomainError(label, 'An IdP with this issuer already exists');
+    const v1 = (idp.apiVersion ?? 1) === 1;
+    if (v1 && !(await this.spar.idps.claimV1Issuer(idp.issuer, idp.id))) throw inUse();
+    const releaseV1 = () => (v1 ? this.spar.idps.releaseV1Issuer(idp.issuer, idp.id).catch(() => undefined) : undefined);
+    if (!(await this.spar.idps.claimIssuer(idp.issuer, idp.team, idp.id))) {
+      await releaseV1();
+      throw inUse();
+    }
     try {
       await write();
     } catch (e) {
       await this.spar.idps.releaseIssuer(idp.issuer, idp.team, idp.id).catch(() => undefined);
+      await releaseV1();
       throw e;
     }
   }
@@ -185,6 +195,11 @@ export class IdpHandler {
 
   async list(caller: UserId): Promise<{ providers: IdpDto[] }> {
     const team = await this.access.requireSsoAdmin(caller, 'ReadIdp');
+    return this.listTeam(team);
+  }
+
+  /** The team's IdPs as spar lists them (also brig's internal `GET /i/identity-providers/:team`). */
+  async listTeam(team: TeamId): Promise<{ providers: IdpDto[] }> {
     const idps = await this.spar.idps.listByTeam(team);
     const [sources, options] = await Promise.all([
       Promise.all(idps.map((idp) => this.sources.get(idp.id))),

@@ -11,6 +11,7 @@ import { IDP_LOGIN_OPTIONS, LoginLookupsModule } from '../login-lookups.module';
 import { SpSelector } from '../sp-settings';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
 import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
+import { IdpBodyErrorHooks } from './idp-body-errors';
 import { IdpController } from './idp.controller';
 import { IdpHandler } from './idp.handler';
 
@@ -66,6 +67,9 @@ export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
         new IdpMetadataRefresher(spar, sources, options, fetcher, clock, log, config.saml.metadataRefreshSeconds),
     },
     IdpMetadataRefreshScheduler,
+    IdpBodyErrorHooks,
   ],
+  // The internal API lists a team's IdPs as the public list does, and deletes them with their sources.
+  exports: [IdpHandler, IDP_METADATA_SOURCES],
 })
 export class IdpModule {}

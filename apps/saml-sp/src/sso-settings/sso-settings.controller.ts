@@ -21,10 +21,12 @@ export class SsoSettingsController {
     return this.handler.get();
   }
 
+  /** 200 with an empty body, as spar's `NoContent`. */
   @Put('i/sso/settings')
   @ApiExcludeEndpoint()
-  set(@Body() body: unknown) {
-    return this.handler.set(body);
+  async set(@Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
+    await this.handler.set(body);
+    await reply.status(200).send();
   }
 
   @Post('sso/get-by-email')

@@ -74,10 +74,10 @@ function pickRole(doc: JsonObject): Role | null {
     .map((r) => (isObject(r) ? getIgnoreCase(r, 'value') : r))
     .filter((r) => !isUnassigned(r as JsonValue));
   if (values.length === 0) return null;
-  if (values.length > 1) throw invalid('A user has at most one role: one of owner, admin, member, partner');
+  if (values.length > 1) throw invalid('A user cannot have more than one role.');
   const r = values[0];
   if (typeof r !== 'string' || !(roles as readonly string[]).includes(r.toLowerCase())) {
-    throw invalid(`Unknown role ${JSON.stringify(r)}: use one of owner, admin, member, partner`);
+    throw invalid(`The role '${typeof r === 'string' ? r : JSON.stringify(r)}' is not valid. Valid roles are ${roles.join(', ')}.`);
   }
   return r.toLowerCase() as Role;
 }
@@ -97,7 +97,7 @@ export function validateUser(body: unknown, opts: { richInfoLimit: number; needs
   checkValueCounts(resource, userResourceSchema);
   checkText(resource, userResourceSchema);
   if (findKey(resource, 'password') !== undefined) {
-    throw invalid('Passwords are not accepted over SCIM: users log in with SSO or set their own');
+    throw invalid('Setting user passwords is not supported for security reasons.');
   }
   const schemas = checkSchemas(resource, userResourceSchema);
 

@@ -310,7 +310,11 @@ export class UsersHandler {
       const v = this.validate(token, reconcileRichInfo(cur.doc, next(cur)));
       const uid = cur.user.id;
       const version = versionOf(uid, v.doc);
-      if (version === cur.rowVersion) return cur;
+      const identity = await this.identityOf(token, v.wire.externalId);
+      // An unchanged document still takes the user under this token's IdP (spar: a PUT binds the
+      // user to the token's IdP); that is how users provisioned by an unbound token are recovered.
+      const rebind = cur.user.ssoId !== identity.ssoId;
+      if (version === cur.rowVersion && !rebind) return cur;
 
       // The handle the document holds: brig's row is written after the document and may still
       // show the one before a concurrent write that just won. A user SCIM never wrote has brig's.
@@ -321,7 +325,6 @@ export class UsersHandler {
       // Taking over a user SCIM has not written yet (SSO-created): its externalId has no
       // scim_external row, so it is claimed even when unchanged.
       const eidChanged = oldEid !== v.wire.externalId || !cur.stored;
-      const identity = await this.identityOf(token, v.wire.externalId);
       const undo: Array<() => Promise<unknown>> = [];
       const rollback = async () => {
         for (const f of undo.reverse()) await f().catch(() => undefined);
@@ -343,6 +346,8 @@ export class UsersHandler {
           undo.push(async () => {
             if (fresh && !(await this.docHolds(uid, 'externalId', v.wire.externalId))) await this.spar.scimExternal.release(team, v.wire.externalId, uid);
           });
+        }
+        if (eidChanged || rebind) {
           if (identity.saml) {
             const existing = await this.spar.samlUsers.get(identity.saml.issuer, identity.saml.normalizedNameId);
             if (existing && existing.uid !== uid && (await this.identity.users.get(existing.uid))) throw taken('externalId');

@@ -45,9 +45,20 @@ export class ScimTokenInfoDto {
   @ApiProperty({ example: '5d3f4a9e-1c2b-4e8f-9a7b-6c5d4e3f2a1b' }) id!: string;
   @ApiProperty({ example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' }) team!: string;
   @ApiProperty({ example: '2026-11-30T06:00:00.123Z' }) created_at!: string;
-  @ApiProperty({ example: null, nullable: true, type: String }) idp!: string | null;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: "The token's binding: the IdP whose SAML identities its users get, or null (email identities: those users cannot log in with SSO)",
+  })
+  idp!: string | null;
   @ApiProperty({ example: 'Entra ID provisioning' }) description!: string;
   @ApiProperty({ example: 'entra' }) name!: string;
+  @ApiPropertyOptional({
+    example: 'This token is not bound to an IdP: users provisioned with it get no SAML identity and cannot log in with SSO. …',
+    description: 'Present when the token is not bound to an IdP while the team has IdPs (not in spar)',
+  })
+  warning?: string;
 }
 
 export class CreatedScimTokenDto {

@@ -7,8 +7,17 @@ import type { CreateScimTokenDto, ScimTokenInfoDto } from './scim-tokens.dto';
 /** spar's API versions before v8 bind a token to the team's only IdP when none is named. */
 const IMPLICIT_IDP_UNTIL = 8;
 
-export function tokenInfo(r: ScimTokenRecord): ScimTokenInfoDto {
-  return {
+/**
+ * Why an unbound token in a team with IdPs is worth a warning: its users get email identities
+ * (`scim_external_id`), which no SAML login ever matches, so they can never log in by SSO, even
+ * after an IdP is added. spar says nothing; the binding rules stay spar's.
+ */
+export const UNBOUND_TOKEN_WARNING =
+  'This token is not bound to an IdP: users provisioned with it get no SAML identity and cannot log in with SSO. ' +
+  'To provision SSO users, create a token with "idp" set to the IdP id, then re-send each user (PUT) with that token.';
+
+export function tokenInfo(r: ScimTokenRecord, teamHasIdps = false): ScimTokenInfoDto {
+  const info: ScimTokenInfoDto = {
     id: r.id,
     team: r.team,
     created_at: r.createdAt.toISOString(),
@@ -16,6 +25,8 @@ export function tokenInfo(r: ScimTokenRecord): ScimTokenInfoDto {
     description: r.description,
     name: r.name ?? r.id,
   };
+  if (r.idp === null && teamHasIdps) info.warning = UNBOUND_TOKEN_WARNING;
+  return info;
 }
 
 export class ScimTokensHandler {
@@ -53,12 +64,13 @@ export class ScimTokensHandler {
       await this.spar.scimTokens.delete(team, id);
       throw new DomainError('token-limit-reached', 'Maximum number of SCIM tokens reached');
     }
-    return { token, info: tokenInfo(rec) };
+    return { token, info: tokenInfo(rec, idp === null && (await this.spar.idps.listByTeam(team)).length > 0) };
   }
 
   async list(caller: UserId): Promise<ScimTokenInfoDto[]> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
-    return (await this.spar.scimTokens.listByTeam(team)).map(tokenInfo);
+    const [tokens, idps] = await Promise.all([this.spar.scimTokens.listByTeam(team), this.spar.idps.listByTeam(team)]);
+    return tokens.map((t) => tokenInfo(t, idps.length > 0));
   }
 
   /** Unlike spar, renaming a token that does not exist (in the caller's team) is a 404. */
@@ -79,10 +91,11 @@ export class ScimTokensHandler {
   /** Token creation re-checks the password of users who have one (spar asks brig the same). */
   private async reauthenticate(caller: UserId, password: string | undefined): Promise<void> {
     const user = await this.identity.users.get(caller);
-    if (!user) throw new DomainError('access-denied', 'Re-authentication failed');
+    // spar's text for every refusal of brig's reauthenticate.
+    if (!user) throw new DomainError('access-denied', 'This operation requires reauthentication.');
     if (!user.passwordHash) return;
     if (password === undefined || !(await verifyPassword(user.passwordHash, password))) {
-      throw new DomainError('access-denied', 'Re-authentication failed: wrong or missing password');
+      throw new DomainError('access-denied', 'This operation requires reauthentication.');
     }
   }
 

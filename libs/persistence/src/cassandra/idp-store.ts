@@ -1,6 +1,6 @@
 import type { IdpId, TeamId } from '@sso/domain';
 import type { types } from 'cassandra-driver';
-import { type IdpApiVersion, type IdpRecord, type IdpStore, checkIdpRecord } from '../ports/idp-store';
+import { type IdpApiVersion, type IdpRecord, type IdpStore, STALE_V1_CLAIM_MS, checkIdpRecord } from '../ports/idp-store';
 import type { CassandraDb } from './db';
 import { applied, uuidOrNull, uuidText } from './store-helpers';
 
@@ -25,6 +25,28 @@ export class CassandraIdpStore implements IdpStore {
 
   async releaseIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<void> {
     await this.db.execute('issuer_idp_v2.release', `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ? IF idp = ?`, [issuer, team, idp]);
+  }
+
+  async claimV1Issuer(issuer: string, idp: IdpId): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const rs = await this.db.execute('issuer_idp.claim', `INSERT INTO ${this.ks}.issuer_idp (issuer, idp) VALUES (?, ?) IF NOT EXISTS`, [issuer, idp]);
+      if (applied(rs)) return true;
+      const owner = uuidOrNull<IdpId>(rs.first()?.idp);
+      if (owner === idp.toLowerCase()) return true;
+      if (owner !== null && (await this.get(owner)) !== null) return false;
+      // The owner does not exist: a create in flight (claims come before the IdP row) or a leftover.
+      const age = await this.db.execute('issuer_idp.writetime', `SELECT WRITETIME(idp) AS wt FROM ${this.ks}.issuer_idp WHERE issuer = ?`, [issuer], {
+        idempotent: true,
+      });
+      const wt = age.first()?.wt as types.Long | null | undefined;
+      if (wt != null && Date.now() - Number(wt.toString()) / 1000 < STALE_V1_CLAIM_MS) return false;
+      await this.db.execute('issuer_idp.take_over', `DELETE FROM ${this.ks}.issuer_idp WHERE issuer = ? IF idp = ?`, [issuer, owner]);
+    }
+    return false;
+  }
+
+  async releaseV1Issuer(issuer: string, idp: IdpId): Promise<void> {
+    await this.db.execute('issuer_idp.release', `DELETE FROM ${this.ks}.issuer_idp WHERE issuer = ? IF idp = ?`, [issuer, idp]);
   }
 
   insert(idp: IdpRecord): Promise<void> {
@@ -126,9 +148,8 @@ export class CassandraIdpStore implements IdpStore {
     const legacy = await this.legacyMapping(issuer);
     if (legacy) {
       const owner = await this.get(legacy);
-      if (!owner || owner.team === team) {
-        await this.db.execute('issuer_idp.delete', `DELETE FROM ${this.ks}.issuer_idp WHERE issuer = ?`, [issuer], { idempotent: true });
-      }
+      // Compare-and-delete: the row is also v1's claim, so it gets no plain writes.
+      if (!owner || owner.team === team) await this.releaseV1Issuer(issuer, legacy);
     }
   }
 
@@ -141,11 +162,11 @@ export class CassandraIdpStore implements IdpStore {
       { query: `DELETE FROM ${this.ks}.team_idp WHERE team = ? AND idp = ?`, params: [idp.team, id] },
       { query: `DELETE FROM ${this.ks}.default_idp WHERE partition_key_always_default = 'default' AND idp = ?`, params: [id] },
     ];
-    // Lookup rows go only if they still point here (another IdP may have taken the issuer over);
-    // the issuer_idp_v2 row by compare-and-delete, outside the batch (LWT rows get no plain writes).
-    if (legacy === id) queries.push({ query: `DELETE FROM ${this.ks}.issuer_idp WHERE issuer = ?`, params: [idp.issuer] });
+    // Lookup rows go only if they still point here (another IdP may have taken the issuer over),
+    // by compare-and-delete, outside the batch: both are claimed by LWTs and get no plain writes.
     await this.db.batch('idp.delete', queries);
     if (v2 === id) await this.releaseIssuer(idp.issuer, idp.team, id);
+    if (legacy === id) await this.releaseV1Issuer(idp.issuer, id);
     return true;
   }
 

@@ -163,6 +163,40 @@ export function idpContract(env: GetEnv): void {
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
+    it('claims a v1 issuer once on the whole instance; release frees only its own claim; delete releases it', async () => {
+      const { stores } = env();
+      const issuer = issuerUrl();
+      const winner = idpFixture({ issuer, apiVersion: 1 });
+      const other = newIdpId();
+      expect(await stores.idps.claimV1Issuer(issuer, winner.id)).toBe(true);
+      expect(await stores.idps.claimV1Issuer(issuer, winner.id)).toBe(true);
+      // A fresh claim whose IdP row is not written yet is a create in flight: it holds.
+      expect(await stores.idps.claimV1Issuer(issuer, other)).toBe(false);
+      await stores.idps.releaseV1Issuer(issuer, other);
+      expect(await stores.idps.claimV1Issuer(issuer, other)).toBe(false);
+      await stores.idps.insert(winner);
+      expect(await stores.idps.claimV1Issuer(issuer, other)).toBe(false);
+      expect((await stores.idps.findByIssuer(issuer)).map((i) => i.id)).toEqual([winner.id]);
+      expect(await stores.idps.delete(winner.id)).toBe(true);
+      expect(await stores.idps.claimV1Issuer(issuer, other)).toBe(true);
+    });
+
+    it('takes over a v1 claim left by an IdP that no longer exists (a legacy row)', async () => {
+      const { stores, legacy } = env();
+      const issuer = issuerUrl();
+      await legacy.issuer(issuer, newIdpId());
+      const fresh = newIdpId();
+      expect(await stores.idps.claimV1Issuer(issuer, fresh)).toBe(true);
+      expect(await stores.idps.claimV1Issuer(issuer, newIdpId())).toBe(false);
+    });
+
+    it('of 10 concurrent v1 claims of one issuer exactly one wins', async () => {
+      const { stores } = env();
+      const issuer = issuerUrl();
+      const results = await concurrently(10, () => stores.idps.claimV1Issuer(issuer, newIdpId()));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
     it('delete keeps lookup rows that another IdP has taken over', async () => {
       const { stores, legacy } = env();
       const team = newTeamId();

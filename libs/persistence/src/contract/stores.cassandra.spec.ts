@@ -23,7 +23,8 @@ sparStoreContract('Cassandra adapters', async () => {
         await db.execute('test.legacy_user', `INSERT INTO ${ks}."user" (issuer, sso_id, uid) VALUES (?, ?, ?)`, [issuer, ssoId, uid]);
       },
       issuer: async (issuer, idp) => {
-        await db.execute('test.legacy_issuer', `INSERT INTO ${ks}.issuer_idp (issuer, idp) VALUES (?, ?)`, [issuer, idp]);
+        // Written a day ago, as rows spar left behind are: old enough to count as stale claims.
+        await db.execute('test.legacy_issuer', `INSERT INTO ${ks}.issuer_idp (issuer, idp) VALUES (?, ?) USING TIMESTAMP ${(Date.now() - 86_400_000) * 1000}`, [issuer, idp]);
       },
       plaintextToken: async (r) => {
         const cols = 'token_, team, id, created_at, idp, descr, name';

@@ -1,5 +1,5 @@
 import type { IdpId, TeamId } from '@sso/domain';
-import { type IdpApiVersion, type IdpRecord, type IdpStore, checkIdpRecord } from '../ports/idp-store';
+import { type IdpApiVersion, type IdpRecord, type IdpStore, STALE_V1_CLAIM_MS, checkIdpRecord } from '../ports/idp-store';
 import { type IdpRow, MemorySparTables } from './tables';
 
 const lc = <T extends string>(s: string) => s.toLowerCase() as T;
@@ -17,6 +17,26 @@ export class MemoryIdpStore implements IdpStore {
 
   async releaseIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<void> {
     if (this.t.issuerIdpV2.get(issuer, lc(team)) === lc(idp)) this.t.issuerIdpV2.delete(issuer, lc(team));
+  }
+
+  /** When each v1 claim was written (Cassandra's WRITETIME), for the stale-claim rule. */
+  private readonly v1ClaimedAt = new Map<string, number>();
+
+  async claimV1Issuer(issuer: string, idp: IdpId): Promise<boolean> {
+    const owner = this.t.issuerIdp.get(issuer);
+    if (owner !== undefined) {
+      if (owner === lc(idp)) return true;
+      if (this.read(owner) !== null) return false;
+      const at = this.v1ClaimedAt.get(issuer);
+      if (at !== undefined && Date.now() - at < STALE_V1_CLAIM_MS) return false;
+    }
+    this.t.issuerIdp.set(issuer, lc(idp));
+    this.v1ClaimedAt.set(issuer, Date.now());
+    return true;
+  }
+
+  async releaseV1Issuer(issuer: string, idp: IdpId): Promise<void> {
+    if (this.t.issuerIdp.get(issuer) === lc(idp)) this.t.issuerIdp.delete(issuer);
   }
 
   async insert(idp: IdpRecord): Promise<void> {

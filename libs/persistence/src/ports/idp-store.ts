@@ -37,6 +37,16 @@ export interface IdpStore {
   /** Undoes a claim: deletes `issuer_idp_v2(issuer, team)` only if it still maps to `idp`. */
   releaseIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<void>;
   /**
+   * v1's instance-wide claim: `issuer_idp(issuer)` for `idp` with a lightweight transaction, as
+   * the (issuer, team) claim above. True if it was free or is already this IdP's. A row naming an
+   * IdP that no longer exists (left by spar, or by a crash) is taken over once it is older than
+   * `STALE_V1_CLAIM_MS`; a younger one may be a create in flight and holds. Of several concurrent
+   * claims of one issuer, from any teams, exactly one wins.
+   */
+  claimV1Issuer(issuer: string, idp: IdpId): Promise<boolean>;
+  /** Undoes a v1 claim: deletes `issuer_idp(issuer)` only if it still maps to `idp`. */
+  releaseV1Issuer(issuer: string, idp: IdpId): Promise<void>;
+  /**
    * Writes `idp`, `issuer_idp_v2(issuer, team)` and `team_idp(team, idp)` in one logged batch.
    * An upsert, as in spar: uniqueness of the issuer is the caller's claim before this.
    */
@@ -77,6 +87,9 @@ export interface IdpStore {
   getRawMetadata(id: IdpId): Promise<string | null>;
   deleteRawMetadata(id: IdpId): Promise<void>;
 }
+
+/** How old a v1 claim whose IdP does not exist must be before another IdP may take it over. */
+export const STALE_V1_CLAIM_MS = 10 * 60 * 1000;
 
 /** What both adapters refuse to store. */
 export function checkIdpRecord(idp: IdpRecord): void {
