@@ -45,7 +45,7 @@ export function languageOf(locale: string): string {
  * What spar shows beyond what the client wrote (docs/spar-behaviour.md §5.2):
  * - `roles`: the member's team role (galley's, so a change in team settings shows), `member`
  *   when there is no member row. In the shape the client wrote roles in (`{"value": ...}`
- *   objects keep `type` and `primary`), else spar's plain strings;
+ *   objects keep `type` and `primary`, and `display` while the role is the one written), else spar's plain strings;
  * - `preferredLanguage`: the user's, else the backend's default locale;
  * - `emails`: when none are stored, the externalId if it is an address.
  */
@@ -57,7 +57,9 @@ export function present(doc: JsonObject, user: User, role: Role | null, defaultL
   const first = Array.isArray(written) ? written[0] : undefined;
   if (isObject(first)) {
     const kept: JsonObject = {};
-    for (const k of ['type', 'primary']) {
+    // `display` names the written role: kept only while that is still the member's role.
+    const same = String(getIgnoreCase(first, 'value') ?? '').toLowerCase() === r;
+    for (const k of same ? ['type', 'primary', 'display'] : ['type', 'primary']) {
       const v = getIgnoreCase(first, k);
       if (v !== undefined && v !== null) kept[k] = v;
     }
