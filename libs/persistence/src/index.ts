@@ -11,3 +11,4 @@ export { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
 export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
 export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
+export * from './root';

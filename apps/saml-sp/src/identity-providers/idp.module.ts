@@ -4,23 +4,20 @@ import type { Logger } from 'pino';
 import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import { CassandraDb, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpLoginOptionsStore, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, LOGGER, SPAR_STORES } from '@sso/platform';
+import type { IdentityStores, IdpLoginOptionsStore, IdpMetadataSourceStore, SparStores } from '@sso/persistence';
+import { CLOCK, CONFIG, IDENTITY_STORES, IDP_LOGIN_OPTIONS, IDP_METADATA_SOURCES, LOGGER, SPAR_STORES } from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
-import { IDP_LOGIN_OPTIONS, LoginLookupsModule } from '../login-lookups.module';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
 import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
 import { IdpController } from './idp.controller';
 import { IdpHandler } from './idp.handler';
 
-export const IDP_METADATA_SOURCES = Symbol('IDP_METADATA_SOURCES');
+export { IDP_METADATA_SOURCES } from '@sso/platform';
 export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
 
 @Module({
-  imports: [LoginLookupsModule],
   controllers: [IdpController],
   providers: [
-    { provide: IDP_METADATA_SOURCES, inject: [CassandraDb], useFactory: (db: CassandraDb): IdpMetadataSourceStore => new CassandraIdpMetadataSourceStore(db) },
     {
       provide: METADATA_FETCHER,
       inject: [CONFIG],
