@@ -35,6 +35,7 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
+    if (this.root.backend === 'memory') this.log.warn('store.backend is memory (STORE_BACKEND): every store lives in this process; nothing is kept or shared');
     this.root.connect().catch((e: Error) => this.log.warn({ err: e }, 'Cassandra is not reachable yet; /i/status says 503 until it is'));
   }
 
