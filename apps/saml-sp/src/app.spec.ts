@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService, generateKeyEntry, keyRingFromEntries } from '@sso/auth';
 import { type TeamId, newTeamId, newUserId, newUserRecord, systemClock } from '@sso/domain';
 import type { IdentityStores, SparStores } from '@sso/persistence';
-import { IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import { IDENTITY_STORES, REDIS, SPAR_STORES } from '@sso/platform';
 import { type TestApp, TestIdp, b64, memoryTestConfig, startTestApp } from '@sso/testing';
 import { samlSp } from './app';
 
@@ -52,6 +52,10 @@ describe('saml-sp on the memory backend', () => {
       body: `SAMLResponse=${encodeURIComponent(b64(xml))}`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
+
+  it('has no Redis at all (it rate-limits nothing)', () => {
+    expect(() => t.app.get(REDIS)).toThrow();
+  });
 
   it('registers an IdP, serves the SP metadata, and logs a user in through the test IdP, once', async () => {
     const created = await inject('POST', '/identity-providers', { body: idp.metadata(), headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' } });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateScimToken, hashScimToken } from '@sso/auth';
 import { newScimTokenId, newTeamId, newUserId, newUserRecord } from '@sso/domain';
 import type { IdentityStores, SparStores, StoreRoot } from '@sso/persistence';
-import { IDENTITY_STORES, SPAR_STORES, STORE_ROOT } from '@sso/platform';
+import { IDENTITY_STORES, REDIS, SPAR_STORES, STORE_ROOT } from '@sso/platform';
 import { type TestApp, memoryTestConfig, startTestApp } from '@sso/testing';
 import { scimApi } from './app';
 
@@ -44,6 +44,7 @@ describe('scim-api on the memory backend', () => {
   it('runs on the twins: no Cassandra connection, /i/status answers 200', async () => {
     expect(t.app.get<StoreRoot>(STORE_ROOT)).toMatchObject({ backend: 'memory', db: null });
     expect((await t.app.inject({ method: 'GET', url: '/i/status' })).statusCode).toBe(200);
+    expect(() => t.app.get(REDIS)).toThrow(); // no Redis at all: it rate-limits nothing
   });
 
   it('creates, gets, lists, patches and deletes a user', async () => {
