@@ -257,8 +257,9 @@ describe('chart contract (production settings)', () => {
     expect(cm).toMatchObject({ CASSANDRA_TLS_ENABLED: 'true', CASSANDRA_TLS_CA_FILE: expect.any(String), REDIS_MODE: 'sentinel' });
     const envOf = (app: string) => ofKind(objs(), 'Deployment').find((d) => d.metadata.name === `sso-${app}`)!.spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(envOf('scim-api')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'SCIM_CURSOR_KEY']));
-    // scim-api uses no Redis (no login rate limits there): it gets no Redis URL.
+    // Only token-admin rate-limits logins: scim-api and saml-sp use no Redis and get no Redis URL.
     expect(envOf('scim-api')).not.toContain('REDIS_URL');
+    expect(envOf('saml-sp')).not.toContain('REDIS_URL');
     expect(envOf('token-admin')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL']));
     // existingSecret alternatives: no chart Secret for what the operator provides.
     const secrets = ofKind(objs(), 'Secret').map((s) => s.metadata.name);

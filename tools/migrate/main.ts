@@ -1,19 +1,25 @@
 // `npm run migrate` and the Helm hook Job: brings the spar, brig and galley keyspaces up to date.
 import { loadConfigOrExit } from '@sso/config';
-import { CassandraDb, migrate } from '@sso/persistence';
+import { migrate, openStores } from '@sso/persistence';
 
 async function main(): Promise<number> {
   const config = loadConfigOrExit('migrate');
-  const db = new CassandraDb(config.cassandra, { applicationName: 'migrate' });
+  // The apps' composition root: what they would run on is what gets migrated.
+  const root = openStores({ backend: config.store.backend, cassandra: config.cassandra, loginCacheSeconds: 0, applicationName: 'migrate' });
+  const db = root.db;
+  if (!db) {
+    process.stderr.write('[migrate] STORE_BACKEND is memory: no schema to migrate\n');
+    return 0;
+  }
   const t0 = Date.now();
   try {
-    await db.connect();
+    await root.connect();
     const reports = await migrate(db, { log: (m) => process.stderr.write(`[migrate] ${m}\n`) });
     const applied = reports.reduce((n, r) => n + r.applied.length, 0);
     process.stderr.write(`[migrate] done in ${((Date.now() - t0) / 1000).toFixed(1)}s, ${applied} migration(s) applied\n`);
     return 0;
   } finally {
-    await db.shutdown();
+    await root.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule, type AppSpec } from '@sso/platform';
+import { AuthModule, type AppSpec, StoresModule } from '@sso/platform';
 import { FinalizeLoginModule } from './finalize-login/finalize-login.module';
 import { IdpModule } from './identity-providers/idp.module';
 import { InitiateLoginModule } from './initiate-login/initiate-login.module';
@@ -15,7 +15,7 @@ export const samlSp: AppSpec = {
   name: 'saml-sp',
   title: 'saml-sp',
   description: 'SAML 2.0 single sign-on: SP metadata, login initiation and finalisation, identity provider management.',
-  imports: [AuthModule, IdpModule, SpMetadataModule, InitiateLoginModule, FinalizeLoginModule, SsoSettingsModule, InternalApiModule],
+  imports: [StoresModule.forRoot(), AuthModule, IdpModule, SpMetadataModule, InitiateLoginModule, FinalizeLoginModule, SsoSettingsModule, InternalApiModule],
   port: (c) => c.ports.samlSp,
   textContentTypes: ['application/xml', 'text/xml', 'application/samlmetadata+xml'],
   multipartFields: true,

@@ -17,7 +17,7 @@ export const scimApi: AppSpec = {
   name: 'scim-api',
   title: 'scim-api',
   description: 'SCIM 2.0 (RFC 7643/7644) user and group provisioning, authenticated by team SCIM tokens.',
-  imports: [StoresModule, ScimErrorsModule, DiscoveryModule, UsersModule, GroupsModule],
+  imports: [StoresModule.forRoot(), ScimErrorsModule, DiscoveryModule, UsersModule, GroupsModule],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
   ignoreTrailingSlash: true,

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@sso/config';
 import { DomainError, type Role, type TeamId, systemClock } from '@sso/domain';
-import { CassandraDb, cassandraIdentityStores } from '@sso/persistence';
+import { openStores } from '@sso/persistence';
 import { TeamsHandler, ssoDefault } from './teams/teams.handler';
 
 const usage = `usage:
@@ -59,15 +59,17 @@ class UsageError extends Error {}
 
 async function main(): Promise<number> {
   const config = loadConfigOrExit('admin');
-  const db = new CassandraDb(config.cassandra, { applicationName: 'admin' });
+  // The apps' composition root; no logins here, so no login caches.
+  const root = openStores({ backend: config.store.backend, cassandra: config.cassandra, loginCacheSeconds: 0, clock: systemClock, applicationName: 'admin' });
+  if (root.backend === 'memory') process.stderr.write('admin: STORE_BACKEND is memory: the change lives only as long as this command\n');
   try {
-    await db.connect();
+    await root.connect();
   } catch (e) {
     process.stderr.write(`admin: Cassandra does not answer at ${config.cassandra.contactPoints.join(', ')} (${(e as Error).message}); is \`npm start\` running?\n`);
     return 69;
   }
   try {
-    const result = await run(process.argv.slice(2), new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock, ssoDefault(config)));
+    const result = await run(process.argv.slice(2), new TeamsHandler(root.stores.identity, systemClock, ssoDefault(config)));
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (e) {
@@ -85,7 +87,7 @@ async function main(): Promise<number> {
     }
     throw e;
   } finally {
-    await db.shutdown();
+    await root.close();
   }
 }
 

@@ -79,9 +79,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sso.usesSpKeys" -}}
 {{- if eq . "saml-sp" }}true{{ end -}}
 {{- end -}}
-{{/* Login rate limits live in Redis; scim-api never connects to it. */}}
+{{/* Login rate limits live in Redis: only token-admin counts logins; saml-sp and scim-api never connect to it. */}}
 {{- define "sso.usesRedis" -}}
-{{- if has . (list "saml-sp" "token-admin") }}true{{ end -}}
+{{- if eq . "token-admin" }}true{{ end -}}
 {{- end -}}
 
 {{/* ---- Secret names: the chart's own, or the operator's existingSecret ---- */}}

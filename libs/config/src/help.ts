@@ -14,6 +14,7 @@ export const envHelp: Record<string, string> = {
   SAML_SP_INTERNAL_PORT: 'saml-sp internal port: `/i/` routes (status, metrics, SSO settings) answer only here, and nothing else does',
   SCIM_API_INTERNAL_PORT: 'scim-api internal port (`/i/status`, `/i/metrics`)',
   TOKEN_ADMIN_INTERNAL_PORT: 'token-admin internal port (`/i/status`, `/i/metrics`, team creation, members, the sso feature)',
+  STORE_BACKEND: '`cassandra`, or `memory`: every store in process memory (nothing kept, nothing shared, login rate limits counted in process instead of Redis); for unit tests and trying an app out, refused in production',
   CASSANDRA_CONTACT_POINTS: 'comma-separated `host:port` list; naming a remote host means `npm start`/`npm test` start no local node',
   CASSANDRA_LOCAL_DATACENTER: "the driver's local datacenter",
   CASSANDRA_USERNAME: 'with CASSANDRA_PASSWORD: PasswordAuthenticator credentials',

@@ -105,6 +105,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { TOKEN_ADMIN_INTERNAL_PORT: '9999' } }).ports.tokenAdminInternal).toBe(9999);
   });
 
+  it('keeps the stores in Cassandra unless told otherwise, and never in memory in production', () => {
+    expect(loadConfig({ env: {} }).store.backend).toBe('cassandra');
+    expect(loadConfig({ env: { STORE_BACKEND: 'memory' } }).store.backend).toBe('memory');
+    expect(problemsOf(() => loadConfig({ env: { STORE_BACKEND: 'redis' } }))).toEqual([expect.stringMatching(/^store\.backend \(env STORE_BACKEND\): /)]);
+    expect(problemsOf(() => loadConfig({ env: { APP_ENV: 'production', STORE_BACKEND: 'memory' } }))).toEqual([
+      expect.stringMatching(/^store\.backend \(env STORE_BACKEND\): must be cassandra in production/),
+    ]);
+    expect(loadConfig({ env: { APP_ENV: 'production', STORE_BACKEND: 'cassandra' } }).store.backend).toBe('cassandra');
+  });
+
   it('binds every environment variable to a key the schema knows', () => {
     for (const b of envBindings) expect(schemaAt(b.path), `${b.env} -> ${b.path}`).toBeDefined();
     expect(schemaAt('cassandra.nope')).toBeUndefined();

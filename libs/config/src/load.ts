@@ -19,6 +19,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SAML_SP_INTERNAL_PORT', path: 'ports.samlSpInternal' },
   { env: 'SCIM_API_INTERNAL_PORT', path: 'ports.scimApiInternal' },
   { env: 'TOKEN_ADMIN_INTERNAL_PORT', path: 'ports.tokenAdminInternal' },
+  { env: 'STORE_BACKEND', path: 'store.backend' },
   { env: 'CASSANDRA_CONTACT_POINTS', path: 'cassandra.contactPoints', list: true },
   { env: 'CASSANDRA_LOCAL_DATACENTER', path: 'cassandra.localDataCenter' },
   { env: 'CASSANDRA_USERNAME', path: 'cassandra.username' },

@@ -80,6 +80,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    store: z
+      .object({
+        /**
+         * Where every store lives: `cassandra` (the product), or `memory` (the in-memory twins: one
+         * process, nothing kept after exit; for unit tests and trying an app out; refused in production).
+         */
+        backend: z.enum(['cassandra', 'memory']).default('cassandra'),
+      })
+      .strict()
+      .prefault({}),
     cassandra: z
       .object({
         contactPoints: z.array(z.string().min(1)).min(1).default(['127.0.0.1:9042']),
@@ -258,7 +268,13 @@ export const configSchema = z
   .refine((c) => c.env !== 'production' || !c.saml.metadataAllowLoopback, {
     message: 'must stay off in production (it opens the metadata fetcher to the local host)',
     path: ['saml', 'metadataAllowLoopback'],
+  })
+  .refine((c) => c.env !== 'production' || c.store.backend !== 'memory', {
+    message: 'must be cassandra in production (the memory backend keeps nothing and is not shared between replicas)',
+    path: ['store', 'backend'],
   });
+
+export type StoreBackend = Config['store']['backend'];
 
 export type Config = z.infer<typeof configSchema>;
 export type AppName = 'saml-sp' | 'scim-api' | 'token-admin';

@@ -12,3 +12,4 @@ export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source
 export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
+export * from './root';

@@ -6,32 +6,17 @@ import {
   Inject,
   Injectable,
   Module,
-  type OnApplicationShutdown,
-  type Provider,
   createParamDecorator,
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { KeyRingError, SessionError, SessionService, TokenService, generateKeyEntry, keyRingFromEntries, loadKeyRing } from '@sso/auth';
 import type { Config } from '@sso/config';
-import { type Clock, DomainError, type UserId, isUuid, systemClock } from '@sso/domain';
-import {
-  CassandraDb,
-  IdpLookupCache,
-  type IdentityStores,
-  type SparStores,
-  cassandraIdentityStores,
-  cassandraSparStores,
-} from '@sso/persistence';
+import { type Clock, DomainError, type UserId, isUuid } from '@sso/domain';
+import type { IdentityStores } from '@sso/persistence';
 import { LOGGER } from './platform.module';
-import { RateLimiter } from './rate-limit';
-import { type RedisClient, createRedis } from './redis';
+import { CLOCK, IDENTITY_STORES } from './store-tokens';
 import { CONFIG } from './tokens';
-
-export const CLOCK = Symbol('CLOCK');
-export const SPAR_STORES = Symbol('SPAR_STORES');
-export const IDENTITY_STORES = Symbol('IDENTITY_STORES');
-export const REDIS = Symbol('REDIS');
 
 export interface AuthedRequest extends FastifyRequest {
   userId?: UserId;
@@ -100,44 +85,13 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
   return id;
 });
 
-class RedisLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
-  async onApplicationShutdown(): Promise<void> {
-    this.redis.disconnect();
-  }
-}
-
-const storeProviders: Provider[] = [
-  { provide: CLOCK, useValue: systemClock },
-  {
-    provide: SPAR_STORES,
-    inject: [CassandraDb, CLOCK, CONFIG],
-    useFactory: (db: CassandraDb, clock: Clock, config: Config): SparStores => {
-      const stores = cassandraSparStores(db, clock);
-      const ttl = config.saml.idpCacheSeconds;
-      return ttl > 0 ? { ...stores, idps: new IdpLookupCache(stores.idps, clock, ttl) } : stores;
-    },
-  },
-  {
-    provide: IDENTITY_STORES,
-    inject: [CassandraDb, CLOCK],
-    useFactory: (db: CassandraDb, clock: Clock): IdentityStores => cassandraIdentityStores(db, clock),
-  },
-];
-
-/** The stores and the clock only: for scim-api, which signs no tokens and rate-limits nothing (no keys, no Redis). */
-@Global()
-@Module({ providers: storeProviders, exports: [CLOCK, SPAR_STORES, IDENTITY_STORES] })
-export class StoresModule {}
-
 /**
- * Stores, tokens, sessions and rate limits for the apps that need them. Global, so feature
- * modules inject them directly.
+ * Access tokens and sessions for the apps that need them (saml-sp, token-admin), on the stores
+ * of the app's StoresModule. Global, so feature modules inject them directly.
  */
 @Global()
 @Module({
   providers: [
-    ...storeProviders,
     {
       provide: TokenService,
       inject: [CONFIG, LOGGER, CLOCK],
@@ -156,15 +110,8 @@ export class StoresModule {}
       useFactory: (tokens: TokenService, stores: IdentityStores, clock: Clock, config: Config) =>
         new SessionService(tokens, stores.cookies, stores.users, clock, config.auth),
     },
-    { provide: REDIS, inject: [CONFIG], useFactory: (config: Config) => createRedis(config.redis) },
-    {
-      provide: RateLimiter,
-      inject: [REDIS, LOGGER, CONFIG],
-      useFactory: (redis: RedisClient, log: Logger, config: Config) => new RateLimiter(redis, log, config.rateLimits.failOpen),
-    },
-    RedisLifecycle,
     AccessGuard,
   ],
-  exports: [CLOCK, SPAR_STORES, IDENTITY_STORES, TokenService, SessionService, REDIS, RateLimiter, AccessGuard],
+  exports: [TokenService, SessionService, AccessGuard],
 })
 export class AuthModule {}

@@ -34,7 +34,7 @@ function get(base: string, path: string, agent: http.Agent): Promise<{ status: n
   });
 }
 
-describe('draining after SIGTERM (live Cassandra node)', () => {
+describe('draining after SIGTERM', () => {
   let app: NestFastifyApplication;
   let internal: http.Server;
   let base: string;

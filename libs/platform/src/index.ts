@@ -10,6 +10,8 @@ export * from './wire-error';
 export * from './internal-port';
 export * from './api-version.decorator';
 export * from './auth.module';
+export * from './stores.module';
+export * from './rate-limit.module';
 export * from './rate-limit';
 export * from './redis';
 export * from './scim-token.guard';

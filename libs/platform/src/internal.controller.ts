@@ -1,8 +1,9 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CassandraDb } from '@sso/persistence';
+import type { StoreRoot } from '@sso/persistence';
 import { Metrics } from './metrics';
+import { STORE_ROOT } from './store-tokens';
 import { wireError } from './wire-error';
 
 /** Internal routes every app serves on its own port; never routed by the gateway or ingress. */
@@ -10,16 +11,17 @@ import { wireError } from './wire-error';
 @Controller('i')
 export class InternalController {
   constructor(
-    @Inject(CassandraDb) private readonly db: CassandraDb,
     @Inject(Metrics) private readonly metrics: Metrics,
+    // An app without stores (platform tests) has nothing to check.
+    @Optional() @Inject(STORE_ROOT) private readonly stores: StoreRoot | null,
   ) {}
 
-  /** 200 with an empty body when Cassandra answers (as spar), else 503 with the reason. */
+  /** 200 with an empty body when Cassandra answers (as spar; always on the memory backend), else 503 with the reason. */
   @Get('status')
   @HttpCode(200)
   async status(@Res() reply: FastifyReply): Promise<void> {
     try {
-      await this.db.ping();
+      await this.stores?.ping();
       await reply.status(200).send();
     } catch (e) {
       await reply.status(503).send(wireError('service-unavailable', `cassandra: ${(e as Error).message}`));

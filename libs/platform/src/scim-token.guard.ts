@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ScimTokenVerifier } from '@sso/auth';
 import { DomainError } from '@sso/domain';
 import type { ScimTokenRecord, SparStores } from '@sso/persistence';
-import { SPAR_STORES } from './auth.module';
+import { SPAR_STORES } from './store-tokens';
 
 export interface ScimRequest extends FastifyRequest {
   scimToken?: ScimTokenRecord;

@@ -12,6 +12,15 @@ export function testConfig(overrides: Record<string, unknown> = {}, env: NodeJS.
   return { ...base, cassandra: testCassandraConfig(base.cassandra) };
 }
 
+/**
+ * The configuration of the unit tier: every store in memory (STORE_BACKEND=memory), so no
+ * Cassandra and no Redis; nothing from the environment, so a REDIS_URL or CASSANDRA_* of the
+ * shell changes nothing.
+ */
+export function memoryTestConfig(overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({ env: { APP_ENV: 'test', STORE_BACKEND: 'memory', LOG_LEVEL: 'silent' }, overrides });
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   /** Base URL when listening (listen: true), else undefined. */
@@ -23,7 +32,7 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** Builds an app on the test keyspaces; listens on an ephemeral port when asked to. */
+/** Builds an app on the configured stores (test keyspaces or memory); listens on an ephemeral port when asked to. */
 export async function startTestApp(spec: AppSpec, config: Config, opts: { listen?: boolean } = {}): Promise<TestApp> {
   let text = '';
   const sink = new Writable({

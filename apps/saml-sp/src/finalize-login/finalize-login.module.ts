@@ -4,14 +4,13 @@ import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores, SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
-import { LOGIN_LOOKUPS, type LoginLookups, LoginLookupsModule } from '../login-lookups.module';
+import { LOGIN_LOOKUPS, type LoginLookups } from '../login-lookups.module';
 import { SpSelector } from '../sp-settings';
 import { FinalizeLoginController } from './finalize-login.controller';
 import { FinalizeLoginHandler } from './finalize-login.handler';
 import { UserResolution } from './user-resolution';
 
 @Module({
-  imports: [LoginLookupsModule],
   controllers: [FinalizeLoginController],
   providers: [
     {

@@ -4,10 +4,9 @@ import type { Logger } from 'pino';
 import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import { CassandraDb, CassandraIdpDomainStore, CassandraIdpMetadataSourceStore, type IdentityStores, type IdpDomainStore, type IdpLoginOptionsStore, type IdpMetadataSourceStore, type SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, LOGGER, SPAR_STORES } from '@sso/platform';
+import type { IdentityStores, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, SparStores } from '@sso/persistence';
+import { CLOCK, CONFIG, IDENTITY_STORES, IDP_DOMAINS, IDP_LOGIN_OPTIONS, IDP_METADATA_SOURCES, LOGGER, SPAR_STORES } from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
-import { IDP_LOGIN_OPTIONS, LoginLookupsModule } from '../login-lookups.module';
 import { SpSelector } from '../sp-settings';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
 import { IdpMetadataRefresher } from '../refresh-idp-metadata/idp-metadata-refresher';
@@ -15,16 +14,12 @@ import { IdpBodyErrorHooks } from './idp-body-errors';
 import { IdpController } from './idp.controller';
 import { IdpHandler } from './idp.handler';
 
-export const IDP_METADATA_SOURCES = Symbol('IDP_METADATA_SOURCES');
+export { IDP_DOMAINS, IDP_METADATA_SOURCES } from '@sso/platform';
 export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
-export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
 
 @Module({
-  imports: [LoginLookupsModule],
   controllers: [IdpController],
   providers: [
-    { provide: IDP_METADATA_SOURCES, inject: [CassandraDb], useFactory: (db: CassandraDb): IdpMetadataSourceStore => new CassandraIdpMetadataSourceStore(db) },
-    { provide: IDP_DOMAINS, inject: [CassandraDb], useFactory: (db: CassandraDb): IdpDomainStore => new CassandraIdpDomainStore(db) },
     {
       provide: METADATA_FETCHER,
       inject: [CONFIG],

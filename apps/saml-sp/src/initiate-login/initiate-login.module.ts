@@ -3,13 +3,12 @@ import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { SparStores } from '@sso/persistence';
 import { CLOCK, CONFIG, SPAR_STORES } from '@sso/platform';
-import { LOGIN_LOOKUPS, type LoginLookups, LoginLookupsModule } from '../login-lookups.module';
+import { LOGIN_LOOKUPS, type LoginLookups } from '../login-lookups.module';
 import { SpSelector } from '../sp-settings';
 import { InitiateLoginController } from './initiate-login.controller';
 import { InitiateLoginHandler } from './initiate-login.handler';
 
 @Module({
-  imports: [LoginLookupsModule],
   controllers: [InitiateLoginController],
   providers: [
     {

@@ -1,11 +1,3 @@
-import type { Provider } from '@nestjs/common';
-import { CassandraDb, CassandraScimGroupStore, type ScimGroupStore } from '@sso/persistence';
-
-/** The group tables; Users need them too (a deleted user leaves its groups, a user shows its groups). */
-export const SCIM_GROUPS = Symbol('SCIM_GROUPS');
-
-export const scimGroupsProvider: Provider = {
-  provide: SCIM_GROUPS,
-  inject: [CassandraDb],
-  useFactory: (db: CassandraDb): ScimGroupStore => new CassandraScimGroupStore(db),
-};
+// The group tables are bound by the app's composition root (platform's StoresModule); Users need
+// them too (a deleted user leaves its groups, a user shows its groups).
+export { SCIM_GROUPS } from '@sso/platform';

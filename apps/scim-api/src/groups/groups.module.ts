@@ -4,7 +4,7 @@ import type { Clock } from '@sso/domain';
 import type { IdentityStores, ScimGroupStore } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES } from '@sso/platform';
 import { CursorCodec } from '../common/cursor';
-import { SCIM_GROUPS, scimGroupsProvider } from '../common/group-store';
+import { SCIM_GROUPS } from '../common/group-store';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
 import { GroupsController } from './groups.controller';
 import { GroupsHandler } from './groups.handler';
@@ -13,7 +13,6 @@ import { GroupsSearch } from './groups.search';
 @Module({
   controllers: [GroupsController],
   providers: [
-    scimGroupsProvider,
     {
       provide: GroupsHandler,
       inject: [SCIM_GROUPS, IDENTITY_STORES, CLOCK],

@@ -1,22 +1,20 @@
 import { Module } from '@nestjs/common';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import { CassandraDb, CassandraScimUserDocStore, type IdentityStores, type ScimGroupStore, type ScimUserDocStore, type SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import type { IdentityStores, ScimGroupStore, ScimUserDocStore, SparStores } from '@sso/persistence';
+import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES } from '@sso/platform';
 import { CursorCodec } from '../common/cursor';
-import { SCIM_GROUPS, scimGroupsProvider } from '../common/group-store';
+import { SCIM_GROUPS } from '../common/group-store';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
 import { UsersController } from './users.controller';
 import { UsersHandler } from './users.handler';
 import { UsersSearch } from './users.search';
 
-export const SCIM_USER_DOCS = Symbol('SCIM_USER_DOCS');
+export { SCIM_USER_DOCS } from '@sso/platform';
 
 @Module({
   controllers: [UsersController],
   providers: [
-    { provide: SCIM_USER_DOCS, inject: [CassandraDb], useFactory: (db: CassandraDb): ScimUserDocStore => new CassandraScimUserDocStore(db) },
-    scimGroupsProvider,
     {
       provide: UsersHandler,
       inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],

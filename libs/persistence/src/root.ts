@@ -1,0 +1,145 @@
+import type { Config, StoreBackend } from '@sso/config';
+import { type Clock, systemClock } from '@sso/domain';
+import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
+import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
+import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
+import { CassandraDb, type QueryObserver } from './cassandra/db';
+import { cassandraIdentityStores } from './cassandra/identity-stores';
+import { CassandraScimGroupStore } from './cassandra/scim-group-store';
+import { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
+import { cassandraSparStores } from './cassandra/spar-store';
+import { IdpLoginOptionsCache } from './idp-login-options-cache';
+import { type IdpLoginLookups, IdpLookupCache } from './idp-lookup-cache';
+import { memorySparStores } from './memory';
+import { memoryIdentityStores } from './memory/identity-stores';
+import { MemoryIdpDomainStore } from './memory/idp-domain-store';
+import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
+import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
+import { MemoryScimGroupStore } from './memory/scim-group-store';
+import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
+import type { IdentityStores } from './ports/identity-stores';
+import type { IdpDomainStore } from './ports/idp-domain-store';
+import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
+import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
+import type { ScimGroupStore } from './ports/scim-group-store';
+import type { ScimUserDocStore } from './ports/scim-user-doc-store';
+import type { SparStores } from './ports/stores';
+
+/** What initiate-login and the ACS read on every login: cached views of the IdP records and options. */
+export interface LoginLookups {
+  idps: IdpLoginLookups;
+  options: Pick<IdpLoginOptionsStore, 'get'>;
+}
+
+/** Every port an app may use, each bound once. */
+export interface AppStores {
+  /** The spar keyspace; `idps` empties the login cache on every write. */
+  spar: SparStores;
+  identity: IdentityStores;
+  scimUserDocs: ScimUserDocStore;
+  scimGroups: ScimGroupStore;
+  idpMetadataSources: IdpMetadataSourceStore;
+  /** Multi-ingress: the one IdP per (team, domain). */
+  idpDomains: IdpDomainStore;
+  /** Fresh reads for IdP management and the refresher; its writes empty the login cache. */
+  idpLoginOptions: IdpLoginOptionsStore;
+  /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
+  loginLookups: LoginLookups;
+}
+
+/** The stores of one process, and the connection (if any) they run on. */
+export interface StoreRoot {
+  backend: StoreBackend;
+  stores: AppStores;
+  /** The Cassandra client on the cassandra backend; null on the memory backend. */
+  db: CassandraDb | null;
+  /** Opens the connection (nothing to do in memory). */
+  connect(): Promise<void>;
+  /** Proves the stores answer (/i/status). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreRootOptions {
+  backend: StoreBackend;
+  cassandra: Config['cassandra'];
+  /**
+   * Seconds the login paths keep an IdP and its options (`saml.idpCacheSeconds`); 0 = no cache.
+   * Programs that run no logins (the admin command, migrations) pass 0.
+   */
+  loginCacheSeconds: number;
+  clock?: Clock;
+  /** The Cassandra client's application name (visible in `system_views.clients`). */
+  applicationName?: string;
+  observer?: QueryObserver;
+}
+
+/**
+ * The composition root of the persistence ports: the one place that decides, for every store,
+ * whether it is the Cassandra adapter or the in-memory twin, and where the login caches sit. The
+ * apps (platform's StoresModule), the admin command and the migration command all start here.
+ */
+export function openStores(opts: StoreRootOptions): StoreRoot {
+  const clock = opts.clock ?? systemClock;
+  if (opts.backend === 'memory') {
+    return {
+      backend: 'memory',
+      stores: withLoginCaches(
+        {
+          spar: memorySparStores(clock),
+          identity: memoryIdentityStores(clock),
+          scimUserDocs: new MemoryScimUserDocStore(),
+          scimGroups: new MemoryScimGroupStore(),
+          idpMetadataSources: new MemoryIdpMetadataSourceStore(clock),
+          idpDomains: new MemoryIdpDomainStore(),
+          idpLoginOptions: new MemoryIdpLoginOptionsStore(),
+        },
+        clock,
+        opts.loginCacheSeconds,
+      ),
+      db: null,
+      connect: async () => {},
+      ping: async () => {},
+      close: async () => {},
+    };
+  }
+  const db = new CassandraDb(opts.cassandra, { applicationName: opts.applicationName });
+  if (opts.observer) db.setObserver(opts.observer);
+  return {
+    backend: 'cassandra',
+    stores: withLoginCaches(
+      {
+        spar: cassandraSparStores(db, clock),
+        identity: cassandraIdentityStores(db, clock),
+        scimUserDocs: new CassandraScimUserDocStore(db),
+        scimGroups: new CassandraScimGroupStore(db),
+        idpMetadataSources: new CassandraIdpMetadataSourceStore(db),
+        idpDomains: new CassandraIdpDomainStore(db),
+        idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
+      },
+      clock,
+      opts.loginCacheSeconds,
+    ),
+    db,
+    connect: () => db.connect(),
+    ping: () => db.ping(),
+    close: () => db.shutdown(),
+  };
+}
+
+/**
+ * Puts the login caches in front of the IdP records and options. The app keeps one instance of
+ * each cached store, so IdP management's writes empty the very cache its logins read
+ * (docs/decisions.md, "IdP lookups").
+ */
+function withLoginCaches(plain: Omit<AppStores, 'loginLookups'>, clock: Clock, ttlSeconds: number): AppStores {
+  if (ttlSeconds <= 0) return { ...plain, loginLookups: { idps: plain.spar.idps, options: plain.idpLoginOptions } };
+  const idps = new IdpLookupCache(plain.spar.idps, clock, ttlSeconds);
+  const options = new IdpLoginOptionsCache(plain.idpLoginOptions, clock, ttlSeconds);
+  return {
+    ...plain,
+    spar: { ...plain.spar, idps },
+    idpLoginOptions: options,
+    loginLookups: { idps: idps.forLogin, options: options.forLogin },
+  };
+}

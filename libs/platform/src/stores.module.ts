@@ -1,0 +1,94 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Config, StoreBackend } from '@sso/config';
+import { type Clock, systemClock } from '@sso/domain';
+import { type AppStores, type StoreRoot, openStores } from '@sso/persistence';
+import { Metrics } from './metrics';
+import { LOGGER } from './platform.module';
+import {
+  CLOCK,
+  IDENTITY_STORES,
+  IDP_DOMAINS,
+  IDP_LOGIN_OPTIONS,
+  IDP_METADATA_SOURCES,
+  LOGIN_LOOKUPS,
+  SCIM_GROUPS,
+  SCIM_USER_DOCS,
+  SPAR_STORES,
+  STORE_ROOT,
+} from './store-tokens';
+import { APP_NAME, CONFIG } from './tokens';
+
+export * from './store-tokens';
+
+export interface StoresOptions {
+  /** Overrides `store.backend` of the configuration (the default). */
+  backend?: StoreBackend;
+  /** The clock of the stores and of everything that injects CLOCK (tests pass a FakeClock). */
+  clock?: Clock;
+}
+
+/** Connects at start without failing (/i/status reports it) and closes last. */
+class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(STORE_ROOT) private readonly root: StoreRoot,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.root.backend === 'memory') this.log.warn('store.backend is memory (STORE_BACKEND): every store lives in this process; nothing is kept or shared');
+    this.root.connect().catch((e: Error) => this.log.warn({ err: e }, 'Cassandra is not reachable yet; /i/status says 503 until it is'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.root.close();
+  }
+}
+
+/** Each port's injection token and where it sits in AppStores. */
+const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
+  [SPAR_STORES, (s) => s.spar],
+  [IDENTITY_STORES, (s) => s.identity],
+  [SCIM_USER_DOCS, (s) => s.scimUserDocs],
+  [SCIM_GROUPS, (s) => s.scimGroups],
+  [IDP_METADATA_SOURCES, (s) => s.idpMetadataSources],
+  [IDP_LOGIN_OPTIONS, (s) => s.idpLoginOptions],
+  [IDP_DOMAINS, (s) => s.idpDomains],
+  [LOGIN_LOOKUPS, (s) => s.loginLookups],
+];
+
+/**
+ * The app's composition root for persistence: every port is bound here, from one StoreRoot
+ * (`openStores`), on Cassandra or on the in-memory twins as `store.backend` says. Feature
+ * modules inject the tokens above and never construct a store. Global, so they need not import it.
+ */
+@Global()
+@Module({})
+export class StoresModule {
+  static forRoot(opts: StoresOptions = {}): DynamicModule {
+    const clock = opts.clock ?? systemClock;
+    const providers: Provider[] = [
+      { provide: CLOCK, useValue: clock },
+      {
+        provide: STORE_ROOT,
+        inject: [CONFIG, APP_NAME, Metrics],
+        useFactory: (config: Config, app: string, metrics: Metrics): StoreRoot =>
+          openStores({
+            backend: opts.backend ?? config.store.backend,
+            cassandra: config.cassandra,
+            loginCacheSeconds: config.saml.idpCacheSeconds,
+            clock,
+            applicationName: app,
+            observer: metrics.observeQuery,
+          }),
+      },
+      ...ports.map(([token, pick]): Provider => ({ provide: token, inject: [STORE_ROOT], useFactory: (root: StoreRoot) => pick(root.stores) })),
+      StoreLifecycle,
+    ];
+    return {
+      module: StoresModule,
+      providers,
+      exports: [CLOCK, STORE_ROOT, ...ports.map(([token]) => token)],
+    };
+  }
+}
