@@ -1,8 +1,8 @@
 import type { SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
-import { type Clock, DomainError, type IdpId, type TeamId } from '@sso/domain';
+import { type Clock, DomainError, type IdpId, type TeamId, statusOf } from '@sso/domain';
 import type { IdpRecord, SparStores, VerdictRecord } from '@sso/persistence';
-import { errorStatus, renderSessionCookie } from '@sso/platform';
+import { renderSessionCookie } from '@sso/platform';
 import {
   type LoginIdp,
   type RenderedOutcome,
@@ -41,7 +41,7 @@ export class FinalizeLoginHandler {
     try {
       return await this.run(team, samlResponse);
     } catch (e) {
-      if (e instanceof DomainError) return { ...renderWebError(e.code, [e.message], errorStatus[e.code]), audit: { outcome: 'error', label: e.code, reasons: [e.message] } };
+      if (e instanceof DomainError) return { ...renderWebError(e.code, [e.message], statusOf(e.code)), audit: { outcome: 'error', label: e.code, reasons: [e.message] } };
       throw e;
     }
   }
@@ -75,7 +75,7 @@ export class FinalizeLoginHandler {
     switch (outcome.kind) {
       case 'error':
         return {
-          ...renderWebError(outcome.code, [outcome.message], outcome.status ?? errorStatus[outcome.code]),
+          ...renderWebError(outcome.code, [outcome.message], outcome.status ?? statusOf(outcome.code)),
           audit: { outcome: 'error', label: outcome.code, reasons: [outcome.message] },
         };
       case 'unsolicited':

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Param, Req, UseFilters } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '@sso/config';
@@ -15,7 +15,7 @@ import {
   scimLimits,
   userResourceSchema,
 } from '@sso/scim';
-import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
+import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
 import { baseUrl } from '../common/scim-http';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
 import { discoveryResourceSchema, listSchema, serviceProviderConfigSchema } from '../common/openapi-schemas';
@@ -24,12 +24,11 @@ import { discoveryResourceSchema, listSchema, serviceProviderConfigSchema } from
 const resourceTypes = [userResourceSchema, groupResourceSchema];
 const schemas = allSchemas;
 
-const notFound = (what: string) => new ScimError(undefined, `${what} not found`, 404);
+const notFound = (what: string) => new ScimError('not-found', `${what} not found`);
 
 /** RFC 7644 §4 discovery, without authentication (as spar serves it). */
 @ApiTags('scim-discovery')
 @Controller(['scim/v2', 'scim/V2'])
-@UseFilters(ScimExceptionFilter)
 export class DiscoveryController {
   constructor(@Inject(CONFIG) private readonly config: Config) {}
 

@@ -22,8 +22,8 @@ export interface Preconditions {
 }
 
 const ATTEMPTS = 5;
-export const groupNotFound = (id: string) => new ScimError(undefined, `Group ${id} not found`, 404);
-const precondition = () => new ScimError(undefined, 'The resource has changed: its version does not match If-Match / If-None-Match', 412);
+export const groupNotFound = (id: string) => new ScimError('not-found', `Group ${id} not found`);
+const precondition = () => new ScimError('precondition-failed', 'The resource has changed: its version does not match If-Match / If-None-Match');
 const hasPreconditions = (p: Preconditions) => (p.ifMatch ?? '').trim() !== '' || (p.ifNoneMatch ?? '').trim() !== '';
 
 export function groupETag(g: ScimGroupRecord): string {
@@ -199,4 +199,4 @@ function expectation(pre: Preconditions, g: ScimGroupRecord): { version: string;
   return hasPreconditions(pre) ? { version: g.version, membersVersion: g.membersVersion } : { version: g.version };
 }
 
-const busy = () => new ScimError(undefined, 'The group is being changed by other requests at the same time; try again', 409);
+const busy = () => new ScimError('conflict', 'The group is being changed by other requests at the same time; try again');

@@ -35,9 +35,9 @@ export interface Preconditions {
   ifNoneMatch?: string | undefined;
 }
 
-const notFound = (id: string) => new ScimError(undefined, `User ${id} not found`, 404);
+const notFound = (id: string) => new ScimError('not-found', `User ${id} not found`);
 const taken = (what: string) => new ScimError('uniqueness', `${what} is already taken`);
-const precondition = () => new ScimError(undefined, 'The resource has changed: its version does not match If-Match / If-None-Match', 412);
+const precondition = () => new ScimError('precondition-failed', 'The resource has changed: its version does not match If-Match / If-None-Match');
 
 /** Waits for every write (none is left running), then throws the first failure, if any. */
 async function settleAll(writes: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
@@ -136,7 +136,7 @@ export class UsersHandler {
   private async identityOf(token: ScimTokenRecord, externalId: string): Promise<{ saml: SamlIdentity | null; ssoId: string }> {
     if (!token.idp) return { saml: null, ssoId: scimExternalSsoId(externalId) };
     const idp = await this.spar.idps.get(token.idp);
-    if (!idp) throw new ScimError(undefined, "The SCIM token's identity provider no longer exists", 400);
+    if (!idp) throw new ScimError('bad-request', "The SCIM token's identity provider no longer exists");
     const saml = samlIdentity(idp.issuer, externalId);
     return { saml, ssoId: saml.ssoId };
   }
@@ -333,7 +333,7 @@ export class UsersHandler {
         lastModified: now,
       };
     }
-    throw new ScimError(undefined, 'The user is being changed by other requests at the same time; try again', 409);
+    throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');
   }
 
   /** Idempotent; other teams' users and unknown ids are a silent no-op (nothing leaks). */
