@@ -1,6 +1,6 @@
 import type { SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
-import { type Clock, DomainError, type IdpId, type TeamId, statusOf } from '@sso/domain';
+import { type Clock, DomainError, type ErrorCode, type IdpId, type TeamId, labelOf } from '@sso/domain';
 import type { IdpRecord, SparStores, VerdictRecord } from '@sso/persistence';
 import { renderSessionCookie } from '@sso/platform';
 import {
@@ -9,6 +9,7 @@ import {
   type SpSettings,
   renderMobileError,
   renderMobileSuccess,
+  renderWebDenial,
   renderWebError,
   renderWebSuccess,
   spEntityId,
@@ -41,14 +42,16 @@ export class FinalizeLoginHandler {
     try {
       return await this.run(team, samlResponse);
     } catch (e) {
-      if (e instanceof DomainError) return { ...renderWebError(e.code, [e.message], statusOf(e.code)), audit: { outcome: 'error', label: e.code, reasons: [e.message] } };
+      // The login's own errors are verdict pages; anything else (the database, a bug) is the
+      // platform's to classify, log and answer.
+      if (e instanceof DomainError) return this.errorPage(e);
       throw e;
     }
   }
 
   private async run(team: TeamId | null, samlResponse: unknown): Promise<FinalizeResult> {
     if (typeof samlResponse !== 'string') {
-      return { ...renderWebError('bad-response-encoding', ['No SAMLResponse form field'], 400), audit: { outcome: 'error', label: 'bad-response-encoding' } };
+      return { ...renderWebError({ code: 'bad-response-encoding', message: 'No SAMLResponse form field' }), audit: { outcome: 'error', label: 'bad-response-encoding' } };
     }
     const records = new Map<string, IdpRecord>();
     const outcome = await validateResponse(
@@ -74,10 +77,7 @@ export class FinalizeLoginHandler {
     );
     switch (outcome.kind) {
       case 'error':
-        return {
-          ...renderWebError(outcome.code, [outcome.message], outcome.status ?? statusOf(outcome.code)),
-          audit: { outcome: 'error', label: outcome.code, reasons: [outcome.message] },
-        };
+        return this.errorPage(outcome);
       case 'unsolicited':
         return { status: 303, headers: { location: `/sso/initiate-login/${outcome.idp.id}` }, body: '', audit: { outcome: 'unsolicited', idp: outcome.idp.id } };
       case 'denied': {
@@ -106,7 +106,8 @@ export class FinalizeLoginHandler {
           return { ...page, setCookie, audit: { outcome: 'granted', user: uid, idp: idp.id } };
         } catch (e) {
           if (e instanceof DomainError) {
-            return { ...this.renderFailure(verdict, e.code, [e.message]), audit: { outcome: 'denied', label: e.code, reasons: [e.message], idp: idp.id } };
+            const label = labelOf(e.code);
+            return { ...this.renderFailure(verdict, label, [e.message]), audit: { outcome: 'denied', label, reasons: [e.message], idp: idp.id } };
           }
           throw e;
         }
@@ -114,9 +115,13 @@ export class FinalizeLoginHandler {
     }
   }
 
+  private errorPage(e: { code: ErrorCode; message: string }): FinalizeResult {
+    return { ...renderWebError(e), audit: { outcome: 'error', label: labelOf(e.code), reasons: [e.message] } };
+  }
+
   private renderFailure(verdict: VerdictRecord | null, label: string, reasons: string[]): RenderedOutcome {
     if (verdict?.format.kind === 'mobile') return renderMobileError(verdict.format.errorRedirect, label, reasons);
-    return renderWebError(label, reasons);
+    return renderWebDenial(label, reasons);
   }
 
   /** v2 (`/finalize-login/:team`): (issuer, team); v1: instance-wide, v1 IdPs only. */
