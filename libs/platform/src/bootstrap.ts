@@ -17,7 +17,7 @@ import { createLogger, withRedaction } from './logger';
 import { Metrics } from './metrics';
 import { finishDocument } from './openapi';
 import { PlatformModule } from './platform.module';
-import { ErrorFilter, type ErrorTransport, wireError } from './wire-error';
+import { ErrorFilter, type ErrorTransport, sendWireError } from './wire-error';
 
 export interface AppSpec {
   name: AppName;
@@ -177,7 +177,7 @@ export class Drain {
     fastify.addHook('onRequest', async (req, reply) => {
       if (this.draining && req.url.split('?')[0] === '/i/status') {
         // Sent, not thrown: a probe during the drain is expected, not an error to log.
-        await reply.status(503).send(wireError('service-unavailable', 'shutting down: draining'));
+        await sendWireError(reply, 'service-unavailable', 'shutting down: draining');
       }
     });
     // Synchronous, as the platform's other onSend hooks.

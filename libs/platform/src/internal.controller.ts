@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CassandraDb } from '@sso/persistence';
 import { Metrics } from './metrics';
-import { wireError } from './wire-error';
+import { sendWireError } from './wire-error';
 
 /** Internal routes every app serves on its own port; never routed by the gateway or ingress. */
 @ApiExcludeController()
@@ -22,7 +22,7 @@ export class InternalController {
       await this.db.ping();
       await reply.status(200).send();
     } catch (e) {
-      await reply.status(503).send(wireError('service-unavailable', `cassandra: ${(e as Error).message}`));
+      await sendWireError(reply, 'service-unavailable', `cassandra: ${(e as Error).message}`);
     }
   }
 

@@ -35,6 +35,15 @@ export const WIRE_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** The Wire JSON renderer. */
 export const renderWireError: ErrorRenderer = (e) => ({ contentType: WIRE_CONTENT_TYPE, body: JSON.stringify(wireError(e.code, e.message)) });
 
+/**
+ * Answers a Wire error directly, unlogged: for expected answers of `/i/` routes (a readiness probe
+ * while draining or while Cassandra is down), which are Wire on every app.
+ */
+export function sendWireError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  const { contentType, body } = renderWireError({ code, message, details: {} });
+  return reply.status(statusOf(code)).header('content-type', contentType).send(body);
+}
+
 /** The renderer for a path: the app's own for its paths, else Wire's. */
 export const rendererFor = (transport: ErrorTransport | undefined, path: string): ErrorRenderer => transport?.(path) ?? renderWireError;
 
