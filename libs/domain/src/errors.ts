@@ -101,7 +101,7 @@ export interface ErrorSpec {
 /** Wire's label of a SCIM protocol error (they are rendered in Wire shape only off /scim/v2). */
 const scim = (scimType: ScimType, status = 400, label = 'bad-request'): ErrorSpec => ({ status, label, scimType });
 
-/** The one table (spar-behaviour.md section 2 for spar's labels and statuses). Exhaustive by type. */
+/** The one table (docs/spar-behaviour.md section 2 for spar's labels and statuses). Exhaustive by type. */
 export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   'client-error': { status: 400 },
   'bad-request': { status: 400 },
