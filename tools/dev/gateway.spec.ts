@@ -66,6 +66,13 @@ describe('the development gateway', () => {
     expect(zHostOf(':8080')).toBeUndefined();
   });
 
+  it('answers a path that is not valid percent-encoding in Wire shape, as the apps do', async () => {
+    const res = await gw.inject({ method: 'GET', url: '/sso/%zz' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body).toBe('{"code":400,"label":"bad-request","message":"The path is not valid percent-encoding"}');
+  });
+
   it('never routes internal or unknown paths', async () => {
     for (const url of ['/i/status', '/i/metrics', '/v1/i/status', '/', '/nowhere', '/scim/v1/Users']) {
       const res = await gw.inject({ method: 'GET', url });

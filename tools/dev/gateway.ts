@@ -8,7 +8,8 @@ import { Readable } from 'node:stream';
 import replyFrom from '@fastify/reply-from';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type AppName, type Config, loadConfig, routeFor } from '@sso/config';
-import { clientErrorHandler } from '@sso/platform';
+import { DomainError, statusOf } from '@sso/domain';
+import { classify, clientErrorHandler, frameworkErrors, renderWireError } from '@sso/platform';
 
 export function upstreams(config: Config): Record<AppName, string> {
   return {
@@ -117,7 +118,14 @@ export function zHostOf(host: string | undefined): string | undefined {
   return name.toLowerCase().replace(/\.$/, '') || undefined;
 }
 
-const noEndpoint = { code: 404, label: 'no-endpoint', message: 'No endpoint at this path' };
+/** Every error the gateway answers itself, in Wire's shape: the apps' classifier and Wire renderer. */
+function answerError<R extends { code(status: number): R; type(contentType: string): R; send(body: string): R }>(reply: R, err: unknown): R {
+  const e = classify(err);
+  const { contentType, body } = renderWireError(e);
+  return reply.code(statusOf(e.code)).type(contentType).send(body);
+}
+
+const noEndpoint = () => new DomainError('no-endpoint', 'No endpoint at this path');
 
 export async function buildGateway(config: Config, replicas?: Record<AppName, Upstream[]>): Promise<FastifyInstance> {
   const given = replicas ?? upstreamsFromEnv(config, {});
@@ -126,16 +134,19 @@ export async function buildGateway(config: Config, replicas?: Record<AppName, Up
     logger: false,
     bodyLimit: config.http.bodyLimit,
     routerOptions: { maxParamLength: 512 },
-    // What Node cannot parse (headers too large, an unknown method) in Wire shape, as the apps do.
+    // What Node cannot parse (headers too large, an unknown method) and what the router refuses,
+    // in Wire shape, as the apps do.
     clientErrorHandler: clientErrorHandler(),
+    frameworkErrors: frameworkErrors(),
   });
+  app.setErrorHandler((err, _req, reply) => answerError(reply, err));
   await app.register(replyFrom, { undici: { connections: 128, pipelining: 1 } });
   // Bodies pass through untouched: the apps parse them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   app.all('/*', (req, reply) => {
     const target = routeFor(req.url);
-    if (!target) return reply.status(404).send(noEndpoint);
+    if (!target) return answerError(reply, noEndpoint());
     const pool = pools[target].urls;
     const first = pools[target].pick();
     const original = req.body instanceof Readable ? req.body : undefined;
@@ -167,15 +178,13 @@ export async function buildGateway(config: Config, replicas?: Record<AppName, Up
           const unsent = code !== undefined && NOT_SENT.has(code) && !view?.started();
           const safe = code !== undefined && RESET.has(code) && SAFE_METHODS.has(req.method);
           if (attempt + 1 < pool.length && (unsent || safe)) return void forward(attempt + 1);
-          void r
-            .status(502)
-            .send({ code: 502, label: 'bad-upstream', message: `${target} did not answer: ${error.message}` });
+          void answerError(r, new DomainError('bad-upstream', `${target} did not answer: ${error.message}`));
         },
       });
     };
     return forward(0);
   });
-  app.all('/', (_req, reply) => reply.status(404).send(noEndpoint));
+  app.all('/', (_req, reply) => answerError(reply, noEndpoint()));
   app.addHook('onClose', async () => Object.values(pools).forEach((p) => p.close()));
   return app;
 }

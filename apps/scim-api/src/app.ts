@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { type AppSpec, StoresModule } from '@sso/platform';
-import { ScimErrorHooks, scimRawError } from './common/scim-errors';
+import { scimErrorTransport } from './common/scim-errors';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { GroupsModule } from './groups/groups.module';
 import { UsersModule } from './users/users.module';
@@ -8,18 +8,14 @@ import { UsersModule } from './users/users.module';
 @Module({ controllers: [DiscoveryController] })
 class DiscoveryModule {}
 
-/** SCIM errors for what never reaches a controller (body parsing, unknown routes under /scim/v2). */
-@Module({ providers: [ScimErrorHooks] })
-class ScimErrorsModule {}
-
 /** SCIM 2.0 provisioning: /scim/v2/*. */
 export const scimApi: AppSpec = {
   name: 'scim-api',
   title: 'scim-api',
   description: 'SCIM 2.0 (RFC 7643/7644) user and group provisioning, authenticated by team SCIM tokens.',
-  imports: [StoresModule.forRoot(), ScimErrorsModule, DiscoveryModule, UsersModule, GroupsModule],
+  imports: [StoresModule.forRoot(), DiscoveryModule, UsersModule, GroupsModule],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
   ignoreTrailingSlash: true,
-  rawError: scimRawError,
+  errorTransport: scimErrorTransport,
 };

@@ -27,9 +27,23 @@ export function jsonDepthAbove(text: string, max: number): number {
 }
 
 /**
- * A SyntaxError with a 400 status: Fastify hands it to the error handler, where the Wire filter
- * answers `bad-request` and the SCIM one `invalidSyntax`.
+ * A body that is not JSON (or empty where JSON is declared). Fastify's own errors for this are
+ * FastifyErrors, which Nest turns into a bare HttpException(400) before any filter sees them; this
+ * one reaches the classifier as it is, so it stays a syntax error: `invalidSyntax` in SCIM,
+ * `bad-request` in Wire.
  */
+export class JsonSyntaxError extends SyntaxError {
+  readonly statusCode = 400;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+/** A SyntaxError with a 400 status, classified as JsonSyntaxError is. */
 export class JsonTooDeepError extends SyntaxError {
   readonly statusCode = 400;
   readonly code = 'JSON_TOO_DEEP';
@@ -66,7 +80,10 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOp
       // a bodiless request with a content type is a bodiless request, not an empty JSON document.
       if (body === '' && BODILESS_METHODS.has(req.method)) return done(null, undefined);
       if (jsonDepthAbove(body as string, MAX_JSON_DEPTH) > 0) return done(new JsonTooDeepError(), undefined);
-      json(req, body as string, done);
+      json(req, body as string, (err, parsed) => {
+        if (err) return done(new JsonSyntaxError((err as { code?: string }).code ?? 'FST_ERR_CTP_INVALID_JSON_BODY', err.message), undefined);
+        done(null, parsed);
+      });
     });
   }
   for (const type of opts.textContentTypes ?? []) {

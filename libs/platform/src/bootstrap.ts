@@ -7,16 +7,17 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { type AppName, type Config, appPorts, loadConfigOrExit } from '@sso/config';
+import { DomainError } from '@sso/domain';
 import { stripApiVersion } from './api-version';
 import { refuseLargeBodies, registerBodyParsers } from './body-parsers';
 import { refuseQueryCredentials, securityHeaders } from './hardening';
-import { type RawErrorRenderer, clientErrorHandler, frameworkErrors } from './http-errors';
+import { clientErrorHandler, frameworkErrors } from './http-errors';
 import { closeServer, listenInternal, separateInternalRoutes } from './internal-port';
 import { createLogger, withRedaction } from './logger';
 import { Metrics } from './metrics';
 import { finishDocument } from './openapi';
 import { PlatformModule } from './platform.module';
-import { WireErrorFilter, wireError } from './wire-error';
+import { ErrorFilter, type ErrorTransport, sendWireError } from './wire-error';
 
 export interface AppSpec {
   name: AppName;
@@ -41,8 +42,11 @@ export interface AppSpec {
    * `/scim/v2/Users/?filter=...`, and curl without -L prints nothing of a redirect).
    */
   ignoreTrailingSlash?: boolean;
-  /** The app's error body for errors Node's HTTP parser raises before routing (scim-api: SCIM errors). */
-  rawError?: RawErrorRenderer;
+  /**
+   * The app's own error renderer for some paths (scim-api: RFC 7644 errors under /scim/v2), used
+   * for every error there, from Node's HTTP parser to the controllers; Wire JSON elsewhere.
+   */
+  errorTransport?: ErrorTransport;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -79,8 +83,8 @@ export async function createApp(
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.http.trustProxy,
     routerOptions: { maxParamLength: 512, ignoreTrailingSlash: spec.ignoreTrailingSlash ?? false },
-    frameworkErrors: frameworkErrors(spec.rawError),
-    clientErrorHandler: clientErrorHandler(logger, spec.rawError),
+    frameworkErrors: frameworkErrors(spec.errorTransport),
+    clientErrorHandler: clientErrorHandler(logger, spec.errorTransport),
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'] ?? req.headers['request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -99,9 +103,7 @@ export async function createApp(
   refuseLargeBodies(fastify, config.http.bodyLimit);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if ((req.raw as VersionedRequest).apiVersionUnsupported) {
-      await reply.status(404).send(wireError('unsupported-version', 'This API version is not supported'));
-    }
+    if ((req.raw as VersionedRequest).apiVersionUnsupported) throw new DomainError('unsupported-version', 'This API version is not supported');
   });
   separateInternalRoutes(fastify);
   // Synchronous: an async onSend hook lets a handler that sends without returning the reply
@@ -125,7 +127,7 @@ export async function createApp(
     bodyParser: false,
   });
   if (spec.multipartFields) await acceptMultipartFields(app, config);
-  app.useGlobalFilters(new WireErrorFilter());
+  app.useGlobalFilters(new ErrorFilter(spec.errorTransport));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, stopAtFirstError: false }));
 
   const doc = finishDocument(
@@ -179,7 +181,8 @@ export class Drain {
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onRequest', async (req, reply) => {
       if (this.draining && req.url.split('?')[0] === '/i/status') {
-        await reply.status(503).send(wireError('service-unavailable', 'shutting down: draining'));
+        // Sent, not thrown: a probe during the drain is expected, not an error to log.
+        await sendWireError(reply, 'service-unavailable', 'shutting down: draining');
       }
     });
     // Synchronous, as the platform's other onSend hooks.

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { wireError } from './wire-error';
+import { DomainError } from '@sso/domain';
 
 /** Query parameters that would carry a credential; refused by every app (see docs/compatibility.md). */
 export const QUERY_CREDENTIALS = ['access_token'];
@@ -27,13 +27,11 @@ function queryNames(url: string): string[] {
  */
 export function refuseQueryCredentials(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (req, reply) => {
-    if (reply.sent) return; // an earlier hook answered (unsupported API version)
+    if (reply.sent) return; // an earlier hook answered
     const names = queryNames(req.url);
     const found = names.find((n) => QUERY_CREDENTIALS.includes(n.trim().toLowerCase()));
     if (found === undefined) return;
-    await reply
-      .status(400)
-      .send(wireError('bad-request', `Credentials are not accepted in the query string ('${QUERY_CREDENTIALS[0]}'): send the token in the Authorization header`, 400));
+    throw new DomainError('bad-request', `Credentials are not accepted in the query string ('${QUERY_CREDENTIALS[0]}'): send the token in the Authorization header`);
   });
 }
 

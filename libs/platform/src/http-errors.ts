@@ -1,34 +1,28 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { type WireError, wireError } from './wire-error';
-
-/** An app's own error body for a path (scim-api: RFC 7644 errors under /scim/v2), else Wire's. */
-export type RawErrorRenderer = (path: string, error: WireError) => { contentType: string; body: string } | undefined;
+import { statusOf } from '@sso/domain';
+import { classify } from './classify';
+import { type ErrorTransport, rendererFor } from './wire-error';
 
 /**
  * Errors Fastify's router raises before any route matched (a path parameter over
  * `maxParamLength`, a path that does not decode). They reach neither the app's error handler nor
  * its hooks, so the body and the headers every answer carries are written here.
  */
-export function frameworkErrors(render?: RawErrorRenderer) {
+export function frameworkErrors(transport?: ErrorTransport) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
-    const error =
-      err.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? wireError('client-error', 'A path segment is too long (at most 512 characters)', 414)
-        : err.code === 'FST_ERR_BAD_URL'
-          ? wireError('bad-request', 'The path is not valid percent-encoding')
-          : wireError('bad-request', 'Bad request');
-    const custom = render?.(req.raw.url ?? '/', error);
+    const error = classify(err);
+    const { contentType, body } = rendererFor(transport, req.raw.url ?? '/')(error);
     void reply
-      .status(error.code)
+      .status(statusOf(error.code))
       .headers({
-        'content-type': custom?.contentType ?? 'application/json; charset=utf-8',
+        'content-type': contentType,
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache, no-store',
         'x-request-id': req.id,
       })
-      .send(custom?.body ?? JSON.stringify(error));
+      .send(body);
   };
 }
 
@@ -36,23 +30,6 @@ export function frameworkErrors(render?: RawErrorRenderer) {
 interface ClientError extends Error {
   code?: string;
   rawPacket?: unknown;
-}
-
-/** The status, label and message of a request Node's HTTP parser refused. */
-export function clientErrorAnswer(err: ClientError): WireError {
-  switch (err.code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return wireError('client-error', 'Request header fields too large', 431);
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-    case 'ERR_HTTP_HEADERS_TIMEOUT':
-      return wireError('client-error', 'Request timeout: the request did not arrive in time', 408);
-    case 'HPE_INVALID_METHOD':
-      return wireError('bad-request', 'Unknown HTTP method');
-    case 'HPE_URI_TOO_LONG':
-      return wireError('client-error', 'Request URI too long', 414);
-    default:
-      return wireError('bad-request', `Malformed HTTP request${err.code ? ` (${err.code})` : ''}`);
-  }
 }
 
 /** The request target of a raw packet's request line, when one arrived before the parse error. */
@@ -67,23 +44,24 @@ function requestTarget(raw: unknown): string {
  * broken request line) through `clientError`, before Fastify sees a request; the default answer
  * is Fastify's own JSON. This one writes the API's error body and closes the connection.
  */
-export function clientErrorHandler(log?: Logger, render?: RawErrorRenderer) {
+export function clientErrorHandler(log?: Logger, transport?: ErrorTransport) {
   return (err: ClientError, socket: Socket): void => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
-    const error = clientErrorAnswer(err);
-    log?.debug({ code: err.code, status: error.code }, 'client error before routing');
+    // A parse error without an HPE_ code is still the client's: never a 500 here.
+    const classified = classify(err);
+    const error = statusOf(classified.code) >= 500 ? { code: 'bad-request' as const, message: `Malformed HTTP request${err.code ? ` (${err.code})` : ''}`, details: {} } : classified;
+    const status = statusOf(error.code);
+    log?.debug({ code: err.code, status }, 'client error before routing');
     // A response of an earlier request on this connection still being written: adding ours
     // would corrupt it.
     if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
       socket.destroy();
       return;
     }
-    const custom = render?.(requestTarget(err.rawPacket), error);
-    const body = custom?.body ?? JSON.stringify(error);
-    const type = custom?.contentType ?? 'application/json; charset=utf-8';
-    const reason = { 400: 'Bad Request', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' }[error.code] ?? 'Error';
+    const { contentType: type, body } = rendererFor(transport, requestTarget(err.rawPacket))(error);
+    const reason = { 400: 'Bad Request', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' }[status] ?? 'Error';
     socket.end(
-      `HTTP/1.1 ${error.code} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `X-Content-Type-Options: nosniff\r\nCache-Control: no-cache, no-store\r\nConnection: close\r\n\r\n${body}`,
     );
     // Half-closed, so a client still sending reads the answer; gone after a second in any case.

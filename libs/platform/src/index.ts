@@ -1,6 +1,6 @@
 export * from './api-version';
 export * from './bootstrap';
-export * from './error-status';
+export * from './classify';
 export * from './logger';
 export * from './metrics';
 export * from './openapi';

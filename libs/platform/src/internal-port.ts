@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { wireError } from './wire-error';
+import { DomainError } from '@sso/domain';
 
 /**
  * Internal routes (`/i/...`: status, metrics, team bootstrap, SSO settings) are served on a second
@@ -19,14 +19,14 @@ export function isInternalPath(url: string): boolean {
 }
 
 export function separateInternalRoutes(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (req, reply) => {
+  fastify.addHook('onRequest', async (req) => {
     if (!(req.raw.socket instanceof net.Socket)) return;
     const onInternalPort = (req.raw as Marked)[INTERNAL] === true;
     // The matched route's pattern, not only the raw URL: the router decodes (`/%69/status`).
     const internalRoute = isInternalPath(req.url) || isInternalPath(req.routeOptions.url ?? '');
     if (onInternalPort === internalRoute) return;
     // The same answer as an unknown route: the public port does not reveal that /i/ exists.
-    await reply.status(404).send(wireError('no-endpoint', `Cannot ${req.method} ${req.url.split('?', 1)[0]}`));
+    throw new DomainError('no-endpoint', `Cannot ${req.method} ${req.url.split('?', 1)[0]}`);
   });
 }
 

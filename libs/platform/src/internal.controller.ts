@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { StoreRoot } from '@sso/persistence';
 import { Metrics } from './metrics';
 import { STORE_ROOT } from './store-tokens';
-import { wireError } from './wire-error';
+import { sendWireError } from './wire-error';
 
 /** Internal routes every app serves on its own port; never routed by the gateway or ingress. */
 @ApiExcludeController()
@@ -24,7 +24,7 @@ export class InternalController {
       await this.stores?.ping();
       await reply.status(200).send();
     } catch (e) {
-      await reply.status(503).send(wireError('service-unavailable', `cassandra: ${(e as Error).message}`));
+      await sendWireError(reply, 'service-unavailable', `cassandra: ${(e as Error).message}`);
     }
   }
 

@@ -1,8 +1,7 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode } from '@sso/domain';
-import { InvalidCursorError, StoreUnavailableError } from '@sso/persistence';
-import { errorStatus } from './error-status';
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorCode, labelOf, statusOf } from '@sso/domain';
+import { type ClassifiedError, classify, isServerFault } from './classify';
 
 /** Wire's error body: `{"code":403,"label":"token-limit-reached","message":"..."}`. */
 export interface WireError {
@@ -11,62 +10,63 @@ export interface WireError {
   message: string;
 }
 
-export function wireError(code: ErrorCode, message: string, status = errorStatus[code]): WireError {
-  return { code: status, label: code, message };
+/** The Wire body of a code (also the OpenAPI examples'): status and label from libs/domain's table. */
+export function wireError(code: ErrorCode, message: string): WireError {
+  return { code: statusOf(code), label: labelOf(code), message };
 }
 
-const labelByStatus: Record<number, ErrorCode> = {
-  400: 'bad-request',
-  401: 'invalid-token',
-  403: 'access-denied',
-  404: 'not-found',
-  405: 'method-not-allowed',
-  413: 'payload-too-large',
-  415: 'unsupported-media-type',
-  429: 'too-many-requests',
-  503: 'service-unavailable',
-};
-
-/** Turns anything thrown into a Wire error body; 500 only for what really is our fault. */
-export function toWireError(err: unknown): { error: WireError; internal: boolean } {
-  if (err instanceof DomainError) return { error: wireError(err.code, err.message), internal: errorStatus[err.code] >= 500 };
-  if (err instanceof HttpException) {
-    const status = err.getStatus();
-    const body = err.getResponse();
-    const label =
-      typeof body === 'object' && body !== null && typeof (body as { label?: unknown }).label === 'string'
-        ? (body as { label: string }).label
-        : status === 404 && /^Cannot [A-Z]+ /.test(err.message)
-          ? 'no-endpoint'
-          : (labelByStatus[status] ?? (status >= 500 ? 'server-error' : 'client-error'));
-    const message =
-      typeof body === 'object' && body !== null && 'message' in body
-        ? [(body as { message: unknown }).message].flat().join('; ')
-        : err.message;
-    return { error: { code: status, label, message }, internal: status >= 500 };
-  }
-  if (err instanceof InvalidCursorError) return { error: wireError('bad-request', err.message), internal: false };
-  // Cassandra cannot answer now: retryable, and logged as an error (the operator must know).
-  if (err instanceof StoreUnavailableError) return { error: wireError('service-unavailable', 'The database is unavailable; try again'), internal: true };
-  const fe = err as Partial<FastifyError>;
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    // Fastify's own parsing errors: body too large, malformed JSON, unsupported content type.
-    const label = fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'bad-request' : (labelByStatus[fe.statusCode] ?? 'client-error');
-    return { error: { code: fe.statusCode, label, message: fe.message ?? 'bad request' }, internal: false };
-  }
-  return { error: wireError('server-error', 'Internal server error'), internal: true };
+/** A rendered error body; the status is always the code's, from the table. */
+export interface RenderedError {
+  contentType: string;
+  body: string;
 }
 
-/** The one filter for Wire-style routes. */
+/** One transport's error renderer. */
+export type ErrorRenderer = (e: ClassifiedError) => RenderedError;
+
+/**
+ * The renderer of a path, when an app answers some paths in another shape than Wire's
+ * (scim-api: RFC 7644 errors under /scim/v2). `path` is the raw request target.
+ */
+export type ErrorTransport = (path: string) => ErrorRenderer | undefined;
+
+export const WIRE_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** The Wire JSON renderer. */
+export const renderWireError: ErrorRenderer = (e) => ({ contentType: WIRE_CONTENT_TYPE, body: JSON.stringify(wireError(e.code, e.message)) });
+
+/**
+ * Answers a Wire error directly, unlogged: for expected answers of `/i/` routes (a readiness probe
+ * while draining or while Cassandra is down), which are Wire on every app.
+ */
+export function sendWireError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  const { contentType, body } = renderWireError({ code, message, details: {} });
+  return reply.status(statusOf(code)).header('content-type', contentType).send(body);
+}
+
+/** The renderer for a path: the app's own for its paths, else Wire's. */
+export const rendererFor = (transport: ErrorTransport | undefined, path: string): ErrorRenderer => transport?.(path) ?? renderWireError;
+
+/** Headers an error's details ask for. */
+export function detailHeaders(e: ClassifiedError): Record<string, string> {
+  return e.details.retryAfterSeconds === undefined ? {} : { 'retry-after': String(e.details.retryAfterSeconds) };
+}
+
+/** Answers a request with anything thrown: classified, logged when it is our fault, rendered for its path. */
+export function replyWithError(req: FastifyRequest, reply: FastifyReply, err: unknown, transport?: ErrorTransport): void {
+  const e = classify(err);
+  if (isServerFault(e)) req.log.error({ err }, 'request failed');
+  const { contentType, body } = rendererFor(transport, req.url)(e);
+  void reply.status(statusOf(e.code)).headers(detailHeaders(e)).header('content-type', contentType).send(body);
+}
+
+/** The one exception filter of every app: the renderer is chosen by path, not by controller. */
 @Catch()
-export class WireErrorFilter implements ExceptionFilter {
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly transport?: ErrorTransport) {}
+
   catch(err: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const reply = ctx.getResponse<FastifyReply>();
-    const req = ctx.getRequest<FastifyRequest>();
-    const { error, internal } = toWireError(err);
-    if (internal) req.log.error({ err }, 'request failed');
-    if (err instanceof DomainError) void reply.headers(err.headers);
-    void reply.status(error.code).header('content-type', 'application/json; charset=utf-8').send(error);
+    replyWithError(ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>(), err, this.transport);
   }
 }

@@ -40,7 +40,7 @@ describe('validateResponse with encrypted assertions', () => {
   });
 
   it('keeps refusing encrypted assertions without an SP key, as spar', async () => {
-    expect(await validate(encrypted().xml, null)).toEqual({ kind: 'error', code: 'bad-response-saml', message: 'encrypted assertions are not supported', status: undefined });
+    expect(await validate(encrypted().xml, null)).toEqual({ kind: 'error', code: 'bad-response-saml', message: 'encrypted assertions are not supported' });
   });
 
   it('refuses CBC and failed decryptions with one label, never throwing', async () => {
@@ -48,7 +48,7 @@ describe('validateResponse with encrypted assertions', () => {
     expect(cbc).toMatchObject({ kind: 'error', code: 'bad-response-saml', message: expect.stringMatching(/CBC block encryption is refused/) });
     const tag = await validate(encrypted({ tamper: (p) => (p.data[p.data.length - 1] ^= 1) }).xml);
     const key = await validate(encrypted({ tamper: (p) => (p.key[3] ^= 1) }).xml);
-    expect(tag).toEqual({ kind: 'error', code: 'bad-response-saml', message: DECRYPTION_FAILED, status: undefined });
+    expect(tag).toEqual({ kind: 'error', code: 'bad-response-saml', message: DECRYPTION_FAILED });
     expect(key).toEqual(tag);
   });
 
@@ -95,7 +95,7 @@ describe('validateResponse with encrypted assertions', () => {
     it('refuses a Response signature by another key, or over changed content', async () => {
       const stranger = await makeTestKey('stranger');
       const wrong = await validate(signResponse(encrypted().xml, stranger.keyPem));
-      expect(wrong).toEqual({ kind: 'error', code: 'bad-response-signature', message: 'Invalid signature: the Response signature does not verify', status: undefined });
+      expect(wrong).toEqual({ kind: 'error', code: 'bad-response-signature', message: 'Invalid signature: the Response signature does not verify' });
       const changed = signResponse(encrypted().xml).replace('</samlp:Status>', '<samlp:StatusMessage>changed</samlp:StatusMessage></samlp:Status>');
       expect(await validate(changed)).toEqual(wrong);
     });

@@ -43,8 +43,8 @@ export interface ResponseSettings {
 }
 
 export type ResponseOutcome =
-  /** Rendered as an HTML error page with this status. */
-  | { kind: 'error'; code: ErrorCode; status?: number; message: string }
+  /** Rendered as an HTML error page; its status is the code's. */
+  | { kind: 'error'; code: ErrorCode; message: string }
   /** No InResponseTo in the signed assertion, from an IdP not opted in: spar redirects to initiate-login. */
   | { kind: 'unsolicited'; idp: LoginIdp }
   /** Judged and denied; `requestId` (possibly from unsigned data) only picks the rendering. */
@@ -68,7 +68,7 @@ const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const ENTITY = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
 const AUTHN_CONTEXTS = ['AuthnContextClassRef', 'AuthnContextDecl', 'AuthnContextDeclRef'];
 
-const error = (code: ErrorCode, message: string, status?: number): ResponseOutcome => ({ kind: 'error', code, message, status });
+const error = (code: ErrorCode, message: string): ResponseOutcome => ({ kind: 'error', code, message });
 
 /** Strict base64 of the POST binding (whitespace from form encoders is the only noise allowed). */
 export function decodeSamlResponse(field: string): { base64: string; xml: string } | null {
@@ -154,7 +154,7 @@ export async function validateResponse(field: string, settings: ResponseSettings
   const issuerTexts = issuers.map((i) => (i ? strictText(i) : null));
   if (issuerTexts.some((t) => t === null || t.trim() === '')) return error('bad-response-saml', 'Issuer must be plain text');
   const issuer = issuerTexts[0] as string;
-  if (issuerTexts.some((t) => t !== issuer)) return error('bad-response-saml', 'Issuers of Response and Assertions differ', 403);
+  if (issuerTexts.some((t) => t !== issuer)) return error('bad-response-issuer', 'Issuers of Response and Assertions differ');
 
   const idp = await ports.findIdp(issuer);
 
@@ -208,7 +208,7 @@ export async function validateResponse(field: string, settings: ResponseSettings
   const assertionId = attr(a, 'ID');
   if (!assertionId || attr(a, 'Version') !== '2.0') return error('bad-response-saml', 'Assertion needs Version 2.0 and an ID');
   const aIssuer = child(a, NS.assertion, 'Issuer');
-  if (!aIssuer || strictText(aIssuer) !== idp.issuer) return error('bad-response-saml', 'signed Issuer is not the IdP', 403);
+  if (!aIssuer || strictText(aIssuer) !== idp.issuer) return error('bad-response-issuer', 'signed Issuer is not the IdP');
   if (!entityFormat(aIssuer)) return error('bad-response-saml', ISSUER_FORMAT);
   const assertionInstant = time(a, 'IssueInstant');
   if (!(assertionInstant instanceof Date)) return error('bad-response-saml', 'Assertion needs an IssueInstant in UTC (xs:dateTime ending in Z)');

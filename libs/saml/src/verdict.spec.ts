@@ -2,11 +2,11 @@ import { createPrivateKey } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { describe, expect, it } from 'vitest';
-import { DomainError, type TeamId } from '@sso/domain';
+import { DomainError, type TeamId, errorCodes, labelOf, statusOf } from '@sso/domain';
 import { makeTestKey } from '@sso/testing';
 import { buildAuthnRequest, renderAuthnRequestForm, signAuthnRequest } from './authn-request';
 import { renderSpMetadata, spEntityId } from './sp';
-import { renderMobileError, renderMobileSuccess, renderWebError, renderWebSuccess, verdictFormatOf } from './verdict';
+import { renderMobileError, renderMobileSuccess, renderWebDenial, renderWebError, renderWebSuccess, verdictFormatOf } from './verdict';
 
 const code = (f: () => unknown) => {
   try {
@@ -32,10 +32,26 @@ describe('verdict formats (initiate-login query)', () => {
 describe('outcome pages', () => {
   it('web pages carry spar titles and the real label', () => {
     expect(renderWebSuccess().body).toContain('<title>wire:sso:success</title>');
-    const e = renderWebError('bad-team', ['</script><script>alert(1)</script>']);
+    const e = renderWebDenial('bad-team', ['</script><script>alert(1)</script>']);
+    expect(e.status).toBe(200);
     expect(e.body).toContain('<title>wire:sso:error:bad-team</title>');
     expect(e.body).toContain('"label":"bad-team"');
     expect(e.body).not.toContain('</script><script>');
+  });
+
+  it('the HTML verdict renderer answers every code with its status and label from the table', () => {
+    for (const code of errorCodes) {
+      const page = renderWebError({ code, message: `why ${code}` });
+      expect(page.status, code).toBe(statusOf(code));
+      expect(page.headers['content-type']).toBe('text/html;charset=utf-8');
+      expect(page.headers['content-security-policy']).toMatch(/script-src 'sha256-/);
+      expect(page.body).toContain(`<title>wire:sso:error:${labelOf(code)}</title>`);
+      expect(page.body).toContain(`{"type":"AUTH_ERROR","payload":{"label":"${labelOf(code)}","errors":["why ${code}"]}}`);
+    }
+    // An Issuer that is not the IdP's: 403 with spar's label.
+    const issuer = renderWebError({ code: 'bad-response-issuer', message: 'signed Issuer is not the IdP' });
+    expect(issuer.status).toBe(403);
+    expect(issuer.body).toContain('<title>wire:sso:error:bad-response-saml</title>');
   });
 
   it('mobile redirects substitute $cookie, $userid and $label', () => {

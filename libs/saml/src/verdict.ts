@@ -1,4 +1,4 @@
-import { DomainError } from '@sso/domain';
+import { DomainError, type ErrorCode, labelOf, statusOf } from '@sso/domain';
 import { pageCsp } from './page-csp';
 import { escapeXml } from './xml';
 
@@ -55,14 +55,23 @@ export function renderWebSuccess(): RenderedOutcome {
   return { status: 200, headers: pageHeaders(script), body: page('wire:sso:success', script, '<p>wire:sso:success</p>') };
 }
 
-/**
- * Web denial or error page. The title and the payload carry the real label (spar always sends
- * "forbidden" in the payload).
- */
-export function renderWebError(label: string, messages: string[], status = 200): RenderedOutcome {
+function webFailure(status: number, label: string, messages: string[]): RenderedOutcome {
   const payload = { type: 'AUTH_ERROR', payload: { label, errors: messages } };
   const script = `window.opener.postMessage(${scriptJson(payload)}, '*')`;
   return { status, headers: pageHeaders(script), body: page(`wire:sso:error:${label}`, script, `<p>wire:sso:error:${escapeXml(label)}</p>`) };
+}
+
+/**
+ * The HTML verdict renderer for errors: the page of a code, with the status and the real label
+ * of libs/domain's table (spar always sends "forbidden" in the payload).
+ */
+export function renderWebError(e: { code: ErrorCode; message: string }): RenderedOutcome {
+  return webFailure(statusOf(e.code), labelOf(e.code), [e.message]);
+}
+
+/** A judged denial (`forbidden`, or why the user may not log in): the same page, answered 200 as spar does. */
+export function renderWebDenial(label: string, reasons: string[]): RenderedOutcome {
+  return webFailure(200, label, reasons);
 }
 
 /** Mobile success: 303 to the success URL with `$cookie` (rendered Set-Cookie) and `$userid`. */

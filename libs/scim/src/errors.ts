@@ -1,51 +1,26 @@
+import { DomainError, type ErrorCode, type ScimType, errorSpecs, scimTypes, statusOf } from '@sso/domain';
 import type { JsonObject } from './json';
+
+export { scimTypes, type ScimType };
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
+/** The media type of every SCIM answer, errors included. */
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
 /**
- * The `scimType` values of RFC 7644 §3.12, plus the cursor errors of RFC 9865 §5. `uniqueness` is
- * never raised here: only the storage layer knows about conflicts, and uses this type for them.
+ * A SCIM protocol error: a `DomainError` whose code is usually a scimType (`invalidFilter`,
+ * `uniqueness`, ...), else a generic code (`not-found`, `precondition-failed`, ...). Its status
+ * and scimType come from libs/domain's table; `detail` is the message.
  */
-export const scimTypes = [
-  'invalidFilter',
-  'tooMany',
-  'uniqueness',
-  'mutability',
-  'invalidSyntax',
-  'invalidPath',
-  'noTarget',
-  'invalidValue',
-  'invalidVers',
-  'sensitive',
-  'invalidCursor',
-  'expiredCursor',
-  'invalidCount',
-] as const;
-export type ScimType = (typeof scimTypes)[number];
-
-/** The HTTP status each scimType goes with; 409 for uniqueness, 403 for sensitive, else 400. */
-export function statusForScimType(t: ScimType): number {
-  switch (t) {
-    case 'uniqueness':
-      return 409;
-    case 'sensitive':
-      return 403;
-    default:
-      return 400;
-  }
-}
-
-/** A protocol error: the HTTP layer renders it with `scimErrorBody`, nothing else maps it. */
-export class ScimError extends Error {
-  readonly status: number;
-  constructor(
-    readonly scimType: ScimType | undefined,
-    readonly detail: string,
-    status?: number,
-  ) {
-    super(scimType ? `${scimType}: ${detail}` : detail);
+export class ScimError extends DomainError {
+  readonly scimType: ScimType | undefined;
+  readonly detail: string;
+  constructor(code: ErrorCode, detail: string) {
+    super(code, detail);
     this.name = 'ScimError';
-    this.status = status ?? (scimType ? statusForScimType(scimType) : 400);
+    this.scimType = errorSpecs[code].scimType;
+    this.detail = detail;
   }
 }
 
@@ -55,12 +30,22 @@ export interface ScimErrorBody extends JsonObject {
   detail: string;
 }
 
-/** RFC 7644 §3.12 error body; `status` is a string, as the RFC's examples and Entra expect. */
-export function scimErrorBody(e: { status: number; scimType?: ScimType | undefined; detail?: string }): ScimErrorBody {
-  const body: ScimErrorBody = { schemas: [ERROR_SCHEMA], status: String(e.status), detail: e.detail ?? '' };
-  if (e.scimType) body['scimType'] = e.scimType;
+/**
+ * The SCIM JSON renderer's body, RFC 7644 §3.12: `status` is a string, as the RFC's examples and
+ * Entra expect; `scimType` only for codes that have one.
+ */
+export function scimErrorBody(e: { code: ErrorCode; message: string }): ScimErrorBody {
+  const body: ScimErrorBody = { schemas: [ERROR_SCHEMA], status: String(statusOf(e.code)), detail: e.message };
+  const scimType = errorSpecs[e.code].scimType;
+  if (scimType) body['scimType'] = scimType;
   return body;
 }
+
+/** The SCIM JSON renderer (an `ErrorRenderer` of libs/platform). */
+export const renderScimError = (e: { code: ErrorCode; message: string }): { contentType: string; body: string } => ({
+  contentType: SCIM_CONTENT_TYPE,
+  body: JSON.stringify(scimErrorBody(e)),
+});
 
 export function isScimError(e: unknown): e is ScimError {
   return e instanceof ScimError;

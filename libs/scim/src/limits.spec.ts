@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statusOf } from '@sso/domain';
 import { ScimError, type ScimType } from './errors';
 import type { JsonObject, JsonValue } from './json';
 import { checkValueCounts, scimLimits } from './limits';
@@ -25,7 +26,7 @@ function fails(type: ScimType, f: () => unknown): string {
   } catch (e) {
     expect(e).toBeInstanceOf(ScimError);
     expect((e as ScimError).scimType).toBe(type);
-    expect((e as ScimError).status).toBe(400);
+    expect(statusOf((e as ScimError).code)).toBe(400);
     return (e as ScimError).detail;
   }
   throw new Error('did not fail');

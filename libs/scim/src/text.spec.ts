@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statusOf } from '@sso/domain';
 import { ScimError } from './errors';
 import type { JsonObject } from './json';
 import { userResourceSchema } from './schema/resource-schemas';
@@ -18,7 +19,7 @@ function detail(r: JsonObject): string {
   } catch (e) {
     expect(e).toBeInstanceOf(ScimError);
     expect((e as ScimError).scimType).toBe('invalidValue');
-    expect((e as ScimError).status).toBe(400);
+    expect(statusOf((e as ScimError).code)).toBe(400);
     return (e as ScimError).detail;
   }
   throw new Error('not refused');

@@ -1,13 +1,14 @@
 import type { SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
-import { type Clock, DomainError, type IdpId, type TeamId } from '@sso/domain';
+import { type Clock, DomainError, type ErrorCode, type IdpId, type TeamId, labelOf } from '@sso/domain';
 import type { IdpRecord, SparStores, VerdictRecord } from '@sso/persistence';
-import { errorStatus, renderSessionCookie } from '@sso/platform';
+import { renderSessionCookie } from '@sso/platform';
 import {
   type LoginIdp,
   type RenderedOutcome,
   renderMobileError,
   renderMobileSuccess,
+  renderWebDenial,
   renderWebError,
   renderWebSuccess,
   spEntityId,
@@ -41,7 +42,9 @@ export class FinalizeLoginHandler {
     try {
       return await this.run(team, samlResponse, zHost);
     } catch (e) {
-      if (e instanceof DomainError) return { ...renderWebError(e.code, [e.message], errorStatus[e.code]), audit: { outcome: 'error', label: e.code, reasons: [e.message] } };
+      // The login's own errors are verdict pages; anything else (the database, a bug) is the
+      // platform's to classify, log and answer.
+      if (e instanceof DomainError) return this.errorPage(e);
       throw e;
     }
   }
@@ -53,7 +56,7 @@ export class FinalizeLoginHandler {
     if (typeof samlResponse !== 'string') {
       // spar's label and text for a form without the field.
       const message = 'Bad response: SAMLResponse form field missing from HTTP body';
-      return { ...renderWebError('bad-response-saml', [message], 400), audit: { outcome: 'error', label: 'bad-response-saml', reasons: [message] } };
+      return { ...renderWebError({ code: 'bad-response-saml', message }), audit: { outcome: 'error', label: 'bad-response-saml', reasons: [message] } };
     }
     const records = new Map<string, IdpRecord>();
     const outcome = await validateResponse(
@@ -79,10 +82,7 @@ export class FinalizeLoginHandler {
     );
     switch (outcome.kind) {
       case 'error':
-        return {
-          ...renderWebError(outcome.code, [outcome.message], outcome.status ?? errorStatus[outcome.code]),
-          audit: { outcome: 'error', label: outcome.code, reasons: [outcome.message] },
-        };
+        return this.errorPage(outcome);
       case 'unsolicited':
         return { status: 303, headers: { location: `/sso/initiate-login/${outcome.idp.id}` }, body: '', audit: { outcome: 'unsolicited', idp: outcome.idp.id } };
       case 'denied': {
@@ -111,7 +111,8 @@ export class FinalizeLoginHandler {
           return { ...page, setCookie, audit: { outcome: 'granted', user: uid, idp: idp.id } };
         } catch (e) {
           if (e instanceof DomainError) {
-            return { ...this.renderFailure(verdict, e.code, [e.message]), audit: { outcome: 'denied', label: e.code, reasons: [e.message], idp: idp.id } };
+            const label = labelOf(e.code);
+            return { ...this.renderFailure(verdict, label, [e.message]), audit: { outcome: 'denied', label, reasons: [e.message], idp: idp.id } };
           }
           throw e;
         }
@@ -119,9 +120,13 @@ export class FinalizeLoginHandler {
     }
   }
 
+  private errorPage(e: { code: ErrorCode; message: string }): FinalizeResult {
+    return { ...renderWebError(e), audit: { outcome: 'error', label: labelOf(e.code), reasons: [e.message] } };
+  }
+
   private renderFailure(verdict: VerdictRecord | null, label: string, reasons: string[]): RenderedOutcome {
     if (verdict?.format.kind === 'mobile') return renderMobileError(verdict.format.errorRedirect, label, reasons);
-    return renderWebError(label, reasons);
+    return renderWebDenial(label, reasons);
   }
 
   /** v2 (`/finalize-login/:team`): (issuer, team); v1: instance-wide, v1 IdPs only. */

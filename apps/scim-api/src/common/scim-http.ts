@@ -25,7 +25,7 @@ export function header(req: FastifyRequest, name: string): string | undefined {
 export function jsonBody(req: FastifyRequest): unknown {
   const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/scim+json' && type !== 'application/json') {
-    throw new ScimError(undefined, `Unsupported media type '${type}': send application/scim+json or application/json`, 415);
+    throw new ScimError('unsupported-media-type', `Unsupported media type '${type}': send application/scim+json or application/json`);
   }
   return req.body;
 }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Header, Inject, Param, Patch, Post, Put, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Delete, Get, Header, Inject, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@sso/config';
@@ -15,7 +15,7 @@ import {
   scimLimits,
   userResourceSchema,
 } from '@sso/scim';
-import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
+import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
 import { baseUrl } from '../common/scim-http';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
 import { discoveryResourceSchema, listSchema, serviceProviderConfigSchema } from '../common/openapi-schemas';
@@ -24,7 +24,7 @@ import { discoveryResourceSchema, listSchema, serviceProviderConfigSchema } from
 const resourceTypes = [userResourceSchema, groupResourceSchema];
 const schemas = allSchemas;
 
-const notFound = (what: string) => new ScimError(undefined, `${what} not found`, 404);
+const notFound = (what: string) => new ScimError('not-found', `${what} not found`);
 
 /** Every discovery path, in the spellings served: the writes on them are 405, not 404. */
 const DISCOVERY_PATHS = [
@@ -52,7 +52,6 @@ const notAllowedResponse = {
 /** RFC 7644 §4 discovery, without authentication (as spar serves it). */
 @ApiTags('scim-discovery')
 @Controller(['scim/v2', 'scim/V2'])
-@UseFilters(ScimExceptionFilter)
 export class DiscoveryController {
   constructor(@Inject(CONFIG) private readonly config: Config) {}
 
@@ -146,7 +145,7 @@ export class DiscoveryController {
   private notAllowed(req: FastifyRequest, reply: FastifyReply): never {
     void reply.header('allow', 'GET');
     const path = req.url.split('?')[0];
-    throw new ScimError(undefined, `${req.method} is not allowed on ${path}: discovery endpoints are read-only (GET)`, 405);
+    throw new ScimError('method-not-allowed', `${req.method} is not allowed on ${path}: discovery endpoints are read-only (GET)`);
   }
 
   @Post(DISCOVERY_PATHS)

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Config } from '@sso/config';
@@ -7,7 +7,7 @@ import { GROUP_SCHEMA, type JsonObject, ScimError, groupResourceSchema, ifNoneMa
 import { ApiListQueries } from '../common/api-list-queries';
 import { type ListQuery, queryFromSearchBody, stringQuery } from '../common/list-query';
 import { groupInputSchema, groupSchema, listSchema, patchOpSchema, searchRequestSchema, withExample } from '../common/openapi-schemas';
-import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
+import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
 import { baseUrl, header, jsonBody, patchWantsResource, prefer, tokenOf } from '../common/scim-http';
 import { preconditionsOf } from '../common/preconditions';
 import { groupErrors as errors, groupExample, groupListExample, groupPatchExample, groupResponseExample, groupSearchExample } from './groups.examples';
@@ -31,7 +31,6 @@ const queryExamples = {
 @ApiBearerAuth()
 @Controller(['scim/v2/Groups', 'scim/v2/groups'])
 @UseGuards(ScimTokenGuard)
-@UseFilters(ScimExceptionFilter)
 export class GroupsController {
   constructor(
     @Inject(GroupsHandler) private readonly groups: GroupsHandler,
@@ -176,6 +175,6 @@ export class GroupsController {
   @ApiOperation({ summary: 'Not allowed: DELETE needs a group id' })
   @ApiResponse({ status: 405, description: 'Method not allowed' })
   deleteAll(): never {
-    throw new ScimError(undefined, 'DELETE /Groups needs a group id', 405);
+    throw new ScimError('method-not-allowed', 'DELETE /Groups needs a group id');
   }
 }

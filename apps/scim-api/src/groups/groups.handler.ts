@@ -18,7 +18,7 @@ export interface LoadedGroup {
 }
 
 const ATTEMPTS = 5;
-export const groupNotFound = (id: string) => new ScimError(undefined, `Group ${id} not found`, 404);
+export const groupNotFound = (id: string) => new ScimError('not-found', `Group ${id} not found`);
 
 export function groupETag(g: ScimGroupRecord): string {
   return `W/"${createHash('sha256').update(`${g.version}|${g.membersVersion}`).digest('hex').slice(0, 40)}"`;
@@ -192,4 +192,4 @@ function expectation(pre: Preconditions, g: ScimGroupRecord): { version: string;
   return hasPreconditions(pre) ? { version: g.version, membersVersion: g.membersVersion } : { version: g.version };
 }
 
-const busy = () => new ScimError(undefined, 'The group is being changed by other requests at the same time; try again', 409);
+const busy = () => new ScimError('conflict', 'The group is being changed by other requests at the same time; try again');

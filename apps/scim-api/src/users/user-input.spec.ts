@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statusOf } from '@sso/domain';
 import { ScimError } from '@sso/scim';
 import { NAMEID_FORMATS, brigSsoId, nameIdXml, normalizeNameId, parseBrigSsoId } from '@sso/saml';
 import { externalIdOf, samlIdentity, samlKeyOf, scimExternalSsoId } from './sso-identity';
@@ -27,7 +28,7 @@ describe('validateUser (spar §5.3)', () => {
   });
 
   it('answers 413 for rich info above the limit', () => {
-    expect(() => validateUser({ ...base, [WIRE]: { k: 'v'.repeat(100) } }, opts)).toThrow(expect.objectContaining({ status: 413 }));
+    expect(() => validateUser({ ...base, [WIRE]: { k: 'v'.repeat(100) } }, opts)).toThrow(expect.objectContaining({ code: 'payload-too-large' }));
   });
 
   it('picks the primary address, else the first address', () => {
@@ -49,7 +50,7 @@ describe('validateUser: hostile and careless input (POST, PUT and the result of 
       validateUser(body, opts);
     } catch (e) {
       expect(e).toBeInstanceOf(ScimError);
-      expect((e as ScimError).status).toBe(400);
+      expect(statusOf((e as ScimError).code)).toBe(400);
       expect((e as ScimError).scimType).toBe('invalidValue');
       return (e as ScimError).detail;
     }

@@ -128,7 +128,7 @@ export function validateUser(body: unknown, opts: { richInfoLimit: number; needs
 
   const richInfo = mergeRichInfo(resource);
   if (richInfoSize(richInfo) > opts.richInfoLimit) {
-    throw new ScimError(undefined, `Rich info is larger than the limit of ${opts.richInfoLimit} characters`, 413);
+    throw new ScimError('payload-too-large', `Rich info is larger than the limit of ${opts.richInfoLimit} characters`);
   }
   deleteIgnoreCase(resource, WIRE_PROFILE_SCHEMA);
   deleteIgnoreCase(resource, WIRE_USER_SCHEMA);

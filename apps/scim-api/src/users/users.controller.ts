@@ -1,10 +1,10 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Config } from '@sso/config';
 import { CONFIG, type ScimRequest, ScimTokenGuard } from '@sso/platform';
 import { type JsonObject, ScimError, ifNoneMatchPasses, projectResource, userResourceSchema } from '@sso/scim';
-import { SCIM_CONTENT_TYPE, ScimExceptionFilter } from '../common/scim-errors';
+import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
 import { baseUrl, header, jsonBody, patchWantsResource, prefer, tokenOf } from '../common/scim-http';
 import { errors, listExample, patchExample, searchExample, userExample, userResponseExample } from './users.examples';
 import { type LoadedUser, UsersHandler } from './users.handler';
@@ -31,7 +31,6 @@ const queryExamples = {
 @ApiBearerAuth()
 @Controller(['scim/v2/Users', 'scim/v2/users'])
 @UseGuards(ScimTokenGuard)
-@UseFilters(ScimExceptionFilter)
 export class UsersController {
   constructor(
     @Inject(UsersHandler) private readonly users: UsersHandler,
@@ -184,6 +183,6 @@ export class UsersController {
   @ApiOperation({ summary: 'Not allowed: DELETE needs a user id' })
   @ApiResponse({ status: 405, description: 'Method not allowed', schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: 'DELETE /Users needs a user id' } } })
   deleteAll(): never {
-    throw new ScimError(undefined, 'DELETE /Users needs a user id', 405);
+    throw new ScimError('method-not-allowed', 'DELETE /Users needs a user id');
   }
 }

@@ -45,7 +45,7 @@ export interface LoadedUser {
   lastModified: Date;
 }
 
-const notFound = (id: string) => new ScimError(undefined, `User ${id} not found`, 404);
+const notFound = (id: string) => new ScimError('not-found', `User ${id} not found`);
 const taken = (what: string) => new ScimError('uniqueness', `${what} is already taken`);
 
 /** Waits for every write (none is left running), then throws the first failure, if any. */
@@ -188,7 +188,7 @@ export class UsersHandler {
   private async identityOf(token: ScimTokenRecord, externalId: string): Promise<{ saml: SamlIdentity | null; ssoId: string }> {
     if (!token.idp) return { saml: null, ssoId: scimExternalSsoId(externalId) };
     const idp = await this.spar.idps.get(token.idp);
-    if (!idp) throw new ScimError(undefined, "The SCIM token's identity provider no longer exists", 400);
+    if (!idp) throw new ScimError('bad-request', "The SCIM token's identity provider no longer exists");
     const saml = samlIdentity(idp.issuer, externalId);
     return { saml, ssoId: saml.ssoId };
   }
@@ -408,7 +408,7 @@ export class UsersHandler {
         lastModified: now,
       };
     }
-    throw new ScimError(undefined, 'The user is being changed by other requests at the same time; try again', 409);
+    throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');
   }
 
   /** Whether the stored document holds this userName (as a handle) or externalId. */

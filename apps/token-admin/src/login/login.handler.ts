@@ -48,7 +48,7 @@ export class LoginHandler {
   private async limit(key: string, rule: { limit: number; windowSeconds: number }): Promise<void> {
     const d = await this.limiter.hit(key, rule.limit, rule.windowSeconds);
     if (!d.allowed) {
-      throw new DomainError('too-many-requests', 'Too many login attempts; try again later', { 'retry-after': String(d.retryAfterSeconds) });
+      throw new DomainError('too-many-requests', 'Too many login attempts; try again later', { retryAfterSeconds: d.retryAfterSeconds });
     }
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { statusOf } from '@sso/domain';
 import { ScimError } from '../errors';
 import type { JsonObject } from '../json';
 import type { AttrPath, CompareOp, Filter, FilterPath, Literal } from './ast';
@@ -74,7 +75,7 @@ describe('filter properties', () => {
     );
   });
 
-  const isTyped = (e: unknown) => e instanceof ScimError && e.scimType === 'invalidFilter' && e.status === 400;
+  const isTyped = (e: unknown) => e instanceof ScimError && e.scimType === 'invalidFilter' && statusOf(e.code) === 400;
 
   it('never throws anything but invalidFilter on random strings', () => {
     const alphabet = fc.constantFrom(...'ab eq or and not pr ( ) [ ] " \\ . : urn 1 - e T Z , \u0000 é'.split(' '), ' ', '"', '\\', '(', ')');

@@ -149,7 +149,7 @@ describe('scimErrorBody', () => {
     const e = new ScimError('invalidFilter', 'bad');
     expect(scimErrorBody(e)).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'bad' });
     expect(scimErrorBody(new ScimError('uniqueness', 'taken'))).toMatchObject({ status: '409', scimType: 'uniqueness' });
-    expect(scimErrorBody({ status: 404, detail: 'User u not found' })).toEqual({
+    expect(scimErrorBody({ code: 'not-found', message: 'User u not found' })).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '404',
       detail: 'User u not found',
