@@ -11,7 +11,7 @@ export const envHelp: Record<string, string> = {
   SAML_SP_PORT: 'saml-sp port',
   SCIM_API_PORT: 'scim-api port',
   TOKEN_ADMIN_PORT: 'token-admin port',
-  SAML_SP_INTERNAL_PORT: 'saml-sp internal port: `/i/` routes (status, metrics, SSO settings) answer only here, and nothing else does',
+  SAML_SP_INTERNAL_PORT: 'saml-sp internal port: `/i/` routes (status, metrics, and spar\'s internal API that galley and brig call: SSO settings, team deletion, a team\'s IdPs, SCIM user info) answer only here, and nothing else does',
   SCIM_API_INTERNAL_PORT: 'scim-api internal port (`/i/status`, `/i/metrics`)',
   TOKEN_ADMIN_INTERNAL_PORT: 'token-admin internal port (`/i/status`, `/i/metrics`, team creation, members, the sso feature)',
   STORE_BACKEND: '`cassandra`, or `memory`: every store in process memory (nothing kept, nothing shared, login rate limits counted in process instead of Redis); for unit tests and trying an app out, refused in production',

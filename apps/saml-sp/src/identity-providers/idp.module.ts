@@ -65,6 +65,6 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     IdpBodyErrorHooks,
   ],
   // The internal API lists a team's IdPs as the public list does, and deletes them with their sources.
-  exports: [IdpHandler, IDP_METADATA_SOURCES],
+  exports: [IdpHandler],
 })
 export class IdpModule {}
