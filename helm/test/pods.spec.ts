@@ -4,6 +4,7 @@
 // here: Cassandra's address, TLS, credentials, replication and keyspaces; Redis's address and mode;
 // the ports (free ones). Then one SCIM cursor walk across two scim-api replicas.
 import { execFileSync } from 'node:child_process';
+import Redis from 'ioredis';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,16 @@ import { CassandraDb } from '@sso/persistence';
 import { ensureHelm, render, valuesSets } from '../../tools/helm/helm.mjs';
 import { freePort } from '@sso/testing';
 import { type K8sObject, type LocalPod, type Proc, localPod, objectStore, repoRoot, runPod, waitForStatus } from './pods';
+
+/**
+ * The pods' Redis: a logical database of their own, emptied first, so token-admin's login rate
+ * limits count only this file's logins (every test file logs in from the same loopback address).
+ */
+function podsRedisUrl(): string {
+  const url = new URL(inject('redisUrl'));
+  url.pathname = '/9';
+  return url.toString();
+}
 
 const portVars: Record<string, [string, string]> = {
   'saml-sp': ['SAML_SP_PORT', 'SAML_SP_INTERNAL_PORT'],
@@ -65,7 +76,7 @@ function localize(env: Record<string, string>, keyspacePrefix: string, ports: Re
   if ('REDIS_MODE' in env) out.REDIS_MODE = 'standalone';
   delete out.REDIS_NODES;
   delete out.REDIS_SENTINEL_MASTER_NAME;
-  if ('REDIS_URL' in env) out.REDIS_URL = inject('redisUrl');
+  if ('REDIS_URL' in env) out.REDIS_URL = podsRedisUrl();
   const changed = Object.keys({ ...env, ...out }).filter((k) => env[k] !== out[k]);
   const unexpected = changed.filter((k) => !overridable.has(k));
   if (unexpected.length) throw new Error(`the test would change ${unexpected.join(', ')}`);
@@ -78,14 +89,18 @@ function operatorSecrets(): Record<string, Record<string, string>> {
   const ca = fs.readFileSync(path.join(repoRoot, 'helm/sso/ci/production-values.yaml'), 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0].replace(/^ +/gm, '');
   return {
     'sso-scim-cursor-key': { 'cursor-key': randomBytes(32).toString('base64url') },
-    'sso-redis': { 'redis-url': inject('redisUrl') },
+    'sso-redis': { 'redis-url': podsRedisUrl() },
     'sso-access-token-keys': { 'keys.json': JSON.stringify([generateKeyEntry('operator-made')]) },
     'cassandra-client-tls': { 'ca.crt': ca, 'tls.crt': ca, 'tls.key': tlsKey },
   };
 }
 
 let helm: string;
-beforeAll(() => {
+beforeAll(async () => {
+  const redis = new Redis(podsRedisUrl(), { lazyConnect: true });
+  await redis.connect();
+  await redis.flushdb();
+  redis.disconnect();
   helm = ensureHelm();
   execFileSync(process.execPath, [path.join(repoRoot, 'tools/build.mjs')], { stdio: 'ignore' });
 }, 900_000);

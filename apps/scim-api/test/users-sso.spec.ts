@@ -234,7 +234,10 @@ describe('SCIM and users that SSO created', () => {
       const plain = (await h.req('POST', '/scim/v2/Users', { token, body: userBody() })).json();
       expect(plain.roles).toEqual(['member']);
       const objects = (await h.req('POST', '/scim/v2/Users', { token, body: userBody({ roles: [{ value: 'Admin', primary: true, display: 'Admin' }] }) })).json();
-      expect(objects.roles).toEqual([{ primary: true, value: 'admin' }]);
+      expect(objects.roles).toEqual([{ primary: true, value: 'admin', display: 'Admin' }]);
+      // The written display names the written role: once the team role changes, it goes.
+      await h.identity.teams.setRole(team, objects.id, 'member');
+      expect((await get(token, objects.id)).json().roles).toEqual([{ primary: true, value: 'member' }]);
 
       const body = userBody({ roles: ['owner'] });
       const o = (await h.req('POST', '/scim/v2/Users', { token, body })).json();
