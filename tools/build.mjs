@@ -10,7 +10,8 @@
 // next to the sources and the .cql schema dumps in libs/*/schema/ are copied as they are.
 //
 // `--out <dir>` writes somewhere other than dist/ (tools/build.spec.ts builds into a temporary
-// directory).
+// directory). `--dev` also compiles the test IdP (libs/testing/src/saml-idp.ts), which the
+// resilience rehearsal and the benchmarks drive from plain Node; a build without it removes it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +84,9 @@ function importsOf(abs) {
   return specs.map((spec) => resolveImport(abs, spec)).filter(Boolean);
 }
 
+const devEntries = process.argv.includes('--dev') ? [path.join(root, 'libs/testing/src/saml-idp.ts')] : [];
 const entries = [
+  ...devEntries,
   ...fs.readdirSync(path.join(root, 'apps')).flatMap((a) => ['main.ts', 'cli.ts'].map((f) => path.join(root, 'apps', a, 'src', f))),
   ...[...walk(path.join(root, 'tools'))].filter((abs) => isSource(path.relative(root, abs))),
 ].filter(exists);

@@ -63,7 +63,7 @@ async function interleaved(items, a, b) {
 
 await cassandra.start();
 const { url: redisUrl } = await redis.start();
-await run(['tools/build.mjs']);
+await run(['tools/build.mjs', '--dev']);
 await run(['dist/tools/migrate/main.js']);
 
 const dist = (p) => require(path.join(repoRoot, 'dist', p));

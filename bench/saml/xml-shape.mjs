@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Cost of the tag-structure scan (libs/saml/src/xml-shape.ts) next to the DOM parse it precedes,
 // on a signed test response and on one padded to just under the 512 KiB limit.
-//   node tools/build.mjs && node bench/saml/xml-shape.mjs [iterations, default 2000]
+//   node tools/build.mjs --dev && node bench/saml/xml-shape.mjs [iterations, default 2000]
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
 import { createRequire } from 'node:module';
 import { DOMParser } from '@xmldom/xmldom';

@@ -29,10 +29,10 @@ const children = new Set();
 const say = (msg) => process.stdout.write(`[resilience +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
 
 /** A node script from the repository, its output into logs/<name>.log. */
-function launch(name, script, env) {
+function launch(name, script, env, args = []) {
   fs.mkdirSync(logDir, { recursive: true });
   const out = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--enable-source-maps', script], { cwd: repoRoot, env, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, ['--enable-source-maps', script, ...args], { cwd: repoRoot, env, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   child.name = name;
   children.add(child);
@@ -40,9 +40,9 @@ function launch(name, script, env) {
   return child;
 }
 
-function runToEnd(name, script, env) {
+function runToEnd(name, script, env, args = []) {
   return new Promise((resolve, reject) => {
-    launch(name, script, env).once('exit', (code) =>
+    launch(name, script, env, args).once('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`${name} exited ${code}:\n${tail(path.join(logDir, `${name}.log`), 20)}`)),
     );
   });
@@ -90,7 +90,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 async function main() {
   say(`building; logs in ${path.relative(repoRoot, logDir)}`);
   fs.rmSync(logDir, { recursive: true, force: true });
-  await runToEnd('build', 'tools/build.mjs', process.env);
+  await runToEnd('build', 'tools/build.mjs', process.env, ['--dev']);
   const dist = (p) => require(path.join(repoRoot, 'dist', p));
 
   // A fresh ring each run: the keyspaces are made by this run's migration, with RF=3.
