@@ -1,7 +1,7 @@
 import { Body, Controller, Inject, Param, ParseUUIDPipe, Post, Res, applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { TeamId } from '@sso/domain';
+import { teamId } from '@sso/domain';
 import { FinalizeLoginHandler, type FinalizeResult } from './finalize-login.handler';
 
 const formBody = {
@@ -59,6 +59,6 @@ export class FinalizeLoginController {
   @ApiParam({ name: 'team', example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' })
   @Docs()
   async v2(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
-    await send(reply, await this.handler.finalize(team.toLowerCase() as TeamId, field(body)));
+    await send(reply, await this.handler.finalize(teamId(team), field(body)));
   }
 }

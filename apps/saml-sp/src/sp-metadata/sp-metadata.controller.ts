@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Config } from '@sso/config';
-import type { Clock, TeamId } from '@sso/domain';
+import { type Clock, teamId } from '@sso/domain';
 import { CLOCK, CONFIG } from '@sso/platform';
 import { renderSpMetadata } from '@sso/saml';
 import { spSettings } from '../sp-settings';
@@ -33,6 +33,6 @@ export class SpMetadataController {
   @ApiOkResponse({ schema: { type: 'string', example: EXAMPLE } })
   @ApiResponse({ status: 400, description: '`bad-request`: the team is not a UUID' })
   v2(@Param('team', new ParseUUIDPipe()) team: string): string {
-    return renderSpMetadata(spSettings(this.config), team.toLowerCase() as TeamId, this.clock.now());
+    return renderSpMetadata(spSettings(this.config), teamId(team), this.clock.now());
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, type TeamId, type User, type UserId, isUuid, newUserId } from '@sso/domain';
+import { type Clock, type TeamId, type User, type UserId, isUuid, newUserId, userId } from '@sso/domain';
 import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDoc, ScimUserDocStore, SparStores } from '@sso/persistence';
 import {
   type JsonObject,
@@ -64,7 +64,7 @@ export class UsersHandler {
   /** The team's SCIM-managed user, or null (other teams' and non-SCIM users are invisible). */
   async load(team: TeamId, id: string): Promise<LoadedUser | null> {
     if (!isUuid(id)) return null;
-    const uid = id.toLowerCase() as UserId;
+    const uid = userId(id);
     const [user, row, times] = await Promise.all([this.identity.users.get(uid), this.docs.get(uid), this.spar.scimUserTimes.get(uid)]);
     if (!user) return null;
     return this.assemble(team, user, row, times?.createdAt, times?.lastUpdatedAt);
