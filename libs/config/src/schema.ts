@@ -21,7 +21,7 @@ const replication = z.discriminatedUnion('class', [
     .strict(),
 ]);
 
-export const consistencyLevels = ['LOCAL_QUORUM', 'QUORUM', 'EACH_QUORUM', 'LOCAL_ONE', 'ONE', 'ALL'] as const;
+const consistencyLevels = ['LOCAL_QUORUM', 'QUORUM', 'EACH_QUORUM', 'LOCAL_ONE', 'ONE', 'ALL'] as const;
 
 export const configSchema = z
   .object({
@@ -263,7 +263,7 @@ interface Requirement {
  * scim-api (which signs nothing) runs without the access-token keys. Programs that are no app
  * (migrations, the admin command, the gateway) get none of these.
  */
-export const appRequirements: readonly Requirement[] = [
+const appRequirements: readonly Requirement[] = [
   {
     path: 'auth.keysFile',
     message: 'required in production (tokens signed with an ephemeral key die with the process)',
