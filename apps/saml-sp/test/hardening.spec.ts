@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestIdp } from '@sso/testing';
+import { describe, expect, it } from 'vitest';
+import type { TestIdp } from '@sso/testing';
 import { SamlHarness, titleOf } from './harness';
+import { runWithTestIdp } from './suite';
 
 /** The CSP directives of a response, by name. */
 function csp(header: unknown): Record<string, string> {
@@ -18,6 +19,15 @@ function csp(header: unknown): Record<string, string> {
 const scriptHashes = (html: string) =>
   [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`);
 
+/** The CSP of our HTML pages: nothing but the page's one inline script, forms only to `formAction`, no framing. */
+const pagePolicy = (html: string, formAction: string) => ({
+  'default-src': "'none'",
+  'script-src': scriptHashes(html)[0],
+  'base-uri': "'none'",
+  'form-action': formAction,
+  'frame-ancestors': "'none'",
+});
+
 function expectHtmlHeaders(headers: Record<string, unknown>) {
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['x-frame-options']).toBe('DENY');
@@ -28,11 +38,7 @@ describe('saml-sp: security headers on its pages, no tokens in URLs or logs', ()
   const h = new SamlHarness();
   let idp: TestIdp;
 
-  beforeAll(async () => {
-    await h.start();
-    idp = await TestIdp.create();
-  });
-  afterAll(() => h.stop());
+  runWithTestIdp(h, (created) => (idp = created));
 
   it('initiate-login: its one script allowed by hash, the form may post to the IdP origin only, no framing', async () => {
     const { token } = await h.newTeam();
@@ -41,13 +47,7 @@ describe('saml-sp: security headers on its pages, no tokens in URLs or logs', ()
     expect(page.statusCode).toBe(200);
     expectHtmlHeaders(page.headers);
     const policy = csp(page.headers['content-security-policy']);
-    expect(policy).toEqual({
-      'default-src': "'none'",
-      'script-src': scriptHashes(page.body)[0],
-      'base-uri': "'none'",
-      'form-action': new URL(idp.ssoUrl).origin,
-      'frame-ancestors': "'none'",
-    });
+    expect(policy).toEqual(pagePolicy(page.body, new URL(idp.ssoUrl).origin));
     expect(scriptHashes(page.body)).toHaveLength(1);
     // No inline event handler: it would need 'unsafe-hashes' to run.
     expect(page.body).not.toMatch(/\son[a-z]+=/i);
@@ -64,14 +64,7 @@ describe('saml-sp: security headers on its pages, no tokens in URLs or logs', ()
     expect(titleOf(bad.body)).toMatch(/^wire:sso:error:/);
     for (const r of [ok, bad]) {
       expectHtmlHeaders(r.headers);
-      const policy = csp(r.headers['content-security-policy']);
-      expect(policy).toEqual({
-        'default-src': "'none'",
-        'script-src': scriptHashes(r.body)[0],
-        'base-uri': "'none'",
-        'form-action': "'none'",
-        'frame-ancestors': "'none'",
-      });
+      expect(csp(r.headers['content-security-policy'])).toEqual(pagePolicy(r.body, "'none'"));
       expect(r.body).toContain('window.opener.postMessage(');
     }
     // Each error page's hash covers its own payload: two labels, two hashes.

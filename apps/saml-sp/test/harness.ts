@@ -16,7 +16,7 @@ const keyEntry = generateKeyEntry('saml-test');
 const keysFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keys-')), 'keys.json');
 fs.writeFileSync(keysFile, JSON.stringify([keyEntry]));
 
-export const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+const UNSPECIFIED = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 
 /** saml-sp on the test keyspaces, with direct store access and bearer tokens for team admins. */
 export class SamlHarness {

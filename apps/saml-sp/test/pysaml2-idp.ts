@@ -11,7 +11,7 @@ const PYTHON = '/usr/bin/python3'; // Debian's, not a pyenv shim without the Deb
 const SCRIPT = path.join(__dirname, 'pysaml2-idp.py');
 
 /** pysaml2 and xmlsec1 from Debian; installed here when missing and running as root (CI). */
-export async function ensurePysaml2(): Promise<void> {
+async function ensurePysaml2(): Promise<void> {
   const present = async () => {
     try {
       await run(PYTHON, ['-c', 'import saml2']);
@@ -32,7 +32,7 @@ export async function ensurePysaml2(): Promise<void> {
 }
 
 /** What pysaml2-idp.py's POST /control accepts (see the script's docstring). */
-export interface Pysaml2Settings {
+interface Pysaml2Settings {
   signWith?: string;
   publish?: string[];
   bindings?: Array<'POST' | 'Redirect'>;

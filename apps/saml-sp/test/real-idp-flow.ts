@@ -6,7 +6,7 @@ import type { HttpAnswer, Pysaml2Idp } from './pysaml2-idp';
 const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** The IdP's auto-post form: where it sends the browser and the SAMLResponse it carries. */
-export interface IdpAnswer {
+interface IdpAnswer {
   /** How our initiate-login sent the browser to the IdP. */
   binding: 'POST' | 'Redirect';
   acs: string;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CassandraIdpLoginOptionsStore } from '@sso/persistence';
 import { TestIdp, type TestKey, makeTestKey } from '@sso/testing';
 import { SamlHarness, titleOf } from './harness';
+import { runWithTestIdp } from './suite';
 
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
@@ -21,11 +22,7 @@ const requestIdOf = (location: string) => /ID="([^"]+)"/.exec(xmlOf(location))?.
 describe('HTTP-Redirect binding (saml-sp on Cassandra)', () => {
   const h = new SamlHarness();
   let idp: TestIdp;
-  beforeAll(async () => {
-    await h.start();
-    idp = await TestIdp.create();
-  });
-  afterAll(() => h.stop());
+  runWithTestIdp(h, (created) => (idp = created));
 
   const createRedirectIdp = async (token: string, xml = redirectOnly(idp)) => {
     const r = await h.inject('POST', '/identity-providers', { token, body: xml, headers: { 'content-type': 'application/xml' } });

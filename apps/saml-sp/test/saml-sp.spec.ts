@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NAMEID_FORMATS, brigSsoId } from '@sso/saml';
 import { TestIdp, b64, makeTestKey } from '@sso/testing';
 import { SP_SSO, SamlHarness, titleOf } from './harness';
+import { runWithTestIdp } from './suite';
 
 describe('saml-sp on real Cassandra and Redis', () => {
   const h = new SamlHarness();
   let idp: TestIdp;
 
-  beforeAll(async () => {
-    await h.start();
-    idp = await TestIdp.create();
-  });
-  afterAll(() => h.stop());
+  runWithTestIdp(h, (created) => (idp = created));
 
   describe('identity providers', () => {
     it('creates from XML and from {"value"}, with spar\'s JSON, default v2 and "IdP N" handles', async () => {

@@ -6,7 +6,7 @@
 // Prints one JSON line on stdout and exits 0; errors go to stderr with a non-zero exit.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@sso/config';
-import { DomainError, type Role, type TeamId, systemClock } from '@sso/domain';
+import { DomainError, type Role, type TeamId, isUuid, systemClock, teamId } from '@sso/domain';
 import { openStores } from '@sso/persistence';
 import { TeamsHandler, ssoDefault } from './teams/teams.handler';
 
@@ -32,7 +32,7 @@ async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
     case 'add-member': {
       const v = opt({ team: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } });
       need(v, 'team', 'email', 'role');
-      return teams.addMember(v.team as TeamId, { email: v.email!, role: v.role as Role, password: v.password, name: v.name });
+      return teams.addMember(teamOption(v.team!), { email: v.email!, role: v.role as Role, password: v.password, name: v.name });
     }
     case 'list-teams': {
       opt({});
@@ -48,7 +48,7 @@ async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
     case 'sso-feature': {
       const v = opt({ team: { type: 'string' }, set: { type: 'string' } });
       need(v, 'team');
-      return v.set === undefined ? teams.ssoFeature(v.team as TeamId) : teams.setSsoFeature(v.team as TeamId, v.set);
+      return v.set === undefined ? teams.ssoFeature(teamOption(v.team!)) : teams.setSsoFeature(teamOption(v.team!), v.set);
     }
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command');
@@ -56,6 +56,12 @@ async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
 }
 
 class UsageError extends Error {}
+
+/** The `--team` option: a mistyped id is a usage error, not a lookup of a team that cannot exist. */
+function teamOption(s: string): TeamId {
+  if (!isUuid(s)) throw new UsageError(`--team: not a team id: ${JSON.stringify(s)}`);
+  return teamId(s);
+}
 
 async function main(): Promise<number> {
   const config = loadConfigOrExit('admin');

@@ -1,34 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyEntry } from '@sso/auth';
-import { systemClock } from '@sso/domain';
-import { CassandraDb, cassandraIdentityStores } from '@sso/persistence';
-import { type TestApp, startTestApp, testConfig } from '@sso/testing';
-import { tokenAdmin } from '../src/app';
-import { TeamsHandler } from '../src/teams/teams.handler';
+import { type TestApp, testConfig } from '@sso/testing';
+import type { TeamsHandler } from '../src/teams/teams.handler';
+import { type TokenAdminEnv, startTokenAdmin, writeKeysFile } from './fixture';
 
-const keysFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keys-')), 'keys.json');
-fs.writeFileSync(keysFile, JSON.stringify([generateKeyEntry('test-1')]));
+const keysFile = writeKeysFile();
 const PASSWORD = 'correct horse battery';
 
 describe('token-admin refuses hostile and careless input', () => {
   let t: TestApp;
-  let db: CassandraDb;
   let teams: TeamsHandler;
   const config = testConfig({ 'auth.keysFile': keysFile, 'rateLimits.loginPerAddress.limit': 100_000 });
 
+  let env: TokenAdminEnv | undefined;
+
   beforeAll(async () => {
-    t = await startTestApp(tokenAdmin, config);
-    db = new CassandraDb(config.cassandra);
-    await db.connect();
-    teams = new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock);
+    ({ t, teams } = env = await startTokenAdmin(config));
   });
   afterAll(async () => {
-    await t?.close();
-    await db?.shutdown();
+    await env?.close();
   });
 
   async function owner() {

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService, generateKeyEntry, hashScimToken, keyRingFromEntries } from '@sso/auth';
 import { type IdpId, type TeamId, type UserId, systemClock } from '@sso/domain';
-import { CassandraDb, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
+import { type CassandraDb, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
 import { type TestApp, startTestApp, testConfig } from '@sso/testing';
 import { tokenAdmin } from '../src/app';
 import { TeamsHandler } from '../src/teams/teams.handler';
+import { type TokenAdminEnv, startTokenAdmin, writeKeysFile } from './fixture';
 
 const keyEntry = generateKeyEntry('test-1');
-const keysFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keys-')), 'keys.json');
-fs.writeFileSync(keysFile, JSON.stringify([keyEntry]));
+const keysFile = writeKeysFile(keyEntry);
 
 const PASSWORD = 'correct horse battery';
 
@@ -49,15 +46,13 @@ describe('token-admin on real Cassandra and Redis', () => {
     return r.json().access_token as string;
   }
 
+  let env: TokenAdminEnv | undefined;
+
   beforeAll(async () => {
-    t = await startTestApp(tokenAdmin, config);
-    db = new CassandraDb(config.cassandra);
-    await db.connect();
-    teams = new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock);
+    ({ t, db, teams } = env = await startTokenAdmin(config));
   });
   afterAll(async () => {
-    await t?.close();
-    await db?.shutdown();
+    await env?.close();
   });
 
   describe('login', () => {

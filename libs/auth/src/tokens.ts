@@ -45,6 +45,8 @@ export class TokenService {
     return this.sign({ typ: 'access' }, userId, Math.floor(this.clock.now().getTime() / 1000) + this.accessTtlSeconds);
   }
 
+  // The `sub` casts below read a claim that this service signed (`verify` checks the signature with
+  // our keys) from a branded UserId: the value is proven, the cast only restores the brand.
   async verifyAccess(token: string): Promise<AccessClaims> {
     const p = await this.verify(token, 'access');
     return { userId: p.sub as UserId, expiresAt: new Date((p.exp as number) * 1000) };

@@ -39,7 +39,7 @@ export const domainName = z
   .string()
   .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'a lowercase host name without port');
 
-export const consistencyLevels = ['LOCAL_QUORUM', 'QUORUM', 'EACH_QUORUM', 'LOCAL_ONE', 'ONE', 'ALL'] as const;
+const consistencyLevels = ['LOCAL_QUORUM', 'QUORUM', 'EACH_QUORUM', 'LOCAL_ONE', 'ONE', 'ALL'] as const;
 
 export const configSchema = z
   .object({
@@ -307,7 +307,7 @@ interface Requirement {
  * scim-api (which signs nothing) runs without the access-token keys. Programs that are no app
  * (migrations, the admin command, the gateway) get none of these.
  */
-export const appRequirements: readonly Requirement[] = [
+const appRequirements: readonly Requirement[] = [
   {
     path: 'auth.keysFile',
     message: 'required in production (tokens signed with an ephemeral key die with the process)',

@@ -36,7 +36,7 @@ export type Role = (typeof roles)[number];
  * Wire's team permission bits (galley `team_member.perms`). Roles are sets of them; the stored
  * form is the bit set, as galley stores it, so Wire tools read our rows.
  */
-export const permissionBits = {
+const permissionBits = {
   CreateConversation: 0x1,
   DeleteConversation: 0x2,
   AddTeamMember: 0x4,

@@ -4,8 +4,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
 import { DomainError } from '@sso/domain';
-import { type AppSpec, createApp } from './bootstrap';
-import { StoresModule } from './stores.module';
+import { createApp } from './bootstrap';
+import { testAppSpec } from './test-app-spec';
 
 @Controller('echo')
 class EchoController {
@@ -29,14 +29,7 @@ class EchoController {
 @Module({ controllers: [EchoController] })
 class EchoModule {}
 
-const spec: AppSpec = {
-  name: 'token-admin',
-  title: 'test',
-  description: 'test app',
-  imports: [StoresModule.forRoot({ backend: 'memory' }), EchoModule],
-  port: (c) => c.ports.tokenAdmin,
-  jsonContentTypes: ['application/scim+json'],
-};
+const spec = testAppSpec(EchoModule);
 
 const silent = pino({ level: 'silent' });
 

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
 import { type AppSpec, createApp } from './bootstrap';
+import { testAppSpec } from './test-app-spec';
 import { MAX_JSON_DEPTH, jsonDepthAbove } from './body-parsers';
 import { sanitizeMessage, sanitizeUrl, withRedaction } from './logger';
 
@@ -37,14 +38,7 @@ class EchoController {
 @Module({ controllers: [EchoController] })
 class EchoModule {}
 
-const base: AppSpec = {
-  name: 'token-admin',
-  title: 'test',
-  description: 'test app',
-  imports: [EchoModule],
-  port: (c) => c.ports.tokenAdmin,
-  jsonContentTypes: ['application/scim+json'],
-};
+const base = testAppSpec(EchoModule);
 
 /** An app listening on an ephemeral port, with its log lines captured. */
 async function start(spec: AppSpec) {

@@ -51,7 +51,7 @@ export function buildAuthnRequest(spIssuer: string, now: Date, opts: { id?: stri
 }
 
 /** The script of the auto-POST page; its hash is what the page's CSP allows to run. */
-export const AUTO_SUBMIT_SCRIPT = 'document.forms[0].submit()';
+const AUTO_SUBMIT_SCRIPT = 'document.forms[0].submit()';
 
 /**
  * The XHTML page that POSTs the AuthnRequest to the IdP (HTTP-POST binding, no RelayState). The

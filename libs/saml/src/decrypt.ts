@@ -2,8 +2,8 @@ import { type KeyObject, constants, createDecipheriv, privateDecrypt, randomByte
 import { type OaepHash, oaepDecode } from './oaep';
 import { NS, XmlRejected, type XmlLimits, attr, children, escapeXml, parseUntrustedXml, strictText } from './xml';
 
-export const XENC = 'http://www.w3.org/2001/04/xmlenc#';
-export const XENC11 = 'http://www.w3.org/2009/xmlenc11#';
+const XENC = 'http://www.w3.org/2001/04/xmlenc#';
+const XENC11 = 'http://www.w3.org/2009/xmlenc11#';
 
 /** AES-GCM only (authenticated: a changed ciphertext fails its tag), with the key length in bytes. */
 const BLOCK = new Map([

@@ -8,7 +8,7 @@ import { METADATA_LIMITS } from './idp-metadata';
 /** Resolves a host name to every address it has (injectable so tests control DNS). */
 export type Resolver = (host: string) => Promise<Array<{ address: string; family: number }>>;
 
-export const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
+const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
 
 export interface MetadataFetchOptions {
   resolve?: Resolver;
@@ -36,7 +36,7 @@ function v4Bytes(a: string): number[] | null {
 }
 
 /** An IPv6 address (possibly with a dotted IPv4 tail or a zone) as 16 bytes, or null. */
-export function v6Bytes(input: string): number[] | null {
+function v6Bytes(input: string): number[] | null {
   const a = input.replace(/%.*$/, '');
   if (isIP(a) !== 6) return null;
   let text = a;

@@ -44,7 +44,7 @@ export function nameIdXml(n: NameId): string {
   return `<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" ${q.join(' ')}>${escapeXml(n.value)}</NameID>`;
 }
 
-export function issuerXml(issuer: string): string {
+function issuerXml(issuer: string): string {
   return `<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">${escapeXml(issuer)}</Issuer>`;
 }
 

@@ -22,12 +22,6 @@ export function getIgnoreCase(obj: JsonObject, name: string): JsonValue | undefi
   return k === undefined ? undefined : obj[k];
 }
 
-/** Sets `name`, dropping any other spelling of the same key so a resource never holds two. */
-export function setIgnoreCase(obj: JsonObject, name: string, value: JsonValue): void {
-  deleteIgnoreCase(obj, name);
-  obj[name] = value;
-}
-
 export function deleteIgnoreCase(obj: JsonObject, name: string): boolean {
   const lower = name.toLowerCase();
   let removed = false;

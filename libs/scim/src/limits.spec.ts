@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusOf } from '@sso/domain';
-import { ScimError, type ScimType } from './errors';
+import { failsWith as fails } from './expect-scim-error';
 import type { JsonObject, JsonValue } from './json';
 import { checkValueCounts, scimLimits } from './limits';
 import { normaliseResource } from './normalise';
@@ -19,18 +18,6 @@ const user = (extra: JsonObject = {}): JsonObject => ({ schemas: [CORE], userNam
 const emails = (n: number, from = 0): JsonValue[] => Array.from({ length: n }, (_, i) => ({ value: `u${from + i}@example.com`, type: 'work' }));
 const body = (Operations: unknown[]) => ({ schemas: [PATCH_OP_SCHEMA], Operations });
 const patch = (ops: unknown[], r = user()) => applyPatch(r, parsePatchRequest(body(ops)), userResourceSchema, { replaceNoMatch: 'add' }).resource;
-
-function fails(type: ScimType, f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScimError);
-    expect((e as ScimError).scimType).toBe(type);
-    expect(statusOf((e as ScimError).code)).toBe(400);
-    return (e as ScimError).detail;
-  }
-  throw new Error('did not fail');
-}
 
 describe('operations per PatchOp', () => {
   const ops = (n: number) => Array.from({ length: n }, (_, i) => ({ op: 'replace', path: 'title', value: `t${i}` }));

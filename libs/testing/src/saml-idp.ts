@@ -8,7 +8,7 @@ import { SignedXml } from 'xml-crypto';
 
 const run = promisify(execFile);
 
-export const SAML_ALGS = {
+const SAML_ALGS = {
   rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
   rsaSha1: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
   sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',

@@ -1,7 +1,7 @@
 import { Body, Controller, Inject, Param, ParseUUIDPipe, Post, Res, applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { TeamId } from '@sso/domain';
+import { teamId } from '@sso/domain';
 import { Z_HOST_DOC, ZHost } from '../sp-settings';
 import { FinalizeLoginHandler, type FinalizeResult } from './finalize-login.handler';
 
@@ -65,6 +65,6 @@ export class FinalizeLoginController {
   @ApiParam({ name: 'team', example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' })
   @Docs()
   async v2(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: unknown, @ZHost() zHost: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await send(reply, await this.handler.finalize(team.toLowerCase() as TeamId, field(body), zHost));
+    await send(reply, await this.handler.finalize(teamId(team), field(body), zHost));
   }
 }

@@ -76,6 +76,7 @@ export class FinalizeLoginHandler {
           return { id: idp.id, issuer: idp.issuer, certs: idp.certs };
         },
         consumeRequest: (id, idpIssuer) => this.spar.authnRequests.consume(id, idpIssuer),
+        // `idp` is the LoginIdp findIdp above built from our own record: its id is proven.
         allowsIdpInitiated: async (idp) => (await this.lookups.options.get(idp.id as IdpId)).idpInitiated,
         claimAssertion: (id, ttl) => this.spar.assertionReplay.claim(id, ttl),
       },

@@ -20,7 +20,7 @@ export interface InitiateLoginQuery {
 }
 
 /** spar's auto-POST page, or (ours) a 303 to a Redirect-only IdP with the request in the query. */
-export type InitiateLoginOutcome = { kind: 'form'; html: string; csp: string } | { kind: 'redirect'; location: string };
+type InitiateLoginOutcome = { kind: 'form'; html: string; csp: string } | { kind: 'redirect'; location: string };
 
 /** spar's initiate-login: query rules, the stored request and verdict, the auto-POST form. */
 export class InitiateLoginHandler {

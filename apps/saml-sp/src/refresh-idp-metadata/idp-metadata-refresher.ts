@@ -8,7 +8,7 @@ import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/s
 /** Long enough for the fetch timeout (10 s) and the writes; a crashed holder frees it by TTL. */
 const LEASE_SECONDS = 60;
 
-export type RefreshOutcome =
+type RefreshOutcome =
   | { kind: 'applied'; changed: boolean; added: number; removed: number }
   | { kind: 'refused'; reason: string }
   | { kind: 'busy' }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Config } from '@sso/config';
-import type { Clock, TeamId } from '@sso/domain';
+import { type Clock, teamId } from '@sso/domain';
 import { CLOCK, CONFIG } from '@sso/platform';
 import { renderSpMetadata } from '@sso/saml';
 import { SpSelector, Z_HOST_DOC, ZHost } from '../sp-settings';
@@ -43,6 +43,6 @@ export class SpMetadataController {
   @ApiHeader(Z_HOST_DOC)
   @ApiResponse(NO_SP)
   v2(@Param('team', new ParseUUIDPipe()) team: string, @ZHost() zHost: string | undefined): string {
-    return renderSpMetadata(this.sps.forHost(zHost), team.toLowerCase() as TeamId, this.clock.now());
+    return renderSpMetadata(this.sps.forHost(zHost), teamId(team), this.clock.now());
   }
 }

@@ -28,7 +28,7 @@ export interface ListSource<T> {
 /** Store pages a cursor request may read to fill a page a residual filter leaves short. */
 const WALK_ROUNDS = 5;
 
-export const invalidCursor = () => new ScimError('invalidCursor', 'The cursor is invalid, or belongs to another query');
+const invalidCursor = () => new ScimError('invalidCursor', 'The cursor is invalid, or belongs to another query');
 
 /**
  * GET /Users and GET /Groups (and their POST /.search), one engine for both; docs/decisions.md,
@@ -98,7 +98,7 @@ async function walkPage<T>(plan: ListPlan, src: ListSource<T>, start: string | n
  * One page of an offset cursor over resources matched in memory (sorted or keyed lists): total,
  * next and previous cursors bound to the query's scope.
  */
-export async function offsetCursorPage<T>(
+async function offsetCursorPage<T>(
   matched: T[],
   pos: CursorPosition,
   plan: ListPlan,

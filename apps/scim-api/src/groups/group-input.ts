@@ -2,7 +2,7 @@ import { isUuid } from '@sso/domain';
 import { GROUP_SCHEMA, type JsonValue, ScimError, checkTextValue, findKey, isObject, scimLimits } from '@sso/scim';
 
 /** spar's limit on a group's name. */
-export const MAX_DISPLAY_NAME = 4000;
+const MAX_DISPLAY_NAME = 4000;
 
 /** A member as a client sent it: `value` (a user id, maybe not one) and an optional display text. */
 export interface MemberInput {
@@ -10,7 +10,7 @@ export interface MemberInput {
   display: string | null;
 }
 
-export interface GroupInput {
+interface GroupInput {
   displayName: string;
   externalId: string | null;
   members: MemberInput[];

@@ -15,7 +15,7 @@ import {
 import { type MemberInput, checkMemberCount, displayNameOf, externalIdOf, membersOf } from './group-input';
 
 /** One change of the member set, in request order. */
-export type MemberStep =
+type MemberStep =
   | { kind: 'add'; members: MemberInput[] }
   | { kind: 'removeAll' }
   | { kind: 'removeIds'; ids: string[] }
@@ -23,7 +23,7 @@ export type MemberStep =
   | { kind: 'setDisplay'; filter: Filter | undefined; display: string | null };
 
 /** What a PATCH asks for: new values of the group's own attributes, and member steps. */
-export interface GroupPatchPlan {
+interface GroupPatchPlan {
   displayName?: string;
   /** null removes it; undefined leaves it. */
   externalId?: string | null;
@@ -32,7 +32,7 @@ export interface GroupPatchPlan {
 
 const membersAttr = groupSchema.attributes.find((a) => a.name === 'members')!;
 /** Member operations that must look at every member (filters other than `value eq`, display changes). */
-export const MAX_MEMBER_SCANS = 10;
+const MAX_MEMBER_SCANS = 10;
 const invalidPath = (why: string) => new ScimError('invalidPath', why);
 const readOnly = (name: string) => new ScimError('mutability', `'${name}' cannot be changed`);
 const CORE_PREFIX = `${GROUP_SCHEMA.toLowerCase()}:`;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock, TeamId, UserId } from '@sso/domain';
-import { isUuid } from '@sso/domain';
+import { isUuid, userId } from '@sso/domain';
 import type { IdentityStores, ScimGroupMember, ScimGroupRecord, ScimGroupStore } from '@sso/persistence';
 import { ScimError, ifMatchPasses, parsePatchRequest } from '@sso/scim';
 import { type Preconditions, checkPreconditions, hasPreconditions, preconditionFailed as precondition } from '../common/preconditions';
@@ -18,9 +18,9 @@ export interface LoadedGroup {
 }
 
 const ATTEMPTS = 5;
-export const groupNotFound = (id: string) => new ScimError('not-found', `Group ${id} not found`);
+const groupNotFound = (id: string) => new ScimError('not-found', `Group ${id} not found`);
 
-export function groupETag(g: ScimGroupRecord): string {
+function groupETag(g: ScimGroupRecord): string {
   return `W/"${createHash('sha256').update(`${g.version}|${g.membersVersion}`).digest('hex').slice(0, 40)}"`;
 }
 
@@ -70,11 +70,11 @@ export class GroupsHandler {
       if (isUuid(m.value)) byId.set(m.value.toLowerCase(), m);
       else invalid.push(m.value);
     }
-    const users = byId.size > 0 ? await this.identity.users.getMany([...byId.keys()] as UserId[]) : [];
+    const users = byId.size > 0 ? await this.identity.users.getMany([...byId.keys()].map(userId)) : [];
     const ok = new Set(users.filter((u) => UsersHandler.visibleIn(team, u)).map((u) => u.id.toLowerCase()));
     const valid: ScimGroupMember[] = [];
     for (const [id, m] of byId) {
-      if (ok.has(id)) valid.push({ user: id as UserId, display: m.display });
+      if (ok.has(id)) valid.push({ user: userId(id), display: m.display });
       else invalid.push(m.value);
     }
     return { valid, invalid };
@@ -153,7 +153,7 @@ export class GroupsHandler {
       const current = needsCurrentMembers(plan.steps) ? await this.groups.members(team, g.id) : null;
       const { add, remove } = resolveMemberSteps(plan.steps, current);
       const { valid } = await this.sortMembers(team, add.values());
-      const removeIds = [...remove].filter(isUuid) as UserId[];
+      const removeIds = [...remove].filter(isUuid).map(userId);
       const membersChange = valid.length > 0 || removeIds.length > 0;
       const displayName = plan.displayName ?? g.displayName;
       const externalId = plan.externalId === undefined ? g.externalId : plan.externalId;

@@ -1,4 +1,4 @@
-import { type TeamId, type UserId, isUuid } from '@sso/domain';
+import { type TeamId, isUuid, userId } from '@sso/domain';
 import type { ScimGroupRecord, ScimGroupStore } from '@sso/persistence';
 import { type Filter, type IndexableEquality, type JsonObject, groupResourceSchema, projectResource } from '@sso/scim';
 import type { CursorCodec } from '../common/cursor';
@@ -78,7 +78,7 @@ export class GroupsSearch {
     if (eq?.attribute === 'displayName') return this.wrap(await this.groups.getMany(team, await this.groups.idsByName(team, eq.value)));
     if (eq?.attribute === 'members.value') {
       if (!isUuid(eq.value)) return [];
-      return this.wrap(await this.groups.getMany(team, await this.groups.groupsOf(team, eq.value.toLowerCase() as UserId)));
+      return this.wrap(await this.groups.getMany(team, await this.groups.groupsOf(team, userId(eq.value))));
     }
     const out: LoadedGroup[] = [];
     let cursor: string | null = null;

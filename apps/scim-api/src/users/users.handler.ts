@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, type Role, type TeamId, type TeamMember, type User, type UserId, emailKey, isEmail, isUuid, newUserId } from '@sso/domain';
+import { type Clock, type Role, type TeamId, type TeamMember, type User, type UserId, emailKey, isEmail, isUuid, newUserId, userId } from '@sso/domain';
 import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDoc, ScimUserDocStore, SparStores } from '@sso/persistence';
 import { NAMEID_FORMATS, normalizeNameId } from '@sso/saml';
 import {
@@ -82,7 +82,7 @@ export class UsersHandler {
    */
   async load(team: TeamId, id: string): Promise<LoadedUser | null> {
     if (!isUuid(id)) return null;
-    const uid = id.toLowerCase() as UserId;
+    const uid = userId(id);
     const [user, row, times, member] = await Promise.all([
       this.identity.users.get(uid),
       this.docs.get(uid),

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { type TeamAccess, generateScimToken, hashScimToken, verifyPassword } from '@sso/auth';
-import { type Clock, DomainError, type IdpId, type ScimTokenId, type TeamId, type UserId, isUuid } from '@sso/domain';
+import { type Clock, DomainError, type IdpId, type TeamId, type UserId, idpId, isUuid, newScimTokenId, scimTokenId } from '@sso/domain';
 import type { IdentityStores, ScimTokenRecord, SparStores } from '@sso/persistence';
 import type { CreateScimTokenDto, ScimTokenInfoDto } from './scim-tokens.dto';
 
@@ -16,7 +15,7 @@ export const UNBOUND_TOKEN_WARNING =
   'This token is not bound to an IdP: users provisioned with it get no SAML identity and cannot log in with SSO. ' +
   'To provision SSO users, create a token with "idp" set to the IdP id, then re-send each user (PUT) with that token.';
 
-export function tokenInfo(r: ScimTokenRecord, teamHasIdps = false): ScimTokenInfoDto {
+function tokenInfo(r: ScimTokenRecord, teamHasIdps = false): ScimTokenInfoDto {
   const info: ScimTokenInfoDto = {
     id: r.id,
     team: r.team,
@@ -46,7 +45,7 @@ export class ScimTokensHandler {
     }
     const idp = await this.resolveIdp(team, body.idp, apiVersion);
     const token = generateScimToken();
-    const id = randomUUID() as ScimTokenId;
+    const id = newScimTokenId();
     const rec: ScimTokenRecord = {
       team,
       id,
@@ -76,7 +75,7 @@ export class ScimTokensHandler {
   /** Unlike spar, renaming a token that does not exist (in the caller's team) is a 404. */
   async rename(caller: UserId, id: string, name: string): Promise<void> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
-    if (!isUuid(id) || !(await this.spar.scimTokens.rename(team, id as ScimTokenId, name))) {
+    if (!isUuid(id) || !(await this.spar.scimTokens.rename(team, scimTokenId(id), name))) {
       throw new DomainError('not-found', 'SCIM token not found');
     }
   }
@@ -85,7 +84,7 @@ export class ScimTokensHandler {
   async delete(caller: UserId, id: string): Promise<void> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
     if (!isUuid(id)) throw new DomainError('bad-request', 'id: not a valid token id');
-    await this.spar.scimTokens.delete(team, id as ScimTokenId);
+    await this.spar.scimTokens.delete(team, scimTokenId(id));
   }
 
   /** Token creation re-checks the password of users who have one (spar asks brig the same). */
@@ -101,7 +100,7 @@ export class ScimTokensHandler {
 
   private async resolveIdp(team: TeamId, requested: string | undefined, apiVersion: number): Promise<IdpId | null> {
     if (requested !== undefined) {
-      const idp = await this.spar.idps.get(requested as IdpId);
+      const idp = await this.spar.idps.get(idpId(requested));
       // Another team's IdP is reported exactly like a missing one.
       if (!idp || idp.team !== team) throw new DomainError('not-found', 'Could not find IdP.');
       return idp.id;

@@ -5,7 +5,7 @@ import type { IdentityStores } from '@sso/persistence';
 import type { Config } from '@sso/config';
 import { AccessGuard, CONFIG, CurrentUser, IDENTITY_STORES } from '@sso/platform';
 
-export class SelfDto {
+class SelfDto {
   @ApiProperty({ example: '3f0f3e4c-8a47-4ad6-a5a4-3a0e7c1bd5a0' }) id!: string;
   @ApiProperty({ example: 'Alice' }) name!: string;
   @ApiProperty({ example: 'alice@example.com', type: String, nullable: true }) email!: string | null;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { TeamId } from '@sso/domain';
+import { teamId } from '@sso/domain';
 import { AddMemberDto, CreateTeamDto, SsoFeatureDto } from './teams.dto';
 import { TeamsHandler } from './teams.handler';
 
@@ -19,17 +19,17 @@ export class TeamsController {
   @Post(':team/members')
   @HttpCode(201)
   addMember(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: AddMemberDto) {
-    return this.teams.addMember(team as TeamId, body);
+    return this.teams.addMember(teamId(team), body);
   }
 
   @Get(':team/features/sso')
   ssoFeature(@Param('team', new ParseUUIDPipe()) team: string) {
-    return this.teams.ssoFeature(team as TeamId);
+    return this.teams.ssoFeature(teamId(team));
   }
 
   @Put(':team/features/sso')
   setSsoFeature(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: SsoFeatureDto) {
-    return this.teams.setSsoFeature(team as TeamId, body.status);
+    return this.teams.setSsoFeature(teamId(team), body.status);
   }
 
   @Get()

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { type Role, roles } from '@sso/domain';
 
-export class NewOwnerDto {
+class NewOwnerDto {
   @ApiProperty({ example: 'alice@example.com' })
   @IsEmail()
   email!: string;

@@ -17,7 +17,7 @@ import {
 } from '@sso/domain';
 import type { FeatureStatus, IdentityStores, Page } from '@sso/persistence';
 
-export interface NewMember {
+interface NewMember {
   email: string;
   /** Optional: users without a password log in with SSO only. */
   password?: string;

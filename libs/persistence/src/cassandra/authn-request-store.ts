@@ -76,7 +76,7 @@ export class CassandraAuthnRequestStore implements AuthnRequestStore {
   }
 }
 
-export function verdictFromRow(id: string, con: unknown, success: unknown, error: unknown, label: unknown): VerdictRecord {
+function verdictFromRow(id: string, con: unknown, success: unknown, error: unknown, label: unknown): VerdictRecord {
   const cookieLabel = (label as string | null) ?? null;
   if (con === 0) return { format: { kind: 'web' }, cookieLabel };
   if (con === 1 && typeof success === 'string' && typeof error === 'string') {

@@ -15,16 +15,16 @@ function longOf(id: bigint): types.Long {
 }
 
 /** brig `user_cookies.type`, as Wire: 0 session, 1 persistent. */
-export const cookieTypeCode = (t: CookieType): number => (t === 'persistent' ? 1 : 0);
+const cookieTypeCode = (t: CookieType): number => (t === 'persistent' ? 1 : 0);
 
-export function cookieTypeOf(code: number | null): CookieType {
+function cookieTypeOf(code: number | null): CookieType {
   if (code === 0) return 'session';
   if (code === 1) return 'persistent';
   throw new Error(`brig user_cookies.type ${String(code)} is not a known cookie type`);
 }
 
 /** Whole seconds from now until `expires`, rounded up, at least 1 (0 would mean "never expires"). */
-export function cookieTtl(clock: Clock, expires: Date): number {
+function cookieTtl(clock: Clock, expires: Date): number {
   return checkTtl(Math.max(1, Math.ceil((expires.getTime() - clock.now().getTime()) / 1000)));
 }
 

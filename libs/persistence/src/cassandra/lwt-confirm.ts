@@ -7,10 +7,10 @@
  * the answer is "unknown" and the caller keeps the original error.
  */
 
-export type Verdict = 'applied' | 'not-applied' | 'unknown';
+type Verdict = 'applied' | 'not-applied' | 'unknown';
 
 /** A read that settles it: the CQL, its parameters, and how to judge the row it returns. */
-export interface ConfirmPlan {
+interface ConfirmPlan {
   cql: string;
   params: unknown[];
   judge: (row: Record<string, unknown> | undefined) => Verdict;

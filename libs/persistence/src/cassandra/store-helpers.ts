@@ -4,7 +4,10 @@ import type { CassandraDb } from './db';
 
 type Row = types.Row;
 
-/** A uuid column as its lowercase string (the driver returns `types.Uuid`). */
+/**
+ * A uuid column as its lowercase string (the driver returns `types.Uuid`). The cast to a branded id
+ * proves nothing and needs not: the column is a uuid, written by our own stores from branded ids.
+ */
 export function uuidText<T extends string>(v: unknown): T {
   return String(v).toLowerCase() as T;
 }

@@ -9,16 +9,16 @@ import { applied, selectIn, uuidOrNull, uuidText } from './store-helpers';
  * deleted 2, ephemeral 3, pending-invitation 4 (the order of `userStatuses`); managed_by wire 0,
  * scim 1.
  */
-export const userStatusCode = (s: UserStatus): number => userStatuses.indexOf(s);
-export const managedByCode = (m: ManagedBy): number => (m === 'scim' ? 1 : 0);
+const userStatusCode = (s: UserStatus): number => userStatuses.indexOf(s);
+const managedByCode = (m: ManagedBy): number => (m === 'scim' ? 1 : 0);
 
-export function userStatusOf(code: number): UserStatus {
+function userStatusOf(code: number): UserStatus {
   const s = userStatuses[code];
   if (s === undefined) throw new Error(`brig user.status ${code} is not a known status`);
   return s;
 }
 
-export function managedByOf(code: number): ManagedBy {
+function managedByOf(code: number): ManagedBy {
   if (code === 0) return 'wire';
   if (code === 1) return 'scim';
   throw new Error(`brig user.managed_by ${code} is not a known value`);

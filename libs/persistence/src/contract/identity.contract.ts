@@ -24,7 +24,7 @@ import { allPages } from './saml-user.contract';
  * What the identity contract runs against: the stores and a way to let time pass (the twin's fake
  * clock jumps; against Cassandra the test really waits, so cookie TTLs stay at 1-2 s).
  */
-export interface IdentityContractEnv {
+interface IdentityContractEnv {
   stores: IdentityStores;
   now(): Date;
   elapse(seconds: number): Promise<void>;
@@ -98,7 +98,7 @@ export function cookieFixture(user: UserId, now: Date, over: Partial<CookieRecor
  * Ids that Cassandra's uuid order puts elsewhere than byte order or string order: version-1 ids
  * whose timestamp order differs from their bytes, and v4 ids differing only in the low half.
  */
-export function awkwardUuids(n: number): UserId[] {
+function awkwardUuids(n: number): UserId[] {
   const fixed = [
     '00000001-ffff-1000-8000-000000000000',
     'ffffffff-0000-1001-8000-000000000000',

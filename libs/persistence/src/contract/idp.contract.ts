@@ -1,8 +1,18 @@
 import { type IdpId, newIdpId, newTeamId } from '@sso/domain';
 import { describe, expect, it } from 'vitest';
 import { compareUuid } from '../memory/ordering';
-import type { GetEnv } from './env.contract';
+import type { ContractEnv, GetEnv } from './env.contract';
 import { concurrently, idpFixture, issuerUrl, keyInfo } from './env.contract';
+
+/** Two IdPs, in two fresh teams, with one fresh issuer: stored. */
+async function sameIssuerInTwoTeams(stores: ContractEnv['stores']) {
+  const issuer = issuerUrl();
+  const a = idpFixture({ issuer });
+  const b = idpFixture({ issuer });
+  await stores.idps.insert(a);
+  await stores.idps.insert(b);
+  return { issuer, a, b };
+}
 
 export function idpContract(env: GetEnv): void {
   describe('IdpStore (idp, issuer_idp_v2, issuer_idp, team_idp, idp_raw_metadata)', () => {
@@ -42,11 +52,7 @@ export function idpContract(env: GetEnv): void {
 
     it('v1 lookup finds the issuer in every team (team order), then the legacy row, without duplicates or dangling ids', async () => {
       const { stores, legacy } = env();
-      const issuer = issuerUrl();
-      const a = idpFixture({ issuer });
-      const b = idpFixture({ issuer });
-      await stores.idps.insert(a);
-      await stores.idps.insert(b);
+      const { issuer, a, b } = await sameIssuerInTwoTeams(stores);
       const [first, second] = compareUuid(a.team, b.team) < 0 ? [a, b] : [b, a];
       expect(await stores.idps.findByIssuer(issuer)).toEqual([first, second]);
 
@@ -106,11 +112,7 @@ export function idpContract(env: GetEnv): void {
 
     it("deleteIssuerMapping removes one team's mappings and leaves other teams' alone", async () => {
       const { stores, legacy } = env();
-      const issuer = issuerUrl();
-      const a = idpFixture({ issuer });
-      const b = idpFixture({ issuer });
-      await stores.idps.insert(a);
-      await stores.idps.insert(b);
+      const { issuer, a, b } = await sameIssuerInTwoTeams(stores);
       await legacy.issuer(issuer, b.id);
       await stores.idps.deleteIssuerMapping(issuer, a.team);
       expect(await stores.idps.getByIssuerAndTeam(issuer, a.team)).toBeNull();

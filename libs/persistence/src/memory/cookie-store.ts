@@ -3,8 +3,8 @@ import type { CookieRecord, CookieStore } from '../ports/identity-stores';
 import { checkTtl } from '../ports/ttl';
 import { type CookieRow, MemoryIdentityTables, cookieKey, parseCookieKey } from './identity-tables';
 import { alive, expiring } from './tables';
+import { lc } from './ids';
 
-const lc = (s: string) => s.toLowerCase() as UserId;
 const MIN_LONG = -(2n ** 63n);
 const MAX_LONG = 2n ** 63n - 1n;
 

@@ -2,8 +2,8 @@ import { type Clock, type IdpId, systemClock } from '@sso/domain';
 import type { IdpMetadataSource, IdpMetadataSourceStore } from '../ports/idp-metadata-source-store';
 import { type Page, type PageRequest, InvalidCursorError, decodeCursor, encodeCursor, pageSize } from '../ports/paging';
 import { compareText } from './ordering';
+import { lc } from './ids';
 
-const lc = (s: string) => s.toLowerCase() as IdpId;
 const copy = (s: IdpMetadataSource): IdpMetadataSource => ({ ...s });
 
 /** The twin of `brig.idp_metadata_source`; the lease expires by the clock as the TTL does. */

@@ -1,8 +1,8 @@
 import type { IdpId, TeamId } from '@sso/domain';
 import { type IdpApiVersion, type IdpRecord, type IdpStore, STALE_V1_CLAIM_MS, checkIdpRecord } from '../ports/idp-store';
 import { type IdpRow, MemorySparTables } from './tables';
+import { lc } from './ids';
 
-const lc = <T extends string>(s: string) => s.toLowerCase() as T;
 
 export class MemoryIdpStore implements IdpStore {
   constructor(private readonly t: MemorySparTables = new MemorySparTables()) {}

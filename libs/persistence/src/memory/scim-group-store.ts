@@ -3,8 +3,8 @@ import type { Page, PageRequest } from '../ports/paging';
 import type { ScimGroupChange, ScimGroupMember, ScimGroupRecord, ScimGroupStore, ScimGroupWrite } from '../ports/scim-group-store';
 import { compareUuid } from './ordering';
 import { Partitioned } from './tables';
+import { lc } from './ids';
 
-const lc = <T extends string>(s: string) => s.toLowerCase() as T;
 
 /** The twin of the four group tables: partitions in clustering order, compare-and-set as the LWT does it. */
 export class MemoryScimGroupStore implements ScimGroupStore {

@@ -1,8 +1,8 @@
 import type { IdpId, ScimTokenId, TeamId } from '@sso/domain';
 import type { ScimTokenRecord, ScimTokenStore } from '../ports/scim-token-store';
 import { MemorySparTables, type TokenRow } from './tables';
+import { lc } from './ids';
 
-const lc = <T extends string>(s: string) => s.toLowerCase() as T;
 
 export class MemoryScimTokenStore implements ScimTokenStore {
   constructor(private readonly t: MemorySparTables = new MemorySparTables()) {}

@@ -1,7 +1,6 @@
 import type { UserId } from '@sso/domain';
 import type { ScimUserDoc, ScimUserDocStore, ScimUserDocWrite } from '../ports/scim-user-doc-store';
-
-const lc = (s: string) => s.toLowerCase() as UserId;
+import { lc } from './ids';
 
 /** The twin of `brig.scim_user_doc`; compare-and-set as the LWTs do it. */
 export class MemoryScimUserDocStore implements ScimUserDocStore {

@@ -1,8 +1,8 @@
 import type { UserId } from '@sso/domain';
 import type { ScimUserTimes, ScimUserTimesStore } from '../ports/scim-user-times-store';
 import { MemorySparTables } from './tables';
+import { lc } from './ids';
 
-const lc = (s: string) => s.toLowerCase() as UserId;
 /** Cassandra timestamps hold milliseconds; copy so callers cannot mutate stored Dates. */
 const ms = (d: Date) => new Date(d.getTime());
 

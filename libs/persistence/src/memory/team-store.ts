@@ -2,8 +2,8 @@ import { type Role, type Team, type TeamId, type TeamMember, type UserId, roleOf
 import type { FeatureStatus, TeamStore } from '../ports/identity-stores';
 import type { Page, PageRequest } from '../ports/paging';
 import { type MemberRow, MemoryIdentityTables, type TeamRow } from './identity-tables';
+import { lc } from './ids';
 
-const lc = <T extends string>(s: string) => s.toLowerCase() as T;
 const perms = (role: Role) => ({ self: rolePermissions[role], copy: rolePermissions[role] });
 
 /** Twin of CassandraTeamStore: the same rows, listed in Cassandra's orders. */

@@ -1,8 +1,8 @@
 import type { TeamId, User, UserId } from '@sso/domain';
 import type { Claim, UserStore } from '../ports/identity-stores';
 import { MemoryIdentityTables, type UserRow } from './identity-tables';
+import { lc } from './ids';
 
-const lc = <T extends string>(s: string) => s.toLowerCase() as T;
 
 /**
  * Twin of CassandraUserStore. Claims and releases read and write with no await in between, so each

@@ -5,7 +5,7 @@ import { galleyMigrations } from './galley';
 import { sparMigrations } from './spar';
 import type { KeyspaceRole, Migration } from './types';
 
-export const migrationsByKeyspace: Record<KeyspaceRole, Migration[]> = {
+const migrationsByKeyspace: Record<KeyspaceRole, Migration[]> = {
   spar: sparMigrations,
   brig: brigMigrations,
   galley: galleyMigrations,
@@ -17,7 +17,7 @@ const META_ID = 1;
 const LOCK_ID = 0;
 const LOCK_TTL_SECONDS = 300;
 
-export function replicationCql(replication: CassandraConfig['replication']): string {
+function replicationCql(replication: CassandraConfig['replication']): string {
   if (replication.class === 'SimpleStrategy') {
     return `{'class': 'SimpleStrategy', 'replication_factor': '${replication.replicationFactor}'}`;
   }

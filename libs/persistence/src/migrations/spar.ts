@@ -36,7 +36,7 @@ export const sparMigrations: Migration[] = [
   },
 ];
 
-export function splitCql(text: string): string[] {
+function splitCql(text: string): string[] {
   return text
     .split(/;\s*\n/)
     .map((s) => s.trim().replace(/;$/, ''))

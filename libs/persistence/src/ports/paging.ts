@@ -21,7 +21,7 @@ export interface Page<T> {
   cursor: string | null;
 }
 
-export const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 5000;
 
 export class InvalidCursorError extends Error {

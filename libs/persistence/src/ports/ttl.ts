@@ -1,5 +1,5 @@
 /** Cassandra's largest TTL: 20 years. */
-export const MAX_TTL_SECONDS = 630_720_000;
+const MAX_TTL_SECONDS = 630_720_000;
 
 /**
  * TTLs are whole seconds in [1, 20 years]. Zero would mean "never expires" to Cassandra, so it is

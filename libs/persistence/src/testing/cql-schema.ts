@@ -1,7 +1,7 @@
 import type { CassandraDb } from '../cassandra/db';
 
 /** The shape of one table, as far as the schema contract goes. */
-export interface TableShape {
+interface TableShape {
   columns: Record<string, string>;
   partitionKey: string[];
   clustering: Array<{ column: string; order: 'ASC' | 'DESC' }>;

@@ -97,7 +97,7 @@ function ordered(op: CompareNode['op'], c: number): boolean {
 }
 
 /** One attribute value against the filter's literal, by the attribute's type and caseExact. */
-export function compareValue(v: JsonValue, node: Pick<CompareNode, 'op' | 'value' | 'text'>, def: AttributeDefinition | undefined): boolean {
+function compareValue(v: JsonValue, node: Pick<CompareNode, 'op' | 'value' | 'text'>, def: AttributeDefinition | undefined): boolean {
   const { op, value } = node;
   if (value === null || v === null || isObject(v) || Array.isArray(v)) return false;
   const type = def?.type ?? (typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'decimal' : 'string');

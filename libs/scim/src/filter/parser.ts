@@ -21,7 +21,7 @@ const jsonNumber = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 const compareOpSet: ReadonlySet<string> = new Set(compareOps);
 
 /** Parses `attr`, `attr.sub`, `urn:...:attr.sub`; undefined when `word` is none of those. */
-export function parseAttrPathWord(word: string): AttrPath | undefined {
+function parseAttrPathWord(word: string): AttrPath | undefined {
   const u = urnPath.exec(word);
   if (u) return withOptional({ uri: u[1] as string, attr: u[2] as string }, u[3]);
   const p = plainPath.exec(word);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError, type ScimType } from '../errors';
+import { ScimError } from '../errors';
+import { failsWith as fails } from '../expect-scim-error';
 import type { JsonObject } from '../json';
 import { groupResourceSchema, userResourceSchema } from '../schema/resource-schemas';
 import { applyPatch, type PatchOptions } from './apply';
@@ -35,17 +36,6 @@ const group = (members: string[] = ['a', 'b', 'c']): JsonObject => ({
 const body = (Operations: unknown[]) => ({ schemas: [PATCH_OP_SCHEMA], Operations });
 const patchUser = (ops: unknown[], r = user(), o?: PatchOptions) => applyPatch(r, parsePatchRequest(body(ops)), userResourceSchema, o);
 const patchGroup = (ops: unknown[], r = group()) => applyPatch(r, parsePatchRequest(body(ops)), groupResourceSchema);
-
-function fails(type: ScimType, f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScimError);
-    expect((e as ScimError).scimType).toBe(type);
-    return (e as ScimError).detail;
-  }
-  throw new Error(`expected ${type}`);
-}
 
 describe('parsePatchRequest', () => {
   it('accepts ops and keys in any case, ignores extra members', () => {

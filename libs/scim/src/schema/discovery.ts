@@ -1,9 +1,9 @@
 import type { JsonObject, JsonValue } from '../json';
 import type { AttributeDefinition, ResourceSchema, SchemaDefinition } from './types';
 
-export const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
-export const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
-export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
+const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
+const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
+const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 
 export interface ServiceProviderFeatures {
   readonly documentationUri?: string;
@@ -50,7 +50,7 @@ export function buildServiceProviderConfig(f: ServiceProviderFeatures): JsonObje
 }
 
 /** RFC 7643 §6; `baseUrl` (e.g. `https://host/scim/v2`) is only for `meta.location`. */
-export function buildResourceType(rs: ResourceSchema, baseUrl?: string): JsonObject {
+function buildResourceType(rs: ResourceSchema, baseUrl?: string): JsonObject {
   return {
     schemas: [RESOURCE_TYPE_SCHEMA],
     id: rs.name,
@@ -86,7 +86,7 @@ function attributeJson(a: AttributeDefinition): JsonObject {
 }
 
 /** One schema as served at `/Schemas/<id>` (RFC 7643 §7, §8.7). */
-export function buildSchemaResource(s: SchemaDefinition, baseUrl?: string): JsonObject {
+function buildSchemaResource(s: SchemaDefinition, baseUrl?: string): JsonObject {
   return {
     schemas: [SCHEMA_SCHEMA],
     id: s.id,

@@ -21,7 +21,7 @@ export interface AttributePathParts {
 const eqi = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** All schemas of a resource type: core first, then extensions. */
-export function schemasOf(rs: ResourceSchema): SchemaDefinition[] {
+function schemasOf(rs: ResourceSchema): SchemaDefinition[] {
   return [rs.core, ...rs.extensions.map((e) => e.schema)];
 }
 

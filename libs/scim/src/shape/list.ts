@@ -1,7 +1,7 @@
 import { ScimError } from '../errors';
 import type { JsonObject } from '../json';
 
-export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 export interface ListPage {
   readonly resources: readonly JsonObject[];
