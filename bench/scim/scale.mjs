@@ -46,7 +46,7 @@ const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'))
 const { newUserId, systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
 const auth = require(path.join(repoRoot, 'dist/libs/auth/index.js'));
 const { validateUser, scimUserRecord } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-input.js'));
-const { versionOf } = require(path.join(repoRoot, 'dist/apps/scim-api/users/users.handler.js'));
+const { versionOf } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-reader.js'));
 const { scimExternalSsoId } = require(path.join(repoRoot, 'dist/apps/scim-api/users/sso-identity.js'));
 
 const config = loadConfig();
@@ -76,7 +76,7 @@ const seedBody = (tag, i) => ({
 });
 
 /**
- * The rows UsersHandler.create writes for one user of a token without IdP: scim_external (claimed,
+ * The rows CreateUser.create writes for one user of a token without IdP: scim_external (claimed,
  * then marked created), user_handle, scim_user_doc, user, team_member + user_team, scim_user_times.
  * Nothing else is in flight for these keys, so the writes of one user go out in parallel.
  */

@@ -4,7 +4,7 @@ import { isUuid, userId } from '@sso/domain';
 import type { IdentityStores, ScimGroupMember, ScimGroupRecord, ScimGroupStore } from '@sso/persistence';
 import { ScimError, ifMatchPasses, parsePatchRequest } from '@sso/scim';
 import { type Preconditions, checkPreconditions, hasPreconditions, preconditionFailed as precondition } from '../common/preconditions';
-import { UsersHandler } from '../users/users.handler';
+import { visibleIn } from '../users/user-view';
 import { type MemberInput, nonUuidMembers, notTeamUsers, validateGroup } from './group-input';
 import { needsCurrentMembers, planGroupPatch, resolveMemberSteps } from './group-patch';
 
@@ -71,7 +71,7 @@ export class GroupsHandler {
       else invalid.push(m.value);
     }
     const users = byId.size > 0 ? await this.identity.users.getMany([...byId.keys()].map(userId)) : [];
-    const ok = new Set(users.filter((u) => UsersHandler.visibleIn(team, u)).map((u) => u.id.toLowerCase()));
+    const ok = new Set(users.filter((u) => visibleIn(team, u)).map((u) => u.id.toLowerCase()));
     const valid: ScimGroupMember[] = [];
     for (const [id, m] of byId) {
       if (ok.has(id)) valid.push({ user: userId(id), display: m.display });

@@ -7,7 +7,10 @@ import { type JsonObject, ScimError, ifNoneMatchPasses, projectResource, userRes
 import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
 import { baseUrl, header, jsonBody, patchWantsResource, prefer, tokenOf } from '../common/scim-http';
 import { errors, listExample, patchExample, searchExample, userExample, userResponseExample } from './users.examples';
-import { type LoadedUser, UsersHandler } from './users.handler';
+import { CreateUser } from './create-user';
+import { DeleteUser } from './delete-user';
+import { UpdateUser } from './update-user';
+import { type LoadedUser, UserReader } from './user-reader';
 import { UsersSearch } from './users.search';
 import { type ListQuery, queryFromSearchBody, stringQuery } from '../common/list-query';
 import { ApiListQueries } from '../common/api-list-queries';
@@ -33,7 +36,10 @@ const queryExamples = {
 @UseGuards(ScimTokenGuard)
 export class UsersController {
   constructor(
-    @Inject(UsersHandler) private readonly users: UsersHandler,
+    @Inject(UserReader) private readonly users: UserReader,
+    @Inject(CreateUser) private readonly creates: CreateUser,
+    @Inject(UpdateUser) private readonly updates: UpdateUser,
+    @Inject(DeleteUser) private readonly deletes: DeleteUser,
     @Inject(UsersSearch) private readonly search: UsersSearch,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
@@ -67,7 +73,7 @@ export class UsersController {
   @ApiResponse(errors[409])
   @ApiResponse(errors[413])
   async create(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
-    const u = await this.users.create(tokenOf(req), jsonBody(req));
+    const u = await this.creates.create(tokenOf(req), jsonBody(req));
     void reply.header('location', `${baseUrl(this.config, req)}/Users/${u.user.id}`);
     return this.send(req, reply, u, 201, q);
   }
@@ -139,7 +145,7 @@ export class UsersController {
   @ApiResponse(errors[412])
   @ApiResponse(errors[413])
   async replace(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject> {
-    const u = await this.users.replace(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
+    const u = await this.updates.replace(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
     return this.send(req, reply, u, 200, stringQuery(q));
   }
 
@@ -159,7 +165,7 @@ export class UsersController {
   @ApiResponse(errors[409])
   @ApiResponse(errors[412])
   async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
-    const u = await this.users.patch(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
+    const u = await this.updates.patch(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
     const sq = stringQuery(q);
     if (!patchWantsResource(this.config, req, sq.attributes !== undefined || sq.excludedAttributes !== undefined)) {
       void reply.status(204).header('etag', u.version);
@@ -176,7 +182,7 @@ export class UsersController {
   @ApiResponse(errors[401])
   @ApiResponse(errors[412])
   async delete(@Req() req: ScimRequest, @Param('id') id: string): Promise<void> {
-    await this.users.delete(tokenOf(req), id, preconditionsOf(req));
+    await this.deletes.delete(tokenOf(req), id, preconditionsOf(req));
   }
 
   @Delete()

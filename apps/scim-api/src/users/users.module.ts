@@ -7,7 +7,11 @@ import { CursorCodec } from '../common/cursor';
 import { SCIM_GROUPS } from '../common/group-store';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
 import { UsersController } from './users.controller';
-import { UsersHandler } from './users.handler';
+import { CreateUser } from './create-user';
+import { DeleteUser } from './delete-user';
+import { UpdateUser } from './update-user';
+import { UserClaims } from './user-claims';
+import { UserReader } from './user-reader';
 import { UsersSearch } from './users.search';
 
 export { SCIM_USER_DOCS } from '@sso/platform';
@@ -16,15 +20,38 @@ export { SCIM_USER_DOCS } from '@sso/platform';
   controllers: [UsersController],
   providers: [
     {
-      provide: UsersHandler,
+      provide: UserReader,
       inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
       useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, config: Config) =>
-        new UsersHandler(spar, identity, docs, groups, clock, { richInfoLimit: config.scim.richInfoLimit, defaultLocale: config.defaultLocale }),
+        new UserReader(spar, identity, docs, groups, clock, { richInfoLimit: config.scim.richInfoLimit, defaultLocale: config.defaultLocale }),
+    },
+    {
+      provide: UserClaims,
+      inject: [SPAR_STORES, IDENTITY_STORES, CONFIG],
+      useFactory: (spar: SparStores, identity: IdentityStores, config: Config) => new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }),
+    },
+    {
+      provide: CreateUser,
+      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims],
+      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, clock: Clock, reader: UserReader, claims: UserClaims) =>
+        new CreateUser(spar, identity, docs, clock, reader, claims),
+    },
+    {
+      provide: UpdateUser,
+      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims],
+      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, clock: Clock, reader: UserReader, claims: UserClaims) =>
+        new UpdateUser(spar, identity, docs, clock, reader, claims),
+    },
+    {
+      provide: DeleteUser,
+      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader],
+      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, reader: UserReader) =>
+        new DeleteUser(spar, identity, docs, groups, clock, reader),
     },
     {
       provide: UsersSearch,
-      inject: [UsersHandler, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
-      useFactory: (handler: UsersHandler, spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, config: Config) =>
+      inject: [UserReader, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
+      useFactory: (handler: UserReader, spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, config: Config) =>
         new UsersSearch(handler, spar, identity, docs, groups, new CursorCodec(config.scim.cursorKey, CURSOR_TTL_SECONDS, () => clock.now()), {
           maxResults: config.scim.maxResults,
           defaultCount: Math.min(DEFAULT_COUNT, config.scim.maxResults),

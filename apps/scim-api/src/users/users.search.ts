@@ -5,7 +5,8 @@ import type { CursorCodec } from '../common/cursor';
 import { type ListLimits, type ListQuery, planList } from '../common/list-query';
 import { type ListSource, runList } from '../common/list-run';
 import { UserGroupsResolver, type UserGroupsIndex, sortsByGroups } from './user-groups-filter';
-import { type LoadedUser, UsersHandler } from './users.handler';
+import { type LoadedUser, UserReader } from './user-reader';
+import { visibleIn } from './user-view';
 
 const rs = userResourceSchema;
 
@@ -26,7 +27,7 @@ const KEYED = ['id', 'userName', 'externalId', 'groups.value', 'groups.display']
 /**
  * GET /Users and POST /Users/.search (paging: `runList`). An equality on id, userName or
  * externalId is a keyed read (brig.user, brig.user_handle, spar.scim_external, with the fallbacks
- * for users SSO created: `UsersHandler.findByKey`); anything else
+ * for users SSO created: `UserReader.findByKey`); anything else
  * walks the team's members (galley `team_member`, one partition, paged) and evaluates the filter
  * in memory; a filter on `groups` is answered from the group tables (user-groups-filter.ts), and
  * an equality on `groups.value` or `groups.display` reads only that group's members as candidates.
@@ -35,7 +36,7 @@ const KEYED = ['id', 'userName', 'externalId', 'groups.value', 'groups.display']
  */
 export class UsersSearch {
   constructor(
-    private readonly handler: UsersHandler,
+    private readonly handler: UserReader,
     private readonly spar: SparStores,
     private readonly identity: IdentityStores,
     private readonly docs: ScimUserDocStore,
@@ -83,7 +84,7 @@ export class UsersSearch {
     await this.forEachMemberPage(team, async (members) => {
       for (const m of members) roles.set(m.user, m.role);
       for (const user of await this.identity.users.getMany(members.map((m) => m.user))) {
-        if (!UsersHandler.visibleIn(team, user)) continue;
+        if (!visibleIn(team, user)) continue;
         if (total >= from && total < from + count) window.push(user);
         total++;
       }

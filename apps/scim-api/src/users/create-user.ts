@@ -1,0 +1,79 @@
+import { type Clock, newUserId } from '@sso/domain';
+import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores } from '@sso/persistence';
+import { type UserClaims, settleAll, taken } from './user-claims';
+import { scimUserRecord } from './user-input';
+import { type LoadedUser, type UserReader, versionOf } from './user-reader';
+
+/**
+ * POST /Users (docs/spar-behaviour.md §5.4): the unique keys are claimed with LWTs first and
+ * released when a later step fails; the rows are written so that no reader sees a user without
+ * its document.
+ */
+export class CreateUser {
+  constructor(
+    private readonly spar: SparStores,
+    private readonly identity: IdentityStores,
+    private readonly docs: ScimUserDocStore,
+    private readonly clock: Clock,
+    private readonly reader: UserReader,
+    private readonly claims: UserClaims,
+  ) {}
+
+  async create(token: ScimTokenRecord, body: unknown): Promise<LoadedUser> {
+    const team = token.team;
+    const v = this.claims.validate(token, body);
+    const uid = newUserId();
+    const { saml, ssoId } = await this.claims.identityOf(token, v.wire.externalId);
+    const undo: Array<() => Promise<unknown>> = [];
+    const rollback = async () => {
+      for (const f of undo.reverse()) await f().catch(() => undefined);
+    };
+    try {
+      // The two unique keys are independent: claim them at once; release whichever was won when
+      // the other fails. With an IdP, the SAML identity is checked at the same time.
+      const [eidClaim, handleClaim, samlOwner] = await Promise.allSettled([
+        this.claims.claimExternalId(team, v.wire.externalId, uid),
+        this.identity.users.claimHandle(v.wire.handle, uid),
+        saml ? this.claims.samlIdentityTaken(saml, uid) : Promise.resolve(false),
+      ]);
+      if (eidClaim.status === 'fulfilled') undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
+      if (handleClaim.status === 'fulfilled' && handleClaim.value.ok) undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
+      if (eidClaim.status === 'rejected') throw eidClaim.reason;
+      if (handleClaim.status === 'rejected') throw handleClaim.reason;
+      if (!handleClaim.value.ok) throw taken('userName');
+      if (samlOwner.status === 'rejected') throw samlOwner.reason;
+      if (samlOwner.value) throw taken('externalId');
+
+      const now = this.clock.now();
+      const doc = v.doc;
+      const version = versionOf(uid, doc);
+      const user = scimUserRecord(uid, team, v, ssoId);
+      // With both keys held, the rows go out in parallel, in two steps: first what a reader needs
+      // besides brig's row (document, times, rich info, SAML identity), then brig's row and the
+      // membership, which make the user visible (by id, by userName, in lists), so a reader never
+      // sees the user without its document. Every write is undone on failure (the deletes are
+      // idempotent: undoing a write that never landed is harmless). scim_external is marked
+      // Created last, once the user exists.
+      undo.push(
+        () => this.docs.delete(uid),
+        () => this.spar.scimUserTimes.delete(uid),
+        () => this.identity.users.delete(uid), // with its rich info
+        () => this.identity.teams.removeMember(team, uid),
+      );
+      if (saml) undo.push(() => this.spar.samlUsers.delete(saml.issuer, saml.normalizedNameId));
+      await settleAll([
+        this.docs.create({ uid, doc: JSON.stringify(doc), version }),
+        this.spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),
+        v.wire.richInfo.length > 0 ? this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo })) : undefined,
+        saml ? this.spar.samlUsers.insert({ issuer: saml.issuer, normalizedNameId: saml.normalizedNameId, ssoId: saml.subjectXml, uid }) : undefined,
+      ]);
+      await settleAll([this.identity.users.put(user), this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now })]);
+      await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
+      const role = v.wire.role ?? 'member';
+      return { ...this.reader.view(user, doc, role), stored: true, rowVersion: version, created: now, lastModified: now };
+    } catch (e) {
+      await rollback();
+      throw e;
+    }
+  }
+}

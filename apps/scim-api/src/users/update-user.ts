@@ -1,0 +1,159 @@
+import type { Clock, User, UserId } from '@sso/domain';
+import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores } from '@sso/persistence';
+import { type JsonObject, ScimError, applyPatch, clone, getIgnoreCase, ifMatchPasses, ifNoneMatchPasses, parsePatchRequest, userResourceSchema } from '@sso/scim';
+import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
+import { samlKeyOf } from './sso-identity';
+import { type UserClaims, taken } from './user-claims';
+import { reconcileRichInfo, statusFor } from './user-input';
+import { type LoadedUser, type UserReader, userNotFound, versionOf } from './user-reader';
+
+/**
+ * PUT and PATCH /Users/:id (docs/spar-behaviour.md §5.4): both compute the new document from the
+ * current one and go through one compare-and-set write; a user SCIM has not written yet (created
+ * by SSO) is taken over by it.
+ */
+export class UpdateUser {
+  constructor(
+    private readonly spar: SparStores,
+    private readonly identity: IdentityStores,
+    private readonly docs: ScimUserDocStore,
+    private readonly clock: Clock,
+    private readonly reader: UserReader,
+    private readonly claims: UserClaims,
+  ) {}
+
+  async replace(token: ScimTokenRecord, id: string, body: unknown, pre: Preconditions): Promise<LoadedUser> {
+    return this.write(token, id, pre, () => body);
+  }
+
+  async patch(token: ScimTokenRecord, id: string, body: unknown, pre: Preconditions): Promise<LoadedUser> {
+    const ops = parsePatchRequest(body);
+    return this.write(token, id, pre, (cur) => {
+      const base = clone(cur.doc);
+      const { resource } = applyPatch(base, ops, userResourceSchema, { replaceNoMatch: 'add' });
+      return resource;
+    });
+  }
+
+  /**
+   * Read, compute, compare-and-set. The document's LWT on `version` is the point where a write
+   * takes effect: with If-Match a lost race is 412; without, the write is recomputed on the new
+   * state (so concurrent PATCHes never lose each other's changes).
+   */
+  private async write(token: ScimTokenRecord, id: string, pre: Preconditions, next: (cur: LoadedUser) => unknown): Promise<LoadedUser> {
+    const team = token.team;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const cur = await this.reader.load(team, id);
+      if (!cur) throw userNotFound(id);
+      if (!ifMatchPasses(pre.ifMatch, cur.version) || !ifNoneMatchPasses(pre.ifNoneMatch, cur.version)) throw precondition();
+      const v = this.claims.validate(token, reconcileRichInfo(cur.doc, next(cur)));
+      const uid = cur.user.id;
+      const version = versionOf(uid, v.doc);
+      const identity = await this.claims.identityOf(token, v.wire.externalId);
+      // An unchanged document still takes the user under this token's IdP (spar: a PUT binds the
+      // user to the token's IdP); that is how users provisioned by an unbound token are recovered.
+      const rebind = cur.user.ssoId !== identity.ssoId;
+      if (version === cur.rowVersion && !rebind) return cur;
+
+      // The handle the document holds: brig's row is written after the document and may still
+      // show the one before a concurrent write that just won. A user SCIM never wrote has brig's.
+      const docName = getIgnoreCase(cur.doc, 'userName');
+      const oldHandle = cur.stored && typeof docName === 'string' ? docName.toLowerCase() : cur.user.handle;
+      const oldEid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
+      const handleChanged = oldHandle !== v.wire.handle;
+      // Taking over a user SCIM has not written yet (SSO-created): its externalId has no
+      // scim_external row, so it is claimed even when unchanged.
+      const eidChanged = oldEid !== v.wire.externalId || !cur.stored;
+      const undo: Array<() => Promise<unknown>> = [];
+      const rollback = async () => {
+        for (const f of undo.reverse()) await f().catch(() => undefined);
+      };
+      try {
+        if (handleChanged) {
+          const h = await this.identity.users.claimHandle(v.wire.handle, uid);
+          if (!h.ok) throw taken('userName');
+          // A concurrent write of this user with the same userName holds the same claim: when it
+          // won, the claim is its, and stays.
+          undo.push(async () => {
+            if (!(await this.docHolds(uid, 'userName', v.wire.handle))) await this.identity.users.releaseHandle(v.wire.handle, uid);
+          });
+        }
+        if (eidChanged) {
+          const fresh = await this.claims.claimExternalId(team, v.wire.externalId, uid);
+          // Only a row this write inserted is released (a taken-over SCIM user already held its
+          // own), and not when a concurrent write of this user won with the same externalId.
+          undo.push(async () => {
+            if (fresh && !(await this.docHolds(uid, 'externalId', v.wire.externalId))) await this.spar.scimExternal.release(team, v.wire.externalId, uid);
+          });
+        }
+        if (eidChanged || rebind) {
+          if (identity.saml) {
+            const existing = await this.spar.samlUsers.get(identity.saml.issuer, identity.saml.normalizedNameId);
+            if (existing && existing.uid !== uid && (await this.identity.users.get(existing.uid))) throw taken('externalId');
+          }
+        }
+        const row = { uid, doc: JSON.stringify(v.doc), version };
+        const cas = cur.rowVersion !== null ? await this.docs.replace(row, cur.rowVersion) : await this.docs.create(row);
+        if (!cas.ok) {
+          await rollback();
+          if (pre.ifMatch !== undefined || pre.ifNoneMatch !== undefined) throw precondition();
+          continue;
+        }
+      } catch (e) {
+        await rollback();
+        throw e;
+      }
+
+      // The document is written: bring the Wire tables in line with it.
+      const now = this.clock.now();
+      if (eidChanged) {
+        await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
+        if (oldEid !== null && oldEid !== v.wire.externalId) await this.spar.scimExternal.release(team, oldEid, uid);
+      }
+      const oldKey = samlKeyOf(cur.user.ssoId);
+      if (oldKey && (!identity.saml || oldKey.issuer !== identity.saml.issuer || oldKey.normalizedNameId !== identity.saml.normalizedNameId)) {
+        await this.spar.samlUsers.delete(oldKey.issuer, oldKey.normalizedNameId);
+      }
+      if (identity.saml) {
+        const s = identity.saml;
+        await this.spar.samlUsers.insert({ issuer: s.issuer, normalizedNameId: s.normalizedNameId, ssoId: s.subjectXml, uid });
+      }
+      const changes: Partial<Omit<User, 'id'>> = {
+        name: v.wire.name,
+        handle: v.wire.handle,
+        emailUnvalidated: v.wire.email,
+        language: v.wire.language,
+        status: statusFor(cur.user.status, v.wire.active),
+        ssoId: identity.ssoId,
+        // A takeover puts the user under SCIM control, as spar's first read did.
+        managedBy: 'scim',
+      };
+      await this.identity.users.update(uid, changes);
+      if (handleChanged && oldHandle) await this.identity.users.releaseHandle(oldHandle, uid);
+      await this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
+      let role = cur.role;
+      if (v.wire.role) {
+        const member = await this.identity.teams.getMember(team, uid);
+        if (member && member.role !== v.wire.role) await this.identity.teams.setRole(team, uid, v.wire.role);
+        if (member) role = v.wire.role;
+      }
+      const times = await this.spar.scimUserTimes.get(uid);
+      await this.spar.scimUserTimes.put({ uid, createdAt: times?.createdAt ?? now, lastUpdatedAt: now });
+      return {
+        ...this.reader.view({ ...cur.user, ...changes } as User, v.doc, role),
+        stored: true,
+        rowVersion: version,
+        created: times?.createdAt ?? now,
+        lastModified: now,
+      };
+    }
+    throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');
+  }
+
+  /** Whether the stored document holds this userName (as a handle) or externalId. */
+  private async docHolds(uid: UserId, attribute: 'userName' | 'externalId', value: string): Promise<boolean> {
+    const row = await this.docs.get(uid);
+    const v = row ? getIgnoreCase(JSON.parse(row.doc) as JsonObject, attribute) : undefined;
+    return typeof v === 'string' && (attribute === 'userName' ? v.toLowerCase() === value : v === value);
+  }
+}

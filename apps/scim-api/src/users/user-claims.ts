@@ -1,0 +1,68 @@
+import type { TeamId, UserId } from '@sso/domain';
+import type { IdentityStores, ScimTokenRecord, SparStores } from '@sso/persistence';
+import { ScimError } from '@sso/scim';
+import { type SamlIdentity, samlIdentity, scimExternalSsoId } from './sso-identity';
+import { type ValidatedUser, validateUser } from './user-input';
+import type { UsersSettings } from './user-reader';
+
+export const taken = (what: string) => new ScimError('uniqueness', `${what} is already taken`);
+
+/** Waits for every write (none is left running), then throws the first failure, if any. */
+export async function settleAll(writes: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * What creating and updating a user share: validation for the token, the identity the token's IdP
+ * gives an externalId, and the unique claims (externalId per team, the SAML identity), taken with
+ * lightweight transactions before anything else is written.
+ */
+export class UserClaims {
+  constructor(
+    private readonly spar: SparStores,
+    private readonly identity: IdentityStores,
+    private readonly settings: Pick<UsersSettings, 'richInfoLimit'>,
+  ) {}
+
+  async identityOf(token: ScimTokenRecord, externalId: string): Promise<{ saml: SamlIdentity | null; ssoId: string }> {
+    if (!token.idp) return { saml: null, ssoId: scimExternalSsoId(externalId) };
+    const idp = await this.spar.idps.get(token.idp);
+    if (!idp) throw new ScimError('bad-request', "The SCIM token's identity provider no longer exists");
+    const saml = samlIdentity(idp.issuer, externalId);
+    return { saml, ssoId: saml.ssoId };
+  }
+
+  validate(token: ScimTokenRecord, body: unknown): ValidatedUser {
+    return validateUser(body, { richInfoLimit: this.settings.richInfoLimit, needsEmail: token.idp === null });
+  }
+
+  /** Whether the SAML identity belongs to another existing user. */
+  async samlIdentityTaken(saml: SamlIdentity, uid: UserId): Promise<boolean> {
+    const existing = await this.spar.samlUsers.get(saml.issuer, saml.normalizedNameId);
+    return existing !== null && existing.uid !== uid && (await this.identity.users.get(existing.uid)) !== null;
+  }
+
+  /**
+   * Claims `(team, externalId)` for `uid`. A Created row whose user no longer exists is a leftover
+   * (spar re-creates over it): it is released and claimed again. A row still Creating belongs to a
+   * create in flight and is a conflict. True when the row is not (yet) Created: this claim, or a
+   * concurrent one of the same user, inserted it.
+   */
+  async claimExternalId(team: TeamId, externalId: string, uid: UserId): Promise<boolean> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const c = await this.spar.scimExternal.claim(team, externalId, uid);
+      if (c.ok) return c.record.status === 'creating';
+      if (c.owner.status === 'created') {
+        const owner = await this.identity.users.get(c.owner.uid);
+        if (!owner || owner.team !== team || owner.status === 'deleted') {
+          await this.spar.scimExternal.release(team, externalId, c.owner.uid);
+          continue;
+        }
+      }
+      break;
+    }
+    throw taken('externalId');
+  }
+}

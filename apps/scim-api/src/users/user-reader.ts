@@ -1,0 +1,160 @@
+import { type Clock, type Role, type TeamId, type TeamMember, type User, type UserId, emailKey, isEmail, isUuid, userId } from '@sso/domain';
+import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDoc, ScimUserDocStore, SparStores } from '@sso/persistence';
+import { NAMEID_FORMATS, normalizeNameId } from '@sso/saml';
+import { type JsonObject, ScimError, computeETag } from '@sso/scim';
+import { present, synthesise, visibleIn } from './user-view';
+
+export interface UsersSettings {
+  richInfoLimit: number;
+  /** The backend's default locale: `preferredLanguage` of users without one. */
+  defaultLocale: string;
+}
+
+/** A SCIM user as shown: brig's row, the document as rendered and its ETag. */
+export interface LoadedUser {
+  user: User;
+  /** The stored document (or one synthesised from brig) with what spar derives (user-view.ts `present`). */
+  doc: JsonObject;
+  /** The ETag: the version of `doc` as shown, so a role change in team settings changes it too. */
+  version: string;
+  /**
+   * False for a team member SCIM has not written yet (SSO-created users, SCIM users from before
+   * the document table): synthesised from brig; the first PUT or PATCH takes it over.
+   */
+  stored: boolean;
+  /** The stored row's version (the compare-and-set key of writes); null when not stored. */
+  rowVersion: string | null;
+  /** The galley role, null without a member row (shown as member). */
+  role: Role | null;
+  created: Date;
+  lastModified: Date;
+}
+
+export const userNotFound = (id: string) => new ScimError('not-found', `User ${id} not found`);
+
+/** The version of a document: the weak ETag of the resource it renders (id included, meta not). */
+export function versionOf(uid: UserId, doc: JsonObject): string {
+  return computeETag({ ...doc, id: uid });
+}
+
+/**
+ * Reading SCIM users (docs/spar-behaviour.md §5.2-§5.3): by id, by a keyed attribute, in pages of
+ * team members. Reads never write. The write use cases (create-user.ts, update-user.ts,
+ * delete-user.ts) start from what this returns.
+ */
+export class UserReader {
+  constructor(
+    private readonly spar: SparStores,
+    private readonly identity: IdentityStores,
+    private readonly docs: ScimUserDocStore,
+    private readonly groups: ScimGroupStore,
+    private readonly clock: Clock,
+    private readonly settings: UsersSettings,
+  ) {}
+
+  /**
+   * The team's user as SCIM shows it, or null (other teams' users and members SCIM does not see,
+   * user-view.ts `visibleIn`). Reads only: a user SCIM has not written yet is synthesised from
+   * brig and galley, never written (docs/design.md §6.2).
+   */
+  async load(team: TeamId, id: string): Promise<LoadedUser | null> {
+    if (!isUuid(id)) return null;
+    const uid = userId(id);
+    const [user, row, times, member] = await Promise.all([
+      this.identity.users.get(uid),
+      this.docs.get(uid),
+      this.spar.scimUserTimes.get(uid),
+      this.identity.teams.getMember(team, uid),
+    ]);
+    if (!user) return null;
+    return this.assemble(team, user, row, member?.role ?? null, times?.createdAt, times?.lastUpdatedAt);
+  }
+
+  /** Turns stored rows into a LoadedUser, or null when the user is not the team's SCIM user. */
+  assemble(team: TeamId, user: User, row: ScimUserDoc | null | undefined, role: Role | null, created?: Date, lastModified?: Date): LoadedUser | null {
+    if (!visibleIn(team, user)) return null;
+    // Without times (users SCIM never wrote), now: spar writes that on the first read, we may not.
+    const now = this.clock.now();
+    const stored = row ? (JSON.parse(row.doc) as JsonObject) : synthesise(user);
+    return { ...this.view(user, stored, role), stored: !!row, rowVersion: row?.version ?? null, created: created ?? now, lastModified: lastModified ?? created ?? now };
+  }
+
+  /** The user as shown (user-view.ts `present`) and its ETag. */
+  view(user: User, stored: JsonObject, role: Role | null): { user: User; doc: JsonObject; version: string; role: Role | null } {
+    const doc = present(stored, user, role, this.settings.defaultLocale);
+    return { user, doc, version: versionOf(user.id, doc), role };
+  }
+
+  /** The team's visible users among `ids` (group members, say), with their member rows' roles. */
+  async loadIds(team: TeamId, ids: readonly UserId[]): Promise<LoadedUser[]> {
+    const members = await Promise.all(ids.map((id) => this.identity.teams.getMember(team, id)));
+    return this.loadMembers(team, members.filter((m): m is TeamMember => m !== null));
+  }
+
+  /**
+   * The team's users among `members`, in that order, for list pages: brig, documents and times
+   * by batched reads in parallel; the role comes with the member row.
+   */
+  async loadMembers(team: TeamId, members: TeamMember[]): Promise<LoadedUser[]> {
+    if (members.length === 0) return [];
+    const ids = members.map((m) => m.user);
+    const roles = new Map(members.map((m) => [m.user, m.role] as const));
+    const [users, docs, times] = await Promise.all([this.identity.users.getMany(ids), this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]);
+    const out: LoadedUser[] = [];
+    for (const user of users) {
+      const t = times.get(user.id);
+      const u = this.assemble(team, user, docs.get(user.id), roles.get(user.id) ?? null, t?.createdAt, t?.lastUpdatedAt);
+      if (u) out.push(u);
+    }
+    return out;
+  }
+
+  /**
+   * The user a keyed equality names (`id`, `userName`, `externalId`), or null; the list code
+   * still applies the whole filter to it. Users SCIM has not written yet have no `scim_external`
+   * row and maybe no handle, so, as spar's `scimFindUserByExternalId` / `ByHandle`, the lookup
+   * falls back to their NameID under the team's IdPs (`user_v2`), their email, and the user id
+   * that stands in for a missing handle.
+   */
+  async findByKey(team: TeamId, attribute: string, value: string): Promise<LoadedUser | null> {
+    if (attribute === 'id') return this.load(team, value);
+    if (attribute === 'userName') {
+      const uid = await this.identity.users.lookupHandle(value.toLowerCase());
+      if (uid !== null) return this.load(team, uid);
+      const u = isUuid(value) ? await this.load(team, value) : null;
+      return u && u.user.handle === null ? u : null;
+    }
+    if (attribute !== 'externalId') return null;
+    const row = await this.spar.scimExternal.get(team, value);
+    const viaRow = row ? await this.load(team, row.uid) : null;
+    if (viaRow) return viaRow;
+    const idps = await this.spar.idps.listByTeam(team);
+    const hits = await Promise.all(idps.map((idp) => this.spar.samlUsers.get(idp.issuer, normalizeNameId({ value, format: NAMEID_FORMATS.unspecified, nameQualifier: null, spNameQualifier: null }))));
+    for (const hit of hits) {
+      const u = hit ? await this.load(team, hit.uid) : null;
+      if (u) return u;
+    }
+    if (isEmail(value)) {
+      const uid = await this.identity.users.lookupEmail(emailKey(value));
+      if (uid !== null) return this.load(team, uid);
+    }
+    return null;
+  }
+
+  /**
+   * The user's groups (readOnly `groups`): the reverse rows (one partition) and the group rows
+   * (one IN read in the team's partition). Only GET by id shows them; a list page would pay this
+   * per user.
+   */
+  async groupsOf(team: TeamId, uid: UserId): Promise<Array<{ id: string; displayName: string }>> {
+    const ids = await this.groups.groupsOf(team, uid);
+    if (ids.length === 0) return [];
+    return (await this.groups.getMany(team, ids)).map((g) => ({ id: g.id, displayName: g.displayName }));
+  }
+
+  async get(token: ScimTokenRecord, id: string): Promise<LoadedUser> {
+    const u = await this.load(token.team, id);
+    if (!u) throw userNotFound(id);
+    return u;
+  }
+}
