@@ -1,5 +1,6 @@
-// Lint: the module boundaries of DESIGN.md section 2, enforced with Nx tags, plus a few rules
-// that catch real bugs. Formatting is not linted.
+// Lint: the module boundaries (docs/architecture.md), enforced with Nx tags; typescript-eslint's
+// recommended rules plus the type-aware promise rules (a forgotten `await` in a handler is a lost
+// write). Formatting is Prettier's job (`prettier --check`, also part of `npm run lint`).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -47,13 +48,24 @@ export const testFiles = ['**/*.spec.ts', '**/*.contract.ts', 'libs/testing/**/*
 
 export default [
   { ignores: ['**/node_modules/**', 'dist/**', '.cache/**', '.nx/**', 'coverage/**', 'helm/**', 'docker/**'] },
+  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.mts'] })),
   {
     files: ['**/*.ts', '**/*.mts'],
-    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaVersion: 2023, sourceType: 'module' } },
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { ecmaVersion: 2023, sourceType: 'module', projectService: { allowDefaultProject: ['vitest.config.mts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { '@nx': nx, '@typescript-eslint': tseslint.plugin },
     rules: {
       'no-debugger': 'error',
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      // `_`-prefixed names are deliberately unused (destructuring a field away, a required parameter).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   { files: testFiles, rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] } },

@@ -60,7 +60,7 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOp
   for (const type of ['application/json', ...(opts.jsonContentTypes ?? [])]) {
     fastify.addContentTypeParser(type, { parseAs: 'string' }, (req, body, done) => {
       if (jsonDepthAbove(body as string, MAX_JSON_DEPTH) > 0) return done(new JsonTooDeepError(), undefined);
-      json(req, body as string, done);
+      void json(req, body as string, done);
     });
   }
   for (const type of opts.textContentTypes ?? []) {
