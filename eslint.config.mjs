@@ -1,6 +1,7 @@
 // Lint: the module boundaries of docs/design.md §2, enforced with Nx tags (and tested by
-// tools/lint/boundaries.spec.ts), plus no-debugger. Type errors are tsc's job; formatting is not
-// linted.
+// tools/lint/boundaries.integration.spec.ts); typescript-eslint's recommended rules plus the
+// type-aware promise rules (a forgotten `await` in a handler is a lost write). Type errors are
+// tsc's job; formatting is Prettier's (`prettier --check`, part of `npm run lint`).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -48,13 +49,24 @@ export const testFiles = ['**/*.spec.ts', '**/*.contract.ts', 'libs/testing/**/*
 
 export default [
   { ignores: ['**/node_modules/**', 'dist/**', '.cache/**', '.nx/**', 'coverage/**', 'helm/**', 'docker/**'] },
+  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.mts'] })),
   {
     files: ['**/*.ts', '**/*.mts'],
-    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaVersion: 2023, sourceType: 'module' } },
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { ecmaVersion: 2023, sourceType: 'module', projectService: { allowDefaultProject: ['vitest.config.mts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { '@nx': nx, '@typescript-eslint': tseslint.plugin },
     rules: {
       'no-debugger': 'error',
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      // `_`-prefixed names are deliberately unused (destructuring a field away, a required parameter).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   { files: testFiles, rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] } },

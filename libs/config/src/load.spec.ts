@@ -124,6 +124,7 @@ describe('loadConfig', () => {
 
 /** The schema node at a dotted path, looking through optional/default/refine wrappers. */
 function schemaAt(path: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- zod's internal definition tree is untyped
   let node: any = configSchema;
   for (const key of path.split('.')) {
     for (;;) {

@@ -80,7 +80,7 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOp
       // a bodiless request with a content type is a bodiless request, not an empty JSON document.
       if (body === '' && BODILESS_METHODS.has(req.method)) return done(null, undefined);
       if (jsonDepthAbove(body as string, MAX_JSON_DEPTH) > 0) return done(new JsonTooDeepError(), undefined);
-      json(req, body as string, (err, parsed) => {
+      void json(req, body as string, (err, parsed) => {
         if (err) return done(new JsonSyntaxError((err as { code?: string }).code ?? 'FST_ERR_CTP_INVALID_JSON_BODY', err.message), undefined);
         done(null, parsed);
       });

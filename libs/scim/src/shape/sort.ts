@@ -50,7 +50,7 @@ function cmp(a: Key, b: Key): number {
  * `id`, so pages are stable.
  */
 export function sortComparator(sortBy: string, order: SortOrder, rs: ResourceSchema): (a: JsonObject, b: JsonObject) => number {
-  resolveAttribute(rs, sortBy) ?? keyOf({}, rs, sortBy); // unknown attribute: fail now, not per pair
+  if (!resolveAttribute(rs, sortBy)) keyOf({}, rs, sortBy); // unknown attribute: fail now, not per pair
   const sign = order === 'descending' ? -1 : 1;
   return (a, b) => {
     const ka = keyOf(a, rs, sortBy).key;
