@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run lint`: formatting (Prettier), ESLint (module boundaries, typescript-eslint's
-// recommended rules, the promise rules) and the type-check. `--fix` formats and applies ESLint's
+// recommended rules, the promise rules), the type-check, and that no file cites a document
+// outside the repository (self-contained.mjs). `--fix` formats and applies ESLint's
 // fixes instead of failing. `npm test` runs the same checks before the tests on a full run.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -16,6 +17,7 @@ const steps = [
   ['prettier', bin('prettier', 'bin/prettier.cjs'), [fix ? '--write' : '--check', '--log-level', 'warn', '.']],
   ['eslint', bin('eslint', 'bin/eslint.js'), [...(fix ? ['--fix'] : []), '.']],
   ['type-check', bin('typescript', 'bin/tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+  ['self-contained docs', path.join(repoRoot, 'tools/lint/self-contained.mjs'), fix ? ['--fix'] : []],
 ];
 
 let failed = 0;

@@ -26,7 +26,7 @@ const spec: AppSpec = {
 
 const silent = pino({ level: 'silent' });
 
-type Get = (url: string) => Promise<{ statusCode: number; body: string; json: () => any }>;
+type Get = (url: string) => Promise<{ statusCode: number; body: string; json: () => Record<string, unknown> }>;
 
 async function withApp(env: NodeJS.ProcessEnv, run: (inject: Get) => Promise<void>) {
   const app = await createApp(spec, loadConfig({ env }), silent);
