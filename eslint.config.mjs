@@ -11,12 +11,24 @@ const nest = ['@nestjs/*', 'fastify', '@fastify/*'];
 function constraints(test) {
   return [
     // domain: types and rules with no I/O; nothing of ours, no framework.
-    { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [], allowedExternalImports: ['node:crypto', ...(test.length ? ['vitest', 'fast-check'] : [])] },
+    {
+      sourceTag: 'type:domain',
+      onlyDependOnLibsWithTags: [],
+      allowedExternalImports: ['node:crypto', ...(test.length ? ['vitest', 'fast-check'] : [])],
+    },
     { sourceTag: 'type:config', onlyDependOnLibsWithTags: [...test], bannedExternalImports: [...nest, 'cassandra-driver'] },
     // Only persistence talks to Cassandra; it knows nothing of Nest.
     { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: ['type:domain', 'type:config', ...test], bannedExternalImports: nest },
-    { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: ['type:domain', ...test], bannedExternalImports: [...nest, 'cassandra-driver'] },
-    { sourceTag: 'type:auth', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', ...test], bannedExternalImports: [...nest, 'cassandra-driver'] },
+    {
+      sourceTag: 'type:protocol',
+      onlyDependOnLibsWithTags: ['type:domain', ...test],
+      bannedExternalImports: [...nest, 'cassandra-driver'],
+    },
+    {
+      sourceTag: 'type:auth',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', ...test],
+      bannedExternalImports: [...nest, 'cassandra-driver'],
+    },
     // Only platform and apps use Nest.
     {
       sourceTag: 'type:platform',
@@ -34,7 +46,10 @@ function constraints(test) {
       onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:protocol', 'type:auth', 'type:platform', ...test],
       bannedExternalImports: ['cassandra-driver'],
     },
-    { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:auth', 'type:platform', ...test] },
+    {
+      sourceTag: 'type:tool',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:config', 'type:persistence', 'type:auth', 'type:platform', ...test],
+    },
   ];
 }
 
@@ -45,7 +60,14 @@ const boundaries = (testCode) => ({
   depConstraints: constraints(testCode ? ['type:testing'] : []),
 });
 
-export const testFiles = ['**/*.spec.ts', '**/*.contract.ts', 'libs/testing/**/*.ts', 'e2e/**/*.ts', 'apps/*/test/**/*.ts', 'bench/**/*.ts'];
+export const testFiles = [
+  '**/*.spec.ts',
+  '**/*.contract.ts',
+  'libs/testing/**/*.ts',
+  'e2e/**/*.ts',
+  'apps/*/test/**/*.ts',
+  'bench/**/*.ts',
+];
 
 export default [
   { ignores: ['**/node_modules/**', 'dist/**', '.cache/**', '.nx/**', 'coverage/**', 'helm/**', 'docker/**'] },
@@ -54,7 +76,12 @@ export default [
     files: ['**/*.ts', '**/*.mts'],
     languageOptions: {
       parser: tseslint.parser,
-      parserOptions: { ecmaVersion: 2023, sourceType: 'module', projectService: { allowDefaultProject: ['vitest.config.mts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        ecmaVersion: 2023,
+        sourceType: 'module',
+        projectService: { allowDefaultProject: ['vitest.config.mts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     plugins: { '@nx': nx, '@typescript-eslint': tseslint.plugin },
     rules: {

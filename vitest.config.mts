@@ -13,7 +13,14 @@ const alias = [
 
 const allTests = ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'tools/**/*.spec.ts', 'helm/**/*.spec.ts', 'e2e/**/*.spec.ts'];
 /** The integration tier: by suffix (the infrastructure the file needs) or by folder. */
-export const integrationTests = ['**/*.cassandra.spec.ts', '**/*.redis.spec.ts', '**/*.integration.spec.ts', 'apps/*/test/**/*.spec.ts', 'e2e/**/*.spec.ts', 'helm/test/**/*.spec.ts'];
+export const integrationTests = [
+  '**/*.cassandra.spec.ts',
+  '**/*.redis.spec.ts',
+  '**/*.integration.spec.ts',
+  'apps/*/test/**/*.spec.ts',
+  'e2e/**/*.spec.ts',
+  'helm/test/**/*.spec.ts',
+];
 
 export default defineConfig({
   // swc, not esbuild: Nest's dependency injection needs decorator metadata.

@@ -72,7 +72,10 @@ export async function patchRoundRobin(autocannon, { base, headers, ids, connecti
         setupRequest: (req) => ({
           ...req,
           path: `/scim/v2/Users/${ids[k++ % ids.length]}`,
-          body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: `t${k}` }] }),
+          body: JSON.stringify({
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [{ op: 'replace', path: 'title', value: `t${k}` }],
+          }),
         }),
       },
     ],

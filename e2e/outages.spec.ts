@@ -27,7 +27,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const redises: ChildProcess[] = [];
 
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   redises.push(child);
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited ${child.exitCode} (port ${port} taken?)`);
@@ -106,7 +108,12 @@ describe('outages of Cassandra and Redis', () => {
   const probes = {
     saml: () => apps.saml.app.inject({ method: 'GET', url: `/sso/initiate-login/${randomUUID()}` }),
     scim: () => apps.scim.app.inject({ method: 'GET', url: '/scim/v2/Users', headers: { authorization: `Bearer ${scimToken}` } }),
-    admin: () => apps.admin.app.inject({ method: 'POST', url: '/login', payload: { email: `nobody-${randomUUID()}@example.com`, password: 'not a password' } }),
+    admin: () =>
+      apps.admin.app.inject({
+        method: 'POST',
+        url: '/login',
+        payload: { email: `nobody-${randomUUID()}@example.com`, password: 'not a password' },
+      }),
   };
   const timed = async <T>(f: () => Promise<T>): Promise<{ res: T; ms: number }> => {
     const t0 = Date.now();

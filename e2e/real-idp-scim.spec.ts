@@ -29,18 +29,32 @@ describe('a SCIM-provisioned user logs in through a real IdP (scim-api + saml-sp
     await idp?.stop();
   });
 
-  const members = async (team: TeamId) => (await h.identity.teams.listMembers(team, { limit: 500, cursor: null })).items.map((m) => m.user).sort();
+  const members = async (team: TeamId) =>
+    (await h.identity.teams.listMembers(team, { limit: 500, cursor: null })).items.map((m) => m.user).sort();
 
   it('binds the login to the user scim-api created with that externalId', async () => {
     const { team, idpId } = await teamWithIdp(h, idp);
     const secret = generateScimToken();
-    await h.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(secret), createdAt: new Date(), idp: idpId, description: 'pysaml2', name: 'pysaml2' });
+    await h.spar.scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(secret),
+      createdAt: new Date(),
+      idp: idpId,
+      description: 'pysaml2',
+      name: 'pysaml2',
+    });
     const externalId = `Emp-${randomUUID()}`;
     const created = await scim.app.inject({
       method: 'POST',
       url: '/scim/v2/Users',
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json' },
-      payload: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${randomUUID().slice(0, 8)}`, externalId, displayName: 'SCIM User' }),
+      payload: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `u${randomUUID().slice(0, 8)}`,
+        externalId,
+        displayName: 'SCIM User',
+      }),
     });
     expect(created.statusCode, created.body).toBe(201);
     const uid = created.json().id as UserId;
@@ -68,16 +82,36 @@ describe('a SCIM-provisioned user logs in through a real IdP (scim-api + saml-sp
     const before = await members(team);
 
     const secret = generateScimToken();
-    await h.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(secret), createdAt: new Date(), idp: idpId, description: 'later', name: 'later' });
+    await h.spar.scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(secret),
+      createdAt: new Date(),
+      idp: idpId,
+      description: 'later',
+      name: 'later',
+    });
     const req = (method: 'GET' | 'PUT', url: string, body?: unknown) =>
-      scim.app.inject({ method, url, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json' }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+      scim.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json' },
+        ...(body ? { payload: JSON.stringify(body) } : {}),
+      });
     const found = await req('GET', `/scim/v2/Users?filter=${encodeURIComponent(`externalId eq "${nameId}"`)}`);
     expect(found.statusCode, found.body).toBe(200);
-    expect(found.json().Resources).toEqual([expect.objectContaining({ id: uid, userName: uid, externalId: nameId, roles: ['member'], emails: [{ value: nameId }] })]);
+    expect(found.json().Resources).toEqual([
+      expect.objectContaining({ id: uid, userName: uid, externalId: nameId, roles: ['member'], emails: [{ value: nameId }] }),
+    ]);
     expect(await h.identity.users.get(uid)).toMatchObject({ managedBy: 'wire', handle: null }); // the read wrote nothing
 
     const userName = `jit${randomUUID().slice(0, 8)}`;
-    const put = await req('PUT', `/scim/v2/Users/${uid}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, externalId: nameId, displayName: 'Taken Over' });
+    const put = await req('PUT', `/scim/v2/Users/${uid}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName,
+      externalId: nameId,
+      displayName: 'Taken Over',
+    });
     expect(put.statusCode, put.body).toBe(200);
     expect(await h.identity.users.get(uid)).toMatchObject({ managedBy: 'scim', handle: userName, name: 'Taken Over' });
 

@@ -32,7 +32,11 @@ describe('parseJUnit', () => {
   });
 
   it('a report without failures has none', () => {
-    expect(parseJUnit(REPORT.replace(/<failure[\s\S]*?<\/failure>|<error[\s\S]*?<\/error>/g, ''))).toEqual({ tests: 3, failures: [], errors: [] });
+    expect(parseJUnit(REPORT.replace(/<failure[\s\S]*?<\/failure>|<error[\s\S]*?<\/error>/g, ''))).toEqual({
+      tests: 3,
+      failures: [],
+      errors: [],
+    });
   });
 
   it('refuses what is not a JUnit report (an empty or truncated file never passes as zero failures)', () => {

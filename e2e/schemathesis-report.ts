@@ -10,7 +10,11 @@ export interface SchemathesisReport {
 
 const unescape = (s: string) =>
   s.replace(/&(lt|gt|quot|apos|amp|#(\d+)|#x([0-9a-f]+));/gi, (_, name: string, dec?: string, hex?: string) =>
-    dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' }[name.toLowerCase()]!,
+    dec
+      ? String.fromCodePoint(Number(dec))
+      : hex
+        ? String.fromCodePoint(parseInt(hex, 16))
+        : { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' }[name.toLowerCase()]!,
   );
 
 /** Parses the report of `schemathesis run --report junit` (no XML library: the format is flat). */
@@ -22,7 +26,11 @@ export function parseJUnit(xml: string): SchemathesisReport {
     const name = unescape(/\bname="([^"]*)"/.exec(c[1]!)?.[1] ?? '?');
     for (const f of (c[3] ?? '').matchAll(/<(failure|error)\b([^>]*?)(?:\/>|>([\s\S]*?)<\/\1>)/g)) {
       const message = unescape(/\bmessage="([^"]*)"/.exec(f[2]!)?.[1] ?? '');
-      const text = unescape(f[3] ?? '').trim().split('\n').slice(0, 12).join('\n');
+      const text = unescape(f[3] ?? '')
+        .trim()
+        .split('\n')
+        .slice(0, 12)
+        .join('\n');
       (f[1] === 'failure' ? report.failures : report.errors).push(`${name}: ${message}\n${text}`);
     }
   }

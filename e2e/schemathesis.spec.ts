@@ -68,9 +68,15 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     const base = `http://127.0.0.1:${port}`;
-    for (const deadline = Date.now() + 30_000; ; ) {
+    for (const deadline = Date.now() + 30_000; ;) {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out}`);
-      if (await fetch(`${base}/api-docs/${name}/openapi.json`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/api-docs/${name}/openapi.json`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`${name} not ready in 30 s:\n${out}`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -101,9 +107,16 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
     db = new CassandraDb(config.cassandra);
     await db.connect();
     const email = `schemathesis-${randomUUID()}@example.com`;
-    await new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock).createTeam({ name: 'schemathesis', owner: { email, password: PASSWORD } });
+    await new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock).createTeam({
+      name: 'schemathesis',
+      owner: { email, password: PASSWORD },
+    });
     const tokenAdmin = running.get('token-admin')!.base;
-    const login = await fetch(`${tokenAdmin}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+    const login = await fetch(`${tokenAdmin}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
     expect(login.status).toBe(200);
     accessToken = ((await login.json()) as { access_token: string }).access_token;
     const created = await fetch(`${tokenAdmin}/scim/auth-tokens`, {
@@ -196,15 +209,21 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
     ['scim-api', () => scimToken, 25],
     ['saml-sp', () => accessToken, 14],
     ['token-admin', () => accessToken, 8],
-  ] as const)('%s: zero failures', async (name, token, operations) => {
-    await expectTokensWork();
-    const { status, report, seconds, output } = run(name, token());
-    await expectTokensWork();
-    process.stdout.write(`schemathesis ${name}: ${report.tests} operations, ${report.failures.length} failures, ${report.errors.length} errors (${seconds.toFixed(0)} s)\n`);
-    // Every public operation of the document was tested (a filter or a broken document cannot
-    // make the run pass by testing nothing).
-    expect(report.tests).toBeGreaterThanOrEqual(operations);
-    expect([...report.failures, ...report.errors]).toEqual([]);
-    expect(status, output).toBe(0);
-  }, 600_000);
+  ] as const)(
+    '%s: zero failures',
+    async (name, token, operations) => {
+      await expectTokensWork();
+      const { status, report, seconds, output } = run(name, token());
+      await expectTokensWork();
+      process.stdout.write(
+        `schemathesis ${name}: ${report.tests} operations, ${report.failures.length} failures, ${report.errors.length} errors (${seconds.toFixed(0)} s)\n`,
+      );
+      // Every public operation of the document was tested (a filter or a broken document cannot
+      // make the run pass by testing nothing).
+      expect(report.tests).toBeGreaterThanOrEqual(operations);
+      expect([...report.failures, ...report.errors]).toEqual([]);
+      expect(status, output).toBe(0);
+    },
+    600_000,
+  );
 });

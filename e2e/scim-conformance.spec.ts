@@ -23,10 +23,31 @@ const COLLECTION = path.join(__dirname, 'fixtures/microsoft-scim-postman-collect
 /** sha256 of PostmanCollection.json in AzureAD/SCIMReferenceCode at d445ef90 (e2e/fixtures/README.md). */
 const COLLECTION_SHA256 = '36ee6b9fb355cd6d438b7012ce266c05496caf494db4cb2a2be832f91fa56ccf';
 /** Newman runs them in the collection's order: Endpoint, User, Group, ComplexAttribute, User garbage, Group garbage. */
-const FOLDERS = ['Endpoint tests', 'User tests', 'Group tests', 'ComplexAttribute tests', 'User tests with garbage', 'Group tests with garbage'];
+const FOLDERS = [
+  'Endpoint tests',
+  'User tests',
+  'Group tests',
+  'ComplexAttribute tests',
+  'User tests with garbage',
+  'Group tests with garbage',
+];
 const TEAM_NAME = 'SCIM conformance';
 /** The collection's fixed userNames: handles are unique installation-wide, so runs must free them. */
-const USER_NAMES = ['OMalley', 'UserName111', 'UserName123', 'UserName222', 'UserName333', 'UserName444', 'UserNameReplace2', 'emp1', 'emp2', 'emp3', 'enterprise', 'newusername', 'ryan3'];
+const USER_NAMES = [
+  'OMalley',
+  'UserName111',
+  'UserName123',
+  'UserName222',
+  'UserName333',
+  'UserName444',
+  'UserNameReplace2',
+  'emp1',
+  'emp2',
+  'emp3',
+  'enterprise',
+  'newusername',
+  'ryan3',
+];
 
 /**
  * What fails on the unmodified collection, and why (docs/compatibility.md, "Microsoft's SCIM
@@ -78,7 +99,15 @@ describe("Microsoft's SCIM conformance collection against `npm start`", () => {
     await identity().teams.createTeam({ id: team, name: TEAM_NAME, creator: owner, deleted: false });
     await identity().teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
     const token = generateScimToken();
-    const rec = { team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp: null, description: 'conformance', name: 'conformance' };
+    const rec = {
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(token),
+      createdAt: new Date(),
+      idp: null,
+      description: 'conformance',
+      name: 'conformance',
+    };
     await cassandraSparStores(db).scimTokens.insert(rec);
     return token;
   }
@@ -86,8 +115,11 @@ describe("Microsoft's SCIM conformance collection against `npm start`", () => {
   /** Deletes the team's SCIM users through the API (which frees their handles). */
   async function deleteAll(token: string): Promise<void> {
     const auth = { authorization: `Bearer ${token}` };
-    const list = (await (await fetch(`${base}/scim/v2/Users?count=1000`, { headers: auth })).json()) as { Resources: Array<{ id: string }> };
-    for (const u of list.Resources) expect((await fetch(`${base}/scim/v2/Users/${u.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    const list = (await (await fetch(`${base}/scim/v2/Users?count=1000`, { headers: auth })).json()) as {
+      Resources: Array<{ id: string }>;
+    };
+    for (const u of list.Resources)
+      expect((await fetch(`${base}/scim/v2/Users/${u.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
   }
 
   /** Handles left behind by an interrupted earlier run of this file (only in its own teams). */
@@ -163,9 +195,12 @@ describe("Microsoft's SCIM conformance collection against `npm start`", () => {
     server.stdout!.on('data', (d) => (output += d));
     server.stderr!.on('data', (d) => (output += d));
     base = `http://127.0.0.1:${gateway}`;
-    for (const deadline = Date.now() + 90_000; ; ) {
+    for (const deadline = Date.now() + 90_000; ;) {
       if (server.exitCode !== null) throw new Error(`npm start exited with ${server.exitCode}:\n${output}`);
-      const ok = await fetch(`${base}/scim/v2/ServiceProviderConfig`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/scim/v2/ServiceProviderConfig`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`npm start did not serve /scim/v2 in 90 s:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
@@ -186,8 +221,12 @@ describe("Microsoft's SCIM conformance collection against `npm start`", () => {
 
   it('runs a verbatim copy of the collection', () => {
     expect(createHash('sha256').update(fs.readFileSync(COLLECTION)).digest('hex')).toBe(COLLECTION_SHA256);
-    expect(fs.readFileSync(path.join(__dirname, 'fixtures/microsoft-scim-postman-collection.LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) Microsoft Corporation\./);
-    expect(JSON.parse(fs.readFileSync(COLLECTION, 'utf8')).item.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(FOLDERS));
+    expect(fs.readFileSync(path.join(__dirname, 'fixtures/microsoft-scim-postman-collection.LICENSE'), 'utf8')).toMatch(
+      /^MIT License\n\nCopyright \(c\) Microsoft Corporation\./,
+    );
+    expect(JSON.parse(fs.readFileSync(COLLECTION, 'utf8')).item.map((f: { name: string }) => f.name)).toEqual(
+      expect.arrayContaining(FOLDERS),
+    );
   });
 
   it('the unmodified collection: every request and assertion passes except the documented externalId conflict', async () => {

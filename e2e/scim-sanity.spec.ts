@@ -54,9 +54,15 @@ describe('scim-sanity (a third-party SCIM probe) against scim-api', () => {
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     base = `http://127.0.0.1:${port}/scim/v2`;
-    for (const deadline = Date.now() + 30_000; ; ) {
+    for (const deadline = Date.now() + 30_000; ;) {
       if (child.exitCode !== null) throw new Error(`scim-api exited with ${child.exitCode}:\n${out}`);
-      if (await fetch(`${base}/ServiceProviderConfig`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/ServiceProviderConfig`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`scim-api not ready in 30 s:\n${out}`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -69,7 +75,15 @@ describe('scim-sanity (a third-party SCIM probe) against scim-api', () => {
     await identity.teams.createTeam({ id: team, name: 'scim-sanity', creator: owner, deleted: false });
     await identity.teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
     token = generateScimToken();
-    await cassandraSparStores(db).scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp: null, description: 'scim-sanity', name: 'scim-sanity' });
+    await cassandraSparStores(db).scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(token),
+      createdAt: new Date(),
+      idp: null,
+      description: 'scim-sanity',
+      name: 'scim-sanity',
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -111,7 +125,11 @@ describe('scim-sanity (a third-party SCIM probe) against scim-api', () => {
         ]
       : [];
     const cmd = wireUsers ? path.join(path.dirname(binary), 'python') : binary;
-    const r = spawnSync(cmd, [...args, 'probe', base, '--token', token, '--i-accept-side-effects', '--json-output'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(cmd, [...args, 'probe', base, '--token', token, '--i-accept-side-effects', '--json-output'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     const start = r.stdout.indexOf('{');
     if (start < 0) throw new Error(`scim-sanity printed no report (exit ${r.status}):\n${r.stdout}${r.stderr}`);
     const report = JSON.parse(r.stdout.slice(start)) as Report;
@@ -130,10 +148,19 @@ describe('scim-sanity (a third-party SCIM probe) against scim-api', () => {
     const rep = probe(false);
     expect(notPassed(rep)).toEqual(['fail: POST /Users', 'skip: GET /Users/{id}', ...AGENT_SKIPS]);
     // The refused user is refused for Wire's reasons, with the detail saying which.
-    const user = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scim-sanity-test-1234abcd@example.com', displayName: 'x', emails: [{ value: 'scim-sanity-test-1234abcd@example.com', type: 'work', primary: true }] };
+    const user = {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'scim-sanity-test-1234abcd@example.com',
+      displayName: 'x',
+      emails: [{ value: 'scim-sanity-test-1234abcd@example.com', type: 'work', primary: true }],
+    };
     return Promise.all([
-      post(user).then((r) => expect(r).toMatchObject({ status: 400, detail: expect.stringMatching(/^'userName' must be 2-256 characters/) })),
-      post({ ...user, userName: 'scim-sanity-test-1234abcd' }).then((r) => expect(r).toMatchObject({ status: 400, detail: "'externalId' is required" })),
+      post(user).then((r) =>
+        expect(r).toMatchObject({ status: 400, detail: expect.stringMatching(/^'userName' must be 2-256 characters/) }),
+      ),
+      post({ ...user, userName: 'scim-sanity-test-1234abcd' }).then((r) =>
+        expect(r).toMatchObject({ status: 400, detail: "'externalId' is required" }),
+      ),
     ]);
   }, 360_000);
 
@@ -144,7 +171,11 @@ describe('scim-sanity (a third-party SCIM probe) against scim-api', () => {
   }, 360_000);
 
   async function post(body: unknown): Promise<{ status: number; detail?: string }> {
-    const r = await fetch(`${base}/Users`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${base}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify(body),
+    });
     return { ...((await r.json()) as { detail?: string }), status: r.status };
   }
 });

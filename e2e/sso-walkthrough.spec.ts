@@ -37,7 +37,11 @@ describe('SSO walk-through through the gateway', () => {
     fs.writeFileSync(keysFile, JSON.stringify([generateKeyEntry('sso-walkthrough')]));
     const base = testConfig({ 'auth.keysFile': keysFile });
     const ports: Record<string, number> = {};
-    for (const [spec, key] of [[samlSp, 'samlSp'], [scimApi, 'scimApi'], [tokenAdmin, 'tokenAdmin']] as const) {
+    for (const [spec, key] of [
+      [samlSp, 'samlSp'],
+      [scimApi, 'scimApi'],
+      [tokenAdmin, 'tokenAdmin'],
+    ] as const) {
       const app = await startTestApp(spec, base, { listen: true });
       apps.push(app);
       ports[key] = Number(new URL(app.url!).port);
@@ -54,7 +58,14 @@ describe('SSO walk-through through the gateway', () => {
     team = created.team;
     idp = await TestIdp.create();
     fs.writeFileSync(path.join(work, 'metadata.xml'), idp.metadata());
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, WIRE_BACKEND: backend, WIRE_ADMIN: admin, WIRE_PASSWD: 'walk through sso', WORK: work };
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      WIRE_BACKEND: backend,
+      WIRE_ADMIN: admin,
+      WIRE_PASSWD: 'walk through sso',
+      WORK: work,
+    };
   });
 
   afterAll(async () => {
@@ -65,7 +76,8 @@ describe('SSO walk-through through the gateway', () => {
   });
 
   const sh = async (script: string) =>
-    (await promisify(execFile)('bash', ['--norc', '-euo', 'pipefail', '-c', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 })).stdout;
+    (await promisify(execFile)('bash', ['--norc', '-euo', 'pipefail', '-c', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 }))
+      .stdout;
 
   it('uploads metadata, logs a user in over SAML, and the SSO cookie yields an access token', async () => {
     const setup = await sh(`
@@ -92,7 +104,11 @@ describe('SSO walk-through through the gateway', () => {
       ACCESS=$(curl -s -X POST --cookie "$COOKIE" $WIRE_BACKEND/access | jq -r .access_token)
       echo "self=$(curl -s --header "Authorization: Bearer $ACCESS" $WIRE_BACKEND/self)"
     `);
-    const line = (k: string) => out.split('\n').find((l) => l.startsWith(`${k}=`))!.slice(k.length + 1);
+    const line = (k: string) =>
+      out
+        .split('\n')
+        .find((l) => l.startsWith(`${k}=`))!
+        .slice(k.length + 1);
     expect(line('title')).toBe('wire:sso:success');
     expect(JSON.parse(line('self'))).toMatchObject({ team, name: 'walker@example.com' });
   });

@@ -40,12 +40,19 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
     db = new CassandraDb(config.cassandra);
     await db.connect();
     const ports: Record<string, number> = {};
-    for (const [spec, key] of [[samlSp, 'samlSp'], [scimApi, 'scimApi'], [tokenAdmin, 'tokenAdmin']] as const) {
+    for (const [spec, key] of [
+      [samlSp, 'samlSp'],
+      [scimApi, 'scimApi'],
+      [tokenAdmin, 'tokenAdmin'],
+    ] as const) {
       const app = await startTestApp(spec, config, { listen: true });
       apps.push(app);
       ports[`ports.${key}`] = Number(new URL(app.url!).port);
     }
-    gateway = await buildGateway({ ...config, ports: { ...config.ports, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k.slice(6), v])) } });
+    gateway = await buildGateway({
+      ...config,
+      ports: { ...config.ports, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k.slice(6), v])) },
+    });
     backend = await gateway.listen({ port: 0, host: '127.0.0.1' });
     const ks = config.cassandra.keyspaces;
     env = {
@@ -68,7 +75,14 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
 
   // Asynchronous: the apps answering curl live in this very process.
   const sh = async (script: string, extra: NodeJS.ProcessEnv = {}) =>
-    (await promisify(execFile)('bash', ['--norc', '-euo', 'pipefail', '-c', script], { cwd: root, env: { ...env, ...extra }, encoding: 'utf8', timeout: 60_000 })).stdout;
+    (
+      await promisify(execFile)('bash', ['--norc', '-euo', 'pipefail', '-c', script], {
+        cwd: root,
+        env: { ...env, ...extra },
+        encoding: 'utf8',
+        timeout: 60_000,
+      })
+    ).stdout;
 
   /** The manual's handles, when an interrupted earlier run left them in one of its own teams. */
   async function freeLeftoverHandles(): Promise<void> {
@@ -102,7 +116,9 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
 
   it('creates the team with the admin command, then logs in, checks /self, creates, lists and deletes a SCIM token', async () => {
     const created = JSON.parse(
-      await sh(`npm run --silent admin -- create-team --name "Walk-through" --owner-email "$WIRE_ADMIN" --owner-password "$WIRE_PASSWD" --owner-name Admin`),
+      await sh(
+        `npm run --silent admin -- create-team --name "Walk-through" --owner-email "$WIRE_ADMIN" --owner-password "$WIRE_PASSWD" --owner-name Admin`,
+      ),
     );
     expect(created).toEqual({ team: expect.any(String), owner: expect.any(String) });
     // The operator can see (and switch) the team's sso feature with the same command.
@@ -127,7 +143,11 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
       echo "delete=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens?id=$SCIM_TOKEN_ID)"
       echo "after=$(curl -s -X GET --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens)"
     `);
-    const line = (k: string) => out.split('\n').find((l) => l.startsWith(`${k}=`))!.slice(k.length + 1);
+    const line = (k: string) =>
+      out
+        .split('\n')
+        .find((l) => l.startsWith(`${k}=`))!
+        .slice(k.length + 1);
 
     expect(JSON.parse(line('self'))).toMatchObject({ id: created.owner, team: created.team, email: admin, name: 'Admin' });
     const full = JSON.parse(line('full'));
@@ -141,7 +161,12 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
   it("runs the manual's SCIM section verbatim: create, get, search (trailing slash, no -L), update, delete", async () => {
     await freeLeftoverHandles();
     const owner = { WIRE_ADMIN: `${randomUUID()}@example.com` };
-    const team = JSON.parse(await sh(`npm run --silent admin -- create-team --name "${TEAM_NAME}" --owner-email "$WIRE_ADMIN" --owner-password "$WIRE_PASSWD" --owner-name Admin`, owner));
+    const team = JSON.parse(
+      await sh(
+        `npm run --silent admin -- create-team --name "${TEAM_NAME}" --owner-email "$WIRE_ADMIN" --owner-password "$WIRE_PASSWD" --owner-name Admin`,
+        owner,
+      ),
+    );
     const manual = fs.readFileSync(path.join(__dirname, 'fixtures/admin-manual-scim.sh'), 'utf8');
     // -e stays off inside the manual's part: its curls print what they get, and the test reads it.
     const out = await sh(`${LOGIN_AND_TOKEN}\nset +e\n${manual}`, owner);
@@ -156,14 +181,35 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
 
     const created = json('create');
     const id = created['id'] as string;
-    const rich = { richInfo: { version: 0, fields: [{ type: 'Department', value: 'Sales & Marketing' }, { type: 'Favorite color', value: 'Blue' }] } };
-    expect(created).toMatchObject({ userName: 'rnick', externalId: 'rnick@example.com', displayName: 'The Rich Nick', active: true, 'urn:wire:scim:schemas:profile:1.0': rich });
+    const rich = {
+      richInfo: {
+        version: 0,
+        fields: [
+          { type: 'Department', value: 'Sales & Marketing' },
+          { type: 'Favorite color', value: 'Blue' },
+        ],
+      },
+    };
+    expect(created).toMatchObject({
+      userName: 'rnick',
+      externalId: 'rnick@example.com',
+      displayName: 'The Rich Nick',
+      active: true,
+      'urn:wire:scim:schemas:profile:1.0': rich,
+    });
     expect(json('get')).toEqual(created);
     // The manual's placeholders find nobody, and the answer is a list, not an empty 308.
-    const empty = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, itemsPerPage: 0, startIndex: 1, Resources: [] };
+    const empty = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 0,
+      itemsPerPage: 0,
+      startIndex: 1,
+      Resources: [],
+    };
     expect(json('search-email')).toEqual(empty);
     expect(json('search-handle')).toEqual(empty);
-    for (const name of ['search-email-stored', 'search-handle-stored']) expect(json(name)).toMatchObject({ totalResults: 1, Resources: [created] });
+    for (const name of ['search-email-stored', 'search-handle-stored'])
+      expect(json(name)).toMatchObject({ totalResults: 1, Resources: [created] });
     // PUT: omitted fields are cleared (the rich info goes), the handle moves.
     const updated = json('update');
     expect(updated).toMatchObject({ id, userName: 'newnick', externalId: 'rnick@example.com', displayName: 'The New Nick' });

@@ -98,12 +98,15 @@ while (queue.length) {
   reachable.add(abs);
   if (abs.endsWith('.ts')) queue.push(...importsOf(abs));
 }
-const copied = fs
-  .readdirSync(path.join(root, 'libs'))
-  .flatMap((l) => {
-    const dir = path.join(root, 'libs', l, 'schema');
-    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cql')).map((f) => path.join(dir, f)) : [];
-  });
+const copied = fs.readdirSync(path.join(root, 'libs')).flatMap((l) => {
+  const dir = path.join(root, 'libs', l, 'schema');
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.cql'))
+        .map((f) => path.join(dir, f))
+    : [];
+});
 
 let count = 0;
 const sources = [...reachable, ...copied].sort();

@@ -27,13 +27,23 @@ describe('the build (tools/build.mjs)', () => {
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
   it('holds the programs: the three apps, the admin CLI, migrate, keys and the gateway', () => {
-    for (const f of ['apps/saml-sp/main.js', 'apps/scim-api/main.js', 'apps/token-admin/main.js', 'apps/token-admin/cli.js', 'tools/migrate/main.js', 'tools/keys/main.js', 'tools/dev/gateway.js']) {
+    for (const f of [
+      'apps/saml-sp/main.js',
+      'apps/scim-api/main.js',
+      'apps/token-admin/main.js',
+      'apps/token-admin/cli.js',
+      'tools/migrate/main.js',
+      'tools/keys/main.js',
+      'tools/dev/gateway.js',
+    ]) {
       expect(built).toContain(f);
     }
   });
 
   it('leaves out the helpers only tests use', () => {
-    const testOnly = built.filter((f) => /^libs\/testing\/|^libs\/persistence\/testing\/|\.contract\.|\.spec\.|\/test-ports\.js|\/test\//.test(f));
+    const testOnly = built.filter((f) =>
+      /^libs\/testing\/|^libs\/persistence\/testing\/|\.contract\.|\.spec\.|\/test-ports\.js|\/test\//.test(f),
+    );
     expect(testOnly).toEqual([]);
   });
 
@@ -43,7 +53,11 @@ describe('the build (tools/build.mjs)', () => {
       const code = fs.readFileSync(path.join(out, f), 'utf8');
       for (const m of code.matchAll(/require\("(\.[^"]+)"\)/g)) {
         const target = path.resolve(path.dirname(path.join(out, f)), m[1]!);
-        if (![target, `${target}.js`, `${target}.json`, path.join(target, 'index.js')].some((t) => fs.existsSync(t) && fs.statSync(t).isFile())) {
+        if (
+          ![target, `${target}.js`, `${target}.json`, path.join(target, 'index.js')].some(
+            (t) => fs.existsSync(t) && fs.statSync(t).isFile(),
+          )
+        ) {
           missing.push(`${f} -> ${m[1]}`);
         }
       }
@@ -52,7 +66,9 @@ describe('the build (tools/build.mjs)', () => {
   });
 
   it('ships spar.cql where the built spar migration finds it', () => {
-    expect(fs.readFileSync(path.join(out, 'libs/persistence/schema/spar.cql'), 'utf8')).toBe(fs.readFileSync(path.join(root, 'libs/persistence/schema/spar.cql'), 'utf8'));
+    expect(fs.readFileSync(path.join(out, 'libs/persistence/schema/spar.cql'), 'utf8')).toBe(
+      fs.readFileSync(path.join(root, 'libs/persistence/schema/spar.cql'), 'utf8'),
+    );
     const script = `const m = require(${JSON.stringify(path.join(out, 'libs/persistence/migrations/spar.js'))}); process.stdout.write(JSON.stringify([m.sparCqlPath(), m.sparMigrations[0].statements('k').length]))`;
     const [where, count] = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as [string, number];
     expect(where).toBe(path.join(out, 'libs/persistence/schema/spar.cql'));

@@ -56,7 +56,12 @@ async function interleaved(items, a, b) {
   const stats = (xs) => {
     const total = xs.reduce((x, y) => x + y, 0);
     xs.sort((x, y) => x - y);
-    return { logins: xs.length, logins_per_s: Math.round((xs.length / total) * 1000), p50_ms: quantile(xs, 0.5), p99_ms: quantile(xs, 0.99) };
+    return {
+      logins: xs.length,
+      logins_per_s: Math.round((xs.length / total) * 1000),
+      p50_ms: quantile(xs, 0.5),
+      p99_ms: quantile(xs, 0.99),
+    };
   };
   return [stats(samples.a), stats(samples.b)];
 }
@@ -81,7 +86,15 @@ fs.writeFileSync(keysFile, JSON.stringify([keyEntry]));
 const [port, internalPort] = [await freePort(), await freePort()];
 const base = `http://127.0.0.1:${port}`;
 const internal = `http://127.0.0.1:${internalPort}`;
-const env = { SAML_SP_PORT: String(port), SAML_SP_INTERNAL_PORT: String(internalPort), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, ACCESS_TOKEN_KEYS_FILE: keysFile, SAML_SP_SSO_URI: `${base}/sso` };
+const env = {
+  SAML_SP_PORT: String(port),
+  SAML_SP_INTERNAL_PORT: String(internalPort),
+  HTTP_HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  REDIS_URL: redisUrl,
+  ACCESS_TOKEN_KEYS_FILE: keysFile,
+  SAML_SP_SSO_URI: `${base}/sso`,
+};
 const app = spawn(process.execPath, ['dist/apps/saml-sp/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
 const db = new CassandraDb(loadConfig().cassandra);
 try {
@@ -102,7 +115,11 @@ try {
   await identity.users.put(domain.newUserRecord({ id: owner, team, name: 'Owner' }));
   await identity.teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
   const token = await new auth.TokenService(auth.keyRingFromEntries([keyEntry]), domain.systemClock, 900).issueAccess(owner);
-  const created = await fetch(`${base}/identity-providers`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, body: idp.metadata() });
+  const created = await fetch(`${base}/identity-providers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+    body: idp.metadata(),
+  });
   if (created.status !== 201) throw new Error(`IdP creation: ${created.status} ${await created.text()}`);
   const stored = await created.json();
   const acs = `${base}/sso/finalize-login/${team}`;
@@ -117,7 +134,12 @@ try {
     }
     return out;
   };
-  const post = (field) => fetch(acs, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `SAMLResponse=${encodeURIComponent(field)}` });
+  const post = (field) =>
+    fetch(acs, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `SAMLResponse=${encodeURIComponent(field)}`,
+    });
   // First logins provision the users; the measured logins are returning users.
   for (const f of await responses(USERS, (i) => `bench-${i}@example.com`)) {
     const r = await post(f);
@@ -144,7 +166,12 @@ try {
 
   // B. Our whole check in-process (request and replay ports in memory: no Cassandra).
   const loginIdp = { id: stored.id, issuer: stored.metadata.issuer, certs: stored.metadata.certAuthnResponse };
-  const ports = { findIdp: async () => loginIdp, consumeRequest: async () => 'consumed', allowsIdpInitiated: async () => false, claimAssertion: async () => true };
+  const ports = {
+    findIdp: async () => loginIdp,
+    consumeRequest: async () => 'consumed',
+    allowsIdpInitiated: async () => false,
+    claimAssertion: async () => true,
+  };
   const fullCall = async (f) => {
     const out = await saml.validateResponse(f, { spEntityId: acs, clockSkewSeconds: 60, maxttlAuthresp: 7200, now: new Date() }, ports);
     if (out.kind !== 'granted') throw new Error(`validateResponse: ${JSON.stringify(out)}`);
@@ -171,7 +198,16 @@ try {
       ],
     });
     const seconds = (new Date(r.finish) - new Date(r.start)) / 1000;
-    return { connections, logins: bodies.length, granted, logins_per_s: Math.round(granted / seconds), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+    return {
+      connections,
+      logins: bodies.length,
+      granted,
+      logins_per_s: Math.round(granted / seconds),
+      p50_ms: r.latency.p50,
+      p99_ms: r.latency.p99,
+      errors: r.errors,
+      non2xx: r.non2xx,
+    };
   };
   /** CPU milliseconds a process has used (user + system), from /proc. */
   const cpuMs = (pid) => {
@@ -184,18 +220,28 @@ try {
   const http4 = await http(fields.slice(count), 4);
   const cpuPerLogin = {
     saml_sp_ms: Number(((cpuMs(app.pid) - cpu0.app) / (2 * count)).toFixed(2)),
-    cassandra_ms: cassandraPid ? Number(((cpuMs(cassandraPid) - cpu0.db) / (2 * count)).toFixed(2)) : 'unknown (node not started by this machine)',
+    cassandra_ms: cassandraPid
+      ? Number(((cpuMs(cassandraPid) - cpu0.db) / (2 * count)).toFixed(2))
+      : 'unknown (node not started by this machine)',
   };
   // Mean time of each Cassandra statement the HTTP logins ran, from saml-sp's own metrics.
   const metrics = await (await fetch(`${internal}/i/metrics`)).text();
-  const stat = (kind, q) => Number(new RegExp(`cassandra_query_duration_seconds_${kind}\\{[^}]*query="${q}"[^}]*\\} ([0-9.e+-]+)`).exec(metrics)?.[1] ?? 0);
+  const stat = (kind, q) =>
+    Number(new RegExp(`cassandra_query_duration_seconds_${kind}\\{[^}]*query="${q}"[^}]*\\} ([0-9.e+-]+)`).exec(metrics)?.[1] ?? 0);
   const statements = Object.fromEntries(
-    ['issuer_idp_v2.get', 'idp.get', 'authreq.consume', 'authresp.claim', 'verdict.get', 'user_v2.get', 'user.get', 'user_cookies.insert'].map((q) => [
-      q,
-      { count: stat('count', q), mean_ms: Number(((stat('sum', q) / Math.max(1, stat('count', q))) * 1000).toFixed(2)) },
-    ]),
+    [
+      'issuer_idp_v2.get',
+      'idp.get',
+      'authreq.consume',
+      'authresp.claim',
+      'verdict.get',
+      'user_v2.get',
+      'user.get',
+      'user_cookies.insert',
+    ].map((q) => [q, { count: stat('count', q), mean_ms: Number(((stat('sum', q) / Math.max(1, stat('count', q))) * 1000).toFixed(2)) }]),
   );
-  if (http1.granted !== count || http4.granted !== count) throw new Error(`HTTP logins not all granted: ${http1.granted}, ${http4.granted}`);
+  if (http1.granted !== count || http4.granted !== count)
+    throw new Error(`HTTP logins not all granted: ${http1.granted}, ${http4.granted}`);
 
   const ratio = (x) => Number((x / bareResult.logins_per_s).toFixed(2));
   console.log(

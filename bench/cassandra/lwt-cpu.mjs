@@ -24,7 +24,11 @@ await c.connect();
 await c.execute("CREATE KEYSPACE IF NOT EXISTS lwtbench WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
 await c.execute('CREATE TABLE IF NOT EXISTS lwtbench.t (k text PRIMARY KEY, v text)');
 const variant = (await c.execute("SELECT value FROM system_views.settings WHERE name = 'paxos_variant'")).rows[0]?.value;
-const q = { prepare: true, consistency: cassandra.types.consistencies.localQuorum, serialConsistency: cassandra.types.consistencies.localSerial };
+const q = {
+  prepare: true,
+  consistency: cassandra.types.consistencies.localQuorum,
+  serialConsistency: cassandra.types.consistencies.localSerial,
+};
 for (const phase of ['warm-up', 'measured']) {
   const c0 = cpuMs();
   const t0 = Date.now();
@@ -38,7 +42,15 @@ for (const phase of ['warm-up', 'measured']) {
     );
   }
   if (phase === 'measured') {
-    console.log(JSON.stringify({ port, paxos_variant: variant, lwts: 2 * n, cpu_ms_per_lwt: Number(((cpuMs() - c0) / (2 * n)).toFixed(2)), lwt_per_s: Math.round((2 * n) / ((Date.now() - t0) / 1000)) }));
+    console.log(
+      JSON.stringify({
+        port,
+        paxos_variant: variant,
+        lwts: 2 * n,
+        cpu_ms_per_lwt: Number(((cpuMs() - c0) / (2 * n)).toFixed(2)),
+        lwt_per_s: Math.round((2 * n) / ((Date.now() - t0) / 1000)),
+      }),
+    );
   }
 }
 await c.shutdown();

@@ -24,9 +24,14 @@ const time = (f, iterations) => {
   return Number(process.hrtime.bigint() - t) / 1e3 / iterations;
 };
 console.log(machine());
-for (const [name, xml, iterations] of [['signed response', small, n], ['padded response', large, Math.max(10, n / 100)]]) {
+for (const [name, xml, iterations] of [
+  ['signed response', small, n],
+  ['padded response', large, Math.max(10, n / 100)],
+]) {
   if (documentShapeProblem(xml) !== null) throw new Error(`${name} is refused: ${documentShapeProblem(xml)}`);
   const scan = time(() => documentShapeProblem(xml), iterations);
   const parse = time(() => new DOMParser({ errorHandler: () => {} }).parseFromString(xml, 'text/xml'), iterations);
-  console.log(`${name} (${(Buffer.byteLength(xml) / 1024).toFixed(1)} KiB): scan ${scan.toFixed(1)} µs, xmldom parse ${parse.toFixed(1)} µs, scan/parse ${(scan / parse).toFixed(2)}`);
+  console.log(
+    `${name} (${(Buffer.byteLength(xml) / 1024).toFixed(1)} KiB): scan ${scan.toFixed(1)} µs, xmldom parse ${parse.toFixed(1)} µs, scan/parse ${(scan / parse).toFixed(2)}`,
+  );
 }

@@ -19,7 +19,12 @@ const { applyPatch, parsePatchRequest, userResourceSchema } = scim;
 
 const uncap = (a) => ({ ...a, maxValues: undefined });
 const uncapped = { ...userResourceSchema, core: { ...userResourceSchema.core, attributes: userResourceSchema.core.attributes.map(uncap) } };
-const user = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bench', externalId: 'bench', emails: [{ value: 'bench@example.com', type: 'work', primary: true }] };
+const user = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName: 'bench',
+  externalId: 'bench',
+  emails: [{ value: 'bench@example.com', type: 'work', primary: true }],
+};
 const body = (Operations) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations });
 const email = (i) => ({ value: `m${i}@example.com`, type: 'work' });
 
@@ -36,7 +41,9 @@ function median(f) {
 
 const rows = [];
 for (const n of sizes) {
-  const ops = parsePatchRequest(body([{ op: 'add', path: 'emails', value: Array.from({ length: n }, (_, i) => email(i)) }]), { maxOperations: Infinity });
+  const ops = parsePatchRequest(body([{ op: 'add', path: 'emails', value: Array.from({ length: n }, (_, i) => email(i)) }]), {
+    maxOperations: Infinity,
+  });
   const ms = median(() => applyPatch(user, ops, uncapped));
   rows.push({ case: 'one op, N emails', n, ms: +ms.toFixed(2), us_per_value: +((ms * 1000) / n).toFixed(2) });
 }
@@ -44,7 +51,18 @@ for (const n of sizes) {
 // re-adding one of them (so the list stays at the cap) and replacing the title.
 const full = { ...user, emails: Array.from({ length: 100 }, (_, i) => email(i)) };
 for (const n of [250, 500, 1000]) {
-  const ops = parsePatchRequest(body(Array.from({ length: n }, (_, i) => [{ op: 'add', path: 'emails', value: [email(i % 100)] }, { op: 'replace', path: 'title', value: `t${i}` }][i % 2])));
+  const ops = parsePatchRequest(
+    body(
+      Array.from(
+        { length: n },
+        (_, i) =>
+          [
+            { op: 'add', path: 'emails', value: [email(i % 100)] },
+            { op: 'replace', path: 'title', value: `t${i}` },
+          ][i % 2],
+      ),
+    ),
+  );
   const ms = median(() => applyPatch(full, ops, userResourceSchema));
   rows.push({ case: 'N ops on a user with 100 emails, real caps', n, ms: +ms.toFixed(2), us_per_value: +((ms * 1000) / n).toFixed(2) });
 }
@@ -59,7 +77,12 @@ for (const n of [250, 500, 1000]) {
       outcome = `refused: ${e.detail}`;
     }
   });
-  rows.push({ case: `reported request (20,000 emails), real caps: ${outcome}`, n: 20000, ms: +ms.toFixed(2), us_per_value: +((ms * 1000) / 20000).toFixed(2) });
+  rows.push({
+    case: `reported request (20,000 emails), real caps: ${outcome}`,
+    n: 20000,
+    ms: +ms.toFixed(2),
+    us_per_value: +((ms * 1000) / 20000).toFixed(2),
+  });
 }
 console.table(rows);
 console.log(JSON.stringify({ machine: machine(), reps, rows }));

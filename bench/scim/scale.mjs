@@ -41,7 +41,9 @@ const { url: redisUrl } = await redis.start();
 await run(['tools/build.mjs']);
 await run(['dist/tools/migrate/main.js']);
 
-const { CassandraDb, cassandraIdentityStores, cassandraSparStores, CassandraScimUserDocStore } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
+const { CassandraDb, cassandraIdentityStores, cassandraSparStores, CassandraScimUserDocStore } = require(
+  path.join(repoRoot, 'dist/libs/persistence/index.js'),
+);
 const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
 const { newUserId, systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
 const auth = require(path.join(repoRoot, 'dist/libs/auth/index.js'));
@@ -61,7 +63,15 @@ async function newTeam(name) {
   const team = randomUUID();
   await identity.teams.createTeam({ id: team, name, creator: randomUUID(), deleted: false });
   const token = auth.generateScimToken();
-  await spar.scimTokens.insert({ team, id: randomUUID(), tokenKey: auth.hashScimToken(token), createdAt: new Date(), idp: null, description: 'bench', name: 'bench' });
+  await spar.scimTokens.insert({
+    team,
+    id: randomUUID(),
+    tokenKey: auth.hashScimToken(token),
+    createdAt: new Date(),
+    idp: null,
+    description: 'bench',
+    name: 'bench',
+  });
   return { team, token };
 }
 
@@ -141,7 +151,13 @@ const seeded = await teams();
 await db.shutdown();
 
 const port = await freePort();
-const env = { SCIM_API_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, SCIM_MAX_RESULTS: String(WALK_PAGE) };
+const env = {
+  SCIM_API_PORT: String(port),
+  HTTP_HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  REDIS_URL: redisUrl,
+  SCIM_MAX_RESULTS: String(WALK_PAGE),
+};
 const { base, internal, child: app } = await startApp('scim-api', env);
 try {
   const hdrs = (t) => ({ authorization: `Bearer ${t.token}`, 'content-type': 'application/scim+json' });
@@ -170,7 +186,8 @@ try {
       const q = /query="([^"]+)"/.exec(m[1])[1];
       stmts[q] = (stmts[q] ?? 0) + Number(m[2]);
     }
-    for (const m of text.matchAll(/^http_requests_total\{([^}]*)\} (\d+)/gm)) if (/handler="\/scim\/v2/.test(m[1])) requests += Number(m[2]);
+    for (const m of text.matchAll(/^http_requests_total\{([^}]*)\} (\d+)/gm))
+      if (/handler="\/scim\/v2/.test(m[1])) requests += Number(m[2]);
     return { stmts, requests };
   };
   /** Runs a phase; adds the Cassandra statements per SCIM request it caused. */
@@ -205,10 +222,20 @@ try {
   await Promise.all(
     Array.from({ length: 2 }, async (_, c) => {
       for (let k = c; Date.now() < until; k++) {
-        for (const [label, t] of k % 2 ? [['small', small], ['large', large]] : [['large', large], ['small', small]]) {
+        for (const [label, t] of k % 2
+          ? [
+              ['small', small],
+              ['large', large],
+            ]
+          : [
+              ['large', large],
+              ['small', small],
+            ]) {
           const s = t.sample[(k * 7919) % t.sample.length];
           const t0 = performance.now();
-          const r = await fetch(`${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName(t.tag, s.i)}"`)}`, { headers: hdrs(t) });
+          const r = await fetch(`${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName(t.tag, s.i)}"`)}`, {
+            headers: hdrs(t),
+          });
           const body = await r.json();
           if (r.status !== 200 || body.totalResults !== 1) throw new Error(`userName eq: ${r.status}`);
           eqLat[label].push(performance.now() - t0);
@@ -258,21 +285,36 @@ try {
     const team = randomUUID();
     await i.teams.createTeam({ id: team, name: 'Bench create', creator: randomUUID(), deleted: false });
     const token = auth.generateScimToken();
-    await s.scimTokens.insert({ team, id: randomUUID(), tokenKey: auth.hashScimToken(token), createdAt: new Date(), idp: null, description: 'bench', name: 'bench' });
+    await s.scimTokens.insert({
+      team,
+      id: randomUUID(),
+      tokenKey: auth.hashScimToken(token),
+      createdAt: new Date(),
+      idp: null,
+      description: 'bench',
+      name: 'bench',
+    });
     await d.shutdown();
     return { team, token };
   })();
   const tag = randomUUID().slice(0, 8);
   let n = 0;
   const created = [];
-  const { r: create, statementsPerRequest: createStatements } = await counted(() => autocannon({
-    url: `${base}/scim/v2/Users`,
-    method: 'POST',
-    headers: hdrs(fresh),
-    connections,
-    duration: seconds,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(seedBody(tag, n++)) }), onResponse: (status, b) => status === 201 && created.push(JSON.parse(b).id) }],
-  }));
+  const { r: create, statementsPerRequest: createStatements } = await counted(() =>
+    autocannon({
+      url: `${base}/scim/v2/Users`,
+      method: 'POST',
+      headers: hdrs(fresh),
+      connections,
+      duration: seconds,
+      requests: [
+        {
+          setupRequest: (req) => ({ ...req, body: JSON.stringify(seedBody(tag, n++)) }),
+          onResponse: (status, b) => status === 201 && created.push(JSON.parse(b).id),
+        },
+      ],
+    }),
+  );
   const patch = await patchRoundRobin(autocannon, { base, headers: hdrs(fresh), ids: created, connections, seconds });
 
   const result = {

@@ -35,7 +35,15 @@ try {
   const owner = randomUUID();
   await cassandraIdentityStores(db).teams.createTeam({ id: team, name: 'Bench', creator: owner, deleted: false });
   const token = auth.generateScimToken();
-  await cassandraSparStores(db).scimTokens.insert({ team, id: randomUUID(), tokenKey: auth.hashScimToken(token), createdAt: new Date(), idp: null, description: 'bench', name: 'bench' });
+  await cassandraSparStores(db).scimTokens.insert({
+    team,
+    id: randomUUID(),
+    tokenKey: auth.hashScimToken(token),
+    createdAt: new Date(),
+    idp: null,
+    description: 'bench',
+    name: 'bench',
+  });
   await db.shutdown();
 
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
@@ -59,12 +67,19 @@ try {
     headers,
     connections,
     duration: seconds,
-    requests: [{ setupRequest: (req) => ({ ...req, body: body() }), onResponse: (status, b) => status === 201 && created.push(JSON.parse(b).id) }],
+    requests: [
+      { setupRequest: (req) => ({ ...req, body: body() }), onResponse: (status, b) => status === 201 && created.push(JSON.parse(b).id) },
+    ],
   });
   const one = created[0];
   const oneName = `bench.${tag}.0`;
   const get = await autocannon({ url: `${base}/scim/v2/Users/${one}`, headers, connections, duration: seconds });
-  const filterEq = await autocannon({ url: `${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${oneName}"`)}`, headers, connections, duration: seconds });
+  const filterEq = await autocannon({
+    url: `${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${oneName}"`)}`,
+    headers,
+    connections,
+    duration: seconds,
+  });
   const list = await autocannon({ url: `${base}/scim/v2/Users?startIndex=1&count=100`, headers, connections, duration: seconds });
   const patch = await patchRoundRobin(autocannon, { base, headers: headers, ids: created, connections, seconds });
 

@@ -38,9 +38,17 @@ const { base, internal, child: app } = await startApp('token-admin', env);
 try {
   const email = `${randomUUID()}@bench.example`;
   const password = 'benchmark password';
-  const team = await (await fetch(`${internal}/i/teams`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', owner: { email, password } }) })).json();
+  const team = await (
+    await fetch(`${internal}/i/teams`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bench', owner: { email, password } }),
+    })
+  ).json();
   const loginBody = JSON.stringify({ email, password });
-  const { access_token } = await (await fetch(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody })).json();
+  const { access_token } = await (
+    await fetch(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody })
+  ).json();
   const created = await (
     await fetch(`${base}/scim/auth-tokens`, {
       method: 'POST',
@@ -49,9 +57,28 @@ try {
     })
   ).json();
 
-  const login1 = await autocannon({ url: `${base}/login`, method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody, connections: 1, duration: seconds });
-  const login = await autocannon({ url: `${base}/login`, method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody, connections: 4, duration: seconds });
-  const self = await autocannon({ url: `${base}/self`, headers: { authorization: `Bearer ${access_token}` }, connections: 16, duration: seconds });
+  const login1 = await autocannon({
+    url: `${base}/login`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: loginBody,
+    connections: 1,
+    duration: seconds,
+  });
+  const login = await autocannon({
+    url: `${base}/login`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: loginBody,
+    connections: 4,
+    duration: seconds,
+  });
+  const self = await autocannon({
+    url: `${base}/self`,
+    headers: { authorization: `Bearer ${access_token}` },
+    connections: 16,
+    duration: seconds,
+  });
 
   // The SCIM token check in-process: one keyed read plus hashing, as the guard does it.
   const { CassandraDb, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));

@@ -16,4 +16,7 @@ export declare function pinnedVersion(): string;
 export declare function findJava17(): string;
 export declare function ensureJars(): void;
 export declare function renderConfig(node?: Omit<NodeFolders, 'home' | 'pidFile'>, set?: Record<string, string>): void;
-export declare function jvmArgs(node?: Omit<NodeFolders, 'port' | 'storagePort'>, opts?: { heap?: string; props?: Record<string, string> }): string[];
+export declare function jvmArgs(
+  node?: Omit<NodeFolders, 'port' | 'storagePort'>,
+  opts?: { heap?: string; props?: Record<string, string> },
+): string[];

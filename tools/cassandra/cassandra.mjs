@@ -6,9 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  cacheDir, pidAlive, readPid, spawnDetached, stopPid, tail, tcpOpen, waitFor, withLock,
-} from '../lib/proc.mjs';
+import { cacheDir, pidAlive, readPid, spawnDetached, stopPid, tail, tcpOpen, waitFor, withLock } from '../lib/proc.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const home = process.env.CASSANDRA_HOME_DIR ?? path.join(cacheDir, 'cassandra');
@@ -87,8 +85,16 @@ export function ensureJars() {
   const t0 = Date.now();
   execFileSync(
     'mvn',
-    ['-B', '-q', '-Dstyle.color=never', '-f', path.join(here, 'pom.xml'), 'dependency:copy-dependencies',
-      '-DincludeScope=runtime', `-DoutputDirectory=${libDir}`],
+    [
+      '-B',
+      '-q',
+      '-Dstyle.color=never',
+      '-f',
+      path.join(here, 'pom.xml'),
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${libDir}`,
+    ],
     // stdout is reserved for the one JSON line `start` prints.
     { stdio: ['ignore', 2, 2] },
   );
@@ -214,9 +220,7 @@ export async function stop() {
 async function status() {
   const version = await cqlAnswers();
   const pid = readPid(pidFile);
-  console.log(
-    JSON.stringify({ answering: Boolean(version), version: version || null, host, port, pid: pidAlive(pid) ? pid : null }),
-  );
+  console.log(JSON.stringify({ answering: Boolean(version), version: version || null, host, port, pid: pidAlive(pid) ? pid : null }));
   return version ? 0 : 1;
 }
 

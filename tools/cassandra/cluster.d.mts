@@ -25,7 +25,9 @@ export declare function contactPoints(ns: ClusterNode[]): string[];
 export declare function nodePid(node: ClusterNode): number | null;
 export declare function startNode(node: ClusterNode, opts?: { heap?: string; yaml?: Record<string, string> }): Promise<number>;
 export declare function waitForPeers(node: ClusterNode, expected: number, timeoutMs?: number): Promise<void>;
-export declare function start(opts?: ClusterOptions & { heap?: string; yaml?: Record<string, string> }): Promise<{ contactPoints: string[]; seconds: number }>;
+export declare function start(
+  opts?: ClusterOptions & { heap?: string; yaml?: Record<string, string> },
+): Promise<{ contactPoints: string[]; seconds: number }>;
 export declare function killNode(node: ClusterNode): number;
 export declare function stop(opts?: ClusterOptions): Promise<void>;
 export declare function destroy(opts?: ClusterOptions): Promise<void>;

@@ -197,7 +197,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     stop: async () => (await stop(opts), 0),
     destroy: async () => (await destroy(opts), 0),
     status: async () => {
-      const out = await Promise.all(nodes(opts).map(async (n) => ({ host: n.host, pid: nodePid(n), answering: Boolean(await cqlAnswers(3000, n)) })));
+      const out = await Promise.all(
+        nodes(opts).map(async (n) => ({ host: n.host, pid: nodePid(n), answering: Boolean(await cqlAnswers(3000, n)) })),
+      );
       console.log(JSON.stringify(out));
       return out.every((n) => n.answering) ? 0 : 1;
     },

@@ -85,7 +85,11 @@ describe('the development gateway with several replicas per app', () => {
     let sickReady = false;
     const sick = await replica('sick', () => sickReady);
     servers.push(sick);
-    const gw2 = await buildGateway(loadConfig({ env: {} }), { 'scim-api': [url(sick), url(servers[0])], 'token-admin': [other], 'saml-sp': [other] });
+    const gw2 = await buildGateway(loadConfig({ env: {} }), {
+      'scim-api': [url(sick), url(servers[0])],
+      'token-admin': [other],
+      'saml-sp': [other],
+    });
     try {
       await gw2.ready();
       await new Promise((r) => setTimeout(r, 1200)); // two probe rounds

@@ -16,7 +16,16 @@ function fakeApp(name: AppName): Promise<http.Server> {
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ app: name, method: req.method, url: req.url, body, xff: req.headers['x-forwarded-for'] ?? null, zHost: req.headers['z-host'] ?? null }));
+      res.end(
+        JSON.stringify({
+          app: name,
+          method: req.method,
+          url: req.url,
+          body,
+          xff: req.headers['x-forwarded-for'] ?? null,
+          zHost: req.headers['z-host'] ?? null,
+        }),
+      );
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -28,7 +37,11 @@ describe('the development gateway', () => {
 
   beforeAll(async () => {
     const ports: Record<string, number> = {};
-    for (const [key, name] of [['samlSp', 'saml-sp'], ['scimApi', 'scim-api'], ['tokenAdmin', 'token-admin']] as const) {
+    for (const [key, name] of [
+      ['samlSp', 'saml-sp'],
+      ['scimApi', 'scim-api'],
+      ['tokenAdmin', 'token-admin'],
+    ] as const) {
       const s = await fakeApp(name);
       servers.push(s);
       ports[`ports.${key}`] = (s.address() as AddressInfo).port;
@@ -205,7 +218,11 @@ describe('the development gateway in front of a real app', () => {
       s.on('error', reject);
     });
     expect(answer).toMatch(/^HTTP\/1.1 431 /);
-    expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toEqual({ code: 431, label: 'client-error', message: 'Request header fields too large' });
+    expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toEqual({
+      code: 431,
+      label: 'client-error',
+      message: 'Request header fields too large',
+    });
     const long = await gw.inject({ method: 'POST', url: `/login/${'a'.repeat(600)}`, payload: {} });
     expect(long.statusCode).toBe(414);
     expect(long.json()).toMatchObject({ code: 414, label: 'client-error' });

@@ -119,7 +119,10 @@ export function zHostOf(host: string | undefined): string | undefined {
 }
 
 /** Every error the gateway answers itself, in Wire's shape: the apps' classifier and Wire renderer. */
-function answerError<R extends { code(status: number): R; type(contentType: string): R; send(body: string): R }>(reply: R, err: unknown): R {
+function answerError<R extends { code(status: number): R; type(contentType: string): R; send(body: string): R }>(
+  reply: R,
+  err: unknown,
+): R {
   const e = classify(err);
   const { contentType, body } = renderWireError(e);
   return reply.code(statusOf(e.code)).type(contentType).send(body);

@@ -86,7 +86,9 @@ async function main() {
   const apps = ['saml-sp', 'scim-api', 'token-admin'];
   for (const app of apps) {
     // The apps sit behind the gateway: trust its X-Forwarded-For, as behind the ingress.
-    const child = run(app, ['--enable-source-maps', dist(`apps/${app}/main.js`)], { HTTP_TRUST_PROXY: process.env.HTTP_TRUST_PROXY ?? '127.0.0.1' });
+    const child = run(app, ['--enable-source-maps', dist(`apps/${app}/main.js`)], {
+      HTTP_TRUST_PROXY: process.env.HTTP_TRUST_PROXY ?? '127.0.0.1',
+    });
     children.push(child);
     child.on('exit', (code) => {
       if (!stopping) {

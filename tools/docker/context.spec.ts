@@ -22,13 +22,15 @@ function contextFiles(dir = ''): string[] {
 }
 
 const stages = [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1]);
-const stageBody = (name: string) => dockerfile.split(/^FROM\s/m).find((s) => new RegExp(`AS\\s+${name}\\s*$`, 'im').test(s.split('\n')[0]))!;
+const stageBody = (name: string) =>
+  dockerfile.split(/^FROM\s/m).find((s) => new RegExp(`AS\\s+${name}\\s*$`, 'im').test(s.split('\n')[0]))!;
 
 describe('docker build context', () => {
   const files = contextFiles();
 
   it('holds the sources and lockfile, and none of node_modules, dist, caches, git or the chart', () => {
-    for (const f of ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.base.json', 'libs/config/src/routes.json']) expect(files).toContain(f);
+    for (const f of ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.base.json', 'libs/config/src/routes.json'])
+      expect(files).toContain(f);
     const bad = files.filter((f) => /(^|\/)(node_modules|\.git|\.cache|\.nx)(\/|$)|^(dist|helm|docs|bench)\//.test(f));
     expect(bad).toEqual([]);
     const bytes = files.reduce((n, f) => n + fs.statSync(path.join(root, f)).size, 0);

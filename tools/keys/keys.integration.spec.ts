@@ -43,7 +43,9 @@ describe('npm run keys', () => {
     expect(a.status).toBe(0);
     expect(a.stdout.trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a.stdout).not.toBe(b.stdout);
-    expect(loadConfig({ env: { APP_ENV: 'production', SCIM_CURSOR_KEY: a.stdout.trim() }, app: 'scim-api' }).scim.cursorKey).toBe(a.stdout.trim());
+    expect(loadConfig({ env: { APP_ENV: 'production', SCIM_CURSOR_KEY: a.stdout.trim() }, app: 'scim-api' }).scim.cursorKey).toBe(
+      a.stdout.trim(),
+    );
   });
 
   it('refuses unknown commands and bad options with usage on stderr and exit 2', () => {
@@ -53,6 +55,8 @@ describe('npm run keys', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/usage: keys/);
     }
-    expect(execFileSync(process.execPath, [path.join(root, 'dist/tools/keys/main.js'), 'cursor-key'], { encoding: 'utf8' }).trim()).toHaveLength(43);
+    expect(
+      execFileSync(process.execPath, [path.join(root, 'dist/tools/keys/main.js'), 'cursor-key'], { encoding: 'utf8' }).trim(),
+    ).toHaveLength(43);
   });
 });

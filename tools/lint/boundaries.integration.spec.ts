@@ -51,7 +51,9 @@ describe('module boundaries', () => {
 
   it('the whole workspace lints clean', async () => {
     const results = await eslint.lintFiles(['.']);
-    const errors = results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${path.relative(root, r.filePath)}:${m.line} ${m.message}`));
+    const errors = results.flatMap((r) =>
+      r.messages.filter((m) => m.severity === 2).map((m) => `${path.relative(root, r.filePath)}:${m.line} ${m.message}`),
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -29,7 +29,15 @@ const outside = {
   'seed-walkthrough.md': null,
   'stack-notes.md': null,
 };
-const stems = ['spar-behaviour', 'saml-sp-requirements', 'scim-clients', 'brig-galley-reference', 'seed-walkthrough', 'stack-notes', 'wire-sso-scim-admin-manual'];
+const stems = [
+  'spar-behaviour',
+  'saml-sp-requirements',
+  'scim-clients',
+  'brig-galley-reference',
+  'seed-walkthrough',
+  'stack-notes',
+  'wire-sso-scim-admin-manual',
+];
 
 /** The patterns a line must not match; `docs/<name>` is fine when that file exists. */
 export function problemsIn(line, exists = (rel) => fs.existsSync(path.join(repoRoot, rel))) {
@@ -50,7 +58,9 @@ export function problemsIn(line, exists = (rel) => fs.existsSync(path.join(repoR
 export function candidateFiles() {
   const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
   const self = new Set(['tools/lint/self-contained.mjs', 'tools/lint/self-contained.spec.ts', 'tools/lint/self-contained.d.mts']);
-  return [...new Set(out.split('\0').filter(Boolean))].filter((f) => !self.has(f) && f !== 'package-lock.json' && fs.existsSync(path.join(repoRoot, f)));
+  return [...new Set(out.split('\0').filter(Boolean))].filter(
+    (f) => !self.has(f) && f !== 'package-lock.json' && fs.existsSync(path.join(repoRoot, f)),
+  );
 }
 
 function textOf(rel) {

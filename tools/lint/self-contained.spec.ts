@@ -15,7 +15,15 @@ describe('self-contained documentation', () => {
 
   it('looks at the files that matter: code, docs, the chart and this repo’s scripts', () => {
     const files = candidateFiles();
-    for (const f of ['README.md', 'CONTRIBUTING.md', 'docs/design.md', 'libs/saml/src/response.ts', 'helm/sso/values.yaml', 'tools/build.mjs']) expect(files).toContain(f);
+    for (const f of [
+      'README.md',
+      'CONTRIBUTING.md',
+      'docs/design.md',
+      'libs/saml/src/response.ts',
+      'helm/sso/values.yaml',
+      'tools/build.mjs',
+    ])
+      expect(files).toContain(f);
     expect(files).not.toContain('package-lock.json');
   });
 
@@ -38,11 +46,15 @@ describe('self-contained documentation', () => {
   });
 
   it('rewrites the mechanical citations to the repo’s own pages, keeping the section', () => {
-    expect(fixText(`(${D} §6.9); ${D}.md section 2; ${D}.md left open`)).toBe('(docs/design.md §6.9); docs/design.md §2; docs/design.md left open');
+    expect(fixText(`(${D} §6.9); ${D}.md section 2; ${D}.md left open`)).toBe(
+      '(docs/design.md §6.9); docs/design.md §2; docs/design.md left open',
+    );
     expect(fixText(`${SB}.md §3.3, ${SB} §5.5, reference/${SB}.md, docs/${SB}.md §4`)).toBe(
       'docs/spar-behaviour.md §3.3, docs/spar-behaviour.md §5.5, docs/spar-behaviour.md, docs/spar-behaviour.md §4',
     );
-    expect(fixText('saml-sp-requirements.md §1-2 and (`reference/scim-clients.md`)')).toBe('docs/saml-checks.md §1-2 and (`docs/scim-clients.md`)');
+    expect(fixText('saml-sp-requirements.md §1-2 and (`reference/scim-clients.md`)')).toBe(
+      'docs/saml-checks.md §1-2 and (`docs/scim-clients.md`)',
+    );
     expect(fixText('nothing to do here')).toBe('nothing to do here');
   });
 });

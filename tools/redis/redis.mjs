@@ -113,5 +113,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.error('usage: redis.mjs start|stop|status');
     process.exit(2);
   }
-  run().then((c) => process.exit(c), (e) => (console.error(`[redis] ${e.message}`), process.exit(1)));
+  run().then(
+    (c) => process.exit(c),
+    (e) => (console.error(`[redis] ${e.message}`), process.exit(1)),
+  );
 }

@@ -27,9 +27,22 @@ export function phaseTable(samples, phases) {
     const ms = samples.filter((s) => s.start < end && s.start + s.ms >= p.at).map((s) => s.ms);
     ms.sort((a, b) => a - b);
     const secs = Number.isFinite(end) ? ((end - p.at) / 1000).toFixed(0) : '-';
-    rows.push([p.name, secs, String(ms.length), ...(ms.length ? [...[0.5, 0.99].map((q) => quantile(ms, q).toFixed(0)), ms[ms.length - 1].toFixed(0)] : ['-', '-', '-'])]);
+    rows.push([
+      p.name,
+      secs,
+      String(ms.length),
+      ...(ms.length ? [...[0.5, 0.99].map((q) => quantile(ms, q).toFixed(0)), ms[ms.length - 1].toFixed(0)] : ['-', '-', '-']),
+    ]);
   });
-  return rows.map((r) => `  ${r[0].padEnd(16)}${r.slice(1).map((c) => c.padStart(9)).join('')}`).join('\n');
+  return rows
+    .map(
+      (r) =>
+        `  ${r[0].padEnd(16)}${r
+          .slice(1)
+          .map((c) => c.padStart(9))
+          .join('')}`,
+    )
+    .join('\n');
 }
 
 export class Load {
@@ -82,7 +95,9 @@ export class Load {
       this.samples.push({ phase, start, ms });
       if (!ok) {
         this.failed++;
-        this.failures.push(`${phase} ${label} ${method} ${url.replace(/\?.*/, '')}: ${error ? `${error.name}: ${error.message}` : `${res.status} ${text.slice(0, 200)}`}`);
+        this.failures.push(
+          `${phase} ${label} ${method} ${url.replace(/\?.*/, '')}: ${error ? `${error.name}: ${error.message}` : `${res.status} ${text.slice(0, 200)}`}`,
+        );
       }
     }
     return { ok, status: res?.status, text, headers: res?.headers, json: () => JSON.parse(text) };
@@ -146,10 +161,15 @@ export class Load {
     const requestId = /ID="([^"]+)"/.exec(Buffer.from(request[1], 'base64').toString())[1];
     const acs = `${this.gateway}/sso/finalize-login/${this.team}`;
     const response = b64(this.idp.response({ sp: acs, requestId, nameId }).xml);
-    const verdict = await this.http('sso', 'POST', `/sso/finalize-login/${this.team}`, opts({
-      body: `SAMLResponse=${encodeURIComponent(response)}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    }));
+    const verdict = await this.http(
+      'sso',
+      'POST',
+      `/sso/finalize-login/${this.team}`,
+      opts({
+        body: `SAMLResponse=${encodeURIComponent(response)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
     if (!verdict.ok) return false;
     const cookie = /(?:^|,\s*)(zuid=[^;]+)/.exec(verdict.headers.get('set-cookie') ?? '')?.[1];
     if (!verdict.text.includes('wire:sso:success') || !cookie) {
@@ -173,7 +193,13 @@ export class Load {
 
   async worker(w) {
     const mine = [];
-    const group = await this.scim('group', 'POST', '/scim/v2/Groups', { schemas: [GROUP_SCHEMA], displayName: `group-${w}-${randomUUID()}` }, [201]);
+    const group = await this.scim(
+      'group',
+      'POST',
+      '/scim/v2/Groups',
+      { schemas: [GROUP_SCHEMA], displayName: `group-${w}-${randomUUID()}` },
+      [201],
+    );
     const groupId = group.ok ? group.json().id : undefined;
     if (groupId) this.acked.groups.set(groupId, new Set());
     while (!this.stopped && this.requests < this.maxRequests) {
@@ -181,7 +207,13 @@ export class Load {
       if (r < 0.25 || mine.length === 0) {
         const userName = `u${randomUUID().replace(/-/g, '').slice(0, 16)}`;
         const displayName = `created ${randomUUID()}`;
-        const res = await this.scim('create', 'POST', '/scim/v2/Users', { schemas: [USER_SCHEMA], userName, externalId: `${userName}@example.com`, displayName }, [201]);
+        const res = await this.scim(
+          'create',
+          'POST',
+          '/scim/v2/Users',
+          { schemas: [USER_SCHEMA], userName, externalId: `${userName}@example.com`, displayName },
+          [201],
+        );
         if (res.ok) {
           const id = res.json().id;
           // `possible`: values of PATCHes that failed after this one; one of them may have been applied.
@@ -191,7 +223,13 @@ export class Load {
       } else if (r < 0.5) {
         const id = pick(mine);
         const displayName = `patched ${randomUUID()}`;
-        const res = await this.scim('patch', 'PATCH', `/scim/v2/Users/${id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] }, [200, 204]);
+        const res = await this.scim(
+          'patch',
+          'PATCH',
+          `/scim/v2/Users/${id}`,
+          { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] },
+          [200, 204],
+        );
         const user = this.acked.users.get(id);
         if (res.ok) {
           Object.assign(user, { displayName, possible: [] });
@@ -210,7 +248,13 @@ export class Load {
         const candidates = mine.filter((id) => !members.has(id));
         if (candidates.length === 0) continue;
         const id = pick(candidates);
-        const res = await this.scim('member', 'PATCH', `/scim/v2/Groups/${groupId}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }] }, [200, 204]);
+        const res = await this.scim(
+          'member',
+          'PATCH',
+          `/scim/v2/Groups/${groupId}`,
+          { schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }] },
+          [200, 204],
+        );
         if (res.ok) {
           members.add(id);
           this.counts.members++;
@@ -220,7 +264,11 @@ export class Load {
       } else if (r < 0.95) {
         await this.http('token', 'GET', '/self', { headers: { authorization: `Bearer ${this.ownerToken}` } });
       } else {
-        await this.scim('token', 'GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${this.acked.users.get(pick(mine)).userName}"`)}`);
+        await this.scim(
+          'token',
+          'GET',
+          `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${this.acked.users.get(pick(mine)).userName}"`)}`,
+        );
       }
     }
   }
@@ -230,7 +278,11 @@ export class Load {
     const lost = [];
     const read = async (url) => {
       for (let attempt = 0; attempt < 5; attempt++) {
-        const res = await this.http('verify', 'GET', url, { headers: { authorization: `Bearer ${this.scimToken}` }, expect: [200, 404], count: false });
+        const res = await this.http('verify', 'GET', url, {
+          headers: { authorization: `Bearer ${this.scimToken}` },
+          expect: [200, 404],
+          count: false,
+        });
         if (res.ok) return res;
         await new Promise((r) => setTimeout(r, 1000));
       }
@@ -239,7 +291,8 @@ export class Load {
     for (const [id, want] of this.acked.users) {
       const res = await read(`/scim/v2/Users/${id}`);
       if (!res || res.status !== 200) lost.push(`user ${id} (${want.userName}): ${res ? res.status : 'unreadable'}`);
-      else if (res.json().displayName !== want.displayName && !want.possible.includes(res.json().displayName)) lost.push(`user ${id}: displayName ${res.json().displayName}, acknowledged ${want.displayName}`);
+      else if (res.json().displayName !== want.displayName && !want.possible.includes(res.json().displayName))
+        lost.push(`user ${id}: displayName ${res.json().displayName}, acknowledged ${want.displayName}`);
     }
     for (const [gid, members] of this.acked.groups) {
       const res = await read(`/scim/v2/Groups/${gid}`);

@@ -51,7 +51,8 @@ function runToEnd(name, script, env, args = []) {
 async function waitReady(base, child, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${child.name} exited ${child.exitCode}:\n${tail(path.join(logDir, `${child.name}.log`), 20)}`);
+    if (child.exitCode !== null)
+      throw new Error(`${child.name} exited ${child.exitCode}:\n${tail(path.join(logDir, `${child.name}.log`), 20)}`);
     try {
       if ((await fetch(`${base}/i/status`, { signal: AbortSignal.timeout(2000) })).ok) return;
     } catch {
@@ -138,7 +139,11 @@ async function main() {
   const replicas = {};
   const startReplica = async (app, i, port, internalPort) => {
     const internalVar = apps[app].replace(/_PORT$/, '_INTERNAL_PORT');
-    const child = launch(`${app}-${i}`, `dist/apps/${app}/main.js`, { ...env, [apps[app]]: String(port), [internalVar]: String(internalPort) });
+    const child = launch(`${app}-${i}`, `dist/apps/${app}/main.js`, {
+      ...env,
+      [apps[app]]: String(port),
+      [internalVar]: String(internalPort),
+    });
     const base = `http://127.0.0.1:${port}`;
     const internal = `http://127.0.0.1:${internalPort}`;
     await waitReady(internal, child);
@@ -151,12 +156,23 @@ async function main() {
   const upstreams = Object.fromEntries(
     Object.entries(replicas).map(([app, rs]) => [app, rs.map((r) => ({ url: r.base, ready: `${r.internal}/i/status` }))]),
   );
-  const gw = launch('gateway', 'dist/tools/dev/gateway.js', { ...env, GATEWAY_PORT: String(gatewayPort), GATEWAY_UPSTREAMS: JSON.stringify(upstreams) });
+  const gw = launch('gateway', 'dist/tools/dev/gateway.js', {
+    ...env,
+    GATEWAY_PORT: String(gatewayPort),
+    GATEWAY_UPSTREAMS: JSON.stringify(upstreams),
+  });
   await waitForGateway(gateway, gw);
   say(`two replicas of each app behind the gateway on ${gateway}`);
 
   const { TestIdp } = dist('libs/testing/saml-idp.js');
-  const load = new Load({ gateway, tokenAdmin: replicas['token-admin'][0].internal, workers: WORKERS, maxRequests: MAX_REQUESTS, idp: await TestIdp.create(), say });
+  const load = new Load({
+    gateway,
+    tokenAdmin: replicas['token-admin'][0].internal,
+    workers: WORKERS,
+    maxRequests: MAX_REQUESTS,
+    idp: await TestIdp.create(),
+    say,
+  });
   await load.setup();
   say(`set up: team ${load.team}, IdP ${load.idpId}, SCIM token, ${load.ssoUsers.length} SSO users; load with ${WORKERS} clients`);
 
@@ -196,14 +212,34 @@ async function main() {
   const lost = await load.verify();
   const s = load.summary();
 
-  process.stdout.write(`\nlatency per phase (ms, requests through the gateway in flight during the phase):\n${phaseTable(load.samples, load.phases)}\n`);
-  if (s.failures.length) process.stdout.write(`\nfailed requests (first 20):\n${s.failures.slice(0, 20).map((f) => `  ${f}`).join('\n')}\n`);
-  if (lost.length) process.stdout.write(`\nlost writes (first 20):\n${lost.slice(0, 20).map((f) => `  ${f}`).join('\n')}\n`);
+  process.stdout.write(
+    `\nlatency per phase (ms, requests through the gateway in flight during the phase):\n${phaseTable(load.samples, load.phases)}\n`,
+  );
+  if (s.failures.length)
+    process.stdout.write(
+      `\nfailed requests (first 20):\n${s.failures
+        .slice(0, 20)
+        .map((f) => `  ${f}`)
+        .join('\n')}\n`,
+    );
+  if (lost.length)
+    process.stdout.write(
+      `\nlost writes (first 20):\n${lost
+        .slice(0, 20)
+        .map((f) => `  ${f}`)
+        .join('\n')}\n`,
+    );
   process.stdout.write(
     `\n${s.writes} acknowledged writes checked (${load.acked.users.size} users, ${s.patches} PATCHes, ${s.members} group members); ` +
-      `${s.logins} SSO logins; wall time ${((Date.now() - t0) / 1000).toFixed(0)}s; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
+      `${s.logins} SSO logins; wall time ${((Date.now() - t0) / 1000).toFixed(0)}s; ${os.cpus().length} cores, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n`,
   );
-  return { code: s.failed === 0 && lost.length === 0 ? 0 : 1, line: `resilience: ${s.requests} requests, ${s.failed} failed, ${lost.length} lost` };
+  return {
+    code: s.failed === 0 && lost.length === 0 ? 0 : 1,
+    line: `resilience: ${s.requests} requests, ${s.failed} failed, ${lost.length} lost`,
+  };
 }
 
 async function waitForGateway(base, child) {

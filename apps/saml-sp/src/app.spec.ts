@@ -58,7 +58,10 @@ describe('saml-sp on the memory backend', () => {
   });
 
   it('registers an IdP, serves the SP metadata, and logs a user in through the test IdP, once', async () => {
-    const created = await inject('POST', '/identity-providers', { body: idp.metadata(), headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' } });
+    const created = await inject('POST', '/identity-providers', {
+      body: idp.metadata(),
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' },
+    });
     expect(created.statusCode, created.body).toBe(201);
     const idpId = created.json().id as string;
     const listed = await inject('GET', '/identity-providers', { headers: { authorization: `Bearer ${bearer}` } });
@@ -87,7 +90,10 @@ describe('saml-sp on the memory backend', () => {
 
   it('sees its own IdP changes at once through the login cache: a deleted IdP no longer starts logins', async () => {
     const other = await TestIdp.create();
-    const created = await inject('POST', '/identity-providers', { body: other.metadata(), headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' } });
+    const created = await inject('POST', '/identity-providers', {
+      body: other.metadata(),
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' },
+    });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
     await initiate(id); // now cached for logins

@@ -7,7 +7,12 @@ import type { SpSettings, SpSigningKey } from '@sso/saml';
 
 /** The single-ingress SP's identity from config (`saml.spSsoUri`, `saml.contacts`). */
 export function spSettings(config: Config): SpSettings {
-  return { spSsoUri: config.saml.spSsoUri, contacts: config.saml.contacts, signing: signingKey(config), publishEncryptionKey: config.saml.publishEncryptionKey };
+  return {
+    spSsoUri: config.saml.spSsoUri,
+    contacts: config.saml.contacts,
+    signing: signingKey(config),
+    publishEncryptionKey: config.saml.publishEncryptionKey,
+  };
 }
 
 /**

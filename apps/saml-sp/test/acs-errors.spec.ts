@@ -30,9 +30,14 @@ describe('ACS and IdP upload error answers', () => {
     ['a form without SAMLResponse', 'RelayState=x', 'bad-response-saml', 'Bad response: SAMLResponse form field missing from HTTP body'],
     ['an empty form', '', 'bad-response-saml', 'Bad response: SAMLResponse form field missing from HTTP body'],
     ['a field that is not base64', 'SAMLResponse=abc%24def%25', 'bad-response-encoding', 'Bad response: base64 error'],
-    ['base64 of something that is not XML', `SAMLResponse=${encodeURIComponent(b64('hello'))}`, 'bad-response-xml', 'Bad response: XML parse error'],
+    [
+      'base64 of something that is not XML',
+      `SAMLResponse=${encodeURIComponent(b64('hello'))}`,
+      'bad-response-xml',
+      'Bad response: XML parse error',
+    ],
     ['a Success Response without assertions', null, 'bad-response-saml', 'Bad response: no assertions in AuthnResponse'],
-  ])('%s: 400 %s, HTML with the label and spar\'s text', async (_name, payload, label, text) => {
+  ])("%s: 400 %s, HTML with the label and spar's text", async (_name, payload, label, text) => {
     const r = await post(payload ?? field(response('')));
     expect(r.statusCode, r.body).toBe(400);
     expect(r.headers['content-type']).toMatch(/^text\/html/);
@@ -42,11 +47,21 @@ describe('ACS and IdP upload error answers', () => {
   });
 
   it('the same answers under a version prefix, and on the v1 ACS before any IdP is looked up', async () => {
-    const noField = await h.t.app.inject({ method: 'POST', url: '/sso/finalize-login', payload: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const noField = await h.t.app.inject({
+      method: 'POST',
+      url: '/sso/finalize-login',
+      payload: 'x=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(noField.statusCode).toBe(400);
     expect(titleOf(noField.body)).toBe('wire:sso:error:bad-response-saml');
     for (const url of [`/v7/sso/finalize-login/${team}`, `/v16/sso/finalize-login/${team}`]) {
-      const r = await h.t.app.inject({ method: 'POST', url, payload: field(response('')), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const r = await h.t.app.inject({
+        method: 'POST',
+        url,
+        payload: field(response('')),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(r.statusCode).toBe(400);
       expect(titleOf(r.body)).toBe('wire:sso:error:bad-response-saml');
     }
@@ -62,17 +77,20 @@ describe('ACS and IdP upload error answers', () => {
     const upload = (method: 'POST' | 'PUT', url: string, payload: string) =>
       h.t.app.inject({ method, url, payload, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
 
-    it.each(['{"value":', '{"value": "<x/>",}', '[', "{'value': 1}", '{"value":"' + '\u0000'.repeat(0) + '}'])('malformed JSON %j is 400 invalid-metadata on POST and PUT', async (body) => {
-      for (const [method, url] of [
-        ['POST', '/identity-providers'],
-        ['PUT', `/identity-providers/${idpId}`],
-        ['POST', '/v7/identity-providers'],
-      ] as const) {
-        const r = await upload(method, url, body);
-        expect(r.statusCode, `${method} ${url}: ${r.body}`).toBe(400);
-        expect(r.json()).toMatchObject({ code: 400, label: 'invalid-metadata', message: expect.stringContaining('not valid JSON') });
-      }
-    });
+    it.each(['{"value":', '{"value": "<x/>",}', '[', "{'value': 1}", '{"value":"' + '\u0000'.repeat(0) + '}'])(
+      'malformed JSON %j is 400 invalid-metadata on POST and PUT',
+      async (body) => {
+        for (const [method, url] of [
+          ['POST', '/identity-providers'],
+          ['PUT', `/identity-providers/${idpId}`],
+          ['POST', '/v7/identity-providers'],
+        ] as const) {
+          const r = await upload(method, url, body);
+          expect(r.statusCode, `${method} ${url}: ${r.body}`).toBe(400);
+          expect(r.json()).toMatchObject({ code: 400, label: 'invalid-metadata', message: expect.stringContaining('not valid JSON') });
+        }
+      },
+    );
 
     it('an empty JSON body and JSON without metadata are invalid-metadata too; other routes keep bad-request', async () => {
       const empty = await upload('POST', '/identity-providers', '');
@@ -80,7 +98,12 @@ describe('ACS and IdP upload error answers', () => {
       expect(empty.json().label).toBe('invalid-metadata');
       const none = await upload('POST', '/identity-providers', '{"other": 1}');
       expect(none.json().label).toBe('invalid-metadata');
-      const settings = await h.t.app.inject({ method: 'PUT', url: '/i/sso/settings', payload: '{"default_sso_code":', headers: { 'content-type': 'application/json' } });
+      const settings = await h.t.app.inject({
+        method: 'PUT',
+        url: '/i/sso/settings',
+        payload: '{"default_sso_code":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(settings.statusCode).toBe(400);
       expect(settings.json().label).toBe('bad-request');
       // The IdP is unchanged by the refused PUTs.

@@ -51,7 +51,12 @@ const attacks: Attack[] = [
     build: async (c) => {
       const orig = (await c.signed({ nameId: MALLORY })).xml;
       const { head, assertion, tail } = split(orig);
-      const evilHead = head.replace(/ID="[^"]+"/, 'ID="_evilresp"').replace('<saml:Issuer>', `<samlp:Extensions>${orig.replace(/^<samlp:Response/, '<samlp:Response')}</samlp:Extensions><saml:Issuer>`);
+      const evilHead = head
+        .replace(/ID="[^"]+"/, 'ID="_evilresp"')
+        .replace(
+          '<saml:Issuer>',
+          `<samlp:Extensions>${orig.replace(/^<samlp:Response/, '<samlp:Response')}</samlp:Extensions><saml:Issuer>`,
+        );
       return { xml: evilHead + unsign(asVictim(reId(assertion, '_evil'))) + tail };
     },
     status: 400,
@@ -129,7 +134,10 @@ const attacks: Attack[] = [
     name: 'original hidden in saml:Advice of the evil assertion',
     build: async (c) => {
       const { head, assertion, tail } = split((await c.signed({ nameId: MALLORY })).xml);
-      const evil = unsign(asVictim(reId(assertion, '_evil'))).replace('<saml:Subject>', `<saml:Advice>${assertion}</saml:Advice><saml:Subject>`);
+      const evil = unsign(asVictim(reId(assertion, '_evil'))).replace(
+        '<saml:Subject>',
+        `<saml:Advice>${assertion}</saml:Advice><saml:Subject>`,
+      );
       return { xml: head + evil + tail };
     },
     status: 400,
@@ -201,7 +209,9 @@ const attacks: Attack[] = [
   },
   {
     name: 'empty SignatureValue',
-    build: async (c) => ({ xml: (await c.signed()).xml.replace(/<ds:SignatureValue>[^<]*<\/ds:SignatureValue>/, '<ds:SignatureValue></ds:SignatureValue>') }),
+    build: async (c) => ({
+      xml: (await c.signed()).xml.replace(/<ds:SignatureValue>[^<]*<\/ds:SignatureValue>/, '<ds:SignatureValue></ds:SignatureValue>'),
+    }),
     status: 400,
     label: 'bad-response-signature',
   },
@@ -222,7 +232,14 @@ const attacks: Attack[] = [
   },
   {
     name: 'failure Response with an injected unsigned assertion (CVE-2022-39300 shape)',
-    build: async (c) => ({ xml: c.idp.unsignedResponse({ sp: c.sp, requestId: await c.req(), nameId: VICTIM, status: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }).xml }),
+    build: async (c) => ({
+      xml: c.idp.unsignedResponse({
+        sp: c.sp,
+        requestId: await c.req(),
+        nameId: VICTIM,
+        status: 'urn:oasis:names:tc:SAML:2.0:status:Requester',
+      }).xml,
+    }),
     status: 400,
     label: 'bad-response-signature',
   },
@@ -234,13 +251,23 @@ const attacks: Attack[] = [
   },
   {
     name: 'HMAC SignatureMethod',
-    build: async (c) => ({ xml: (await c.signed()).xml.replace(/SignatureMethod Algorithm="[^"]+"/, 'SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#hmac-sha1"') }),
+    build: async (c) => ({
+      xml: (await c.signed()).xml.replace(
+        /SignatureMethod Algorithm="[^"]+"/,
+        'SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#hmac-sha1"',
+      ),
+    }),
     status: 400,
     label: 'bad-response-signature',
   },
   {
     name: 'c14n #WithComments transform',
-    build: async (c) => ({ xml: (await c.signed()).xml.replace(/Transform Algorithm="http:\/\/www.w3.org\/2001\/10\/xml-exc-c14n#"/, 'Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#WithComments"') }),
+    build: async (c) => ({
+      xml: (await c.signed()).xml.replace(
+        /Transform Algorithm="http:\/\/www.w3.org\/2001\/10\/xml-exc-c14n#"/,
+        'Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#WithComments"',
+      ),
+    }),
     status: 400,
     label: 'bad-response-signature',
   },
@@ -393,7 +420,9 @@ const attacks: Attack[] = [
     name: 'SubjectConfirmationData expired while Conditions are valid',
     build: async (c) => ({
       xml: (
-        await c.signed({}, (x) => x.replace(/(<saml:SubjectConfirmationData[^>]*NotOnOrAfter=")[^"]+"/, `$1${new Date(Date.now() - 600_000).toISOString()}"`))
+        await c.signed({}, (x) =>
+          x.replace(/(<saml:SubjectConfirmationData[^>]*NotOnOrAfter=")[^"]+"/, `$1${new Date(Date.now() - 600_000).toISOString()}"`),
+        )
       ).xml,
     }),
     status: 200,
@@ -433,7 +462,10 @@ const attacks: Attack[] = [
   {
     name: 'EncryptedAssertion',
     build: async (c) => ({
-      xml: (await c.signed()).xml.replace(ASSERTION, '<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>'),
+      xml: (await c.signed()).xml.replace(
+        ASSERTION,
+        '<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>',
+      ),
     }),
     status: 400,
     label: 'bad-response-saml',
@@ -461,7 +493,9 @@ const attacks: Attack[] = [
   },
   {
     name: 'external entity (XXE)',
-    build: async () => ({ xml: '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&x;</samlp:Response>' }),
+    build: async () => ({
+      xml: '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&x;</samlp:Response>',
+    }),
     status: 400,
     label: 'bad-response-xml',
   },
@@ -473,7 +507,9 @@ const attacks: Attack[] = [
   },
   {
     name: 'deeply nested elements',
-    build: async (c) => ({ xml: (await c.signed()).xml.replace('</samlp:Status>', `</samlp:Status>${'<a>'.repeat(500)}${'</a>'.repeat(500)}`) }),
+    build: async (c) => ({
+      xml: (await c.signed()).xml.replace('</samlp:Status>', `</samlp:Status>${'<a>'.repeat(500)}${'</a>'.repeat(500)}`),
+    }),
     status: 400,
     label: 'bad-response-xml',
   },
@@ -503,14 +539,12 @@ const attacks: Attack[] = [
       ['text before the root', (x: string) => `junk${x}`],
       ['a mismatched end tag inside the Response', (x: string) => x.replace('</samlp:Status>', '</samlp:Status></saml:Foo>')],
     ] as const
-  ).map(
-    ([what, f]): Attack => ({
-      name: `trailing XML: ${what}`,
-      build: async (c) => ({ xml: f((await c.signed()).xml) }),
-      status: 400,
-      label: 'bad-response-xml',
-    }),
-  ),
+  ).map(([what, f]): Attack => ({
+    name: `trailing XML: ${what}`,
+    build: async (c) => ({ xml: f((await c.signed()).xml) }),
+    status: 400,
+    label: 'bad-response-xml',
+  })),
   {
     name: 'a character reference to NUL in the NameID (truncation in C consumers)',
     build: async (c) => ({ xml: (await c.signed({ nameId: `${VICTIM}&#0;.evil.example` })).xml }),
@@ -537,7 +571,10 @@ const attacks: Attack[] = [
   },
   {
     name: 'an AuthnRequest instead of a Response',
-    build: async (c) => ({ xml: `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x" Version="2.0" IssueInstant="${new Date().toISOString()}"/>`, team: c.team }),
+    build: async (c) => ({
+      xml: `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x" Version="2.0" IssueInstant="${new Date().toISOString()}"/>`,
+      team: c.team,
+    }),
     status: 400,
     label: 'bad-response-saml',
   },
@@ -593,7 +630,10 @@ describe(`SAML attack corpus (${attacks.length} cases)`, () => {
 
   it('whitespace, comments and processing instructions around the root are legal XML and log in', async () => {
     const { xml } = await ctx.signed({ nameId: MALLORY });
-    const r = await h.finalize(ctx.team, `<?xml version="1.0" encoding="UTF-8"?>\n<!-- by the IdP -->\n${xml}\n<!-- end -->\n<?trace id=1?>\n`);
+    const r = await h.finalize(
+      ctx.team,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<!-- by the IdP -->\n${xml}\n<!-- end -->\n<?trace id=1?>\n`,
+    );
     expect(titleOf(r.body)).toBe('wire:sso:success');
   });
 
@@ -602,7 +642,10 @@ describe(`SAML attack corpus (${attacks.length} cases)`, () => {
       const built = await a.build(ctx);
       const before = (await h.identity.cookies.listByUser(victim)).length;
       const team = built.team === undefined ? ctx.team : built.team;
-      const r = built.field !== undefined ? await h.finalize(team, built.field, { raw: true, app: built.app }) : await h.finalize(team, built.xml!, { app: built.app });
+      const r =
+        built.field !== undefined
+          ? await h.finalize(team, built.field, { raw: true, app: built.app })
+          : await h.finalize(team, built.xml!, { app: built.app });
       expect(r.statusCode, r.body.slice(0, 400)).toBe(a.status);
       expect(r.headers['set-cookie']).toBeUndefined();
       if (a.label === null) expect(r.headers.location).toBe(`/sso/initiate-login/${ctx.idpId}`);

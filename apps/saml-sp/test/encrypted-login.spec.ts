@@ -37,7 +37,9 @@ describe('encrypted assertions at the ACS', () => {
 
   it('publishes the key for encryption with the algorithms it accepts', async () => {
     const md = await keyed.inject('GET', `/sso/metadata/${team}`);
-    expect(md.body).toContain(`<md:KeyDescriptor use="encryption"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${spKey.certBase64}<`);
+    expect(md.body).toContain(
+      `<md:KeyDescriptor use="encryption"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${spKey.certBase64}<`,
+    );
     expect(md.body).toContain('<md:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/>');
     // Only the algorithms: ids and certificates are random and may spell "cbc" by chance.
     expect(md.body).not.toMatch(/Algorithm="[^"]*(cbc|rsa-1_5)[^"]*"/);

@@ -17,7 +17,9 @@ function csp(header: unknown): Record<string, string> {
 
 /** The sha256 CSP source of every inline script of a page. */
 const scriptHashes = (html: string) =>
-  [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`);
+  [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`,
+  );
 
 /** The CSP of our HTML pages: nothing but the page's one inline script, forms only to `formAction`, no framing. */
 const pagePolicy = (html: string, formAction: string) => ({
@@ -58,7 +60,10 @@ describe('saml-sp: security headers on its pages, no tokens in URLs or logs', ()
   it('ACS verdicts: success and error pages allow exactly their own postMessage script', async () => {
     const { team, token } = await h.newTeam();
     const id = await h.createIdp(token, idp);
-    const ok = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'csp.user@example.com' }).xml);
+    const ok = await h.finalize(
+      team,
+      idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'csp.user@example.com' }).xml,
+    );
     expect(titleOf(ok.body)).toBe('wire:sso:success');
     const bad = await h.finalize(team, 'not base64 at all %%%', { raw: true });
     expect(titleOf(bad.body)).toMatch(/^wire:sso:error:/);

@@ -59,7 +59,11 @@ export class SamlHarness {
     return this.tokens.issueAccess(uid);
   }
 
-  async newUser(team: TeamId, role: 'owner' | 'admin' | 'member', extra: { ssoId?: string | null; managedBy?: 'wire' | 'scim'; name?: string } = {}): Promise<UserId> {
+  async newUser(
+    team: TeamId,
+    role: 'owner' | 'admin' | 'member',
+    extra: { ssoId?: string | null; managedBy?: 'wire' | 'scim'; name?: string } = {},
+  ): Promise<UserId> {
     const id = newUserId();
     await this.identity.users.put(
       newUserRecord({ id, team, name: extra.name ?? 'User', managedBy: extra.managedBy ?? 'wire', ssoId: extra.ssoId ?? null }),
@@ -90,7 +94,11 @@ export class SamlHarness {
   }
 
   async createIdp(token: string, idp: TestIdp, query = '', versionPrefix = ''): Promise<IdpId> {
-    const r = await this.inject('POST', `${versionPrefix}/identity-providers${query}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
+    const r = await this.inject('POST', `${versionPrefix}/identity-providers${query}`, {
+      token,
+      body: idp.metadata(),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(r.statusCode, r.body).toBe(201);
     return r.json().id as IdpId;
   }

@@ -15,7 +15,13 @@ describe('v1 IdP issuer uniqueness across teams', () => {
       const idp = await TestIdp.create();
       const teams = await Promise.all([h.newTeam(), h.newTeam(), h.newTeam()]);
       const answers = await Promise.all(
-        teams.map((t) => h.inject('POST', '/identity-providers?api_version=v1', { token: t.token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } })),
+        teams.map((t) =>
+          h.inject('POST', '/identity-providers?api_version=v1', {
+            token: t.token,
+            body: idp.metadata(),
+            headers: { 'content-type': 'application/xml' },
+          }),
+        ),
       );
       const won = answers.filter((r) => r.statusCode === 201);
       expect(won, answers.map((r) => r.body).join('\n')).toHaveLength(1);
@@ -38,9 +44,17 @@ describe('v1 IdP issuer uniqueness across teams', () => {
     const a = await h.newTeam();
     const b = await h.newTeam();
     const first = await h.createIdp(a.token, idp, '?api_version=v1');
-    const clash = await h.inject('POST', '/identity-providers?api_version=v1', { token: b.token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
+    const clash = await h.inject('POST', '/identity-providers?api_version=v1', {
+      token: b.token,
+      body: idp.metadata(),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(clash.json().label).toBe('idp-already-in-use');
-    const mixed = await h.inject('POST', '/identity-providers?api_version=v2', { token: b.token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
+    const mixed = await h.inject('POST', '/identity-providers?api_version=v2', {
+      token: b.token,
+      body: idp.metadata(),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(mixed.statusCode).toBe(409);
     expect((await h.inject('DELETE', `/identity-providers/${first}`, { token: a.token })).statusCode).toBe(204);
     await h.createIdp(b.token, idp, '?api_version=v1');
@@ -52,9 +66,17 @@ describe('v1 IdP issuer uniqueness across teams', () => {
     const before = await TestIdp.create();
     const after = new TestIdp(before.key);
     const id = await h.createIdp(a.token, before, '?api_version=v1');
-    const put = await h.inject('PUT', `/identity-providers/${id}`, { token: a.token, body: after.metadata(), headers: { 'content-type': 'application/xml' } });
+    const put = await h.inject('PUT', `/identity-providers/${id}`, {
+      token: a.token,
+      body: after.metadata(),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(put.statusCode, put.body).toBe(200);
-    const taken = await h.inject('POST', '/identity-providers?api_version=v1', { token: b.token, body: after.metadata(), headers: { 'content-type': 'application/xml' } });
+    const taken = await h.inject('POST', '/identity-providers?api_version=v1', {
+      token: b.token,
+      body: after.metadata(),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(taken.json().label).toBe('idp-already-in-use');
     await h.createIdp(b.token, before, '?api_version=v1');
   });

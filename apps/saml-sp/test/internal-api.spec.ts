@@ -16,7 +16,15 @@ describe('saml-sp internal API (galley and brig callers)', () => {
   /** A SCIM token; returns its secret. */
   async function tokenFor(team: TeamId, idp: IdpId | null): Promise<string> {
     const secret = `t-${newScimTokenId()}`;
-    await h.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(secret), createdAt: new Date(), idp, description: 'd', name: 'n' });
+    await h.spar.scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(secret),
+      createdAt: new Date(),
+      idp,
+      description: 'd',
+      name: 'n',
+    });
     return secret;
   }
 
@@ -51,7 +59,11 @@ describe('saml-sp internal API (galley and brig callers)', () => {
       }
       expect(await h.spar.samlUsers.get(v2.issuer, `alice-${team}`.toLowerCase())).toBeNull();
       const ks = h.config.cassandra.keyspaces.spar;
-      const defaults = await h.db.execute('t', `SELECT idp FROM ${ks}.default_idp WHERE partition_key_always_default = 'default' AND idp = ?`, [idp1]);
+      const defaults = await h.db.execute(
+        't',
+        `SELECT idp FROM ${ks}.default_idp WHERE partition_key_always_default = 'default' AND idp = ?`,
+        [idp1],
+      );
       expect(defaults.rows).toHaveLength(0);
       // The brig side is galley's and brig's business: the user row stays.
       expect(await h.identity.users.get(alice)).not.toBeNull();
@@ -155,7 +167,15 @@ describe('saml-sp internal API (galley and brig callers)', () => {
       const cleared = await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: null } });
       expect(cleared.statusCode).toBe(200);
       expect((await h.inject('GET', '/sso/settings')).json()).toEqual({ default_sso_code: null });
-      expect((await fetch(`${h.t.url}/i/sso/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"default_sso_code":null}' })).status).toBe(404);
+      expect(
+        (
+          await fetch(`${h.t.url}/i/sso/settings`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: '{"default_sso_code":null}',
+          })
+        ).status,
+      ).toBe(404);
     });
   });
 
@@ -169,7 +189,9 @@ describe('saml-sp internal API (galley and brig callers)', () => {
   it('counts the internal routes by route template in the metrics', async () => {
     await h.inject('POST', `/i/scim/userinfo/${newUserId()}`);
     const m = (await h.inject('GET', '/i/metrics')).body;
-    expect(m).toMatch(/http_request_duration_seconds_count\{app="saml-sp",method="DELETE",handler="\/i\/teams\/:team",status_code="204"\} \d+/);
+    expect(m).toMatch(
+      /http_request_duration_seconds_count\{app="saml-sp",method="DELETE",handler="\/i\/teams\/:team",status_code="204"\} \d+/,
+    );
     expect(m).toMatch(/handler="\/i\/scim\/userinfo\/:user",status_code="200"/);
     expect(m).toMatch(/handler="\/i\/identity-providers\/:team",status_code="200"/);
   });

@@ -7,7 +7,8 @@ import { IdpMetadataRefresher } from '../src/refresh-idp-metadata/idp-metadata-r
 import { SamlHarness, titleOf } from './harness';
 
 /** Metadata with the given certificates and extra attributes on EntityDescriptor. */
-const metadataWith = (idp: TestIdp, certs: string[], attrs = '') => idp.metadata(certs).replace(`entityID="${idp.issuer}"`, `entityID="${idp.issuer}"${attrs}`);
+const metadataWith = (idp: TestIdp, certs: string[], attrs = '') =>
+  idp.metadata(certs).replace(`entityID="${idp.issuer}"`, `entityID="${idp.issuer}"${attrs}`);
 
 describe('IdP metadata from a URL (local HTTPS server, loopback allowed by config)', () => {
   let server: TestHttpsServer;
@@ -31,16 +32,24 @@ describe('IdP metadata from a URL (local HTTPS server, loopback allowed by confi
 
   const createFromUrl = (token: string, url: string) => h.inject('POST', '/identity-providers', { token, body: { url } });
   const login = async (team: TeamId, id: IdpId, signer: TestIdp) =>
-    titleOf((await h.finalize(team, signer.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'url.user@example.com' }).xml)).body);
+    titleOf(
+      (await h.finalize(team, signer.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'url.user@example.com' }).xml))
+        .body,
+    );
 
   it('loopback stays refused unless configured, and the switch cannot be turned on in production', () => {
     expect(testConfig().saml.metadataAllowLoopback).toBe(false);
-    expect(() => loadConfig({ env: { APP_ENV: 'production', SAML_METADATA_ALLOW_LOOPBACK: 'true', ACCESS_TOKEN_KEYS_FILE: '/k.json' } })).toThrow(/metadataAllowLoopback/);
+    expect(() =>
+      loadConfig({ env: { APP_ENV: 'production', SAML_METADATA_ALLOW_LOOPBACK: 'true', ACCESS_TOKEN_KEYS_FILE: '/k.json' } }),
+    ).toThrow(/metadataAllowLoopback/);
   });
 
   it('documents {"url"} in OpenAPI, with an example, for POST and PUT', async () => {
     const doc = (await h.inject('GET', '/api-docs/saml-sp/openapi.json')).json();
-    expect(doc.components.schemas.IdpMetadataUrlDto.properties.url).toMatchObject({ type: 'string', example: expect.stringMatching(/^https:\/\//) });
+    expect(doc.components.schemas.IdpMetadataUrlDto.properties.url).toMatchObject({
+      type: 'string',
+      example: expect.stringMatching(/^https:\/\//),
+    });
     for (const op of [doc.paths['/identity-providers'].post, doc.paths['/identity-providers/{id}'].put]) {
       expect(JSON.stringify(op.requestBody)).toContain('#/components/schemas/IdpMetadataUrlDto');
       expect(JSON.stringify(op.requestBody)).toContain('federationmetadata.xml');
@@ -53,18 +62,38 @@ describe('IdP metadata from a URL (local HTTPS server, loopback allowed by confi
     server.serve(idp.metadata());
     const r = await createFromUrl(token, `${base}/federationmetadata.xml`);
     expect(r.statusCode, r.body).toBe(201);
-    expect(r.json().metadata).toEqual({ issuer: idp.issuer, requestURI: idp.ssoUrl, certAuthnResponse: [expect.stringContaining(idp.key.certBase64)] });
+    expect(r.json().metadata).toEqual({
+      issuer: idp.issuer,
+      requestURI: idp.ssoUrl,
+      certAuthnResponse: [expect.stringContaining(idp.key.certBase64)],
+    });
     const id = r.json().id as IdpId;
     expect((await h.inject('GET', `/identity-providers/${id}/raw`, { token })).body).toBe(idp.metadata());
-    expect(await sources.get(id)).toMatchObject({ idp: id, team, url: `${base}/federationmetadata.xml`, lastError: null, appliedAt: expect.any(Date) });
-    const source = { url: `${base}/federationmetadata.xml`, checkedAt: expect.any(String), appliedAt: expect.any(String), validUntil: null, lastError: null };
+    expect(await sources.get(id)).toMatchObject({
+      idp: id,
+      team,
+      url: `${base}/federationmetadata.xml`,
+      lastError: null,
+      appliedAt: expect.any(Date),
+    });
+    const source = {
+      url: `${base}/federationmetadata.xml`,
+      checkedAt: expect.any(String),
+      appliedAt: expect.any(String),
+      validUntil: null,
+      lastError: null,
+    };
     expect(r.json().extraInfo.metadataSource).toEqual(source);
     expect((await h.inject('GET', `/identity-providers/${id}`, { token })).json().extraInfo.metadataSource).toEqual(source);
     expect((await h.inject('GET', '/identity-providers', { token })).json().providers[0].extraInfo.metadataSource).toEqual(source);
     expect(await login(team, id, idp)).toBe('wire:sso:success');
 
     // Uploaded XML ends the URL source; a URL by PUT starts it again; delete removes it.
-    const put = await h.inject('PUT', `/identity-providers/${id}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
+    const put = await h.inject('PUT', `/identity-providers/${id}`, {
+      token,
+      body: idp.metadata(),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(put.statusCode, put.body).toBe(200);
     expect(await sources.get(id)).toBeNull();
     expect(put.json().extraInfo).not.toHaveProperty('metadataSource');

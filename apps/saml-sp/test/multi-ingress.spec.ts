@@ -29,7 +29,11 @@ describe('multi-ingress on real Cassandra', () => {
   const host = (zHost?: string): Record<string, string> => (zHost === undefined ? {} : { 'z-host': zHost });
 
   async function createIdp(token: string, zHost: string | undefined, version = '/v8', x?: TestIdp) {
-    return h.inject('POST', `${version}/identity-providers`, { token, body: (x ?? (await TestIdp.create())).metadata(), headers: { ...xml, ...host(zHost) } });
+    return h.inject('POST', `${version}/identity-providers`, {
+      token,
+      body: (x ?? (await TestIdp.create())).metadata(),
+      headers: { ...xml, ...host(zHost) },
+    });
   }
 
   async function initiate(id: IdpId, zHost?: string) {
@@ -60,7 +64,9 @@ describe('multi-ingress on real Cassandra', () => {
       expect(b.body).toContain(`entityID="${ssoOf(B)}/finalize-login"`);
       expect(b.body).toContain('B Corp');
       // Host names are case-insensitive; nginx's $host is lowercase anyway.
-      expect((await h.inject('GET', '/sso/metadata', { headers: host('A.Example.COM') })).body).toContain(`entityID="${ssoOf(A)}/finalize-login"`);
+      expect((await h.inject('GET', '/sso/metadata', { headers: host('A.Example.COM') })).body).toContain(
+        `entityID="${ssoOf(A)}/finalize-login"`,
+      );
     });
 
     it.each([
@@ -107,7 +113,11 @@ describe('multi-ingress on real Cassandra', () => {
       const x = await TestIdp.create();
       const id = (await createIdp(token, A, '/v8', x)).json().id as IdpId;
       const req = await initiate(id, A);
-      const r = await finalize(team, x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'alice@example.com' }).xml, A);
+      const r = await finalize(
+        team,
+        x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'alice@example.com' }).xml,
+        A,
+      );
       expect(r.statusCode, r.body).toBe(200);
       expect(titleOf(r.body)).toBe('wire:sso:success');
       expect(r.headers['set-cookie']).toBeDefined();
@@ -118,7 +128,11 @@ describe('multi-ingress on real Cassandra', () => {
       const x = await TestIdp.create();
       const id = (await createIdp(token, A, '/v8', x)).json().id as IdpId;
       const req = await initiate(id, A);
-      const r = await finalize(team, x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'mallory@example.com' }).xml, B);
+      const r = await finalize(
+        team,
+        x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'mallory@example.com' }).xml,
+        B,
+      );
       expect(r.statusCode, r.body).toBe(200);
       expect(titleOf(r.body)).toBe('wire:sso:error:forbidden');
       expect(r.headers['set-cookie']).toBeUndefined();
@@ -130,7 +144,11 @@ describe('multi-ingress on real Cassandra', () => {
       const id = (await createIdp(token, A, '/v8', x)).json().id as IdpId;
       for (const zHost of [undefined, 'c.example.com']) {
         const req = await initiate(id, A);
-        const r = await finalize(team, x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'bob@example.com' }).xml, zHost);
+        const r = await finalize(
+          team,
+          x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'bob@example.com' }).xml,
+          zHost,
+        );
         expect(r.statusCode, r.body).toBe(404);
         expect(r.headers['content-type']).toMatch(/^text\/html/);
         expect(titleOf(r.body)).toBe('wire:sso:error:not-found');
@@ -176,7 +194,9 @@ describe('multi-ingress on real Cassandra', () => {
       expect(r.json().extraInfo.domain).toBe(A);
       const id = r.json().id as IdpId;
       expect((await h.spar.idps.get(id))?.domain).toBe(A);
-      const row = await h.db.execute('test.idp_domain', `SELECT domain FROM ${h.config.cassandra.keyspaces.spar}.idp WHERE idp = ?`, [id], { idempotent: true });
+      const row = await h.db.execute('test.idp_domain', `SELECT domain FROM ${h.config.cassandra.keyspaces.spar}.idp WHERE idp = ?`, [id], {
+        idempotent: true,
+      });
       expect(row.first()?.domain).toBe(A);
       expect((await h.inject('GET', `/identity-providers/${id}`, { token })).json().extraInfo.domain).toBe(A);
     });
@@ -186,7 +206,11 @@ describe('multi-ingress on real Cassandra', () => {
       expect((await createIdp(token, A)).statusCode).toBe(201);
       const dup = await createIdp(token, A);
       expect(dup.statusCode, dup.body).toBe(409);
-      expect(dup.json()).toEqual({ code: 409, label: 'idp-duplicate-domain-for-team', message: 'This team already has an IdP configured for this domain.' });
+      expect(dup.json()).toEqual({
+        code: 409,
+        label: 'idp-duplicate-domain-for-team',
+        message: 'This team already has an IdP configured for this domain.',
+      });
       expect((await createIdp(token, B)).json().extraInfo.domain).toBe(B);
       // Another team may use the same domain.
       expect((await createIdp((await h.newTeam()).token, A)).statusCode).toBe(201);
@@ -196,7 +220,12 @@ describe('multi-ingress on real Cassandra', () => {
     it('gives no domain for an unconfigured or missing Z-Host, nor before v8; those never clash', async () => {
       const { token } = await h.newTeam();
       expect((await createIdp(token, A)).statusCode).toBe(201);
-      for (const [zHost, version] of [['c.example.com', '/v8'], [undefined, '/v8'], [A, '/v7'], [A, '']] as const) {
+      for (const [zHost, version] of [
+        ['c.example.com', '/v8'],
+        [undefined, '/v8'],
+        [A, '/v7'],
+        [A, ''],
+      ] as const) {
         const r = await createIdp(token, zHost, version);
         expect(r.statusCode, `${version} ${zHost}: ${r.body}`).toBe(201);
         expect(r.json().extraInfo.domain).toBeNull();
@@ -208,7 +237,8 @@ describe('multi-ingress on real Cassandra', () => {
       const x = await TestIdp.create();
       const a = (await createIdp(token, A, '/v8', x)).json().id as IdpId;
       const b = (await createIdp(token, B)).json().id as IdpId;
-      const put = (zHost: string | undefined) => h.inject('PUT', `/identity-providers/${a}`, { token, body: x.metadata(), headers: { ...xml, ...host(zHost) } });
+      const put = (zHost: string | undefined) =>
+        h.inject('PUT', `/identity-providers/${a}`, { token, body: x.metadata(), headers: { ...xml, ...host(zHost) } });
 
       const same = await put(A);
       expect(same.statusCode, same.body).toBe(200);
@@ -242,9 +272,17 @@ describe('single-ingress ignores Z-Host', () => {
       expect(r.statusCode).toBe(200);
       expect(r.body).toContain(`entityID="${h.sp(team)}"`);
     }
-    const r = await h.inject('POST', '/v8/identity-providers', { token, body: (await TestIdp.create()).metadata(), headers: { 'content-type': 'application/xml', 'z-host': 'a.example.com' } });
+    const r = await h.inject('POST', '/v8/identity-providers', {
+      token,
+      body: (await TestIdp.create()).metadata(),
+      headers: { 'content-type': 'application/xml', 'z-host': 'a.example.com' },
+    });
     expect(r.json().extraInfo.domain).toBeNull();
-    const again = await h.inject('POST', '/v8/identity-providers', { token, body: (await TestIdp.create()).metadata(), headers: { 'content-type': 'application/xml', 'z-host': 'a.example.com' } });
+    const again = await h.inject('POST', '/v8/identity-providers', {
+      token,
+      body: (await TestIdp.create()).metadata(),
+      headers: { 'content-type': 'application/xml', 'z-host': 'a.example.com' },
+    });
     expect(again.statusCode).toBe(201);
   });
 });
@@ -265,7 +303,11 @@ describe('get-by-email picks the IdP of the Z-Host (multi-ingress)', () => {
     const ids: Record<string, string> = {};
     for (const zHost of [A, B, undefined]) {
       const x = await TestIdp.create();
-      const r = await h.inject('POST', '/v8/identity-providers', { token, body: x.metadata(), headers: { 'content-type': 'application/xml', ...(zHost ? { 'z-host': zHost } : {}) } });
+      const r = await h.inject('POST', '/v8/identity-providers', {
+        token,
+        body: x.metadata(),
+        headers: { 'content-type': 'application/xml', ...(zHost ? { 'z-host': zHost } : {}) },
+      });
       expect(r.statusCode, r.body).toBe(201);
       ids[zHost ?? 'none'] = r.json().id;
     }
@@ -274,7 +316,8 @@ describe('get-by-email picks the IdP of the Z-Host (multi-ingress)', () => {
     const user = await h.identity.users.get(uid);
     await h.identity.users.put({ ...user!, email });
     expect(await h.identity.users.claimEmail(emailKey(email), uid)).toEqual({ ok: true });
-    const ask = (zHost?: string) => h.inject('POST', '/v15/sso/get-by-email', { body: { email }, headers: zHost ? { 'z-host': zHost } : {} });
+    const ask = (zHost?: string) =>
+      h.inject('POST', '/v15/sso/get-by-email', { body: { email }, headers: zHost ? { 'z-host': zHost } : {} });
     expect((await ask(A)).json()).toEqual({ sso_code: ids[A] });
     expect((await ask(B.toUpperCase())).json()).toEqual({ sso_code: ids[B] });
     expect((await ask()).json()).toEqual({ sso_code: ids.none });

@@ -40,7 +40,13 @@ interface Pysaml2Settings {
   encrypt?: null | 'cbc' | 'gcm';
 }
 
-export const PYSAML2_DEFAULTS: Required<Pysaml2Settings> = { signWith: 'idp', publish: ['idp'], bindings: ['POST'], wantSignedRequests: false, encrypt: null };
+export const PYSAML2_DEFAULTS: Required<Pysaml2Settings> = {
+  signWith: 'idp',
+  publish: ['idp'],
+  bindings: ['POST'],
+  wantSignedRequests: false,
+  encrypt: null,
+};
 
 export interface HttpAnswer {
   status: number;
@@ -75,8 +81,22 @@ export class Pysaml2Idp {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pysaml2-idp-'));
     const caFile = path.join(dir, 'tls.crt');
     await run('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', path.join(dir, 'tls.key'), '-out', caFile,
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-sha256',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'tls.key'),
+      '-out',
+      caFile,
     ]);
     const proc = spawn(PYTHON, [SCRIPT, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     let err = '';

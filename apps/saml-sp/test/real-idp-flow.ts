@@ -3,7 +3,13 @@ import type { IdpId, TeamId } from '@sso/domain';
 import { SP_SSO, type SamlHarness } from './harness';
 import type { HttpAnswer, Pysaml2Idp } from './pysaml2-idp';
 
-const unescapeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The IdP's auto-post form: where it sends the browser and the SAMLResponse it carries. */
 interface IdpAnswer {

@@ -24,7 +24,11 @@ describe('a real IdP with SP keys: signed requests, HTTP-Redirect, encrypted ass
     fs.writeFileSync(path.join(dir, 'sp.key'), spKey.keyPem);
     fs.writeFileSync(path.join(dir, 'sp.crt'), spKey.certPem);
     const loopback = { 'saml.metadataAllowLoopback': true, 'saml.metadataCaFile': idp.caFile };
-    keyed = await new SamlHarness({ ...loopback, 'saml.spKeyFile': path.join(dir, 'sp.key'), 'saml.spCertFile': path.join(dir, 'sp.crt') }).start({ listen: true });
+    keyed = await new SamlHarness({
+      ...loopback,
+      'saml.spKeyFile': path.join(dir, 'sp.key'),
+      'saml.spCertFile': path.join(dir, 'sp.crt'),
+    }).start({ listen: true });
     plain = await new SamlHarness(loopback).start({ listen: true });
   }, 300_000);
   afterAll(async () => {
@@ -51,7 +55,13 @@ describe('a real IdP with SP keys: signed requests, HTTP-Redirect, encrypted ass
     await idp.control({ bindings: ['Redirect'], wantSignedRequests: true });
     expect(await idp.metadata()).toContain('WantAuthnRequestsSigned="true"');
     const { idpId } = await teamWithIdp(keyed, idp);
-    const answer = await throughIdp(keyed, idp, idpId, 'redirect.signed@example.com', `?success_redirect=${encodeURIComponent('wire://ok?u=$userid')}&error_redirect=wire://err`);
+    const answer = await throughIdp(
+      keyed,
+      idp,
+      idpId,
+      'redirect.signed@example.com',
+      `?success_redirect=${encodeURIComponent('wire://ok?u=$userid')}&error_redirect=wire://err`,
+    );
     expect(answer.binding).toBe('Redirect');
     const r = await toAcs(keyed, answer);
     const uid = (await keyed.spar.samlUsers.get(idp.issuer, 'redirect.signed@example.com'))?.uid;
@@ -60,7 +70,8 @@ describe('a real IdP with SP keys: signed requests, HTTP-Redirect, encrypted ass
     // The same IdP and team through the SP without keys: the request is unsigned, and refused.
     await expect(throughIdp(plain, idp, idpId, 'redirect.signed@example.com')).rejects.toThrow(/IncorrectlySigned.*no query signature/);
     // A request carrying the signature of another request is refused too.
-    const location = async () => String((await fetch(`${keyed.t.url}/sso/initiate-login/${idpId}`, { redirect: 'manual' })).headers.get('location'));
+    const location = async () =>
+      String((await fetch(`${keyed.t.url}/sso/initiate-login/${idpId}`, { redirect: 'manual' })).headers.get('location'));
     const [one, two] = [await location(), await location()];
     const forged = `${one.split('&Signature=')[0]}&Signature=${two.split('&Signature=')[1]}`;
     const refused = await idp.request('GET', `${forged}&user=forged@example.com`);

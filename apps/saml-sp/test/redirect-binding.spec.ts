@@ -13,9 +13,15 @@ const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
 /** TestIdp metadata whose only SingleSignOnService uses the HTTP-Redirect binding. */
 const redirectOnly = (idp: TestIdp, location = idp.ssoUrl) =>
-  idp.metadata().replace(`Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${idp.ssoUrl}"`, `Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${location}"`);
+  idp
+    .metadata()
+    .replace(
+      `Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${idp.ssoUrl}"`,
+      `Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${location}"`,
+    );
 
-const xmlOf = (location: string) => inflateRawSync(Buffer.from(new URL(location).searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+const xmlOf = (location: string) =>
+  inflateRawSync(Buffer.from(new URL(location).searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
 const requestIdOf = (location: string) => /ID="([^"]+)"/.exec(xmlOf(location))?.[1] as string;
 
 /** IdPs whose metadata offers only HTTP-Redirect: initiate-login answers 303 with the request in the query. */
@@ -42,7 +48,11 @@ describe('HTTP-Redirect binding (saml-sp on Cassandra)', () => {
     expect((await options.get(id)).ssoBinding).toBe('HTTP-Redirect');
 
     // New metadata with a POST endpoint switches back to spar's binding, and the member goes away.
-    const put = await h.inject('PUT', `/identity-providers/${id}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
+    const put = await h.inject('PUT', `/identity-providers/${id}`, {
+      token,
+      body: idp.metadata(),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json().extraInfo).not.toHaveProperty('ssoBinding');
     expect((await options.get(id)).ssoBinding).toBe('HTTP-POST');
@@ -52,9 +62,17 @@ describe('HTTP-Redirect binding (saml-sp on Cassandra)', () => {
     expect((await h.inject('GET', `/sso/initiate-login/${id}`)).statusCode).toBe(303);
 
     // Still https only, still the same label when there is neither binding.
-    const http = await h.inject('POST', '/identity-providers', { token, body: redirectOnly(idp, 'http://idp.example.com/sso'), headers: { 'content-type': 'application/xml' } });
+    const http = await h.inject('POST', '/identity-providers', {
+      token,
+      body: redirectOnly(idp, 'http://idp.example.com/sso'),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(http.json().label).toBe('idp-must-be-https');
-    const none = await h.inject('POST', '/identity-providers', { token, body: idp.metadata().replace('bindings:HTTP-POST', 'bindings:HTTP-Artifact'), headers: { 'content-type': 'application/xml' } });
+    const none = await h.inject('POST', '/identity-providers', {
+      token,
+      body: idp.metadata().replace('bindings:HTTP-POST', 'bindings:HTTP-Artifact'),
+      headers: { 'content-type': 'application/xml' },
+    });
     expect([none.statusCode, none.json().label]).toEqual([400, 'invalid-metadata']);
   });
 
@@ -85,7 +103,10 @@ describe('HTTP-Redirect binding (saml-sp on Cassandra)', () => {
     expect(await h.spar.authnRequests.get(reqId)).toBeNull();
 
     // Mobile verdicts travel the same way.
-    const mobile = await h.inject('GET', `/sso/initiate-login/${id}?success_redirect=${encodeURIComponent('wire://s?c=$cookie&u=$userid')}&error_redirect=wire://e`);
+    const mobile = await h.inject(
+      'GET',
+      `/sso/initiate-login/${id}?success_redirect=${encodeURIComponent('wire://s?c=$cookie&u=$userid')}&error_redirect=wire://e`,
+    );
     const mobileId = requestIdOf(String(mobile.headers.location));
     const m = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: mobileId, nameId: 'redirect.user@example.com' }).xml);
     expect(m.statusCode).toBe(303);
@@ -110,18 +131,26 @@ describe('HTTP-Redirect binding (saml-sp on Cassandra)', () => {
     it('signs the query (SigAlg, Signature over the exact octets), not the XML; keeps the IdP URL query; POST IdPs still get a signed XML', async () => {
       const { team, token } = await keyed.newTeam();
       const withQuery = `${idp.ssoUrl}?tenant=t1`;
-      const r = await keyed.inject('POST', '/identity-providers', { token, body: redirectOnly(idp, withQuery), headers: { 'content-type': 'application/xml' } });
+      const r = await keyed.inject('POST', '/identity-providers', {
+        token,
+        body: redirectOnly(idp, withQuery),
+        headers: { 'content-type': 'application/xml' },
+      });
       const id = r.json().id;
       const location = String((await keyed.inject('GET', `/sso/initiate-login/${id}`)).headers.location);
       const m = /^([^?]+)\?tenant=t1&(SAMLRequest=[^&]+&SigAlg=[^&]+)&Signature=([^&]+)$/.exec(location);
       expect(m, location).not.toBeNull();
       expect(m![1]).toBe(idp.ssoUrl);
       expect(new URL(location).searchParams.get('SigAlg')).toBe(RSA_SHA256);
-      const verifies = (octets: string) => createVerify('RSA-SHA256').update(octets).verify(spKey.certPem, decodeURIComponent(m![3]), 'base64');
+      const verifies = (octets: string) =>
+        createVerify('RSA-SHA256').update(octets).verify(spKey.certPem, decodeURIComponent(m![3]), 'base64');
       expect(verifies(m![2])).toBe(true);
       expect(verifies(`tenant=t1&${m![2]}`)).toBe(false);
       expect(xmlOf(location)).not.toContain('Signature');
-      const ok = await keyed.finalize(team, idp.response({ sp: keyed.sp(team), requestId: requestIdOf(location), nameId: 'signed.redirect@example.com' }).xml);
+      const ok = await keyed.finalize(
+        team,
+        idp.response({ sp: keyed.sp(team), requestId: requestIdOf(location), nameId: 'signed.redirect@example.com' }).xml,
+      );
       expect(titleOf(ok.body)).toBe('wire:sso:success');
 
       const post = await keyed.createIdp(token, await TestIdp.create());

@@ -14,7 +14,11 @@ describe('saml-sp on real Cassandra and Redis', () => {
   describe('identity providers', () => {
     it('creates from XML and from {"value"}, with spar\'s JSON, default v2 and "IdP N" handles', async () => {
       const { team, token } = await h.newTeam();
-      const r = await h.inject('POST', '/identity-providers', { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
+      const r = await h.inject('POST', '/identity-providers', {
+        token,
+        body: idp.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(r.statusCode, r.body).toBe(201);
       expect(r.json()).toEqual({
         id: expect.any(String),
@@ -33,7 +37,12 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(j.json().extraInfo).toMatchObject({ apiVersion: 'WireIdPAPIV1', handle: 'Okta' });
 
       const list = await h.inject('GET', '/identity-providers', { token });
-      expect(list.json().providers.map((p: { id: string }) => p.id).sort()).toEqual([r.json().id, j.json().id].sort());
+      expect(
+        list
+          .json()
+          .providers.map((p: { id: string }) => p.id)
+          .sort(),
+      ).toEqual([r.json().id, j.json().id].sort());
       const one = await h.inject('GET', `/identity-providers/${r.json().id}`, { token });
       expect(one.json()).toEqual(r.json());
       const raw = await h.inject('GET', `/identity-providers/${r.json().id}/raw`, { token });
@@ -46,15 +55,27 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const b = await h.newTeam();
       const x = await TestIdp.create();
       await h.createIdp(a.token, x);
-      const again = await h.inject('POST', '/identity-providers', { token: a.token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      const again = await h.inject('POST', '/identity-providers', {
+        token: a.token,
+        body: x.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(again.statusCode).toBe(400);
       expect(again.json().label).toBe('idp-already-in-use');
       await h.createIdp(b.token, x); // another team may use the same issuer (v2)
       const y = await TestIdp.create();
       await h.createIdp(a.token, y, '?api_version=v1');
-      const v1 = await h.inject('POST', '/identity-providers?api_version=v1', { token: b.token, body: y.metadata(), headers: { 'content-type': 'application/xml' } });
+      const v1 = await h.inject('POST', '/identity-providers?api_version=v1', {
+        token: b.token,
+        body: y.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(v1.json().label).toBe('idp-already-in-use');
-      const mixed = await h.inject('POST', '/identity-providers?api_version=v2', { token: b.token, body: y.metadata(), headers: { 'content-type': 'application/xml' } });
+      const mixed = await h.inject('POST', '/identity-providers?api_version=v2', {
+        token: b.token,
+        body: y.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(mixed.statusCode).toBe(409);
       expect(mixed.json().label).toBe('cannot-mix-idp-api-verions');
     });
@@ -62,7 +83,8 @@ describe('saml-sp on real Cassandra and Redis', () => {
     it('ends 8 concurrent uploads of one issuer in one team with one IdP, and an issuer change cannot take a used issuer', async () => {
       const { team, token } = await h.newTeam();
       const x = await TestIdp.create();
-      const post = () => h.inject('POST', '/identity-providers', { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      const post = () =>
+        h.inject('POST', '/identity-providers', { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
       const results = await Promise.all(Array.from({ length: 8 }, post));
       expect(results.map((r) => r.statusCode).sort()).toEqual([201, 400, 400, 400, 400, 400, 400, 400]);
       expect(results.filter((r) => r.statusCode === 400).every((r) => r.json().label === 'idp-already-in-use')).toBe(true);
@@ -73,10 +95,18 @@ describe('saml-sp on real Cassandra and Redis', () => {
       // Another IdP of the team may not move onto x's issuer; moving onto a free one works and frees its old one.
       const y = await TestIdp.create();
       const yId = await h.createIdp(token, y);
-      const onto = await h.inject('PUT', `/identity-providers/${yId}`, { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      const onto = await h.inject('PUT', `/identity-providers/${yId}`, {
+        token,
+        body: x.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(onto.json().label).toBe('idp-issuer-in-use');
       const z = await TestIdp.create();
-      const moved = await h.inject('PUT', `/identity-providers/${yId}`, { token, body: y.metadata().replaceAll(y.issuer, z.issuer), headers: { 'content-type': 'application/xml' } });
+      const moved = await h.inject('PUT', `/identity-providers/${yId}`, {
+        token,
+        body: y.metadata().replaceAll(y.issuer, z.issuer),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(moved.statusCode, moved.body).toBe(200);
       expect((await h.spar.idps.getByIssuerAndTeam(z.issuer, team))?.id).toBe(yId);
       expect(await h.spar.idps.getByIssuerAndTeam(y.issuer, team)).toBeNull();
@@ -84,13 +114,22 @@ describe('saml-sp on real Cassandra and Redis', () => {
 
     it('refuses bad metadata, plain members, and other teams', async () => {
       const { token } = await h.newTeam();
-      for (const body of ['<x/>', '<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>', 'not xml', idp.metadata().replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, '')]) {
+      for (const body of [
+        '<x/>',
+        '<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>',
+        'not xml',
+        idp.metadata().replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, ''),
+      ]) {
         const r = await h.inject('POST', '/identity-providers', { token, body, headers: { 'content-type': 'application/xml' } });
         expect(r.statusCode).toBe(400);
         expect(r.json().label).toBe('invalid-metadata');
       }
       const http = new TestIdp(idp.key, 'http://plain.example.com');
-      const r = await h.inject('POST', '/identity-providers', { token, body: http.metadata(), headers: { 'content-type': 'application/xml' } });
+      const r = await h.inject('POST', '/identity-providers', {
+        token,
+        body: http.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(r.json().label).toBe('idp-must-be-https');
 
       const { team, token: owner } = await h.newTeam();
@@ -137,23 +176,51 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const id = await h.createIdp(token, idp);
       await h.identity.teams.setSsoStatus(team, 'disabled');
       const other = await TestIdp.create();
-      const create = await h.inject('POST', '/identity-providers', { token, body: other.metadata(), headers: { 'content-type': 'application/xml' } });
+      const create = await h.inject('POST', '/identity-providers', {
+        token,
+        body: other.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(create.statusCode, create.body).toBe(403);
-      expect(create.json()).toEqual({ code: 403, label: 'sso-disabled', message: 'Please ask customer support to enable this feature for your team.' });
-      const update = await h.inject('PUT', `/identity-providers/${id}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } });
+      expect(create.json()).toEqual({
+        code: 403,
+        label: 'sso-disabled',
+        message: 'Please ask customer support to enable this feature for your team.',
+      });
+      const update = await h.inject('PUT', `/identity-providers/${id}`, {
+        token,
+        body: idp.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(update.json().label).toBe('sso-disabled');
       expect((await h.inject('GET', `/identity-providers/${id}`, { token })).statusCode).toBe(200);
-      const login = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'still.works@example.com' }).xml);
+      const login = await h.finalize(
+        team,
+        idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'still.works@example.com' }).xml,
+      );
       expect(titleOf(login.body)).toBe('wire:sso:success');
       await h.identity.teams.setSsoStatus(team, 'enabled');
-      expect((await h.inject('PUT', `/identity-providers/${id}`, { token, body: idp.metadata(), headers: { 'content-type': 'application/xml' } })).statusCode).toBe(200);
+      expect(
+        (
+          await h.inject('PUT', `/identity-providers/${id}`, {
+            token,
+            body: idp.metadata(),
+            headers: { 'content-type': 'application/xml' },
+          })
+        ).statusCode,
+      ).toBe(200);
 
       // features.sso = disabled-by-default: a team without a status needs it enabled first.
       const strict = new SamlHarness({ 'features.sso': 'disabled-by-default' });
       await strict.start();
       try {
         const fresh = await strict.newTeam();
-        const post = () => strict.inject('POST', '/identity-providers', { token: fresh.token, body: other.metadata(), headers: { 'content-type': 'application/xml' } });
+        const post = () =>
+          strict.inject('POST', '/identity-providers', {
+            token: fresh.token,
+            body: other.metadata(),
+            headers: { 'content-type': 'application/xml' },
+          });
         expect((await post()).json().label).toBe('sso-disabled');
         await strict.identity.teams.setSsoStatus(fresh.team, 'enabled');
         expect((await post()).statusCode).toBe(201);
@@ -189,7 +256,10 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const long = await h.inject('GET', `/sso/initiate-login/${id}?success_redirect=wire://${'a'.repeat(140)}&error_redirect=wire://e`);
       expect(long.json().label).toBe('url-too-long');
 
-      const page = await h.inject('GET', `/sso/initiate-login/${id}?success_redirect=${encodeURIComponent('wire://s?c=$cookie')}&error_redirect=wire://e&label=phone`);
+      const page = await h.inject(
+        'GET',
+        `/sso/initiate-login/${id}?success_redirect=${encodeURIComponent('wire://s?c=$cookie')}&error_redirect=wire://e&label=phone`,
+      );
       expect(page.statusCode).toBe(200);
       expect(page.headers['content-type']).toMatch(/text\/html/);
       const reqId = /ID="([^"]+)"/.exec(Buffer.from(/value="([^"]+)"/.exec(page.body)?.[1] ?? '', 'base64').toString())?.[1] as string;
@@ -217,7 +287,8 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(user).toMatchObject({ team, managedBy: 'wire', name: 'New.User@example.com', status: 'active' });
       expect(JSON.parse(user!.ssoId!)).toEqual({
         tenant: `<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">${idp.issuer}</Issuer>`,
-        subject: '<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">New.User@example.com</NameID>',
+        subject:
+          '<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">New.User@example.com</NameID>',
       });
       expect((await h.identity.teams.getMember(team, row!.uid))?.role).toBe('member');
       const cookies = await h.identity.cookies.listByUser(row!.uid);
@@ -228,12 +299,15 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(h.t.logs()).not.toContain(String(r.headers['set-cookie']).split(';')[0].slice(5));
 
       // The same user logs in again: same account, a second session.
-      const again = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'new.user@EXAMPLE.com' }).xml);
+      const again = await h.finalize(
+        team,
+        idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'new.user@EXAMPLE.com' }).xml,
+      );
       expect(titleOf(again.body)).toBe('wire:sso:success');
       expect(await h.identity.cookies.listByUser(row!.uid)).toHaveLength(2);
     });
 
-    it("a new SSO login with the same cookie label revokes the older cookie, as brig does; other labels and unlabelled cookies stay", async () => {
+    it('a new SSO login with the same cookie label revokes the older cookie, as brig does; other labels and unlabelled cookies stay', async () => {
       const { team, token } = await h.newTeam();
       const id = await h.createIdp(token, idp);
       const nameId = `labels-${team}@example.com`;
@@ -267,28 +341,47 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const multipart = (parts: string[]) => {
         const boundary = '----sso-test-boundary';
         const payload = parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('') + `--${boundary}--\r\n`;
-        return h.t.app.inject({ method: 'POST', url: `/sso/finalize-login/${team}`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+        return h.t.app.inject({
+          method: 'POST',
+          url: `/sso/finalize-login/${team}`,
+          payload,
+          headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        });
       };
       const field = b64(idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'multipart@example.com' }).xml);
-      const ok = await multipart([`Content-Disposition: form-data; name="RelayState"\r\n\r\nx`, `Content-Disposition: form-data; name="SAMLResponse"\r\n\r\n${field}`]);
+      const ok = await multipart([
+        `Content-Disposition: form-data; name="RelayState"\r\n\r\nx`,
+        `Content-Disposition: form-data; name="SAMLResponse"\r\n\r\n${field}`,
+      ]);
       expect(titleOf(ok.body), ok.body).toBe('wire:sso:success');
       expect(String(ok.headers['set-cookie'])).toMatch(/^zuid=/);
 
-      const file = await multipart([`Content-Disposition: form-data; name="SAMLResponse"; filename="r.xml"\r\nContent-Type: text/xml\r\n\r\n<x/>`]);
+      const file = await multipart([
+        `Content-Disposition: form-data; name="SAMLResponse"; filename="r.xml"\r\nContent-Type: text/xml\r\n\r\n<x/>`,
+      ]);
       expect(file.statusCode, file.body).toBe(413);
       const flood = await multipart(Array.from({ length: 20 }, (_, i) => `Content-Disposition: form-data; name="f${i}"\r\n\r\nv`));
       expect(flood.statusCode, flood.body).toBe(413);
       const missing = await multipart([`Content-Disposition: form-data; name="other"\r\n\r\nv`]);
       expect(missing.statusCode).toBe(400);
       expect(titleOf(missing.body)).toBe('wire:sso:error:bad-response-saml');
-      const broken = await h.t.app.inject({ method: 'POST', url: `/sso/finalize-login/${team}`, payload: 'garbage', headers: { 'content-type': 'multipart/form-data; boundary=zzz' } });
+      const broken = await h.t.app.inject({
+        method: 'POST',
+        url: `/sso/finalize-login/${team}`,
+        payload: 'garbage',
+        headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+      });
       expect(broken.statusCode, broken.body).toBe(400);
     });
 
     it('IdP-initiated login only for IdPs that opted in, with every other check and the replay cache', async () => {
       const { team, token } = await h.newTeam();
       const x = await TestIdp.create();
-      const created = await h.inject('POST', '/identity-providers?allow_idp_initiated=true', { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      const created = await h.inject('POST', '/identity-providers?allow_idp_initiated=true', {
+        token,
+        body: x.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(created.statusCode, created.body).toBe(201);
       expect(created.json().extraInfo.allowIdpInitiated).toBe(true);
       const id = created.json().id as string;
@@ -313,13 +406,21 @@ describe('saml-sp on real Cassandra and Redis', () => {
       }
 
       // Turned off again by PUT: spar's redirect to initiate-login; other IdPs never had it.
-      const off = await h.inject('PUT', `/identity-providers/${id}?allow_idp_initiated=false`, { token, body: x.metadata(), headers: { 'content-type': 'application/xml' } });
+      const off = await h.inject('PUT', `/identity-providers/${id}?allow_idp_initiated=false`, {
+        token,
+        body: x.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(off.statusCode, off.body).toBe(200);
       expect(off.json().extraInfo).not.toHaveProperty('allowIdpInitiated');
       const redirected = await h.finalize(team, unsolicited('e@example.com'));
       expect(redirected.statusCode).toBe(303);
       expect(redirected.headers.location).toBe(`/sso/initiate-login/${id}`);
-      const bad = await h.inject('POST', '/identity-providers?allow_idp_initiated=yes', { token, body: (await TestIdp.create()).metadata(), headers: { 'content-type': 'application/xml' } });
+      const bad = await h.inject('POST', '/identity-providers?allow_idp_initiated=yes', {
+        token,
+        body: (await TestIdp.create()).metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().label).toBe('bad-request');
     });
@@ -328,13 +429,19 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const { team, token } = await h.newTeam();
       const id = await h.createIdp(token, idp);
       const q = `?success_redirect=${encodeURIComponent('wire://sso/ok?cookie=$cookie&user=$userid')}&error_redirect=${encodeURIComponent('wire://sso/err?label=$label')}`;
-      const ok = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id, q), nameId: 'mobile@example.com' }).xml);
+      const ok = await h.finalize(
+        team,
+        idp.response({ sp: h.sp(team), requestId: await h.initiate(id, q), nameId: 'mobile@example.com' }).xml,
+      );
       expect(ok.statusCode).toBe(303);
       const uid = (await h.spar.samlUsers.get(idp.issuer, 'mobile@example.com'))!.uid;
       const cookie = String(ok.headers['set-cookie']);
       expect(ok.headers.location).toBe(`wire://sso/ok?cookie=${cookie}&user=${uid}`);
 
-      const bad = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id, q), audience: 'https://elsewhere' }).xml);
+      const bad = await h.finalize(
+        team,
+        idp.response({ sp: h.sp(team), requestId: await h.initiate(id, q), audience: 'https://elsewhere' }).xml,
+      );
       expect(bad.statusCode).toBe(303);
       expect(bad.headers.location).toBe('wire://sso/err?label=forbidden');
       expect(bad.headers['content-type']).toMatch(/application\/json/);
@@ -346,11 +453,17 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const id = await h.createIdp(token, idp);
       await h.addScimToken(team);
       const uid = await h.bindUser(team, idp.issuer, 'scim.user@example.com');
-      const ok = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'scim.user@example.com' }).xml);
+      const ok = await h.finalize(
+        team,
+        idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'scim.user@example.com' }).xml,
+      );
       expect(titleOf(ok.body)).toBe('wire:sso:success');
       expect(await h.identity.cookies.listByUser(uid)).toHaveLength(1);
 
-      const stranger = await h.finalize(team, idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'stranger@example.com' }).xml);
+      const stranger = await h.finalize(
+        team,
+        idp.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'stranger@example.com' }).xml,
+      );
       expect(stranger.statusCode).toBe(200);
       expect(titleOf(stranger.body)).toBe('wire:sso:error:not-found');
       expect(stranger.headers['set-cookie']).toBeUndefined();
@@ -361,8 +474,18 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const b = await h.newTeam();
       const id = await h.createIdp(a.token, idp);
       const foreign = await h.newUser(b.team, 'member');
-      const n = { value: 'foreign@example.com', format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', nameQualifier: null, spNameQualifier: null };
-      await h.spar.samlUsers.insert({ issuer: idp.issuer, normalizedNameId: 'foreign@example.com', ssoId: `<NameID>${n.value}</NameID>`, uid: foreign });
+      const n = {
+        value: 'foreign@example.com',
+        format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+        nameQualifier: null,
+        spNameQualifier: null,
+      };
+      await h.spar.samlUsers.insert({
+        issuer: idp.issuer,
+        normalizedNameId: 'foreign@example.com',
+        ssoId: `<NameID>${n.value}</NameID>`,
+        uid: foreign,
+      });
       const r = await h.finalize(a.team, idp.response({ sp: h.sp(a.team), requestId: await h.initiate(id), nameId: n.value }).xml);
       expect(titleOf(r.body)).toBe('wire:sso:error:bad-team');
       expect(await h.identity.cookies.listByUser(foreign)).toHaveLength(0);
@@ -382,12 +505,22 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const id = await h.createIdp(token, rolling);
       const newKey = await makeTestKey('rolled');
       const rolled = new TestIdp(newKey, rolling.issuer);
-      const put = await h.inject('PUT', `/identity-providers/${id}`, { token, body: rolled.metadata(), headers: { 'content-type': 'application/xml' } });
+      const put = await h.inject('PUT', `/identity-providers/${id}`, {
+        token,
+        body: rolled.metadata(),
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(put.statusCode, put.body).toBe(200);
       expect(put.json().metadata.certAuthnResponse[0]).toContain(newKey.certBase64);
-      const ok = await h.finalize(team, rolled.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'roll@example.com' }).xml);
+      const ok = await h.finalize(
+        team,
+        rolled.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'roll@example.com' }).xml,
+      );
       expect(titleOf(ok.body)).toBe('wire:sso:success');
-      const old = await h.finalize(team, rolling.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'roll@example.com' }).xml);
+      const old = await h.finalize(
+        team,
+        rolling.response({ sp: h.sp(team), requestId: await h.initiate(id), nameId: 'roll@example.com' }).xml,
+      );
       expect(titleOf(old.body)).toBe('wire:sso:error:bad-response-signature');
     });
 
@@ -398,7 +531,10 @@ describe('saml-sp on real Cassandra and Redis', () => {
       const uid = await h.bindUser(team, oldIdp.issuer, 'mover@example.com');
       const newIdp = await TestIdp.create();
       const id2 = await h.createIdp(token, newIdp, `?replaces=${id1}`);
-      const r = await h.finalize(team, newIdp.response({ sp: h.sp(team), requestId: await h.initiate(id2), nameId: 'mover@example.com' }).xml);
+      const r = await h.finalize(
+        team,
+        newIdp.response({ sp: h.sp(team), requestId: await h.initiate(id2), nameId: 'mover@example.com' }).xml,
+      );
       expect(titleOf(r.body)).toBe('wire:sso:success');
       expect((await h.spar.samlUsers.get(newIdp.issuer, 'mover@example.com'))?.uid).toBe(uid);
       expect(await h.spar.samlUsers.get(oldIdp.issuer, 'mover@example.com')).toBeNull();
@@ -409,7 +545,9 @@ describe('saml-sp on real Cassandra and Redis', () => {
     it('default SSO code: internal PUT, public GET', async () => {
       const { token } = await h.newTeam();
       const id = await h.createIdp(token, await TestIdp.create());
-      expect((await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' } })).statusCode).toBe(404);
+      expect(
+        (await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' } })).statusCode,
+      ).toBe(404);
       expect((await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: id } })).statusCode).toBe(200);
       expect((await h.inject('GET', '/sso/settings')).json()).toEqual({ default_sso_code: id });
       await h.inject('PUT', '/i/sso/settings', { body: { default_sso_code: null } });

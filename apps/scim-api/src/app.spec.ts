@@ -29,7 +29,15 @@ describe('scim-api on the memory backend', () => {
     await identity.users.put(newUserRecord({ id: owner, team, name: 'Owner', email: 'owner@example.com' }));
     await identity.teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
     token = generateScimToken();
-    await spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp: null, description: 'unit', name: 'unit' });
+    await spar.scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(token),
+      createdAt: new Date(),
+      idp: null,
+      description: 'unit',
+      name: 'unit',
+    });
   });
   afterAll(() => t?.close());
 
@@ -69,7 +77,10 @@ describe('scim-api on the memory backend', () => {
     expect(listed.statusCode, listed.body).toBe(200);
     expect(listed.json()).toMatchObject({ totalResults: 1, Resources: [{ id: u.id }] });
 
-    const patched = await req('PATCH', `/scim/v2/Users/${u.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada L.' }] });
+    const patched = await req('PATCH', `/scim/v2/Users/${u.id}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Ada L.' }],
+    });
     expect(patched.statusCode, patched.body).toBeLessThan(300);
     expect((await req('GET', `/scim/v2/Users/${u.id}`)).json().displayName).toBe('Ada L.');
 

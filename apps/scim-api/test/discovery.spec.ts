@@ -42,7 +42,8 @@ describe('scim-api discovery and errors on real Cassandra', () => {
     expect(r.json()).toMatchObject({ totalResults: 5, itemsPerPage: 5, startIndex: 1 });
     expect(r.body).toContain('User Account');
     // The caps RFC 7643 has no characteristic for are stated in the descriptions.
-    const attr = (schema: number, name: string) => (r.json().Resources[schema].attributes as Array<{ name: string; description: string }>).find((a) => a.name === name)!;
+    const attr = (schema: number, name: string) =>
+      (r.json().Resources[schema].attributes as Array<{ name: string; description: string }>).find((a) => a.name === name)!;
     expect(attr(0, 'emails').description).toBe('Email addresses for the user. At most 100 values.');
     expect(attr(0, 'addresses').description).toMatch(/At most 100 values\.$/);
     expect(attr(1, 'members').description).toContain('one request names at most 10000');
@@ -58,7 +59,15 @@ describe('scim-api discovery and errors on real Cassandra', () => {
   });
 
   it('answers POST, PUT, PATCH and DELETE on every discovery endpoint with 405 and an RFC 7644 error (Allow: GET)', async () => {
-    const paths = ['/scim/v2/ServiceProviderConfig', '/scim/v2/serviceConfiguration', '/scim/v2/Schemas', '/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User', '/scim/v2/ResourceTypes', '/scim/v2/ResourceTypes/User', '/v7/scim/v2/Schemas'];
+    const paths = [
+      '/scim/v2/ServiceProviderConfig',
+      '/scim/v2/serviceConfiguration',
+      '/scim/v2/Schemas',
+      '/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User',
+      '/scim/v2/ResourceTypes',
+      '/scim/v2/ResourceTypes/User',
+      '/v7/scim/v2/Schemas',
+    ];
     for (const path of paths) {
       for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
         for (const body of [undefined, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [] }]) {
@@ -66,7 +75,11 @@ describe('scim-api discovery and errors on real Cassandra', () => {
           expect(r.statusCode, `${method} ${path}`).toBe(405);
           expect(r.headers['content-type']).toBe('application/scim+json; charset=utf-8');
           expect(r.headers.allow).toBe('GET');
-          expect(r.json()).toEqual({ schemas: [ERROR], status: '405', detail: `${method} is not allowed on ${path.replace('/v7', '')}: discovery endpoints are read-only (GET)` });
+          expect(r.json()).toEqual({
+            schemas: [ERROR],
+            status: '405',
+            detail: `${method} is not allowed on ${path.replace('/v7', '')}: discovery endpoints are read-only (GET)`,
+          });
         }
       }
     }
@@ -144,7 +157,9 @@ describe('scim-api discovery and errors on real Cassandra', () => {
   });
 
   it('documents every SCIM route in the OpenAPI document, with examples', async () => {
-    const doc = (await h.req('GET', '/api-docs/scim-api/openapi.json')).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>> };
+    const doc = (await h.req('GET', '/api-docs/scim-api/openapi.json')).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+    };
     const want: Record<string, string[]> = {
       '/scim/v2/ServiceProviderConfig': ['get'],
       '/scim/v2/Schemas': ['get'],
@@ -163,7 +178,8 @@ describe('scim-api discovery and errors on real Cassandra', () => {
         const op = doc.paths[path]?.[m];
         expect(op, `${m} ${path}`).toBeDefined();
         expect(JSON.stringify(op), `${m} ${path}`).toContain('example');
-        if (path.includes('Groups') && m !== 'get' && m !== 'delete') expect(JSON.stringify(op.requestBody), `${m} ${path} body`).toContain('example');
+        if (path.includes('Groups') && m !== 'get' && m !== 'delete')
+          expect(JSON.stringify(op.requestBody), `${m} ${path} body`).toContain('example');
       }
     }
     // Each route once, under the path clients use; the spellings it also answers to are described.

@@ -17,7 +17,14 @@ function fullUser(userName: string): Json {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENT, WIRE_PROFILE, WIRE_USER],
     userName,
     externalId: `${userName}@corp.example.com`,
-    name: { formatted: 'Ms. Barbara J Jensen III', familyName: 'Jensen', givenName: 'Barbara', middleName: 'Jane', honorificPrefix: 'Ms.', honorificSuffix: 'III' },
+    name: {
+      formatted: 'Ms. Barbara J Jensen III',
+      familyName: 'Jensen',
+      givenName: 'Barbara',
+      middleName: 'Jane',
+      honorificPrefix: 'Ms.',
+      honorificSuffix: 'III',
+    },
     displayName: 'Babs Jensen',
     nickName: 'Babs',
     profileUrl: 'https://login.example.com/bjensen',
@@ -31,11 +38,33 @@ function fullUser(userName: string): Json {
     phoneNumbers: [{ value: '555-555-5555', type: 'work', primary: true, display: 'Desk' }],
     ims: [{ value: 'someaimhandle', type: 'aim', primary: true, display: 'AIM' }],
     photos: [{ value: 'https://photos.example.com/profilephoto/72930000000Ccne/F', type: 'photo', primary: true, display: 'Photo' }],
-    addresses: [{ formatted: '100 Universal City Plaza', streetAddress: '100 Universal City Plaza', locality: 'Hollywood', region: 'CA', postalCode: '91608', country: 'USA', type: 'work', primary: true }],
+    addresses: [
+      {
+        formatted: '100 Universal City Plaza',
+        streetAddress: '100 Universal City Plaza',
+        locality: 'Hollywood',
+        region: 'CA',
+        postalCode: '91608',
+        country: 'USA',
+        type: 'work',
+        primary: true,
+      },
+    ],
     entitlements: [{ value: 'tour-bus', type: 'vehicle', primary: true, display: 'Bus' }],
     roles: [{ value: 'member', type: 'wire', primary: true, display: 'Member' }],
     x509Certificates: [{ value: 'MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAw', type: 'signing', primary: true, display: 'Cert' }],
-    [ENT]: { employeeNumber: '701984', costCenter: '4130', organization: 'Universal Studios', division: 'Theme Park', department: 'Tour Operations', manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d', $ref: 'https://wire.example.com/scim/v2/Users/26118915-6090-4610-87e4-49d8ca9f808d', displayName: 'John Smith' } },
+    [ENT]: {
+      employeeNumber: '701984',
+      costCenter: '4130',
+      organization: 'Universal Studios',
+      division: 'Theme Park',
+      department: 'Tour Operations',
+      manager: {
+        value: '26118915-6090-4610-87e4-49d8ca9f808d',
+        $ref: 'https://wire.example.com/scim/v2/Users/26118915-6090-4610-87e4-49d8ca9f808d',
+        displayName: 'John Smith',
+      },
+    },
     [WIRE_PROFILE]: { richInfo: { version: 0, fields: [{ type: 'Floor', value: 'Third' }] } },
     [WIRE_USER]: { Building: 'North' },
   });
@@ -61,7 +90,8 @@ function paths(schema: { id: string; attributes: Attr[] }, core: boolean): Array
   const out: Array<{ text: string; urn?: string; attr: Attr; sub?: Attr }> = [];
   for (const a of schema.attributes) {
     out.push({ text: `${prefix}${a.name}`, ...(core ? {} : { urn: schema.id }), attr: a });
-    for (const s of a.subAttributes ?? []) out.push({ text: `${prefix}${a.name}.${s.name}`, ...(core ? {} : { urn: schema.id }), attr: a, sub: s });
+    for (const s of a.subAttributes ?? [])
+      out.push({ text: `${prefix}${a.name}.${s.name}`, ...(core ? {} : { urn: schema.id }), attr: a, sub: s });
   }
   return out;
 }
@@ -112,9 +142,14 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
       expect(r.statusCode, r.body).toBe(201);
       return r.json() as Json;
     };
-    sales = await group({ displayName: 'Sales', externalId: 'grp-sales', members: [{ value: alice.id, display: 'Alice' }, { value: bob.id }] });
+    sales = await group({
+      displayName: 'Sales',
+      externalId: 'grp-sales',
+      members: [{ value: alice.id, display: 'Alice' }, { value: bob.id }],
+    });
     eng = await group({ displayName: 'Engineering', members: [{ value: alice.id }] });
-    for (const s of (await h.req('GET', '/scim/v2/Schemas')).json().Resources as Array<{ id: string; attributes: Attr[] }>) schemas.set(s.id, s);
+    for (const s of (await h.req('GET', '/scim/v2/Schemas')).json().Resources as Array<{ id: string; attributes: Attr[] }>)
+      schemas.set(s.id, s);
     // Alice as GET by id shows her: with her groups.
     alice = (await h.req('GET', `/scim/v2/Users/${alice.id}`, { token })).json() as Json;
     expect(valuesAt(alice, undefined, 'groups', 'value').sort()).toEqual(sorted(sales, eng));
@@ -136,7 +171,12 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
         type: 'complex',
         multiValued: false,
         returned: 'default',
-        subAttributes: ['resourceType', 'created', 'lastModified', 'location', 'version'].map((n) => ({ name: n, type: n === 'created' || n === 'lastModified' ? 'dateTime' : 'string', multiValued: false, returned: 'default' })),
+        subAttributes: ['resourceType', 'created', 'lastModified', 'location', 'version'].map((n) => ({
+          name: n,
+          type: n === 'created' || n === 'lastModified' ? 'dateTime' : 'string',
+          multiValued: false,
+          returned: 'default',
+        })),
       },
     ];
     const all = [...paths({ id: 'common', attributes: common }, true), ...userSchemas.flatMap(({ s, core }) => paths(s, core))];
@@ -211,12 +251,17 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
     // ... unless `attributes` names them: then each user of the page shows all its groups.
     for (const extra of ['&attributes=groups', '&attributes=userName,groups.display&cursor=', '&attributes=groups&startIndex=1&count=10']) {
       const shown = (await list('Users', `groups.value eq "${e}"`, extra)).json().Resources as Json[];
-      expect(shown.map((x) => x.id), extra).toEqual([a]);
+      expect(
+        shown.map((x) => x.id),
+        extra,
+      ).toEqual([a]);
       expect(valuesAt(shown[0]!, undefined, 'groups', 'display').sort(), extra).toEqual(['Engineering', 'Sales']);
     }
     const everyone = (await h.req('GET', '/scim/v2/Users?attributes=groups', { token })).json().Resources as Json[];
     expect(everyone.find((x) => x.id === c)!.groups).toBeUndefined();
-    expect(everyone.find((x) => x.id === b)!.groups).toEqual([{ value: s, display: 'Sales', $ref: `https://wire.example.com/scim/v2/Groups/${s}`, type: 'direct' }]);
+    expect(everyone.find((x) => x.id === b)!.groups).toEqual([
+      { value: s, display: 'Sales', $ref: `https://wire.example.com/scim/v2/Groups/${s}`, type: 'direct' },
+    ]);
     expect((await list('Users', `groups.value eq "${s}"`, '&attributes=userName')).json().Resources).toEqual(
       expect.arrayContaining([expect.objectContaining({ userName: alice.userName })]),
     );
@@ -224,12 +269,21 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
 
   it('follows membership changes, renames and deletes, and never sees another team’s groups', async () => {
     const [a, b] = [alice.id as string, bob.id as string];
-    const g = await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Ops', members: [{ value: a }, { value: b }] } });
+    const g = await h.req('POST', '/scim/v2/Groups', {
+      token,
+      body: { schemas: [GROUP], displayName: 'Ops', members: [{ value: a }, { value: b }] },
+    });
     const ops = g.json().id as string;
     expect(await ids('Users', `groups.value eq "${ops}"`)).toEqual([a, b].sort());
     const patch = await h.req('PATCH', `/scim/v2/Groups/${ops}`, {
       token,
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: `members[value eq "${b}"]` }, { op: 'replace', path: 'displayName', value: 'Operations' }] },
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'remove', path: `members[value eq "${b}"]` },
+          { op: 'replace', path: 'displayName', value: 'Operations' },
+        ],
+      },
     });
     expect(patch.statusCode, patch.body).toBeLessThan(300);
     expect(await ids('Users', `groups.value eq "${ops}"`)).toEqual([a]);
@@ -240,7 +294,10 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
     // Another team's group of the same name, and its id, find nothing here.
     const other = await h.team();
     const u = await h.req('POST', '/scim/v2/Users', { token: other.token, body: userBody() });
-    const og = await h.req('POST', '/scim/v2/Groups', { token: other.token, body: { schemas: [GROUP], displayName: 'Sales', members: [{ value: u.json().id }] } });
+    const og = await h.req('POST', '/scim/v2/Groups', {
+      token: other.token,
+      body: { schemas: [GROUP], displayName: 'Sales', members: [{ value: u.json().id }] },
+    });
     expect(og.statusCode, og.body).toBe(201);
     expect(await ids('Users', `groups.value eq "${String(og.json().id)}"`)).toEqual([]);
     expect(await ids('Users', 'groups.display eq "Sales"')).toEqual([a, b].sort());
@@ -261,7 +318,8 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
     expect(await ids('Groups', `members.value eq "${String(bob.id)}" and displayName eq "Sales"`)).toEqual([sales.id]);
     expect(await ids('Groups', 'externalId eq "grp-sales"')).toEqual([sales.id]);
     // Entra's membership check: one group, one member, members left out of the answer.
-    const check = async (uid: string) => list('Groups', `id eq "${String(eng.id)}" and members[value eq "${uid}"]`, '&excludedAttributes=members');
+    const check = async (uid: string) =>
+      list('Groups', `id eq "${String(eng.id)}" and members[value eq "${uid}"]`, '&excludedAttributes=members');
     const yes = (await check(a)).json();
     expect(yes).toMatchObject({ totalResults: 1, Resources: [{ id: eng.id }] });
     expect(yes.Resources[0].members).toBeUndefined();
@@ -285,8 +343,21 @@ describe('SCIM filters on every advertised attribute (real Cassandra)', () => {
     sales = (await h.req('GET', `/scim/v2/Groups/${String(sales.id)}`, { token })).json() as Json;
     const core = schemas.get(GROUP)!;
     const all = [
-      ...paths({ id: 'common', attributes: [{ name: 'id', type: 'string', multiValued: false, returned: 'always' }, { name: 'externalId', type: 'string', multiValued: false, returned: 'default' }] }, true),
-      ...['resourceType', 'created', 'lastModified', 'location', 'version'].map((n) => ({ text: `meta.${n}`, attr: { name: 'meta', type: 'complex', multiValued: false, returned: 'default' } as Attr, sub: { name: n, type: 'x', multiValued: false, returned: 'default' } as Attr })),
+      ...paths(
+        {
+          id: 'common',
+          attributes: [
+            { name: 'id', type: 'string', multiValued: false, returned: 'always' },
+            { name: 'externalId', type: 'string', multiValued: false, returned: 'default' },
+          ],
+        },
+        true,
+      ),
+      ...['resourceType', 'created', 'lastModified', 'location', 'version'].map((n) => ({
+        text: `meta.${n}`,
+        attr: { name: 'meta', type: 'complex', multiValued: false, returned: 'default' } as Attr,
+        sub: { name: n, type: 'x', multiValued: false, returned: 'default' } as Attr,
+      })),
       ...paths(core, true),
     ];
     for (const p of all) {

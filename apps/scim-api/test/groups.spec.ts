@@ -8,7 +8,13 @@ const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const BASE = 'https://wire.example.com/scim/v2';
 
-type Group = { id: string; displayName: string; externalId?: string; members?: Array<{ value: string; display?: string; type: string; $ref: string }>; meta: { version: string; location: string; created: string; lastModified: string } };
+type Group = {
+  id: string;
+  displayName: string;
+  externalId?: string;
+  members?: Array<{ value: string; display?: string; type: string; $ref: string }>;
+  meta: { version: string; location: string; created: string; lastModified: string };
+};
 
 describe('SCIM Groups on real Cassandra', () => {
   const h = new ScimHarness();
@@ -28,7 +34,8 @@ describe('SCIM Groups on real Cassandra', () => {
   }
 
   const get = async (token: string, id: string, query = '') => h.req('GET', `/scim/v2/Groups/${id}${query}`, { token });
-  const memberIds = async (token: string, id: string) => (((await get(token, id)).json() as Group).members ?? []).map((m) => m.value).sort();
+  const memberIds = async (token: string, id: string) =>
+    (((await get(token, id)).json() as Group).members ?? []).map((m) => m.value).sort();
   const patch = (token: string, id: string, ops: unknown[], headers: Record<string, string> = {}) =>
     h.req('PATCH', `/scim/v2/Groups/${id}`, { token, body: { schemas: [PATCH], Operations: ops }, headers });
 
@@ -36,13 +43,26 @@ describe('SCIM Groups on real Cassandra', () => {
     it('answers 201 with Location, ETag, members with type and $ref; GET by id returns the same', async () => {
       const { token } = await h.team();
       const [a, b] = [await user(token), await user(token)];
-      const r = await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Sales', externalId: 'ext-1', members: [{ value: a, display: 'A' }, { value: b.toUpperCase() }] } });
+      const r = await h.req('POST', '/scim/v2/Groups', {
+        token,
+        body: {
+          schemas: [GROUP],
+          displayName: 'Sales',
+          externalId: 'ext-1',
+          members: [{ value: a, display: 'A' }, { value: b.toUpperCase() }],
+        },
+      });
       expect(r.statusCode, r.body).toBe(201);
       const g = r.json() as Group;
       expect(r.headers.location).toBe(`${BASE}/Groups/${g.id}`);
       expect(r.headers.etag).toBe(g.meta.version);
       expect(r.headers['content-type']).toBe('application/scim+json; charset=utf-8');
-      expect(g).toMatchObject({ schemas: [GROUP], displayName: 'Sales', externalId: 'ext-1', meta: { resourceType: 'Group', location: `${BASE}/Groups/${g.id}` } });
+      expect(g).toMatchObject({
+        schemas: [GROUP],
+        displayName: 'Sales',
+        externalId: 'ext-1',
+        meta: { resourceType: 'Group', location: `${BASE}/Groups/${g.id}` },
+      });
       expect(g.members).toEqual(
         expect.arrayContaining([
           { value: a, display: 'A', type: 'User', $ref: `${BASE}/Users/${a}` },
@@ -52,7 +72,7 @@ describe('SCIM Groups on real Cassandra', () => {
       const again = await get(token, g.id);
       expect(again.statusCode).toBe(200);
       expect(again.json()).toEqual({ ...g, members: expect.arrayContaining(g.members!) });
-      expect((await get(token, g.id, '', )).headers.etag).toBe(g.meta.version);
+      expect((await get(token, g.id, '')).headers.etag).toBe(g.meta.version);
       const nm = await h.req('GET', `/scim/v2/Groups/${g.id}`, { token, headers: { 'if-none-match': g.meta.version } });
       expect(nm.statusCode).toBe(304);
     });
@@ -79,7 +99,10 @@ describe('SCIM Groups on real Cassandra', () => {
         [{ schemas: [GROUP], displayName: 'x', members: [{ display: 'no value' }] }, /value/],
         [{ schemas: [GROUP], displayName: 'x', members: [{ value: 7 }] }, /value/],
         [{ schemas: [GROUP], displayName: 'x', members: [{ value: 'not-a-uuid' }] }, /not-a-uuid/],
-        [{ schemas: [GROUP], displayName: 'x', members: [{ value: newUserId() }] }, /These users do not exist, are not in your team, or not "managed_by" = "scim"/],
+        [
+          { schemas: [GROUP], displayName: 'x', members: [{ value: newUserId() }] },
+          /These users do not exist, are not in your team, or not "managed_by" = "scim"/,
+        ],
         [{ schemas: [GROUP], displayName: 'x', members: [{ value: foreign }] }, new RegExp(foreign)],
         [{ schemas: [GROUP], displayName: 'x', members: [{ value: owner }] }, new RegExp(owner)],
         [[1, 2], /object/],
@@ -101,10 +124,14 @@ describe('SCIM Groups on real Cassandra', () => {
         expect(r.statusCode).toBe(404);
         expect(r.json()).toEqual({ schemas: [ERROR], status: '404', detail: `Group ${id} not found` });
       }
-      expect((await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token: b.token, body: { schemas: [GROUP], displayName: 'Mine' } })).statusCode).toBe(404);
+      expect(
+        (await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token: b.token, body: { schemas: [GROUP], displayName: 'Mine' } })).statusCode,
+      ).toBe(404);
       expect((await patch(b.token, g.id, [{ op: 'replace', path: 'displayName', value: 'Mine' }])).statusCode).toBe(404);
       expect((await h.req('DELETE', `/scim/v2/Groups/${g.id}`, { token: b.token })).statusCode).toBe(204);
-      expect((await h.req('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "Secret"')}`, { token: b.token })).json()).toMatchObject({ totalResults: 0 });
+      expect(
+        (await h.req('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "Secret"')}`, { token: b.token })).json(),
+      ).toMatchObject({ totalResults: 0 });
       expect(((await get(a.token, g.id)).json() as Group).displayName).toBe('Secret');
       expect((await h.req('GET', `/scim/v2/Groups/${g.id}`)).statusCode).toBe(401);
     });
@@ -158,7 +185,10 @@ describe('SCIM Groups on real Cassandra', () => {
       const bad = await h.req('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq')}`, { token });
       expect(bad.statusCode).toBe(400);
       expect(bad.json()).toMatchObject({ scimType: 'invalidFilter' });
-      const s = await h.req('POST', '/scim/v2/Groups/.search', { token, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'displayName eq "Support"', count: 5 } });
+      const s = await h.req('POST', '/scim/v2/Groups/.search', {
+        token,
+        body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'displayName eq "Support"', count: 5 },
+      });
       expect(s.statusCode).toBe(200);
       expect(s.json()).toMatchObject({ totalResults: 1, Resources: [{ displayName: 'Support' }] });
     });
@@ -170,7 +200,11 @@ describe('SCIM Groups on real Cassandra', () => {
       const one = (await get(token, g.id, '?excludedAttributes=members')).json() as Group;
       expect(one.members).toBeUndefined();
       expect(one.displayName).toBe('With members');
-      const list = await h.req('GET', `/scim/v2/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "With members"')}`, { token });
+      const list = await h.req(
+        'GET',
+        `/scim/v2/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "With members"')}`,
+        { token },
+      );
       expect(list.json().Resources[0].members).toBeUndefined();
       const only = await h.req('GET', `/scim/v2/Groups/${g.id}?attributes=displayName`, { token });
       expect(Object.keys(only.json()).sort()).toEqual(['displayName', 'id', 'schemas']);
@@ -184,16 +218,24 @@ describe('SCIM Groups on real Cassandra', () => {
       const { token } = await h.team();
       const [a, b, c] = [await user(token), await user(token), await user(token)];
       const g = await create(token, { displayName: 'Before', externalId: 'e', members: [{ value: a }, { value: b }] });
-      const r = await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], id: g.id, displayName: 'After', members: [{ value: b }, { value: c }] } });
+      const r = await h.req('PUT', `/scim/v2/Groups/${g.id}`, {
+        token,
+        body: { schemas: [GROUP], id: g.id, displayName: 'After', members: [{ value: b }, { value: c }] },
+      });
       expect(r.statusCode, r.body).toBe(200);
       expect(r.json()).toMatchObject({ displayName: 'After' });
       expect(r.json().externalId).toBeUndefined();
       expect(r.headers.etag).not.toBe(g.meta.version);
       expect(await memberIds(token, g.id)).toEqual([b, c].sort());
-      const bad = await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'X', members: [{ value: newUserId() }] } });
+      const bad = await h.req('PUT', `/scim/v2/Groups/${g.id}`, {
+        token,
+        body: { schemas: [GROUP], displayName: 'X', members: [{ value: newUserId() }] },
+      });
       expect(bad.statusCode).toBe(400);
       expect(await memberIds(token, g.id)).toEqual([b, c].sort());
-      expect((await h.req('PUT', `/scim/v2/Groups/${randomUUID()}`, { token, body: { schemas: [GROUP], displayName: 'X' } })).statusCode).toBe(404);
+      expect(
+        (await h.req('PUT', `/scim/v2/Groups/${randomUUID()}`, { token, body: { schemas: [GROUP], displayName: 'X' } })).statusCode,
+      ).toBe(404);
       const byName = await h.req('GET', `/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "before"')}`, { token });
       expect(byName.json().totalResults).toBe(0);
     });
@@ -217,11 +259,21 @@ describe('SCIM Groups on real Cassandra', () => {
       expect((await patch(token, g.id, [{ op: 'remove', path: `members[value eq "${b}"]` }])).statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([c]);
       // Adding an existing member and removing an absent one are not errors.
-      expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: c }] }, { op: 'remove', path: `members[value eq "${a}"]` }])).statusCode).toBe(200);
+      expect(
+        (
+          await patch(token, g.id, [
+            { op: 'add', path: 'members', value: [{ value: c }] },
+            { op: 'remove', path: `members[value eq "${a}"]` },
+          ])
+        ).statusCode,
+      ).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([c]);
       expect((await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Renamed' }])).statusCode).toBe(200);
       expect((await patch(token, g.id, [{ op: 'Replace', value: { id: g.id, displayName: 'Path-less' } }])).statusCode).toBe(200);
-      const shown = await h.req('PATCH', `/scim/v2/Groups/${g.id}?excludedAttributes=members`, { token, body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { displayName: 'Shown', externalId: 'ext' } }] } });
+      const shown = await h.req('PATCH', `/scim/v2/Groups/${g.id}?excludedAttributes=members`, {
+        token,
+        body: { schemas: [PATCH], Operations: [{ op: 'replace', value: { displayName: 'Shown', externalId: 'ext' } }] },
+      });
       expect(shown.statusCode).toBe(200);
       expect(shown.json()).toMatchObject({ displayName: 'Shown', externalId: 'ext' });
       expect(shown.json().members).toBeUndefined();
@@ -239,7 +291,13 @@ describe('SCIM Groups on real Cassandra', () => {
       const foreign = await user(other.token);
       const a = await user(token);
       const g = await create(token, { displayName: 'Lenient' });
-      const r = await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: a }, { value: foreign }, { value: owner }, { value: 'garbage' }, { value: newUserId() }] }]);
+      const r = await patch(token, g.id, [
+        {
+          op: 'add',
+          path: 'members',
+          value: [{ value: a }, { value: foreign }, { value: owner }, { value: 'garbage' }, { value: newUserId() }],
+        },
+      ]);
       expect(r.statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([a]);
       expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: 'string id 1' }])).statusCode).toBe(200);
@@ -280,7 +338,12 @@ describe('SCIM Groups on real Cassandra', () => {
         { op: 'remove' },
       ];
       for (const bad of later) {
-        const r = await patch(token, g.id, [{ op: 'replace', path: 'displayName', value: 'Changed' }, { op: 'remove', path: 'members' }, { op: 'add', path: 'members', value: [{ value: b }] }, bad]);
+        const r = await patch(token, g.id, [
+          { op: 'replace', path: 'displayName', value: 'Changed' },
+          { op: 'remove', path: 'members' },
+          { op: 'add', path: 'members', value: [{ value: b }] },
+          bad,
+        ]);
         expect(r.statusCode, JSON.stringify(bad)).toBe(400);
         expect(r.json()).toMatchObject({ schemas: [ERROR], status: '400' });
       }
@@ -310,7 +373,15 @@ describe('SCIM Groups on real Cassandra', () => {
       expect(stale.statusCode).toBe(412);
       expect(stale.json()).toMatchObject({ schemas: [ERROR], status: '412' });
       expect((await patch(token, g.id, [{ op: 'remove', path: 'members' }], { 'if-none-match': v2 })).statusCode).toBe(412);
-      expect((await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'P' }, headers: { 'if-match': v1 } })).statusCode).toBe(412);
+      expect(
+        (
+          await h.req('PUT', `/scim/v2/Groups/${g.id}`, {
+            token,
+            body: { schemas: [GROUP], displayName: 'P' },
+            headers: { 'if-match': v1 },
+          })
+        ).statusCode,
+      ).toBe(412);
       expect((await h.req('DELETE', `/scim/v2/Groups/${g.id}`, { token, headers: { 'if-match': v1 } })).statusCode).toBe(412);
       expect(((await get(token, g.id)).json() as Group).displayName).toBe('Guarded');
       expect(await memberIds(token, g.id)).toEqual([a]);
@@ -329,13 +400,19 @@ describe('SCIM Groups on real Cassandra', () => {
       expect((await get(token, g.id)).statusCode).toBe(404);
       expect((await h.req('DELETE', `/scim/v2/Groups/${g.id}`, { token })).statusCode).toBe(204);
       expect((await h.req('DELETE', '/scim/v2/Groups/not-a-uuid', { token })).statusCode).toBe(204);
-      const rows = await h.db.execute('test.raw', `SELECT * FROM ${h.config.cassandra.keyspaces.brig}.scim_user_group WHERE "user" = ?`, [a]);
+      const rows = await h.db.execute('test.raw', `SELECT * FROM ${h.config.cassandra.keyspaces.brig}.scim_user_group WHERE "user" = ?`, [
+        a,
+      ]);
       expect(rows.rows).toHaveLength(0);
-      const members = await h.db.execute('test.raw', `SELECT * FROM ${h.config.cassandra.keyspaces.brig}.scim_group_member WHERE team = ? AND group_id = ?`, [team, g.id]);
+      const members = await h.db.execute(
+        'test.raw',
+        `SELECT * FROM ${h.config.cassandra.keyspaces.brig}.scim_group_member WHERE team = ? AND group_id = ?`,
+        [team, g.id],
+      );
       expect(members.rows).toHaveLength(0);
     });
 
-    it("a user shows its groups on GET by id, and leaves them when deleted", async () => {
+    it('a user shows its groups on GET by id, and leaves them when deleted', async () => {
       const { token } = await h.team();
       const [a, b] = [await user(token), await user(token)];
       const g1 = await create(token, { displayName: 'One', members: [{ value: a }, { value: b }] });
@@ -359,7 +436,10 @@ describe('SCIM Groups on real Cassandra', () => {
       const plain = newUserId();
       await h.identity.users.put(newUserRecord({ id: plain, team, name: 'Plain', email: `${randomUUID()}@example.com` }));
       const g = await create(token, { displayName: 'Strict' });
-      const r = await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'Strict', members: [{ value: plain }] } });
+      const r = await h.req('PUT', `/scim/v2/Groups/${g.id}`, {
+        token,
+        body: { schemas: [GROUP], displayName: 'Strict', members: [{ value: plain }] },
+      });
       expect(r.statusCode).toBe(400);
       expect(r.json().detail).toContain(plain);
     });
@@ -378,13 +458,25 @@ describe('SCIM Groups on real Cassandra', () => {
     it('takes 10,000 members in one request on POST, PUT and PATCH, and refuses 10,001', async () => {
       const { token } = await h.team();
       // 10,000 unknown ids pass the cap and fail on what they are (POST/PUT are all-or-nothing).
-      refused(await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_000) } }), /^These users do not exist/);
+      refused(
+        await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_000) } }),
+        /^These users do not exist/,
+      );
       refused(await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_001) } }), cap);
       const g = await create(token, { displayName: 'Big' });
-      refused(await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_001) } }), cap);
+      refused(
+        await h.req('PUT', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [GROUP], displayName: 'Big', members: ids(10_001) } }),
+        cap,
+      );
       // PATCH skips ids that are not the team's users; the cap counts every operation.
       expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(10_000) }])).statusCode).toBe(200);
-      refused(await patch(token, g.id, [{ op: 'add', path: 'members', value: ids(5_000) }, { op: 'remove', path: 'members', value: ids(5_001) }]), cap);
+      refused(
+        await patch(token, g.id, [
+          { op: 'add', path: 'members', value: ids(5_000) },
+          { op: 'remove', path: 'members', value: ids(5_001) },
+        ]),
+        cap,
+      );
       expect((await get(token, g.id)).json()).toMatchObject({ displayName: 'Big', members: [] });
     });
 
@@ -392,7 +484,8 @@ describe('SCIM Groups on real Cassandra', () => {
       const { token } = await h.team();
       const users = await Promise.all(Array.from({ length: 3 }, () => user(token)));
       const g = await create(token, { displayName: 'Growing', members: [{ value: users[0] }] });
-      for (const u of users.slice(1)) expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: u }] }])).statusCode).toBe(200);
+      for (const u of users.slice(1))
+        expect((await patch(token, g.id, [{ op: 'add', path: 'members', value: [{ value: u }] }])).statusCode).toBe(200);
       expect(await memberIds(token, g.id)).toEqual([...users].sort());
     });
 

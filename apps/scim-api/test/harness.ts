@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { generateScimToken, hashScimToken } from '@sso/auth';
 import type { Config } from '@sso/config';
-import { type IdpId, type TeamId, type UserId, newIdpId, newScimTokenId, newTeamId, newUserId, newUserRecord, systemClock } from '@sso/domain';
+import {
+  type IdpId,
+  type TeamId,
+  type UserId,
+  newIdpId,
+  newScimTokenId,
+  newTeamId,
+  newUserId,
+  newUserRecord,
+  systemClock,
+} from '@sso/domain';
 import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
 import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 import { type TestApp, startTestApp, testConfig } from '@sso/testing';
@@ -61,7 +71,15 @@ export class ScimHarness {
       });
     }
     const token = generateScimToken();
-    await this.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp, description: 'test', name: 'test' });
+    await this.spar.scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(token),
+      createdAt: new Date(),
+      idp,
+      description: 'test',
+      name: 'test',
+    });
     return { team, token, owner, idp };
   }
 
@@ -70,7 +88,12 @@ export class ScimHarness {
    * user-resolution.ts): brig row managed by wire with no handle and no email, membership as
    * member, `user_v2` row; the same store calls.
    */
-  async ssoUser(team: TeamId, issuer: string, value: string, format: string = NAMEID_FORMATS.unspecified): Promise<{ uid: UserId; nameId: NameId }> {
+  async ssoUser(
+    team: TeamId,
+    issuer: string,
+    value: string,
+    format: string = NAMEID_FORMATS.unspecified,
+  ): Promise<{ uid: UserId; nameId: NameId }> {
     const nameId: NameId = { value, format, nameQualifier: null, spNameQualifier: null };
     const uid = newUserId();
     await this.identity.users.put(newUserRecord({ id: uid, team, name: value, ssoId: brigSsoId(issuer, nameId) }));
@@ -82,7 +105,15 @@ export class ScimHarness {
   /** Another SCIM token of the team (e.g. one without an IdP next to one with). */
   async token(team: TeamId, idp: IdpId | null): Promise<string> {
     const token = generateScimToken();
-    await this.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(token), createdAt: new Date(), idp, description: 'test', name: 'test' });
+    await this.spar.scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(token),
+      createdAt: new Date(),
+      idp,
+      description: 'test',
+      name: 'test',
+    });
     return token;
   }
 

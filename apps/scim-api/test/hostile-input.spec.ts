@@ -33,11 +33,20 @@ describe('scim-api answers hostile and careless input in RFC 7644 shape', () => 
   it('refuses a 3,000-deep body with 400 invalidSyntax, before and after authentication', async () => {
     const { token } = await h.team();
     const deep = `{"schemas":${'['.repeat(3000)}${']'.repeat(3000)}}`;
-    for (const [url, tok] of [['/scim/v2/Users', undefined], ['/scim/v2/Users', token], ['/scim/v2/Groups', token]] as const) {
+    for (const [url, tok] of [
+      ['/scim/v2/Users', undefined],
+      ['/scim/v2/Users', token],
+      ['/scim/v2/Groups', token],
+    ] as const) {
       const r = await h.req('POST', url, { token: tok, raw: deep });
       expect(r.statusCode, url).toBe(400);
       expect(r.headers['content-type']).toMatch(/^application\/scim\+json/);
-      expect(r.json()).toEqual({ schemas: [ERROR], status: '400', scimType: 'invalidSyntax', detail: 'JSON body nested deeper than 32 levels' });
+      expect(r.json()).toEqual({
+        schemas: [ERROR],
+        status: '400',
+        scimType: 'invalidSyntax',
+        detail: 'JSON body nested deeper than 32 levels',
+      });
     }
     expect(h.t.logs()).not.toMatch(/call stack|"level":50/);
   });
@@ -85,7 +94,9 @@ describe('scim-api answers hostile and careless input in RFC 7644 shape', () => 
     await new Promise((res) => setTimeout(res, 50));
     expect(h.t.logs().slice(before)).not.toMatch(/HEADERS_SENT|already sent|"level":(40|50)/);
     const metrics = (await h.req('GET', '/i/metrics')).body;
-    expect(metrics).toMatch(/http_requests_total\{method="GET",handler="\/api-docs\/scim-api\/openapi.json",status_code="200",app="scim-api"\} 1\n/);
+    expect(metrics).toMatch(
+      /http_requests_total\{method="GET",handler="\/api-docs\/scim-api\/openapi.json",status_code="200",app="scim-api"\} 1\n/,
+    );
     expect(metrics).not.toMatch(/openapi.json",status_code="5/);
   });
 });

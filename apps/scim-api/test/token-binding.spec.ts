@@ -39,7 +39,15 @@ describe('recovering users of an unbound SCIM token', () => {
       domain: null,
     });
     const bound = generateScimToken();
-    await h.spar.scimTokens.insert({ team, id: newScimTokenId(), tokenKey: hashScimToken(bound), createdAt: new Date(), idp, description: 'sso', name: 'sso' });
+    await h.spar.scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(bound),
+      createdAt: new Date(),
+      idp,
+      description: 'sso',
+      name: 'sso',
+    });
     expect(await h.spar.samlUsers.get(issuer, String(body.externalId).toLowerCase())).toBeNull();
 
     const put = await h.req('PUT', `/scim/v2/Users/${id}`, { token: bound, body });
@@ -66,6 +74,8 @@ describe('recovering users of an unbound SCIM token', () => {
     expect(await detail({ password: 'hunter22' })).toBe('Setting user passwords is not supported for security reasons.');
     expect(await detail({ roles: ['admin', 'member'] })).toBe('A user cannot have more than one role.');
     expect(await detail({ roles: ['boss'] })).toBe("The role 'boss' is not valid. Valid roles are owner, admin, member, partner.");
-    expect(await detail({ roles: [{ value: 'root' }] })).toBe("The role 'root' is not valid. Valid roles are owner, admin, member, partner.");
+    expect(await detail({ roles: [{ value: 'root' }] })).toBe(
+      "The role 'root' is not valid. Valid roles are owner, admin, member, partner.",
+    );
   });
 });

@@ -5,7 +5,15 @@ import { ScimHarness, userBody } from './harness';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
-type ListBody = { schemas: string[]; totalResults?: number; itemsPerPage: number; startIndex?: number; Resources: Array<Record<string, unknown>>; nextCursor?: string; previousCursor?: string };
+type ListBody = {
+  schemas: string[];
+  totalResults?: number;
+  itemsPerPage: number;
+  startIndex?: number;
+  Resources: Array<Record<string, unknown>>;
+  nextCursor?: string;
+  previousCursor?: string;
+};
 
 describe('SCIM Users: cursor walks on Cassandra paging state (real Cassandra)', () => {
   const h = new ScimHarness();
@@ -23,7 +31,10 @@ describe('SCIM Users: cursor walks on Cassandra paging state (real Cassandra)', 
     for (let i = 0; i < N; i += 10) {
       const rs = await Promise.all(
         Array.from({ length: Math.min(10, N - i) }, (_, j) =>
-          h.req('POST', '/scim/v2/Users', { token, body: userBody({ userName: `Walk${tag}.${i + j}`, displayName: (i + j) % 3 === 0 ? `Third ${i + j}` : `Other ${i + j}` }) }),
+          h.req('POST', '/scim/v2/Users', {
+            token,
+            body: userBody({ userName: `Walk${tag}.${i + j}`, displayName: (i + j) % 3 === 0 ? `Third ${i + j}` : `Other ${i + j}` }),
+          }),
         ),
       );
       for (const r of rs) {
@@ -107,10 +118,14 @@ describe('SCIM Users: cursor walks on Cassandra paging state (real Cassandra)', 
     }
     // Bound to the query: another filter, a sort, or another team refuse it.
     for (const q of [`&filter=${encodeURIComponent('active eq true')}`, '&sortBy=userName']) {
-      expect((await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(c)}&count=100${q}`, { token })).json()).toMatchObject({ scimType: 'invalidCursor' });
+      expect((await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(c)}&count=100${q}`, { token })).json()).toMatchObject({
+        scimType: 'invalidCursor',
+      });
     }
     const other = await h.team();
-    expect((await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(c)}&count=100`, { token: other.token })).json()).toMatchObject({ scimType: 'invalidCursor' });
+    expect((await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(c)}&count=100`, { token: other.token })).json()).toMatchObject({
+      scimType: 'invalidCursor',
+    });
   });
 
   it('evaluates a non-keyed filter on each page of the walk, and counts with count=0', async () => {

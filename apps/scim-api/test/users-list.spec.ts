@@ -25,7 +25,10 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
           userName: `List${tag}.${String(i).padStart(2, '0')}`,
           displayName: i % 2 === 0 ? `Even ${i}` : `Odd ${i}`,
           name: { familyName: i < 5 ? 'Employee' : 'Other', givenName: `G${i}` },
-          emails: [{ value: `u${i}-${tag}@example.${i % 3 === 0 ? 'org' : 'com'}`, type: 'work', primary: true }, { value: `home${i}@example.net`, type: 'home' }],
+          emails: [
+            { value: `u${i}-${tag}@example.${i % 3 === 0 ? 'org' : 'com'}`, type: 'work', primary: true },
+            { value: `home${i}@example.net`, type: 'home' },
+          ],
           active: i !== 7,
         }),
       });
@@ -38,7 +41,14 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
     const r = await h.req('GET', `/scim/v2/Users${query}`, { token });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.headers['content-type']).toBe('application/scim+json; charset=utf-8');
-    return r.json() as { schemas: string[]; totalResults: number; itemsPerPage: number; startIndex?: number; Resources: Array<Record<string, unknown>>; nextCursor?: string };
+    return r.json() as {
+      schemas: string[];
+      totalResults: number;
+      itemsPerPage: number;
+      startIndex?: number;
+      Resources: Array<Record<string, unknown>>;
+      nextCursor?: string;
+    };
   };
   const ids = (r: { Resources: Array<Record<string, unknown>> }) => r.Resources.map((u) => u.id as string);
 
@@ -60,7 +70,12 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
 
   it('answers equality on userName (any case), externalId and id with keyed lookups, and an empty list on no match', async () => {
     const u = users[3]!;
-    for (const f of [`userName eq "${String(u.userName).toUpperCase()}"`, `externalId eq "${u.externalId}"`, `id eq "${u.id}"`, `USERNAME Eq "${u.userName}" and active eq true`]) {
+    for (const f of [
+      `userName eq "${String(u.userName).toUpperCase()}"`,
+      `externalId eq "${u.externalId}"`,
+      `id eq "${u.id}"`,
+      `USERNAME Eq "${u.userName}" and active eq true`,
+    ]) {
       const r = await list(`?filter=${encodeURIComponent(f)}&startIndex=1&count=100`);
       expect(ids(r), f).toEqual([u.id]);
       expect(r.totalResults).toBe(1);
@@ -69,7 +84,10 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
     expect((await list(`?filter=${encodeURIComponent(`userName eq "${u.userName}" and active eq false`)}`)).totalResults).toBe(0);
     // Another team's user is not found by its keys.
     const other = await h.team();
-    expect((await h.req('GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${u.userName}"`)}`, { token: other.token })).json().totalResults).toBe(0);
+    expect(
+      (await h.req('GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${u.userName}"`)}`, { token: other.token })).json()
+        .totalResults,
+    ).toBe(0);
   });
 
   it('evaluates every other filter over the team: co sw gt pr, and/or/not, value paths, meta dates', async () => {
@@ -139,25 +157,44 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
     const first = await list('?cursor=&count=5');
     const c = first.nextCursor!;
     const tampered = c.slice(0, -2) + (c.endsWith('A') ? 'BB' : 'AA');
-    for (const bad of [tampered, `${Buffer.from(JSON.stringify({ s: 'x', o: 5, t: Date.now() / 1000 })).toString('base64url')}.${c.split('.')[1]}`]) {
+    for (const bad of [
+      tampered,
+      `${Buffer.from(JSON.stringify({ s: 'x', o: 5, t: Date.now() / 1000 })).toString('base64url')}.${c.split('.')[1]}`,
+    ]) {
       const x = await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(bad)}&count=5`, { token });
       expect(x.json()).toMatchObject({ status: '400', scimType: 'invalidCursor' });
     }
     // A cursor of one query is refused by another (another filter, or another team).
-    const other = await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(c)}&filter=${encodeURIComponent('active eq true')}`, { token });
+    const other = await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(c)}&filter=${encodeURIComponent('active eq true')}`, {
+      token,
+    });
     expect(other.json()).toMatchObject({ scimType: 'invalidCursor' });
     const otherTeam = await h.team();
-    expect((await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(c)}&count=5`, { token: otherTeam.token })).json()).toMatchObject({ scimType: 'invalidCursor' });
+    expect((await h.req('GET', `/scim/v2/Users?cursor=${encodeURIComponent(c)}&count=5`, { token: otherTeam.token })).json()).toMatchObject(
+      { scimType: 'invalidCursor' },
+    );
   });
 
   it('searches with POST /Users/.search', async () => {
     const u = users[5]!;
     const r = await h.req('POST', '/scim/v2/Users/.search', {
       token,
-      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `userName eq "${u.userName}"`, attributes: ['userName'], startIndex: 1, count: 10 },
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: `userName eq "${u.userName}"`,
+        attributes: ['userName'],
+        startIndex: 1,
+        count: 10,
+      },
     });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ schemas: [LIST], totalResults: 1, itemsPerPage: 1, startIndex: 1, Resources: [{ schemas: u.schemas, id: u.id, userName: u.userName }] });
+    expect(r.json()).toEqual({
+      schemas: [LIST],
+      totalResults: 1,
+      itemsPerPage: 1,
+      startIndex: 1,
+      Resources: [{ schemas: u.schemas, id: u.id, userName: u.userName }],
+    });
     const all = await h.req('POST', '/scim/v2/Users/.search', { token, body: { count: 3, sortBy: 'userName', sortOrder: 'descending' } });
     expect(all.json()).toMatchObject({ totalResults: 25, itemsPerPage: 3 });
     const bad = await h.req('POST', '/scim/v2/Users/.search', { token, body: { filter: 'userName eq' } });
@@ -174,12 +211,15 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
   it('of 50 concurrent creates of one userName exactly one wins; the rest are 409 uniqueness and leave no rows', async () => {
     const { token: t2, team: team2 } = await h.team();
     const name = uname('Contested');
-    const bodies = Array.from({ length: 50 }, (_, i) => userBody({ userName: i % 2 ? name : name.toUpperCase(), externalId: `c${i}-${randomUUID()}@example.com`, emails: undefined }));
+    const bodies = Array.from({ length: 50 }, (_, i) =>
+      userBody({ userName: i % 2 ? name : name.toUpperCase(), externalId: `c${i}-${randomUUID()}@example.com`, emails: undefined }),
+    );
     const rs = await Promise.all(bodies.map((body) => h.req('POST', '/scim/v2/Users', { token: t2, body })));
     const codes = rs.map((r) => r.statusCode);
     expect(codes.filter((c) => c === 201)).toHaveLength(1);
     expect(codes.filter((c) => c === 409)).toHaveLength(49);
-    for (const r of rs.filter((x) => x.statusCode === 409)) expect(r.json()).toMatchObject({ schemas: [ERROR], status: '409', scimType: 'uniqueness' });
+    for (const r of rs.filter((x) => x.statusCode === 409))
+      expect(r.json()).toMatchObject({ schemas: [ERROR], status: '409', scimType: 'uniqueness' });
     const winner = rs.find((r) => r.statusCode === 201)!.json() as { id: string; externalId: string };
 
     expect(await h.identity.users.lookupHandle(name.toLowerCase())).toBe(winner.id);
@@ -188,7 +228,8 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
     expect(members).toContain(winner.id);
     const external = (await h.spar.scimExternal.listByTeam(team2, { limit: 100 })).items;
     expect(external).toEqual([{ team: team2, externalId: winner.externalId, uid: winner.id, status: 'created' }]);
-    for (const body of bodies) if (body.externalId !== winner.externalId) expect(await h.spar.scimExternal.get(team2, String(body.externalId))).toBeNull();
+    for (const body of bodies)
+      if (body.externalId !== winner.externalId) expect(await h.spar.scimExternal.get(team2, String(body.externalId))).toBeNull();
     expect((await h.req('GET', '/scim/v2/Users', { token: t2 })).json().totalResults).toBe(1);
   }, 60_000);
 

@@ -25,14 +25,27 @@ describe('SCIM PATCH on real Cassandra', () => {
   const patch = (token: string, id: string, ops: unknown[], headers: Record<string, string> = {}) =>
     h.req('PATCH', `/scim/v2/Users/${id}`, { token, body: { schemas: [PATCH], Operations: ops }, headers });
   const get = async (token: string, id: string) => (await h.req('GET', `/scim/v2/Users/${id}`, { token })).json() as Doc;
-  const stored = async (id: string) => JSON.parse((await h.identity.users.getRichInfo(id as UserId)) ?? 'null') as { fields: unknown[] } | null;
+  const stored = async (id: string) =>
+    JSON.parse((await h.identity.users.getRichInfo(id as UserId)) ?? 'null') as { fields: unknown[] } | null;
   function refused(r: { statusCode: number; json: () => unknown }, scimType: string, detail: RegExp): void {
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ schemas: [ERROR], status: '400', scimType, detail: expect.stringMatching(detail) });
   }
 
   describe('rich info through the profile schema (urn:wire:scim:schemas:profile:1.0:<key>)', () => {
-    const richUser = () => userBody({ [PROFILE]: { richInfo: { version: 0, fields: [{ type: 'Department', value: 'Sales' }, { type: 'Floor', value: '3' }, { type: 'Desk', value: '7' }] } } });
+    const richUser = () =>
+      userBody({
+        [PROFILE]: {
+          richInfo: {
+            version: 0,
+            fields: [
+              { type: 'Department', value: 'Sales' },
+              { type: 'Floor', value: '3' },
+              { type: 'Desk', value: '7' },
+            ],
+          },
+        },
+      });
 
     it('appends a new key, replaces an existing one in place ignoring case, removes one; both forms and brig agree', async () => {
       const { token } = await h.team();
@@ -55,7 +68,11 @@ describe('SCIM PATCH on real Cassandra', () => {
       expect((await stored(u.id))?.fields).toEqual(want);
       // add of an existing key (any case) replaces it where it is, as spar does.
       await patch(token, u.id, [{ op: 'add', path: `${PROFILE}:department`, value: 'Support' }]);
-      expect(((await get(token, u.id))[PROFILE] as { richInfo: { fields: unknown[] } }).richInfo.fields).toEqual([{ type: 'Department', value: 'Support' }, want[1], want[2]]);
+      expect(((await get(token, u.id))[PROFILE] as { richInfo: { fields: unknown[] } }).richInfo.fields).toEqual([
+        { type: 'Department', value: 'Support' },
+        want[1],
+        want[2],
+      ]);
       // Removing an absent key changes nothing; the version stays.
       const before = await get(token, u.id);
       const noop = await patch(token, u.id, [{ op: 'remove', path: `${PROFILE}:nothing` }]);
@@ -95,7 +112,11 @@ describe('SCIM PATCH on real Cassandra', () => {
     it('refuses non-text values, empty keys and rich info past richInfoLimit, and writes nothing', async () => {
       const { token } = await h.team();
       const u = await create(token, richUser());
-      refused(await patch(token, u.id, [{ op: 'add', path: `${PROFILE}:Floor`, value: 5 }]), 'invalidValue', /Rich info field 'Floor' takes a string value/);
+      refused(
+        await patch(token, u.id, [{ op: 'add', path: `${PROFILE}:Floor`, value: 5 }]),
+        'invalidValue',
+        /Rich info field 'Floor' takes a string value/,
+      );
       refused(await patch(token, u.id, [{ op: 'add', path: `${PROFILE}:Floor`, value: { a: 'b' } }]), 'invalidValue', /string value/);
       refused(await patch(token, u.id, [{ op: 'add', path: `${PROFILE}:`, value: 'x' }]), 'invalidPath', /names no rich info field/);
       refused(await patch(token, u.id, [{ op: 'add', path: `${PROFILE}:Bad\u0007Key`, value: 'x' }]), 'invalidValue', /control character/);
@@ -116,24 +137,73 @@ describe('SCIM PATCH on real Cassandra', () => {
       refused(await patch(token, u.id, [{ op: 'replace', path: 'emails', value: 'hello' }]), 'invalidValue', /emails/);
       refused(await patch(token, u.id, [{ op: 'add', path: 'emails', value: ['hello'] }]), 'invalidValue', /emails/);
       refused(await patch(token, u.id, [{ op: 'replace', path: 'title', value: 7 }]), 'invalidValue', /title.*string/);
-      refused(await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...userBody(), userName: u.userName, externalId: u.externalId, title: 7 } }), 'invalidValue', /title.*string/);
+      refused(
+        await h.req('PUT', `/scim/v2/Users/${u.id}`, {
+          token,
+          body: { ...userBody(), userName: u.userName, externalId: u.externalId, title: 7 },
+        }),
+        'invalidValue',
+        /title.*string/,
+      );
       expect(await get(token, u.id)).toEqual(u);
       // What PUT accepts, PATCH accepts: a string, and an email entry object.
-      const ok = await patch(token, u.id, [{ op: 'replace', path: 'displayName', value: '5' }, { op: 'add', path: 'emails', value: { value: 'second@example.com', type: 'home' } }]);
+      const ok = await patch(token, u.id, [
+        { op: 'replace', path: 'displayName', value: '5' },
+        { op: 'add', path: 'emails', value: { value: 'second@example.com', type: 'home' } },
+      ]);
       expect(ok.statusCode, ok.body).toBe(200);
-      expect(ok.json()).toMatchObject({ displayName: '5', emails: expect.arrayContaining([{ value: 'second@example.com', type: 'home' }]) });
+      expect(ok.json()).toMatchObject({
+        displayName: '5',
+        emails: expect.arrayContaining([{ value: 'second@example.com', type: 'home' }]),
+      });
     });
 
     it('applies nothing when a later operation is invalid, or when the result fails validation', async () => {
       const { token } = await h.team();
       const u = await create(token);
       const cases: Array<[unknown[], string]> = [
-        [[{ op: 'replace', path: 'displayName', value: 'First applied?' }, { op: 'replace', path: 'noSuchAttribute', value: 'x' }], 'invalidPath'],
-        [[{ op: 'replace', path: 'title', value: 'Boss' }, { op: 'replace', path: 'displayName', value: 5 }], 'invalidValue'],
-        [[{ op: 'replace', path: 'title', value: 'Boss' }, { op: 'replace', path: 'userName', value: 'not valid!' }], 'invalidValue'],
-        [[{ op: 'add', path: `${PROFILE}:Dept`, value: 'A' }, { op: 'replace', path: 'preferredLanguage', value: 'english' }], 'invalidValue'],
-        [[{ op: 'replace', path: 'active', value: false }, { op: 'remove', path: 'externalId' }], 'invalidValue'],
-        [[{ op: 'replace', path: 'title', value: 'Boss' }, { op: 'replace', path: 'roles', value: [{ value: 'emperor' }] }], 'invalidValue'],
+        [
+          [
+            { op: 'replace', path: 'displayName', value: 'First applied?' },
+            { op: 'replace', path: 'noSuchAttribute', value: 'x' },
+          ],
+          'invalidPath',
+        ],
+        [
+          [
+            { op: 'replace', path: 'title', value: 'Boss' },
+            { op: 'replace', path: 'displayName', value: 5 },
+          ],
+          'invalidValue',
+        ],
+        [
+          [
+            { op: 'replace', path: 'title', value: 'Boss' },
+            { op: 'replace', path: 'userName', value: 'not valid!' },
+          ],
+          'invalidValue',
+        ],
+        [
+          [
+            { op: 'add', path: `${PROFILE}:Dept`, value: 'A' },
+            { op: 'replace', path: 'preferredLanguage', value: 'english' },
+          ],
+          'invalidValue',
+        ],
+        [
+          [
+            { op: 'replace', path: 'active', value: false },
+            { op: 'remove', path: 'externalId' },
+          ],
+          'invalidValue',
+        ],
+        [
+          [
+            { op: 'replace', path: 'title', value: 'Boss' },
+            { op: 'replace', path: 'roles', value: [{ value: 'emperor' }] },
+          ],
+          'invalidValue',
+        ],
       ];
       for (const [ops, scimType] of cases) {
         const r = await patch(token, u.id, ops);
@@ -153,7 +223,8 @@ describe('SCIM PATCH on real Cassandra', () => {
         const { token } = await m.team();
         const c = await m.req('POST', '/scim/v2/Users', { token, body: userBody() });
         const u = c.json() as Doc;
-        const p = (ops: unknown[], headers: Record<string, string> = {}) => m.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: ops }, headers });
+        const p = (ops: unknown[], headers: Record<string, string> = {}) =>
+          m.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: ops }, headers });
         const r = await p([{ op: 'replace', path: 'title', value: 'A' }]);
         expect(r.statusCode).toBe(204);
         expect(r.body).toBe('');
@@ -163,11 +234,17 @@ describe('SCIM PATCH on real Cassandra', () => {
         expect(full.json()).toMatchObject({ id: u.id, title: 'B' });
         expect(full.headers.etag).toBe((full.json() as Doc).meta.version);
         // attributes= asks for a representation too.
-        const some = await m.req('PATCH', `/scim/v2/Users/${u.id}?attributes=title`, { token, body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'C' }] } });
+        const some = await m.req('PATCH', `/scim/v2/Users/${u.id}?attributes=title`, {
+          token,
+          body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'C' }] },
+        });
         expect(some.statusCode).toBe(200);
         expect(some.json()).toEqual({ schemas: u.schemas, id: u.id, title: 'C' });
         const g = await m.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: `g-${randomUUID()}` } });
-        const gp = await m.req('PATCH', `/scim/v2/Groups/${g.json().id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }] } });
+        const gp = await m.req('PATCH', `/scim/v2/Groups/${g.json().id}`, {
+          token,
+          body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }] },
+        });
         expect(gp.statusCode).toBe(204);
       } finally {
         await m.stop();
@@ -177,12 +254,21 @@ describe('SCIM PATCH on real Cassandra', () => {
     it('is 200 with the group on Groups too, 204 with Prefer: return=minimal', async () => {
       const { token } = await h.team();
       const u = await create(token);
-      const g = (await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: `g-${randomUUID()}` } })).json() as Doc;
-      const r = await h.req('PATCH', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }] } });
+      const g = (
+        await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: `g-${randomUUID()}` } })
+      ).json() as Doc;
+      const r = await h.req('PATCH', `/scim/v2/Groups/${g.id}`, {
+        token,
+        body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }] },
+      });
       expect(r.statusCode).toBe(200);
       expect(r.json()).toMatchObject({ id: g.id, members: [{ value: u.id }] });
       expect(r.headers.etag).toBe((r.json() as Doc).meta.version);
-      const min = await h.req('PATCH', `/scim/v2/Groups/${g.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'remove', path: 'members' }] }, headers: { prefer: 'return=minimal' } });
+      const min = await h.req('PATCH', `/scim/v2/Groups/${g.id}`, {
+        token,
+        body: { schemas: [PATCH], Operations: [{ op: 'remove', path: 'members' }] },
+        headers: { prefer: 'return=minimal' },
+      });
       expect(min.statusCode).toBe(204);
       expect(min.body).toBe('');
     });
@@ -193,12 +279,18 @@ describe('SCIM PATCH on real Cassandra', () => {
       const { token } = await h.team();
       for (const type of ['application/scim+json', 'application/json', 'application/scim+json; charset=utf-8']) {
         const u = await create(token);
-        const g = (await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: `g-${randomUUID()}` } })).json() as Doc;
+        const g = (
+          await h.req('POST', '/scim/v2/Groups', { token, body: { schemas: [GROUP], displayName: `g-${randomUUID()}` } })
+        ).json() as Doc;
         for (const [path, kind] of [
           [`/scim/v2/Users/${u.id}`, 'user'],
           [`/scim/v2/Groups/${g.id}`, 'group'],
         ] as const) {
-          const r = await h.t.app.inject({ method: 'DELETE', url: path, headers: { authorization: `Bearer ${token}`, 'content-type': type, 'content-length': '0' } });
+          const r = await h.t.app.inject({
+            method: 'DELETE',
+            url: path,
+            headers: { authorization: `Bearer ${token}`, 'content-type': type, 'content-length': '0' },
+          });
           expect(r.statusCode, `${kind} ${type}: ${r.body}`).toBe(204);
           expect((await h.req('GET', path, { token })).statusCode).toBe(404);
         }

@@ -4,7 +4,11 @@ import { type TeamId, type UserId, emailKey, newUserId, newUserRecord } from '@s
 import { NAMEID_FORMATS, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 import { ScimHarness, uname, userBody } from './harness';
 
-const SCHEMAS = ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:wire:scim:schemas:profile:1.0', 'urn:ietf:params:scim:schemas:extension:wire:1.0:User'];
+const SCHEMAS = [
+  'urn:ietf:params:scim:schemas:core:2.0:User',
+  'urn:wire:scim:schemas:profile:1.0',
+  'urn:ietf:params:scim:schemas:extension:wire:1.0:User',
+];
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /**
@@ -19,7 +23,10 @@ describe('SCIM and users that SSO created', () => {
 
   const get = async (token: string, id: string) => h.req('GET', `/scim/v2/Users/${id}`, { token });
   const filter = async (token: string, f: string, extra = '') =>
-    (await h.req('GET', `/scim/v2/Users?filter=${encodeURIComponent(f)}${extra}`, { token })).json() as { totalResults?: number; Resources: Array<Record<string, unknown>> };
+    (await h.req('GET', `/scim/v2/Users?filter=${encodeURIComponent(f)}${extra}`, { token })).json() as {
+      totalResults?: number;
+      Resources: Array<Record<string, unknown>>;
+    };
   const ids = (r: { Resources: Array<Record<string, unknown>> }) => r.Resources.map((u) => u['id']);
 
   /** Everything SCIM could write for a user, to prove that reads write nothing. */
@@ -56,7 +63,11 @@ describe('SCIM and users that SSO created', () => {
       preferredLanguage: 'de', // DEFAULT_LOCALE de-CH
       emails: [{ value: nameIdText }],
       'urn:wire:scim:schemas:profile:1.0': { richInfo: { version: 0, fields: [] } },
-      meta: expect.objectContaining({ resourceType: 'User', location: `https://wire.example.com/scim/v2/Users/${uid}`, version: expect.stringMatching(/^W\//) }),
+      meta: expect.objectContaining({
+        resourceType: 'User',
+        location: `https://wire.example.com/scim/v2/Users/${uid}`,
+        version: expect.stringMatching(/^W\//),
+      }),
     });
     expect(r.headers['etag']).toBe(u.meta.version);
     // Same ETag on the next read (it is computed from what is shown), and 304 with If-None-Match.
@@ -127,12 +138,24 @@ describe('SCIM and users that SSO created', () => {
     const g = (await get(token, uid)).json();
 
     const userName = uname('Taken.Over');
-    const body = userBody({ userName, externalId: nameIdText, displayName: 'Alice Example', emails: [{ value: nameIdText, type: 'work', primary: true }] });
+    const body = userBody({
+      userName,
+      externalId: nameIdText,
+      displayName: 'Alice Example',
+      emails: [{ value: nameIdText, type: 'work', primary: true }],
+    });
     // A stale ETag is refused; the one just read passes.
     expect((await h.req('PUT', `/scim/v2/Users/${uid}`, { token, body, headers: { 'if-match': 'W/"stale"' } })).statusCode).toBe(412);
     const p = await h.req('PUT', `/scim/v2/Users/${uid}`, { token, body, headers: { 'if-match': g.meta.version } });
     expect(p.statusCode, p.body).toBe(200);
-    expect(p.json()).toMatchObject({ id: uid, userName, externalId: nameIdText, displayName: 'Alice Example', roles: ['member'], preferredLanguage: 'de' });
+    expect(p.json()).toMatchObject({
+      id: uid,
+      userName,
+      externalId: nameIdText,
+      displayName: 'Alice Example',
+      roles: ['member'],
+      preferredLanguage: 'de',
+    });
     expect(p.json().meta.version).not.toBe(g.meta.version);
 
     const user = await h.identity.users.get(uid);
@@ -163,7 +186,7 @@ describe('SCIM and users that SSO created', () => {
     // Byte for byte what the login wrote (same format, same escaping of ' as &apos;).
     expect((await h.identity.users.get(uid))!.ssoId).toBe(jitSsoId);
     expect((await h.identity.users.get(uid))!.ssoId).toBe(brigSsoId(issuer, nameId));
-    expect((await h.spar.samlUsers.get(issuer, normalizeNameId(nameId)))).toMatchObject({ uid, ssoId: nameIdXml(nameId) });
+    expect(await h.spar.samlUsers.get(issuer, normalizeNameId(nameId))).toMatchObject({ uid, ssoId: nameIdXml(nameId) });
     expect(nameIdXml(nameId)).toContain('o&apos;brien');
   });
 
@@ -173,7 +196,9 @@ describe('SCIM and users that SSO created', () => {
     const eid = `emp-${randomUUID()}`;
     const { uid } = await h.ssoUser(team, issuer, eid);
     const names = [uname('race.a'), uname('race.b'), uname('race.c')];
-    const rs = await Promise.all(names.map((userName) => h.req('PUT', `/scim/v2/Users/${uid}`, { token, body: userBody({ userName, externalId: eid }) })));
+    const rs = await Promise.all(
+      names.map((userName) => h.req('PUT', `/scim/v2/Users/${uid}`, { token, body: userBody({ userName, externalId: eid }) })),
+    );
     expect(rs.map((r) => r.statusCode)).toEqual(names.map(() => 200));
     const owners = await Promise.all(names.map((n) => h.identity.users.lookupHandle(n.toLowerCase())));
     expect(owners.filter((o) => o === uid)).toHaveLength(1);
@@ -188,7 +213,10 @@ describe('SCIM and users that SSO created', () => {
     const issuer = `https://idp.example.com/${randomUUID()}`;
     const { team, token } = await h.team({ issuer });
     const a = await h.ssoUser(team, issuer, `emp-${randomUUID()}`);
-    const p = await h.req('PATCH', `/scim/v2/Users/${a.uid}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Patched' }] } });
+    const p = await h.req('PATCH', `/scim/v2/Users/${a.uid}`, {
+      token,
+      body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Patched' }] },
+    });
     // 204 or 200 (the PATCH answer is being changed to spar's 200 by default): either way applied.
     expect([200, 204], p.body).toContain(p.statusCode);
     expect(await h.identity.users.get(a.uid)).toMatchObject({ managedBy: 'scim', handle: a.uid, name: 'Patched' });
@@ -212,14 +240,20 @@ describe('SCIM and users that SSO created', () => {
     expect(await h.identity.users.claimEmail(emailKey(email), uid)).toEqual({ ok: true });
     await h.identity.teams.addMember({ team, user: uid, role: 'admin', invitedBy: null, invitedAt: null });
     const r = await filter(token, `externalId eq "${email}"`);
-    expect(r.Resources).toEqual([expect.objectContaining({ id: uid, externalId: email, emails: [{ value: email }], roles: ['admin'], userName: uid })]);
+    expect(r.Resources).toEqual([
+      expect.objectContaining({ id: uid, externalId: email, emails: [{ value: email }], roles: ['admin'], userName: uid }),
+    ]);
   });
 
   it('accepts SSO-created users as group members (spar had made them SCIM-managed on the read), not the password owner', async () => {
     const issuer = `https://idp.example.com/${randomUUID()}`;
     const { team, token, owner } = await h.team({ issuer });
     const a = await h.ssoUser(team, issuer, `emp-${randomUUID()}`);
-    const group = (members: string[]) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `g-${randomUUID()}`, members: members.map((value) => ({ value })) });
+    const group = (members: string[]) => ({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: `g-${randomUUID()}`,
+      members: members.map((value) => ({ value })),
+    });
     const ok = await h.req('POST', '/scim/v2/Groups', { token, body: group([a.uid]) });
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json().members).toEqual([expect.objectContaining({ value: a.uid })]);
@@ -233,7 +267,9 @@ describe('SCIM and users that SSO created', () => {
       const { team, token } = await h.team();
       const plain = (await h.req('POST', '/scim/v2/Users', { token, body: userBody() })).json();
       expect(plain.roles).toEqual(['member']);
-      const objects = (await h.req('POST', '/scim/v2/Users', { token, body: userBody({ roles: [{ value: 'Admin', primary: true, display: 'Admin' }] }) })).json();
+      const objects = (
+        await h.req('POST', '/scim/v2/Users', { token, body: userBody({ roles: [{ value: 'Admin', primary: true, display: 'Admin' }] }) })
+      ).json();
       expect(objects.roles).toEqual([{ primary: true, value: 'admin', display: 'Admin' }]);
       // The written display names the written role: once the team role changes, it goes.
       await h.identity.teams.setRole(team, objects.id, 'member');
@@ -253,7 +289,15 @@ describe('SCIM and users that SSO created', () => {
       const after = (await get(token, plain.id)).json();
       expect(after.roles).toEqual(['admin']);
       expect(after.meta.version).not.toBe(before.meta.version);
-      expect((await h.req('PUT', `/scim/v2/Users/${plain.id}`, { token, body: { ...userBody(), userName: plain.userName, externalId: plain.externalId }, headers: { 'if-match': before.meta.version } })).statusCode).toBe(412);
+      expect(
+        (
+          await h.req('PUT', `/scim/v2/Users/${plain.id}`, {
+            token,
+            body: { ...userBody(), userName: plain.userName, externalId: plain.externalId },
+            headers: { 'if-match': before.meta.version },
+          })
+        ).statusCode,
+      ).toBe(412);
     });
 
     it("preferredLanguage: the user's, else the backend's default locale", async () => {
@@ -275,7 +319,9 @@ describe('SCIM and users that SSO created', () => {
       expect((await get(token, u.id)).json().emails).toEqual([{ value: eid }]);
       const given = (await h.req('POST', '/scim/v2/Users', { token, body: userBody() })).json();
       expect(given.emails).toEqual([expect.objectContaining({ type: 'work', primary: true })]);
-      const plain = (await h.req('POST', '/scim/v2/Users', { token, body: userBody({ externalId: `emp-${randomUUID()}`, emails: undefined }) })).json();
+      const plain = (
+        await h.req('POST', '/scim/v2/Users', { token, body: userBody({ externalId: `emp-${randomUUID()}`, emails: undefined }) })
+      ).json();
       expect(plain).not.toHaveProperty('emails');
     });
   });

@@ -33,7 +33,10 @@ describe('SCIM Users on real Cassandra', () => {
           { value: 'home@example.org', type: 'home' },
           { value: `work-${randomUUID()}@example.com`, type: 'work', primary: true },
         ],
-        phoneNumbers: [{ value: '+1 555 0100', type: 'work' }, { value: '+1 555 0101', type: 'mobile' }],
+        phoneNumbers: [
+          { value: '+1 555 0100', type: 'work' },
+          { value: '+1 555 0101', type: 'mobile' },
+        ],
         addresses: [{ streetAddress: '1 Main St', locality: 'Springfield', country: 'US', type: 'work' }],
         title: 'Engineer',
         preferredLanguage: 'DE',
@@ -64,7 +67,12 @@ describe('SCIM Users on real Cassandra', () => {
         [ENT]: { department: 'R&D', manager: { value: 'boss' } },
         [WIRE]: { Team: 'Core' },
         [PROFILE]: { richInfo: { version: 0, fields: [{ type: 'Team', value: 'Core' }] } },
-        meta: { resourceType: 'User', created: expect.any(String), lastModified: expect.any(String), version: expect.stringMatching(/^W\/"[0-9a-f]{64}"$/) },
+        meta: {
+          resourceType: 'User',
+          created: expect.any(String),
+          lastModified: expect.any(String),
+          version: expect.stringMatching(/^W\/"[0-9a-f]{64}"$/),
+        },
       });
       expect(await h.req('GET', `/scim/v2/Users/${u.id}`, { token }).then((g) => g.json())).toEqual(u);
 
@@ -79,14 +87,26 @@ describe('SCIM Users on real Cassandra', () => {
         sso_id: JSON.stringify({ scim_external_id: body.externalId }),
       });
       expect(String(user!.team)).toBe(team);
-      expect((await row('brig', 'SELECT "user" FROM <ks>.user_handle WHERE handle = ?', [String(body.userName).toLowerCase()])).map((x) => String(x.user))).toEqual([u.id]);
+      expect(
+        (await row('brig', 'SELECT "user" FROM <ks>.user_handle WHERE handle = ?', [String(body.userName).toLowerCase()])).map((x) =>
+          String(x.user),
+        ),
+      ).toEqual([u.id]);
       const [member] = await row('galley', 'SELECT perms FROM <ks>.team_member WHERE team = ? AND "user" = ?', [team, u.id]);
       expect(member).toBeDefined();
       expect((await h.identity.teams.getMember(team, u.id as UserId))?.role).toBe('admin');
-      expect(await h.spar.scimExternal.get(team, String(body.externalId))).toEqual({ team, externalId: body.externalId, uid: u.id, status: 'created' });
+      expect(await h.spar.scimExternal.get(team, String(body.externalId))).toEqual({
+        team,
+        externalId: body.externalId,
+        uid: u.id,
+        status: 'created',
+      });
       expect(await h.spar.scimUserTimes.get(u.id as UserId)).toMatchObject({ uid: u.id });
       expect((await h.docs.get(u.id as UserId))?.version).toBe(u.meta.version);
-      expect(JSON.parse((await h.identity.users.getRichInfo(u.id as UserId)) ?? 'null')).toEqual({ version: 0, fields: [{ type: 'Team', value: 'Core' }] });
+      expect(JSON.parse((await h.identity.users.getRichInfo(u.id as UserId)) ?? 'null')).toEqual({
+        version: 0,
+        fields: [{ type: 'Team', value: 'Core' }],
+      });
     });
 
     it('accepts application/json and charset parameters, and answers application/scim+json', async () => {
@@ -172,11 +192,26 @@ describe('SCIM Users on real Cassandra', () => {
         token,
         userBody({
           roles: [],
-          [PROFILE]: { richInfo: [{ type: 'Zeta', value: 'z' }, { type: 'empty', value: '' }, { type: 'Alpha', value: 'a' }] },
+          [PROFILE]: {
+            richInfo: [
+              { type: 'Zeta', value: 'z' },
+              { type: 'empty', value: '' },
+              { type: 'Alpha', value: 'a' },
+            ],
+          },
           [WIRE]: { beta: 'b', alpha: 'dropped as a duplicate' },
         }),
       );
-      expect(u[PROFILE]).toEqual({ richInfo: { version: 0, fields: [{ type: 'Zeta', value: 'z' }, { type: 'Alpha', value: 'a' }, { type: 'beta', value: 'b' }] } });
+      expect(u[PROFILE]).toEqual({
+        richInfo: {
+          version: 0,
+          fields: [
+            { type: 'Zeta', value: 'z' },
+            { type: 'Alpha', value: 'a' },
+            { type: 'beta', value: 'b' },
+          ],
+        },
+      });
       expect(u[WIRE]).toEqual({ Zeta: 'z', Alpha: 'a', beta: 'b' });
       expect((await h.identity.teams.getMember(team, u.id as UserId))?.role).toBe('member');
     });
@@ -187,7 +222,10 @@ describe('SCIM Users on real Cassandra', () => {
       const name = `Case.${randomUUID().slice(0, 8)}`;
       const u = await create(token, userBody({ userName: name }));
       expect(u.userName).toBe(name);
-      for (const [tok, n] of [[token, name.toLowerCase()], [other.token, name.toUpperCase()]] as const) {
+      for (const [tok, n] of [
+        [token, name.toLowerCase()],
+        [other.token, name.toUpperCase()],
+      ] as const) {
         const r = await h.req('POST', '/scim/v2/Users', { token: tok, body: userBody({ userName: n }) });
         expect(r.statusCode).toBe(409);
         expect(r.json()).toEqual({ schemas: [ERROR], status: '409', scimType: 'uniqueness', detail: 'userName is already taken' });
@@ -195,7 +233,9 @@ describe('SCIM Users on real Cassandra', () => {
       const dupExt = await h.req('POST', '/scim/v2/Users', { token, body: userBody({ externalId: u.externalId }) });
       expect(dupExt.json()).toMatchObject({ status: '409', scimType: 'uniqueness', detail: 'externalId is already taken' });
       // externalIds are per team.
-      expect((await h.req('POST', '/scim/v2/Users', { token: other.token, body: userBody({ externalId: u.externalId }) })).statusCode).toBe(201);
+      expect((await h.req('POST', '/scim/v2/Users', { token: other.token, body: userBody({ externalId: u.externalId }) })).statusCode).toBe(
+        201,
+      );
     });
 
     it('suspends a user created with active false (string booleans accepted)', async () => {
@@ -267,13 +307,25 @@ describe('SCIM Users on real Cassandra', () => {
       await h.spar.scimExternal.markCreated(team, eid, uid);
       const g = await h.req('GET', `/scim/v2/Users/${uid}`, { token });
       expect(g.statusCode).toBe(200);
-      expect(g.json()).toMatchObject({ id: uid, userName: handle, externalId: eid, displayName: 'Legacy User', preferredLanguage: 'fr', active: true, emails: [{ value: eid }], roles: ['member'] });
+      expect(g.json()).toMatchObject({
+        id: uid,
+        userName: handle,
+        externalId: eid,
+        displayName: 'Legacy User',
+        preferredLanguage: 'fr',
+        active: true,
+        emails: [{ value: eid }],
+        roles: ['member'],
+      });
       expect(await h.docs.get(uid)).toBeNull(); // reads never write
       const byEid = await h.req('GET', `/scim/v2/Users?filter=${encodeURIComponent(`externalId eq "${eid}"`)}`, { token });
       expect(byEid.json().Resources.map((u: { id: string }) => u.id)).toEqual([uid]);
       const p = await h.req('PATCH', `/scim/v2/Users/${uid}`, {
         token,
-        body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'title', value: 'Now stored' }] },
+        body: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'add', path: 'title', value: 'Now stored' }],
+        },
         headers: { 'if-match': g.json().meta.version },
       });
       expect(p.statusCode).toBe(200);
@@ -292,7 +344,9 @@ describe('SCIM Users on real Cassandra', () => {
       expect(r.statusCode).toBe(200);
       expect(await h.spar.samlUsers.get(issuer, String(body.externalId).toLowerCase())).toBeNull();
       expect(await h.spar.samlUsers.get(issuer, next.toLowerCase())).toMatchObject({ uid: u.id });
-      expect(JSON.parse((await h.identity.users.get(u.id as UserId))!.ssoId!).subject).toContain(`nameid-format:unspecified">${next}</NameID>`);
+      expect(JSON.parse((await h.identity.users.get(u.id as UserId))!.ssoId!).subject).toContain(
+        `nameid-format:unspecified">${next}</NameID>`,
+      );
     });
   });
 
@@ -302,7 +356,13 @@ describe('SCIM Users on real Cassandra', () => {
       const u = await create(token, userBody({ title: 'Old', phoneNumbers: [{ value: '1' }] }));
       const newName = uname('Renamed');
       const newEid = `${randomUUID()}@example.com`;
-      const body = userBody({ userName: newName, externalId: newEid, active: false, displayName: 'New Name', emails: [{ value: newEid, primary: true }] });
+      const body = userBody({
+        userName: newName,
+        externalId: newEid,
+        active: false,
+        displayName: 'New Name',
+        emails: [{ value: newEid, primary: true }],
+      });
       const r = await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...body, id: 'ignored', meta: { created: 'x' } } });
       expect(r.statusCode).toBe(200);
       const p = r.json();
@@ -312,7 +372,13 @@ describe('SCIM Users on real Cassandra', () => {
       expect(p.meta.version).not.toBe(u.meta.version);
       expect(p.meta.created).toBe(u.meta.created);
       const user = await h.identity.users.get(u.id as UserId);
-      expect(user).toMatchObject({ handle: newName.toLowerCase(), status: 'suspended', name: 'New Name', emailUnvalidated: newEid, ssoId: JSON.stringify({ scim_external_id: newEid }) });
+      expect(user).toMatchObject({
+        handle: newName.toLowerCase(),
+        status: 'suspended',
+        name: 'New Name',
+        emailUnvalidated: newEid,
+        ssoId: JSON.stringify({ scim_external_id: newEid }),
+      });
       expect(await h.identity.users.lookupHandle(String(u.userName).toLowerCase())).toBeNull();
       expect(await h.spar.scimExternal.get(team, String(u.externalId))).toBeNull();
       expect(await h.spar.scimExternal.get(team, newEid)).toMatchObject({ uid: u.id, status: 'created' });
@@ -328,9 +394,15 @@ describe('SCIM Users on real Cassandra', () => {
       const { token } = await h.team();
       const a = await create(token);
       const b = await create(token);
-      const r = await h.req('PUT', `/scim/v2/Users/${b.id}`, { token, body: userBody({ userName: String(a.userName).toUpperCase(), externalId: b.externalId }) });
+      const r = await h.req('PUT', `/scim/v2/Users/${b.id}`, {
+        token,
+        body: userBody({ userName: String(a.userName).toUpperCase(), externalId: b.externalId }),
+      });
       expect(r.json()).toMatchObject({ status: '409', scimType: 'uniqueness' });
-      const r2 = await h.req('PUT', `/scim/v2/Users/${b.id}`, { token, body: userBody({ userName: b.userName, externalId: a.externalId }) });
+      const r2 = await h.req('PUT', `/scim/v2/Users/${b.id}`, {
+        token,
+        body: userBody({ userName: b.userName, externalId: a.externalId }),
+      });
       expect(r2.json()).toMatchObject({ status: '409', scimType: 'uniqueness' });
       expect((await h.req('GET', `/scim/v2/Users/${b.id}`, { token })).json()).toEqual(b);
       expect((await h.req('PUT', `/scim/v2/Users/${randomUUID()}`, { token, body: userBody() })).statusCode).toBe(404);
@@ -354,7 +426,15 @@ describe('SCIM Users on real Cassandra', () => {
 
     it('applies RFC operations; 200 with the resource and its ETag, 204 with Prefer: return=minimal', async () => {
       const { token } = await h.team();
-      const u = await create(token, userBody({ emails: [{ value: `${randomUUID()}@example.com`, type: 'work', primary: true }, { value: 'h@example.org', type: 'home' }] }));
+      const u = await create(
+        token,
+        userBody({
+          emails: [
+            { value: `${randomUUID()}@example.com`, type: 'work', primary: true },
+            { value: 'h@example.org', type: 'home' },
+          ],
+        }),
+      );
       const r = await patch(token, u.id, [
         { op: 'add', path: 'phoneNumbers', value: [{ value: '+1 555', type: 'work' }] },
         { op: 'replace', path: 'name.givenName', value: 'Grace' },
@@ -372,8 +452,13 @@ describe('SCIM Users on real Cassandra', () => {
       expect(g2.title).toBe('CEO');
       expect(minimal.headers.etag).toBe(g2.meta.version);
       // Prefer lists may carry other preferences and parameters (RFC 7240).
-      expect((await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CFO' }], '', { prefer: 'respond-async, return=minimal; x=1' })).statusCode).toBe(204);
-      expect((await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'COO' }], '', { prefer: 'return=representation' })).json().title).toBe('COO');
+      expect(
+        (await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CFO' }], '', { prefer: 'respond-async, return=minimal; x=1' }))
+          .statusCode,
+      ).toBe(204);
+      expect(
+        (await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'COO' }], '', { prefer: 'return=representation' })).json().title,
+      ).toBe('COO');
       expect(g).toMatchObject({ phoneNumbers: [{ value: '+1 555', type: 'work' }], name: { givenName: 'Grace' } });
       expect(g.emails).toHaveLength(1);
       const with200 = await patch(token, u.id, [{ op: 'replace', path: 'title', value: 'CTO' }], '?attributes=title');
@@ -393,7 +478,12 @@ describe('SCIM Users on real Cassandra', () => {
       ]);
       expect(r.statusCode, r.body).toBe(200);
       const g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
-      expect(g).toMatchObject({ active: false, displayName: 'Grace H', name: { familyName: 'Hopper' }, [ENT]: { department: 'Navy', manager: { value: 'admiral' } } });
+      expect(g).toMatchObject({
+        active: false,
+        displayName: 'Grace H',
+        name: { familyName: 'Hopper' },
+        [ENT]: { department: 'Navy', manager: { value: 'admiral' } },
+      });
       expect(g.emails[0].value).toBe(newMail);
       expect(g.schemas).toContain(ENT);
       const user = await h.identity.users.get(u.id as UserId);
@@ -417,19 +507,38 @@ describe('SCIM Users on real Cassandra', () => {
     it('changes rich info through either form, keeping both in step (PATCH and read-modify-write PUT)', async () => {
       const { token } = await h.team();
       const u = await create(token, userBody({ [WIRE]: { Dept: 'A', Floor: '3', Desk: '7' } }));
-      expect((await patch(token, u.id, [{ op: 'remove', path: `${WIRE}:Floor` }, { op: 'replace', path: `${WIRE}:Dept`, value: 'B' }])).statusCode).toBe(200);
+      expect(
+        (
+          await patch(token, u.id, [
+            { op: 'remove', path: `${WIRE}:Floor` },
+            { op: 'replace', path: `${WIRE}:Dept`, value: 'B' },
+          ])
+        ).statusCode,
+      ).toBe(200);
       let g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect(g[WIRE]).toEqual({ Desk: '7', Dept: 'B' });
-      expect(g[PROFILE].richInfo.fields).toEqual([{ type: 'Dept', value: 'B' }, { type: 'Desk', value: '7' }]);
+      expect(g[PROFILE].richInfo.fields).toEqual([
+        { type: 'Dept', value: 'B' },
+        { type: 'Desk', value: '7' },
+      ]);
       // Okta's read-modify-write: the map changed, the profile sent back as read.
       const { meta: _meta, id: _id, ...doc } = g;
       const put = await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...doc, [WIRE]: { Desk: '8', Room: 'R1' } } });
       expect(put.statusCode).toBe(200);
       g = put.json();
-      expect(g[PROFILE].richInfo.fields).toEqual([{ type: 'Desk', value: '8' }, { type: 'Room', value: 'R1' }]);
+      expect(g[PROFILE].richInfo.fields).toEqual([
+        { type: 'Desk', value: '8' },
+        { type: 'Room', value: 'R1' },
+      ]);
       expect(JSON.parse((await h.identity.users.getRichInfo(u.id as UserId)) ?? 'null').fields).toEqual(g[PROFILE].richInfo.fields);
       // The profile form changed instead.
-      expect((await patch(token, u.id, [{ op: 'replace', path: `${PROFILE}:richInfo`, value: { version: 0, fields: [{ type: 'Only', value: 'one' }] } }])).statusCode).toBe(200);
+      expect(
+        (
+          await patch(token, u.id, [
+            { op: 'replace', path: `${PROFILE}:richInfo`, value: { version: 0, fields: [{ type: 'Only', value: 'one' }] } },
+          ])
+        ).statusCode,
+      ).toBe(200);
       g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect(g[WIRE]).toEqual({ Only: 'one' });
     });
@@ -458,11 +567,18 @@ describe('SCIM Users on real Cassandra', () => {
   });
 
   describe('hostile and careless input', () => {
-    const patch = (token: string, id: string, ops: unknown[]) => h.req('PATCH', `/scim/v2/Users/${id}`, { token, body: { schemas: [PATCH], Operations: ops } });
-    const emails = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `m${i}-${randomUUID().slice(0, 8)}@example.com`, type: 'work' }));
+    const patch = (token: string, id: string, ops: unknown[]) =>
+      h.req('PATCH', `/scim/v2/Users/${id}`, { token, body: { schemas: [PATCH], Operations: ops } });
+    const emails = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ value: `m${i}-${randomUUID().slice(0, 8)}@example.com`, type: 'work' }));
     const refused = (r: { statusCode: number; json: () => unknown; body: string }, scimType: string, detail: string | RegExp) => {
       expect(r.statusCode, r.body).toBe(400);
-      expect(r.json()).toMatchObject({ schemas: [ERROR], status: '400', scimType, detail: typeof detail === 'string' ? detail : expect.stringMatching(detail) });
+      expect(r.json()).toMatchObject({
+        schemas: [ERROR],
+        status: '400',
+        scimType,
+        detail: typeof detail === 'string' ? detail : expect.stringMatching(detail),
+      });
     };
 
     it('refuses a PATCH adding 20,000 emails (500 KB) with 400 and stores nothing', async () => {
@@ -477,13 +593,27 @@ describe('SCIM Users on real Cassandra', () => {
 
     it('takes 100 values of a multi-valued attribute on POST, PUT and PATCH, and refuses 101 on each', async () => {
       const { token } = await h.team();
-      refused(await h.req('POST', '/scim/v2/Users', { token, body: userBody({ phoneNumbers: emails(101) }) }), 'invalidValue', "Attribute 'phoneNumbers' takes at most 100 values, got 101");
+      refused(
+        await h.req('POST', '/scim/v2/Users', { token, body: userBody({ phoneNumbers: emails(101) }) }),
+        'invalidValue',
+        "Attribute 'phoneNumbers' takes at most 100 values, got 101",
+      );
       const u = await create(token, userBody({ phoneNumbers: emails(100) }));
       expect(u.phoneNumbers).toHaveLength(100);
       const { id: _id, meta: _meta, ...doc } = u;
-      refused(await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...doc, roles: undefined, entitlements: emails(101) } }), 'invalidValue', /'entitlements' takes at most 100/);
-      refused(await patch(token, u.id, [{ op: 'add', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }]), 'invalidValue', "Attribute 'phoneNumbers' takes at most 100 values, got 101");
-      expect((await patch(token, u.id, [{ op: 'replace', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }])).statusCode).toBe(200);
+      refused(
+        await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...doc, roles: undefined, entitlements: emails(101) } }),
+        'invalidValue',
+        /'entitlements' takes at most 100/,
+      );
+      refused(
+        await patch(token, u.id, [{ op: 'add', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }]),
+        'invalidValue',
+        "Attribute 'phoneNumbers' takes at most 100 values, got 101",
+      );
+      expect(
+        (await patch(token, u.id, [{ op: 'replace', path: 'phoneNumbers', value: [{ value: '+49 1', type: 'home' }] }])).statusCode,
+      ).toBe(200);
       expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json().phoneNumbers).toEqual([{ value: '+49 1', type: 'home' }]);
     });
 
@@ -493,19 +623,47 @@ describe('SCIM Users on real Cassandra', () => {
       const ops = (n: number) => Array.from({ length: n }, (_, i) => ({ op: 'replace', path: 'title', value: `t${i}` }));
       expect((await patch(token, u.id, ops(1000))).statusCode).toBe(200);
       expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json().title).toBe('t999');
-      refused(await patch(token, u.id, ops(1001)), 'tooMany', 'A PATCH request carries at most 1000 operations, got 1001: split it into several requests');
+      refused(
+        await patch(token, u.id, ops(1001)),
+        'tooMany',
+        'A PATCH request carries at most 1000 operations, got 1001: split it into several requests',
+      );
     });
 
     it('refuses control characters, bidi overrides and lone surrogates on POST, PUT and PATCH, naming the attribute', async () => {
       const { token } = await h.team();
       const bad: Array<[string, Record<string, unknown>, RegExp]> = [
-        ['NUL in displayName', { displayName: 'Eve\u0000' }, /^Attribute 'displayName' contains a control character \(U\+0000\) at position 3/],
-        ['BEL in externalId', { externalId: `e-${randomUUID()}\u0007` }, /^Attribute 'externalId' contains a control character \(U\+0007\)/],
+        [
+          'NUL in displayName',
+          { displayName: 'Eve\u0000' },
+          /^Attribute 'displayName' contains a control character \(U\+0000\) at position 3/,
+        ],
+        [
+          'BEL in externalId',
+          { externalId: `e-${randomUUID()}\u0007` },
+          /^Attribute 'externalId' contains a control character \(U\+0007\)/,
+        ],
         ['a newline in displayName', { displayName: 'Eve\nAdmin' }, /^Attribute 'displayName' contains a control character \(U\+000A\)/],
-        ['U+202E in displayName', { displayName: 'Eve\u202Etxt.exe' }, /^Attribute 'displayName' contains a bidirectional control \(U\+202E\)/],
-        ['a lone surrogate in externalId', { externalId: `e-${randomUUID()}\uDC00` }, /^Attribute 'externalId' contains a lone surrogate \(U\+DC00\)/],
-        ['NUL in an email', { emails: [{ value: `eve-${randomUUID()}@example.com\u0000`, primary: true }] }, /^Attribute 'emails\[0\]\.value' contains a control character/],
-        ['NUL in a rich info key', { [WIRE]: { 'Cost\u0000center': '1' } }, /^The attribute name '.*Cost\\u0000center' contains a control character/],
+        [
+          'U+202E in displayName',
+          { displayName: 'Eve\u202Etxt.exe' },
+          /^Attribute 'displayName' contains a bidirectional control \(U\+202E\)/,
+        ],
+        [
+          'a lone surrogate in externalId',
+          { externalId: `e-${randomUUID()}\uDC00` },
+          /^Attribute 'externalId' contains a lone surrogate \(U\+DC00\)/,
+        ],
+        [
+          'NUL in an email',
+          { emails: [{ value: `eve-${randomUUID()}@example.com\u0000`, primary: true }] },
+          /^Attribute 'emails\[0\]\.value' contains a control character/,
+        ],
+        [
+          'NUL in a rich info key',
+          { [WIRE]: { 'Cost\u0000center': '1' } },
+          /^The attribute name '.*Cost\\u0000center' contains a control character/,
+        ],
       ];
       const u = await create(token);
       const { id: _id, meta: _meta, ...doc } = u;
@@ -516,8 +674,16 @@ describe('SCIM Users on real Cassandra', () => {
         expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json(), what).toEqual(u);
       }
       // By path too, as Entra sends single attributes.
-      refused(await patch(token, u.id, [{ op: 'Replace', path: 'displayName', value: 'Eve\u0000' }]), 'invalidValue', /^Attribute 'displayName'/);
-      refused(await patch(token, u.id, [{ op: 'Add', path: 'emails[type eq "home"].value', value: 'x@example.com\u0000' }]), 'invalidValue', /^Attribute 'emails\[\d\]\.value'/);
+      refused(
+        await patch(token, u.id, [{ op: 'Replace', path: 'displayName', value: 'Eve\u0000' }]),
+        'invalidValue',
+        /^Attribute 'displayName'/,
+      );
+      refused(
+        await patch(token, u.id, [{ op: 'Add', path: 'emails[type eq "home"].value', value: 'x@example.com\u0000' }]),
+        'invalidValue',
+        /^Attribute 'emails\[\d\]\.value'/,
+      );
     });
 
     it('keeps what real clients send: accents, CJK, emoji, RTL names, multi-line addresses', async () => {
@@ -529,7 +695,12 @@ describe('SCIM Users on real Cassandra', () => {
         [WIRE]: { Büro: 'Zimmer 3\nNord' },
       });
       const u = await create(token, body);
-      expect(u).toMatchObject({ displayName: body.displayName, name: body.name, addresses: body.addresses, [WIRE]: { Büro: 'Zimmer 3\nNord' } });
+      expect(u).toMatchObject({
+        displayName: body.displayName,
+        name: body.name,
+        addresses: body.addresses,
+        [WIRE]: { Büro: 'Zimmer 3\nNord' },
+      });
       expect((await patch(token, u.id, [{ op: 'Replace', path: 'displayName', value: '김민준 🇰🇷' }])).statusCode).toBe(200);
       expect((await h.identity.users.get(u.id as UserId))?.name).toBe('김민준 🇰🇷');
     });
@@ -544,16 +715,35 @@ describe('SCIM Users on real Cassandra', () => {
       const put = await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...body, title: 'x' }, headers: { 'if-match': stale } });
       expect(put.statusCode).toBe(412);
       expect(put.json()).toMatchObject({ schemas: [ERROR], status: '412' });
-      const pat = await h.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'title', value: 'y' }] }, headers: { 'if-match': stale } });
+      const pat = await h.req('PATCH', `/scim/v2/Users/${u.id}`, {
+        token,
+        body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'title', value: 'y' }] },
+        headers: { 'if-match': stale },
+      });
       expect(pat.statusCode).toBe(412);
       expect((await h.req('DELETE', `/scim/v2/Users/${u.id}`, { token, headers: { 'if-match': stale } })).statusCode).toBe(412);
       expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json()).toEqual(u);
 
-      const ok = await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...body, title: 'x' }, headers: { 'if-match': u.meta.version } });
+      const ok = await h.req('PUT', `/scim/v2/Users/${u.id}`, {
+        token,
+        body: { ...body, title: 'x' },
+        headers: { 'if-match': u.meta.version },
+      });
       expect(ok.statusCode).toBe(200);
       const v2 = ok.json().meta.version as string;
-      expect((await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...body, title: 'z' }, headers: { 'if-match': u.meta.version } })).statusCode).toBe(412);
-      expect((await h.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'title', value: 'y' }] }, headers: { 'if-match': '*' } })).statusCode).toBe(200);
+      expect(
+        (await h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...body, title: 'z' }, headers: { 'if-match': u.meta.version } }))
+          .statusCode,
+      ).toBe(412);
+      expect(
+        (
+          await h.req('PATCH', `/scim/v2/Users/${u.id}`, {
+            token,
+            body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'title', value: 'y' }] },
+            headers: { 'if-match': '*' },
+          })
+        ).statusCode,
+      ).toBe(200);
       expect((await h.req('DELETE', `/scim/v2/Users/${u.id}`, { token, headers: { 'if-match': v2 } })).statusCode).toBe(412);
       const cur = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
       expect((await h.req('DELETE', `/scim/v2/Users/${u.id}`, { token, headers: { 'if-match': cur.meta.version } })).statusCode).toBe(204);
@@ -564,7 +754,9 @@ describe('SCIM Users on real Cassandra', () => {
       const body = userBody();
       const u = await create(token, body);
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...body, title: `t${i}` }, headers: { 'if-match': u.meta.version } })),
+        Array.from({ length: 8 }, (_, i) =>
+          h.req('PUT', `/scim/v2/Users/${u.id}`, { token, body: { ...body, title: `t${i}` }, headers: { 'if-match': u.meta.version } }),
+        ),
       );
       expect(results.map((r) => r.statusCode).sort()).toEqual([200, 412, 412, 412, 412, 412, 412, 412]);
     });
@@ -574,12 +766,17 @@ describe('SCIM Users on real Cassandra', () => {
       const u = await create(token);
       const rs = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          h.req('PATCH', `/scim/v2/Users/${u.id}`, { token, body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'phoneNumbers', value: [{ value: `+49 ${i}`, type: 'work' }] }] } }),
+          h.req('PATCH', `/scim/v2/Users/${u.id}`, {
+            token,
+            body: { schemas: [PATCH], Operations: [{ op: 'add', path: 'phoneNumbers', value: [{ value: `+49 ${i}`, type: 'work' }] }] },
+          }),
         ),
       );
       expect(rs.map((r) => r.statusCode)).toEqual(Array(6).fill(200));
       const g = (await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).json();
-      expect((g.phoneNumbers as Array<{ value: string }>).map((p) => p.value).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `+49 ${i}`));
+      expect((g.phoneNumbers as Array<{ value: string }>).map((p) => p.value).sort()).toEqual(
+        Array.from({ length: 6 }, (_, i) => `+49 ${i}`),
+      );
     });
   });
 
@@ -604,7 +801,9 @@ describe('SCIM Users on real Cassandra', () => {
       expect(await h.spar.scimUserTimes.get(uid)).toBeNull();
       expect(await h.docs.get(uid)).toBeNull();
       // The externalId and userName can be used again.
-      expect((await h.req('POST', '/scim/v2/Users', { token, body: userBody({ userName: u.userName, externalId: u.externalId }) })).statusCode).toBe(201);
+      expect(
+        (await h.req('POST', '/scim/v2/Users', { token, body: userBody({ userName: u.userName, externalId: u.externalId }) })).statusCode,
+      ).toBe(201);
     });
   });
 });

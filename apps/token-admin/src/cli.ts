@@ -18,19 +18,34 @@ const usage = `usage:
 
 async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
   const [command, ...rest] = argv;
-  const opt = (options: Record<string, { type: 'string' }>) => parseArgs({ args: rest, options, strict: true }).values as Record<string, string | undefined>;
+  const opt = (options: Record<string, { type: 'string' }>) =>
+    parseArgs({ args: rest, options, strict: true }).values as Record<string, string | undefined>;
   const need = (v: Record<string, string | undefined>, ...keys: string[]) => {
     const missing = keys.filter((k) => !v[k]);
     if (missing.length) throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(', ')}`);
   };
   switch (command) {
     case 'create-team': {
-      const v = opt({ name: { type: 'string' }, 'owner-email': { type: 'string' }, 'owner-password': { type: 'string' }, 'owner-name': { type: 'string' } });
+      const v = opt({
+        name: { type: 'string' },
+        'owner-email': { type: 'string' },
+        'owner-password': { type: 'string' },
+        'owner-name': { type: 'string' },
+      });
       need(v, 'name', 'owner-email', 'owner-password');
-      return teams.createTeam({ name: v.name!, owner: { email: v['owner-email']!, password: v['owner-password']!, name: v['owner-name'] } });
+      return teams.createTeam({
+        name: v.name!,
+        owner: { email: v['owner-email']!, password: v['owner-password']!, name: v['owner-name'] },
+      });
     }
     case 'add-member': {
-      const v = opt({ team: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } });
+      const v = opt({
+        team: { type: 'string' },
+        email: { type: 'string' },
+        role: { type: 'string' },
+        password: { type: 'string' },
+        name: { type: 'string' },
+      });
       need(v, 'team', 'email', 'role');
       return teams.addMember(teamOption(v.team!), { email: v.email!, role: v.role as Role, password: v.password, name: v.name });
     }
@@ -66,12 +81,20 @@ function teamOption(s: string): TeamId {
 async function main(): Promise<number> {
   const config = loadConfigOrExit('admin');
   // The apps' composition root; no logins here, so no login caches.
-  const root = openStores({ backend: config.store.backend, cassandra: config.cassandra, loginCacheSeconds: 0, clock: systemClock, applicationName: 'admin' });
+  const root = openStores({
+    backend: config.store.backend,
+    cassandra: config.cassandra,
+    loginCacheSeconds: 0,
+    clock: systemClock,
+    applicationName: 'admin',
+  });
   if (root.backend === 'memory') process.stderr.write('admin: STORE_BACKEND is memory: the change lives only as long as this command\n');
   try {
     await root.connect();
   } catch (e) {
-    process.stderr.write(`admin: Cassandra does not answer at ${config.cassandra.contactPoints.join(', ')} (${(e as Error).message}); is \`npm start\` running?\n`);
+    process.stderr.write(
+      `admin: Cassandra does not answer at ${config.cassandra.contactPoints.join(', ')} (${(e as Error).message}); is \`npm start\` running?\n`,
+    );
     return 69;
   }
   try {

@@ -46,14 +46,22 @@ describe('token-admin refuses hostile and careless input', () => {
     for (const [type, payload] of [
       ['application/x-www-form-urlencoded', `email=${encodeURIComponent(email)}&password=${encodeURIComponent(PASSWORD)}`],
       ['text/plain', JSON.stringify({ email, password: PASSWORD })],
-      ['multipart/form-data; boundary=b', `--b\r\nContent-Disposition: form-data; name="email"\r\n\r\n${email}\r\n--b\r\nContent-Disposition: form-data; name="password"\r\n\r\n${PASSWORD}\r\n--b--\r\n`],
+      [
+        'multipart/form-data; boundary=b',
+        `--b\r\nContent-Disposition: form-data; name="email"\r\n\r\n${email}\r\n--b\r\nContent-Disposition: form-data; name="password"\r\n\r\n${PASSWORD}\r\n--b--\r\n`,
+      ],
     ]) {
       const r = await t.app.inject({ method: 'POST', url: '/login', payload, headers: { 'content-type': type } });
       expect(r.statusCode, type).toBe(415);
       expect(r.json(), type).toMatchObject({ code: 415, label: 'unsupported-media-type' });
       expect(r.headers['set-cookie'], type).toBeUndefined();
     }
-    const json = await t.app.inject({ method: 'POST', url: '/login', payload: JSON.stringify({ email, password: PASSWORD }), headers: { 'content-type': 'application/json; charset=utf-8' } });
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      payload: JSON.stringify({ email, password: PASSWORD }),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
     expect(json.statusCode).toBe(200);
   });
 
@@ -71,7 +79,12 @@ describe('token-admin refuses hostile and careless input', () => {
 
   it('refuses access tokens in the query string, valid or not, and keeps them out of the logs', async () => {
     const { token } = await owner();
-    for (const url of [`/self?access_token=${token}`, `/scim/auth-tokens?access_token=${token}`, `/v5/self?access_token=${token}`, '/self?access_token=']) {
+    for (const url of [
+      `/self?access_token=${token}`,
+      `/scim/auth-tokens?access_token=${token}`,
+      `/v5/self?access_token=${token}`,
+      '/self?access_token=',
+    ]) {
       const r = await t.app.inject({ method: 'GET', url });
       expect(r.statusCode, url).toBe(400);
       expect(r.json().label, url).toBe('bad-request');

@@ -17,7 +17,12 @@ describe('token-admin on real Cassandra and Redis', () => {
   let t: TestApp;
   let db: CassandraDb;
   let teams: TeamsHandler;
-  const config = testConfig({ 'auth.keysFile': keysFile, defaultLocale: 'pt-BR', 'rateLimits.loginPerEmail.limit': 5, 'rateLimits.loginPerAddress.limit': 100_000 });
+  const config = testConfig({
+    'auth.keysFile': keysFile,
+    defaultLocale: 'pt-BR',
+    'rateLimits.loginPerEmail.limit': 5,
+    'rateLimits.loginPerAddress.limit': 100_000,
+  });
 
   const req = (method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
     t.app.inject({
@@ -99,7 +104,12 @@ describe('token-admin on real Cassandra and Redis', () => {
     });
 
     it('refuses malformed and oversized JSON with 400 and 413, never 500', async () => {
-      const bad = await t.app.inject({ method: 'POST', url: '/login', payload: '{"email":', headers: { 'content-type': 'application/json' } });
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        payload: '{"email":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(bad.statusCode).toBe(400);
       const big = await t.app.inject({
         method: 'POST',
@@ -180,7 +190,9 @@ describe('token-admin on real Cassandra and Redis', () => {
       const good = await bearer(email);
       const [h, p, s] = good.split('.');
       const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: randomUUID() })).toString('base64url')}.${s}`;
-      const expired = await new TokenService(keyRingFromEntries([keyEntry]), { now: () => new Date(Date.now() - 3600_000) }).issueAccess(owner as UserId);
+      const expired = await new TokenService(keyRingFromEntries([keyEntry]), { now: () => new Date(Date.now() - 3600_000) }).issueAccess(
+        owner as UserId,
+      );
       const foreign = await new TokenService(keyRingFromEntries([generateKeyEntry('test-1')]), systemClock).issueAccess(owner as UserId);
       const cases: Array<[string | undefined, string]> = [
         [undefined, 'missing-auth'],
@@ -200,7 +212,10 @@ describe('token-admin on real Cassandra and Redis', () => {
       const { owner } = await newTeam();
       const r = await req('GET', '/self', { headers: { 'z-user': owner } });
       expect(r.statusCode).toBe(401);
-      const elsewhere = await startTestApp(tokenAdmin, testConfig({ 'auth.keysFile': keysFile, 'auth.trustedZUserProxies': ['10.0.0.0/8'] }));
+      const elsewhere = await startTestApp(
+        tokenAdmin,
+        testConfig({ 'auth.keysFile': keysFile, 'auth.trustedZUserProxies': ['10.0.0.0/8'] }),
+      );
       try {
         expect((await elsewhere.app.inject({ method: 'GET', url: '/self', headers: { 'z-user': owner } })).statusCode).toBe(401);
       } finally {
@@ -210,7 +225,10 @@ describe('token-admin on real Cassandra and Redis', () => {
 
     it("trusts Z-User from a configured proxy (drop-in behind Wire's nginz)", async () => {
       const { owner } = await newTeam();
-      const behindNginz = await startTestApp(tokenAdmin, testConfig({ 'auth.keysFile': keysFile, 'auth.trustedZUserProxies': ['127.0.0.0/8'] }));
+      const behindNginz = await startTestApp(
+        tokenAdmin,
+        testConfig({ 'auth.keysFile': keysFile, 'auth.trustedZUserProxies': ['127.0.0.0/8'] }),
+      );
       try {
         const ok = await behindNginz.app.inject({ method: 'GET', url: '/self', headers: { 'z-user': owner } });
         expect(ok.statusCode).toBe(200);
@@ -235,11 +253,20 @@ describe('token-admin on real Cassandra and Redis', () => {
       expect(c.statusCode).toBe(200);
       const { token: secret, info } = c.json();
       expect(secret).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-      expect(info).toEqual({ id: expect.any(String), team, created_at: expect.stringMatching(/Z$/), idp: null, description: 'entra', name: 'first' });
+      expect(info).toEqual({
+        id: expect.any(String),
+        team,
+        created_at: expect.stringMatching(/Z$/),
+        idp: null,
+        description: 'entra',
+        name: 'first',
+      });
 
       const rows = await db.execute('t', `SELECT token_ FROM ${db.config.keyspaces.spar}.team_provisioning_by_team WHERE team = ?`, [team]);
       expect(rows.rows.map((r) => r.token_)).toEqual([hashScimToken(secret)]);
-      const byToken = await db.execute('t', `SELECT team FROM ${db.config.keyspaces.spar}.team_provisioning_by_token WHERE token_ = ?`, [secret]);
+      const byToken = await db.execute('t', `SELECT team FROM ${db.config.keyspaces.spar}.team_provisioning_by_token WHERE token_ = ?`, [
+        secret,
+      ]);
       expect(byToken.rows).toHaveLength(0);
       expect(t.logs()).not.toContain(secret);
 
@@ -366,7 +393,11 @@ describe('token-admin on real Cassandra and Redis', () => {
       expect(bound.json().info.idp).toBe(idp.id);
       expect(bound.json().info.warning).toBeUndefined();
       // The list shows each token's binding; the unbound ones, the early one included, warn.
-      const list = (await req('GET', '/v8/scim/auth-tokens', { token })).json().tokens as Array<{ id: string; idp: string | null; warning?: string }>;
+      const list = (await req('GET', '/v8/scim/auth-tokens', { token })).json().tokens as Array<{
+        id: string;
+        idp: string | null;
+        warning?: string;
+      }>;
       expect(list.map((t) => [t.id, t.idp, t.warning !== undefined])).toEqual([
         [early.json().info.id, null, true],
         [late.json().info.id, null, true],
@@ -394,7 +425,11 @@ describe('token-admin on real Cassandra and Redis', () => {
       expect(r.statusCode).toBe(201);
       expect(r.json()).toEqual({ team: expect.any(String), owner: expect.any(String) });
       expect((await login(email)).statusCode).toBe(200);
-      const again = await t.app.inject({ method: 'POST', url: '/i/teams', payload: { name: 'Acme 2', owner: { email: email.toUpperCase(), password: PASSWORD } } });
+      const again = await t.app.inject({
+        method: 'POST',
+        url: '/i/teams',
+        payload: { name: 'Acme 2', owner: { email: email.toUpperCase(), password: PASSWORD } },
+      });
       expect(again.statusCode).toBe(409);
       expect(again.json().label).toBe('key-exists');
     });
@@ -412,12 +447,23 @@ describe('token-admin on real Cassandra and Redis', () => {
 
     it('adds members with a role, and validates input', async () => {
       const { team } = await newTeam();
-      const ok = await t.app.inject({ method: 'POST', url: `/i/teams/${team}/members`, payload: { email: `${randomUUID()}@example.com`, role: 'admin' } });
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: `/i/teams/${team}/members`,
+        payload: { email: `${randomUUID()}@example.com`, role: 'admin' },
+      });
       expect(ok.statusCode).toBe(201);
-      for (const payload of [{ email: 'not-an-email', role: 'member' }, { email: 'a@b.co', role: 'emperor' }]) {
+      for (const payload of [
+        { email: 'not-an-email', role: 'member' },
+        { email: 'a@b.co', role: 'emperor' },
+      ]) {
         expect((await t.app.inject({ method: 'POST', url: `/i/teams/${team}/members`, payload })).statusCode).toBe(400);
       }
-      const missing = await t.app.inject({ method: 'POST', url: `/i/teams/${randomUUID()}/members`, payload: { email: 'x@y.zz', role: 'member' } });
+      const missing = await t.app.inject({
+        method: 'POST',
+        url: `/i/teams/${randomUUID()}/members`,
+        payload: { email: 'x@y.zz', role: 'member' },
+      });
       expect(missing.statusCode).toBe(404);
     });
 
@@ -429,9 +475,12 @@ describe('token-admin on real Cassandra and Redis', () => {
       expect(off.statusCode, off.body).toBe(200);
       expect((await t.app.inject({ method: 'GET', url })).json()).toEqual({ status: 'disabled' });
       expect(await cassandraIdentityStores(db).teams.ssoStatus(team)).toBe('disabled');
-      for (const payload of [{ status: 'on' }, {}, { status: 1 }]) expect((await t.app.inject({ method: 'PUT', url, payload })).statusCode).toBe(400);
+      for (const payload of [{ status: 'on' }, {}, { status: 1 }])
+        expect((await t.app.inject({ method: 'PUT', url, payload })).statusCode).toBe(400);
       expect((await t.app.inject({ method: 'GET', url: `/i/teams/${randomUUID()}/features/sso` })).statusCode).toBe(404);
-      expect((await t.app.inject({ method: 'PUT', url: `/i/teams/${randomUUID()}/features/sso`, payload: { status: 'enabled' } })).statusCode).toBe(404);
+      expect(
+        (await t.app.inject({ method: 'PUT', url: `/i/teams/${randomUUID()}/features/sso`, payload: { status: 'enabled' } })).statusCode,
+      ).toBe(404);
       expect((await t.app.inject({ method: 'GET', url: '/i/teams/not-a-uuid/features/sso' })).statusCode).toBe(400);
       const strict = new TeamsHandler(cassandraIdentityStores(db, systemClock), systemClock, 'disabled');
       expect(await strict.ssoFeature((await newTeam()).team)).toEqual({ status: 'disabled' });
@@ -441,7 +490,14 @@ describe('token-admin on real Cassandra and Redis', () => {
   it('documents every public route with examples', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api-docs/token-admin/openapi.json' })).json();
     // Each route once, under the path Wire's clients use; /logout is described as an alias.
-    expect(Object.keys(doc.paths).sort()).toEqual(['/access', '/access/logout', '/login', '/scim/auth-tokens', '/scim/auth-tokens/{id}', '/self']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/access',
+      '/access/logout',
+      '/login',
+      '/scim/auth-tokens',
+      '/scim/auth-tokens/{id}',
+      '/self',
+    ]);
     expect(doc.paths['/access/logout'].post.description).toContain('`/logout`');
     expect((await t.app.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(200);
     expect(JSON.stringify(doc)).not.toContain('/i/teams');

@@ -14,9 +14,7 @@ describe('SCIM token secrets', () => {
 
   it('are stored as "sha512:" + base64(SHA-512(token))', () => {
     expect(hashScimToken('abc')).toBe(`sha512:${createHash('sha512').update('abc').digest('base64')}`);
-    expect(hashScimToken('abc')).toBe(
-      'sha512:3a81oZNherrMQXNJriBBMRLm+k6JqX6iCp7u5ktV05ohkpkqJ0/BqDa6PCOj/uu9RU1EI2Q86A4qmslPpUyknw==',
-    );
+    expect(hashScimToken('abc')).toBe('sha512:3a81oZNherrMQXNJriBBMRLm+k6JqX6iCp7u5ktV05ohkpkqJ0/BqDa6PCOj/uu9RU1EI2Q86A4qmslPpUyknw==');
   });
 
   it('compare in constant time, and only equal keys match', () => {
@@ -27,7 +25,8 @@ describe('SCIM token secrets', () => {
 
   it('refuse implausible bearer values before any lookup', () => {
     expect(plausibleScimToken(generateScimToken())).toBe(true);
-    for (const bad of ['', 'abc', 'x'.repeat(600), 'has space in it......', 'quote"injection"here..']) expect(plausibleScimToken(bad)).toBe(false);
+    for (const bad of ['', 'abc', 'x'.repeat(600), 'has space in it......', 'quote"injection"here..'])
+      expect(plausibleScimToken(bad)).toBe(false);
   });
 });
 

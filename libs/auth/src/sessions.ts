@@ -86,7 +86,11 @@ export class SessionService {
     if (!row) throw new SessionError('revoked');
     const user = await this.users.get(claims.userId);
     if (!user || user.status !== 'active') throw new SessionError('inactive');
-    return { userId: claims.userId, accessToken: await this.tokens.issueAccess(claims.userId), accessExpiresIn: this.tokens.accessTtlSeconds };
+    return {
+      userId: claims.userId,
+      accessToken: await this.tokens.issueAccess(claims.userId),
+      accessExpiresIn: this.tokens.accessTtlSeconds,
+    };
   }
 
   /** Revokes the cookie's session; an invalid cookie is simply ignored (logout is idempotent). */

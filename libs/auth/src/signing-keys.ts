@@ -27,7 +27,8 @@ export function keyRingFromEntries(entries: unknown, source = 'keys'): KeyRing {
   if (!Array.isArray(entries) || entries.length === 0) throw new KeyRingError(`${source}: expected a non-empty list of keys`);
   const keys: SigningKey[] = entries.map((raw: KeyEntry, i) => {
     const where = `${source}[${i}]`;
-    if (typeof raw?.kid !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(raw.kid)) throw new KeyRingError(`${where}.kid: 1-64 of [A-Za-z0-9._-]`);
+    if (typeof raw?.kid !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(raw.kid))
+      throw new KeyRingError(`${where}.kid: 1-64 of [A-Za-z0-9._-]`);
     try {
       const privateKey = typeof raw.privateKey === 'string' ? createPrivateKey(raw.privateKey) : undefined;
       const publicKey =

@@ -64,7 +64,12 @@ describe('TokenService', () => {
     const cookie = await tokens.issueCookie({ userId: uid, cookieId: 42n, expiresAt: new Date(Date.UTC(2026, 1, 1)), persistent: true });
     expect(await reason(tokens.verifyAccess(cookie))).toBe('wrong-type');
     expect(await reason(tokens.verifyCookie(await tokens.issueAccess(uid)))).toBe('wrong-type');
-    expect(await tokens.verifyCookie(cookie)).toEqual({ userId: uid, cookieId: 42n, expiresAt: new Date(Date.UTC(2026, 1, 1)), persistent: true });
+    expect(await tokens.verifyCookie(cookie)).toEqual({
+      userId: uid,
+      cookieId: 42n,
+      expiresAt: new Date(Date.UTC(2026, 1, 1)),
+      persistent: true,
+    });
   });
 
   it('rotates keys: tokens of a key still listed verify, of a removed key do not', async () => {

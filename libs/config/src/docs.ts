@@ -3,7 +3,9 @@ import { envBindings } from './load';
 import { configSchema } from './schema';
 
 function valueAt(tree: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, k) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined), tree);
+  return path
+    .split('.')
+    .reduce<unknown>((node, k) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined), tree);
 }
 
 function show(v: unknown): string {

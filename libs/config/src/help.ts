@@ -1,6 +1,7 @@
 /** One line per environment variable, for docs/configuration.md (generated, and checked by a test). */
 export const envHelp: Record<string, string> = {
-  APP_ENV: '`development`, `test` or `production` (production: secure cookies by default, and each app requires what it uses: a key file for saml-sp and token-admin, a cursor key for scim-api)',
+  APP_ENV:
+    '`development`, `test` or `production` (production: secure cookies by default, and each app requires what it uses: a key file for saml-sp and token-admin, a cursor key for scim-api)',
   LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent',
   HTTP_HOST: 'address the apps listen on',
   HTTP_BODY_LIMIT: 'largest request body in bytes; larger ones get 413',
@@ -11,10 +12,12 @@ export const envHelp: Record<string, string> = {
   SAML_SP_PORT: 'saml-sp port',
   SCIM_API_PORT: 'scim-api port',
   TOKEN_ADMIN_PORT: 'token-admin port',
-  SAML_SP_INTERNAL_PORT: 'saml-sp internal port: `/i/` routes (status, metrics, and spar\'s internal API that galley and brig call: SSO settings, team deletion, a team\'s IdPs, SCIM user info) answer only here, and nothing else does',
+  SAML_SP_INTERNAL_PORT:
+    "saml-sp internal port: `/i/` routes (status, metrics, and spar's internal API that galley and brig call: SSO settings, team deletion, a team's IdPs, SCIM user info) answer only here, and nothing else does",
   SCIM_API_INTERNAL_PORT: 'scim-api internal port (`/i/status`, `/i/metrics`)',
   TOKEN_ADMIN_INTERNAL_PORT: 'token-admin internal port (`/i/status`, `/i/metrics`, team creation, members, the sso feature)',
-  STORE_BACKEND: '`cassandra`, or `memory`: every store in process memory (nothing kept, nothing shared, login rate limits counted in process instead of Redis); for unit tests and trying an app out, refused in production',
+  STORE_BACKEND:
+    '`cassandra`, or `memory`: every store in process memory (nothing kept, nothing shared, login rate limits counted in process instead of Redis); for unit tests and trying an app out, refused in production',
   CASSANDRA_CONTACT_POINTS: 'comma-separated `host:port` list; naming a remote host means `npm start`/`npm test` start no local node',
   CASSANDRA_LOCAL_DATACENTER: "the driver's local datacenter",
   CASSANDRA_USERNAME: 'with CASSANDRA_PASSWORD: PasswordAuthenticator credentials',
@@ -30,22 +33,26 @@ export const envHelp: Record<string, string> = {
   CASSANDRA_REPLICATION: 'JSON, used when migrations create keyspaces: `{"class":"NetworkTopologyStrategy","datacenters":{"dc1":3}}`',
   CASSANDRA_CONSISTENCY: 'consistency of every query',
   CASSANDRA_SERIAL_CONSISTENCY: 'consistency of lightweight transactions',
-  CASSANDRA_REQUEST_TIMEOUT_MS: 'driver read timeout per attempt (above the servers\' own timeouts, so they report theirs)',
+  CASSANDRA_REQUEST_TIMEOUT_MS: "driver read timeout per attempt (above the servers' own timeouts, so they report theirs)",
   CASSANDRA_CONNECT_TIMEOUT_MS: 'driver connect timeout per node',
-  CASSANDRA_RETRY_BUDGET_MS: 'how long a statement that is safe to repeat (idempotent, or an LWT checked afterwards) is retried while Cassandra is unavailable, before the app answers 503',
+  CASSANDRA_RETRY_BUDGET_MS:
+    'how long a statement that is safe to repeat (idempotent, or an LWT checked afterwards) is retried while Cassandra is unavailable, before the app answers 503',
   CASSANDRA_SPECULATIVE_DELAY_MS: 'send an idempotent statement to a second node after this many ms without an answer; 0 = never',
-  ACCESS_TOKEN_KEYS_FILE: 'JSON/YAML list of Ed25519 keys `[{kid, privateKey, publicKey}]`; the first private key signs, all verify; required in production by saml-sp and token-admin (`npm run --silent keys -- access-token` prints a fresh one)',
+  ACCESS_TOKEN_KEYS_FILE:
+    'JSON/YAML list of Ed25519 keys `[{kid, privateKey, publicKey}]`; the first private key signs, all verify; required in production by saml-sp and token-admin (`npm run --silent keys -- access-token` prints a fresh one)',
   ACCESS_TOKEN_TTL_SECONDS: 'access token lifetime',
   COOKIE_SECURE: 'Secure session cookies (default: true in production)',
   COOKIE_DOMAIN: 'Domain attribute of the session cookie',
   TRUSTED_Z_USER_PROXIES: "addresses/CIDRs whose `Z-User` header is trusted (Wire's nginz); empty = never",
   MAX_SCIM_TOKENS: 'SCIM tokens per team',
-  SCIM_BASE_URI: "absolute SCIM base for `meta.location` and `Location` (spar's `scimBaseUri`, e.g. `https://<host>/scim/v2`); default: the request's own host",
+  SCIM_BASE_URI:
+    "absolute SCIM base for `meta.location` and `Location` (spar's `scimBaseUri`, e.g. `https://<host>/scim/v2`); default: the request's own host",
   SCIM_RICH_INFO_LIMIT: 'largest rich info (sum of key and value lengths) a SCIM user may carry; larger writes get 413',
   SCIM_MAX_RESULTS: 'most resources one SCIM list page returns (advertised as `filter.maxResults`)',
   SCIM_PATCH_RESPONSE:
     "what a successful SCIM PATCH answers without a `Prefer` header: `resource` (200 with the resource, as spar) or `minimal` (204 No Content with the new `ETag`, for clients such as Microsoft's validator that expect it); `Prefer: return=minimal` or `return=representation` chooses per request",
-  SCIM_CURSOR_KEY: 'HMAC key (16+ characters) for SCIM list cursors, the same on every replica; required by scim-api in production, elsewhere unset means a random key per process',
+  SCIM_CURSOR_KEY:
+    'HMAC key (16+ characters) for SCIM list cursors, the same on every replica; required by scim-api in production, elsewhere unset means a random key per process',
   SAML_SP_SSO_URI: 'public base of the SSO routes (`https://<host>/sso`): ACS URLs and SP entity ids derive from it',
   SAML_SP_APP_URI: "spar's `spAppUri` (kept for configuration parity; unused by the handlers)",
   SAML_CONTACTS: 'JSON list of SP metadata contacts: `[{"type":"ContactTechnical","email":"email:ops@example.com"}]`',
@@ -54,13 +61,17 @@ export const envHelp: Record<string, string> = {
   SAML_MAXTTL_AUTHREQ: 'seconds an AuthnRequest stays valid (its verdict lives twice as long)',
   SAML_MAXTTL_AUTHRESP: 'longest replay-cache TTL in seconds; assertions valid for longer are refused with `ttl-error`',
   SAML_CLOCK_SKEW_SECONDS: 'clock tolerance of every SAML time check (0-180)',
-  SAML_IDP_CACHE_SECONDS: 'seconds an instance keeps an IdP it looked up for a login; other instances see IdP changes within it (0-300, 0 = off)',
+  SAML_IDP_CACHE_SECONDS:
+    'seconds an instance keeps an IdP it looked up for a login; other instances see IdP changes within it (0-300, 0 = off)',
   FEATURE_SSO: "galley's sso feature for teams without a status: enabled-by-default or disabled-by-default (IdP create/update need it)",
-  DEFAULT_LOCALE: "the backend's default locale (`en`, `de-CH`, ...); SCIM shows its language as `preferredLanguage` of users without one, as spar does",
+  DEFAULT_LOCALE:
+    "the backend's default locale (`en`, `de-CH`, ...); SCIM shows its language as `preferredLanguage` of users without one, as spar does",
   SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: 'enables `POST /sso/get-by-email`',
-  SAML_SP_KEY_FILE: 'PEM RSA private key of the SP: AuthnRequests are then signed (rsa-sha256) and the certificate is published in the SP metadata',
+  SAML_SP_KEY_FILE:
+    'PEM RSA private key of the SP: AuthnRequests are then signed (rsa-sha256) and the certificate is published in the SP metadata',
   SAML_SP_CERT_FILE: 'PEM certificate of SAML_SP_KEY_FILE (both or neither)',
-  SAML_PUBLISH_ENCRYPTION_KEY: 'with SP keys, also publish the key with use="encryption" in the SP metadata (default true; false for IdPs that can only encrypt with CBC, such as ADFS)',
+  SAML_PUBLISH_ENCRYPTION_KEY:
+    'with SP keys, also publish the key with use="encryption" in the SP metadata (default true; false for IdPs that can only encrypt with CBC, such as ADFS)',
   SAML_METADATA_REFRESH_SECONDS: 'seconds between refreshes of IdP metadata registered by URL (jittered ±10 %; 0 = never)',
   SAML_METADATA_CA_FILE: 'PEM file of extra CA certificates trusted when fetching IdP metadata (added to the public roots)',
   SAML_METADATA_ALLOW_LOOPBACK: 'let metadata URLs resolve to loopback addresses: for tests only, refused in production',

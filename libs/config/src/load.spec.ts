@@ -24,7 +24,15 @@ function yamlFile(text: string): string {
 describe('loadConfig', () => {
   it('has working defaults for a local install', () => {
     const c = loadConfig({ env: {} });
-    expect(c.ports).toEqual({ gateway: 8080, samlSp: 8081, scimApi: 8082, tokenAdmin: 8083, samlSpInternal: 9081, scimApiInternal: 9082, tokenAdminInternal: 9083 });
+    expect(c.ports).toEqual({
+      gateway: 8080,
+      samlSp: 8081,
+      scimApi: 8082,
+      tokenAdmin: 8083,
+      samlSpInternal: 9081,
+      scimApiInternal: 9082,
+      tokenAdminInternal: 9083,
+    });
     expect(c.cassandra.contactPoints).toEqual(['127.0.0.1:9042']);
     expect(c.cassandra.keyspaces).toEqual({ spar: 'spar', brig: 'brig', galley: 'galley' });
     expect(c.cassandra.consistency).toBe('LOCAL_QUORUM');
@@ -90,7 +98,9 @@ describe('loadConfig', () => {
     ]);
     for (const app of ['saml-sp', 'token-admin'] as const) {
       expect(loadConfig({ env: { ...prod, ...keys }, app }).auth.keysFile).toBe(keys.ACCESS_TOKEN_KEYS_FILE);
-      expect(problemsOf(() => loadConfig({ env: prod, app }))).toEqual([expect.stringMatching(new RegExp(`^auth\\.keysFile \\(default\\): required in production.*\\[${app}\\]$`))]);
+      expect(problemsOf(() => loadConfig({ env: prod, app }))).toEqual([
+        expect.stringMatching(new RegExp(`^auth\\.keysFile \\(default\\): required in production.*\\[${app}\\]$`)),
+      ]);
     }
     // Outside production, and for programs that are no app (migrations, the admin command), nothing is required.
     for (const app of ['saml-sp', 'scim-api', 'token-admin'] as const) expect(() => loadConfig({ env: {}, app })).not.toThrow();
@@ -108,7 +118,9 @@ describe('loadConfig', () => {
   it('keeps the stores in Cassandra unless told otherwise, and never in memory in production', () => {
     expect(loadConfig({ env: {} }).store.backend).toBe('cassandra');
     expect(loadConfig({ env: { STORE_BACKEND: 'memory' } }).store.backend).toBe('memory');
-    expect(problemsOf(() => loadConfig({ env: { STORE_BACKEND: 'redis' } }))).toEqual([expect.stringMatching(/^store\.backend \(env STORE_BACKEND\): /)]);
+    expect(problemsOf(() => loadConfig({ env: { STORE_BACKEND: 'redis' } }))).toEqual([
+      expect.stringMatching(/^store\.backend \(env STORE_BACKEND\): /),
+    ]);
     expect(problemsOf(() => loadConfig({ env: { APP_ENV: 'production', STORE_BACKEND: 'memory' } }))).toEqual([
       expect.stringMatching(/^store\.backend \(env STORE_BACKEND\): must be cassandra in production/),
     ]);

@@ -133,7 +133,11 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     const raw = env[b.env];
     if (raw === undefined || raw === '') continue;
     let value: unknown = raw;
-    if (b.list) value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (b.list)
+      value = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (b.json) {
       try {
         value = JSON.parse(raw);

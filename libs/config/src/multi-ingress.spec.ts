@@ -20,13 +20,21 @@ describe('saml.spDomainConfigs (multi-ingress)', () => {
     const c = loadConfig({
       env: {
         SAML_SP_DOMAIN_CONFIGS: JSON.stringify({
-          'a.example.com': { spSsoUri: 'https://a.example.com/sso', spAppUri: 'https://a.example.com/', contacts: [{ type: 'ContactSupport', email: 'email:x@a.example.com' }] },
+          'a.example.com': {
+            spSsoUri: 'https://a.example.com/sso',
+            spAppUri: 'https://a.example.com/',
+            contacts: [{ type: 'ContactSupport', email: 'email:x@a.example.com' }],
+          },
           'b.example.com': { spSsoUri: 'https://b.example.com/sso', spAppUri: 'https://b.example.com/' },
         }),
       },
     });
     expect(c.saml.spDomainConfigs).toEqual({
-      'a.example.com': { spSsoUri: 'https://a.example.com/sso', spAppUri: 'https://a.example.com/', contacts: [{ type: 'ContactSupport', email: 'email:x@a.example.com' }] },
+      'a.example.com': {
+        spSsoUri: 'https://a.example.com/sso',
+        spAppUri: 'https://a.example.com/',
+        contacts: [{ type: 'ContactSupport', email: 'email:x@a.example.com' }],
+      },
       'b.example.com': { spSsoUri: 'https://b.example.com/sso', spAppUri: 'https://b.example.com/', contacts: [] },
     });
   });
@@ -38,7 +46,11 @@ describe('saml.spDomainConfigs (multi-ingress)', () => {
     ['a missing spSsoUri', { 'a.example.com': { spAppUri: 'https://a/' } }, /spSsoUri/],
     ['a relative spSsoUri', { 'a.example.com': { spSsoUri: '/sso', spAppUri: 'https://a/' } }, /spSsoUri/],
     ['an unknown key', { 'a.example.com': { spSsoUri: 'https://a/sso', spAppUri: 'https://a/', publicUrl: 'x' } }, /publicUrl/],
-    ['a bad contact type', { 'a.example.com': { spSsoUri: 'https://a/sso', spAppUri: 'https://a/', contacts: [{ type: 'Boss' }] } }, /contacts/],
+    [
+      'a bad contact type',
+      { 'a.example.com': { spSsoUri: 'https://a/sso', spAppUri: 'https://a/', contacts: [{ type: 'Boss' }] } },
+      /contacts/,
+    ],
   ])('refuses %s, naming the key and the variable', (_, value, message) => {
     const problems = problemsOf({ SAML_SP_DOMAIN_CONFIGS: JSON.stringify(value) });
     expect(problems.join('\n')).toMatch(/saml\.spDomainConfigs/);
@@ -47,6 +59,8 @@ describe('saml.spDomainConfigs (multi-ingress)', () => {
   });
 
   it('refuses JSON that does not parse', () => {
-    expect(problemsOf({ SAML_SP_DOMAIN_CONFIGS: '{a.example.com' })).toEqual(['saml.spDomainConfigs (env SAML_SP_DOMAIN_CONFIGS): not valid JSON']);
+    expect(problemsOf({ SAML_SP_DOMAIN_CONFIGS: '{a.example.com' })).toEqual([
+      'saml.spDomainConfigs (env SAML_SP_DOMAIN_CONFIGS): not valid JSON',
+    ]);
   });
 });

@@ -21,12 +21,23 @@ describe('routeFor: the public route table', () => {
     expect(routeFor(path)).toBe(app);
   });
 
-  it.each(['/i/status', '/i', '/i/teams/00000000-0000-0000-0000-000000000001', '/i/identity-providers/00000000-0000-0000-0000-000000000001', '/i/scim/userinfo/00000000-0000-0000-0000-000000000001', '/v3/i/status', '/', '/ssox', '/scim', '/scim/v1/Users', '/loginx', '/api-docs', '/metrics'])(
-    'does not route %s',
-    (path) => {
-      expect(routeFor(path)).toBeUndefined();
-    },
-  );
+  it.each([
+    '/i/status',
+    '/i',
+    '/i/teams/00000000-0000-0000-0000-000000000001',
+    '/i/identity-providers/00000000-0000-0000-0000-000000000001',
+    '/i/scim/userinfo/00000000-0000-0000-0000-000000000001',
+    '/v3/i/status',
+    '/',
+    '/ssox',
+    '/scim',
+    '/scim/v1/Users',
+    '/loginx',
+    '/api-docs',
+    '/metrics',
+  ])('does not route %s', (path) => {
+    expect(routeFor(path)).toBeUndefined();
+  });
 
   it('has no internal or overlapping prefixes', () => {
     for (const r of publicRoutes) {

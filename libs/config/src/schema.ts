@@ -37,7 +37,10 @@ const contacts = z.array(
 /** A host name as nginx's `$host` gives it: lowercase labels, no port, no trailing dot. */
 export const domainName = z
   .string()
-  .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'a lowercase host name without port');
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    'a lowercase host name without port',
+  );
 
 const consistencyLevels = ['LOCAL_QUORUM', 'QUORUM', 'EACH_QUORUM', 'LOCAL_ONE', 'ONE', 'ALL'] as const;
 
@@ -105,11 +108,11 @@ export const configSchema = z
             rejectUnauthorized: bool.default(true),
           })
           .strict()
-      .prefault({}),
+          .prefault({}),
         keyspaces: z
           .object({ spar: keyspaceName.default('spar'), brig: keyspaceName.default('brig'), galley: keyspaceName.default('galley') })
           .strict()
-      .prefault({}),
+          .prefault({}),
         replication: replication.default({ class: 'SimpleStrategy', replicationFactor: 1 }),
         consistency: z.enum(consistencyLevels).default('LOCAL_QUORUM'),
         serialConsistency: z.enum(['LOCAL_SERIAL', 'SERIAL']).default('LOCAL_SERIAL'),
@@ -228,7 +231,12 @@ export const configSchema = z
         /** With SP keys: publish the key for encryption in the SP metadata too (off for IdPs that can only encrypt with CBC, e.g. ADFS). */
         publishEncryptionKey: bool.default(true),
         /** Seconds between refreshes of IdP metadata registered by URL (jittered ±10 %); 0 = never. */
-        metadataRefreshSeconds: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+        metadataRefreshSeconds: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 86_400)
+          .default(3600),
         /** Extra trusted CA certificates (PEM file) for fetching IdP metadata, added to Node's roots. */
         metadataCaFile: z.string().min(1).optional(),
         /** Let metadata URLs resolve to loopback addresses (tests only; refused in production). */
@@ -240,8 +248,14 @@ export const configSchema = z
       .object({
         /** When Redis is down: allow the request and log (true), or refuse with 503 (false). */
         failOpen: bool.default(true),
-        loginPerEmail: z.object({ limit: positiveInt.default(10), windowSeconds: positiveInt.default(300) }).strict().prefault({}),
-        loginPerAddress: z.object({ limit: positiveInt.default(60), windowSeconds: positiveInt.default(60) }).strict().prefault({}),
+        loginPerEmail: z
+          .object({ limit: positiveInt.default(10), windowSeconds: positiveInt.default(300) })
+          .strict()
+          .prefault({}),
+        loginPerAddress: z
+          .object({ limit: positiveInt.default(60), windowSeconds: positiveInt.default(60) })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -322,15 +336,13 @@ const appRequirements: readonly Requirement[] = [
     production: true,
     ok: (c) => c.scim.cursorKey !== undefined,
   },
-  ...appNames.map(
-    (app): Requirement => ({
-      path: `ports.${{ 'saml-sp': 'samlSp', 'scim-api': 'scimApi', 'token-admin': 'tokenAdmin' }[app]}Internal`,
-      message: `must differ from ${app}'s public port (internal routes are never served on the public one)`,
-      apps: [app],
-      production: false,
-      ok: (c) => appPorts(app, c).internal !== appPorts(app, c).public,
-    }),
-  ),
+  ...appNames.map((app): Requirement => ({
+    path: `ports.${{ 'saml-sp': 'samlSp', 'scim-api': 'scimApi', 'token-admin': 'tokenAdmin' }[app]}Internal`,
+    message: `must differ from ${app}'s public port (internal routes are never served on the public one)`,
+    apps: [app],
+    production: false,
+    ok: (c) => appPorts(app, c).internal !== appPorts(app, c).public,
+  })),
 ];
 
 /** The requirements `app` does not meet, as [path, message]. */

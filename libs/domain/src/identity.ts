@@ -56,7 +56,14 @@ const p = permissionBits;
 export const rolePermissions: Record<Role, bigint> = {
   owner: 0x1fffn,
   admin: BigInt(0x1fff & ~(p.GetBilling | p.SetBilling | p.DeleteTeam)),
-  member: BigInt(p.CreateConversation | p.DeleteConversation | p.AddRemoveConvMember | p.ModifyConvName | p.GetMemberPermissions | p.GetTeamConversations),
+  member: BigInt(
+    p.CreateConversation |
+      p.DeleteConversation |
+      p.AddRemoveConvMember |
+      p.ModifyConvName |
+      p.GetMemberPermissions |
+      p.GetTeamConversations,
+  ),
   partner: BigInt(p.CreateConversation | p.GetTeamConversations),
 };
 

@@ -19,7 +19,8 @@ export interface UnsafeCharacter {
 // "Trojan Source" characters: they reorder what a reader sees, and no real name needs them, the
 // bidi algorithm places right-to-left text by itself); a surrogate without its other half.
 // Joiners (U+200C/U+200D, used in emoji and Indic scripts) and the LRM/RLM marks stay allowed.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const MULTILINE_OK = new Set([0x09, 0x0a, 0x0d]);
 
 /** The first character that `kind` text may not carry, or undefined when the text is safe. */
@@ -29,7 +30,13 @@ export function findUnsafeCharacter(s: string, kind: TextKind = 'line'): UnsafeC
     const c = m[0].charCodeAt(0);
     if (kind === 'multiline' && MULTILINE_OK.has(c)) continue;
     const reason =
-      c >= 0xd800 && c <= 0xdfff ? 'a lone surrogate' : c === 0x2028 || c === 0x2029 ? 'a line separator' : c >= 0x202a ? 'a bidirectional control' : 'a control character';
+      c >= 0xd800 && c <= 0xdfff
+        ? 'a lone surrogate'
+        : c === 0x2028 || c === 0x2029
+          ? 'a line separator'
+          : c >= 0x202a
+            ? 'a bidirectional control'
+            : 'a control character';
     return { index: m.index, codePoint: c, reason };
   }
   return undefined;

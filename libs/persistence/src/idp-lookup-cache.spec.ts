@@ -5,7 +5,18 @@ import { MemoryIdpStore } from './memory/idp-store';
 import type { IdpRecord, IdpStore } from './ports/idp-store';
 
 function idp(team: TeamId, issuer = 'https://idp.example.com'): IdpRecord {
-  return { id: newIdpId(), team, issuer, requestUri: 'https://idp.example.com/sso', certs: ['<ds:KeyInfo/>'], apiVersion: 2, oldIssuers: [], replacedBy: null, handle: 'IdP 1', domain: null };
+  return {
+    id: newIdpId(),
+    team,
+    issuer,
+    requestUri: 'https://idp.example.com/sso',
+    certs: ['<ds:KeyInfo/>'],
+    apiVersion: 2,
+    oldIssuers: [],
+    replacedBy: null,
+    handle: 'IdP 1',
+    domain: null,
+  };
 }
 
 /** The memory store, counting the reads that reach it. */

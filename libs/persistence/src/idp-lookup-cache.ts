@@ -26,9 +26,24 @@ export class IdpLookupCache implements IdpStore {
     const cache = new ReadCache(clock, ttlSeconds);
     this.cache = cache;
     this.forLogin = {
-      get: (id) => cache.read(`id\n${id}`, () => store.get(id), (v) => v !== null),
-      getByIssuerAndTeam: (issuer, team) => cache.read(`v2\n${team}\n${issuer}`, () => store.getByIssuerAndTeam(issuer, team), (v) => v !== null),
-      findByIssuer: (issuer) => cache.read(`v1\n${issuer}`, () => store.findByIssuer(issuer), (v) => v.length > 0),
+      get: (id) =>
+        cache.read(
+          `id\n${id}`,
+          () => store.get(id),
+          (v) => v !== null,
+        ),
+      getByIssuerAndTeam: (issuer, team) =>
+        cache.read(
+          `v2\n${team}\n${issuer}`,
+          () => store.getByIssuerAndTeam(issuer, team),
+          (v) => v !== null,
+        ),
+      findByIssuer: (issuer) =>
+        cache.read(
+          `v1\n${issuer}`,
+          () => store.findByIssuer(issuer),
+          (v) => v.length > 0,
+        ),
     };
   }
 

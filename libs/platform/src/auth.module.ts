@@ -1,13 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import {
-  type CanActivate,
-  type ExecutionContext,
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  createParamDecorator,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Global, Inject, Injectable, Module, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { KeyRingError, SessionError, SessionService, TokenService, generateKeyEntry, keyRingFromEntries, loadKeyRing } from '@sso/auth';
@@ -64,7 +56,8 @@ export class AccessGuard implements CanActivate {
     try {
       req.userId = await this.sessions.authenticate(token);
     } catch (e) {
-      if (e instanceof SessionError) throw new DomainError('invalid-token', e.reason === 'expired' ? 'Access token expired' : 'Invalid access token');
+      if (e instanceof SessionError)
+        throw new DomainError('invalid-token', e.reason === 'expired' ? 'Access token expired' : 'Invalid access token');
       throw e;
     }
     return true;

@@ -90,7 +90,9 @@ describe('registerBodyParsers', () => {
     }
     const withBody = await app.inject({ method: 'DELETE', url: '/x', headers: { 'content-type': 'application/json' }, payload: '{"a":1}' });
     expect(withBody.json()).toEqual({ body: { a: 1 } });
-    expect((await app.inject({ method: 'DELETE', url: '/x', headers: { 'content-type': 'application/json' }, payload: '{' })).statusCode).toBe(400);
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/x', headers: { 'content-type': 'application/json' }, payload: '{' })).statusCode,
+    ).toBe(400);
   });
 
   it('still refuses an empty JSON body where a body is expected', async () => {

@@ -16,7 +16,8 @@ export function jsonDepthAbove(text: string, max: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -81,7 +82,8 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOp
       if (body === '' && BODILESS_METHODS.has(req.method)) return done(null, undefined);
       if (jsonDepthAbove(body as string, MAX_JSON_DEPTH) > 0) return done(new JsonTooDeepError(), undefined);
       void json(req, body as string, (err, parsed) => {
-        if (err) return done(new JsonSyntaxError((err as { code?: string }).code ?? 'FST_ERR_CTP_INVALID_JSON_BODY', err.message), undefined);
+        if (err)
+          return done(new JsonSyntaxError((err as { code?: string }).code ?? 'FST_ERR_CTP_INVALID_JSON_BODY', err.message), undefined);
         done(null, parsed);
       });
     });

@@ -43,7 +43,7 @@ describe('an app built by the platform (memory stores; bootstrap.cassandra.spec.
   });
   afterAll(async () => app?.close());
 
-  const inject = (opts: Parameters<NestFastifyApplication["inject"]>[0]) => app.inject(opts as never);
+  const inject = (opts: Parameters<NestFastifyApplication['inject']>[0]) => app.inject(opts as never);
 
   it('answers /i/status with 200 and an empty body when its stores answer', async () => {
     const r = await inject({ method: 'GET', url: '/i/status' });

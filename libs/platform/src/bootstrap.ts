@@ -103,7 +103,8 @@ export async function createApp(
   refuseLargeBodies(fastify, config.http.bodyLimit);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if ((req.raw as VersionedRequest).apiVersionUnsupported) throw new DomainError('unsupported-version', 'This API version is not supported');
+    if ((req.raw as VersionedRequest).apiVersionUnsupported)
+      throw new DomainError('unsupported-version', 'This API version is not supported');
   });
   separateInternalRoutes(fastify);
   // Synchronous: an async onSend hook lets a handler that sends without returning the reply
@@ -131,7 +132,10 @@ export async function createApp(
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true, stopAtFirstError: false }));
 
   const doc = finishDocument(
-    SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build()),
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle(spec.title).setDescription(spec.description).setVersion('0').addBearerAuth().build(),
+    ),
   );
   serveOpenApi(app, spec.name, doc);
   return app;
@@ -144,9 +148,10 @@ export async function createApp(
  */
 function serveOpenApi(app: NestFastifyApplication, name: AppName, doc: OpenAPIObject): void {
   const body = JSON.stringify(doc);
-  app.getHttpAdapter().getInstance().get(`/api-docs/${name}/openapi.json`, (_req, reply) =>
-    reply.header('content-type', 'application/json; charset=utf-8').send(body),
-  );
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get(`/api-docs/${name}/openapi.json`, (_req, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(body));
 }
 
 /**
@@ -154,18 +159,26 @@ function serveOpenApi(app: NestFastifyApplication, name: AppName, doc: OpenAPIOb
  * truncated or malformed body as a plain Error, which would otherwise end as a 500.
  */
 async function acceptMultipartFields(app: NestFastifyApplication, config: Config): Promise<void> {
-  await app.register(fastifyMultipart as never, { limits: { files: 0, fields: 8, parts: 8, headerPairs: 32, fieldSize: config.http.bodyLimit } });
-  app.getHttpAdapter().getInstance().addHook('preValidation', async (req) => {
-    if (!req.isMultipart()) return;
-    const fields: Record<string, string> = {};
-    try {
-      for await (const part of req.parts()) if (part.type === 'field') fields[part.fieldname] = String(part.value);
-    } catch (e) {
-      if (typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
-      throw Object.assign(new Error(`Malformed multipart body: ${(e as Error).message}`), { statusCode: 400, code: 'MULTIPART_MALFORMED' });
-    }
-    req.body = fields;
+  await app.register(fastifyMultipart as never, {
+    limits: { files: 0, fields: 8, parts: 8, headerPairs: 32, fieldSize: config.http.bodyLimit },
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (req) => {
+      if (!req.isMultipart()) return;
+      const fields: Record<string, string> = {};
+      try {
+        for await (const part of req.parts()) if (part.type === 'field') fields[part.fieldname] = String(part.value);
+      } catch (e) {
+        if (typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
+        throw Object.assign(new Error(`Malformed multipart body: ${(e as Error).message}`), {
+          statusCode: 400,
+          code: 'MULTIPART_MALFORMED',
+        });
+      }
+      req.body = fields;
+    });
 }
 
 /**

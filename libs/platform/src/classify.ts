@@ -29,7 +29,8 @@ const codeByStatus: Readonly<Record<number, ErrorCode>> = {
 };
 
 /** A status with no code of its own: any other 4xx is a generic client error (400), else ours (500). */
-const codeOfStatus = (status: number): ErrorCode => codeByStatus[status] ?? (status >= 400 && status < 500 ? 'client-error' : 'server-error');
+const codeOfStatus = (status: number): ErrorCode =>
+  codeByStatus[status] ?? (status >= 400 && status < 500 ? 'client-error' : 'server-error');
 
 /** Fastify's JSON parse errors (and our depth limit): a syntax error, `invalidSyntax` in SCIM. */
 const JSON_SYNTAX = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY', 'JSON_TOO_DEEP']);
@@ -66,14 +67,18 @@ export function classify(err: unknown): ClassifiedError {
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const body = err.getResponse();
-    const message = typeof body === 'object' && body !== null && 'message' in body ? [(body as { message: unknown }).message].flat().join('; ') : err.message;
+    const message =
+      typeof body === 'object' && body !== null && 'message' in body
+        ? [(body as { message: unknown }).message].flat().join('; ')
+        : err.message;
     // Nest's answer for a path no route matches.
     const code = status === 404 && /^Cannot [A-Z]+ /.test(err.message) ? 'no-endpoint' : codeOfStatus(status);
     return { code, message, details: {} };
   }
   if (err instanceof InvalidCursorError) return { code: 'invalidCursor', message: err.message, details: {} };
   // Cassandra cannot answer now: retryable, and logged as an error (the operator must know).
-  if (err instanceof StoreUnavailableError) return { code: 'service-unavailable', message: 'The database is unavailable; try again', details: {} };
+  if (err instanceof StoreUnavailableError)
+    return { code: 'service-unavailable', message: 'The database is unavailable; try again', details: {} };
   const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
   const known = typeof e.code === 'string' ? beforeRouting(e.code) : undefined;
   if (known) return known;

@@ -19,7 +19,13 @@ class HelloController {
 @Module({ controllers: [HelloController] })
 class HelloModule {}
 
-const spec: AppSpec = { name: 'token-admin', title: 'test', description: 'drain test', imports: [HelloModule], port: (c) => c.ports.tokenAdmin };
+const spec: AppSpec = {
+  name: 'token-admin',
+  title: 'test',
+  description: 'drain test',
+  imports: [HelloModule],
+  port: (c) => c.ports.tokenAdmin,
+};
 
 /** A GET over a given agent, with the response's status, connection header and body. */
 function get(base: string, path: string, agent: http.Agent): Promise<{ status: number; connection?: string; body: string }> {

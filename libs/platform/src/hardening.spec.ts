@@ -132,7 +132,11 @@ describe('hostile and careless input, on a listening app', () => {
     for (const type of ['application/json', 'application/scim+json', 'application/json; charset=utf-8']) {
       const deep = await inject({ method: 'POST', url: '/echo', payload: `{"email":${nested(3000)}}`, headers: { 'content-type': type } });
       expect(deep.statusCode, type).toBe(400);
-      expect(deep.json(), type).toEqual({ code: 400, label: 'bad-request', message: `JSON body nested deeper than ${MAX_JSON_DEPTH} levels` });
+      expect(deep.json(), type).toEqual({
+        code: 400,
+        label: 'bad-request',
+        message: `JSON body nested deeper than ${MAX_JSON_DEPTH} levels`,
+      });
       const over = await inject({ method: 'POST', url: '/echo', payload: nested(MAX_JSON_DEPTH + 1), headers: { 'content-type': type } });
       expect(over.statusCode, type).toBe(400);
       const at = await inject({ method: 'POST', url: '/echo', payload: nested(MAX_JSON_DEPTH), headers: { 'content-type': type } });
@@ -144,7 +148,12 @@ describe('hostile and careless input, on a listening app', () => {
   it('still refuses malformed and prototype-poisoning JSON', async () => {
     const bad = await inject({ method: 'POST', url: '/echo', payload: '{"a":', headers: { 'content-type': 'application/json' } });
     expect(bad.json()).toMatchObject({ code: 400, label: 'bad-request' });
-    const proto = await inject({ method: 'POST', url: '/echo', payload: '{"__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+    const proto = await inject({
+      method: 'POST',
+      url: '/echo',
+      payload: '{"__proto__":{"x":1}}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(proto.statusCode).toBe(400);
   });
 
@@ -159,12 +168,23 @@ describe('hostile and careless input, on a listening app', () => {
       expect(r.json(), type).toMatchObject({ code: 415, label: 'unsupported-media-type' });
     }
     // An empty HTML form still sends its content type.
-    const empty = await inject({ method: 'POST', url: '/echo', payload: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const empty = await inject({
+      method: 'POST',
+      url: '/echo',
+      payload: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(empty.statusCode).toBe(415);
   });
 
   it('refuses access tokens in the query string, on any route, however the name is spelled', async () => {
-    for (const url of ['/echo/q?access_token=abc', '/echo/q?x=1&ACCESS_TOKEN=abc', '/echo/q?access%5Ftoken=abc', '/v3/echo/q?access_token=', '/nowhere?access_token=a']) {
+    for (const url of [
+      '/echo/q?access_token=abc',
+      '/echo/q?x=1&ACCESS_TOKEN=abc',
+      '/echo/q?access%5Ftoken=abc',
+      '/v3/echo/q?access_token=',
+      '/nowhere?access_token=a',
+    ]) {
       const r = await inject({ method: 'GET', url });
       expect(r.statusCode, url).toBe(400);
       expect(r.json(), url).toMatchObject({ code: 400, label: 'bad-request', message: expect.stringMatching(/Authorization header/) });
@@ -179,7 +199,11 @@ describe('hostile and careless input, on a listening app', () => {
 
   it('writes no credential of a URL or a header into any log line', async () => {
     await inject({ method: 'GET', url: '/echo/q?access_token=SECRET-QUERY-TOKEN&keep=visible' });
-    await inject({ method: 'GET', url: '/nowhere?token=SECRET-OTHER-TOKEN', headers: { authorization: 'Bearer SECRET-HEADER', cookie: 'zuid=SECRET-COOKIE' } });
+    await inject({
+      method: 'GET',
+      url: '/nowhere?token=SECRET-OTHER-TOKEN',
+      headers: { authorization: 'Bearer SECRET-HEADER', cookie: 'zuid=SECRET-COOKIE' },
+    });
     await inject({ method: 'GET', url: '/echo/q?SAMLResponse=SECRET-SAML' });
     const logs = t.logs();
     expect(logs).toMatch(/access_token=\[redacted\]&keep=visible/);
@@ -221,7 +245,9 @@ describe('hostile and careless input, on a listening app', () => {
     const logs = t.logs().slice(before);
     expect(logs).not.toMatch(/HEADERS_SENT|already sent|"level":(40|50)/);
     const metrics = (await inject({ method: 'GET', url: '/i/metrics' })).body;
-    expect(metrics).toMatch(/http_requests_total\{method="GET",handler="\/api-docs\/token-admin\/openapi.json",status_code="200",app="token-admin"\} 1/);
+    expect(metrics).toMatch(
+      /http_requests_total\{method="GET",handler="\/api-docs\/token-admin\/openapi.json",status_code="200",app="token-admin"\} 1/,
+    );
     expect(metrics).not.toMatch(/openapi.json",status_code="500"/);
   });
 
@@ -245,7 +271,12 @@ describe('an app that takes forms', () => {
   it('parses urlencoded bodies, repeated fields included', async () => {
     const t = await start({ ...base, formBodies: true });
     try {
-      const r = await t.app.inject({ method: 'POST', url: '/echo', payload: 'a=1&b=x%20y&a=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/echo',
+        payload: 'a=1&b=x%20y&a=2',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(r.statusCode).toBe(200);
       expect(r.json()).toEqual({ body: { a: ['1', '2'], b: 'x y' } });
     } finally {

@@ -31,7 +31,10 @@ export function refuseQueryCredentials(fastify: FastifyInstance): void {
     const names = queryNames(req.url);
     const found = names.find((n) => QUERY_CREDENTIALS.includes(n.trim().toLowerCase()));
     if (found === undefined) return;
-    throw new DomainError('bad-request', `Credentials are not accepted in the query string ('${QUERY_CREDENTIALS[0]}'): send the token in the Authorization header`);
+    throw new DomainError(
+      'bad-request',
+      `Credentials are not accepted in the query string ('${QUERY_CREDENTIALS[0]}'): send the token in the Authorization header`,
+    );
   });
 }
 

@@ -49,7 +49,10 @@ export function clientErrorHandler(log?: Logger, transport?: ErrorTransport) {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
     // A parse error without an HPE_ code is still the client's: never a 500 here.
     const classified = classify(err);
-    const error = statusOf(classified.code) >= 500 ? { code: 'bad-request' as const, message: `Malformed HTTP request${err.code ? ` (${err.code})` : ''}`, details: {} } : classified;
+    const error =
+      statusOf(classified.code) >= 500
+        ? { code: 'bad-request' as const, message: `Malformed HTTP request${err.code ? ` (${err.code})` : ''}`, details: {} }
+        : classified;
     const status = statusOf(error.code);
     log?.debug({ code: err.code, status }, 'client error before routing');
     // A response of an earlier request on this connection still being written: adding ours
@@ -59,7 +62,8 @@ export function clientErrorHandler(log?: Logger, transport?: ErrorTransport) {
       return;
     }
     const { contentType: type, body } = rendererFor(transport, requestTarget(err.rawPacket))(error);
-    const reason = { 400: 'Bad Request', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' }[status] ?? 'Error';
+    const reason =
+      { 400: 'Bad Request', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' }[status] ?? 'Error';
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `X-Content-Type-Options: nosniff\r\nCache-Control: no-cache, no-store\r\nConnection: close\r\n\r\n${body}`,

@@ -24,7 +24,13 @@ class RoutesController {
 @Module({ controllers: [RoutesController] })
 class RoutesModule {}
 
-const spec: AppSpec = { name: 'token-admin', title: 'test', description: 'test app', imports: [RoutesModule], port: (c) => c.ports.tokenAdmin };
+const spec: AppSpec = {
+  name: 'token-admin',
+  title: 'test',
+  description: 'test app',
+  imports: [RoutesModule],
+  port: (c) => c.ports.tokenAdmin,
+};
 
 describe('internal routes over real sockets: only on the internal port', () => {
   let app: NestFastifyApplication;

@@ -34,7 +34,13 @@ describe('log lines (docs/operations.md, "Logs")', () => {
     log.child({ reqId: 'r-1' }).warn('slow');
     log.debug('not written at info');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toEqual({ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), app: 'scim-api', port: 1, msg: 'scim-api listening' });
+    expect(lines[0]).toEqual({
+      level: 'info',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      app: 'scim-api',
+      port: 1,
+      msg: 'scim-api listening',
+    });
     expect(lines[1]).toMatchObject({ level: 'warn', app: 'scim-api', reqId: 'r-1', msg: 'slow' });
     expect(lines.some((l) => 'hostname' in l || 'pid' in l)).toBe(false);
   });

@@ -11,7 +11,17 @@ export const SENSITIVE_HEADERS = ['authorization', 'proxy-authorization', 'cooki
  * anyway, but the refused request is still logged; `SAMLRequest`/`SAMLResponse`/`Signature`
  * come with the HTTP-Redirect binding).
  */
-export const SENSITIVE_QUERY_PARAMS = ['access_token', 'token', 'code', 'password', 'samlrequest', 'samlresponse', 'signature', 'relaystate', 'cookie'];
+export const SENSITIVE_QUERY_PARAMS = [
+  'access_token',
+  'token',
+  'code',
+  'password',
+  'samlrequest',
+  'samlresponse',
+  'signature',
+  'relaystate',
+  'cookie',
+];
 
 const headerPaths = (prefix: string) => SENSITIVE_HEADERS.map((h) => `${prefix}["${h}"]`);
 

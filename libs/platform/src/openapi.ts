@@ -53,7 +53,21 @@ export const scimErrorSchema = {
     status: { type: 'string', description: 'The HTTP status, as a string', example: '404' },
     scimType: {
       type: 'string',
-      enum: ['invalidFilter', 'tooMany', 'uniqueness', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'invalidVers', 'sensitive', 'invalidCursor', 'expiredCursor', 'invalidCount'],
+      enum: [
+        'invalidFilter',
+        'tooMany',
+        'uniqueness',
+        'mutability',
+        'invalidSyntax',
+        'invalidPath',
+        'noTarget',
+        'invalidValue',
+        'invalidVers',
+        'sensitive',
+        'invalidCursor',
+        'expiredCursor',
+        'invalidCount',
+      ],
     },
     detail: { type: 'string', example: 'User 0f4c2c0e-2b8c-4a5e-9a7e-3c1d2b4a5e6f not found' },
   },
@@ -75,7 +89,8 @@ const generic = {
 } as const;
 
 const isError = (status: string) => /^[45]\d\d$/.test(status);
-const hasType = (schema: Json | undefined) => schema !== undefined && ('type' in schema || '$ref' in schema || 'oneOf' in schema || 'anyOf' in schema || 'allOf' in schema);
+const hasType = (schema: Json | undefined) =>
+  schema !== undefined && ('type' in schema || '$ref' in schema || 'oneOf' in schema || 'anyOf' in schema || 'allOf' in schema);
 
 /** Nest lists a route with several paths once per path, as `Controller_method[i]`. */
 function collapseAliases(doc: OpenAPIObject): void {
@@ -156,7 +171,8 @@ function hoistExamples(content: Record<string, MediaType> | undefined): void {
 /** Aliases collapsed, platform statuses added, error schemas attached. Mutates and returns `doc`. */
 export function finishDocument(doc: OpenAPIObject): OpenAPIObject {
   collapseAliases(doc);
-  doc.info.description = `${doc.info.description ?? ''}\n\nEvery public path also answers under a Wire API version prefix, \`/v0\` to \`/v${MAX_API_VERSION}\`; without one it is version 0 (some routes exist from a later version on, as they say). Internal \`/i/\` routes are not listed.`.trim();
+  doc.info.description =
+    `${doc.info.description ?? ''}\n\nEvery public path also answers under a Wire API version prefix, \`/v0\` to \`/v${MAX_API_VERSION}\`; without one it is version 0 (some routes exist from a later version on, as they say). Internal \`/i/\` routes are not listed.`.trim();
   doc.components ??= {};
   doc.components.schemas = { ...doc.components.schemas, WireError: wireErrorSchema, ScimError: scimErrorSchema } as never;
   for (const [path, item] of Object.entries(doc.paths)) {

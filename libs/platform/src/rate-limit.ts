@@ -69,7 +69,9 @@ export class RateLimiter {
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
     try {
       const { count, ttlMs } = await this.counter.hit(key, windowSeconds * 1000);
-      return count > limit ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) } : { allowed: true, retryAfterSeconds: 0 };
+      return count > limit
+        ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) }
+        : { allowed: true, retryAfterSeconds: 0 };
     } catch (err) {
       this.log.warn({ err, key }, this.failOpen ? 'rate limiter unavailable: allowing' : 'rate limiter unavailable: refusing');
       return { allowed: this.failOpen, retryAfterSeconds: this.failOpen ? 0 : 5 };

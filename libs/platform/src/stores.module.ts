@@ -36,7 +36,8 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    if (this.root.backend === 'memory') this.log.warn('store.backend is memory (STORE_BACKEND): every store lives in this process; nothing is kept or shared');
+    if (this.root.backend === 'memory')
+      this.log.warn('store.backend is memory (STORE_BACKEND): every store lives in this process; nothing is kept or shared');
     this.root.connect().catch((e: Error) => this.log.warn({ err: e }, 'Cassandra is not reachable yet; /i/status says 503 until it is'));
   }
 
@@ -82,7 +83,11 @@ export class StoresModule {
             observer: metrics.observeQuery,
           }),
       },
-      ...ports.map(([token, pick]): Provider => ({ provide: token, inject: [STORE_ROOT], useFactory: (root: StoreRoot) => pick(root.stores) })),
+      ...ports.map(([token, pick]): Provider => ({
+        provide: token,
+        inject: [STORE_ROOT],
+        useFactory: (root: StoreRoot) => pick(root.stores),
+      })),
       StoreLifecycle,
     ];
     return {

@@ -33,7 +33,10 @@ export type ErrorTransport = (path: string) => ErrorRenderer | undefined;
 export const WIRE_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** The Wire JSON renderer. */
-export const renderWireError: ErrorRenderer = (e) => ({ contentType: WIRE_CONTENT_TYPE, body: JSON.stringify(wireError(e.code, e.message)) });
+export const renderWireError: ErrorRenderer = (e) => ({
+  contentType: WIRE_CONTENT_TYPE,
+  body: JSON.stringify(wireError(e.code, e.message)),
+});
 
 /**
  * Answers a Wire error directly, unlogged: for expected answers of `/i/` routes (a readiness probe

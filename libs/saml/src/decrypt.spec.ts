@@ -7,7 +7,8 @@ import { type XmlLimits, children, parseUntrustedXml, strictText } from './xml';
 
 const SP = 'https://sp.example.com/sso/finalize-login/7a8d3d39-8a23-4c49-9a1e-2c1f7a0b8a11';
 const ASSERTION = /<saml:Assertion[\s\S]*<\/saml:Assertion>/;
-const RESPONSE_OPEN = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">';
+const RESPONSE_OPEN =
+  '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">';
 
 let sp: TestKey;
 let spKey: KeyObject;
@@ -73,12 +74,18 @@ describe('decryptAssertion: refusals', () => {
   });
 
   it('refuses unknown block, digest and MGF algorithms', () => {
-    refused(encryptedAssertion(assertion, sp.certPem, { block: { uri: 'http://example.com/rot13', keyBytes: 32 } }), 'block encryption algorithm not allowed: http://example.com/rot13');
+    refused(
+      encryptedAssertion(assertion, sp.certPem, { block: { uri: 'http://example.com/rot13', keyBytes: 32 } }),
+      'block encryption algorithm not allowed: http://example.com/rot13',
+    );
     const sha512 = encryptedAssertion(assertion, sp.certPem, { digest: 'sha256' }).replace('xmlenc#sha256', 'xmlenc#sha512');
     refused(sha512, /OAEP DigestMethod not allowed/);
     const mgf512 = encryptedAssertion(assertion, sp.certPem, { transport: 'rsa-oaep', mgf: 'sha256' }).replace('mgf1sha256', 'mgf1sha512');
     refused(mgf512, /OAEP MGF not allowed/);
-    refused(encryptedAssertion(assertion, sp.certPem, { transport: 'rsa-oaep' }).replace('xmlenc11#rsa-oaep', 'xmlenc11#rsa-kem'), /key transport algorithm not allowed/);
+    refused(
+      encryptedAssertion(assertion, sp.certPem, { transport: 'rsa-oaep' }).replace('xmlenc11#rsa-oaep', 'xmlenc11#rsa-kem'),
+      /key transport algorithm not allowed/,
+    );
   });
 
   it('gives one and the same answer for every cryptographic failure', () => {
@@ -96,8 +103,19 @@ describe('decryptAssertion: refusals', () => {
     for (const v of variants) refused(encryptedAssertion(assertion, sp.certPem, v), DECRYPTION_FAILED);
     refused(encryptedAssertion(assertion, other.certPem), DECRYPTION_FAILED); // another SP's key
     // Wrapped with SHA-256, announced as SHA-1: the OAEP label hash does not match.
-    refused(encryptedAssertion(assertion, sp.certPem, { digest: 'sha256' }).replace('xmlenc#sha256', 'xmldsig#sha1').replace('2001/04/xmldsig#sha1', '2000/09/xmldsig#sha1'), DECRYPTION_FAILED);
-    refused(encryptedAssertion(assertion, sp.certPem).replace(/(<xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="[^"]+">)/, '$1<xenc:OAEPparams>AAAA</xenc:OAEPparams>'), DECRYPTION_FAILED);
+    refused(
+      encryptedAssertion(assertion, sp.certPem, { digest: 'sha256' })
+        .replace('xmlenc#sha256', 'xmldsig#sha1')
+        .replace('2001/04/xmldsig#sha1', '2000/09/xmldsig#sha1'),
+      DECRYPTION_FAILED,
+    );
+    refused(
+      encryptedAssertion(assertion, sp.certPem).replace(
+        /(<xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="[^"]+">)/,
+        '$1<xenc:OAEPparams>AAAA</xenc:OAEPparams>',
+      ),
+      DECRYPTION_FAILED,
+    );
   });
 
   it('refuses layouts it does not know', () => {
@@ -106,10 +124,22 @@ describe('decryptAssertion: refusals', () => {
     const ek = /<xenc:EncryptedKey[\s\S]*<\/xenc:EncryptedKey>/.exec(inline)![0];
     refused(inline.replace('</xenc:EncryptedData>', `</xenc:EncryptedData>${ek}`), 'exactly one EncryptedKey is required, found 2');
     refused(sibling.replace('URI="#_ek1"', 'URI="#_other"'), 'RetrievalMethod does not name the EncryptedKey');
-    refused(inline.replace(/<xenc:CipherValue>[^<]*<\/xenc:CipherValue><\/xenc:CipherData><\/xenc:EncryptedData>/, '<xenc:CipherReference URI="http://example.com/x"/></xenc:CipherData></xenc:EncryptedData>'), 'CipherReference is not supported');
+    refused(
+      inline.replace(
+        /<xenc:CipherValue>[^<]*<\/xenc:CipherValue><\/xenc:CipherData><\/xenc:EncryptedData>/,
+        '<xenc:CipherReference URI="http://example.com/x"/></xenc:CipherData></xenc:EncryptedData>',
+      ),
+      'CipherReference is not supported',
+    );
     refused(inline.replace('xmlenc#Element', 'xmlenc#Content'), /EncryptedData of type .*Content is not supported/);
     refused(inline.replace('<xenc:EncryptedData', '<ds:Object/><xenc:EncryptedData'), 'unexpected Object in EncryptedAssertion');
-    refused(inline.replace(/<xenc:CipherValue>[^<]*<\/xenc:CipherValue><\/xenc:CipherData><\/xenc:EncryptedData>/, '<xenc:CipherValue>not base64!</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>'), 'CipherValue is not base64');
+    refused(
+      inline.replace(
+        /<xenc:CipherValue>[^<]*<\/xenc:CipherValue><\/xenc:CipherData><\/xenc:EncryptedData>/,
+        '<xenc:CipherValue>not base64!</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>',
+      ),
+      'CipherValue is not base64',
+    );
   });
 
   it('refuses plaintext that is not exactly one saml:Assertion, or not strict XML', () => {

@@ -32,7 +32,8 @@ export const ENCRYPTION_METHODS = [...BLOCK.keys(), RSA_OAEP, RSA_OAEP_MGF1P];
 
 /** Known and refused on purpose, with the reason an admin can act on. */
 function refusedWhy(alg: string): string | null {
-  if (alg === `${XENC}rsa-1_5`) return 'RSA PKCS#1 v1.5 key transport (rsa-1_5) is refused (Bleichenbacher oracle); configure RSA-OAEP at the IdP';
+  if (alg === `${XENC}rsa-1_5`)
+    return 'RSA PKCS#1 v1.5 key transport (rsa-1_5) is refused (Bleichenbacher oracle); configure RSA-OAEP at the IdP';
   if (/(cbc|tripledes)/i.test(alg)) return `CBC block encryption is refused (padding oracle): ${alg}; configure AES-GCM at the IdP`;
   return null;
 }
@@ -89,7 +90,10 @@ function keyTransport(ek: Element): KeyTransport {
   const method = one(ek, XENC, 'EncryptionMethod', 'EncryptedKey');
   const alg = algorithmOf(method, (a) => a === RSA_OAEP_MGF1P || a === RSA_OAEP, 'key transport');
   for (const c of children(method)) {
-    const known = (c.namespaceURI === NS.dsig && c.localName === 'DigestMethod') || (c.namespaceURI === XENC && c.localName === 'OAEPparams') || (c.namespaceURI === XENC11 && c.localName === 'MGF');
+    const known =
+      (c.namespaceURI === NS.dsig && c.localName === 'DigestMethod') ||
+      (c.namespaceURI === XENC && c.localName === 'OAEPparams') ||
+      (c.namespaceURI === XENC11 && c.localName === 'MGF');
     if (!known) refuse(`unexpected ${c.localName} in the key transport EncryptionMethod`);
   }
   const digest = optional(method, NS.dsig, 'DigestMethod');
@@ -182,7 +186,10 @@ function parsePlaintext(plain: Buffer, ea: Element, limits: XmlLimits): Element 
   const wrapperAttrs = [...decls].map(([n, v]) => ` ${n}="${escapeXml(v)}"`).join('');
   let wrapper: Element;
   try {
-    wrapper = parseUntrustedXml(`<decrypted${wrapperAttrs}>${text}</decrypted>`, { ...limits, maxDepth: limits.maxDepth + 1 }).documentElement;
+    wrapper = parseUntrustedXml(`<decrypted${wrapperAttrs}>${text}</decrypted>`, {
+      ...limits,
+      maxDepth: limits.maxDepth + 1,
+    }).documentElement;
   } catch (e) {
     if (e instanceof XmlRejected) refuse(`decrypted content: ${e.message}`);
     throw e;
@@ -206,7 +213,8 @@ function parsePlaintext(plain: Buffer, ea: Element, limits: XmlLimits): Element 
 export function decryptAssertion(ea: Element, key: KeyObject, limits: XmlLimits): Decrypted {
   try {
     for (const c of children(ea)) {
-      if (c.namespaceURI !== XENC || (c.localName !== 'EncryptedData' && c.localName !== 'EncryptedKey')) refuse(`unexpected ${c.localName} in EncryptedAssertion`);
+      if (c.namespaceURI !== XENC || (c.localName !== 'EncryptedData' && c.localName !== 'EncryptedKey'))
+        refuse(`unexpected ${c.localName} in EncryptedAssertion`);
     }
     const data = one(ea, XENC, 'EncryptedData', 'EncryptedAssertion');
     const type = attr(data, 'Type');

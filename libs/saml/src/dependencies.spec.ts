@@ -33,10 +33,16 @@ function collect(node: LsNode, out: Array<{ name: string; version: string }>) {
 
 describe('SAML dependencies', () => {
   it('every installed copy is at or above the safe minimum, and the dead unscoped packages are absent', async () => {
-    const { stdout } = await promisify(execFile)('npm', ['ls', ...Object.keys(MINIMUM), ...FORBIDDEN, '--json', '--all'], { cwd: process.cwd() });
+    const { stdout } = await promisify(execFile)('npm', ['ls', ...Object.keys(MINIMUM), ...FORBIDDEN, '--json', '--all'], {
+      cwd: process.cwd(),
+    });
     const found: Array<{ name: string; version: string }> = [];
     collect(JSON.parse(stdout) as LsNode, found);
-    for (const name of Object.keys(MINIMUM)) expect(found.some((f) => f.name === name), name).toBe(true);
+    for (const name of Object.keys(MINIMUM))
+      expect(
+        found.some((f) => f.name === name),
+        name,
+      ).toBe(true);
     for (const f of found) {
       expect(FORBIDDEN, f.name).not.toContain(f.name);
       if (MINIMUM[f.name]) expect(atLeast(f.version, MINIMUM[f.name]), `${f.name}@${f.version}`).toBe(true);

@@ -16,7 +16,11 @@ const SP = 'https://sp.example.com/sso/finalize-login/7a8d3d39-8a23-4c49-9a1e-2c
 const ASSERTION = /<saml:Assertion[\s\S]*<\/saml:Assertion>/;
 
 async function ensureXmlsec1(): Promise<void> {
-  const present = () => run('xmlsec1', ['--version']).then(() => true, () => false);
+  const present = () =>
+    run('xmlsec1', ['--version']).then(
+      () => true,
+      () => false,
+    );
   if (await present()) return;
   if (process.getuid?.() !== 0) throw new Error('xmlsec1 is missing: apt-get install xmlsec1');
   const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'xmlsec1'], { timeout: 300_000 });
@@ -34,7 +38,11 @@ describe('validateResponse with assertions encrypted by another implementation',
   let n = 0;
   const { ports, requests } = memoryResponsePorts(() => ({ issuer: idp.issuer, certBase64: idp.key.certBase64 }));
   const validate = (xml: string) =>
-    validateResponse(b64(xml), { spEntityId: SP, clockSkewSeconds: 60, maxttlAuthreq: 7200, maxttlAuthresp: 7200, now: new Date(), decryptionKey: spKey }, ports());
+    validateResponse(
+      b64(xml),
+      { spEntityId: SP, clockSkewSeconds: 60, maxttlAuthreq: 7200, maxttlAuthresp: 7200, now: new Date(), decryptionKey: spKey },
+      ports(),
+    );
 
   beforeAll(async () => {
     await ensureXmlsec1();
@@ -49,7 +57,10 @@ describe('validateResponse with assertions encrypted by another implementation',
       requests.set(requestId, idp.issuer);
       const signed = idp.response({ sp: SP, requestId }).xml;
       // As libxml2 serializes it, the Assertion then relies on the Response's xmlns:saml.
-      const bare = signed.replace(ASSERTION, (a) => `<saml:EncryptedAssertion>${a.replace(' xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"', '')}</saml:EncryptedAssertion>`);
+      const bare = signed.replace(
+        ASSERTION,
+        (a) => `<saml:EncryptedAssertion>${a.replace(' xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"', '')}</saml:EncryptedAssertion>`,
+      );
       const template =
         '<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element">' +
         '<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">' +

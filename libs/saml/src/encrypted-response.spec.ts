@@ -16,12 +16,17 @@ describe('validateResponse with encrypted assertions', () => {
   let n = 0;
   const { ports, requests } = memoryResponsePorts(() => ({ issuer: idp.issuer, certBase64: idp.key.certBase64 }));
   const validate = (xml: string, key: KeyObject | null = spKey) =>
-    validateResponse(b64(xml), { spEntityId: SP, clockSkewSeconds: 60, maxttlAuthreq: 7200, maxttlAuthresp: 7200, now: new Date(), decryptionKey: key ?? undefined }, ports());
+    validateResponse(
+      b64(xml),
+      { spEntityId: SP, clockSkewSeconds: 60, maxttlAuthreq: 7200, maxttlAuthresp: 7200, now: new Date(), decryptionKey: key ?? undefined },
+      ports(),
+    );
   /** A response to a fresh request, its assertion signed (or not) and then encrypted. */
   const encrypted = (opts: EncryptOptions = {}, sign: { assertion?: boolean; sha1?: boolean } = {}) => {
     const requestId = `_req${++n}`;
     requests.set(requestId, idp.issuer);
-    const r = sign.assertion === false ? idp.unsignedResponse({ sp: SP, requestId }) : idp.response({ sp: SP, requestId }, { sha1: sign.sha1 });
+    const r =
+      sign.assertion === false ? idp.unsignedResponse({ sp: SP, requestId }) : idp.response({ sp: SP, requestId }, { sha1: sign.sha1 });
     return { xml: encryptResponse(r.xml, sp.certPem, opts), requestId };
   };
 
@@ -40,12 +45,20 @@ describe('validateResponse with encrypted assertions', () => {
   });
 
   it('keeps refusing encrypted assertions without an SP key, as spar', async () => {
-    expect(await validate(encrypted().xml, null)).toEqual({ kind: 'error', code: 'bad-response-saml', message: 'encrypted assertions are not supported' });
+    expect(await validate(encrypted().xml, null)).toEqual({
+      kind: 'error',
+      code: 'bad-response-saml',
+      message: 'encrypted assertions are not supported',
+    });
   });
 
   it('refuses CBC and failed decryptions with one label, never throwing', async () => {
     const cbc = await validate(encrypted({ block: 'aes256-cbc' }).xml);
-    expect(cbc).toMatchObject({ kind: 'error', code: 'bad-response-saml', message: expect.stringMatching(/CBC block encryption is refused/) });
+    expect(cbc).toMatchObject({
+      kind: 'error',
+      code: 'bad-response-saml',
+      message: expect.stringMatching(/CBC block encryption is refused/),
+    });
     const tag = await validate(encrypted({ tamper: (p) => (p.data[p.data.length - 1] ^= 1) }).xml);
     const key = await validate(encrypted({ tamper: (p) => (p.key[3] ^= 1) }).xml);
     expect(tag).toEqual({ kind: 'error', code: 'bad-response-saml', message: DECRYPTION_FAILED });
@@ -54,7 +67,11 @@ describe('validateResponse with encrypted assertions', () => {
 
   it('still requires the assertion signature and applies the algorithm allow-list inside', async () => {
     expect(await validate(encrypted({}, { assertion: false }).xml)).toMatchObject({ kind: 'error', code: 'bad-response-signature' });
-    expect(await validate(encrypted({}, { sha1: true }).xml)).toMatchObject({ kind: 'error', code: 'bad-response-signature', message: expect.stringMatching(/Algorithm not allowed/) });
+    expect(await validate(encrypted({}, { sha1: true }).xml)).toMatchObject({
+      kind: 'error',
+      code: 'bad-response-signature',
+      message: expect.stringMatching(/Algorithm not allowed/),
+    });
   });
 
   it('refuses two EncryptedAssertions, or one next to a plain Assertion', async () => {
@@ -62,7 +79,11 @@ describe('validateResponse with encrypted assertions', () => {
     const ea = /<saml:EncryptedAssertion[\s\S]*<\/saml:EncryptedAssertion>/.exec(xml)![0];
     const plain = ASSERTION.exec(idp.response({ sp: SP, requestId: '_x' }).xml)![0];
     for (const bad of [xml.replace(ea, ea + ea), xml.replace(ea, plain + ea)]) {
-      expect(await validate(bad)).toMatchObject({ kind: 'error', code: 'bad-response-saml', message: 'exactly one assertion, encrypted or not, is allowed' });
+      expect(await validate(bad)).toMatchObject({
+        kind: 'error',
+        code: 'bad-response-saml',
+        message: 'exactly one assertion, encrypted or not, is allowed',
+      });
     }
   });
 
@@ -71,12 +92,18 @@ describe('validateResponse with encrypted assertions', () => {
     requests.set(requestId, idp.issuer);
     const signed = idp.response({ sp: SP, requestId, nameId: 'mallory@example.com' }).xml;
     const original = ASSERTION.exec(signed)![0];
-    const evil = original.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '').replace('mallory@', 'admin@').replace(/ID="[^"]+"/, 'ID="_evil"');
+    const evil = original
+      .replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '')
+      .replace('mallory@', 'admin@')
+      .replace(/ID="[^"]+"/, 'ID="_evil"');
     // An unsigned evil assertion encrypted in place of the signed one, alone or with the signed
     // original hidden in Extensions, or wrapped in the evil one's Advice.
     const evilInside = encryptResponse(signed.replace(original, evil), sp.certPem);
     const hidden = evilInside.replace('<samlp:Status>', `<samlp:Extensions>${original}</samlp:Extensions><samlp:Status>`);
-    const wrapping = encryptResponse(signed.replace(original, evil.replace('</saml:Issuer>', `</saml:Issuer><saml:Advice>${original}</saml:Advice>`)), sp.certPem);
+    const wrapping = encryptResponse(
+      signed.replace(original, evil.replace('</saml:Issuer>', `</saml:Issuer><saml:Advice>${original}</saml:Advice>`)),
+      sp.certPem,
+    );
     for (const xml of [evilInside, hidden, wrapping]) {
       expect(await validate(xml)).toMatchObject({ kind: 'error', code: 'bad-response-signature' });
     }
@@ -95,8 +122,15 @@ describe('validateResponse with encrypted assertions', () => {
     it('refuses a Response signature by another key, or over changed content', async () => {
       const stranger = await makeTestKey('stranger');
       const wrong = await validate(signResponse(encrypted().xml, stranger.keyPem));
-      expect(wrong).toEqual({ kind: 'error', code: 'bad-response-signature', message: 'Invalid signature: the Response signature does not verify' });
-      const changed = signResponse(encrypted().xml).replace('</samlp:Status>', '<samlp:StatusMessage>changed</samlp:StatusMessage></samlp:Status>');
+      expect(wrong).toEqual({
+        kind: 'error',
+        code: 'bad-response-signature',
+        message: 'Invalid signature: the Response signature does not verify',
+      });
+      const changed = signResponse(encrypted().xml).replace(
+        '</samlp:Status>',
+        '<samlp:StatusMessage>changed</samlp:StatusMessage></samlp:Status>',
+      );
       expect(await validate(changed)).toEqual(wrong);
     });
 

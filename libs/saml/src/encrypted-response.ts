@@ -40,12 +40,18 @@ function responseSignatureHolds(received: Element, xml: string, keys: Verificati
  * never on the combined document; the Assertion's own signature stays required and is checked
  * against the combined text.
  */
-export function openResponse(doc: Document, xml: string, key: KeyObject | undefined, limits: XmlLimits): OpenedResponse | { error: string } {
+export function openResponse(
+  doc: Document,
+  xml: string,
+  key: KeyObject | undefined,
+  limits: XmlLimits,
+): OpenedResponse | { error: string } {
   const root = doc.documentElement;
   const encrypted = children(root, NS.assertion, 'EncryptedAssertion');
   if (encrypted.length === 0) return { root, xml, responseSignatureHolds: (keys) => responseSignatureHolds(root, xml, keys) };
   if (!key) return { error: 'encrypted assertions are not supported' };
-  if (encrypted.length > 1 || children(root, NS.assertion, 'Assertion').length > 0) return { error: 'exactly one assertion, encrypted or not, is allowed' };
+  if (encrypted.length > 1 || children(root, NS.assertion, 'Assertion').length > 0)
+    return { error: 'exactly one assertion, encrypted or not, is allowed' };
 
   const decrypted = decryptAssertion(encrypted[0], key, limits);
   if (!decrypted.ok) return { error: decrypted.message };

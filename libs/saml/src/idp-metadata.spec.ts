@@ -23,7 +23,13 @@ describe('parseIdpMetadata', () => {
   });
 
   it('reads issuer, the HTTP-POST endpoint and signing certificates as KeyInfo XML', () => {
-    expect(parseIdpMetadata(idp.metadata())).toEqual({ issuer: idp.issuer, requestUri: idp.ssoUrl, ssoBinding: 'HTTP-POST', certs: [keyInfoXml(idp.key.certBase64)], validUntil: null });
+    expect(parseIdpMetadata(idp.metadata())).toEqual({
+      issuer: idp.issuer,
+      requestUri: idp.ssoUrl,
+      ssoBinding: 'HTTP-POST',
+      certs: [keyInfoXml(idp.key.certBase64)],
+      validUntil: null,
+    });
   });
 
   it('accepts an EntitiesDescriptor with one child, a case-variant binding, and de-duplicates certificates', () => {
@@ -38,13 +44,20 @@ describe('parseIdpMetadata', () => {
     const sp = idp
       .metadata()
       .replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, '')
-      .replace('</md:IDPSSODescriptor>', '</md:IDPSSODescriptor><md:SPSSODescriptor protocolSupportEnumeration="x"><md:KeyDescriptor><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>' + idp.key.certBase64 + '</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor></md:SPSSODescriptor>');
+      .replace(
+        '</md:IDPSSODescriptor>',
+        '</md:IDPSSODescriptor><md:SPSSODescriptor protocolSupportEnumeration="x"><md:KeyDescriptor><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>' +
+          idp.key.certBase64 +
+          '</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor></md:SPSSODescriptor>',
+      );
     expect(invalid(sp)).toBe('invalid-metadata');
   });
 
   const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
   const withSso = (binding: string, location: string) =>
-    idp.metadata().replace('</md:IDPSSODescriptor>', `<md:SingleSignOnService Binding="${binding}" Location="${location}"/></md:IDPSSODescriptor>`);
+    idp
+      .metadata()
+      .replace('</md:IDPSSODescriptor>', `<md:SingleSignOnService Binding="${binding}" Location="${location}"/></md:IDPSSODescriptor>`);
 
   it('prefers HTTP-POST when the IdP also offers HTTP-Redirect, in either order', () => {
     const md = withSso(REDIRECT, 'https://idp.example.com/redirect');
@@ -69,7 +82,9 @@ describe('parseIdpMetadata', () => {
     const md = idp.metadata();
     expect(invalid(md.replace('bindings:HTTP-POST', 'bindings:HTTP-Artifact'))).toBe('invalid-metadata');
     expect(invalid(md.replace(/<md:SingleSignOnService[^>]*\/>/, ''))).toBe('invalid-metadata');
-    expect(invalid(`<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${md}${md}</md:EntitiesDescriptor>`)).toBe('invalid-metadata');
+    expect(invalid(`<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${md}${md}</md:EntitiesDescriptor>`)).toBe(
+      'invalid-metadata',
+    );
     expect(invalid(md.replace(idp.key.certBase64, 'AAAA'))).toBe('invalid-metadata');
     expect(invalid(md.replace(idp.key.certBase64, '!!!'))).toBe('invalid-metadata');
     expect(invalid('<x/>')).toBe('invalid-metadata');
@@ -77,7 +92,9 @@ describe('parseIdpMetadata', () => {
     expect(invalid(`${md}<md:EntityDescriptor entityID="https://evil.example"/>`)).toBe('invalid-metadata');
     expect(invalid(`${md}trailing`)).toBe('invalid-metadata');
     expect(invalid(`${md.slice(0, 100)}`)).toBe('invalid-metadata');
-    expect(invalid(md.replace('</md:EntityDescriptor>', `<x>${'y'.repeat(600 * 1024)}</x></md:EntityDescriptor>`))).toBe('invalid-metadata');
+    expect(invalid(md.replace('</md:EntityDescriptor>', `<x>${'y'.repeat(600 * 1024)}</x></md:EntityDescriptor>`))).toBe(
+      'invalid-metadata',
+    );
   });
 
   it('reads the earliest validUntil of the entity, its wrapper and the IDPSSODescriptor; refuses a malformed one', () => {
@@ -92,6 +109,8 @@ describe('parseIdpMetadata', () => {
   });
 
   it('reads the certificate back from spar-style KeyInfo with line breaks', () => {
-    expect(certFromKeyInfo('<ds:KeyInfo xmlns:ds="x"><ds:X509Data><ds:X509Certificate>QU\nJD</ds:X509Certificate></ds:X509Data></ds:KeyInfo>')).toBe('QUJD');
+    expect(
+      certFromKeyInfo('<ds:KeyInfo xmlns:ds="x"><ds:X509Data><ds:X509Certificate>QU\nJD</ds:X509Certificate></ds:X509Data></ds:KeyInfo>'),
+    ).toBe('QUJD');
   });
 });

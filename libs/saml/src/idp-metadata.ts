@@ -78,7 +78,9 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   let validUntil: Date | null = null;
   for (const v of limits) {
     if (v === null) continue;
-    const d = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/.test(v) ? new Date(/(Z|[+-]\d\d:\d\d)$/.test(v) ? v : `${v}Z`) : null;
+    const d = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/.test(v)
+      ? new Date(/(Z|[+-]\d\d:\d\d)$/.test(v) ? v : `${v}Z`)
+      : null;
     if (!d || Number.isNaN(d.getTime())) throw invalid('validUntil is not an xs:dateTime');
     if (!validUntil || d < validUntil) validUntil = d;
   }

@@ -16,20 +16,55 @@ const refusal = async (p: Promise<unknown>): Promise<string> => {
 
 describe('forbiddenAddress (the SSRF guard)', () => {
   it.each([
-    '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '127.0.0.1', '127.8.9.10', '169.254.169.254', '100.64.0.1', '100.127.255.254',
-    '0.0.0.0', '0.1.2.3', '224.0.0.1', '239.255.255.250', '255.255.255.255', '240.0.0.1', '198.18.0.1', '192.0.0.8',
-    '::', '::1', 'fe80::1', 'fe80::1%eth0', 'fd12:3456::1', 'fc00::1', 'ff02::1', 'fec0::1', '::ffff:10.0.0.1', '::ffff:127.0.0.1',
-    '::ffff:7f00:1', '::ffff:169.254.169.254', '64:ff9b::a00:1', '::10.0.0.1', '2002:0a00:0001::1', '2001:db8::1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '127.0.0.1',
+    '127.8.9.10',
+    '169.254.169.254',
+    '100.64.0.1',
+    '100.127.255.254',
+    '0.0.0.0',
+    '0.1.2.3',
+    '224.0.0.1',
+    '239.255.255.250',
+    '255.255.255.255',
+    '240.0.0.1',
+    '198.18.0.1',
+    '192.0.0.8',
+    '::',
+    '::1',
+    'fe80::1',
+    'fe80::1%eth0',
+    'fd12:3456::1',
+    'fc00::1',
+    'ff02::1',
+    'fec0::1',
+    '::ffff:10.0.0.1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:169.254.169.254',
+    '64:ff9b::a00:1',
+    '::10.0.0.1',
+    '2002:0a00:0001::1',
+    '2001:db8::1',
   ])('refuses %s', (a) => {
     expect(forbiddenAddress(a)).not.toBeNull();
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2a00:1450:4001::200e'])(
-    'accepts the public address %s',
-    (a) => {
-      expect(forbiddenAddress(a)).toBeNull();
-    },
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2a00:1450:4001::200e',
+  ])('accepts the public address %s', (a) => {
+    expect(forbiddenAddress(a)).toBeNull();
+  });
 
   it('accepts loopback only when allowed, and nothing else then', () => {
     expect(forbiddenAddress('127.0.0.1', true)).toBeNull();
@@ -44,7 +79,8 @@ describe('forbiddenAddress (the SSRF guard)', () => {
 describe('metadataFetcher against a local HTTPS server', () => {
   let s: TestHttpsServer;
   const localhost = async () => [{ address: '127.0.0.1', family: 4 }];
-  const fetcher = (over: MetadataFetchOptions = {}) => metadataFetcher({ resolve: localhost, extraCa: s.caPem, allowLoopback: true, ...over });
+  const fetcher = (over: MetadataFetchOptions = {}) =>
+    metadataFetcher({ resolve: localhost, extraCa: s.caPem, allowLoopback: true, ...over });
 
   beforeAll(async () => {
     s = await startTestHttpsServer();
@@ -78,7 +114,9 @@ describe('metadataFetcher against a local HTTPS server', () => {
       { address: '93.184.216.34', family: 4 },
       { address: '10.0.0.7', family: 4 },
     ];
-    expect(await refusal(fetcher({ resolve: mixed, allowLoopback: false })('https://idp.example.com/md'))).toMatch(/private address 10\.0\.0\.7/);
+    expect(await refusal(fetcher({ resolve: mixed, allowLoopback: false })('https://idp.example.com/md'))).toMatch(
+      /private address 10\.0\.0\.7/,
+    );
     const metadataService = async () => [{ address: '169.254.169.254', family: 4 }];
     expect(await refusal(fetcher({ resolve: metadataService })('https://idp.example.com/md'))).toMatch(/link-local/);
     const mapped = async () => [{ address: '::ffff:192.168.0.1', family: 6 }];

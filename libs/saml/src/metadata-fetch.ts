@@ -124,7 +124,14 @@ export function metadataFetcher(opts: MetadataFetchOptions = {}): MetadataFetche
     try {
       let current = url;
       for (let hop = 0; ; hop++) {
-        const r = await oneRequest(current, { resolve, ca, maxBytes, allowLoopback: opts.allowLoopback ?? false, signal: ac.signal, timeoutMs });
+        const r = await oneRequest(current, {
+          resolve,
+          ca,
+          maxBytes,
+          allowLoopback: opts.allowLoopback ?? false,
+          signal: ac.signal,
+          timeoutMs,
+        });
         if (r.kind === 'body') return r.text;
         if (hop >= maxRedirects) throw refused(`more than ${maxRedirects} redirects`);
         current = new URL(r.location, current).toString();
@@ -180,7 +187,11 @@ async function oneRequest(raw: string, ctx: RequestCtx): Promise<{ kind: 'body';
         path: `${url.pathname}${url.search}`,
         method: 'GET',
         servername: literal ? undefined : host,
-        headers: { host: url.host, accept: 'application/samlmetadata+xml, application/xml, text/xml;q=0.9, */*;q=0.1', 'accept-encoding': 'identity' },
+        headers: {
+          host: url.host,
+          accept: 'application/samlmetadata+xml, application/xml, text/xml;q=0.9, */*;q=0.1',
+          'accept-encoding': 'identity',
+        },
         ca: ctx.ca,
         signal: ctx.signal,
         agent: false,

@@ -12,7 +12,10 @@ describe('oaepDecode', () => {
       expect(oaepDecode(raw(c), Buffer.alloc(0), hash, hash)).toEqual(m);
     }
     const label = Buffer.from('label');
-    const labelled = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash, oaepLabel: label }, randomBytes(32));
+    const labelled = publicEncrypt(
+      { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash, oaepLabel: label },
+      randomBytes(32),
+    );
     expect(oaepDecode(raw(labelled), label, hash, hash)).toHaveLength(32);
     expect(oaepDecode(raw(labelled), Buffer.alloc(0), hash, hash)).toBeNull();
   });

@@ -35,11 +35,22 @@ describe('validateResponse', () => {
     const stranger = await makeTestKey('stranger');
     requests.set('_r3', idp.issuer);
     const foreign = await validateResponse(b64(signedResponse('_r3', stranger.keyPem)), settings(), ports());
-    expect(foreign).toMatchObject({ kind: 'error', code: 'bad-response-signature', message: 'Invalid signature: the Response signature does not verify' });
-    const changed = signedResponse('_r3').replace('</saml:Issuer>', '</saml:Issuer><!-- -->').replace('bob@example.com', 'mallory@example.com');
+    expect(foreign).toMatchObject({
+      kind: 'error',
+      code: 'bad-response-signature',
+      message: 'Invalid signature: the Response signature does not verify',
+    });
+    const changed = signedResponse('_r3')
+      .replace('</saml:Issuer>', '</saml:Issuer><!-- -->')
+      .replace('bob@example.com', 'mallory@example.com');
     expect(await validateResponse(b64(changed), settings(), ports())).toMatchObject({ kind: 'error', code: 'bad-response-signature' });
-    const failure = idp.response({ sp: SP, requestId: '_r3', status: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }).xml.replace(/<saml:Assertion[\s\S]*<\/saml:Assertion>/, '');
-    expect(await validateResponse(b64(failure), settings(), ports())).toMatchObject({ kind: 'denied', reasons: expect.arrayContaining(['no assertion in the response', 'status: failure (urn:oasis:names:tc:SAML:2.0:status:Requester)']) });
+    const failure = idp
+      .response({ sp: SP, requestId: '_r3', status: 'urn:oasis:names:tc:SAML:2.0:status:Requester' })
+      .xml.replace(/<saml:Assertion[\s\S]*<\/saml:Assertion>/, '');
+    expect(await validateResponse(b64(failure), settings(), ports())).toMatchObject({
+      kind: 'denied',
+      reasons: expect.arrayContaining(['no assertion in the response', 'status: failure (urn:oasis:names:tc:SAML:2.0:status:Requester)']),
+    });
     expect(requests.has('_r3')).toBe(true); // nothing was used up by the refusals
   });
 

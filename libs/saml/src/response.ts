@@ -136,10 +136,13 @@ export async function validateResponse(field: string, settings: ResponseSettings
     throw e;
   }
   const received = doc.documentElement;
-  if (received.namespaceURI !== NS.protocol || received.localName !== 'Response') return error('bad-response-saml', 'root element must be samlp:Response');
-  if (attr(received, 'Version') !== '2.0' || !attr(received, 'ID')) return error('bad-response-saml', 'Response needs Version 2.0 and an ID');
+  if (received.namespaceURI !== NS.protocol || received.localName !== 'Response')
+    return error('bad-response-saml', 'root element must be samlp:Response');
+  if (attr(received, 'Version') !== '2.0' || !attr(received, 'ID'))
+    return error('bad-response-saml', 'Response needs Version 2.0 and an ID');
   const responseInstant = time(received, 'IssueInstant');
-  if (!(responseInstant instanceof Date)) return error('bad-response-saml', 'Response needs an IssueInstant in UTC (xs:dateTime ending in Z)');
+  if (!(responseInstant instanceof Date))
+    return error('bad-response-saml', 'Response needs an IssueInstant in UTC (xs:dateTime ending in Z)');
   // An EncryptedAssertion is decrypted and put in place (encrypted-response.ts): all below runs unchanged.
   const opened = openResponse(doc, decoded.xml, settings.decryptionKey, RESPONSE_LIMITS);
   if ('error' in opened) return error('bad-response-saml', opened.error);
@@ -180,7 +183,8 @@ export async function validateResponse(field: string, settings: ResponseSettings
   const skewMs = settings.clockSkewSeconds * 1000;
   const now = settings.now.getTime();
   const keys = keysOf(idp.certs);
-  if (!opened.responseSignatureHolds(keys)) return error('bad-response-signature', 'Invalid signature: the Response signature does not verify');
+  if (!opened.responseSignatureHolds(keys))
+    return error('bad-response-signature', 'Invalid signature: the Response signature does not verify');
   if (assertions.length === 0) {
     // A Success without an assertion is malformed: spar's 400. A failure Response (the user
     // cancelled, the IdP refused) usually carries none: denied with its status, so the client
@@ -204,14 +208,16 @@ export async function validateResponse(field: string, settings: ResponseSettings
   } catch {
     return error('bad-response-signature', 'signed assertion does not parse');
   }
-  if (a.namespaceURI !== NS.assertion || a.localName !== 'Assertion') return error('bad-response-signature', 'signed element is not an Assertion');
+  if (a.namespaceURI !== NS.assertion || a.localName !== 'Assertion')
+    return error('bad-response-signature', 'signed element is not an Assertion');
   const assertionId = attr(a, 'ID');
   if (!assertionId || attr(a, 'Version') !== '2.0') return error('bad-response-saml', 'Assertion needs Version 2.0 and an ID');
   const aIssuer = child(a, NS.assertion, 'Issuer');
   if (!aIssuer || strictText(aIssuer) !== idp.issuer) return error('bad-response-issuer', 'signed Issuer is not the IdP');
   if (!entityFormat(aIssuer)) return error('bad-response-saml', ISSUER_FORMAT);
   const assertionInstant = time(a, 'IssueInstant');
-  if (!(assertionInstant instanceof Date)) return error('bad-response-saml', 'Assertion needs an IssueInstant in UTC (xs:dateTime ending in Z)');
+  if (!(assertionInstant instanceof Date))
+    return error('bad-response-saml', 'Assertion needs an IssueInstant in UTC (xs:dateTime ending in Z)');
   const authn = children(a, NS.assertion, 'AuthnStatement');
   for (const s of authn) {
     if (!(time(s, 'AuthnInstant') instanceof Date)) return error('bad-response-saml', 'AuthnStatement needs an AuthnInstant in UTC');
@@ -273,10 +279,14 @@ export async function validateResponse(field: string, settings: ResponseSettings
   // Not issued before the request it answers (its ID tells when, see newRequestId), nor before an
   // IdP-initiated response's window (a request's lifetime) or the replay cache's span.
   const requestIssued = requestId === null ? null : requestIssuedAt(requestId);
-  for (const [d, what] of [[responseInstant, 'Response'], [assertionInstant, 'Assertion']] as const) {
+  for (const [d, what] of [
+    [responseInstant, 'Response'],
+    [assertionInstant, 'Assertion'],
+  ] as const) {
     const t = d.getTime() + skewMs;
     if (requestIssued && t < requestIssued.getTime()) reasons.push(`${what} IssueInstant is before the request it answers`);
-    else if (!requestIssued && t < now - settings.maxttlAuthreq * 1000) reasons.push(`${what} IssueInstant is more than ${settings.maxttlAuthreq}s old`);
+    else if (!requestIssued && t < now - settings.maxttlAuthreq * 1000)
+      reasons.push(`${what} IssueInstant is more than ${settings.maxttlAuthreq}s old`);
     else if (t < now - settings.maxttlAuthresp * 1000) reasons.push(`${what} IssueInstant is more than ${settings.maxttlAuthresp}s old`);
   }
 
@@ -305,7 +315,8 @@ export async function validateResponse(field: string, settings: ResponseSettings
   if (reasons.length > 0) return { kind: 'denied', requestId, reasons };
 
   const ttl = Math.ceil((lastEnd + skewMs - now) / 1000);
-  if (ttl > settings.maxttlAuthresp) return error('ttl-error', `assertion valid for ${ttl}s, longer than the replay cache keeps (${settings.maxttlAuthresp}s)`);
+  if (ttl > settings.maxttlAuthresp)
+    return error('ttl-error', `assertion valid for ${ttl}s, longer than the replay cache keeps (${settings.maxttlAuthresp}s)`);
 
   // Both one-time claims run concurrently (two Paxos rounds in parallel, not in sequence); a login
   // needs both. A denial may thus have used up the request or the assertion id, which only

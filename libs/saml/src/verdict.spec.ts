@@ -20,7 +20,11 @@ const code = (f: () => unknown) => {
 describe('verdict formats (initiate-login query)', () => {
   it('web without redirects, mobile with both, 400 with one', () => {
     expect(verdictFormatOf({})).toEqual({ kind: 'web' });
-    expect(verdictFormatOf({ success_redirect: 'wire://a', error_redirect: 'wire://b' })).toEqual({ kind: 'mobile', successRedirect: 'wire://a', errorRedirect: 'wire://b' });
+    expect(verdictFormatOf({ success_redirect: 'wire://a', error_redirect: 'wire://b' })).toEqual({
+      kind: 'mobile',
+      successRedirect: 'wire://a',
+      errorRedirect: 'wire://b',
+    });
     expect(code(() => verdictFormatOf({ success_redirect: 'wire://a' }))).toBe('need-both-redirect-urls');
     expect(code(() => verdictFormatOf({ success_redirect: 'http://a', error_redirect: 'wire://b' }))).toBe('invalid-schema');
     expect(code(() => verdictFormatOf({ success_redirect: 'wiremobile://a', error_redirect: 'wire://b' }))).toBe('ok');
@@ -55,7 +59,9 @@ describe('outcome pages', () => {
   });
 
   it('mobile redirects substitute $cookie, $userid and $label', () => {
-    expect(renderMobileSuccess('wire://ok?c=$cookie&u=%24userid', 'zuid=abc; Path=/', 'u1').headers.location).toBe('wire://ok?c=zuid=abc; Path=/&u=u1');
+    expect(renderMobileSuccess('wire://ok?c=$cookie&u=%24userid', 'zuid=abc; Path=/', 'u1').headers.location).toBe(
+      'wire://ok?c=zuid=abc; Path=/&u=u1',
+    );
     const err = renderMobileError('wire://err/$label', 'forbidden', ['expired']);
     expect(err).toMatchObject({ status: 303, headers: { location: 'wire://err/forbidden' }, body: '["expired"]' });
   });
@@ -69,7 +75,11 @@ describe('SP identity, metadata and AuthnRequest', () => {
   });
 
   it('renders metadata with contacts and no keys', () => {
-    const xml = renderSpMetadata({ spSsoUri: 'https://w.example/sso', contacts: [{ type: 'ContactTechnical', email: 'email:ops@w.example', company: 'A&B' }] }, team, new Date(0));
+    const xml = renderSpMetadata(
+      { spSsoUri: 'https://w.example/sso', contacts: [{ type: 'ContactTechnical', email: 'email:ops@w.example', company: 'A&B' }] },
+      team,
+      new Date(0),
+    );
     expect(xml).toContain('contactType="technical"');
     expect(xml).toContain('<md:Company>A&amp;B</md:Company>');
     expect(xml).toContain('validUntil="1971-01-01T00:00:00.000Z"');
@@ -102,13 +112,17 @@ describe('signed AuthnRequests (SP key configured)', () => {
 
     const md = renderSpMetadata({ spSsoUri: 'https://w.example/sso', contacts: [], signing }, null, new Date(0));
     expect(md).toContain('AuthnRequestsSigned="true"');
-    expect(md).toContain(`<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${key.certBase64}<`);
+    expect(md).toContain(
+      `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${key.certBase64}<`,
+    );
     // The same certificate for encryption, offering only what we decrypt (GCM, OAEP; never CBC).
     const mdDoc = new DOMParser().parseFromString(md, 'text/xml');
     const kds = Array.from(mdDoc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:metadata', 'KeyDescriptor'));
     expect(kds.map((k) => k.getAttribute('use'))).toEqual(['signing', 'encryption']);
     expect(kds[1].getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'X509Certificate')[0].textContent).toBe(key.certBase64);
-    const methods = Array.from(kds[1].getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:metadata', 'EncryptionMethod')).map((m) => m.getAttribute('Algorithm'));
+    const methods = Array.from(kds[1].getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:metadata', 'EncryptionMethod')).map((m) =>
+      m.getAttribute('Algorithm'),
+    );
     expect(methods).toEqual([
       'http://www.w3.org/2009/xmlenc11#aes256-gcm',
       'http://www.w3.org/2009/xmlenc11#aes128-gcm',
@@ -117,7 +131,11 @@ describe('signed AuthnRequests (SP key configured)', () => {
       'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
     ]);
     // Encryption not offered (publishEncryptionKey false): the signing key only.
-    const signingOnly = renderSpMetadata({ spSsoUri: 'https://w.example/sso', contacts: [], signing, publishEncryptionKey: false }, null, new Date(0));
+    const signingOnly = renderSpMetadata(
+      { spSsoUri: 'https://w.example/sso', contacts: [], signing, publishEncryptionKey: false },
+      null,
+      new Date(0),
+    );
     expect(signingOnly).toContain('<md:KeyDescriptor use="signing">');
     expect(signingOnly).not.toContain('use="encryption"');
     expect(signingOnly).not.toContain('EncryptionMethod');

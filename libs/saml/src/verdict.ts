@@ -14,7 +14,8 @@ function checkRedirect(raw: string): string {
     throw new DomainError('invalid-schema', 'Redirect URL does not parse');
   }
   if (!url.protocol.startsWith('wire')) throw new DomainError('invalid-schema', 'Redirect URL scheme must start with "wire"');
-  if (Buffer.byteLength(raw, 'utf8') > MAX_REDIRECT_BYTES) throw new DomainError('url-too-long', `Redirect URL longer than ${MAX_REDIRECT_BYTES} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > MAX_REDIRECT_BYTES)
+    throw new DomainError('url-too-long', `Redirect URL longer than ${MAX_REDIRECT_BYTES} bytes`);
   return raw;
 }
 
@@ -23,7 +24,8 @@ export function verdictFormatOf(query: { success_redirect?: string; error_redire
   const s = query.success_redirect;
   const e = query.error_redirect;
   if (s === undefined && e === undefined) return { kind: 'web' };
-  if (s === undefined || e === undefined) throw new DomainError('need-both-redirect-urls', 'Both success_redirect and error_redirect are required');
+  if (s === undefined || e === undefined)
+    throw new DomainError('need-both-redirect-urls', 'Both success_redirect and error_redirect are required');
   return { kind: 'mobile', successRedirect: checkRedirect(s), errorRedirect: checkRedirect(e) };
 }
 
@@ -58,7 +60,11 @@ export function renderWebSuccess(): RenderedOutcome {
 function webFailure(status: number, label: string, messages: string[]): RenderedOutcome {
   const payload = { type: 'AUTH_ERROR', payload: { label, errors: messages } };
   const script = `window.opener.postMessage(${scriptJson(payload)}, '*')`;
-  return { status, headers: pageHeaders(script), body: page(`wire:sso:error:${label}`, script, `<p>wire:sso:error:${escapeXml(label)}</p>`) };
+  return {
+    status,
+    headers: pageHeaders(script),
+    body: page(`wire:sso:error:${label}`, script, `<p>wire:sso:error:${escapeXml(label)}</p>`),
+  };
 }
 
 /**

@@ -81,12 +81,13 @@ export function documentShapeProblem(xml: string): string | null {
   return null;
 }
 
-const NAME = "[^\\s<>/=!?\"']+";
+const NAME = '[^\\s<>/=!?"\']+';
 const START_TAG = new RegExp(`<(${NAME})(?:[ \\t\\r\\n]+${NAME}[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"[^"<]*"|'[^'<]*'))*[ \\t\\r\\n]*(/?)>`, 'y');
 const END_TAG = new RegExp(`</(${NAME})[ \\t\\r\\n]*>`, 'y');
 
 const NOT_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-const isChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+const isChar = (c: number) =>
+  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 
 function charProblem(xml: string): string | null {
   const raw = NOT_CHAR.exec(xml);

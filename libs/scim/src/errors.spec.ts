@@ -8,7 +8,12 @@ describe('the SCIM JSON renderer', () => {
       const r = renderScimError({ code, message: `m ${code}` });
       expect(r.contentType).toBe(SCIM_CONTENT_TYPE);
       const scimType = errorSpecs[code].scimType;
-      expect(JSON.parse(r.body)).toEqual({ schemas: [ERROR_SCHEMA], status: String(statusOf(code)), detail: `m ${code}`, ...(scimType ? { scimType } : {}) });
+      expect(JSON.parse(r.body)).toEqual({
+        schemas: [ERROR_SCHEMA],
+        status: String(statusOf(code)),
+        detail: `m ${code}`,
+        ...(scimType ? { scimType } : {}),
+      });
     }
   });
 
@@ -16,7 +21,11 @@ describe('the SCIM JSON renderer', () => {
     expect(renderScimError({ code: 'uniqueness', message: "userName 'a' is already taken" }).body).toBe(
       '{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","detail":"userName \'a\' is already taken","scimType":"uniqueness"}',
     );
-    expect(scimErrorBody({ code: 'precondition-failed', message: 'changed' })).toEqual({ schemas: [ERROR_SCHEMA], status: '412', detail: 'changed' });
+    expect(scimErrorBody({ code: 'precondition-failed', message: 'changed' })).toEqual({
+      schemas: [ERROR_SCHEMA],
+      status: '412',
+      detail: 'changed',
+    });
   });
 });
 
@@ -24,7 +33,13 @@ describe('ScimError', () => {
   it('is a DomainError with a code; its scimType and status come from the table', () => {
     const e = new ScimError('invalidFilter', 'bad filter');
     expect(e).toBeInstanceOf(DomainError);
-    expect(e).toMatchObject({ code: 'invalidFilter', scimType: 'invalidFilter', detail: 'bad filter', message: 'bad filter', name: 'ScimError' });
+    expect(e).toMatchObject({
+      code: 'invalidFilter',
+      scimType: 'invalidFilter',
+      detail: 'bad filter',
+      message: 'bad filter',
+      name: 'ScimError',
+    });
     const gone = new ScimError('not-found', 'User u not found');
     expect(gone.scimType).toBeUndefined();
     expect(statusOf(gone.code)).toBe(404);

@@ -15,9 +15,11 @@ const PROFILE = 'urn:wire:scim:schemas:profile:1.0';
 const MAX = scimLimits.valuesPerAttribute;
 
 const user = (extra: JsonObject = {}): JsonObject => ({ schemas: [CORE], userName: 'bjensen', externalId: 'e', ...extra });
-const emails = (n: number, from = 0): JsonValue[] => Array.from({ length: n }, (_, i) => ({ value: `u${from + i}@example.com`, type: 'work' }));
+const emails = (n: number, from = 0): JsonValue[] =>
+  Array.from({ length: n }, (_, i) => ({ value: `u${from + i}@example.com`, type: 'work' }));
 const body = (Operations: unknown[]) => ({ schemas: [PATCH_OP_SCHEMA], Operations });
-const patch = (ops: unknown[], r = user()) => applyPatch(r, parsePatchRequest(body(ops)), userResourceSchema, { replaceNoMatch: 'add' }).resource;
+const patch = (ops: unknown[], r = user()) =>
+  applyPatch(r, parsePatchRequest(body(ops)), userResourceSchema, { replaceNoMatch: 'add' }).resource;
 
 describe('operations per PatchOp', () => {
   const ops = (n: number) => Array.from({ length: n }, (_, i) => ({ op: 'replace', path: 'title', value: `t${i}` }));
@@ -25,7 +27,9 @@ describe('operations per PatchOp', () => {
   it(`takes ${scimLimits.operationsPerPatch} operations and refuses one more with tooMany, unread`, () => {
     expect(parsePatchRequest(body(ops(scimLimits.operationsPerPatch)))).toHaveLength(scimLimits.operationsPerPatch);
     const detail = fails('tooMany', () => parsePatchRequest(body([...ops(scimLimits.operationsPerPatch), 'not even an object'])));
-    expect(detail).toBe(`A PATCH request carries at most ${scimLimits.operationsPerPatch} operations, got ${scimLimits.operationsPerPatch + 1}: split it into several requests`);
+    expect(detail).toBe(
+      `A PATCH request carries at most ${scimLimits.operationsPerPatch} operations, got ${scimLimits.operationsPerPatch + 1}: split it into several requests`,
+    );
   });
 
   it('takes a lower cap from the caller', () => {
@@ -43,16 +47,30 @@ describe('values per multi-valued User attribute', () => {
 
   it(`PATCH add: ${MAX} values pass, ${MAX + 1} in one operation are refused naming the attribute`, () => {
     expect(patch([{ op: 'add', path: 'emails', value: emails(MAX) }])['emails']).toHaveLength(MAX);
-    expect(fails('invalidValue', () => patch([{ op: 'add', path: 'emails', value: emails(MAX + 1) }]))).toBe(`Attribute 'emails' takes at most ${MAX} values, got ${MAX + 1}`);
+    expect(fails('invalidValue', () => patch([{ op: 'add', path: 'emails', value: emails(MAX + 1) }]))).toBe(
+      `Attribute 'emails' takes at most ${MAX} values, got ${MAX + 1}`,
+    );
   });
 
   it('PATCH: the cap holds across operations, path-less values and filtered adds', () => {
-    expect(patch([{ op: 'add', path: 'phoneNumbers', value: emails(60) }, { op: 'add', path: 'phoneNumbers', value: emails(40, 60) }])['phoneNumbers']).toHaveLength(MAX);
-    fails('invalidValue', () => patch([{ op: 'add', path: 'phoneNumbers', value: emails(60) }, { op: 'add', path: 'phoneNumbers', value: emails(41, 60) }]));
+    expect(
+      patch([
+        { op: 'add', path: 'phoneNumbers', value: emails(60) },
+        { op: 'add', path: 'phoneNumbers', value: emails(40, 60) },
+      ])['phoneNumbers'],
+    ).toHaveLength(MAX);
+    fails('invalidValue', () =>
+      patch([
+        { op: 'add', path: 'phoneNumbers', value: emails(60) },
+        { op: 'add', path: 'phoneNumbers', value: emails(41, 60) },
+      ]),
+    );
     fails('invalidValue', () => patch([{ op: 'add', value: { roles: emails(MAX + 1) } }]));
     fails('invalidValue', () => patch([{ op: 'replace', path: 'entitlements', value: emails(MAX + 1) }]));
     const full = user({ emails: emails(MAX) });
-    expect(fails('invalidValue', () => patch([{ op: 'add', path: 'emails[type eq "home"].value', value: 'h@example.com' }], full))).toContain(`at most ${MAX} values, got ${MAX + 1}`);
+    expect(
+      fails('invalidValue', () => patch([{ op: 'add', path: 'emails[type eq "home"].value', value: 'h@example.com' }], full)),
+    ).toContain(`at most ${MAX} values, got ${MAX + 1}`);
   });
 
   it('PATCH: duplicates merge, so re-adding values of a full list passes; removing from an over-full list passes', () => {
@@ -64,7 +82,9 @@ describe('values per multi-valued User attribute', () => {
 
   it('checkValueCounts refuses a resource above a cap (what POST and PUT store)', () => {
     checkValueCounts(user({ emails: emails(MAX), addresses: emails(MAX) }), userResourceSchema);
-    expect(fails('invalidValue', () => checkValueCounts(user({ addresses: emails(MAX + 1) }), userResourceSchema))).toBe(`Attribute 'addresses' takes at most ${MAX} values, got ${MAX + 1}`);
+    expect(fails('invalidValue', () => checkValueCounts(user({ addresses: emails(MAX + 1) }), userResourceSchema))).toBe(
+      `Attribute 'addresses' takes at most ${MAX} values, got ${MAX + 1}`,
+    );
     fails('invalidValue', () => checkValueCounts(user({ x509Certificates: emails(MAX + 1) }), userResourceSchema));
   });
 
@@ -81,7 +101,9 @@ describe('rich info entries', () => {
 
   it(`the free map takes ${N} keys on POST/PUT and refuses ${N + 1}`, () => {
     expect(Object.keys(normaliseResource(user({ [WIRE]: map(N) }), userResourceSchema).resource[WIRE] as JsonObject)).toHaveLength(N);
-    expect(fails('invalidValue', () => normaliseResource(user({ [WIRE]: map(N + 1) }), userResourceSchema))).toBe(`Attribute '${WIRE}' takes at most ${N} values, got ${N + 1}`);
+    expect(fails('invalidValue', () => normaliseResource(user({ [WIRE]: map(N + 1) }), userResourceSchema))).toBe(
+      `Attribute '${WIRE}' takes at most ${N} values, got ${N + 1}`,
+    );
   });
 
   it('the profile form takes as many fields', () => {
@@ -110,7 +132,13 @@ describe('advertised caps', () => {
   });
 
   it('ServiceProviderConfig gives patch.maxOperations when asked to', () => {
-    const f = { patch: true, bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 }, filter: { supported: true, maxResults: 10 }, sort: true, etag: true };
+    const f = {
+      patch: true,
+      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      filter: { supported: true, maxResults: 10 },
+      sort: true,
+      etag: true,
+    };
     expect(buildServiceProviderConfig({ ...f, patchMaxOperations: 7 })['patch']).toEqual({ supported: true, maxOperations: 7 });
     expect(buildServiceProviderConfig(f)['patch']).toEqual({ supported: true });
   });

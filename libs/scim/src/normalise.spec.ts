@@ -36,12 +36,24 @@ describe('normaliseResource', () => {
     expect(() => normaliseResource({ active: 'yes' }, userResourceSchema)).toThrow(ScimError);
   });
   it('refuses complex and multi-valued attributes of the wrong shape (they would come back in every read)', () => {
-    const bads: JsonObject[] = [{ name: [] }, { name: 'Alice' }, { emails: {} }, { emails: ['a@example.com'] }, { emails: 'a@example.com' }, { name: { givenName: 'A' }, phoneNumbers: [null] }, { [ENT]: { manager: 'boss' } }];
+    const bads: JsonObject[] = [
+      { name: [] },
+      { name: 'Alice' },
+      { emails: {} },
+      { emails: ['a@example.com'] },
+      { emails: 'a@example.com' },
+      { name: { givenName: 'A' }, phoneNumbers: [null] },
+      { [ENT]: { manager: 'boss' } },
+    ];
     for (const bad of bads) {
       expect(() => normaliseResource(bad, userResourceSchema), JSON.stringify(bad)).toThrow(/must be an (array|object)/);
     }
     // null clears; spar's plain-string roles stay accepted.
-    expect(normaliseResource({ name: null, emails: [], roles: ['admin', { value: 'member' }] }, userResourceSchema).resource).toEqual({ name: null, emails: [], roles: ['admin', { value: 'member' }] });
+    expect(normaliseResource({ name: null, emails: [], roles: ['admin', { value: 'member' }] }, userResourceSchema).resource).toEqual({
+      name: null,
+      emails: [],
+      roles: ['admin', { value: 'member' }],
+    });
   });
   it('refuses primitives of the wrong JSON type, as spar parses them (a number is no string)', () => {
     const bad: JsonObject[] = [
@@ -53,10 +65,23 @@ describe('normaliseResource', () => {
       { 'urn:wire:scim:schemas:profile:1.0': { richInfo: { version: '0', fields: [] } } },
     ];
     for (const b of bad) expect(() => normaliseResource(b, userResourceSchema), JSON.stringify(b)).toThrow(/must be (a string|an integer)/);
-    expect(normaliseResource({ displayName: '5', 'urn:wire:scim:schemas:profile:1.0': { richInfo: { version: 0, fields: [] } } }, userResourceSchema).resource).toMatchObject({ displayName: '5' });
+    expect(
+      normaliseResource(
+        { displayName: '5', 'urn:wire:scim:schemas:profile:1.0': { richInfo: { version: 0, fields: [] } } },
+        userResourceSchema,
+      ).resource,
+    ).toMatchObject({ displayName: '5' });
   });
   it('parseBoolean', () => {
-    expect([true, 'TRUE', ' false ', 'False', 'no', 1, null].map(parseBoolean)).toEqual([true, true, false, false, undefined, undefined, undefined]);
+    expect([true, 'TRUE', ' false ', 'False', 'no', 1, null].map(parseBoolean)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 

@@ -60,7 +60,8 @@ function normaliseSingle(def: AttributeDefinition, v: JsonValue, where: string, 
   }
   if (def.type !== 'complex') return checkPrimitive(def, v, where);
   if (schema?.id === WIRE_PROFILE_SCHEMA && def.name === 'richInfo') v = normaliseRichInfo(v);
-  if (!isObject(v)) throw new ScimError('invalidValue', `Attribute '${where}' is complex: it must be an object, got ${JSON.stringify(v).slice(0, 64)}`);
+  if (!isObject(v))
+    throw new ScimError('invalidValue', `Attribute '${where}' is complex: it must be an object, got ${JSON.stringify(v).slice(0, 64)}`);
   const out: JsonObject = {};
   for (const [k, sv] of Object.entries(v)) {
     const sub = findSubAttribute(def, k);
@@ -96,7 +97,8 @@ export function normaliseResource(input: JsonObject, rs: ResourceSchema, opts: {
       if (!isObject(v)) throw new ScimError('invalidValue', `'${ext.id}' must be an object of attributes`);
       const inner: JsonObject = {};
       const entries = Object.entries(v);
-      if (ext.openAttributes && entries.length > scimLimits.richInfoEntries) throw tooManyValues(ext.id, scimLimits.richInfoEntries, entries.length);
+      if (ext.openAttributes && entries.length > scimLimits.richInfoEntries)
+        throw tooManyValues(ext.id, scimLimits.richInfoEntries, entries.length);
       // An open schema's keys by lowercase: a lookup per key would make this quadratic.
       const openKeys = new Map<string, string>();
       for (const [ik, iv] of entries) {
@@ -106,8 +108,7 @@ export function normaliseResource(input: JsonObject, rs: ResourceSchema, opts: {
           const key = openKeys.get(ik.toLowerCase()) ?? ik;
           openKeys.set(ik.toLowerCase(), key);
           putOnce(inner, key, iv, `${ext.id}:`);
-        }
-        else if (opts.dropUnknown) unknown.push(`${ext.id}:${ik}`);
+        } else if (opts.dropUnknown) unknown.push(`${ext.id}:${ik}`);
         else {
           unknown.push(`${ext.id}:${ik}`);
           putOnce(inner, ik, iv, `${ext.id}:`);

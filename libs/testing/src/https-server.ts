@@ -31,8 +31,22 @@ export async function startTestHttpsServer(): Promise<TestHttpsServer> {
   const key = path.join(dir, 'server.key');
   const caFile = path.join(dir, 'server.crt');
   await run('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', caFile,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout',
+    key,
+    '-out',
+    caFile,
   ]);
   const caPem = await fs.readFile(caFile, 'utf8');
   let handler: Handler = (_req, res) => res.writeHead(404).end();

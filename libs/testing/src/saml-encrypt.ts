@@ -34,7 +34,11 @@ const BLOCKS: Record<BlockAlg, { uri: string; cipher: string; keyBytes: number; 
 function mgf(seed: Buffer, length: number, hash: Hash): Buffer {
   const parts: Buffer[] = [];
   for (let i = 0; parts.length * createHash(hash).digest().length < length; i++) {
-    parts.push(createHash(hash).update(Buffer.concat([seed, Buffer.from([i >>> 24, (i >>> 16) & 255, (i >>> 8) & 255, i & 255])])).digest());
+    parts.push(
+      createHash(hash)
+        .update(Buffer.concat([seed, Buffer.from([i >>> 24, (i >>> 16) & 255, (i >>> 8) & 255, i & 255])]))
+        .digest(),
+    );
   }
   return Buffer.concat(parts).subarray(0, length);
 }
@@ -75,7 +79,10 @@ export function encryptedAssertion(plaintext: string, spCertPem: string, opts: E
   const alg = typeof b === 'string' ? BLOCKS[b] : { uri: b.uri, cipher: 'aes-256-gcm', keyBytes: b.keyBytes, ivBytes: 12 };
   const cek = randomBytes(alg.keyBytes);
   const mgfHash = transport === 'rsa-oaep' ? (opts.mgf ?? 'sha1') : 'sha1';
-  const parts = { data: encryptBlock(alg, cek, Buffer.from(plaintext, 'utf8')), key: wrapKey(spCertPem, cek, transport, opts.digest ?? 'sha1', mgfHash) };
+  const parts = {
+    data: encryptBlock(alg, cek, Buffer.from(plaintext, 'utf8')),
+    key: wrapKey(spCertPem, cek, transport, opts.digest ?? 'sha1', mgfHash),
+  };
   opts.tamper?.(parts);
   const transportUri = transport === 'rsa-oaep' ? `${XENC11}rsa-oaep` : `${XENC}${transport}`;
   const method =

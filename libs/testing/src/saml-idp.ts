@@ -29,7 +29,22 @@ export async function makeTestKey(cn = 'test-idp'): Promise<TestKey> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'idp-'));
   const key = path.join(dir, 'idp.key');
   const crt = path.join(dir, 'idp.crt');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', `/CN=${cn}`, '-keyout', key, '-out', crt]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${cn}`,
+    '-keyout',
+    key,
+    '-out',
+    crt,
+  ]);
   const keyPem = await fs.readFile(key, 'utf8');
   const certPem = await fs.readFile(crt, 'utf8');
   await fs.rm(dir, { recursive: true, force: true });

@@ -9,7 +9,9 @@ const app: AppSpec = { name: 'scim-api', title: 't', description: 't', imports: 
 describe('the unit tier', () => {
   it('refuses a Cassandra client, naming the integration tier', () => {
     expect(() => new CassandraDb(loadConfig({ env: {} }).cassandra)).toThrow(/unit tier: .*Cassandra.*\*\.cassandra\.spec\.ts/);
-    expect(() => openStores({ backend: 'cassandra', cassandra: loadConfig({ env: {} }).cassandra, loginCacheSeconds: 0 })).toThrow(/unit tier/);
+    expect(() => openStores({ backend: 'cassandra', cassandra: loadConfig({ env: {} }).cassandra, loginCacheSeconds: 0 })).toThrow(
+      /unit tier/,
+    );
   });
 
   it('refuses a Redis client', () => {

@@ -9,7 +9,13 @@ const formBody = {
   schema: {
     type: 'object',
     required: ['SAMLResponse'],
-    properties: { SAMLResponse: { type: 'string', description: 'base64 of the IdP\'s samlp:Response', example: 'PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6…' } },
+    properties: {
+      SAMLResponse: {
+        type: 'string',
+        description: "base64 of the IdP's samlp:Response",
+        example: 'PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6…',
+      },
+    },
   },
 };
 
@@ -24,15 +30,24 @@ async function send(reply: FastifyReply, r: FinalizeResult): Promise<void> {
 }
 
 const html = (example: string) => ({ 'text/html': { schema: { type: 'string', example } } });
-const errorPage = (label: string) => html(`<!DOCTYPE html …><html …><head><title>wire:sso:error:${label}</title>…</head><body><p>wire:sso:error:${label}</p></body></html>`);
+const errorPage = (label: string) =>
+  html(`<!DOCTYPE html …><html …><head><title>wire:sso:error:${label}</title>…</head><body><p>wire:sso:error:${label}</p></body></html>`);
 const wireError = { $ref: '#/components/schemas/WireError' };
 
 const Docs = () =>
   applyDecorators(
     ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data'),
     ApiBody(formBody),
-    ApiResponse({ status: 200, description: 'Web: XHTML page titled `wire:sso:success` (with Set-Cookie zuid) or `wire:sso:error:<label>`', content: html('<!DOCTYPE html …><html …><head><title>wire:sso:success</title>…</head>…</html>') }),
-    ApiResponse({ status: 303, description: 'Mobile: to success_redirect ($cookie, $userid) or error_redirect ($label); unsolicited responses: to /sso/initiate-login/<idp>' }),
+    ApiResponse({
+      status: 200,
+      description: 'Web: XHTML page titled `wire:sso:success` (with Set-Cookie zuid) or `wire:sso:error:<label>`',
+      content: html('<!DOCTYPE html …><html …><head><title>wire:sso:success</title>…</head>…</html>'),
+    }),
+    ApiResponse({
+      status: 303,
+      description:
+        'Mobile: to success_redirect ($cookie, $userid) or error_redirect ($label); unsolicited responses: to /sso/initiate-login/<idp>',
+    }),
     ApiResponse({
       status: 400,
       description:
@@ -42,10 +57,15 @@ const Docs = () =>
     ApiHeader(Z_HOST_DOC),
     ApiResponse({
       status: 404,
-      description: 'HTML error page: `not-found` (unknown IdP; or, with multi-ingress, "Could not find SP." for a missing or unconfigured `Z-Host`)',
+      description:
+        'HTML error page: `not-found` (unknown IdP; or, with multi-ingress, "Could not find SP." for a missing or unconfigured `Z-Host`)',
       content: errorPage('not-found'),
     }),
-    ApiResponse({ status: 409, description: 'HTML error page: `idp-non-unique` (v1: more than one IdP has the issuer)', content: errorPage('idp-non-unique') }),
+    ApiResponse({
+      status: 409,
+      description: 'HTML error page: `idp-non-unique` (v1: more than one IdP has the issuer)',
+      content: errorPage('idp-non-unique'),
+    }),
   );
 
 @ApiTags('sso')
@@ -64,7 +84,12 @@ export class FinalizeLoginController {
   @ApiOperation({ summary: "Assertion consumer service for the team's (v2) IdPs" })
   @ApiParam({ name: 'team', example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' })
   @Docs()
-  async v2(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: unknown, @ZHost() zHost: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async v2(
+    @Param('team', new ParseUUIDPipe()) team: string,
+    @Body() body: unknown,
+    @ZHost() zHost: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await send(reply, await this.handler.finalize(teamId(team), field(body), zHost));
   }
 }

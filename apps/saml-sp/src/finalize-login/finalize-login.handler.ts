@@ -56,7 +56,10 @@ export class FinalizeLoginHandler {
     if (typeof samlResponse !== 'string') {
       // spar's label and text for a form without the field.
       const message = 'Bad response: SAMLResponse form field missing from HTTP body';
-      return { ...renderWebError({ code: 'bad-response-saml', message }), audit: { outcome: 'error', label: 'bad-response-saml', reasons: [message] } };
+      return {
+        ...renderWebError({ code: 'bad-response-saml', message }),
+        audit: { outcome: 'error', label: 'bad-response-saml', reasons: [message] },
+      };
     }
     const records = new Map<string, IdpRecord>();
     const outcome = await validateResponse(
@@ -85,10 +88,18 @@ export class FinalizeLoginHandler {
       case 'error':
         return this.errorPage(outcome);
       case 'unsolicited':
-        return { status: 303, headers: { location: `/sso/initiate-login/${outcome.idp.id}` }, body: '', audit: { outcome: 'unsolicited', idp: outcome.idp.id } };
+        return {
+          status: 303,
+          headers: { location: `/sso/initiate-login/${outcome.idp.id}` },
+          body: '',
+          audit: { outcome: 'unsolicited', idp: outcome.idp.id },
+        };
       case 'denied': {
         const verdict = outcome.requestId ? await this.spar.authnRequests.getVerdict(outcome.requestId) : null;
-        return { ...this.renderFailure(verdict, 'forbidden', outcome.reasons), audit: { outcome: 'denied', label: 'forbidden', reasons: outcome.reasons } };
+        return {
+          ...this.renderFailure(verdict, 'forbidden', outcome.reasons),
+          audit: { outcome: 'denied', label: 'forbidden', reasons: outcome.reasons },
+        };
       }
       case 'granted': {
         const idp = records.get(outcome.idp.id) as IdpRecord;
@@ -108,12 +119,16 @@ export class FinalizeLoginHandler {
           const uid = resolved.uid;
           const s = await this.sessions.startCookie(uid, { persistent: true, label: verdict.cookieLabel });
           const setCookie = renderSessionCookie(this.config, s.cookie, s.cookieExpires, true);
-          const page = verdict.format.kind === 'mobile' ? renderMobileSuccess(verdict.format.successRedirect, setCookie, uid) : renderWebSuccess();
+          const page =
+            verdict.format.kind === 'mobile' ? renderMobileSuccess(verdict.format.successRedirect, setCookie, uid) : renderWebSuccess();
           return { ...page, setCookie, audit: { outcome: 'granted', user: uid, idp: idp.id } };
         } catch (e) {
           if (e instanceof DomainError) {
             const label = labelOf(e.code);
-            return { ...this.renderFailure(verdict, label, [e.message]), audit: { outcome: 'denied', label, reasons: [e.message], idp: idp.id } };
+            return {
+              ...this.renderFailure(verdict, label, [e.message]),
+              audit: { outcome: 'denied', label, reasons: [e.message], idp: idp.id },
+            };
           }
           throw e;
         }
@@ -143,4 +158,3 @@ export class FinalizeLoginHandler {
     return found[0];
   }
 }
-

@@ -16,8 +16,14 @@ import { UserResolution } from './user-resolution';
     {
       provide: FinalizeLoginHandler,
       inject: [SPAR_STORES, IDENTITY_STORES, LOGIN_LOOKUPS, SessionService, CONFIG, CLOCK],
-      useFactory: (spar: SparStores, identity: IdentityStores, lookups: LoginLookups, sessions: SessionService, config: Config, clock: Clock) =>
-        new FinalizeLoginHandler(spar, lookups, new UserResolution(spar, identity), sessions, new SpSelector(config), config, clock),
+      useFactory: (
+        spar: SparStores,
+        identity: IdentityStores,
+        lookups: LoginLookups,
+        sessions: SessionService,
+        config: Config,
+        clock: Clock,
+      ) => new FinalizeLoginHandler(spar, lookups, new UserResolution(spar, identity), sessions, new SpSelector(config), config, clock),
     },
   ],
 })

@@ -47,7 +47,8 @@ export class UserResolution {
       throw new DomainError('not-found', 'Could not find SAML credentials, and auto-provisioning is disabled.');
     }
     const name = nameId.value;
-    if (name.length < 1 || name.length > 128) throw new DomainError('bad-username', 'The NameID is not a valid user name (1-128 characters)');
+    if (name.length < 1 || name.length > 128)
+      throw new DomainError('bad-username', 'The NameID is not a valid user name (1-128 characters)');
     const uid = newUserId();
     await this.identity.users.put(newUserRecord({ id: uid, team: idp.team, name, ssoId: brigSsoId(idp.issuer, nameId) }));
     await this.identity.teams.addMember({ team: idp.team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
@@ -60,5 +61,4 @@ export class UserResolution {
     const u = await this.identity.users.get(uid);
     return u !== null && u.status !== 'deleted';
   }
-
 }

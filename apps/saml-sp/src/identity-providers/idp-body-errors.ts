@@ -11,7 +11,12 @@ const UPLOADS = new Set(['POST /identity-providers', 'PUT /identity-providers/:i
 /** Fastify's JSON parse failures (malformed, empty with a JSON type, nested too deep). */
 function isJsonParseError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'JSON_TOO_DEEP';
+  return (
+    error instanceof SyntaxError ||
+    code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    code === 'JSON_TOO_DEEP'
+  );
 }
 
 /**

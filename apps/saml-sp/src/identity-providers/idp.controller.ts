@@ -28,7 +28,8 @@ const METADATA_EXAMPLE =
   '</md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/saml/sso"/>' +
   '</md:IDPSSODescriptor></md:EntityDescriptor>';
 
-const URL_EXAMPLE = 'https://login.microsoftonline.com/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/federationmetadata/2007-06/federationmetadata.xml';
+const URL_EXAMPLE =
+  'https://login.microsoftonline.com/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/federationmetadata/2007-06/federationmetadata.xml';
 
 /** The metadata XML from a raw `application/xml` body or `{"value": xml}`, or `{"url": "https://..."}`. */
 function metadataOf(body: unknown): MetadataInput {
@@ -46,7 +47,13 @@ const metadataBody = {
     'The metadata XML (raw `application/xml`, or `{"value": xml}`), or `{"url": "https://..."}`: fetched now (https only, 512 KiB, 10 s, ' +
     'no internal addresses) and refreshed every `saml.metadataRefreshSeconds`, which picks up signing-key rollover; metadata whose ' +
     '`validUntil` has passed is refused.',
-  schema: { oneOf: [{ type: 'string', example: METADATA_EXAMPLE }, { $ref: getSchemaPath(IdpMetadataJsonDto) }, { $ref: getSchemaPath(IdpMetadataUrlDto) }] },
+  schema: {
+    oneOf: [
+      { type: 'string', example: METADATA_EXAMPLE },
+      { $ref: getSchemaPath(IdpMetadataJsonDto) },
+      { $ref: getSchemaPath(IdpMetadataUrlDto) },
+    ],
+  },
   examples: { xml: { value: METADATA_EXAMPLE }, json: { value: { value: METADATA_EXAMPLE } }, url: { value: { url: URL_EXAMPLE } } },
 };
 
@@ -74,11 +81,17 @@ export class IdpController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Register an IdP from its metadata or a metadata URL',
-    description: 'Team owners and admins. New IdPs default to the team-scoped (v2) SP entity id. With `{"url"}` the metadata is fetched now and refreshed on a schedule.',
+    description:
+      'Team owners and admins. New IdPs default to the team-scoped (v2) SP entity id. With `{"url"}` the metadata is fetched now and refreshed on a schedule.',
   })
   @ApiConsumes('application/xml', 'application/json')
   @ApiBody(metadataBody)
-  @ApiQuery({ name: 'replaces', required: false, example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', description: 'An IdP of the team this one replaces (key rollover to a new issuer).' })
+  @ApiQuery({
+    name: 'replaces',
+    required: false,
+    example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
+    description: 'An IdP of the team this one replaces (key rollover to a new issuer).',
+  })
   @ApiQuery({ name: 'api_version', required: false, enum: ['v1', 'v2'], example: 'v2', description: 'Default v2.' })
   @ApiQuery({ name: 'handle', required: false, example: 'Entra ID', description: '1-32 characters; default "IdP N".' })
   @ApiQuery(allowIdpInitiatedQuery)
@@ -86,8 +99,15 @@ export class IdpController {
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-already-in-use`, `idp-must-be-https`, `more-than-one-idp`' })
   @ApiResponse({ status: 403, description: '`insufficient-permissions`, `no-team-member`, `sso-disabled`' })
   @ApiResponse({ status: 404, description: '`not-found`: `replaces` names no IdP of the team' })
-  @ApiResponse({ status: 409, description: '`cannot-mix-idp-api-verions`; `idp-duplicate-domain-for-team` (multi-ingress, from v8: the team has an IdP for this `Z-Host` already)' })
-  @ApiHeader({ ...Z_HOST_DOC, description: `${Z_HOST_DOC.description} From v8 on, a configured host becomes the IdP's \`extraInfo.domain\` (one IdP per host and team).` })
+  @ApiResponse({
+    status: 409,
+    description:
+      '`cannot-mix-idp-api-verions`; `idp-duplicate-domain-for-team` (multi-ingress, from v8: the team has an IdP for this `Z-Host` already)',
+  })
+  @ApiHeader({
+    ...Z_HOST_DOC,
+    description: `${Z_HOST_DOC.description} From v8 on, a configured host becomes the IdP's \`extraInfo.domain\` (one IdP per host and team).`,
+  })
   create(
     @CurrentUser() uid: UserId,
     @Body() body: unknown,
@@ -98,7 +118,13 @@ export class IdpController {
     @ApiVersion() apiVersion: number,
     @ZHost() zHost: string | undefined,
   ): Promise<IdpDto> {
-    return this.handler.create(uid, metadataOf(body), { replaces, api_version: apiVersionParam, handle, allow_idp_initiated: allowIdpInitiated }, apiVersion, zHost);
+    return this.handler.create(
+      uid,
+      metadataOf(body),
+      { replaces, api_version: apiVersionParam, handle, allow_idp_initiated: allowIdpInitiated },
+      apiVersion,
+      zHost,
+    );
   }
 
   @Get()
@@ -143,7 +169,10 @@ export class IdpController {
   @ApiResponse({ ...forbidden, description: `${forbidden.description} or \`sso-disabled\`` })
   @ApiResponse(notFound)
   @ApiResponse({ status: 409, description: '`idp-duplicate-domain-for-team` (multi-ingress: another IdP of the team has this `Z-Host`)' })
-  @ApiHeader({ ...Z_HOST_DOC, description: `${Z_HOST_DOC.description} The IdP's \`extraInfo.domain\` becomes this host when configured, else null.` })
+  @ApiHeader({
+    ...Z_HOST_DOC,
+    description: `${Z_HOST_DOC.description} The IdP's \`extraInfo.domain\` becomes this host when configured, else null.`,
+  })
   update(
     @CurrentUser() uid: UserId,
     @Param('id') id: string,

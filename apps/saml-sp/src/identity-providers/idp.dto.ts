@@ -12,25 +12,34 @@ export class IdpMetadataDto {
 
 /** Ours (spar has no metadata URLs): present only on IdPs registered from a metadata URL. */
 export class IdpMetadataSourceDto {
-  @ApiProperty({ example: 'https://login.microsoftonline.com/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/federationmetadata/2007-06/federationmetadata.xml' })
+  @ApiProperty({
+    example: 'https://login.microsoftonline.com/5c7f5e3a-1c2b-4e8f-9a7b-6c5d4e3f2a1b/federationmetadata/2007-06/federationmetadata.xml',
+  })
   url!: string;
-  @ApiProperty({ example: '2026-11-30T08:00:00.000Z', nullable: true, type: String, description: 'Last refresh attempt' }) checkedAt!: string | null;
+  @ApiProperty({ example: '2026-11-30T08:00:00.000Z', nullable: true, type: String, description: 'Last refresh attempt' }) checkedAt!:
+    string | null;
   @ApiProperty({ example: '2026-11-30T08:00:00.000Z', nullable: true, type: String, description: 'Last time fetched metadata was applied' })
   appliedAt!: string | null;
-  @ApiProperty({ example: null, nullable: true, type: String, description: '`validUntil` of the applied metadata' }) validUntil!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: '`validUntil` of the applied metadata' }) validUntil!:
+    string | null;
   @ApiProperty({ example: null, nullable: true, type: String, description: 'Why the last refresh was not applied; null after a success' })
   lastError!: string | null;
 }
 
 export class IdpExtraInfoDto {
   @ApiProperty({ example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' }) team!: string;
-  @ApiProperty({ example: 'WireIdPAPIV2', enum: ['WireIdPAPIV1', 'WireIdPAPIV2'], nullable: true, type: String }) apiVersion!: string | null;
+  @ApiProperty({ example: 'WireIdPAPIV2', enum: ['WireIdPAPIV1', 'WireIdPAPIV2'], nullable: true, type: String }) apiVersion!:
+    string | null;
   @ApiProperty({ type: [String], example: [] }) oldIssuers!: string[];
   @ApiProperty({ example: null, nullable: true, type: String }) replacedBy!: string | null;
   @ApiProperty({ example: 'IdP 1' }) handle!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) domain!: string | null;
   @ApiProperty({ type: IdpMetadataSourceDto, required: false }) metadataSource?: IdpMetadataSourceDto;
-  @ApiProperty({ example: true, required: false, description: 'Present (true) only when the IdP may start logins itself (`allow_idp_initiated`)' })
+  @ApiProperty({
+    example: true,
+    required: false,
+    description: 'Present (true) only when the IdP may start logins itself (`allow_idp_initiated`)',
+  })
   allowIdpInitiated?: true;
   @ApiProperty({
     example: 'HTTP-Redirect',
@@ -54,7 +63,8 @@ export class IdpListDto {
 
 export class IdpMetadataJsonDto {
   @ApiProperty({
-    example: '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">…</md:EntityDescriptor>',
+    example:
+      '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">…</md:EntityDescriptor>',
     description: 'The IdP metadata XML',
   })
   value!: string;

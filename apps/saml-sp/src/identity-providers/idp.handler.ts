@@ -1,6 +1,14 @@
 import type { TeamAccess } from '@sso/auth';
 import { type Clock, DomainError, type TeamId, type UserId, emailKey, idpId, isUuid, newIdpId } from '@sso/domain';
-import type { IdentityStores, IdpApiVersion, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
+import type {
+  IdentityStores,
+  IdpApiVersion,
+  IdpDomainStore,
+  IdpLoginOptionsStore,
+  IdpMetadataSourceStore,
+  IdpRecord,
+  SparStores,
+} from '@sso/persistence';
 import { type IdpMetadata, type MetadataFetcher, parseBrigSsoId, parseIdpMetadata } from '@sso/saml';
 import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
 import type { SpSelector } from '../sp-settings';
@@ -102,7 +110,15 @@ export class IdpHandler {
       return;
     }
     const now = this.clock.now();
-    await this.sources.put({ idp: idp.id, team: idp.team, url, checkedAt: now, appliedAt: now, validUntil: md.validUntil, lastError: null });
+    await this.sources.put({
+      idp: idp.id,
+      team: idp.team,
+      url,
+      checkedAt: now,
+      appliedAt: now,
+      validUntil: md.validUntil,
+      lastError: null,
+    });
   }
 
   /** `zHost`: the request's `Z-Host`; from API v8 on, a configured multi-ingress host becomes the IdP's domain. */
@@ -205,11 +221,20 @@ export class IdpHandler {
       Promise.all(idps.map((idp) => this.sources.get(idp.id))),
       Promise.all(idps.map((idp) => this.loginOptions.get(idp.id))),
     ]);
-    return { providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], options[i].idpInitiated, options[i].ssoBinding)) };
+    return {
+      providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], options[i].idpInitiated, options[i].ssoBinding)),
+    };
   }
 
   /** As spar: the domain becomes the request's (filtered) `Z-Host`, null included, every time. */
-  async update(caller: UserId, id: string, input: MetadataInput, handle: string | undefined, allowIdpInitiated?: string, zHost?: string): Promise<IdpDto> {
+  async update(
+    caller: UserId,
+    id: string,
+    input: MetadataInput,
+    handle: string | undefined,
+    allowIdpInitiated?: string,
+    zHost?: string,
+  ): Promise<IdpDto> {
     const idpInitiated = flag(allowIdpInitiated, 'allow_idp_initiated');
     const prev = await this.authorized(caller, id);
     await this.requireSsoFeature(prev.team);
@@ -219,12 +244,23 @@ export class IdpHandler {
     const newHandle = handle === undefined ? prev.handle : this.checkHandle(handle);
     let oldIssuers = prev.oldIssuers;
     if (md.issuer !== prev.issuer) {
-      const users = prev.apiVersion === 2 ? [await this.spar.idps.getByIssuerAndTeam(md.issuer, prev.team)] : await this.spar.idps.findByIssuer(md.issuer);
+      const users =
+        prev.apiVersion === 2
+          ? [await this.spar.idps.getByIssuerAndTeam(md.issuer, prev.team)]
+          : await this.spar.idps.findByIssuer(md.issuer);
       if (users.some((o) => o && o.id !== prev.id)) throw new DomainError('idp-issuer-in-use', 'The issuer is used by another IdP');
       oldIssuers = [...new Set([prev.issuer, ...prev.oldIssuers])].filter((i) => i !== md.issuer);
     }
     this.checkHttps(md.requestUri);
-    const idp: IdpRecord = { ...prev, issuer: md.issuer, requestUri: md.requestUri, certs: md.certs, oldIssuers, handle: newHandle, domain };
+    const idp: IdpRecord = {
+      ...prev,
+      issuer: md.issuer,
+      requestUri: md.requestUri,
+      certs: md.certs,
+      oldIssuers,
+      handle: newHandle,
+      domain,
+    };
     // Claimed even when unchanged: that also claims a domain set before claims existed.
     if (domain !== null) await this.claimDomain(idp.team, domain, idp.id);
     try {
@@ -239,7 +275,7 @@ export class IdpHandler {
     // Uploaded XML ends refreshing from a URL; a URL (re)starts it.
     await this.recordSource(idp, url, md);
     if (idpInitiated !== undefined) await this.loginOptions.setIdpInitiated(idp.id, idpInitiated);
-    if (((await this.loginOptions.get(idp.id)).ssoBinding) !== md.ssoBinding) await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
+    if ((await this.loginOptions.get(idp.id)).ssoBinding !== md.ssoBinding) await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
     // Only this IdP's own old mappings go; a replaced IdP keeps its lookup (spar deleted it too).
     for (const old of oldIssuers) {
       const mapped = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
@@ -251,7 +287,8 @@ export class IdpHandler {
   async delete(caller: UserId, id: string, purge: boolean): Promise<void> {
     const idp = await this.authorized(caller, id);
     const me = await this.identity.users.get(caller);
-    if (ssoTenant(me?.ssoId ?? null) === idp.issuer) throw new DomainError('cannot-delete-own-idp', 'You cannot delete the IdP you log in with');
+    if (ssoTenant(me?.ssoId ?? null) === idp.issuer)
+      throw new DomainError('cannot-delete-own-idp', 'You cannot delete the IdP you log in with');
 
     const bound: Array<{ normalizedNameId: string; uid: UserId }> = [];
     let cursor: string | null = null;
@@ -260,7 +297,8 @@ export class IdpHandler {
       for (const row of page.items) if ((await this.identity.teams.teamOf(row.uid)) === idp.team) bound.push(row);
       cursor = page.cursor;
     } while (cursor);
-    if (bound.length > 0 && !purge) throw new DomainError('idp-has-bound-users', 'The IdP still has users; delete them first or use purge=true');
+    if (bound.length > 0 && !purge)
+      throw new DomainError('idp-has-bound-users', 'The IdP still has users; delete them first or use purge=true');
     for (const row of bound) {
       await this.spar.samlUsers.delete(idp.issuer, row.normalizedNameId);
       await this.deleteUser(idp.team, row.uid);
@@ -322,8 +360,10 @@ export class IdpHandler {
   /** v2: unique in the team; v1: unique on the instance; one issuer never mixes v1 and v2. */
   private async checkIssuerFree(issuer: string, team: TeamId, version: IdpApiVersion): Promise<void> {
     const all = await this.spar.idps.findByIssuer(issuer);
-    if (all.some((o) => (o.apiVersion ?? 1) !== version)) throw new DomainError('cannot-mix-idp-api-verions', 'This issuer is used with another IdP API version');
-    const clash = version === 2 ? all.some((o) => o.team === team) || (await this.spar.idps.getByIssuerAndTeam(issuer, team)) !== null : all.length > 0;
+    if (all.some((o) => (o.apiVersion ?? 1) !== version))
+      throw new DomainError('cannot-mix-idp-api-verions', 'This issuer is used with another IdP API version');
+    const clash =
+      version === 2 ? all.some((o) => o.team === team) || (await this.spar.idps.getByIssuerAndTeam(issuer, team)) !== null : all.length > 0;
     if (clash) throw new DomainError('idp-already-in-use', 'An IdP with this issuer already exists');
   }
 }
@@ -343,4 +383,3 @@ function ssoTenant(ssoId: string | null): string | null {
   const s = parseBrigSsoId(ssoId);
   return s?.kind === 'saml' ? s.issuer : null;
 }
-

@@ -58,8 +58,15 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     {
       provide: IdpMetadataRefresher,
       inject: [SPAR_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, LOGGER, CONFIG],
-      useFactory: (spar: SparStores, sources: IdpMetadataSourceStore, options: IdpLoginOptionsStore, fetcher: MetadataFetcher, clock: Clock, log: Logger, config: Config) =>
-        new IdpMetadataRefresher(spar, sources, options, fetcher, clock, log, config.saml.metadataRefreshSeconds),
+      useFactory: (
+        spar: SparStores,
+        sources: IdpMetadataSourceStore,
+        options: IdpLoginOptionsStore,
+        fetcher: MetadataFetcher,
+        clock: Clock,
+        log: Logger,
+        config: Config,
+      ) => new IdpMetadataRefresher(spar, sources, options, fetcher, clock, log, config.saml.metadataRefreshSeconds),
     },
     IdpMetadataRefreshScheduler,
     IdpBodyErrorHooks,

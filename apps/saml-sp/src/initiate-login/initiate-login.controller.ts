@@ -6,10 +6,15 @@ import { type InitiateLoginQuery, InitiateLoginHandler } from './initiate-login.
 
 const QueryDocs = () =>
   applyDecorators(
-  ApiParam({ name: 'idp', description: 'The SSO code (IdP id)', example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' }),
-  ApiQuery({ name: 'success_redirect', required: false, example: 'wire://sso/success?cookie=$cookie&userId=$userid', description: 'Mobile: with error_redirect; scheme wire*, at most 140 bytes.' }),
-  ApiQuery({ name: 'error_redirect', required: false, example: 'wire://sso/error?label=$label' }),
-  ApiQuery({ name: 'label', required: false, example: 'my-phone', description: 'Cookie label' }),
+    ApiParam({ name: 'idp', description: 'The SSO code (IdP id)', example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' }),
+    ApiQuery({
+      name: 'success_redirect',
+      required: false,
+      example: 'wire://sso/success?cookie=$cookie&userId=$userid',
+      description: 'Mobile: with error_redirect; scheme wire*, at most 140 bytes.',
+    }),
+    ApiQuery({ name: 'error_redirect', required: false, example: 'wire://sso/error?label=$label' }),
+    ApiQuery({ name: 'label', required: false, example: 'my-phone', description: 'Cookie label' }),
   );
 
 @ApiTags('sso')
@@ -30,18 +35,37 @@ export class InitiateLoginController {
   @Get(':idp')
   @QueryDocs()
   @ApiOperation({
-    summary: 'Start a login: an HTML form that POSTs the AuthnRequest to the IdP, or, for an IdP that offers only the HTTP-Redirect binding, a 303 to it',
+    summary:
+      'Start a login: an HTML form that POSTs the AuthnRequest to the IdP, or, for an IdP that offers only the HTTP-Redirect binding, a 303 to it',
   })
   @ApiProduces('text/html')
-  @ApiOkResponse({ schema: { type: 'string', example: '<html …><form action="https://idp.example.com/sso" method="post"><input name="SAMLRequest" type="hidden" value="PHNhbWxwOkF1dGhu…"/></form></html>' } })
+  @ApiOkResponse({
+    schema: {
+      type: 'string',
+      example:
+        '<html …><form action="https://idp.example.com/sso" method="post"><input name="SAMLRequest" type="hidden" value="PHNhbWxwOkF1dGhu…"/></form></html>',
+    },
+  })
   @ApiResponse({
     status: 303,
-    description: 'HTTP-Redirect IdP (`extraInfo.ssoBinding`): `Location: <requestURI>?SAMLRequest=<base64 DEFLATE>`, with `&SigAlg=…&Signature=…` when the SP has a key',
-    headers: { location: { schema: { type: 'string', example: 'https://idp.example.com/sso?SAMLRequest=fVFBTsMw…&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=kT3…' } } },
+    description:
+      'HTTP-Redirect IdP (`extraInfo.ssoBinding`): `Location: <requestURI>?SAMLRequest=<base64 DEFLATE>`, with `&SigAlg=…&Signature=…` when the SP has a key',
+    headers: {
+      location: {
+        schema: {
+          type: 'string',
+          example:
+            'https://idp.example.com/sso?SAMLRequest=fVFBTsMw…&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=kT3…',
+        },
+      },
+    },
   })
   @ApiResponse({ status: 400, description: '`need-both-redirect-urls`, `invalid-schema`, `url-too-long`' })
   @ApiHeader(Z_HOST_DOC)
-  @ApiResponse({ status: 404, description: '`not-found`: no such IdP, or (multi-ingress) "Could not find SP." for a missing or unconfigured `Z-Host`' })
+  @ApiResponse({
+    status: 404,
+    description: '`not-found`: no such IdP, or (multi-ingress) "Could not find SP." for a missing or unconfigured `Z-Host`',
+  })
   async initiate(
     @Param('idp') idp: string,
     @Query() q: InitiateLoginQuery,

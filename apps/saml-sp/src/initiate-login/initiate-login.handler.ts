@@ -41,7 +41,10 @@ export class InitiateLoginHandler {
     const format = this.format(q);
     const sp = this.sps.forHost(zHost);
     // Both keyed reads at once, so a login start waits for one round trip as before.
-    const [idp, binding] = await Promise.all([this.idp(idpParam), isUuid(idpParam) ? this.lookups.options.get(idpId(idpParam)).then((o) => o.ssoBinding) : 'HTTP-POST']);
+    const [idp, binding] = await Promise.all([
+      this.idp(idpParam),
+      isUuid(idpParam) ? this.lookups.options.get(idpId(idpParam)).then((o) => o.ssoBinding) : 'HTTP-POST',
+    ]);
     const issuer = spEntityId(sp, idp.apiVersion === 2 ? idp.team : null);
     const unsigned = buildAuthnRequest(issuer, this.clock.now(), binding === 'HTTP-Redirect' ? { destination: idp.requestUri } : {});
     // Redirect signs the query instead of the XML (SAML Bindings §3.4.4.1).

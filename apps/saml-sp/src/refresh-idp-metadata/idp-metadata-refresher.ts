@@ -24,7 +24,10 @@ export function checkFetchedMetadata(md: IdpMetadata, now: Date, issuer: string 
     throw new DomainError('invalid-metadata', `Invalid IdP metadata: validUntil ${md.validUntil.toISOString()} has passed`);
   }
   if (issuer !== null && md.issuer !== issuer) {
-    throw new DomainError('invalid-metadata', `Invalid IdP metadata: the entityID changed to ${md.issuer}; change the issuer with PUT /identity-providers/<id>`);
+    throw new DomainError(
+      'invalid-metadata',
+      `Invalid IdP metadata: the entityID changed to ${md.issuer}; change the issuer with PUT /identity-providers/<id>`,
+    );
   }
   if (!md.requestUri.startsWith('https://')) throw new DomainError('idp-must-be-https', 'The IdP SSO URL must be https');
 }
@@ -100,7 +103,7 @@ export class IdpMetadataRefresher {
       if (!current || !still || still.url !== src.url || current.issuer !== md.issuer) return { kind: 'gone' };
       const added = md.certs.filter((c) => !current.certs.includes(c)).length;
       const removed = current.certs.filter((c) => !md.certs.includes(c)).length;
-      const bindingChanged = ((await this.loginOptions.get(id)).ssoBinding) !== md.ssoBinding;
+      const bindingChanged = (await this.loginOptions.get(id)).ssoBinding !== md.ssoBinding;
       const changed = added > 0 || removed > 0 || current.requestUri !== md.requestUri || bindingChanged;
       if (changed) {
         const next: IdpRecord = { ...current, requestUri: md.requestUri, certs: md.certs };

@@ -9,7 +9,10 @@ import { SpSelector, Z_HOST_DOC, ZHost } from '../sp-settings';
 const EXAMPLE =
   '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="_0f8c..." entityID="https://wire.example.com/sso/finalize-login/b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d" validUntil="2027-11-30T06:00:00.000Z">…</md:EntityDescriptor>';
 
-const NO_SP = { status: 404, description: '`not-found` "Could not find SP.": multi-ingress, and `Z-Host` is missing or names no configured host' };
+const NO_SP = {
+  status: 404,
+  description: '`not-found` "Could not find SP.": multi-ingress, and `Z-Host` is missing or names no configured host',
+};
 
 @ApiTags('sso')
 @Controller('sso/metadata')

@@ -16,7 +16,12 @@ export class SsoSettingsController {
 
   @Get('sso/settings')
   @ApiOperation({ summary: 'The default SSO code of this instance' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { default_sso_code: { type: 'string', nullable: true, example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' } } } })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: { default_sso_code: { type: 'string', nullable: true, example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' } },
+    },
+  })
   get() {
     return this.handler.get();
   }
@@ -33,16 +38,34 @@ export class SsoSettingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The SSO code for an email address (API version 15 and later; off unless enabled)' })
   @ApiBody({ schema: { type: 'object', required: ['email'], properties: { email: { type: 'string', example: 'alice@example.com' } } } })
-  @ApiOkResponse({ schema: { type: 'object', properties: { sso_code: { type: 'string', example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' } } } })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { sso_code: { type: 'string', example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' } } },
+  })
   @ApiResponse({
     status: 404,
     description: '`{}`: disabled, unknown email, or no IdP; before API version 15, a Wire error `no-endpoint`',
-    content: { 'application/json': { schema: { oneOf: [{ type: 'object', maxProperties: 0 }, { $ref: '#/components/schemas/WireError' }] }, example: {} } },
+    content: {
+      'application/json': {
+        schema: { oneOf: [{ type: 'object', maxProperties: 0 }, { $ref: '#/components/schemas/WireError' }] },
+        example: {},
+      },
+    },
   })
-  @ApiHeader({ ...Z_HOST_DOC, description: `${Z_HOST_DOC.description} When the team has several IdPs, the one whose domain is this host is returned.` })
-  async byEmail(@Body() body: unknown, @ApiVersion() version: number, @ZHost() zHost: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiHeader({
+    ...Z_HOST_DOC,
+    description: `${Z_HOST_DOC.description} When the team has several IdPs, the one whose domain is this host is returned.`,
+  })
+  async byEmail(
+    @Body() body: unknown,
+    @ApiVersion() version: number,
+    @ZHost() zHost: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (version < GET_BY_EMAIL_FROM) throw new DomainError('no-endpoint', 'This endpoint exists from API version 15 on');
-    const found = await this.handler.byEmail(typeof body === 'object' && body !== null ? (body as { email?: unknown }).email : undefined, zHost);
+    const found = await this.handler.byEmail(
+      typeof body === 'object' && body !== null ? (body as { email?: unknown }).email : undefined,
+      zHost,
+    );
     if (!found) {
       void reply.status(404);
       return {};

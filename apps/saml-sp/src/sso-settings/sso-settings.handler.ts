@@ -16,7 +16,8 @@ export class SsoSettingsHandler {
   }
 
   async set(body: unknown): Promise<{ default_sso_code: IdpId | null }> {
-    if (typeof body !== 'object' || body === null || !('default_sso_code' in body)) throw new DomainError('bad-request', 'default_sso_code is required');
+    if (typeof body !== 'object' || body === null || !('default_sso_code' in body))
+      throw new DomainError('bad-request', 'default_sso_code is required');
     const code = (body as { default_sso_code: unknown }).default_sso_code;
     if (code === null) {
       await this.spar.defaultIdp.set(null);

@@ -11,7 +11,8 @@ import { SsoSettingsHandler } from './sso-settings.handler';
     {
       provide: SsoSettingsHandler,
       inject: [SPAR_STORES, IDENTITY_STORES, CONFIG],
-      useFactory: (spar: SparStores, identity: IdentityStores, config: Config) => new SsoSettingsHandler(spar, identity, config.saml.enableIdPByEmailDiscovery, config.saml.spDomainConfigs !== undefined),
+      useFactory: (spar: SparStores, identity: IdentityStores, config: Config) =>
+        new SsoSettingsHandler(spar, identity, config.saml.enableIdPByEmailDiscovery, config.saml.spDomainConfigs !== undefined),
     },
   ],
 })

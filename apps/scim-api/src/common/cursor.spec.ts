@@ -20,7 +20,14 @@ describe('CursorCodec', () => {
     const both = Buffer.from(JSON.stringify({ s: 'q1', o: 5, p: 'x', t: now.getTime() / 1000 })).toString('base64url');
     // A correctly MACed body that is both an offset and a page is refused too.
     const macOf = (b: string) => (codec as unknown as { mac(t: string): Buffer }).mac(b).toString('base64url');
-    for (const bad of [() => codec.decode('q2', c), () => other.decode('q1', c), () => codec.decode('q1', `${forged}.${sig}`), () => codec.decode('q1', 'x'), () => codec.decode('q1', `${body}.${sig}.x`), () => codec.decode('q1', `${both}.${macOf(both)}`)]) {
+    for (const bad of [
+      () => codec.decode('q2', c),
+      () => other.decode('q1', c),
+      () => codec.decode('q1', `${forged}.${sig}`),
+      () => codec.decode('q1', 'x'),
+      () => codec.decode('q1', `${body}.${sig}.x`),
+      () => codec.decode('q1', `${both}.${macOf(both)}`),
+    ]) {
       expect(bad).toThrow(ScimError);
       try {
         bad();

@@ -60,7 +60,8 @@ export class CursorCodec {
     const isOffset = typeof v.o === 'number' && Number.isSafeInteger(v.o) && v.o >= 0;
     const isPage = typeof v.p === 'string' && v.p !== '';
     if (isOffset === isPage) throw bad();
-    if (this.now().getTime() / 1000 - v.t > this.ttlSeconds) throw new ScimError('expiredCursor', 'The cursor has expired: start again from the first page');
+    if (this.now().getTime() / 1000 - v.t > this.ttlSeconds)
+      throw new ScimError('expiredCursor', 'The cursor has expired: start again from the first page');
     return isPage ? { page: v.p as string } : { offset: v.o as number };
   }
 }

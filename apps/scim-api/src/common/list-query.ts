@@ -31,7 +31,8 @@ export interface ListQuery {
 
 /** Query parameters as strings (a repeated parameter arrives as a list: use the last one). */
 export function stringQuery(q: ListQuery): ListQuery {
-  const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v.length ? String(v[v.length - 1]) : undefined) : v === undefined ? undefined : String(v));
+  const one = (v: unknown): string | undefined =>
+    Array.isArray(v) ? (v.length ? String(v[v.length - 1]) : undefined) : v === undefined ? undefined : String(v);
   const many = (v: unknown): string | string[] | undefined => (Array.isArray(v) ? v.map(String) : v === undefined ? undefined : String(v));
   return {
     filter: one(q.filter),
@@ -47,7 +48,8 @@ export function stringQuery(q: ListQuery): ListQuery {
 
 /** POST /.search bodies carry numbers and lists; the GET code path reads strings. */
 export function queryFromSearchBody(body: unknown): ListQuery {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ScimError('invalidSyntax', 'A search request must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ScimError('invalidSyntax', 'A search request must be a JSON object');
   const b = body as Record<string, unknown>;
   const get = (name: string) => {
     const k = Object.keys(b).find((x) => x.toLowerCase() === name.toLowerCase());
@@ -98,8 +100,18 @@ export interface ListLimits {
  * Parses and checks every list parameter before any read (a bad one is a 400 whatever the data),
  * the same way for Users and Groups; `keyedAttributes` are those the store has keys for, best first.
  */
-export function planList(kind: 'users' | 'groups', team: TeamId, q: ListQuery, rs: ResourceSchema, keyedAttributes: readonly string[], limits: ListLimits): ListPlan {
-  const paging = parsePaging({ startIndex: q.startIndex, count: q.count, cursor: q.cursor }, { defaultCount: limits.defaultCount, maxCount: limits.maxResults });
+export function planList(
+  kind: 'users' | 'groups',
+  team: TeamId,
+  q: ListQuery,
+  rs: ResourceSchema,
+  keyedAttributes: readonly string[],
+  limits: ListLimits,
+): ListPlan {
+  const paging = parsePaging(
+    { startIndex: q.startIndex, count: q.count, cursor: q.cursor },
+    { defaultCount: limits.defaultCount, maxCount: limits.maxResults },
+  );
   const filter = q.filter !== undefined && q.filter.trim() !== '' ? compileFilter(q.filter, rs) : undefined;
   const order = parseSortOrder(q.sortOrder);
   const sort = q.sortBy !== undefined && q.sortBy.trim() !== '' ? sortComparator(q.sortBy.trim(), order, rs) : undefined;

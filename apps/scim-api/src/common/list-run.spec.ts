@@ -7,7 +7,10 @@ import { type ListSource, runList } from './list-run';
 
 const team = '00000000-0000-4000-8000-000000000001' as TeamId;
 /** 23 groups; the store pages over them in id order with a numeric cursor, as Cassandra's paging state would. */
-const groups = Array.from({ length: 23 }, (_, i) => ({ id: `g${String(i).padStart(2, '0')}`, displayName: i % 3 === 0 ? `Three ${i}` : `Other ${22 - i}` }));
+const groups = Array.from({ length: 23 }, (_, i) => ({
+  id: `g${String(i).padStart(2, '0')}`,
+  displayName: i % 3 === 0 ? `Three ${i}` : `Other ${22 - i}`,
+}));
 type G = (typeof groups)[number];
 
 function source(log: string[] = []): ListSource<G> {
@@ -25,7 +28,8 @@ function source(log: string[] = []): ListSource<G> {
 }
 
 const codec = new CursorCodec('k'.repeat(32));
-const run = (q: ListQuery, src = source()) => runList(planList('groups', team, q, groupResourceSchema, ['id'], { maxResults: 10, defaultCount: 10 }), src, codec);
+const run = (q: ListQuery, src = source()) =>
+  runList(planList('groups', team, q, groupResourceSchema, ['id'], { maxResults: 10, defaultCount: 10 }), src, codec);
 const idsOf = (r: JsonObject) => (r['Resources'] as Array<{ id: string }>).map((x) => x.id);
 
 describe('runList (the list engine of Users and Groups)', () => {
@@ -64,7 +68,9 @@ describe('runList (the list engine of Users and Groups)', () => {
     const second = await run({ sortBy: 'displayName', count: '10', cursor: first['nextCursor'] as string });
     expect(idsOf(second)).not.toContain(idsOf(first)[0]);
     expect(second['previousCursor']).toEqual(expect.any(String));
-    await expect(run({ sortBy: 'displayName', sortOrder: 'descending', count: '10', cursor: first['nextCursor'] as string })).rejects.toThrow(ScimError);
+    await expect(
+      run({ sortBy: 'displayName', sortOrder: 'descending', count: '10', cursor: first['nextCursor'] as string }),
+    ).rejects.toThrow(ScimError);
     // A walk cursor is not an offset cursor, and the other way round.
     const walk = await run({ count: '10', cursor: '' });
     await expect(run({ sortBy: 'displayName', count: '10', cursor: walk['nextCursor'] as string })).rejects.toThrow(/cursor/);

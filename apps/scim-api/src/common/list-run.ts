@@ -78,7 +78,11 @@ async function matchAll<T>(plan: ListPlan, src: ListSource<T>): Promise<Array<Re
  * partition ends, or after WALK_ROUNDS store pages (a selective filter then gives a short page
  * with a nextCursor).
  */
-async function walkPage<T>(plan: ListPlan, src: ListSource<T>, start: string | null): Promise<{ items: Array<Rendered<T>>; next: string | null }> {
+async function walkPage<T>(
+  plan: ListPlan,
+  src: ListSource<T>,
+  start: string | null,
+): Promise<{ items: Array<Rendered<T>>; next: string | null }> {
   const { count } = plan.paging;
   const items: Array<Rendered<T>> = [];
   let cursor = start;

@@ -15,7 +15,13 @@ const nullable = (schema: Schema): Schema => ({ ...schema, nullable: true });
 
 const meta = {
   type: 'object',
-  properties: { resourceType: str, created: { type: 'string', format: 'date-time' }, lastModified: { type: 'string', format: 'date-time' }, version: str, location: str },
+  properties: {
+    resourceType: str,
+    created: { type: 'string', format: 'date-time' },
+    lastModified: { type: 'string', format: 'date-time' },
+    version: str,
+    location: str,
+  },
 };
 
 export const userSchema: Schema = {
@@ -73,13 +79,26 @@ export function listSchema(item: Schema): Schema {
 export const userInputSchema: Schema = {
   type: 'object',
   required: ['userName'],
-  properties: { schemas: strings, userName: str, externalId: str, displayName: str, active: { type: 'boolean' }, emails: objects, name: { type: 'object' } },
+  properties: {
+    schemas: strings,
+    userName: str,
+    externalId: str,
+    displayName: str,
+    active: { type: 'boolean' },
+    emails: objects,
+    name: { type: 'object' },
+  },
 };
 
 export const groupInputSchema: Schema = {
   type: 'object',
   required: ['displayName'],
-  properties: { schemas: strings, displayName: str, externalId: str, members: { type: 'array', items: { type: 'object', required: ['value'], properties: { value: str } } } },
+  properties: {
+    schemas: strings,
+    displayName: str,
+    externalId: str,
+    members: { type: 'array', items: { type: 'object', required: ['value'], properties: { value: str } } },
+  },
 };
 
 export const patchOpSchema: Schema = {
@@ -89,7 +108,11 @@ export const patchOpSchema: Schema = {
     schemas: strings,
     Operations: {
       type: 'array',
-      items: { type: 'object', required: ['op'], properties: { op: { type: 'string', description: 'add, replace or remove, in any case' }, path: str, value: {} } },
+      items: {
+        type: 'object',
+        required: ['op'],
+        properties: { op: { type: 'string', description: 'add, replace or remove, in any case' }, path: str, value: {} },
+      },
     },
   },
 };
@@ -109,7 +132,11 @@ export const searchRequestSchema: Schema = {
   },
 };
 
-export const discoveryResourceSchema: Schema = { type: 'object', required: ['schemas', 'id'], properties: { schemas: strings, id: str, name: str, meta } };
+export const discoveryResourceSchema: Schema = {
+  type: 'object',
+  required: ['schemas', 'id'],
+  properties: { schemas: strings, id: str, name: str, meta },
+};
 
 export const serviceProviderConfigSchema: Schema = {
   type: 'object',
@@ -117,7 +144,11 @@ export const serviceProviderConfigSchema: Schema = {
   properties: {
     schemas: strings,
     patch: { type: 'object', required: ['supported'], properties: { supported: { type: 'boolean' } } },
-    bulk: { type: 'object', required: ['supported'], properties: { supported: { type: 'boolean' }, maxOperations: { type: 'integer' }, maxPayloadSize: { type: 'integer' } } },
+    bulk: {
+      type: 'object',
+      required: ['supported'],
+      properties: { supported: { type: 'boolean' }, maxOperations: { type: 'integer' }, maxPayloadSize: { type: 'integer' } },
+    },
     filter: { type: 'object', required: ['supported'], properties: { supported: { type: 'boolean' }, maxResults: { type: 'integer' } } },
     changePassword: { type: 'object', required: ['supported'], properties: { supported: { type: 'boolean' } } },
     sort: { type: 'object', required: ['supported'], properties: { supported: { type: 'boolean' } } },

@@ -15,7 +15,8 @@ export function preconditionsOf(req: FastifyRequest): Preconditions {
 /** Whether the request made its write conditional (then a lost race is 412, not a retry). */
 export const hasPreconditions = (p: Preconditions): boolean => (p.ifMatch ?? '').trim() !== '' || (p.ifNoneMatch ?? '').trim() !== '';
 
-export const preconditionFailed = () => new ScimError('precondition-failed', 'The resource has changed: its version does not match If-Match / If-None-Match');
+export const preconditionFailed = () =>
+  new ScimError('precondition-failed', 'The resource has changed: its version does not match If-Match / If-None-Match');
 
 /** 412 unless both headers accept the current version. */
 export function checkPreconditions(pre: Preconditions, version: string): void {

@@ -23,7 +23,10 @@ export function header(req: FastifyRequest, name: string): string | undefined {
 
 /** SCIM bodies are `application/scim+json` or `application/json` (charset optional); else 415. */
 export function jsonBody(req: FastifyRequest): unknown {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (type !== 'application/scim+json' && type !== 'application/json') {
     throw new ScimError('unsupported-media-type', `Unsupported media type '${type}': send application/scim+json or application/json`);
   }
@@ -31,7 +34,12 @@ export function jsonBody(req: FastifyRequest): unknown {
 }
 
 /** The OpenAPI description of the Prefer header on PATCH. */
-export const prefer = { name: 'Prefer', required: false, description: 'RFC 7240: `return=minimal` answers 204 No Content, `return=representation` 200 with the resource', example: 'return=minimal' };
+export const prefer = {
+  name: 'Prefer',
+  required: false,
+  description: 'RFC 7240: `return=minimal` answers 204 No Content, `return=representation` 200 with the resource',
+  example: 'return=minimal',
+};
 
 /**
  * What a successful PATCH answers: RFC 7240's `Prefer: return=minimal` (204) or

@@ -46,7 +46,13 @@ const DISCOVERY_PATHS = [
 const notAllowedResponse = {
   status: 405,
   description: 'Discovery is read-only (Allow: GET)',
-  schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: 'POST is not allowed on /scim/v2/Schemas: discovery endpoints are read-only (GET)' } },
+  schema: {
+    example: {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '405',
+      detail: 'POST is not allowed on /scim/v2/Schemas: discovery endpoints are read-only (GET)',
+    },
+  },
 };
 
 /** RFC 7644 §4 discovery, without authentication (as spar serves it). */
@@ -78,7 +84,10 @@ export class DiscoveryController {
 
   @Get(['ServiceProviderConfig', 'serviceConfiguration', 'serviceproviderconfig', 'ServiceConfiguration'])
   @Header('content-type', SCIM_CONTENT_TYPE)
-  @ApiOperation({ summary: 'What this service supports (RFC 7643 §5)', description: 'Also served at /scim/v2/serviceConfiguration, where the Microsoft SCIM validator looks.' })
+  @ApiOperation({
+    summary: 'What this service supports (RFC 7643 §5)',
+    description: 'Also served at /scim/v2/serviceConfiguration, where the Microsoft SCIM validator looks.',
+  })
   @ApiOkResponse({
     description: 'The ServiceProviderConfig',
     schema: {
@@ -91,7 +100,14 @@ export class DiscoveryController {
         changePassword: { supported: false },
         sort: { supported: true },
         etag: { supported: true },
-        pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000, cursorTimeout: 600 },
+        pagination: {
+          cursor: true,
+          index: true,
+          defaultPaginationMethod: 'index',
+          defaultPageSize: 100,
+          maxPageSize: 1000,
+          cursorTimeout: 600,
+        },
       },
     },
   })
@@ -102,7 +118,18 @@ export class DiscoveryController {
   @Get(['Schemas', 'schemas'])
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'The schemas of the served resources (RFC 7643 §7), as a ListResponse' })
-  @ApiOkResponse({ schema: { ...listSchema(discoveryResourceSchema), example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 5, itemsPerPage: 5, startIndex: 1, Resources: [{ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User' }] } } })
+  @ApiOkResponse({
+    schema: {
+      ...listSchema(discoveryResourceSchema),
+      example: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+        totalResults: 5,
+        itemsPerPage: 5,
+        startIndex: 1,
+        Resources: [{ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User' }],
+      },
+    },
+  })
   schemas(@Req() req: FastifyRequest): JsonObject {
     const all = buildSchemaResources(schemas, baseUrl(this.config, req));
     return listResponse({ resources: all, totalResults: all.length, startIndex: 1 });
@@ -112,8 +139,22 @@ export class DiscoveryController {
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'One schema by its URN' })
   @ApiParam({ name: 'id', example: 'urn:ietf:params:scim:schemas:core:2.0:User' })
-  @ApiOkResponse({ schema: { ...discoveryResourceSchema, example: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User', attributes: [] } } })
-  @ApiResponse({ status: 404, description: 'Unknown schema', schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'Schema urn:x not found' } } })
+  @ApiOkResponse({
+    schema: {
+      ...discoveryResourceSchema,
+      example: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+        id: 'urn:ietf:params:scim:schemas:core:2.0:User',
+        name: 'User',
+        attributes: [],
+      },
+    },
+  })
+  @ApiResponse({
+    status: 404,
+    description: 'Unknown schema',
+    schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'Schema urn:x not found' } },
+  })
   schema(@Req() req: FastifyRequest, @Param('id') id: string): JsonObject {
     const found = schemas.find((s) => s.id.toLowerCase() === id.toLowerCase());
     if (!found) throw notFound(`Schema ${id}`);
@@ -123,7 +164,21 @@ export class DiscoveryController {
   @Get(['ResourceTypes', 'resourcetypes', 'resourceTypes'])
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'The resource types served (RFC 7643 §6), as a ListResponse' })
-  @ApiOkResponse({ schema: { ...listSchema(discoveryResourceSchema), example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 2, itemsPerPage: 2, startIndex: 1, Resources: [{ id: 'User', name: 'User', endpoint: '/Users' }, { id: 'Group', name: 'Group', endpoint: '/Groups' }] } } })
+  @ApiOkResponse({
+    schema: {
+      ...listSchema(discoveryResourceSchema),
+      example: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+        totalResults: 2,
+        itemsPerPage: 2,
+        startIndex: 1,
+        Resources: [
+          { id: 'User', name: 'User', endpoint: '/Users' },
+          { id: 'Group', name: 'Group', endpoint: '/Groups' },
+        ],
+      },
+    },
+  })
   resourceTypes(@Req() req: FastifyRequest): JsonObject {
     const all = buildResourceTypes(resourceTypes, baseUrl(this.config, req));
     return listResponse({ resources: all, totalResults: all.length, startIndex: 1 });
@@ -133,8 +188,25 @@ export class DiscoveryController {
   @Header('content-type', SCIM_CONTENT_TYPE)
   @ApiOperation({ summary: 'One resource type by name' })
   @ApiParam({ name: 'id', example: 'User' })
-  @ApiOkResponse({ schema: { ...discoveryResourceSchema, example: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' } } })
-  @ApiResponse({ status: 404, description: 'Unknown resource type', schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'ResourceType Device not found' } } })
+  @ApiOkResponse({
+    schema: {
+      ...discoveryResourceSchema,
+      example: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+        id: 'User',
+        name: 'User',
+        endpoint: '/Users',
+        schema: 'urn:ietf:params:scim:schemas:core:2.0:User',
+      },
+    },
+  })
+  @ApiResponse({
+    status: 404,
+    description: 'Unknown resource type',
+    schema: {
+      example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'ResourceType Device not found' },
+    },
+  })
   resourceType(@Req() req: FastifyRequest, @Param('id') id: string): JsonObject {
     const found = resourceTypes.find((r) => r.name.toLowerCase() === id.toLowerCase());
     if (!found) throw notFound(`ResourceType ${id}`);

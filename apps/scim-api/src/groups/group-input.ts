@@ -74,7 +74,10 @@ export function validateGroup(body: unknown): GroupInput {
     return k === undefined ? undefined : body[k];
   };
   const schemas = get('schemas');
-  if (schemas !== undefined && (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === GROUP_SCHEMA.toLowerCase()))) {
+  if (
+    schemas !== undefined &&
+    (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === GROUP_SCHEMA.toLowerCase()))
+  ) {
     throw invalid(`'schemas' must contain '${GROUP_SCHEMA}'`);
   }
   const members = get('members');

@@ -74,7 +74,8 @@ export function planGroupPatch(ops: readonly PatchOperation[], groupId: string):
       continue;
     }
     const p = parsePatchPath(op.path);
-    if (p.uri !== undefined && p.uri.toLowerCase() !== GROUP_SCHEMA.toLowerCase()) throw invalidPath(`'${op.path}' is not an attribute of a Group`);
+    if (p.uri !== undefined && p.uri.toLowerCase() !== GROUP_SCHEMA.toLowerCase())
+      throw invalidPath(`'${op.path}' is not an attribute of a Group`);
     const name = p.attr.toLowerCase();
     if (name !== 'members' && (p.filter !== undefined || p.sub !== undefined)) throw invalidPath(`'${op.path}' is not a valid path`);
     if (name === 'displayname') {
@@ -90,7 +91,10 @@ export function planGroupPatch(ops: readonly PatchOperation[], groupId: string):
   // is capped so a request costs at most a few passes over the members.
   const scans = plan.steps.filter((s) => s.kind === 'removeWhere' || s.kind === 'setDisplay').length;
   if (scans > MAX_MEMBER_SCANS) {
-    throw new ScimError('tooMany', `A PATCH request carries at most ${MAX_MEMBER_SCANS} member operations that filter on anything but 'value eq' (or set every member's display), got ${scans}`);
+    throw new ScimError(
+      'tooMany',
+      `A PATCH request carries at most ${MAX_MEMBER_SCANS} member operations that filter on anything but 'value eq' (or set every member's display), got ${scans}`,
+    );
   }
   return plan;
 }
@@ -124,18 +128,31 @@ function valueEqualities(f: Filter): string[] | undefined {
     const r = valueEqualities(f.right);
     return l && r ? [...l, ...r] : undefined;
   }
-  if (f.type === 'compare' && f.op === 'eq' && f.path.attr.toLowerCase() === 'value' && !f.path.sub && !f.path.filter && !f.path.uri && typeof f.value === 'string') return [f.value];
+  if (
+    f.type === 'compare' &&
+    f.op === 'eq' &&
+    f.path.attr.toLowerCase() === 'value' &&
+    !f.path.sub &&
+    !f.path.filter &&
+    !f.path.uri &&
+    typeof f.value === 'string'
+  )
+    return [f.value];
   return undefined;
 }
 
-export const needsCurrentMembers = (steps: readonly MemberStep[]) => steps.some((s) => s.kind === 'removeAll' || s.kind === 'removeWhere' || s.kind === 'setDisplay');
+export const needsCurrentMembers = (steps: readonly MemberStep[]) =>
+  steps.some((s) => s.kind === 'removeAll' || s.kind === 'removeWhere' || s.kind === 'setDisplay');
 
 /**
  * Runs the steps over the current members (when a step needs them) and returns the rows to write
  * and to delete: only what the request names, so concurrent changes of other members survive.
  * Ids are compared in lowercase (uuids); values that are not ids are kept for the caller to judge.
  */
-export function resolveMemberSteps(steps: readonly MemberStep[], current: ReadonlyArray<{ user: string; display: string | null }> | null): { add: Map<string, MemberInput>; remove: Set<string> } {
+export function resolveMemberSteps(
+  steps: readonly MemberStep[],
+  current: ReadonlyArray<{ user: string; display: string | null }> | null,
+): { add: Map<string, MemberInput>; remove: Set<string> } {
   const state = new Map<string, string | null>((current ?? []).map((m) => [m.user.toLowerCase(), m.display]));
   const add = new Map<string, MemberInput>();
   const remove = new Set<string>();

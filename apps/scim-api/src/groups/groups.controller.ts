@@ -1,5 +1,15 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Config } from '@sso/config';
 import { CONFIG, type ScimRequest, ScimTokenGuard } from '@sso/platform';
@@ -10,7 +20,14 @@ import { groupInputSchema, groupSchema, listSchema, patchOpSchema, searchRequest
 import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
 import { baseUrl, header, jsonBody, patchWantsResource, prefer, tokenOf } from '../common/scim-http';
 import { preconditionsOf } from '../common/preconditions';
-import { groupErrors as errors, groupExample, groupListExample, groupPatchExample, groupResponseExample, groupSearchExample } from './groups.examples';
+import {
+  groupErrors as errors,
+  groupExample,
+  groupListExample,
+  groupPatchExample,
+  groupResponseExample,
+  groupSearchExample,
+} from './groups.examples';
 import { GroupsHandler, type LoadedGroup } from './groups.handler';
 import { GroupsSearch, outputNeedsMembers } from './groups.search';
 
@@ -47,21 +64,38 @@ export class GroupsController {
       ...(r.externalId !== null ? { externalId: r.externalId } : {}),
       displayName: r.displayName,
       ...(g.members !== null
-        ? { members: g.members.map((m) => ({ value: m.user, ...(m.display !== null ? { display: m.display } : {}), type: 'User', $ref: `${base}/Users/${m.user}` })) }
+        ? {
+            members: g.members.map((m) => ({
+              value: m.user,
+              ...(m.display !== null ? { display: m.display } : {}),
+              type: 'User',
+              $ref: `${base}/Users/${m.user}`,
+            })),
+          }
         : {}),
-      meta: { resourceType: 'Group', created: r.created.toISOString(), lastModified: g.lastModified.toISOString(), version: g.version, location: `${base}/Groups/${r.id}` },
+      meta: {
+        resourceType: 'Group',
+        created: r.created.toISOString(),
+        lastModified: g.lastModified.toISOString(),
+        version: g.version,
+        location: `${base}/Groups/${r.id}`,
+      },
     };
   }
 
   private send(req: ScimRequest, reply: FastifyReply, g: LoadedGroup, status: number, q: ListQuery = {}): JsonObject {
     void reply.status(status).header('content-type', SCIM_CONTENT_TYPE).header('etag', g.version);
-    return projectResource(this.render(req, g), groupResourceSchema, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
+    return projectResource(this.render(req, g), groupResourceSchema, {
+      attributes: q.attributes,
+      excludedAttributes: q.excludedAttributes,
+    });
   }
 
   @Post()
   @ApiOperation({
     summary: 'Create a group',
-    description: 'displayName (1–4000 characters) is required; members are SCIM-managed users of the team, given by `value` (`type` and `$ref` may be omitted). Any other member is a 400.',
+    description:
+      'displayName (1–4000 characters) is required; members are SCIM-managed users of the team, given by `value` (`type` and `$ref` may be omitted). Any other member is a 400.',
   })
   @ApiBody({ schema: withExample(groupInputSchema, groupExample) })
   @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: withExample(groupSchema, groupResponseExample) })
@@ -101,7 +135,10 @@ export class GroupsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a group', description: 'With If-None-Match equal to the current version: 304. `excludedAttributes=members` reads no members.' })
+  @ApiOperation({
+    summary: 'Get a group',
+    description: 'With If-None-Match equal to the current version: 304. `excludedAttributes=members` reads no members.',
+  })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiQuery({ name: 'attributes', required: false, example: 'displayName' })
   @ApiQuery({ name: 'excludedAttributes', required: false, example: 'members' })
@@ -109,7 +146,12 @@ export class GroupsController {
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
   @ApiResponse(errors[401])
   @ApiResponse(errors[404])
-  async get(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
+  async get(
+    @Req() req: ScimRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id') id: string,
+    @Query() q: ListQuery,
+  ): Promise<JsonObject | undefined> {
     const sq = stringQuery(q);
     const g = await this.groups.get(tokenOf(req).team, id, outputNeedsMembers(sq));
     const inm = header(req, 'if-none-match');
@@ -121,14 +163,22 @@ export class GroupsController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Replace a group', description: 'displayName, externalId and members are replaced wholesale; `id` and `meta` in the body are ignored.' })
+  @ApiOperation({
+    summary: 'Replace a group',
+    description: 'displayName, externalId and members are replaced wholesale; `id` and `meta` in the body are ignored.',
+  })
   @ApiHeader(ifMatch)
   @ApiBody({ schema: withExample(groupInputSchema, groupExample) })
   @ApiOkResponse({ schema: withExample(groupSchema, groupResponseExample) })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[412])
-  async replace(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject> {
+  async replace(
+    @Req() req: ScimRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id') id: string,
+    @Query() q: ListQuery,
+  ): Promise<JsonObject> {
     const g = await this.groups.replace(tokenOf(req).team, id, jsonBody(req), preconditionsOf(req));
     return this.send(req, reply, g, 200, stringQuery(q));
   }
@@ -137,18 +187,28 @@ export class GroupsController {
   @ApiOperation({
     summary: 'Modify a group (RFC 7644 §3.5.2)',
     description:
-      "Operations add/replace/remove in any case; `members` adds and removals (Entra's `Remove` with a value list removes only those), `members[value eq \"…\"]`, path-less replace. The group's attributes and member shapes are validated as PUT validates them, and all operations apply or none does; member values that are not SCIM users of the team are skipped (PUT refuses them). 200 with the group (as for users); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.",
+      'Operations add/replace/remove in any case; `members` adds and removals (Entra\'s `Remove` with a value list removes only those), `members[value eq "…"]`, path-less replace. The group\'s attributes and member shapes are validated as PUT validates them, and all operations apply or none does; member values that are not SCIM users of the team are skipped (PUT refuses them). 200 with the group (as for users); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.',
   })
   @ApiHeader(ifMatch)
   @ApiHeader(prefer)
   @ApiBody({ schema: withExample(patchOpSchema, groupPatchExample) })
-  @ApiOkResponse({ description: 'Applied: the group (ETag header carries the new version)', schema: withExample(groupSchema, groupResponseExample) })
-  @ApiNoContentResponse({ description: 'Applied, with Prefer: return=minimal or scim.patchResponse=minimal (ETag header carries the new version)' })
+  @ApiOkResponse({
+    description: 'Applied: the group (ETag header carries the new version)',
+    schema: withExample(groupSchema, groupResponseExample),
+  })
+  @ApiNoContentResponse({
+    description: 'Applied, with Prefer: return=minimal or scim.patchResponse=minimal (ETag header carries the new version)',
+  })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])
   @ApiResponse(errors[412])
-  async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
+  async patch(
+    @Req() req: ScimRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id') id: string,
+    @Query() q: ListQuery,
+  ): Promise<JsonObject | undefined> {
     const team = tokenOf(req).team;
     const g = await this.groups.patch(team, id, jsonBody(req), preconditionsOf(req));
     const sq = stringQuery(q);
@@ -162,7 +222,10 @@ export class GroupsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a group', description: "Idempotent: 204 also for unknown ids and other teams' groups. Removes the member rows." })
+  @ApiOperation({
+    summary: 'Delete a group',
+    description: "Idempotent: 204 also for unknown ids and other teams' groups. Removes the member rows.",
+  })
   @ApiHeader(ifMatch)
   @ApiNoContentResponse({ description: 'Deleted, or nothing to delete' })
   @ApiResponse(errors[401])

@@ -57,11 +57,28 @@ const err = scimErrorExample;
 export const groupErrors = {
   400: {
     status: 400,
-    description: 'Invalid input (`invalidValue`, `invalidSyntax`, `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `invalidCursor`)',
+    description:
+      'Invalid input (`invalidValue`, `invalidSyntax`, `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `invalidCursor`)',
     schema: { example: err('400', 'invalidValue', `These users do not exist, are not in your team, or not "managed_by" = "scim": ${UID}`) },
   },
-  401: { status: 401, description: 'No or an unknown SCIM token', schema: { example: err('401', undefined, 'authorization failed: Invalid SCIM token') } },
-  404: { status: 404, description: 'No such group in the token’s team', schema: { example: err('404', undefined, `Group ${GID} not found`) } },
-  409: { status: 409, description: 'Too many concurrent changes of the group’s name', schema: { example: err('409', undefined, 'The group is being changed by other requests at the same time; try again') } },
-  412: { status: 412, description: 'If-Match / If-None-Match failed', schema: { example: err('412', undefined, 'The resource has changed: its version does not match If-Match / If-None-Match') } },
+  401: {
+    status: 401,
+    description: 'No or an unknown SCIM token',
+    schema: { example: err('401', undefined, 'authorization failed: Invalid SCIM token') },
+  },
+  404: {
+    status: 404,
+    description: 'No such group in the token’s team',
+    schema: { example: err('404', undefined, `Group ${GID} not found`) },
+  },
+  409: {
+    status: 409,
+    description: 'Too many concurrent changes of the group’s name',
+    schema: { example: err('409', undefined, 'The group is being changed by other requests at the same time; try again') },
+  },
+  412: {
+    status: 412,
+    description: 'If-Match / If-None-Match failed',
+    schema: { example: err('412', undefined, 'The resource has changed: its version does not match If-Match / If-None-Match') },
+  },
 } as const;

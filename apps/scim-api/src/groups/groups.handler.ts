@@ -49,7 +49,10 @@ export class GroupsHandler {
   /** The team's group, or null; members are read only when asked for. */
   async load(team: TeamId, id: string, withMembers: boolean): Promise<LoadedGroup | null> {
     if (!isUuid(id)) return null;
-    const [group, members] = await Promise.all([this.groups.get(team, id.toLowerCase()), withMembers ? this.groups.members(team, id.toLowerCase()) : Promise.resolve(null)]);
+    const [group, members] = await Promise.all([
+      this.groups.get(team, id.toLowerCase()),
+      withMembers ? this.groups.members(team, id.toLowerCase()) : Promise.resolve(null),
+    ]);
     return group ? loaded(group, members) : null;
   }
 
@@ -161,7 +164,13 @@ export class GroupsHandler {
       // The row is compared-and-set when its own attributes change, and also for a conditional
       // member change, so that If-Match holds against concurrent writers.
       if (displayName !== g.displayName || externalId !== g.externalId || (hasPreconditions(pre) && membersChange)) {
-        const cas = await this.groups.replace(team, g.id, { displayName, externalId, version: randomUUID(), lastModified: now }, expectation(pre, g), g.displayName);
+        const cas = await this.groups.replace(
+          team,
+          g.id,
+          { displayName, externalId, version: randomUUID(), lastModified: now },
+          expectation(pre, g),
+          g.displayName,
+        );
         if (!cas.ok) {
           if (hasPreconditions(pre)) throw precondition();
           continue;
@@ -174,7 +183,10 @@ export class GroupsHandler {
   }
 
   private async writeMembers(team: TeamId, id: string, add: ScimGroupMember[], remove: UserId[], now: Date): Promise<void> {
-    await Promise.all([add.length > 0 ? this.groups.addMembers(team, id, add) : undefined, remove.length > 0 ? this.groups.removeMembers(team, id, remove) : undefined]);
+    await Promise.all([
+      add.length > 0 ? this.groups.addMembers(team, id, add) : undefined,
+      remove.length > 0 ? this.groups.removeMembers(team, id, remove) : undefined,
+    ]);
     await this.groups.touchMembers(team, id, randomUUID(), now);
   }
 

@@ -25,7 +25,10 @@ function mentionsMembers(f: Filter): boolean {
 
 /** Whether the projection keeps `members` (`excludedAttributes=members` must not read them). */
 export function outputNeedsMembers(q: Pick<ListQuery, 'attributes' | 'excludedAttributes'>): boolean {
-  const probe = projectResource({ schemas: [], displayName: 'x', members: [{ value: 'x' }] }, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
+  const probe = projectResource({ schemas: [], displayName: 'x', members: [{ value: 'x' }] }, rs, {
+    attributes: q.attributes,
+    excludedAttributes: q.excludedAttributes,
+  });
   return probe['members'] !== undefined;
 }
 
@@ -46,7 +49,8 @@ export class GroupsSearch {
   async list(team: TeamId, q: ListQuery, render: (g: LoadedGroup) => JsonObject): Promise<JsonObject> {
     const plan = planList('groups', team, q, rs, ['id', 'displayName', 'members.value'], this.limits);
     const outMembers = outputNeedsMembers(q);
-    const evalMembers = (plan.filter !== undefined && mentionsMembers(plan.filter.filter)) || (q.sortBy ?? '').toLowerCase().includes('members');
+    const evalMembers =
+      (plan.filter !== undefined && mentionsMembers(plan.filter.filter)) || (q.sortBy ?? '').toLowerCase().includes('members');
     const source: ListSource<LoadedGroup> = {
       storePage: async (cursor, limit) => {
         const page = await this.groups.list(team, { limit, cursor });
@@ -54,7 +58,14 @@ export class GroupsSearch {
       },
       candidates: async () => this.withMembers(team, await this.candidates(team, plan.keyed), evalMembers),
       render,
-      output: async (page) => (await this.withMembers(team, page.map((r) => r.item), outMembers)).map((g) => projectResource(render(g), rs, q)),
+      output: async (page) =>
+        (
+          await this.withMembers(
+            team,
+            page.map((r) => r.item),
+            outMembers,
+          )
+        ).map((g) => projectResource(render(g), rs, q)),
     };
     return runList(plan, source, this.cursors);
   }

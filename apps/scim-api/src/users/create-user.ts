@@ -37,7 +37,8 @@ export class CreateUser {
         saml ? this.claims.samlIdentityTaken(saml, uid) : Promise.resolve(false),
       ]);
       if (eidClaim.status === 'fulfilled') undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
-      if (handleClaim.status === 'fulfilled' && handleClaim.value.ok) undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
+      if (handleClaim.status === 'fulfilled' && handleClaim.value.ok)
+        undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
       if (eidClaim.status === 'rejected') throw eidClaim.reason;
       if (handleClaim.status === 'rejected') throw handleClaim.reason;
       if (!handleClaim.value.ok) throw taken('userName');
@@ -64,10 +65,17 @@ export class CreateUser {
       await settleAll([
         this.docs.create({ uid, doc: JSON.stringify(doc), version }),
         this.spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),
-        v.wire.richInfo.length > 0 ? this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo })) : undefined,
-        saml ? this.spar.samlUsers.insert({ issuer: saml.issuer, normalizedNameId: saml.normalizedNameId, ssoId: saml.subjectXml, uid }) : undefined,
+        v.wire.richInfo.length > 0
+          ? this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }))
+          : undefined,
+        saml
+          ? this.spar.samlUsers.insert({ issuer: saml.issuer, normalizedNameId: saml.normalizedNameId, ssoId: saml.subjectXml, uid })
+          : undefined,
       ]);
-      await settleAll([this.identity.users.put(user), this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now })]);
+      await settleAll([
+        this.identity.users.put(user),
+        this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now }),
+      ]);
       await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
       const role = v.wire.role ?? 'member';
       return { ...this.reader.view(user, doc, role), stored: true, rowVersion: version, created: now, lastModified: now };

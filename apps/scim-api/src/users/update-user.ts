@@ -1,6 +1,16 @@
 import type { Clock, User, UserId } from '@sso/domain';
 import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores } from '@sso/persistence';
-import { type JsonObject, ScimError, applyPatch, clone, getIgnoreCase, ifMatchPasses, ifNoneMatchPasses, parsePatchRequest, userResourceSchema } from '@sso/scim';
+import {
+  type JsonObject,
+  ScimError,
+  applyPatch,
+  clone,
+  getIgnoreCase,
+  ifMatchPasses,
+  ifNoneMatchPasses,
+  parsePatchRequest,
+  userResourceSchema,
+} from '@sso/scim';
 import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { samlKeyOf } from './sso-identity';
 import { type UserClaims, taken } from './user-claims';
@@ -83,7 +93,8 @@ export class UpdateUser {
           // Only a row this write inserted is released (a taken-over SCIM user already held its
           // own), and not when a concurrent write of this user won with the same externalId.
           undo.push(async () => {
-            if (fresh && !(await this.docHolds(uid, 'externalId', v.wire.externalId))) await this.spar.scimExternal.release(team, v.wire.externalId, uid);
+            if (fresh && !(await this.docHolds(uid, 'externalId', v.wire.externalId)))
+              await this.spar.scimExternal.release(team, v.wire.externalId, uid);
           });
         }
         if (eidChanged || rebind) {
@@ -111,7 +122,10 @@ export class UpdateUser {
         if (oldEid !== null && oldEid !== v.wire.externalId) await this.spar.scimExternal.release(team, oldEid, uid);
       }
       const oldKey = samlKeyOf(cur.user.ssoId);
-      if (oldKey && (!identity.saml || oldKey.issuer !== identity.saml.issuer || oldKey.normalizedNameId !== identity.saml.normalizedNameId)) {
+      if (
+        oldKey &&
+        (!identity.saml || oldKey.issuer !== identity.saml.issuer || oldKey.normalizedNameId !== identity.saml.normalizedNameId)
+      ) {
         await this.spar.samlUsers.delete(oldKey.issuer, oldKey.normalizedNameId);
       }
       if (identity.saml) {

@@ -1,6 +1,15 @@
 import { type TeamId, type UserId, isUuid } from '@sso/domain';
 import type { ScimGroupRecord, ScimGroupStore } from '@sso/persistence';
-import { type AttributeDefinition, type Filter, type FilterPath, type JsonObject, evaluateElementFilter, resolveAttribute, resolvePath, userResourceSchema } from '@sso/scim';
+import {
+  type AttributeDefinition,
+  type Filter,
+  type FilterPath,
+  type JsonObject,
+  evaluateElementFilter,
+  resolveAttribute,
+  resolvePath,
+  userResourceSchema,
+} from '@sso/scim';
 
 /**
  * Filters on a user's `groups` (`groups.value eq "<group id>"`, `groups.display eq "Sales"`,
@@ -50,7 +59,16 @@ function conditionOf(f: Filter): Filter | undefined {
       if (!namesGroups(f.path)) return undefined;
       const sub = f.path.sub ?? 'value';
       // `eq null` and `ne` are negations of `pr` and `eq`: the groups they look at are the same.
-      const leaf: Filter = f.value === null ? present(sub) : { type: 'compare', op: f.op === 'ne' ? 'eq' : f.op, path: { attr: sub }, value: f.value, ...(f.text !== undefined ? { text: f.text } : {}) };
+      const leaf: Filter =
+        f.value === null
+          ? present(sub)
+          : {
+              type: 'compare',
+              op: f.op === 'ne' ? 'eq' : f.op,
+              path: { attr: sub },
+              value: f.value,
+              ...(f.text !== undefined ? { text: f.text } : {}),
+            };
       return and(f.path.filter, leaf);
     }
     default:
@@ -73,7 +91,15 @@ function conjuncts(f: Filter): Filter[] {
 /** `value eq "x"` / `display eq "x"` among the condition's conjuncts: a keyed way to its groups. */
 function keyOf(cond: Filter, sub: 'value' | 'display'): string | undefined {
   for (const c of conjuncts(cond)) {
-    if (c.type === 'compare' && c.op === 'eq' && !c.path.sub && !c.path.filter && c.path.attr.toLowerCase() === sub && c.value !== null && typeof c.value !== 'boolean') {
+    if (
+      c.type === 'compare' &&
+      c.op === 'eq' &&
+      !c.path.sub &&
+      !c.path.filter &&
+      c.path.attr.toLowerCase() === sub &&
+      c.value !== null &&
+      typeof c.value !== 'boolean'
+    ) {
       return c.text ?? String(c.value);
     }
   }

@@ -13,14 +13,31 @@ const base = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName
 describe('validateUser (spar §5.3)', () => {
   it('derives the Wire fields and the canonical document', () => {
     const v = validateUser({ ...base, Active: 'false', preferredLanguage: 'EN', roles: [{ value: 'Admin' }], adreses: [] }, opts);
-    expect(v.wire).toEqual({ userName: 'Bob.S', handle: 'bob.s', externalId: 'bob@example.com', name: 'bob@example.com', email: 'bob@example.com', language: 'en', role: 'admin', active: false, richInfo: [] });
+    expect(v.wire).toEqual({
+      userName: 'Bob.S',
+      handle: 'bob.s',
+      externalId: 'bob@example.com',
+      name: 'bob@example.com',
+      email: 'bob@example.com',
+      language: 'en',
+      role: 'admin',
+      active: false,
+      richInfo: [],
+    });
     expect(v.doc).not.toHaveProperty('adreses');
     expect(v.doc['schemas']).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', PROFILE, WIRE]);
   });
 
   it('defaults schemas, rejects passwords and broken values', () => {
     expect(validateUser({ userName: 'ab', externalId: 'x@y.org' }, opts).wire.handle).toBe('ab');
-    for (const body of [{ ...base, password: 'x' }, { ...base, externalId: '' }, { ...base, userName: 'a b' }, { ...base, displayName: 'x'.repeat(129) }, { ...base, roles: ['a', 'b'] }, 'text']) {
+    for (const body of [
+      { ...base, password: 'x' },
+      { ...base, externalId: '' },
+      { ...base, userName: 'a b' },
+      { ...base, displayName: 'x'.repeat(129) },
+      { ...base, roles: ['a', 'b'] },
+      'text',
+    ]) {
       expect(() => validateUser(body, opts)).toThrow(ScimError);
     }
     expect(() => validateUser({ ...base, externalId: 'no-email' }, opts)).toThrow(/externalId/);
@@ -28,7 +45,9 @@ describe('validateUser (spar §5.3)', () => {
   });
 
   it('answers 413 for rich info above the limit', () => {
-    expect(() => validateUser({ ...base, [WIRE]: { k: 'v'.repeat(100) } }, opts)).toThrow(expect.objectContaining({ code: 'payload-too-large' }));
+    expect(() => validateUser({ ...base, [WIRE]: { k: 'v'.repeat(100) } }, opts)).toThrow(
+      expect.objectContaining({ code: 'payload-too-large' }),
+    );
   });
 
   it('picks the primary address, else the first address', () => {
@@ -61,7 +80,9 @@ describe('validateUser: hostile and careless input (POST, PUT and the result of 
     expect(refused({ ...base, displayName: 'Bob\u0000' })).toMatch(/^Attribute 'displayName' contains a control character \(U\+0000\)/);
     expect(refused({ ...base, displayName: 'Bob\u0007' })).toMatch(/^Attribute 'displayName' contains a control character \(U\+0007\)/);
     expect(refused({ ...base, displayName: 'Bob\nSmith' })).toMatch(/^Attribute 'displayName'/);
-    expect(refused({ ...base, displayName: 'Bob \u202Eevil' })).toMatch(/^Attribute 'displayName' contains a bidirectional control \(U\+202E\)/);
+    expect(refused({ ...base, displayName: 'Bob \u202Eevil' })).toMatch(
+      /^Attribute 'displayName' contains a bidirectional control \(U\+202E\)/,
+    );
     expect(refused({ ...base, displayName: 'Bob \uD83D' })).toMatch(/^Attribute 'displayName' contains a lone surrogate/);
     expect(refused({ ...base, externalId: 'bob@example.com\u0000' })).toMatch(/^Attribute 'externalId'/);
     expect(refused({ ...base, userName: 'bob\u0000' })).toMatch(/^Attribute 'userName'/);
@@ -89,7 +110,18 @@ describe('validateUser: hostile and careless input (POST, PUT and the result of 
 });
 
 describe('reconcileRichInfo', () => {
-  const before = { [PROFILE]: { richInfo: { version: 0, fields: [{ type: 'b', value: '1' }, { type: 'a', value: '2' }] } }, [WIRE]: { b: '1', a: '2' } };
+  const before = {
+    [PROFILE]: {
+      richInfo: {
+        version: 0,
+        fields: [
+          { type: 'b', value: '1' },
+          { type: 'a', value: '2' },
+        ],
+      },
+    },
+    [WIRE]: { b: '1', a: '2' },
+  };
   it('lets the changed map win and keeps the profile order', () => {
     const out = reconcileRichInfo(before, { ...before, [WIRE]: { a: '3', c: '4' } }) as Record<string, unknown>;
     expect(out[PROFILE]).toEqual({ richInfo: { version: 0, fields: [{ type: 'a', value: '3' }] } });
@@ -103,7 +135,9 @@ describe('reconcileRichInfo', () => {
 describe('SSO identities', () => {
   it('renders and parses spar sso_ids', () => {
     const s = samlIdentity('https://idp.example.com/<x>', 'Bob@Example.com');
-    expect(s.subjectXml).toBe('<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">Bob@Example.com</NameID>');
+    expect(s.subjectXml).toBe(
+      '<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">Bob@Example.com</NameID>',
+    );
     expect(samlKeyOf(s.ssoId)).toEqual({ issuer: 'https://idp.example.com/<x>', normalizedNameId: 'bob@example.com' });
     expect(samlIdentity('i', 'emp-1').subjectXml).toContain('nameid-format:unspecified');
     expect(samlKeyOf(scimExternalSsoId('x'))).toBeNull();
@@ -126,7 +160,8 @@ describe('SSO identities', () => {
   it("reads spar's sso_ids: numeric references, qualifiers, prefixes, the scim_external_id form", () => {
     const spar = JSON.stringify({
       tenant: '<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">https://idp.example.com/a?b=1&amp;c=2</Issuer>',
-      subject: '<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" NameQualifier=\'q&#39;1\'>O&#39;Neil&#x27;s &lt;id&gt;</saml:NameID>',
+      subject:
+        '<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" NameQualifier=\'q&#39;1\'>O&#39;Neil&#x27;s &lt;id&gt;</saml:NameID>',
     });
     expect(parseBrigSsoId(spar)).toEqual({
       kind: 'saml',
@@ -135,7 +170,13 @@ describe('SSO identities', () => {
     });
     expect(externalIdOf(spar)).toBe("O'Neil's <id>");
     expect(parseBrigSsoId(scimExternalSsoId("x'y"))).toEqual({ kind: 'scim', externalId: "x'y" });
-    for (const bad of ['[]', '{"tenant":"<Issuer>i</Issuer>"}', '{"tenant":"<Issuer>i</Issuer>","subject":"<NameID><x/></NameID>"}', '"s"', 'null']) {
+    for (const bad of [
+      '[]',
+      '{"tenant":"<Issuer>i</Issuer>"}',
+      '{"tenant":"<Issuer>i</Issuer>","subject":"<NameID><x/></NameID>"}',
+      '"s"',
+      'null',
+    ]) {
       expect(parseBrigSsoId(bad), bad).toBeNull();
     }
   });

@@ -70,9 +70,7 @@ function pickRole(doc: JsonObject): Role | null {
   const v = getIgnoreCase(doc, 'roles');
   if (v === undefined || v === null) return null;
   const list = Array.isArray(v) ? v : [v];
-  const values = list
-    .map((r) => (isObject(r) ? getIgnoreCase(r, 'value') : r))
-    .filter((r) => !isUnassigned(r as JsonValue));
+  const values = list.map((r) => (isObject(r) ? getIgnoreCase(r, 'value') : r)).filter((r) => !isUnassigned(r as JsonValue));
   if (values.length === 0) return null;
   if (values.length > 1) throw invalid('A user cannot have more than one role.');
   const r = values[0];
@@ -115,9 +113,11 @@ export function validateUser(body: unknown, opts: { richInfoLimit: number; needs
   }
 
   const displayName = str(resource, 'displayName');
-  if (displayName !== undefined && (displayName.length < 1 || displayName.length > 128)) throw invalid("'displayName' must be 1-128 characters");
+  if (displayName !== undefined && (displayName.length < 1 || displayName.length > 128))
+    throw invalid("'displayName' must be 1-128 characters");
   const name = displayName ?? email ?? externalId;
-  if (name.length > 128) throw invalid("'displayName' is missing and the email or externalId standing in for it is longer than 128 characters");
+  if (name.length > 128)
+    throw invalid("'displayName' is missing and the email or externalId standing in for it is longer than 128 characters");
 
   const lang = str(resource, 'preferredLanguage');
   if (lang !== undefined && !/^[a-z]{2}$/i.test(lang.trim())) throw invalid("'preferredLanguage' must be a two-letter ISO 639-1 code");

@@ -1,4 +1,15 @@
-import { type Clock, type Role, type TeamId, type TeamMember, type User, type UserId, emailKey, isEmail, isUuid, userId } from '@sso/domain';
+import {
+  type Clock,
+  type Role,
+  type TeamId,
+  type TeamMember,
+  type User,
+  type UserId,
+  emailKey,
+  isEmail,
+  isUuid,
+  userId,
+} from '@sso/domain';
 import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDoc, ScimUserDocStore, SparStores } from '@sso/persistence';
 import { NAMEID_FORMATS, normalizeNameId } from '@sso/saml';
 import { type JsonObject, ScimError, computeETag } from '@sso/scim';
@@ -71,12 +82,25 @@ export class UserReader {
   }
 
   /** Turns stored rows into a LoadedUser, or null when the user is not the team's SCIM user. */
-  assemble(team: TeamId, user: User, row: ScimUserDoc | null | undefined, role: Role | null, created?: Date, lastModified?: Date): LoadedUser | null {
+  assemble(
+    team: TeamId,
+    user: User,
+    row: ScimUserDoc | null | undefined,
+    role: Role | null,
+    created?: Date,
+    lastModified?: Date,
+  ): LoadedUser | null {
     if (!visibleIn(team, user)) return null;
     // Without times (users SCIM never wrote), now: spar writes that on the first read, we may not.
     const now = this.clock.now();
     const stored = row ? (JSON.parse(row.doc) as JsonObject) : synthesise(user);
-    return { ...this.view(user, stored, role), stored: !!row, rowVersion: row?.version ?? null, created: created ?? now, lastModified: lastModified ?? created ?? now };
+    return {
+      ...this.view(user, stored, role),
+      stored: !!row,
+      rowVersion: row?.version ?? null,
+      created: created ?? now,
+      lastModified: lastModified ?? created ?? now,
+    };
   }
 
   /** The user as shown (user-view.ts `present`) and its ETag. */
@@ -88,7 +112,10 @@ export class UserReader {
   /** The team's visible users among `ids` (group members, say), with their member rows' roles. */
   async loadIds(team: TeamId, ids: readonly UserId[]): Promise<LoadedUser[]> {
     const members = await Promise.all(ids.map((id) => this.identity.teams.getMember(team, id)));
-    return this.loadMembers(team, members.filter((m): m is TeamMember => m !== null));
+    return this.loadMembers(
+      team,
+      members.filter((m): m is TeamMember => m !== null),
+    );
   }
 
   /**
@@ -99,7 +126,11 @@ export class UserReader {
     if (members.length === 0) return [];
     const ids = members.map((m) => m.user);
     const roles = new Map(members.map((m) => [m.user, m.role] as const));
-    const [users, docs, times] = await Promise.all([this.identity.users.getMany(ids), this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]);
+    const [users, docs, times] = await Promise.all([
+      this.identity.users.getMany(ids),
+      this.docs.getMany(ids),
+      this.spar.scimUserTimes.getMany(ids),
+    ]);
     const out: LoadedUser[] = [];
     for (const user of users) {
       const t = times.get(user.id);
@@ -129,7 +160,14 @@ export class UserReader {
     const viaRow = row ? await this.load(team, row.uid) : null;
     if (viaRow) return viaRow;
     const idps = await this.spar.idps.listByTeam(team);
-    const hits = await Promise.all(idps.map((idp) => this.spar.samlUsers.get(idp.issuer, normalizeNameId({ value, format: NAMEID_FORMATS.unspecified, nameQualifier: null, spNameQualifier: null }))));
+    const hits = await Promise.all(
+      idps.map((idp) =>
+        this.spar.samlUsers.get(
+          idp.issuer,
+          normalizeNameId({ value, format: NAMEID_FORMATS.unspecified, nameQualifier: null, spNameQualifier: null }),
+        ),
+      ),
+    );
     for (const hit of hits) {
       const u = hit ? await this.load(team, hit.uid) : null;
       if (u) return u;

@@ -5,7 +5,12 @@ import { languageOf, present, synthesise, visibleIn } from './user-view';
 
 const team = '00000000-0000-4000-8000-000000000001' as TeamId;
 const id = '00000000-0000-4000-8000-0000000000aa' as UserId;
-const sso = brigSsoId('https://idp.example.com', { value: 'Ann@Example.com', format: NAMEID_FORMATS.email, nameQualifier: null, spNameQualifier: null });
+const sso = brigSsoId('https://idp.example.com', {
+  value: 'Ann@Example.com',
+  format: NAMEID_FORMATS.email,
+  nameQualifier: null,
+  spNameQualifier: null,
+});
 
 describe('who SCIM sees', () => {
   it('team members with an SSO identity or managed by SCIM, alive, of the token team', () => {
@@ -48,7 +53,9 @@ describe("spar's user shape", () => {
   it('emails: from an email-shaped externalId only when none are stored', () => {
     expect(present({ externalId: 'a@example.com' }, user, null, 'en')['emails']).toEqual([{ value: 'a@example.com' }]);
     expect(present({ externalId: 'a@example.com', emails: [] }, user, null, 'en')['emails']).toEqual([{ value: 'a@example.com' }]);
-    expect(present({ externalId: 'a@example.com', emails: [{ value: 'b@example.com' }] }, user, null, 'en')['emails']).toEqual([{ value: 'b@example.com' }]);
+    expect(present({ externalId: 'a@example.com', emails: [{ value: 'b@example.com' }] }, user, null, 'en')['emails']).toEqual([
+      { value: 'b@example.com' },
+    ]);
     expect(present({ externalId: 'emp-1' }, user, null, 'en')).not.toHaveProperty('emails');
   });
 });

@@ -1,5 +1,15 @@
 import { type Role, type TeamId, type User, isEmail } from '@sso/domain';
-import { type JsonObject, type JsonValue, USER_SCHEMA, WIRE_PROFILE_SCHEMA, WIRE_USER_SCHEMA, findKey, getIgnoreCase, isObject, renderRichInfo } from '@sso/scim';
+import {
+  type JsonObject,
+  type JsonValue,
+  USER_SCHEMA,
+  WIRE_PROFILE_SCHEMA,
+  WIRE_USER_SCHEMA,
+  findKey,
+  getIgnoreCase,
+  isObject,
+  renderRichInfo,
+} from '@sso/scim';
 import { externalIdOf } from './sso-identity';
 
 /**

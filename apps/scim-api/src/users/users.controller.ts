@@ -1,5 +1,15 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Config } from '@sso/config';
 import { CONFIG, type ScimRequest, ScimTokenGuard } from '@sso/platform';
@@ -65,7 +75,10 @@ export class UsersController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a user', description: 'userName becomes the Wire handle (lowercase, unique ignoring case); externalId is required and unique in the team.' })
+  @ApiOperation({
+    summary: 'Create a user',
+    description: 'userName becomes the Wire handle (lowercase, unique ignoring case); externalId is required and unique in the team.',
+  })
   @ApiBody({ schema: withExample(userInputSchema, userExample) })
   @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: withExample(userSchema, userResponseExample) })
   @ApiResponse(errors[400])
@@ -82,7 +95,7 @@ export class UsersController {
   @ApiOperation({
     summary: 'List or search users',
     description:
-      'Every filter of RFC 7644 §3.4.2.2 on every attribute /Schemas lists (password and unknown attributes are 400 invalidFilter); equality on id, userName or externalId is a keyed lookup, `groups.value eq` / `groups.display eq` read the group\'s members, other filters page through the team. `groups` appear on list pages only when `attributes` names them. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count, exact totalResults) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor; without sortBy the pages follow the team in Cassandra order and carry no totalResults, count=0 returns it); count is capped at filter.maxResults.',
+      "Every filter of RFC 7644 §3.4.2.2 on every attribute /Schemas lists (password and unknown attributes are 400 invalidFilter); equality on id, userName or externalId is a keyed lookup, `groups.value eq` / `groups.display eq` read the group's members, other filters page through the team. `groups` appear on list pages only when `attributes` names them. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count, exact totalResults) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor; without sortBy the pages follow the team in Cassandra order and carry no totalResults, count=0 returns it); count is capped at filter.maxResults.",
   })
   @ApiListQueries(queryExamples)
   @ApiOkResponse({ schema: withExample(listSchema(userSchema), listExample) })
@@ -90,7 +103,12 @@ export class UsersController {
   @ApiResponse(errors[401])
   async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return this.search.list(tokenOf(req).team, stringQuery(q), (u) => this.render(req, u), (gid) => `${baseUrl(this.config, req)}/Groups/${gid}`);
+    return this.search.list(
+      tokenOf(req).team,
+      stringQuery(q),
+      (u) => this.render(req, u),
+      (gid) => `${baseUrl(this.config, req)}/Groups/${gid}`,
+    );
   }
 
   @Post('.search')
@@ -102,7 +120,12 @@ export class UsersController {
   @ApiResponse(errors[401])
   async searchPost(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return this.search.list(tokenOf(req).team, queryFromSearchBody(jsonBody(req)), (u) => this.render(req, u), (gid) => `${baseUrl(this.config, req)}/Groups/${gid}`);
+    return this.search.list(
+      tokenOf(req).team,
+      queryFromSearchBody(jsonBody(req)),
+      (u) => this.render(req, u),
+      (gid) => `${baseUrl(this.config, req)}/Groups/${gid}`,
+    );
   }
 
   @Get(':id')
@@ -118,7 +141,12 @@ export class UsersController {
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
   @ApiResponse(errors[401])
   @ApiResponse(errors[404])
-  async get(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
+  async get(
+    @Req() req: ScimRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id') id: string,
+    @Query() q: ListQuery,
+  ): Promise<JsonObject | undefined> {
     const token = tokenOf(req);
     const sq = stringQuery(q);
     const u = await this.users.get(token, id);
@@ -127,15 +155,26 @@ export class UsersController {
       void reply.status(304).header('etag', u.version);
       return undefined;
     }
-    const wanted = projectResource({ schemas: [], groups: [{ value: 'x' }] }, userResourceSchema, { attributes: sq.attributes, excludedAttributes: sq.excludedAttributes });
+    const wanted = projectResource({ schemas: [], groups: [{ value: 'x' }] }, userResourceSchema, {
+      attributes: sq.attributes,
+      excludedAttributes: sq.excludedAttributes,
+    });
     if (wanted['groups'] === undefined) return this.send(req, reply, u, 200, sq);
     const base = baseUrl(this.config, req);
-    const groups = (await this.users.groupsOf(token.team, u.user.id)).map((g) => ({ value: g.id, display: g.displayName, $ref: `${base}/Groups/${g.id}`, type: 'direct' }));
+    const groups = (await this.users.groupsOf(token.team, u.user.id)).map((g) => ({
+      value: g.id,
+      display: g.displayName,
+      $ref: `${base}/Groups/${g.id}`,
+      type: 'direct',
+    }));
     return this.send(req, reply, groups.length > 0 ? { ...u, doc: { ...u.doc, groups } } : u, 200, sq);
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Replace a user', description: 'The whole resource (Okta sends the full object); readOnly attributes in the body are ignored.' })
+  @ApiOperation({
+    summary: 'Replace a user',
+    description: 'The whole resource (Okta sends the full object); readOnly attributes in the body are ignored.',
+  })
   @ApiHeader(ifMatch)
   @ApiBody({ schema: withExample(userInputSchema, userExample) })
   @ApiOkResponse({ schema: withExample(userSchema, userResponseExample) })
@@ -144,7 +183,12 @@ export class UsersController {
   @ApiResponse(errors[409])
   @ApiResponse(errors[412])
   @ApiResponse(errors[413])
-  async replace(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject> {
+  async replace(
+    @Req() req: ScimRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id') id: string,
+    @Query() q: ListQuery,
+  ): Promise<JsonObject> {
     const u = await this.updates.replace(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
     return this.send(req, reply, u, 200, stringQuery(q));
   }
@@ -153,18 +197,28 @@ export class UsersController {
   @ApiOperation({
     summary: 'Modify a user (RFC 7644 §3.5.2)',
     description:
-      "Operations add/replace/remove in any case, value paths, path-less replace with dotted and URN keys (Entra), string booleans, rich info fields by key (`urn:wire:scim:schemas:profile:1.0:<type>` or `urn:ietf:params:scim:schemas:extension:wire:1.0:User:<type>`). The result is validated as PUT validates a user; all operations apply or none does. 200 with the user (as spar); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.",
+      'Operations add/replace/remove in any case, value paths, path-less replace with dotted and URN keys (Entra), string booleans, rich info fields by key (`urn:wire:scim:schemas:profile:1.0:<type>` or `urn:ietf:params:scim:schemas:extension:wire:1.0:User:<type>`). The result is validated as PUT validates a user; all operations apply or none does. 200 with the user (as spar); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.',
   })
   @ApiHeader(ifMatch)
   @ApiHeader(prefer)
   @ApiBody({ schema: withExample(patchOpSchema, patchExample) })
-  @ApiOkResponse({ description: 'Applied: the user (ETag header carries the new version)', schema: withExample(userSchema, userResponseExample) })
-  @ApiNoContentResponse({ description: 'Applied, with Prefer: return=minimal or scim.patchResponse=minimal (ETag header carries the new version)' })
+  @ApiOkResponse({
+    description: 'Applied: the user (ETag header carries the new version)',
+    schema: withExample(userSchema, userResponseExample),
+  })
+  @ApiNoContentResponse({
+    description: 'Applied, with Prefer: return=minimal or scim.patchResponse=minimal (ETag header carries the new version)',
+  })
   @ApiResponse(errors[400])
   @ApiResponse(errors[404])
   @ApiResponse(errors[409])
   @ApiResponse(errors[412])
-  async patch(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Param('id') id: string, @Query() q: ListQuery): Promise<JsonObject | undefined> {
+  async patch(
+    @Req() req: ScimRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id') id: string,
+    @Query() q: ListQuery,
+  ): Promise<JsonObject | undefined> {
     const u = await this.updates.patch(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
     const sq = stringQuery(q);
     if (!patchWantsResource(this.config, req, sq.attributes !== undefined || sq.excludedAttributes !== undefined)) {
@@ -187,7 +241,13 @@ export class UsersController {
 
   @Delete()
   @ApiOperation({ summary: 'Not allowed: DELETE needs a user id' })
-  @ApiResponse({ status: 405, description: 'Method not allowed', schema: { example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: 'DELETE /Users needs a user id' } } })
+  @ApiResponse({
+    status: 405,
+    description: 'Method not allowed',
+    schema: {
+      example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '405', detail: 'DELETE /Users needs a user id' },
+    },
+  })
   deleteAll(): never {
     throw new ScimError('method-not-allowed', 'DELETE /Users needs a user id');
   }

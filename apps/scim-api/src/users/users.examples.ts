@@ -34,7 +34,10 @@ export const patchExample = {
   schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
   Operations: [
     { op: 'replace', path: 'active', value: false },
-    { op: 'Replace', value: { 'name.givenName': 'Alicia', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department': 'Support' } },
+    {
+      op: 'Replace',
+      value: { 'name.givenName': 'Alicia', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department': 'Support' },
+    },
     { op: 'remove', path: 'emails[type eq "home"]' },
   ],
 };
@@ -58,10 +61,35 @@ export const searchExample = {
 const err = scimErrorExample;
 
 export const errors = {
-  400: { status: 400, description: 'Invalid input (`invalidValue`, `invalidSyntax`, `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `invalidCursor`)', schema: { example: err('400', 'invalidValue', "'externalId' is required") } },
-  401: { status: 401, description: 'No or an unknown SCIM token', schema: { example: err('401', undefined, 'authorization failed: Invalid SCIM token') } },
-  404: { status: 404, description: 'No such user in the token’s team', schema: { example: err('404', undefined, 'User 0f4c2c0e-2b8c-4a5e-9a7e-3c1d2b4a5e6f not found') } },
-  409: { status: 409, description: 'userName or externalId taken', schema: { example: err('409', 'uniqueness', 'userName is already taken') } },
-  412: { status: 412, description: 'If-Match / If-None-Match failed', schema: { example: err('412', undefined, 'The resource has changed: its version does not match If-Match / If-None-Match') } },
-  413: { status: 413, description: 'Rich info above `richInfoLimit`, or the body above the size limit', schema: { example: err('413', undefined, 'Rich info is larger than the limit of 5000 characters') } },
+  400: {
+    status: 400,
+    description:
+      'Invalid input (`invalidValue`, `invalidSyntax`, `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `invalidCursor`)',
+    schema: { example: err('400', 'invalidValue', "'externalId' is required") },
+  },
+  401: {
+    status: 401,
+    description: 'No or an unknown SCIM token',
+    schema: { example: err('401', undefined, 'authorization failed: Invalid SCIM token') },
+  },
+  404: {
+    status: 404,
+    description: 'No such user in the token’s team',
+    schema: { example: err('404', undefined, 'User 0f4c2c0e-2b8c-4a5e-9a7e-3c1d2b4a5e6f not found') },
+  },
+  409: {
+    status: 409,
+    description: 'userName or externalId taken',
+    schema: { example: err('409', 'uniqueness', 'userName is already taken') },
+  },
+  412: {
+    status: 412,
+    description: 'If-Match / If-None-Match failed',
+    schema: { example: err('412', undefined, 'The resource has changed: its version does not match If-Match / If-None-Match') },
+  },
+  413: {
+    status: 413,
+    description: 'Rich info above `richInfoLimit`, or the body above the size limit',
+    schema: { example: err('413', undefined, 'Rich info is larger than the limit of 5000 characters') },
+  },
 } as const;

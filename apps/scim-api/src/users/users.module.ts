@@ -22,40 +22,85 @@ export { SCIM_USER_DOCS } from '@sso/platform';
     {
       provide: UserReader,
       inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
-      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, config: Config) =>
-        new UserReader(spar, identity, docs, groups, clock, { richInfoLimit: config.scim.richInfoLimit, defaultLocale: config.defaultLocale }),
+      useFactory: (
+        spar: SparStores,
+        identity: IdentityStores,
+        docs: ScimUserDocStore,
+        groups: ScimGroupStore,
+        clock: Clock,
+        config: Config,
+      ) =>
+        new UserReader(spar, identity, docs, groups, clock, {
+          richInfoLimit: config.scim.richInfoLimit,
+          defaultLocale: config.defaultLocale,
+        }),
     },
     {
       provide: UserClaims,
       inject: [SPAR_STORES, IDENTITY_STORES, CONFIG],
-      useFactory: (spar: SparStores, identity: IdentityStores, config: Config) => new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }),
+      useFactory: (spar: SparStores, identity: IdentityStores, config: Config) =>
+        new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }),
     },
     {
       provide: CreateUser,
       inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims],
-      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, clock: Clock, reader: UserReader, claims: UserClaims) =>
-        new CreateUser(spar, identity, docs, clock, reader, claims),
+      useFactory: (
+        spar: SparStores,
+        identity: IdentityStores,
+        docs: ScimUserDocStore,
+        clock: Clock,
+        reader: UserReader,
+        claims: UserClaims,
+      ) => new CreateUser(spar, identity, docs, clock, reader, claims),
     },
     {
       provide: UpdateUser,
       inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims],
-      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, clock: Clock, reader: UserReader, claims: UserClaims) =>
-        new UpdateUser(spar, identity, docs, clock, reader, claims),
+      useFactory: (
+        spar: SparStores,
+        identity: IdentityStores,
+        docs: ScimUserDocStore,
+        clock: Clock,
+        reader: UserReader,
+        claims: UserClaims,
+      ) => new UpdateUser(spar, identity, docs, clock, reader, claims),
     },
     {
       provide: DeleteUser,
       inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader],
-      useFactory: (spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, reader: UserReader) =>
-        new DeleteUser(spar, identity, docs, groups, clock, reader),
+      useFactory: (
+        spar: SparStores,
+        identity: IdentityStores,
+        docs: ScimUserDocStore,
+        groups: ScimGroupStore,
+        clock: Clock,
+        reader: UserReader,
+      ) => new DeleteUser(spar, identity, docs, groups, clock, reader),
     },
     {
       provide: UsersSearch,
       inject: [UserReader, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
-      useFactory: (handler: UserReader, spar: SparStores, identity: IdentityStores, docs: ScimUserDocStore, groups: ScimGroupStore, clock: Clock, config: Config) =>
-        new UsersSearch(handler, spar, identity, docs, groups, new CursorCodec(config.scim.cursorKey, CURSOR_TTL_SECONDS, () => clock.now()), {
-          maxResults: config.scim.maxResults,
-          defaultCount: Math.min(DEFAULT_COUNT, config.scim.maxResults),
-        }),
+      useFactory: (
+        handler: UserReader,
+        spar: SparStores,
+        identity: IdentityStores,
+        docs: ScimUserDocStore,
+        groups: ScimGroupStore,
+        clock: Clock,
+        config: Config,
+      ) =>
+        new UsersSearch(
+          handler,
+          spar,
+          identity,
+          docs,
+          groups,
+          new CursorCodec(config.scim.cursorKey, CURSOR_TTL_SECONDS, () => clock.now()),
+          {
+            maxResults: config.scim.maxResults,
+            defaultCount: Math.min(DEFAULT_COUNT, config.scim.maxResults),
+          },
+        ),
     },
   ],
 })

@@ -16,7 +16,10 @@ const rs = userResourceSchema;
  */
 function listsGroups(q: ListQuery): boolean {
   if (q.attributes === undefined) return false;
-  const probe = projectResource({ schemas: [], groups: [{ value: 'x' }] }, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
+  const probe = projectResource({ schemas: [], groups: [{ value: 'x' }] }, rs, {
+    attributes: q.attributes,
+    excludedAttributes: q.excludedAttributes,
+  });
   return probe['groups'] !== undefined;
 }
 /** Rows per page when walking a team's `team_member` partition. */
@@ -64,9 +67,19 @@ export class UsersSearch {
         if (!listsGroups(q)) return shown.map(project);
         // Asked for by name: each user's groups (one reverse-table read per user of the page).
         const groups = await Promise.all(page.map((r) => this.handler.groupsOf(team, r.item.user.id)));
-        return shown.map((res, i) => project(groups[i]!.length > 0 ? { ...res, groups: groups[i]!.map((g) => ({ value: g.id, display: g.displayName, $ref: groupRef(g.id), type: 'direct' })) } : res));
+        return shown.map((res, i) =>
+          project(
+            groups[i]!.length > 0
+              ? { ...res, groups: groups[i]!.map((g) => ({ value: g.id, display: g.displayName, $ref: groupRef(g.id), type: 'direct' })) }
+              : res,
+          ),
+        );
       },
-      ...(listsGroups(q) ? {} : { indexPage: (startIndex: number, count: number) => this.indexPageUnfiltered(team, startIndex, count, (u) => project(render(u))) }),
+      ...(listsGroups(q)
+        ? {}
+        : {
+            indexPage: (startIndex: number, count: number) => this.indexPageUnfiltered(team, startIndex, count, (u) => project(render(u))),
+          }),
     };
     return runList(plan, source, this.cursors);
   }
@@ -76,7 +89,12 @@ export class UsersSearch {
    * need only brig's rows (who is a SCIM user of the team); documents and times are read for the
    * requested page alone.
    */
-  private async indexPageUnfiltered(team: TeamId, startIndex: number, count: number, out: (u: LoadedUser) => JsonObject): Promise<JsonObject> {
+  private async indexPageUnfiltered(
+    team: TeamId,
+    startIndex: number,
+    count: number,
+    out: (u: LoadedUser) => JsonObject,
+  ): Promise<JsonObject> {
     const from = startIndex - 1;
     const window: User[] = [];
     const roles = new Map<UserId, Role>();
@@ -90,7 +108,10 @@ export class UsersSearch {
       }
     });
     const ids = window.map((u) => u.id);
-    const [docs, times] = ids.length > 0 ? await Promise.all([this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)]) : [new Map<UserId, ScimUserDoc>(), new Map<UserId, ScimUserTimes>()];
+    const [docs, times] =
+      ids.length > 0
+        ? await Promise.all([this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)])
+        : [new Map<UserId, ScimUserDoc>(), new Map<UserId, ScimUserTimes>()];
     const page: JsonObject[] = [];
     for (const user of window) {
       const t = times.get(user.id);
@@ -101,7 +122,11 @@ export class UsersSearch {
   }
 
   /** The users the filter can match: one keyed lookup when it allows, else the whole team. */
-  private async candidates(team: TeamId, eq: IndexableEquality | undefined, groupsIndex: UserGroupsIndex | undefined): Promise<LoadedUser[]> {
+  private async candidates(
+    team: TeamId,
+    eq: IndexableEquality | undefined,
+    groupsIndex: UserGroupsIndex | undefined,
+  ): Promise<LoadedUser[]> {
     if (eq && groupsIndex && eq.attribute.startsWith('groups.')) {
       // Every match is in a group the keyed term names, and those groups' members are in the index.
       const ids = [...groupsIndex.keys()];

@@ -23,7 +23,10 @@ export class LoginController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in with email and password', description: 'Sets the `zuid` session cookie and returns an access token (15 minutes).' })
+  @ApiOperation({
+    summary: 'Log in with email and password',
+    description: 'Sets the `zuid` session cookie and returns an access token (15 minutes).',
+  })
   @ApiQuery({ name: 'persist', required: false, example: 'false', description: 'true: a persistent cookie; otherwise a session cookie.' })
   @ApiOkResponse({ type: AccessTokenDto })
   @ApiResponse({ status: 403, description: '`invalid-credentials` or `suspended`' })

@@ -5,7 +5,6 @@ import { DomainError, emailKey } from '@sso/domain';
 import type { IdentityStores } from '@sso/persistence';
 import type { RateLimiter } from '@sso/platform';
 
-
 /** Password login and the session endpoints around it. */
 export class LoginHandler {
   constructor(

@@ -5,7 +5,10 @@ import { AccessGuard, ApiVersion, CurrentUser } from '@sso/platform';
 import { CreateScimTokenDto, CreatedScimTokenDto, RenameScimTokenDto, ScimTokenListDto } from './scim-tokens.dto';
 import { ScimTokensHandler } from './scim-tokens.handler';
 
-const forbidden = { status: 403, description: '`no-team-member`, `insufficient-permissions`, `access-denied` (re-authentication) or `token-limit-reached`' };
+const forbidden = {
+  status: 403,
+  description: '`no-team-member`, `insufficient-permissions`, `access-denied` (re-authentication) or `token-limit-reached`',
+};
 
 @ApiTags('scim-tokens')
 @ApiBearerAuth()
@@ -16,7 +19,10 @@ export class ScimTokensController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a SCIM token', description: 'Team owners and admins; the secret is returned once and only its hash is stored.' })
+  @ApiOperation({
+    summary: 'Create a SCIM token',
+    description: 'Team owners and admins; the secret is returned once and only its hash is stored.',
+  })
   @ApiOkResponse({ type: CreatedScimTokenDto })
   @ApiResponse(forbidden)
   @ApiResponse({ status: 400, description: '`more-than-one-idp` (API v0-7 without `idp`) or invalid input' })

@@ -7,7 +7,10 @@ export class CreateScimTokenDto {
   @MaxLength(1024)
   description!: string;
 
-  @ApiPropertyOptional({ example: 'correct horse battery staple', description: "The caller's password (re-authentication); omit for SSO-only users." })
+  @ApiPropertyOptional({
+    example: 'correct horse battery staple',
+    description: "The caller's password (re-authentication); omit for SSO-only users.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
@@ -27,7 +30,8 @@ export class CreateScimTokenDto {
 
   @ApiPropertyOptional({
     example: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
-    description: "An IdP of the caller's team: SCIM users of this token get SAML identities at it. Without it, API versions 0-7 bind the team's only IdP.",
+    description:
+      "An IdP of the caller's team: SCIM users of this token get SAML identities at it. Without it, API versions 0-7 bind the team's only IdP.",
   })
   @IsOptional()
   @IsUUID()
@@ -49,7 +53,8 @@ export class ScimTokenInfoDto {
     example: null,
     nullable: true,
     type: String,
-    description: "The token's binding: the IdP whose SAML identities its users get, or null (email identities: those users cannot log in with SSO)",
+    description:
+      "The token's binding: the IdP whose SAML identities its users get, or null (email identities: those users cannot log in with SSO)",
   })
   idp!: string | null;
   @ApiProperty({ example: 'Entra ID provisioning' }) description!: string;

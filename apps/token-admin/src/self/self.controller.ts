@@ -14,7 +14,12 @@ class SelfDto {
   @ApiProperty({ example: 'en' }) locale!: string;
   @ApiProperty({ example: 'wire', enum: ['wire', 'scim'] }) managed_by!: string;
   @ApiProperty({ example: 'active' }) status!: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The SSO identity, when the user has one.', example: { scim_external_id: 'alice@example.com' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The SSO identity, when the user has one.',
+    example: { scim_external_id: 'alice@example.com' },
+  })
   sso_id?: unknown;
 }
 

@@ -11,7 +11,9 @@ describe('TeamsHandler: a team bootstrap that fails half-way', () => {
       throw new Error('Cassandra went away');
     };
     const handler = new TeamsHandler(stores, clock);
-    await expect(handler.createTeam({ name: 'Half', owner: { email: 'half@example.com', password: 'a long password' } })).rejects.toThrow('Cassandra went away');
+    await expect(handler.createTeam({ name: 'Half', owner: { email: 'half@example.com', password: 'a long password' } })).rejects.toThrow(
+      'Cassandra went away',
+    );
     expect((await stores.teams.listTeams({ cursor: null, limit: 100 })).items).toEqual([]);
     expect(await stores.users.lookupEmail(emailKey('half@example.com'))).toBeNull();
     expect(stores.tables.user.size).toBe(0);

@@ -26,7 +26,8 @@ interface NewMember {
 }
 
 /** The `sso` status of teams that never had one set, from `features.sso`. */
-export const ssoDefault = (config: Pick<Config, 'features'>): FeatureStatus => (config.features.sso === 'enabled-by-default' ? 'enabled' : 'disabled');
+export const ssoDefault = (config: Pick<Config, 'features'>): FeatureStatus =>
+  config.features.sso === 'enabled-by-default' ? 'enabled' : 'disabled';
 
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 1024;
@@ -57,7 +58,10 @@ export class TeamsHandler {
     if (!isUuid(team) || !(await this.stores.teams.getTeam(team))) throw new DomainError('not-found', 'Team not found');
   }
 
-  async createTeam(input: { name: string; owner: Omit<NewMember, 'role'> & { password: string } }): Promise<{ team: TeamId; owner: UserId }> {
+  async createTeam(input: {
+    name: string;
+    owner: Omit<NewMember, 'role'> & { password: string };
+  }): Promise<{ team: TeamId; owner: UserId }> {
     const name = input.name?.trim();
     if (!name || name.length > 256) throw new DomainError('bad-request', 'team name: 1 to 256 characters');
     const team = newTeamId();

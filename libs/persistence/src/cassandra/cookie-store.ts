@@ -67,9 +67,14 @@ export class CassandraCookieStore implements CookieStore {
   }
 
   async delete(user: UserId, expires: Date, id: bigint): Promise<void> {
-    await this.db.execute('user_cookies.delete', `DELETE FROM ${this.ks}.user_cookies WHERE "user" = ? AND expires = ? AND id = ?`, [user, expires, longOf(id)], {
-      idempotent: true,
-    });
+    await this.db.execute(
+      'user_cookies.delete',
+      `DELETE FROM ${this.ks}.user_cookies WHERE "user" = ? AND expires = ? AND id = ?`,
+      [user, expires, longOf(id)],
+      {
+        idempotent: true,
+      },
+    );
   }
 
   /** The user's live cookies in clustering order (expires, then id), every page of the partition. */
@@ -92,7 +97,9 @@ export class CassandraCookieStore implements CookieStore {
   }
 
   async deleteAllByUser(user: UserId): Promise<void> {
-    await this.db.execute('user_cookies.delete_by_user', `DELETE FROM ${this.ks}.user_cookies WHERE "user" = ?`, [user], { idempotent: true });
+    await this.db.execute('user_cookies.delete_by_user', `DELETE FROM ${this.ks}.user_cookies WHERE "user" = ?`, [user], {
+      idempotent: true,
+    });
   }
 }
 

@@ -160,7 +160,9 @@ export class CassandraDb {
   /** A logged batch: atomic across partitions (not isolated). Retried when it has no conditions. */
   async batch(name: string, queries: Array<{ query: string; params: unknown[] }>): Promise<void> {
     const isIdempotent = batchIsIdempotent(queries);
-    await this.timed(name, () => this.withRetries(isIdempotent, () => this.client.batch(queries, { prepare: true, logged: true, isIdempotent })));
+    await this.timed(name, () =>
+      this.withRetries(isIdempotent, () => this.client.batch(queries, { prepare: true, logged: true, isIdempotent })),
+    );
   }
 
   /** Runs a DDL statement unprepared (schema changes cannot be prepared) and waits for agreement. */

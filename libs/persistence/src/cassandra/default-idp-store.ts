@@ -38,7 +38,10 @@ export class CassandraDefaultIdpStore implements DefaultIdpStore {
     // microsecond after the partition delete, since on equal timestamps the delete would win.
     await this.db.batch('default_idp.set', [
       { query: del, params: [ts] },
-      { query: `INSERT INTO ${this.ks}.default_idp (partition_key_always_default, idp) VALUES ('default', ?) USING TIMESTAMP ?`, params: [idp, ts + 1] },
+      {
+        query: `INSERT INTO ${this.ks}.default_idp (partition_key_always_default, idp) VALUES ('default', ?) USING TIMESTAMP ?`,
+        params: [idp, ts + 1],
+      },
     ]);
   }
 }

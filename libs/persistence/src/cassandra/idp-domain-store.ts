@@ -11,12 +11,11 @@ export class CassandraIdpDomainStore implements IdpDomainStore {
   }
 
   async claim(team: TeamId, domain: string, idp: IdpId, now: Date): Promise<IdpDomainClaim | null> {
-    const rs = await this.db.execute('idp_domain.claim', `INSERT INTO ${this.ks}.idp_domain (team, domain, idp, claimed_at) VALUES (?, ?, ?, ?) IF NOT EXISTS`, [
-      team,
-      domain,
-      idp,
-      now,
-    ]);
+    const rs = await this.db.execute(
+      'idp_domain.claim',
+      `INSERT INTO ${this.ks}.idp_domain (team, domain, idp, claimed_at) VALUES (?, ?, ?, ?) IF NOT EXISTS`,
+      [team, domain, idp, now],
+    );
     if (applied(rs)) return null;
     // Not applied: the row holds the current claim (ours after a retried claim).
     const row = rs.first();
@@ -26,17 +25,19 @@ export class CassandraIdpDomainStore implements IdpDomainStore {
   }
 
   async takeOver(team: TeamId, domain: string, from: IdpId, idp: IdpId, now: Date): Promise<boolean> {
-    const rs = await this.db.execute('idp_domain.take_over', `UPDATE ${this.ks}.idp_domain SET idp = ?, claimed_at = ? WHERE team = ? AND domain = ? IF idp = ?`, [
-      idp,
-      now,
-      team,
-      domain,
-      from,
-    ]);
+    const rs = await this.db.execute(
+      'idp_domain.take_over',
+      `UPDATE ${this.ks}.idp_domain SET idp = ?, claimed_at = ? WHERE team = ? AND domain = ? IF idp = ?`,
+      [idp, now, team, domain, from],
+    );
     return applied(rs);
   }
 
   async release(team: TeamId, domain: string, idp: IdpId): Promise<void> {
-    await this.db.execute('idp_domain.release', `DELETE FROM ${this.ks}.idp_domain WHERE team = ? AND domain = ? IF idp = ?`, [team, domain, idp]);
+    await this.db.execute('idp_domain.release', `DELETE FROM ${this.ks}.idp_domain WHERE team = ? AND domain = ? IF idp = ?`, [
+      team,
+      domain,
+      idp,
+    ]);
   }
 }

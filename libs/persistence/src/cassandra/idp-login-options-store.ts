@@ -10,27 +10,44 @@ export class CassandraIdpLoginOptionsStore implements IdpLoginOptionsStore {
   }
 
   async get(idp: IdpId): Promise<IdpLoginOptions> {
-    const rs = await this.db.execute('idp_login_options.get', `SELECT idp_initiated, sso_binding FROM ${this.ks}.idp_login_options WHERE idp = ?`, [idp], {
-      idempotent: true,
-    });
+    const rs = await this.db.execute(
+      'idp_login_options.get',
+      `SELECT idp_initiated, sso_binding FROM ${this.ks}.idp_login_options WHERE idp = ?`,
+      [idp],
+      {
+        idempotent: true,
+      },
+    );
     const row = rs.first();
     return { idpInitiated: row?.idp_initiated === true, ssoBinding: row?.sso_binding === 'HTTP-Redirect' ? 'HTTP-Redirect' : 'HTTP-POST' };
   }
 
   async setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void> {
-    await this.db.execute('idp_login_options.set_idp_initiated', `UPDATE ${this.ks}.idp_login_options SET idp_initiated = ? WHERE idp = ?`, [allowed, idp], {
-      idempotent: true,
-    });
+    await this.db.execute(
+      'idp_login_options.set_idp_initiated',
+      `UPDATE ${this.ks}.idp_login_options SET idp_initiated = ? WHERE idp = ?`,
+      [allowed, idp],
+      {
+        idempotent: true,
+      },
+    );
   }
 
   async setSsoBinding(idp: IdpId, binding: IdpSsoBinding): Promise<void> {
     const value = binding === 'HTTP-Redirect' ? binding : null;
-    await this.db.execute('idp_login_options.set_sso_binding', `UPDATE ${this.ks}.idp_login_options SET sso_binding = ? WHERE idp = ?`, [value, idp], {
-      idempotent: true,
-    });
+    await this.db.execute(
+      'idp_login_options.set_sso_binding',
+      `UPDATE ${this.ks}.idp_login_options SET sso_binding = ? WHERE idp = ?`,
+      [value, idp],
+      {
+        idempotent: true,
+      },
+    );
   }
 
   async delete(idp: IdpId): Promise<void> {
-    await this.db.execute('idp_login_options.delete', `DELETE FROM ${this.ks}.idp_login_options WHERE idp = ?`, [idp], { idempotent: true });
+    await this.db.execute('idp_login_options.delete', `DELETE FROM ${this.ks}.idp_login_options WHERE idp = ?`, [idp], {
+      idempotent: true,
+    });
   }
 }

@@ -37,7 +37,12 @@ export class CassandraIdpMetadataSourceStore implements IdpMetadataSourceStore {
   }
 
   async get(idp: IdpId): Promise<IdpMetadataSource | null> {
-    const rs = await this.db.execute('idp_metadata_source.get', `SELECT ${COLUMNS} FROM ${this.ks}.idp_metadata_source WHERE idp = ?`, [idp], { idempotent: true });
+    const rs = await this.db.execute(
+      'idp_metadata_source.get',
+      `SELECT ${COLUMNS} FROM ${this.ks}.idp_metadata_source WHERE idp = ?`,
+      [idp],
+      { idempotent: true },
+    );
     return fromRow(rs.first());
   }
 
@@ -45,7 +50,10 @@ export class CassandraIdpMetadataSourceStore implements IdpMetadataSourceStore {
     await this.db.execute('idp_metadata_source.delete', `DELETE FROM ${this.ks}.idp_metadata_source WHERE idp = ? IF EXISTS`, [idp]);
   }
 
-  async recordAttempt(idp: IdpId, a: { checkedAt: Date; lastError: string | null; appliedAt?: Date; validUntil?: Date | null }): Promise<void> {
+  async recordAttempt(
+    idp: IdpId,
+    a: { checkedAt: Date; lastError: string | null; appliedAt?: Date; validUntil?: Date | null },
+  ): Promise<void> {
     // Conditional on the row: a refresh finishing after the IdP was deleted must not resurrect it.
     const sets = ['checked_at = ?', 'last_error = ?'];
     const params: unknown[] = [a.checkedAt, a.lastError];
@@ -61,7 +69,15 @@ export class CassandraIdpMetadataSourceStore implements IdpMetadataSourceStore {
   }
 
   list(page: PageRequest): Promise<Page<IdpMetadataSource>> {
-    return selectPage(this.db, 'idp_metadata_source.scan', `SELECT ${COLUMNS} FROM ${this.ks}.idp_metadata_source`, [], 'idp_metadata_source:*', page, fromRow);
+    return selectPage(
+      this.db,
+      'idp_metadata_source.scan',
+      `SELECT ${COLUMNS} FROM ${this.ks}.idp_metadata_source`,
+      [],
+      'idp_metadata_source:*',
+      page,
+      fromRow,
+    );
   }
 
   async tryLease(idp: IdpId, owner: string, ttlSeconds: number): Promise<boolean> {
@@ -74,7 +90,11 @@ export class CassandraIdpMetadataSourceStore implements IdpMetadataSourceStore {
   }
 
   async releaseLease(idp: IdpId, owner: string): Promise<void> {
-    await this.db.execute('idp_metadata_source.release', `UPDATE ${this.ks}.idp_metadata_source SET lease = null WHERE idp = ? IF lease = ?`, [idp, owner]);
+    await this.db.execute(
+      'idp_metadata_source.release',
+      `UPDATE ${this.ks}.idp_metadata_source SET lease = null WHERE idp = ? IF lease = ?`,
+      [idp, owner],
+    );
   }
 }
 

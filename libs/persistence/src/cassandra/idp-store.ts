@@ -14,30 +14,42 @@ export class CassandraIdpStore implements IdpStore {
   }
 
   async claimIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<boolean> {
-    const rs = await this.db.execute('issuer_idp_v2.claim', `INSERT INTO ${this.ks}.issuer_idp_v2 (issuer, team, idp) VALUES (?, ?, ?) IF NOT EXISTS`, [
-      issuer,
-      team,
-      idp,
-    ]);
+    const rs = await this.db.execute(
+      'issuer_idp_v2.claim',
+      `INSERT INTO ${this.ks}.issuer_idp_v2 (issuer, team, idp) VALUES (?, ?, ?) IF NOT EXISTS`,
+      [issuer, team, idp],
+    );
     // Not applied: the row holds the current owner (ours after a retried claim).
     return applied(rs) || uuidOrNull<IdpId>(rs.first()?.idp) === idp.toLowerCase();
   }
 
   async releaseIssuer(issuer: string, team: TeamId, idp: IdpId): Promise<void> {
-    await this.db.execute('issuer_idp_v2.release', `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ? IF idp = ?`, [issuer, team, idp]);
+    await this.db.execute('issuer_idp_v2.release', `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ? IF idp = ?`, [
+      issuer,
+      team,
+      idp,
+    ]);
   }
 
   async claimV1Issuer(issuer: string, idp: IdpId): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const rs = await this.db.execute('issuer_idp.claim', `INSERT INTO ${this.ks}.issuer_idp (issuer, idp) VALUES (?, ?) IF NOT EXISTS`, [issuer, idp]);
+      const rs = await this.db.execute('issuer_idp.claim', `INSERT INTO ${this.ks}.issuer_idp (issuer, idp) VALUES (?, ?) IF NOT EXISTS`, [
+        issuer,
+        idp,
+      ]);
       if (applied(rs)) return true;
       const owner = uuidOrNull<IdpId>(rs.first()?.idp);
       if (owner === idp.toLowerCase()) return true;
       if (owner !== null && (await this.get(owner)) !== null) return false;
       // The owner does not exist: a create in flight (claims come before the IdP row) or a leftover.
-      const age = await this.db.execute('issuer_idp.writetime', `SELECT WRITETIME(idp) AS wt FROM ${this.ks}.issuer_idp WHERE issuer = ?`, [issuer], {
-        idempotent: true,
-      });
+      const age = await this.db.execute(
+        'issuer_idp.writetime',
+        `SELECT WRITETIME(idp) AS wt FROM ${this.ks}.issuer_idp WHERE issuer = ?`,
+        [issuer],
+        {
+          idempotent: true,
+        },
+      );
       const wt = age.first()?.wt as types.Long | null | undefined;
       if (wt != null && Date.now() - Number(wt.toString()) / 1000 < STALE_V1_CLAIM_MS) return false;
       await this.db.execute('issuer_idp.take_over', `DELETE FROM ${this.ks}.issuer_idp WHERE issuer = ? IF idp = ?`, [issuer, owner]);
@@ -94,12 +106,11 @@ export class CassandraIdpStore implements IdpStore {
       // A stale read only makes the compare-and-set below fail, and the loop try again.
       const owner = await this.v2Mapping(issuer, team);
       if (owner === null) continue;
-      const rs = await this.db.execute('issuer_idp_v2.take_over', `UPDATE ${this.ks}.issuer_idp_v2 SET idp = ? WHERE issuer = ? AND team = ? IF idp = ?`, [
-        id,
-        issuer,
-        team,
-        owner,
-      ]);
+      const rs = await this.db.execute(
+        'issuer_idp_v2.take_over',
+        `UPDATE ${this.ks}.issuer_idp_v2 SET idp = ? WHERE issuer = ? AND team = ? IF idp = ?`,
+        [id, issuer, team, owner],
+      );
       if (applied(rs)) return;
     }
     throw new Error(`issuer_idp_v2: the mapping of ${issuer} in ${team} kept changing`);
@@ -120,7 +131,9 @@ export class CassandraIdpStore implements IdpStore {
 
   async findByIssuer(issuer: string): Promise<IdpRecord[]> {
     const [v2, legacy] = await Promise.all([
-      this.db.execute('issuer_idp_v2.by_issuer', `SELECT idp FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ?`, [issuer], { idempotent: true }),
+      this.db.execute('issuer_idp_v2.by_issuer', `SELECT idp FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ?`, [issuer], {
+        idempotent: true,
+      }),
       this.legacyMapping(issuer),
     ]);
     const ids: IdpId[] = v2.rows.map((r) => uuidText<IdpId>(r.idp));
@@ -144,7 +157,10 @@ export class CassandraIdpStore implements IdpStore {
   }
 
   async deleteIssuerMapping(issuer: string, team: TeamId): Promise<void> {
-    await this.db.execute('issuer_idp_v2.delete', `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ? IF EXISTS`, [issuer, team]);
+    await this.db.execute('issuer_idp_v2.delete', `DELETE FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ? IF EXISTS`, [
+      issuer,
+      team,
+    ]);
     const legacy = await this.legacyMapping(issuer);
     if (legacy) {
       const owner = await this.get(legacy);
@@ -188,14 +204,21 @@ export class CassandraIdpStore implements IdpStore {
   }
 
   private async v2Mapping(issuer: string, team: TeamId): Promise<IdpId | null> {
-    const rs = await this.db.execute('issuer_idp_v2.get', `SELECT idp FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ?`, [issuer, team], {
-      idempotent: true,
-    });
+    const rs = await this.db.execute(
+      'issuer_idp_v2.get',
+      `SELECT idp FROM ${this.ks}.issuer_idp_v2 WHERE issuer = ? AND team = ?`,
+      [issuer, team],
+      {
+        idempotent: true,
+      },
+    );
     return uuidOrNull<IdpId>(rs.first()?.idp);
   }
 
   private async legacyMapping(issuer: string): Promise<IdpId | null> {
-    const rs = await this.db.execute('issuer_idp.get', `SELECT idp FROM ${this.ks}.issuer_idp WHERE issuer = ?`, [issuer], { idempotent: true });
+    const rs = await this.db.execute('issuer_idp.get', `SELECT idp FROM ${this.ks}.issuer_idp WHERE issuer = ?`, [issuer], {
+      idempotent: true,
+    });
     return uuidOrNull<IdpId>(rs.first()?.idp);
   }
 }

@@ -17,14 +17,21 @@ describe('LWT read-back plans', () => {
   });
 
   it('understands an INSERT with a TTL after the condition (the TTL parameter comes last)', () => {
-    const plan = confirmPlan('INSERT INTO ks.authresp (resp, end_of_life) VALUES (?, ?) IF NOT EXISTS USING TTL ?', ['a1', new Date(5000), 60]);
+    const plan = confirmPlan('INSERT INTO ks.authresp (resp, end_of_life) VALUES (?, ?) IF NOT EXISTS USING TTL ?', [
+      'a1',
+      new Date(5000),
+      60,
+    ]);
     if (!plan || !('judgeExisting' in plan)) throw new Error('expected a judge of the existing row');
     expect(plan.judgeExisting({ resp: 'a1', end_of_life: new Date(5000) })).toBe('applied');
     expect(plan.judgeExisting({ resp: 'a1', end_of_life: new Date(5001) })).toBe('not-applied');
   });
 
   it('reads back the assigned columns of a conditional UPDATE, TTL and WHERE parameters in their places', () => {
-    const plan = confirmPlan('UPDATE ks.t USING TTL ? SET lease = ?, owner = null WHERE idp = ? AND team = ? IF url != null AND lease = null', [60, 'me', 'i1', 't1']);
+    const plan = confirmPlan(
+      'UPDATE ks.t USING TTL ? SET lease = ?, owner = null WHERE idp = ? AND team = ? IF url != null AND lease = null',
+      [60, 'me', 'i1', 't1'],
+    );
     if (!plan || !('cql' in plan)) throw new Error('expected a read');
     expect(plan.cql).toBe('SELECT lease, owner FROM ks.t WHERE idp = ? AND team = ?');
     expect(plan.params).toEqual(['i1', 't1']);
@@ -34,7 +41,10 @@ describe('LWT read-back plans', () => {
   });
 
   it('keeps quoted column names quoted in the read', () => {
-    const plan = confirmPlan('UPDATE ks.scim_external SET creation_status = 0, "user" = ? WHERE team = ? AND external_id = ? IF "user" = ?', ['u', 't', 'e', 'u0']);
+    const plan = confirmPlan(
+      'UPDATE ks.scim_external SET creation_status = 0, "user" = ? WHERE team = ? AND external_id = ? IF "user" = ?',
+      ['u', 't', 'e', 'u0'],
+    );
     // `= 0` is a literal: not a shape this code judges.
     expect(plan).toBeUndefined();
     const quoted = confirmPlan('UPDATE ks.t SET "user" = ? WHERE k = ? IF "user" = ?', ['u', 'k', 'u0']);

@@ -59,7 +59,10 @@ function assignments(list: string, params: unknown[]): Array<[string, string, un
  * understood. `existing` is the row the refused retry returned (for INSERT ... IF NOT EXISTS it is
  * the whole current row, so no read is needed).
  */
-export function confirmPlan(cql: string, params: unknown[]): ConfirmPlan | { judgeExisting: (row: Record<string, unknown>) => Verdict } | undefined {
+export function confirmPlan(
+  cql: string,
+  params: unknown[],
+): ConfirmPlan | { judgeExisting: (row: Record<string, unknown>) => Verdict } | undefined {
   const flat = cql.replace(/\s+/g, ' ').trim();
   const insert = new RegExp(String.raw`^INSERT INTO (\S+) \(([^)]*)\) VALUES \(([^)]*)\) IF NOT EXISTS( USING TTL \?)?$`, 'i').exec(flat);
   if (insert) {

@@ -49,7 +49,7 @@ describe('an LWT whose answer was lost (real Cassandra)', () => {
     }
   });
 
-  it('still reports a real conflict: the row holds another writer\'s values', async () => {
+  it("still reports a real conflict: the row holds another writer's values", async () => {
     const user = randomUUID();
     await insert(user, 'theirs');
     const restore = loseAnswerOnce(db, { apply: false });
@@ -86,14 +86,20 @@ describe('an LWT whose answer was lost (real Cassandra)', () => {
     let calls = 0;
     (budget.client as unknown as { execute: unknown }).execute = async () => {
       calls++;
-      throw new errors.NoHostAvailableError({ '127.0.0.1:9042': new errors.ResponseError(cassandra.types.responseErrorCodes.writeTimeout, 'timeout') });
+      throw new errors.NoHostAvailableError({
+        '127.0.0.1:9042': new errors.ResponseError(cassandra.types.responseErrorCodes.writeTimeout, 'timeout'),
+      });
     };
     const t0 = Date.now();
-    await expect(budget.execute('test.read', `SELECT doc FROM ${table} WHERE "user" = ?`, [randomUUID()], { idempotent: true })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(
+      budget.execute('test.read', `SELECT doc FROM ${table} WHERE "user" = ?`, [randomUUID()], { idempotent: true }),
+    ).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(calls).toBeGreaterThan(3);
     expect(Date.now() - t0).toBeLessThanOrEqual(1500 + 300);
     calls = 0;
-    await expect(budget.execute('test.write', `INSERT INTO ${table} ("user", doc) VALUES (?, ?)`, [randomUUID(), 'x'])).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(
+      budget.execute('test.write', `INSERT INTO ${table} ("user", doc) VALUES (?, ?)`, [randomUUID(), 'x']),
+    ).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(calls).toBe(1);
     // No node reachable at all: the caller hears it within the short budget, whatever the long one.
     const long = new CassandraDb({ ...db.config, retryBudgetMs: 60_000 });
@@ -101,7 +107,9 @@ describe('an LWT whose answer was lost (real Cassandra)', () => {
       throw new errors.NoHostAvailableError({ '127.0.0.1:9042': new Error('connect ECONNREFUSED') });
     };
     const t1 = Date.now();
-    await expect(long.execute('test.read', `SELECT doc FROM ${table} WHERE "user" = ?`, [randomUUID()], { idempotent: true })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(
+      long.execute('test.read', `SELECT doc FROM ${table} WHERE "user" = ?`, [randomUUID()], { idempotent: true }),
+    ).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(Date.now() - t1).toBeLessThan(2500);
     await budget.shutdown();
     await long.shutdown();

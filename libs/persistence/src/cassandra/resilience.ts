@@ -7,7 +7,10 @@ type Info = Parameters<cassandra.policies.retry.RetryPolicy['onUnavailable']>[0]
 
 /** The database cannot answer now (no coordinator, too few replicas, timeouts): the app answers 503. */
 export class StoreUnavailableError extends Error {
-  constructor(readonly statement: string, cause: unknown) {
+  constructor(
+    readonly statement: string,
+    cause: unknown,
+  ) {
     super(`Cassandra unavailable (${statement}): ${(cause as Error).message}`, { cause });
     this.name = 'StoreUnavailableError';
   }
@@ -26,7 +29,12 @@ const TRANSIENT = new Set<number>([
 ]);
 
 export function isUnavailable(err: unknown): boolean {
-  if (err instanceof errors.NoHostAvailableError || err instanceof errors.OperationTimedOutError || err instanceof errors.BusyConnectionError) return true;
+  if (
+    err instanceof errors.NoHostAvailableError ||
+    err instanceof errors.OperationTimedOutError ||
+    err instanceof errors.BusyConnectionError
+  )
+    return true;
   if (err instanceof errors.ResponseError) return TRANSIENT.has(err.code);
   // A connection closed under a request ("Socket was closed", connection reset) before any answer.
   return err instanceof errors.DriverError && /socket|connection|closed/i.test(err.message);
@@ -35,7 +43,9 @@ export function isUnavailable(err: unknown): boolean {
 /** No node could even be asked: every host refused the connection or is marked down. */
 export function isUnreachable(err: unknown): boolean {
   if (!(err instanceof errors.NoHostAvailableError)) return false;
-  return Object.values(err.innerErrors ?? {}).every((e) => !(e instanceof errors.ResponseError) && !(e instanceof errors.OperationTimedOutError));
+  return Object.values(err.innerErrors ?? {}).every(
+    (e) => !(e instanceof errors.ResponseError) && !(e instanceof errors.OperationTimedOutError),
+  );
 }
 
 /**
@@ -46,7 +56,9 @@ export function isUnreachable(err: unknown): boolean {
 export function isAmbiguous(err: unknown): boolean {
   if (err instanceof errors.NoHostAvailableError) return Object.values(err.innerErrors ?? {}).some(isAmbiguous);
   if (err instanceof errors.ResponseError) return err.code === codes.writeTimeout || err.code === codes.writeFailure;
-  return err instanceof errors.OperationTimedOutError || (err instanceof errors.DriverError && /socket|connection|closed/i.test(err.message));
+  return (
+    err instanceof errors.OperationTimedOutError || (err instanceof errors.DriverError && /socket|connection|closed/i.test(err.message))
+  );
 }
 
 /**
@@ -60,7 +72,9 @@ export class AppRetryPolicy extends cassandra.policies.retry.RetryPolicy {
   }
 
   private next(info: Info): Decision {
-    return info.nbRetry < this.maxRetries ? this.retryResult(undefined as unknown as cassandra.types.consistencies, false) : this.rethrowResult();
+    return info.nbRetry < this.maxRetries
+      ? this.retryResult(undefined as unknown as cassandra.types.consistencies, false)
+      : this.rethrowResult();
   }
 
   override onUnavailable(info: Info): Decision {

@@ -26,9 +26,14 @@ export class CassandraSamlUserStore implements SamlUserStore {
   async lookup(issuer: string, normalizedNameId: string, ssoId: string): Promise<SamlUserRecord | null> {
     const found = await this.get(issuer, normalizedNameId);
     if (found) return found;
-    const rs = await this.db.execute('user_legacy.get', `SELECT uid FROM ${this.ks}."user" WHERE issuer = ? AND sso_id = ?`, [issuer, ssoId], {
-      idempotent: true,
-    });
+    const rs = await this.db.execute(
+      'user_legacy.get',
+      `SELECT uid FROM ${this.ks}."user" WHERE issuer = ? AND sso_id = ?`,
+      [issuer, ssoId],
+      {
+        idempotent: true,
+      },
+    );
     const uid = rs.first()?.uid;
     if (uid == null) return null;
     const rec: SamlUserRecord = { issuer, normalizedNameId, ssoId, uid: uuidText<UserId>(uid) };
@@ -62,7 +67,10 @@ export class CassandraSamlUserStore implements SamlUserStore {
       [issuer],
       `user_v2:${issuer}`,
       page,
-      (row) => (row.uid == null ? null : { issuer, normalizedNameId: row.normalized_uname_id as string, ssoId: row.sso_id as string, uid: uuidText<UserId>(row.uid) }),
+      (row) =>
+        row.uid == null
+          ? null
+          : { issuer, normalizedNameId: row.normalized_uname_id as string, ssoId: row.sso_id as string, uid: uuidText<UserId>(row.uid) },
     );
   }
 

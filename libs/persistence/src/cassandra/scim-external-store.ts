@@ -1,7 +1,12 @@
 import type { TeamId, UserId } from '@sso/domain';
 import type { types } from 'cassandra-driver';
 import type { Page, PageRequest } from '../ports/paging';
-import { type ScimExternalClaim, type ScimExternalRecord, type ScimExternalStore, creationStatusOf as statusOf } from '../ports/scim-external-store';
+import {
+  type ScimExternalClaim,
+  type ScimExternalRecord,
+  type ScimExternalStore,
+  creationStatusOf as statusOf,
+} from '../ports/scim-external-store';
 import type { CassandraDb } from './db';
 import { applied, selectPage, uuidText } from './store-helpers';
 

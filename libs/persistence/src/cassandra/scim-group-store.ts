@@ -33,26 +33,54 @@ export class CassandraScimGroupStore implements ScimGroupStore {
   }
 
   async get(team: TeamId, id: string): Promise<ScimGroupRecord | null> {
-    const rs = await this.db.execute('scim_group.get', `SELECT ${COLS} FROM ${this.ks}.scim_group WHERE team = ? AND id = ?`, [team, id], { idempotent: true });
+    const rs = await this.db.execute('scim_group.get', `SELECT ${COLS} FROM ${this.ks}.scim_group WHERE team = ? AND id = ?`, [team, id], {
+      idempotent: true,
+    });
     return groupFromRow(rs.first());
   }
 
   async getMany(team: TeamId, ids: readonly string[]): Promise<ScimGroupRecord[]> {
-    return selectIn(this.db, 'scim_group.get_many', `SELECT ${COLS} FROM ${this.ks}.scim_group WHERE team = ? AND id IN ?`, ids, (chunk) => [team, chunk], groupFromRow);
+    return selectIn(
+      this.db,
+      'scim_group.get_many',
+      `SELECT ${COLS} FROM ${this.ks}.scim_group WHERE team = ? AND id IN ?`,
+      ids,
+      (chunk) => [team, chunk],
+      groupFromRow,
+    );
   }
 
   list(team: TeamId, page: PageRequest): Promise<Page<ScimGroupRecord>> {
-    return selectPage(this.db, 'scim_group.list', `SELECT ${COLS} FROM ${this.ks}.scim_group WHERE team = ?`, [team], `scim_group:${team.toLowerCase()}`, page, groupFromRow);
+    return selectPage(
+      this.db,
+      'scim_group.list',
+      `SELECT ${COLS} FROM ${this.ks}.scim_group WHERE team = ?`,
+      [team],
+      `scim_group:${team.toLowerCase()}`,
+      page,
+      groupFromRow,
+    );
   }
 
   async idsByName(team: TeamId, name: string): Promise<string[]> {
-    const rs = await this.db.execute('scim_group_by_name.get', `SELECT group_id FROM ${this.ks}.scim_group_by_name WHERE team = ? AND name = ?`, [team, name.toLowerCase()], {
-      idempotent: true,
-    });
+    const rs = await this.db.execute(
+      'scim_group_by_name.get',
+      `SELECT group_id FROM ${this.ks}.scim_group_by_name WHERE team = ? AND name = ?`,
+      [team, name.toLowerCase()],
+      {
+        idempotent: true,
+      },
+    );
     return rs.rows.map((r) => uuidText<string>(r.group_id));
   }
 
-  async replace(team: TeamId, id: string, c: ScimGroupChange, expected: { version: string; membersVersion?: string }, previousName: string): Promise<ScimGroupWrite> {
+  async replace(
+    team: TeamId,
+    id: string,
+    c: ScimGroupChange,
+    expected: { version: string; membersVersion?: string },
+    previousName: string,
+  ): Promise<ScimGroupWrite> {
     const renamed = c.displayName.toLowerCase() !== previousName.toLowerCase();
     if (renamed) await this.putName(team, c.displayName, id);
     const set = `UPDATE ${this.ks}.scim_group SET display_name = ?, external_id = ?, version = ?, last_modified = ? WHERE team = ? AND id = ?`;
@@ -60,7 +88,10 @@ export class CassandraScimGroupStore implements ScimGroupStore {
     const rs =
       expected.membersVersion === undefined
         ? await this.db.execute('scim_group.replace', `${set} IF version = ?`, params)
-        : await this.db.execute('scim_group.replace_members_at', `${set} IF version = ? AND members_version = ?`, [...params, expected.membersVersion]);
+        : await this.db.execute('scim_group.replace_members_at', `${set} IF version = ? AND members_version = ?`, [
+            ...params,
+            expected.membersVersion,
+          ]);
     const ok = rs.wasApplied();
     // The loser's new name key goes, the winner's old one: lookups re-check the row anyway.
     if (renamed) await this.deleteName(team, ok ? previousName : c.displayName, id);
@@ -80,11 +111,16 @@ export class CassandraScimGroupStore implements ScimGroupStore {
     const out: ScimGroupMember[] = [];
     let pageState: string | undefined;
     do {
-      const rs = await this.db.execute('scim_group_member.list', `SELECT "user", display FROM ${this.ks}.scim_group_member WHERE team = ? AND group_id = ?`, [team, id], {
-        idempotent: true,
-        fetchSize: 5000,
-        pageState,
-      });
+      const rs = await this.db.execute(
+        'scim_group_member.list',
+        `SELECT "user", display FROM ${this.ks}.scim_group_member WHERE team = ? AND group_id = ?`,
+        [team, id],
+        {
+          idempotent: true,
+          fetchSize: 5000,
+          pageState,
+        },
+      );
       for (const r of rs.rows) out.push({ user: uuidText<UserId>(r.user), display: (r.display as string | null) ?? null });
       pageState = rs.pageState ?? undefined;
     } while (pageState);
@@ -93,7 +129,10 @@ export class CassandraScimGroupStore implements ScimGroupStore {
 
   async addMembers(team: TeamId, id: string, members: readonly ScimGroupMember[]): Promise<void> {
     await this.inBatches('scim_group_member.add', members, (m) => [
-      { query: `INSERT INTO ${this.ks}.scim_group_member (team, group_id, "user", display) VALUES (?, ?, ?, ?)`, params: [team, id, m.user, m.display] },
+      {
+        query: `INSERT INTO ${this.ks}.scim_group_member (team, group_id, "user", display) VALUES (?, ?, ?, ?)`,
+        params: [team, id, m.user, m.display],
+      },
       { query: `INSERT INTO ${this.ks}.scim_user_group ("user", group_id, team) VALUES (?, ?, ?)`, params: [m.user, id, team] },
     ]);
   }
@@ -106,7 +145,12 @@ export class CassandraScimGroupStore implements ScimGroupStore {
   }
 
   async groupsOf(team: TeamId, user: UserId): Promise<string[]> {
-    const rs = await this.db.execute('scim_user_group.list', `SELECT group_id, team FROM ${this.ks}.scim_user_group WHERE "user" = ?`, [user], { idempotent: true, fetchSize: 5000 });
+    const rs = await this.db.execute(
+      'scim_user_group.list',
+      `SELECT group_id, team FROM ${this.ks}.scim_user_group WHERE "user" = ?`,
+      [user],
+      { idempotent: true, fetchSize: 5000 },
+    );
     return rs.rows.filter((r) => uuidText(r.team) === team.toLowerCase()).map((r) => uuidText<string>(r.group_id));
   }
 
@@ -124,19 +168,33 @@ export class CassandraScimGroupStore implements ScimGroupStore {
   }
 
   private async putName(team: TeamId, name: string, id: string): Promise<void> {
-    await this.db.execute('scim_group_by_name.insert', `INSERT INTO ${this.ks}.scim_group_by_name (team, name, group_id) VALUES (?, ?, ?)`, [team, name.toLowerCase(), id], {
-      idempotent: true,
-    });
+    await this.db.execute(
+      'scim_group_by_name.insert',
+      `INSERT INTO ${this.ks}.scim_group_by_name (team, name, group_id) VALUES (?, ?, ?)`,
+      [team, name.toLowerCase(), id],
+      {
+        idempotent: true,
+      },
+    );
   }
 
   private async deleteName(team: TeamId, name: string, id: string): Promise<void> {
-    await this.db.execute('scim_group_by_name.delete', `DELETE FROM ${this.ks}.scim_group_by_name WHERE team = ? AND name = ? AND group_id = ?`, [team, name.toLowerCase(), id], {
-      idempotent: true,
-    });
+    await this.db.execute(
+      'scim_group_by_name.delete',
+      `DELETE FROM ${this.ks}.scim_group_by_name WHERE team = ? AND name = ? AND group_id = ?`,
+      [team, name.toLowerCase(), id],
+      {
+        idempotent: true,
+      },
+    );
   }
 
   /** Logged batches (member row and reverse row together) of at most BATCH_MEMBERS items, in parallel. */
-  private async inBatches<T>(name: string, items: readonly T[], stmts: (item: T) => Array<{ query: string; params: unknown[] }>): Promise<void> {
+  private async inBatches<T>(
+    name: string,
+    items: readonly T[],
+    stmts: (item: T) => Array<{ query: string; params: unknown[] }>,
+  ): Promise<void> {
     const chunks: T[][] = [];
     for (let i = 0; i < items.length; i += BATCH_MEMBERS) chunks.push(items.slice(i, i + BATCH_MEMBERS));
     await Promise.all(chunks.map((c) => this.db.batch(name, c.flatMap(stmts))));

@@ -24,9 +24,14 @@ export class CassandraScimTokenStore implements ScimTokenStore {
     const byKey = async (key: string) =>
       tokenFromRow(
         (
-          await this.db.execute('scim_token.lookup', `SELECT token_, team, id, created_at, idp, descr, name FROM ${this.ks}.team_provisioning_by_token WHERE token_ = ?`, [key], {
-            idempotent: true,
-          })
+          await this.db.execute(
+            'scim_token.lookup',
+            `SELECT token_, team, id, created_at, idp, descr, name FROM ${this.ks}.team_provisioning_by_token WHERE token_ = ?`,
+            [key],
+            {
+              idempotent: true,
+            },
+          )
         ).first(),
       );
     const hashed = await byKey(hash);
@@ -107,7 +112,11 @@ export class CassandraScimTokenStore implements ScimTokenStore {
 
   async deleteAllByTeamAndIdp(team: TeamId, idp: IdpId): Promise<number> {
     const recs = (await this.listByTeam(team)).filter((r) => r.idp === idp);
-    if (recs.length) await this.db.batch('scim_token.delete_by_team_and_idp', recs.flatMap((r) => this.deleteBoth(r)));
+    if (recs.length)
+      await this.db.batch(
+        'scim_token.delete_by_team_and_idp',
+        recs.flatMap((r) => this.deleteBoth(r)),
+      );
     return recs.length;
   }
 

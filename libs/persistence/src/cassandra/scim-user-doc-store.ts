@@ -12,14 +12,26 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
   }
 
   async get(uid: UserId): Promise<ScimUserDoc | null> {
-    const rs = await this.db.execute('scim_user_doc.get', `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" = ?`, [uid], {
-      idempotent: true,
-    });
+    const rs = await this.db.execute(
+      'scim_user_doc.get',
+      `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" = ?`,
+      [uid],
+      {
+        idempotent: true,
+      },
+    );
     return docFromRow(rs.first());
   }
 
   async getMany(uids: UserId[]): Promise<Map<UserId, ScimUserDoc>> {
-    const docs = await selectIn(this.db, 'scim_user_doc.get_many', `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`, uids, (chunk) => [chunk], docFromRow);
+    const docs = await selectIn(
+      this.db,
+      'scim_user_doc.get_many',
+      `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`,
+      uids,
+      (chunk) => [chunk],
+      docFromRow,
+    );
     return new Map(docs.map((d) => [d.uid, d]));
   }
 

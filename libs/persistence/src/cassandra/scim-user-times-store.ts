@@ -28,9 +28,14 @@ export class CassandraScimUserTimesStore implements ScimUserTimesStore {
   }
 
   async get(uid: UserId): Promise<ScimUserTimes | null> {
-    const rs = await this.db.execute('scim_user_times.get', `SELECT uid, created_at, last_updated_at FROM ${this.ks}.scim_user_times WHERE uid = ?`, [uid], {
-      idempotent: true,
-    });
+    const rs = await this.db.execute(
+      'scim_user_times.get',
+      `SELECT uid, created_at, last_updated_at FROM ${this.ks}.scim_user_times WHERE uid = ?`,
+      [uid],
+      {
+        idempotent: true,
+      },
+    );
     return timesFromRow(rs.first());
   }
 

@@ -25,14 +25,30 @@ function recordingDb() {
 describe('selectIn', () => {
   it('sends no statement for no keys', async () => {
     const { db, calls } = recordingDb();
-    expect(await selectIn(db, 't.get_many', 'SELECT', [], (c) => [c], () => 1)).toEqual([]);
+    expect(
+      await selectIn(
+        db,
+        't.get_many',
+        'SELECT',
+        [],
+        (c) => [c],
+        () => 1,
+      ),
+    ).toEqual([]);
     expect(calls).toEqual([]);
   });
 
   it('splits the keys into IN lists of at most IN_CHUNK, in parallel, idempotent, with the bind values of each chunk', async () => {
     const { db, calls, maxInFlight } = recordingDb();
     const keys = Array.from({ length: 2 * IN_CHUNK + 1 }, (_, i) => i);
-    const rows = await selectIn(db, 't.get_many', 'SELECT', keys, (chunk) => ['team', chunk], (r) => (r as unknown as { k: number }).k);
+    const rows = await selectIn(
+      db,
+      't.get_many',
+      'SELECT',
+      keys,
+      (chunk) => ['team', chunk],
+      (r) => (r as unknown as { k: number }).k,
+    );
     expect(calls.map((c) => (c.params[1] as number[]).length)).toEqual([IN_CHUNK, IN_CHUNK, 1]);
     expect(calls.every((c) => c.name === 't.get_many' && c.params[0] === 'team' && c.opts?.idempotent === true)).toBe(true);
     expect(maxInFlight()).toBe(3);
@@ -41,7 +57,14 @@ describe('selectIn', () => {
 
   it('drops the rows the mapper refuses', async () => {
     const { db } = recordingDb();
-    const rows = await selectIn(db, 't', 'SELECT', [1, 2, 3, 4], (c) => [c], (r) => ((r as unknown as { k: number }).k % 2 ? null : (r as unknown as { k: number }).k));
+    const rows = await selectIn(
+      db,
+      't',
+      'SELECT',
+      [1, 2, 3, 4],
+      (c) => [c],
+      (r) => ((r as unknown as { k: number }).k % 2 ? null : (r as unknown as { k: number }).k),
+    );
     expect(rows).toEqual([2, 4]);
   });
 });

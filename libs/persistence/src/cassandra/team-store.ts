@@ -38,7 +38,9 @@ export class CassandraTeamStore implements TeamStore {
   }
 
   async getTeam(id: TeamId): Promise<Team | null> {
-    const rs = await this.db.execute('team.get', `SELECT team, name, creator, deleted FROM ${this.ks}.team WHERE team = ?`, [id], { idempotent: true });
+    const rs = await this.db.execute('team.get', `SELECT team, name, creator, deleted FROM ${this.ks}.team WHERE team = ?`, [id], {
+      idempotent: true,
+    });
     return teamFromRow(rs.first());
   }
 
@@ -82,9 +84,14 @@ export class CassandraTeamStore implements TeamStore {
    */
   async setRole(team: TeamId, user: UserId, role: Role): Promise<void> {
     if (!(await this.getMember(team, user))) return;
-    await this.db.execute('team_member.set_perms', `UPDATE ${this.ks}.team_member SET perms = ? WHERE team = ? AND "user" = ?`, [permsOf(role), team, user], {
-      idempotent: true,
-    });
+    await this.db.execute(
+      'team_member.set_perms',
+      `UPDATE ${this.ks}.team_member SET perms = ? WHERE team = ? AND "user" = ?`,
+      [permsOf(role), team, user],
+      {
+        idempotent: true,
+      },
+    );
   }
 
   async removeMember(team: TeamId, user: UserId): Promise<void> {
@@ -107,19 +114,28 @@ export class CassandraTeamStore implements TeamStore {
   }
 
   async ssoStatus(team: TeamId): Promise<FeatureStatus | null> {
-    const rs = await this.db.execute('team_features.get_sso', `SELECT sso_status FROM ${this.ks}.team_features WHERE team_id = ?`, [team], { idempotent: true });
+    const rs = await this.db.execute('team_features.get_sso', `SELECT sso_status FROM ${this.ks}.team_features WHERE team_id = ?`, [team], {
+      idempotent: true,
+    });
     const v = rs.first()?.sso_status;
     return v === 1 ? 'enabled' : v === 0 ? 'disabled' : null;
   }
 
   async setSsoStatus(team: TeamId, status: FeatureStatus): Promise<void> {
-    await this.db.execute('team_features.set_sso', `UPDATE ${this.ks}.team_features SET sso_status = ? WHERE team_id = ?`, [status === 'enabled' ? 1 : 0, team], {
-      idempotent: true,
-    });
+    await this.db.execute(
+      'team_features.set_sso',
+      `UPDATE ${this.ks}.team_features SET sso_status = ? WHERE team_id = ?`,
+      [status === 'enabled' ? 1 : 0, team],
+      {
+        idempotent: true,
+      },
+    );
   }
 
   async teamOf(user: UserId): Promise<TeamId | null> {
-    const rs = await this.db.execute('user_team.get', `SELECT team FROM ${this.ks}.user_team WHERE "user" = ? LIMIT 1`, [user], { idempotent: true });
+    const rs = await this.db.execute('user_team.get', `SELECT team FROM ${this.ks}.user_team WHERE "user" = ? LIMIT 1`, [user], {
+      idempotent: true,
+    });
     return uuidOrNull<TeamId>(rs.first()?.team);
   }
 }
@@ -127,7 +143,12 @@ export class CassandraTeamStore implements TeamStore {
 /** A row without name or creator (an UPDATE racing a delete, or a foreign partial row) is absent. */
 function teamFromRow(row: types.Row | null | undefined): Team | null {
   if (!row || row.name == null || row.creator == null) return null;
-  return { id: uuidText<TeamId>(row.team), name: row.name as string, creator: uuidText<UserId>(row.creator), deleted: row.deleted === true };
+  return {
+    id: uuidText<TeamId>(row.team),
+    name: row.name as string,
+    creator: uuidText<UserId>(row.creator),
+    deleted: row.deleted === true,
+  };
 }
 
 function memberFromRow(row: types.Row | null | undefined): TeamMember | null {

@@ -78,7 +78,14 @@ export class CassandraUserStore implements UserStore {
 
   async getMany(ids: UserId[]): Promise<User[]> {
     const wanted = [...new Set(ids.map((id) => id.toLowerCase() as UserId))];
-    const rows = await selectIn(this.db, 'user.get_many', `SELECT id, ${COLUMNS} FROM ${this.ks}."user" WHERE id IN ?`, wanted, (chunk) => [chunk], userFromRow);
+    const rows = await selectIn(
+      this.db,
+      'user.get_many',
+      `SELECT id, ${COLUMNS} FROM ${this.ks}."user" WHERE id IN ?`,
+      wanted,
+      (chunk) => [chunk],
+      userFromRow,
+    );
     const found = new Map<string, User>(rows.map((u) => [u.id, u]));
     return wanted.map((id) => found.get(id)).filter((u): u is User => u !== undefined);
   }
@@ -113,7 +120,12 @@ export class CassandraUserStore implements UserStore {
   }
 
   claimHandle(handle: string, owner: UserId): Promise<Claim> {
-    return this.claim('user_handle.claim', `INSERT INTO ${this.ks}.user_handle (handle, "user") VALUES (?, ?) IF NOT EXISTS`, handle, owner);
+    return this.claim(
+      'user_handle.claim',
+      `INSERT INTO ${this.ks}.user_handle (handle, "user") VALUES (?, ?) IF NOT EXISTS`,
+      handle,
+      owner,
+    );
   }
 
   async releaseHandle(handle: string, owner: UserId): Promise<void> {
@@ -143,9 +155,14 @@ export class CassandraUserStore implements UserStore {
   }
 
   async putRichInfo(id: UserId, json: string): Promise<void> {
-    await this.db.execute('rich_info.put', `INSERT INTO ${this.ks}.rich_info ("user", json) VALUES (?, ?)`, [id, Buffer.from(json, 'utf8')], {
-      idempotent: true,
-    });
+    await this.db.execute(
+      'rich_info.put',
+      `INSERT INTO ${this.ks}.rich_info ("user", json) VALUES (?, ?)`,
+      [id, Buffer.from(json, 'utf8')],
+      {
+        idempotent: true,
+      },
+    );
   }
 
   /** Not applied: the answer carries the current row, whose owner may be the claimant (a retry). */

@@ -43,11 +43,20 @@ describe('Cassandra identity adapters: what lands in the brig and galley tables'
     for (const status of userStatuses) {
       const u = userFixture({ status, managedBy: 'scim' });
       await users.put(u);
-      const [row] = await q(`SELECT status, managed_by, password, language, country, sso_id, activated, team FROM ${brig}."user" WHERE id = ?`, [u.id]);
+      const [row] = await q(
+        `SELECT status, managed_by, password, language, country, sso_id, activated, team FROM ${brig}."user" WHERE id = ?`,
+        [u.id],
+      );
       expect(row!.status).toBe(expected[status]);
       expect(row!.managed_by).toBe(1);
       expect((row!.password as Buffer).toString('utf8')).toBe(u.passwordHash);
-      expect([row!.language, row!.country, row!.sso_id, row!.activated, String(row!.team)]).toEqual([u.language, u.country, u.ssoId, true, u.team]);
+      expect([row!.language, row!.country, row!.sso_id, row!.activated, String(row!.team)]).toEqual([
+        u.language,
+        u.country,
+        u.ssoId,
+        true,
+        u.team,
+      ]);
     }
     const bare = bareUser();
     await users.put(bare);

@@ -71,7 +71,13 @@ export function bareUser(over: Partial<User> = {}): User {
   });
 }
 
-export const teamFixture = (over: Partial<Team> = {}): Team => ({ id: newTeamId(), name: 'Équipe Ω 🛰', creator: newUserId(), deleted: false, ...over });
+export const teamFixture = (over: Partial<Team> = {}): Team => ({
+  id: newTeamId(),
+  name: 'Équipe Ω 🛰',
+  creator: newUserId(),
+  deleted: false,
+  ...over,
+});
 
 export const memberFixture = (team: TeamId, over: Partial<TeamMember> = {}): TeamMember => ({
   team,
@@ -194,9 +200,25 @@ function userContract(env: GetIdentityEnv): void {
       await stores.users.put(u);
       await stores.users.put(other);
       await stores.users.update(u.id, { name: 'Ελένη', status: 'deleted', handle: null, passwordHash: '$argon2id$new', managedBy: 'wire' });
-      expect(await stores.users.get(u.id)).toEqual({ ...u, name: 'Ελένη', status: 'deleted', handle: null, passwordHash: '$argon2id$new', managedBy: 'wire' });
+      expect(await stores.users.get(u.id)).toEqual({
+        ...u,
+        name: 'Ελένη',
+        status: 'deleted',
+        handle: null,
+        passwordHash: '$argon2id$new',
+        managedBy: 'wire',
+      });
       await stores.users.update(u.id, { activated: false, team: null, emailUnvalidated: undefined });
-      expect(await stores.users.get(u.id)).toEqual({ ...u, name: 'Ελένη', status: 'deleted', handle: null, passwordHash: '$argon2id$new', managedBy: 'wire', activated: false, team: null });
+      expect(await stores.users.get(u.id)).toEqual({
+        ...u,
+        name: 'Ελένη',
+        status: 'deleted',
+        handle: null,
+        passwordHash: '$argon2id$new',
+        managedBy: 'wire',
+        activated: false,
+        team: null,
+      });
       await stores.users.update(u.id, {});
       expect((await stores.users.get(u.id))?.emailUnvalidated).toBe(u.emailUnvalidated);
       expect(await stores.users.get(other.id)).toEqual(other);
@@ -253,7 +275,12 @@ function keyOps(stores: IdentityStores, kind: KeyKind) {
   const u = stores.users;
   return kind === 'handle'
     ? { claim: u.claimHandle.bind(u), release: u.releaseHandle.bind(u), lookup: u.lookupHandle.bind(u), key: () => `handle-${unique()}` }
-    : { claim: u.claimEmail.bind(u), release: u.releaseEmail.bind(u), lookup: u.lookupEmail.bind(u), key: () => emailKey(` Zoë.${unique()}@Example.COM `) };
+    : {
+        claim: u.claimEmail.bind(u),
+        release: u.releaseEmail.bind(u),
+        lookup: u.lookupEmail.bind(u),
+        key: () => emailKey(` Zoë.${unique()}@Example.COM `),
+      };
 }
 
 function uniqueKeyContract(env: GetIdentityEnv): void {
@@ -395,7 +422,9 @@ function teamContract(env: GetIdentityEnv): void {
     it("pages a team's 250 members by 100, every member once, in Cassandra's uuid order", async () => {
       const { stores } = env();
       const team = newTeamId();
-      const members = awkwardUuids(250).map((user, i) => memberFixture(team, { user, role: roles[i % roles.length]!, invitedAt: i % 3 ? null : new Date(Date.UTC(2024, 0, 1, 0, 0, i)) }));
+      const members = awkwardUuids(250).map((user, i) =>
+        memberFixture(team, { user, role: roles[i % roles.length]!, invitedAt: i % 3 ? null : new Date(Date.UTC(2024, 0, 1, 0, 0, i)) }),
+      );
       await inChunks(members, (m) => stores.teams.addMember(m));
       await stores.teams.addMember(memberFixture(newTeamId()));
       const { items, sizes } = await allPages((cursor) => stores.teams.listMembers(team, { limit: 100, cursor }));

@@ -15,7 +15,11 @@ const source = (over: Partial<IdpMetadataSource> = {}): IdpMetadataSource => ({
 });
 
 /** The contract of `IdpMetadataSourceStore`, run against the Cassandra adapter and the twin. */
-export function idpMetadataSourceContract(name: string, store: () => IdpMetadataSourceStore, elapse: (seconds: number) => Promise<void>): void {
+export function idpMetadataSourceContract(
+  name: string,
+  store: () => IdpMetadataSourceStore,
+  elapse: (seconds: number) => Promise<void>,
+): void {
   describe(`IdpMetadataSourceStore (idp_metadata_source): ${name}`, () => {
     it('puts, reads back (ids case-insensitive), records attempts, deletes', async () => {
       const s = store();

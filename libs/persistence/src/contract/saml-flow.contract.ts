@@ -70,7 +70,11 @@ export function authnRequestContract(env: GetEnv): void {
       const web = reqId();
       const mobile = reqId();
       await stores.authnRequests.putVerdict(web, { format: { kind: 'web' }, cookieLabel: null }, 60);
-      const m = { kind: 'mobile' as const, successRedirect: 'wire://login-success?cookie=$cookie&userid=$userid', errorRedirect: 'wire://login-error?label=$label' };
+      const m = {
+        kind: 'mobile' as const,
+        successRedirect: 'wire://login-success?cookie=$cookie&userid=$userid',
+        errorRedirect: 'wire://login-error?label=$label',
+      };
       await stores.authnRequests.putVerdict(mobile, { format: m, cookieLabel: 'my-phone' }, 60);
       expect(await stores.authnRequests.getVerdict(web)).toEqual({ format: { kind: 'web' }, cookieLabel: null });
       expect(await stores.authnRequests.getVerdict(mobile)).toEqual({ format: m, cookieLabel: 'my-phone' });
@@ -97,7 +101,9 @@ export function authnRequestContract(env: GetEnv): void {
       const { stores } = env();
       for (const ttl of [0, -1, 1.5, 630_720_001]) {
         await expect(stores.authnRequests.put(reqId(), 'iss', ttl)).rejects.toThrow(RangeError);
-        await expect(stores.authnRequests.putVerdict(reqId(), { format: { kind: 'web' }, cookieLabel: null }, ttl)).rejects.toThrow(RangeError);
+        await expect(stores.authnRequests.putVerdict(reqId(), { format: { kind: 'web' }, cookieLabel: null }, ttl)).rejects.toThrow(
+          RangeError,
+        );
         await expect(stores.assertionReplay.claim(reqId(), ttl)).rejects.toThrow(RangeError);
       }
     });

@@ -6,8 +6,14 @@ import type { SamlUserRecord } from '../ports/saml-user-store';
 import type { GetEnv } from './env.contract';
 import { awkwardNames, inChunks, issuerUrl } from './env.contract';
 
-const nameIdXml = (n: string) => `<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">${n}</NameID>`;
-const user = (issuer: string, n: string): SamlUserRecord => ({ issuer, normalizedNameId: n.toLowerCase(), ssoId: nameIdXml(n), uid: newUserId() });
+const nameIdXml = (n: string) =>
+  `<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">${n}</NameID>`;
+const user = (issuer: string, n: string): SamlUserRecord => ({
+  issuer,
+  normalizedNameId: n.toLowerCase(),
+  ssoId: nameIdXml(n),
+  uid: newUserId(),
+});
 
 /** Walks every page, round-tripping each cursor through JSON as an HTTP client would. */
 export async function allPages<T>(list: (cursor: string | null) => Promise<Page<T>>): Promise<{ items: T[]; sizes: number[] }> {

@@ -76,7 +76,15 @@ export function scimGroupContract(name: string, store: () => ScimGroupStore): vo
       const team = newTeamId();
       const g = group(team);
       await s.create(g, []);
-      const results = await concurrently(10, (i) => s.replace(team, g.id, { displayName: `n${i}`, externalId: null, version: `w${i}`, lastModified: at(i) }, { version: 'v1' }, g.displayName));
+      const results = await concurrently(10, (i) =>
+        s.replace(
+          team,
+          g.id,
+          { displayName: `n${i}`, externalId: null, version: `w${i}`, lastModified: at(i) },
+          { version: 'v1' },
+          g.displayName,
+        ),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(1);
     });
 

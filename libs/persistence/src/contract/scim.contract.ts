@@ -12,7 +12,10 @@ export function scimExternalContract(env: GetEnv): void {
       const { stores } = env();
       const team = newTeamId();
       const [alice, bob] = [newUserId(), newUserId()];
-      expect(await stores.scimExternal.claim(team, 'ext-1', alice)).toEqual({ ok: true, record: { team, externalId: 'ext-1', uid: alice, status: 'creating' } });
+      expect(await stores.scimExternal.claim(team, 'ext-1', alice)).toEqual({
+        ok: true,
+        record: { team, externalId: 'ext-1', uid: alice, status: 'creating' },
+      });
       expect(await stores.scimExternal.markCreated(team, 'ext-1', bob)).toBe(false);
       expect(await stores.scimExternal.markCreated(team, 'ext-1', alice)).toBe(true);
       const owner = { team, externalId: 'ext-1', uid: alice, status: 'created' };
@@ -128,7 +131,12 @@ export function scimTokenContract(env: GetEnv): void {
       const { stores } = env();
       const team = newTeamId();
       const t = (ms: number) => new Date(Date.UTC(2025, 0, 1) + ms);
-      const recs = [tokenFixture(team, { createdAt: t(3000) }), tokenFixture(team, { createdAt: t(1000) }), tokenFixture(team, { createdAt: t(2000) }), tokenFixture(team, { createdAt: t(2000) })];
+      const recs = [
+        tokenFixture(team, { createdAt: t(3000) }),
+        tokenFixture(team, { createdAt: t(1000) }),
+        tokenFixture(team, { createdAt: t(2000) }),
+        tokenFixture(team, { createdAt: t(2000) }),
+      ];
       for (const r of recs) await stores.scimTokens.insert(r);
       await stores.scimTokens.insert(tokenFixture(newTeamId()));
       const ties = [recs[2]!, recs[3]!].sort((a, b) => compareUuid(a.id, b.id));

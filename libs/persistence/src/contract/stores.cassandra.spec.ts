@@ -24,12 +24,20 @@ sparStoreContract('Cassandra adapters', async () => {
       },
       issuer: async (issuer, idp) => {
         // Written a day ago, as rows spar left behind are: old enough to count as stale claims.
-        await db.execute('test.legacy_issuer', `INSERT INTO ${ks}.issuer_idp (issuer, idp) VALUES (?, ?) USING TIMESTAMP ${(Date.now() - 86_400_000) * 1000}`, [issuer, idp]);
+        await db.execute(
+          'test.legacy_issuer',
+          `INSERT INTO ${ks}.issuer_idp (issuer, idp) VALUES (?, ?) USING TIMESTAMP ${(Date.now() - 86_400_000) * 1000}`,
+          [issuer, idp],
+        );
       },
       plaintextToken: async (r) => {
         const cols = 'token_, team, id, created_at, idp, descr, name';
         const params = [r.tokenKey, r.team, r.id, r.createdAt, r.idp ?? undefined, r.description, r.name ?? undefined];
-        await db.execute('test.legacy_token', `INSERT INTO ${ks}.team_provisioning_by_token (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?)`, params);
+        await db.execute(
+          'test.legacy_token',
+          `INSERT INTO ${ks}.team_provisioning_by_token (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          params,
+        );
         await db.execute('test.legacy_token', `INSERT INTO ${ks}.team_provisioning_by_team (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?)`, params);
       },
     },
@@ -59,7 +67,9 @@ describe('Cassandra adapters: what lands in the tables', () => {
     expect((row!.extra_public_keys as Buffer[]).map((b) => b.toString('utf8'))).toEqual([keyInfo('second')]);
     expect(row!.api_version).toBe(1);
     expect(String(row!.team)).toBe(idp.team);
-    expect((await q(`SELECT idp FROM ${ks}.issuer_idp_v2 WHERE issuer = ? AND team = ?`, [idp.issuer, idp.team])).map((r) => String(r.idp))).toEqual([idp.id]);
+    expect(
+      (await q(`SELECT idp FROM ${ks}.issuer_idp_v2 WHERE issuer = ? AND team = ?`, [idp.issuer, idp.team])).map((r) => String(r.idp)),
+    ).toEqual([idp.id]);
     expect((await q(`SELECT idp FROM ${ks}.team_idp WHERE team = ?`, [idp.team])).map((r) => String(r.idp))).toEqual([idp.id]);
     expect(names).toContain('idp.insert');
   });

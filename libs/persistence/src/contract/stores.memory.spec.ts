@@ -16,7 +16,15 @@ sparStoreContract('in-memory twins', async () => {
       user: async (issuer, ssoId, uid) => t.seedLegacyUser(issuer, ssoId, uid),
       issuer: async (issuer, idp) => t.seedLegacyIssuer(issuer, idp),
       plaintextToken: async (r) =>
-        t.seedPlaintextToken({ tokenKey: r.tokenKey, team: r.team, id: r.id, createdAt: r.createdAt, idp: r.idp, description: r.description, name: r.name }),
+        t.seedPlaintextToken({
+          tokenKey: r.tokenKey,
+          team: r.team,
+          id: r.id,
+          createdAt: r.createdAt,
+          idp: r.idp,
+          description: r.description,
+          name: r.name,
+        }),
     },
   };
 });

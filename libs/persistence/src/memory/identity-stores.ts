@@ -8,7 +8,10 @@ import { MemoryUserStore } from './user-store';
 export { MemoryCookieStore, MemoryIdentityTables, MemoryTeamStore, MemoryUserStore };
 
 /** The identity twins over one set of in-memory brig and galley tables. */
-export function memoryIdentityStores(clock: Clock = systemClock, tables = new MemoryIdentityTables()): IdentityStores & { tables: MemoryIdentityTables } {
+export function memoryIdentityStores(
+  clock: Clock = systemClock,
+  tables = new MemoryIdentityTables(),
+): IdentityStores & { tables: MemoryIdentityTables } {
   return {
     tables,
     users: new MemoryUserStore(tables),

@@ -27,7 +27,10 @@ export class MemoryIdpMetadataSourceStore implements IdpMetadataSourceStore {
     this.leases.delete(lc(idp));
   }
 
-  async recordAttempt(idp: IdpId, a: { checkedAt: Date; lastError: string | null; appliedAt?: Date; validUntil?: Date | null }): Promise<void> {
+  async recordAttempt(
+    idp: IdpId,
+    a: { checkedAt: Date; lastError: string | null; appliedAt?: Date; validUntil?: Date | null },
+  ): Promise<void> {
     const r = this.rows.get(lc(idp));
     if (!r) return;
     r.checkedAt = a.checkedAt;

@@ -3,7 +3,6 @@ import { type IdpApiVersion, type IdpRecord, type IdpStore, STALE_V1_CLAIM_MS, c
 import { type IdpRow, MemorySparTables } from './tables';
 import { lc } from './ids';
 
-
 export class MemoryIdpStore implements IdpStore {
   constructor(private readonly t: MemorySparTables = new MemorySparTables()) {}
 

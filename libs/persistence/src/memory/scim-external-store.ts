@@ -1,9 +1,13 @@
 import type { TeamId, UserId } from '@sso/domain';
 import type { Page, PageRequest } from '../ports/paging';
-import { type ScimExternalClaim, type ScimExternalRecord, type ScimExternalStore, creationStatusOf as statusOf } from '../ports/scim-external-store';
+import {
+  type ScimExternalClaim,
+  type ScimExternalRecord,
+  type ScimExternalStore,
+  creationStatusOf as statusOf,
+} from '../ports/scim-external-store';
 import { MemorySparTables } from './tables';
 import { lc } from './ids';
-
 
 /** Each method runs without an await in between, so it is as atomic as the LWT it stands for. */
 export class MemoryScimExternalStore implements ScimExternalStore {

@@ -5,7 +5,6 @@ import { compareUuid } from './ordering';
 import { Partitioned } from './tables';
 import { lc } from './ids';
 
-
 /** The twin of the four group tables: partitions in clustering order, compare-and-set as the LWT does it. */
 export class MemoryScimGroupStore implements ScimGroupStore {
   /** team -> id -> row */
@@ -46,13 +45,28 @@ export class MemoryScimGroupStore implements ScimGroupStore {
     return this.byName.rows(`${lc(team)}/${name.toLowerCase()}`).map(([id]) => id);
   }
 
-  async replace(team: TeamId, id: string, c: ScimGroupChange, expected: { version: string; membersVersion?: string }, previousName: string): Promise<ScimGroupWrite> {
+  async replace(
+    team: TeamId,
+    id: string,
+    c: ScimGroupChange,
+    expected: { version: string; membersVersion?: string },
+    previousName: string,
+  ): Promise<ScimGroupWrite> {
     const t = lc<TeamId>(team);
     const cur = this.groups.get(t, lc(id));
-    const ok = cur !== undefined && cur.version === expected.version && (expected.membersVersion === undefined || cur.membersVersion === expected.membersVersion);
+    const ok =
+      cur !== undefined &&
+      cur.version === expected.version &&
+      (expected.membersVersion === undefined || cur.membersVersion === expected.membersVersion);
     const renamed = c.displayName.toLowerCase() !== previousName.toLowerCase();
     if (ok) {
-      this.groups.put(t, lc(id), { ...cur, displayName: c.displayName, externalId: c.externalId, version: c.version, lastModified: c.lastModified });
+      this.groups.put(t, lc(id), {
+        ...cur,
+        displayName: c.displayName,
+        externalId: c.externalId,
+        version: c.version,
+        lastModified: c.lastModified,
+      });
       if (renamed) {
         this.byName.put(`${t}/${c.displayName.toLowerCase()}`, lc(id), true);
         this.byName.delete(`${t}/${previousName.toLowerCase()}`, lc(id));

@@ -3,7 +3,6 @@ import type { ScimTokenRecord, ScimTokenStore } from '../ports/scim-token-store'
 import { MemorySparTables, type TokenRow } from './tables';
 import { lc } from './ids';
 
-
 export class MemoryScimTokenStore implements ScimTokenStore {
   constructor(private readonly t: MemorySparTables = new MemorySparTables()) {}
 

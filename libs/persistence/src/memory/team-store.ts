@@ -29,7 +29,11 @@ export class MemoryTeamStore implements TeamStore {
   }
 
   async addMember(m: TeamMember): Promise<void> {
-    this.t.teamMember.put(lc(m.team), lc(m.user), { perms: perms(m.role), invitedAt: m.invitedAt && new Date(m.invitedAt.getTime()), invitedBy: m.invitedBy && lc(m.invitedBy) });
+    this.t.teamMember.put(lc(m.team), lc(m.user), {
+      perms: perms(m.role),
+      invitedAt: m.invitedAt && new Date(m.invitedAt.getTime()),
+      invitedBy: m.invitedBy && lc(m.invitedBy),
+    });
     this.t.userTeam.put(lc(m.user), lc(m.team), true);
   }
 

@@ -3,7 +3,6 @@ import type { Claim, UserStore } from '../ports/identity-stores';
 import { MemoryIdentityTables, type UserRow } from './identity-tables';
 import { lc } from './ids';
 
-
 /**
  * Twin of CassandraUserStore. Claims and releases read and write with no await in between, so each
  * is as atomic as the lightweight transaction it stands for.

@@ -89,11 +89,15 @@ export const brigMigrations: Migration[] = [
   {
     version: 5,
     description: 'idp_login_options: per-IdP login settings spar does not have (IdP-initiated login opt-in, SSO binding)',
-    statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.idp_login_options (idp uuid PRIMARY KEY, idp_initiated boolean, sso_binding text)`],
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.idp_login_options (idp uuid PRIMARY KEY, idp_initiated boolean, sso_binding text)`,
+    ],
   },
   {
     version: 6,
     description: 'idp_domain: multi-ingress, one IdP per domain and team, claimed with lightweight transactions',
-    statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.idp_domain (team uuid, domain text, idp uuid, claimed_at timestamp, PRIMARY KEY ((team, domain)))`],
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.idp_domain (team uuid, domain text, idp uuid, claimed_at timestamp, PRIMARY KEY ((team, domain)))`,
+    ],
   },
 ];

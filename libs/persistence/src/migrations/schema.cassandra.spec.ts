@@ -25,7 +25,9 @@ describe('spar schema on a live Cassandra node', () => {
     expect(statements).toHaveLength(18);
     for (const s of statements) expect(s).toMatch(/^CREATE TABLE IF NOT EXISTS ks_x\.\w+ \(/);
     expect(statements.join('\n')).not.toMatch(/\bspar\.|CREATE KEYSPACE/);
-    expect(() => sparTableStatements('CREATE TABLE spar.t (a int PRIMARY KEY);\nDROP TABLE spar.t;\n', 'k')).toThrow(/unexpected statement DROP/);
+    expect(() => sparTableStatements('CREATE TABLE spar.t (a int PRIMARY KEY);\nDROP TABLE spar.t;\n', 'k')).toThrow(
+      /unexpected statement DROP/,
+    );
   });
 
   it('has exactly the 18 tables of spar.cql, with the same columns, types, keys and clustering order', async () => {
@@ -93,7 +95,19 @@ describe('migrations run concurrently', () => {
     try {
       const [ra, rb] = await Promise.all([migrate(a.db), migrate(b)]);
       const applied = [...ra, ...rb].flatMap((r) => r.applied.map((v) => `${r.keyspace}:${v}`)).sort();
-      expect(applied).toEqual([`${a.db.config.keyspaces.brig}:1`, `${a.db.config.keyspaces.brig}:2`, `${a.db.config.keyspaces.brig}:3`, `${a.db.config.keyspaces.brig}:4`, `${a.db.config.keyspaces.brig}:5`, `${a.db.config.keyspaces.brig}:6`, `${a.db.config.keyspaces.galley}:1`, `${a.db.config.keyspaces.galley}:2`, `${a.db.config.keyspaces.spar}:100`].sort());
+      expect(applied).toEqual(
+        [
+          `${a.db.config.keyspaces.brig}:1`,
+          `${a.db.config.keyspaces.brig}:2`,
+          `${a.db.config.keyspaces.brig}:3`,
+          `${a.db.config.keyspaces.brig}:4`,
+          `${a.db.config.keyspaces.brig}:5`,
+          `${a.db.config.keyspaces.brig}:6`,
+          `${a.db.config.keyspaces.galley}:1`,
+          `${a.db.config.keyspaces.galley}:2`,
+          `${a.db.config.keyspaces.spar}:100`,
+        ].sort(),
+      );
       const live = await liveSchema(a.db, a.db.config.keyspaces.spar);
       expect(Object.keys(live)).toHaveLength(18);
     } finally {

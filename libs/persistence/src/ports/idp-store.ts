@@ -94,5 +94,6 @@ export const STALE_V1_CLAIM_MS = 10 * 60 * 1000;
 /** What both adapters refuse to store. */
 export function checkIdpRecord(idp: IdpRecord): void {
   if (idp.certs.length === 0) throw new RangeError('an IdP needs at least one certificate');
-  if (idp.apiVersion !== null && idp.apiVersion !== 1 && idp.apiVersion !== 2) throw new RangeError(`bad IdP api version ${String(idp.apiVersion)}`);
+  if (idp.apiVersion !== null && idp.apiVersion !== 1 && idp.apiVersion !== 2)
+    throw new RangeError(`bad IdP api version ${String(idp.apiVersion)}`);
 }

@@ -55,7 +55,13 @@ export interface ScimGroupStore {
    * `UPDATE ... IF version = expected.version [AND members_version = expected.membersVersion]`.
    * The name key of the new name is written before, the old one removed after a success.
    */
-  replace(team: TeamId, id: string, change: ScimGroupChange, expected: { version: string; membersVersion?: string }, previousName: string): Promise<ScimGroupWrite>;
+  replace(
+    team: TeamId,
+    id: string,
+    change: ScimGroupChange,
+    expected: { version: string; membersVersion?: string },
+    previousName: string,
+  ): Promise<ScimGroupWrite>;
   /** Marks a change of members: a new members version and time (a plain write). */
   touchMembers(team: TeamId, id: string, membersVersion: string, at: Date): Promise<void>;
   /** Every member of one group (one partition), in user-id order. */

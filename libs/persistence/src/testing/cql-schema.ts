@@ -26,8 +26,20 @@ export function parseCqlSchema(text: string): Record<string, TableShape> {
         const inner = pk[1].trim();
         const composite = /^\(([^)]*)\)\s*(?:,\s*(.*))?$/.exec(inner);
         const parts = composite
-          ? [composite[1].split(',').map((s) => s.trim()), (composite[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean)]
-          : [[inner.split(',')[0].trim()], inner.split(',').slice(1).map((s) => s.trim())];
+          ? [
+              composite[1].split(',').map((s) => s.trim()),
+              (composite[2] ?? '')
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            ]
+          : [
+              [inner.split(',')[0].trim()],
+              inner
+                .split(',')
+                .slice(1)
+                .map((s) => s.trim()),
+            ];
         partitionKey = parts[0];
         clusteringCols = parts[1];
         continue;

@@ -9,7 +9,9 @@ const re = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+)
 export function parseDateTime(s: string): bigint | undefined {
   const m = re.exec(s.trim());
   if (!m) return undefined;
-  const [y, mo, d, h = 0, mi = 0, sec = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const [y, mo, d, h = 0, mi = 0, sec = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) =>
+    x === undefined ? undefined : Number(x),
+  ) as number[];
   if (mo! < 1 || mo! > 12 || d! < 1 || h > 23 || mi > 59 || sec > 60) return undefined;
   const ms = Date.UTC(y!, mo! - 1, d!, h, mi, Math.min(sec, 59));
   if (new Date(ms).getUTCDate() !== d) return undefined; // 2023-02-30

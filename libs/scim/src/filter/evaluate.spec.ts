@@ -194,11 +194,21 @@ describe('indexableEquality', () => {
       caseExact: true,
       residual: parseFilter('active eq true and userName eq "x"'),
     });
-    expect(idx('displayName eq "G" and members[value eq "u1"]', groupResourceSchema)).toMatchObject({ attribute: 'members.value', value: 'u1' });
+    expect(idx('displayName eq "G" and members[value eq "u1"]', groupResourceSchema)).toMatchObject({
+      attribute: 'members.value',
+      value: 'u1',
+    });
   });
 
   it('gives nothing for or, not, other operators or unindexed attributes', () => {
-    for (const f of ['userName eq "a" or userName eq "b"', 'not (userName eq "a")', 'userName sw "a"', 'title eq "x"', 'userName eq null', '(userName eq "a" or id eq "b") and title pr']) {
+    for (const f of [
+      'userName eq "a" or userName eq "b"',
+      'not (userName eq "a")',
+      'userName sw "a"',
+      'title eq "x"',
+      'userName eq null',
+      '(userName eq "a" or id eq "b") and title pr',
+    ]) {
       expect(idx(f)).toBeUndefined();
     }
   });

@@ -53,9 +53,14 @@ function candidateOf(f: Filter, rs: ResourceSchema): Candidate | undefined {
   }
   if (f.type === 'valuePath') {
     // `emails[value eq "x" and type eq "work"]`: look up emails.value, keep the whole node.
-    const inner = conjuncts(f.filter).find((c) => c.type === 'compare' && c.op === 'eq' && c.path.attr.toLowerCase() === 'value' && !c.path.sub);
+    const inner = conjuncts(f.filter).find(
+      (c) => c.type === 'compare' && c.op === 'eq' && c.path.attr.toLowerCase() === 'value' && !c.path.sub,
+    );
     if (!inner || inner.type !== 'compare') return undefined;
-    const c = candidateOf({ ...inner, path: { ...(f.path.uri !== undefined ? { uri: f.path.uri } : {}), attr: f.path.attr, sub: 'value' } }, rs);
+    const c = candidateOf(
+      { ...inner, path: { ...(f.path.uri !== undefined ? { uri: f.path.uri } : {}), attr: f.path.attr, sub: 'value' } },
+      rs,
+    );
     return c && { ...c, exact: false };
   }
   return undefined;

@@ -43,7 +43,10 @@ export function tokenize(input: string): Token[] {
       try {
         value = JSON.parse(raw);
       } catch {
-        throw filterError(start, `invalid string ${raw.length > 40 ? raw.slice(0, 40) + '…' : raw} (JSON escapes only, no raw control characters)`);
+        throw filterError(
+          start,
+          `invalid string ${raw.length > 40 ? raw.slice(0, 40) + '…' : raw} (JSON escapes only, no raw control characters)`,
+        );
       }
       tokens.push({ kind: 'string', value: value as string, raw, pos: start, spaceBefore });
     } else {

@@ -77,7 +77,11 @@ describe('parseFilter: paths', () => {
     expect(parseFilter('emails[type eq "work" and value co "@example.com"]')).toEqual({
       type: 'valuePath',
       path: { attr: 'emails' },
-      filter: { type: 'and', left: eq('type', 'work'), right: { type: 'compare', op: 'co', path: { attr: 'value' }, value: '@example.com' } },
+      filter: {
+        type: 'and',
+        left: eq('type', 'work'),
+        right: { type: 'compare', op: 'co', path: { attr: 'value' }, value: '@example.com' },
+      },
     });
     expect(parseFilter('emails[type eq "work"].value eq "a@b.c"')).toEqual({
       type: 'compare',
@@ -85,7 +89,11 @@ describe('parseFilter: paths', () => {
       path: { attr: 'emails', filter: eq('type', 'work'), sub: 'value' },
       value: 'a@b.c',
     });
-    expect(parseFilter('members[value eq "2819c223"]')).toEqual({ type: 'valuePath', path: { attr: 'members' }, filter: eq('value', '2819c223') });
+    expect(parseFilter('members[value eq "2819c223"]')).toEqual({
+      type: 'valuePath',
+      path: { attr: 'members' },
+      filter: eq('value', '2819c223'),
+    });
   });
 
   it('rejects nested value filters and filters on sub-attributes', () => {

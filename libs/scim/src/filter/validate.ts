@@ -11,7 +11,11 @@ import { parseFilter, type FilterLimits } from './parser';
 const invalid = (why: string) => new ScimError('invalidFilter', why);
 
 function leafOf(rs: ResourceSchema, path: FilterPath | AttrPath, parent: AttributeDefinition | undefined): AttributeDefinition {
-  const name = printPath({ ...(path.uri !== undefined ? { uri: path.uri } : {}), attr: path.attr, ...(path.sub !== undefined ? { sub: path.sub } : {}) });
+  const name = printPath({
+    ...(path.uri !== undefined ? { uri: path.uri } : {}),
+    attr: path.attr,
+    ...(path.sub !== undefined ? { sub: path.sub } : {}),
+  });
   let def: AttributeDefinition | undefined;
   if (parent) {
     def = findSubAttribute(parent, path.attr);
@@ -40,14 +44,16 @@ function checkCompare(f: CompareNode, def: AttributeDefinition, name: string): v
   switch (target.type) {
     case 'boolean':
       if (op !== 'eq' && op !== 'ne') throw invalid(`'${op}' is not defined for the boolean attribute '${name}'`);
-      if (typeof value !== 'boolean' && !/^(true|false)$/i.test(String(value))) throw invalid(`'${name}' is boolean: compare it with true or false`);
+      if (typeof value !== 'boolean' && !/^(true|false)$/i.test(String(value)))
+        throw invalid(`'${name}' is boolean: compare it with true or false`);
       return;
     case 'binary':
       if (op !== 'eq' && op !== 'ne') throw invalid(`'${op}' is not defined for the binary attribute '${name}'`);
       return;
     case 'integer':
     case 'decimal':
-      if (typeof value !== 'number' && !Number.isFinite(Number(value))) throw invalid(`'${name}' is numeric: ${JSON.stringify(value)} is not a number`);
+      if (typeof value !== 'number' && !Number.isFinite(Number(value)))
+        throw invalid(`'${name}' is numeric: ${JSON.stringify(value)} is not a number`);
       return;
     case 'dateTime':
       if (op !== 'co' && op !== 'sw' && op !== 'ew' && (typeof value !== 'string' || parseDateTime(value) === undefined)) {
@@ -82,7 +88,10 @@ function walk(f: Filter, rs: ResourceSchema, parent: AttributeDefinition | undef
         const base = leafOf(rs, { uri: f.path.uri, attr: f.path.attr } as AttrPath, parent);
         if (base.type !== 'complex') throw invalid(`A value filter needs a complex attribute; '${f.path.attr}' is not one`);
         walk(f.path.filter, rs, base);
-        def = f.path.sub !== undefined ? (findSubAttribute(base, f.path.sub) ?? fail(`Unknown sub-attribute '${f.path.sub}' of '${f.path.attr}'`)) : base;
+        def =
+          f.path.sub !== undefined
+            ? (findSubAttribute(base, f.path.sub) ?? fail(`Unknown sub-attribute '${f.path.sub}' of '${f.path.attr}'`))
+            : base;
       } else def = leafOf(rs, f.path, parent);
       if (f.type === 'compare') checkCompare(f, def, printPath(f.path));
       return;

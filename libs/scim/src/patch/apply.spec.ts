@@ -40,7 +40,11 @@ const patchGroup = (ops: unknown[], r = group()) => applyPatch(r, parsePatchRequ
 describe('parsePatchRequest', () => {
   it('accepts ops and keys in any case, ignores extra members', () => {
     expect(
-      parsePatchRequest({ SCHEMAS: [PATCH_OP_SCHEMA.toUpperCase()], id: 'x', operations: [{ OP: 'Replace', Path: 'active', VALUE: 'False', name: 'n' }] }),
+      parsePatchRequest({
+        SCHEMAS: [PATCH_OP_SCHEMA.toUpperCase()],
+        id: 'x',
+        operations: [{ OP: 'Replace', Path: 'active', VALUE: 'False', name: 'n' }],
+      }),
     ).toEqual([{ op: 'replace', path: 'active', value: 'False' }]);
   });
   it.each([
@@ -71,7 +75,15 @@ describe('applyPatch: simple attributes', () => {
   it('leaves the input untouched and is all-or-nothing', () => {
     const input = user();
     const before = structuredClone(input);
-    expect(() => patchUser([{ op: 'replace', path: 'title', value: 'x' }, { op: 'replace', path: 'id', value: 'y' }], input)).toThrow(ScimError);
+    expect(() =>
+      patchUser(
+        [
+          { op: 'replace', path: 'title', value: 'x' },
+          { op: 'replace', path: 'id', value: 'y' },
+        ],
+        input,
+      ),
+    ).toThrow(ScimError);
     expect(input).toEqual(before);
   });
 
@@ -128,12 +140,24 @@ describe('applyPatch: complex and multi-valued attributes', () => {
   it('replace of a complex attribute keeps the sub-attributes not given', () => {
     const r = patchUser([{ op: 'replace', path: 'name', value: { givenName: 'Ryan', middleName: null } }]).resource;
     expect(r['name']).toEqual({ givenName: 'Ryan', familyName: 'Jensen' });
-    expect(patchUser([{ op: 'replace', path: 'name.familyName', value: 'Leenay' }]).resource['name']).toEqual({ givenName: 'Barbara', familyName: 'Leenay' });
+    expect(patchUser([{ op: 'replace', path: 'name.familyName', value: 'Leenay' }]).resource['name']).toEqual({
+      givenName: 'Barbara',
+      familyName: 'Leenay',
+    });
     expect(patchUser([{ op: 'remove', path: 'name.givenName' }]).resource['name']).toEqual({ familyName: 'Jensen' });
   });
 
   it('add to a multi-valued attribute appends, without duplicates', () => {
-    const r = patchUser([{ op: 'add', path: 'emails', value: [{ value: 'new@example.com', type: 'other' }, { value: 'BJENSEN@example.com', type: 'work' }] }]);
+    const r = patchUser([
+      {
+        op: 'add',
+        path: 'emails',
+        value: [
+          { value: 'new@example.com', type: 'other' },
+          { value: 'BJENSEN@example.com', type: 'work' },
+        ],
+      },
+    ]);
     expect(r.resource['emails']).toEqual([
       { value: 'BJENSEN@example.com', type: 'work', primary: true },
       { value: 'babs@home.org', type: 'home' },
@@ -143,7 +167,9 @@ describe('applyPatch: complex and multi-valued attributes', () => {
   });
 
   it('replace of a multi-valued attribute replaces all values', () => {
-    expect(patchUser([{ op: 'replace', path: 'emails', value: [{ value: 'only@x.org' }] }]).resource['emails']).toEqual([{ value: 'only@x.org' }]);
+    expect(patchUser([{ op: 'replace', path: 'emails', value: [{ value: 'only@x.org' }] }]).resource['emails']).toEqual([
+      { value: 'only@x.org' },
+    ]);
     expect(patchUser([{ op: 'replace', path: 'emails', value: [] }]).resource).not.toHaveProperty('emails');
   });
 
@@ -161,8 +187,12 @@ describe('applyPatch: complex and multi-valued attributes', () => {
     ]).resource;
     expect((r['emails'] as JsonObject[])[0]).toEqual({ value: 'new@example.com', type: 'work', primary: true });
     expect(r['addresses']).toEqual([{ type: 'work', streetAddress: '1 Main St', locality: 'Hollywood' }]);
-    expect(patchUser([{ op: 'remove', path: 'emails[type eq "home"]' }]).resource['emails']).toEqual([{ value: 'bjensen@example.com', type: 'work', primary: true }]);
-    expect(patchUser([{ op: 'remove', path: 'addresses[type eq "work"].locality' }]).resource['addresses']).toEqual([{ type: 'work', streetAddress: '100 Universal City Plaza' }]);
+    expect(patchUser([{ op: 'remove', path: 'emails[type eq "home"]' }]).resource['emails']).toEqual([
+      { value: 'bjensen@example.com', type: 'work', primary: true },
+    ]);
+    expect(patchUser([{ op: 'remove', path: 'addresses[type eq "work"].locality' }]).resource['addresses']).toEqual([
+      { type: 'work', streetAddress: '100 Universal City Plaza' },
+    ]);
   });
 
   it('add through a filter that matches nothing creates the value the filter describes', () => {
@@ -172,7 +202,9 @@ describe('applyPatch: complex and multi-valued attributes', () => {
   });
 
   it('replace through a filter that matches nothing is noTarget (RFC 7644 §3.5.2.3), or an add on request', () => {
-    expect(fails('noTarget', () => patchUser([{ op: 'replace', path: 'emails[type eq "other"].value', value: 'o@x.org' }]))).toMatch(/emails/);
+    expect(fails('noTarget', () => patchUser([{ op: 'replace', path: 'emails[type eq "other"].value', value: 'o@x.org' }]))).toMatch(
+      /emails/,
+    );
     const r = patchUser([{ op: 'replace', path: 'emails[type eq "other"].value', value: 'o@x.org' }], user(), { replaceNoMatch: 'add' });
     expect((r.resource['emails'] as JsonObject[])[2]).toEqual({ type: 'other', value: 'o@x.org' });
   });
@@ -271,7 +303,11 @@ describe('applyPatch: Okta', () => {
 
 describe("applyPatch: the Microsoft suite's PATCH bodies", () => {
   it('patch user1: replace userName', () => {
-    const r = applyPatch(user(), parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: 'ryan3' }] }), userResourceSchema);
+    const r = applyPatch(
+      user(),
+      parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: 'ryan3' }] }),
+      userResourceSchema,
+    );
     expect(r.resource['userName']).toBe('ryan3');
   });
   it('Replace userName and active with capital ops', () => {
@@ -283,7 +319,10 @@ describe("applyPatch: the Microsoft suite's PATCH bodies", () => {
   });
   it('add member with a displayName, remove it by filter, remove all members', () => {
     const g = group([]);
-    const added = patchGroup([{ name: 'addMember', op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'id4' }] }], g).resource;
+    const added = patchGroup(
+      [{ name: 'addMember', op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'id4' }] }],
+      g,
+    ).resource;
     expect(added['members']).toEqual([{ displayName: 'new User', value: 'id4' }]);
     expect(patchGroup([{ op: 'remove', path: 'members[value eq "id4"]' }], added).resource).not.toHaveProperty('members');
     expect(patchGroup([{ op: 'remove', path: 'members' }]).resource).not.toHaveProperty('members');
@@ -306,7 +345,9 @@ describe('applyPatch: no value PUT would refuse', () => {
   });
   it("keeps the bare values PUT takes: a single-valued complex attribute's value, roles", () => {
     const ent = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-    expect((patchUser([{ op: 'add', path: `${ent}:manager`, value: 'boss-id' }]).resource[ent] as JsonObject)['manager']).toEqual({ value: 'boss-id' });
+    expect((patchUser([{ op: 'add', path: `${ent}:manager`, value: 'boss-id' }]).resource[ent] as JsonObject)['manager']).toEqual({
+      value: 'boss-id',
+    });
     expect(patchUser([{ op: 'add', path: 'roles', value: 'admin' }]).resource['roles']).toEqual([{ value: 'admin' }]);
   });
 });
@@ -326,23 +367,60 @@ describe('applyPatch: Wire extensions', () => {
   });
   const fields = (r: JsonObject) => ((r[PROFILE] as JsonObject)['richInfo'] as JsonObject)['fields'];
   const withRich = () =>
-    patchUser([{ op: 'replace', path: `${PROFILE}:richInfo`, value: { version: 0, fields: [{ type: 'Dept', value: 'A' }, { type: 'Floor', value: '3' }, { type: 'Desk', value: '7' }] } }]).resource;
+    patchUser([
+      {
+        op: 'replace',
+        path: `${PROFILE}:richInfo`,
+        value: {
+          version: 0,
+          fields: [
+            { type: 'Dept', value: 'A' },
+            { type: 'Floor', value: '3' },
+            { type: 'Desk', value: '7' },
+          ],
+        },
+      },
+    ]).resource;
   it('rich info fields by profile path, as spar: append, keep position, match keys ignoring case, remove', () => {
     const base = withRich();
     const added = patchUser([{ op: 'add', path: `${PROFILE}:Room`, value: 'R1' }], base).resource;
-    expect(fields(added)).toEqual([{ type: 'Dept', value: 'A' }, { type: 'Floor', value: '3' }, { type: 'Desk', value: '7' }, { type: 'Room', value: 'R1' }]);
+    expect(fields(added)).toEqual([
+      { type: 'Dept', value: 'A' },
+      { type: 'Floor', value: '3' },
+      { type: 'Desk', value: '7' },
+      { type: 'Room', value: 'R1' },
+    ]);
     expect(added[WIRE]).toEqual({ Dept: 'A', Floor: '3', Desk: '7', Room: 'R1' });
     const replaced = patchUser([{ op: 'replace', path: `${PROFILE}:FLOOR`, value: '4' }], base).resource;
-    expect(fields(replaced)).toEqual([{ type: 'Dept', value: 'A' }, { type: 'Floor', value: '4' }, { type: 'Desk', value: '7' }]);
+    expect(fields(replaced)).toEqual([
+      { type: 'Dept', value: 'A' },
+      { type: 'Floor', value: '4' },
+      { type: 'Desk', value: '7' },
+    ]);
     expect(replaced[WIRE]).toEqual({ Dept: 'A', Floor: '4', Desk: '7' });
     const removed = patchUser([{ op: 'Remove', path: `${PROFILE}:dept` }], base).resource;
-    expect(fields(removed)).toEqual([{ type: 'Floor', value: '3' }, { type: 'Desk', value: '7' }]);
+    expect(fields(removed)).toEqual([
+      { type: 'Floor', value: '3' },
+      { type: 'Desk', value: '7' },
+    ]);
     expect(removed[WIRE]).toEqual({ Floor: '3', Desk: '7' });
     // Removing an absent key is a no-op; an empty string or a null replace removes (spar drops empty values).
     expect(patchUser([{ op: 'remove', path: `${PROFILE}:nothing` }], base).changed).toBe(false);
-    expect(fields(patchUser([{ op: 'replace', path: `${PROFILE}:Desk`, value: '' }, { op: 'replace', path: `${PROFILE}:Floor`, value: null }], base).resource)).toEqual([{ type: 'Dept', value: 'A' }]);
+    expect(
+      fields(
+        patchUser(
+          [
+            { op: 'replace', path: `${PROFILE}:Desk`, value: '' },
+            { op: 'replace', path: `${PROFILE}:Floor`, value: null },
+          ],
+          base,
+        ).resource,
+      ),
+    ).toEqual([{ type: 'Dept', value: 'A' }]);
     expect(fails('invalidValue', () => patchUser([{ op: 'add', path: `${PROFILE}:Dept`, value: 5 }], base))).toMatch(/string/);
-    expect(fails('invalidPath', () => patchUser([{ op: 'add', path: `${PROFILE}:`, value: 'x' }], base))).toMatch(/names no rich info field/);
+    expect(fails('invalidPath', () => patchUser([{ op: 'add', path: `${PROFILE}:`, value: 'x' }], base))).toMatch(
+      /names no rich info field/,
+    );
   });
   it('both rich info forms stay in step across the operations of one PatchOp', () => {
     const base = withRich();
@@ -355,11 +433,26 @@ describe('applyPatch: Wire extensions', () => {
       ],
       base,
     ).resource;
-    expect(fields(r)).toEqual([{ type: 'Dept', value: 'B' }, { type: 'Desk', value: '7' }, { type: 'Room', value: 'R2' }, { type: 'Badge', value: '9' }]);
+    expect(fields(r)).toEqual([
+      { type: 'Dept', value: 'B' },
+      { type: 'Desk', value: '7' },
+      { type: 'Room', value: 'R2' },
+      { type: 'Badge', value: '9' },
+    ]);
     expect(r[WIRE]).toEqual({ Dept: 'B', Desk: '7', Room: 'R2', Badge: '9' });
     // A whole-list replace after key edits, then a key edit on the new list.
-    const r2 = patchUser([{ op: 'add', path: `${PROFILE}:X`, value: '1' }, { op: 'replace', path: `${PROFILE}:richInfo`, value: [{ type: 'Only', value: 'one' }] }, { op: 'add', path: `${WIRE}:Two`, value: '2' }], base).resource;
-    expect(fields(r2)).toEqual([{ type: 'Only', value: 'one' }, { type: 'Two', value: '2' }]);
+    const r2 = patchUser(
+      [
+        { op: 'add', path: `${PROFILE}:X`, value: '1' },
+        { op: 'replace', path: `${PROFILE}:richInfo`, value: [{ type: 'Only', value: 'one' }] },
+        { op: 'add', path: `${WIRE}:Two`, value: '2' },
+      ],
+      base,
+    ).resource;
+    expect(fields(r2)).toEqual([
+      { type: 'Only', value: 'one' },
+      { type: 'Two', value: '2' },
+    ]);
     expect(r2[WIRE]).toEqual({ Only: 'one', Two: '2' });
     // Removing either form's URN removes the rich info.
     for (const urn of [PROFILE, WIRE]) {
@@ -369,12 +462,16 @@ describe('applyPatch: Wire extensions', () => {
     }
   });
   it('refuses a rich info field past the entry cap', () => {
-    const many = patchUser([{ op: 'replace', path: `${PROFILE}:richInfo`, value: Array.from({ length: 1000 }, (_, i) => ({ type: `k${i}`, value: 'v' })) }]).resource;
+    const many = patchUser([
+      { op: 'replace', path: `${PROFILE}:richInfo`, value: Array.from({ length: 1000 }, (_, i) => ({ type: `k${i}`, value: 'v' })) },
+    ]).resource;
     expect(fails('invalidValue', () => patchUser([{ op: 'add', path: `${PROFILE}:one more`, value: 'v' }], many))).toMatch(/at most 1000/);
     expect(fields(patchUser([{ op: 'replace', path: `${PROFILE}:k0`, value: 'w' }], many).resource)).toHaveLength(1000);
   });
   it('richInfo as a bare array becomes the versioned object', () => {
-    const r = patchUser([{ op: 'replace', path: 'urn:wire:scim:schemas:profile:1.0:richInfo', value: [{ type: 'a', value: 'b' }] }]).resource;
+    const r = patchUser([
+      { op: 'replace', path: 'urn:wire:scim:schemas:profile:1.0:richInfo', value: [{ type: 'a', value: 'b' }] },
+    ]).resource;
     expect(r['urn:wire:scim:schemas:profile:1.0']).toEqual({ richInfo: { version: 0, fields: [{ type: 'a', value: 'b' }] } });
   });
 });

@@ -127,7 +127,8 @@ class Engine {
    */
   private applyObject(op: PatchOpName, value: JsonObject, ext: SchemaDefinition | undefined): void {
     const entries = Object.entries(value);
-    if (ext?.openAttributes && entries.length > scimLimits.richInfoEntries) throw tooManyValues(ext.id, scimLimits.richInfoEntries, entries.length);
+    if (ext?.openAttributes && entries.length > scimLimits.richInfoEntries)
+      throw tooManyValues(ext.id, scimLimits.richInfoEntries, entries.length);
     for (const [k, v] of entries) {
       if (!ext && k.toLowerCase() === 'schemas') continue;
       const e = !ext && /^urn:/i.test(k) ? resolveSchemaUrn(this.rs, k) : undefined;
@@ -162,7 +163,8 @@ class Engine {
     }
     let sub = r.subAttribute;
     if (fp.filter) {
-      if (!r.attribute.multiValued || r.attribute.type !== 'complex') throw err('invalidPath', `'${r.attribute.name}' is not a multi-valued complex attribute: it takes no value filter`);
+      if (!r.attribute.multiValued || r.attribute.type !== 'complex')
+        throw err('invalidPath', `'${r.attribute.name}' is not a multi-valued complex attribute: it takes no value filter`);
       validateElementFilter(fp.filter, r.attribute, this.rs);
       if (fp.sub !== undefined) {
         sub = findSubAttribute(r.attribute, fp.sub);
@@ -389,11 +391,15 @@ class Engine {
  * throws a `ScimError` and the input is left untouched. The result is normalised (canonical
  * attribute names, booleans); `changed` compares it with the normalised input.
  */
-export function applyPatch(resource: JsonObject, operations: readonly PatchOperation[], rs: ResourceSchema, opts: PatchOptions = {}): PatchResult {
+export function applyPatch(
+  resource: JsonObject,
+  operations: readonly PatchOperation[],
+  rs: ResourceSchema,
+  opts: PatchOptions = {},
+): PatchResult {
   const before = normaliseResource(resource, rs).resource;
   const engine = new Engine(clone(before), rs, opts);
   for (const op of operations) engine.apply(op);
   engine.finish();
   return { resource: engine.res, changed: !deepEqual(before, engine.res) };
 }
-

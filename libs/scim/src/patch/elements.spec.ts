@@ -80,7 +80,8 @@ function removeByScan(def: AttributeDefinition, list: JsonValue[], drop: JsonVal
     typeof a === 'string' && typeof b === 'string' && !(d?.caseExact ?? false) ? a.toLowerCase() === b.toLowerCase() : deepEqual(a, b);
   const hit = (e: JsonValue, d: JsonValue): boolean => {
     if (isObject(e) && isObject(d)) {
-      if (d['value'] !== undefined && d['value'] !== null) return e['value'] !== undefined && same(valueDef, e['value'] as JsonValue, d['value']);
+      if (d['value'] !== undefined && d['value'] !== null)
+        return e['value'] !== undefined && same(valueDef, e['value'] as JsonValue, d['value']);
       return Object.entries(d).every(([k, v]) => {
         const ek = findKey(e, k);
         return ek !== undefined && same(findSubAttribute(def, k), e[ek] as JsonValue, v);
@@ -94,7 +95,10 @@ function removeByScan(def: AttributeDefinition, list: JsonValue[], drop: JsonVal
 // Few distinct strings in mixed case, so that entries collide often.
 const text = fc.constantFrom('a', 'A', 'b', 'B', 'work', 'Work', 'home');
 const element = fc.oneof(
-  fc.record({ value: fc.oneof(text, fc.constant(null), fc.integer({ min: 0, max: 2 })), type: text, primary: fc.boolean() }, { requiredKeys: [] }),
+  fc.record(
+    { value: fc.oneof(text, fc.constant(null), fc.integer({ min: 0, max: 2 })), type: text, primary: fc.boolean() },
+    { requiredKeys: [] },
+  ),
   fc.record({ display: text, type: text }, { requiredKeys: [] }),
   text,
 ) as fc.Arbitrary<JsonValue>;
@@ -103,14 +107,20 @@ const list = fc.array(element, { maxLength: 12 });
 describe('the keyed merge and removal agree with a scan', () => {
   for (const def of [emails, addresses, members]) {
     it(`mergeElements on ${def.name}`, () => {
-      fc.assert(fc.property(list, list, (current, added) => {
-        expect(mergeElements(def, current, added)).toEqual(mergeByScan(def, current, added));
-      }), { numRuns: 500 });
+      fc.assert(
+        fc.property(list, list, (current, added) => {
+          expect(mergeElements(def, current, added)).toEqual(mergeByScan(def, current, added));
+        }),
+        { numRuns: 500 },
+      );
     });
     it(`removeMatching on ${def.name}`, () => {
-      fc.assert(fc.property(list, list, (l, drop) => {
-        expect(removeMatching(def, l, drop)).toEqual(removeByScan(def, l, drop));
-      }), { numRuns: 500 });
+      fc.assert(
+        fc.property(list, list, (l, drop) => {
+          expect(removeMatching(def, l, drop)).toEqual(removeByScan(def, l, drop));
+        }),
+        { numRuns: 500 },
+      );
     });
   }
 });

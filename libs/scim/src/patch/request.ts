@@ -32,7 +32,8 @@ export function parsePatchRequest(body: unknown, opts: { maxOperations?: number 
   if (!Array.isArray(ops)) throw syntax("'Operations' must be an array of operations");
   // RFC 7644 has no error for this; tooMany is its "more than the server is willing to process".
   const max = opts.maxOperations ?? scimLimits.operationsPerPatch;
-  if (ops.length > max) throw new ScimError('tooMany', `A PATCH request carries at most ${max} operations, got ${ops.length}: split it into several requests`);
+  if (ops.length > max)
+    throw new ScimError('tooMany', `A PATCH request carries at most ${max} operations, got ${ops.length}: split it into several requests`);
   return ops.map((o, i) => {
     if (!isObject(o)) throw syntax(`Operations[${i}] must be an object`);
     const opKey = findKey(o, 'op');

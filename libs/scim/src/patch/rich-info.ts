@@ -54,7 +54,8 @@ export class RichInfoEdit {
   /** add/replace of one field; `null` with replace (or an empty string) removes it (RFC 7643 §2.5; spar drops empty values). */
   set(op: PatchOpName, key: string, value: JsonValue | undefined): void {
     if (value === undefined) throw new ScimError('invalidValue', `'${op}' of rich info field '${key}' needs a value`);
-    if (value !== null && typeof value !== 'string') throw new ScimError('invalidValue', `Rich info field '${key}' takes a string value, got ${JSON.stringify(value).slice(0, 64)}`);
+    if (value !== null && typeof value !== 'string')
+      throw new ScimError('invalidValue', `Rich info field '${key}' takes a string value, got ${JSON.stringify(value).slice(0, 64)}`);
     if (value === null || value === '') {
       if (op === 'replace' || value === '') this.remove(key);
       return;

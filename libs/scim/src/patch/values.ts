@@ -33,7 +33,8 @@ export function coerceSingle(def: AttributeDefinition, v: JsonValue, where: stri
         // `members` (the Microsoft suite adds "string id 1"). An `emails` value of "hello" is no
         // email entry (PUT refuses it), so it is refused here too.
         const bare = !def.multiValued || def.name === 'roles' || def.name === 'members';
-        if (v !== null && bare && findSubAttribute(def, 'value')) return { value: coerceSingle(findSubAttribute(def, 'value')!, v, `${where}.value`) };
+        if (v !== null && bare && findSubAttribute(def, 'value'))
+          return { value: coerceSingle(findSubAttribute(def, 'value')!, v, `${where}.value`) };
         throw bad(where, 'expected an object of sub-attributes');
       }
       const out: JsonObject = {};
@@ -52,7 +53,8 @@ export function coerceSingle(def: AttributeDefinition, v: JsonValue, where: stri
     case 'integer':
     case 'decimal': {
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-      if (!Number.isFinite(n) || (def.type === 'integer' && !Number.isInteger(n))) throw bad(where, `expected ${def.type === 'integer' ? 'an integer' : 'a number'}`);
+      if (!Number.isFinite(n) || (def.type === 'integer' && !Number.isInteger(n)))
+        throw bad(where, `expected ${def.type === 'integer' ? 'an integer' : 'a number'}`);
       return n;
     }
     case 'dateTime':

@@ -18,7 +18,14 @@ export interface ServiceProviderFeatures {
   readonly sort: boolean;
   readonly etag: boolean;
   /** RFC 9865 cursor paging; advertised with the `pagination` member the RFC adds. */
-  readonly pagination?: { readonly cursor: boolean; readonly index: boolean; readonly defaultPaginationMethod?: 'cursor' | 'index'; readonly defaultPageSize?: number; readonly maxPageSize?: number; readonly cursorTimeout?: number };
+  readonly pagination?: {
+    readonly cursor: boolean;
+    readonly index: boolean;
+    readonly defaultPaginationMethod?: 'cursor' | 'index';
+    readonly defaultPageSize?: number;
+    readonly maxPageSize?: number;
+    readonly cursorTimeout?: number;
+  };
   /** Where the resource lives, for `meta.location`. */
   readonly location?: string;
 }

@@ -14,8 +14,8 @@ export const enterpriseUserSchema: SchemaDefinition = {
     str('organization', 'Identifies the name of an organization.'),
     str('division', 'Identifies the name of a division.'),
     str('department', 'Identifies the name of a department.'),
-    complex("manager", "The User's manager.", [
-      str('value', 'The id of the SCIM resource representing the User\'s manager.', { caseExact: true }),
+    complex('manager', "The User's manager.", [
+      str('value', "The id of the SCIM resource representing the User's manager.", { caseExact: true }),
       attr('$ref', 'reference', "The URI of the SCIM resource representing the User's manager.", {
         caseExact: true,
         referenceTypes: ['User'],

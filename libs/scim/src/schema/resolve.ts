@@ -99,7 +99,13 @@ export function resolvePath(rs: ResourceSchema, parts: AttributePathParts): Reso
     if (!subAttribute) return undefined;
   }
   const local = subAttribute ? `${attribute.name}.${subAttribute.name}` : attribute.name;
-  return { schema, extension, attribute, ...(subAttribute ? { subAttribute } : {}), canonical: extension ? `${schema.id}:${local}` : local };
+  return {
+    schema,
+    extension,
+    attribute,
+    ...(subAttribute ? { subAttribute } : {}),
+    canonical: extension ? `${schema.id}:${local}` : local,
+  };
 }
 
 /** `resolvePath` on text: `userName`, `NAME.givenname`, `urn:...:enterprise:2.0:User:manager.value`. */

@@ -30,8 +30,10 @@ export function mergeRichInfo(resource: JsonObject): RichInfoField[] {
   if (rich !== undefined && rich !== null) {
     const norm = normaliseRichInfo(rich);
     const fields = isObject(norm) ? getIgnoreCase(norm, 'fields') : undefined;
-    if (fields !== undefined && fields !== null && !Array.isArray(fields)) throw new ScimError('invalidValue', 'richInfo.fields must be a list');
-    if (Array.isArray(fields) && fields.length > scimLimits.richInfoEntries) throw tooManyValues('richInfo.fields', scimLimits.richInfoEntries, fields.length);
+    if (fields !== undefined && fields !== null && !Array.isArray(fields))
+      throw new ScimError('invalidValue', 'richInfo.fields must be a list');
+    if (Array.isArray(fields) && fields.length > scimLimits.richInfoEntries)
+      throw tooManyValues('richInfo.fields', scimLimits.richInfoEntries, fields.length);
     (fields ?? []).forEach((f, i) => {
       if (!isObject(f)) throw new ScimError('invalidValue', `richInfo.fields[${i}] must be an object`);
       push(getIgnoreCase(f, 'type'), getIgnoreCase(f, 'value'), `field ${i}`);

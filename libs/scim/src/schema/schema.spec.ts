@@ -35,8 +35,27 @@ describe('schema definitions', () => {
     }
     const user = allSchemas[0]!;
     expect(user.attributes.map((a) => a.name)).toEqual([
-      'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone',
-      'active', 'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'groups', 'entitlements', 'roles', 'x509Certificates',
+      'userName',
+      'name',
+      'displayName',
+      'nickName',
+      'profileUrl',
+      'title',
+      'userType',
+      'preferredLanguage',
+      'locale',
+      'timezone',
+      'active',
+      'password',
+      'emails',
+      'phoneNumbers',
+      'ims',
+      'photos',
+      'addresses',
+      'groups',
+      'entitlements',
+      'roles',
+      'x509Certificates',
     ]);
   });
 });
@@ -102,7 +121,14 @@ describe('discovery documents', () => {
     ]);
     expect(JSON.stringify(s)).toContain('User Account');
     const emails = ((s[0] as JsonObject)['attributes'] as JsonObject[]).find((a) => a['name'] === 'emails') as JsonObject;
-    expect(emails).toMatchObject({ type: 'complex', multiValued: true, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' });
+    expect(emails).toMatchObject({
+      type: 'complex',
+      multiValued: true,
+      caseExact: false,
+      mutability: 'readWrite',
+      returned: 'default',
+      uniqueness: 'none',
+    });
     expect((emails['subAttributes'] as JsonObject[]).map((a) => a['name'])).toEqual(['value', 'display', 'type', 'primary']);
   });
 });
@@ -112,10 +138,23 @@ describe('rich info', () => {
   const M = 'urn:ietf:params:scim:schemas:extension:wire:1.0:User';
   it('merges both forms as spar does', () => {
     const fields = mergeRichInfo({
-      [P]: { richInfo: { version: 0, fields: [{ type: 'B', value: '1' }, { type: 'empty', value: '' }, { type: 'b', value: 'dup' }] } },
+      [P]: {
+        richInfo: {
+          version: 0,
+          fields: [
+            { type: 'B', value: '1' },
+            { type: 'empty', value: '' },
+            { type: 'b', value: 'dup' },
+          ],
+        },
+      },
       [M]: { z: '3', a: '2', B: 'map-dup' },
     });
-    expect(fields).toEqual([{ type: 'B', value: '1' }, { type: 'a', value: '2' }, { type: 'z', value: '3' }]);
+    expect(fields).toEqual([
+      { type: 'B', value: '1' },
+      { type: 'a', value: '2' },
+      { type: 'z', value: '3' },
+    ]);
     expect(richInfoSize(fields)).toBe(6);
     expect(renderRichInfo(fields)).toEqual({ [P]: { richInfo: { version: 0, fields } }, [M]: { B: '1', a: '2', z: '3' } });
   });

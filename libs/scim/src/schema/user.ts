@@ -49,7 +49,7 @@ export const userSchema: SchemaDefinition = {
       required: true,
       uniqueness: 'server',
     }),
-    complex("name", "The components of the user's real name.", [
+    complex('name', "The components of the user's real name.", [
       str('formatted', 'The full name, including all middle names, titles, and suffixes as appropriate.'),
       str('familyName', 'The family name of the User.'),
       str('givenName', 'The given name of the User.'),
@@ -62,19 +62,27 @@ export const userSchema: SchemaDefinition = {
     attr('profileUrl', 'reference', "A fully qualified URL pointing to a page representing the User's online profile.", {
       referenceTypes: ['external'],
     }),
-    str('title', "The user's title, such as \"Vice President\"."),
+    str('title', 'The user\'s title, such as "Vice President".'),
     str('userType', 'Used to identify the relationship between the organization and the user.'),
     str('preferredLanguage', "Indicates the User's preferred written or spoken language."),
     str('locale', "Used to indicate the User's default location for purposes of localizing items."),
     str('timezone', "The User's time zone in the 'Olson' time zone database format."),
     attr('active', 'boolean', "A Boolean value indicating the User's administrative status."),
-    str('password', "The User's cleartext password. Not accepted (users log in with SSO): never stored, never returned, not usable in filters (400 invalidFilter).", { mutability: 'writeOnly', returned: 'never' }),
+    str(
+      'password',
+      "The User's cleartext password. Not accepted (users log in with SSO): never stored, never returned, not usable in filters (400 invalidFilter).",
+      { mutability: 'writeOnly', returned: 'never' },
+    ),
     multiValued('emails', 'Email addresses for the user.', { types: ['work', 'home', 'other'] }),
     multiValued('phoneNumbers', 'Phone numbers for the User.', { types: ['work', 'home', 'mobile', 'fax', 'pager', 'other'] }),
     multiValued('ims', 'Instant messaging addresses for the User.', {
       types: ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo'],
     }),
-    multiValued('photos', 'URLs of photos of the User.', { valueType: 'reference', referenceTypes: ['external'], types: ['photo', 'thumbnail'] }),
+    multiValued('photos', 'URLs of photos of the User.', {
+      valueType: 'reference',
+      referenceTypes: ['external'],
+      types: ['photo', 'thumbnail'],
+    }),
     complex(
       'addresses',
       'A physical mailing address for this User.',

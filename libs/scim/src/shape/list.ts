@@ -53,7 +53,10 @@ export interface Paging {
  * Non-numbers are `invalidValue`; `count` beyond the cap is not an error. `startIndex` with a
  * cursor is `invalidValue` (RFC 9865 §2: one method per request).
  */
-export function parsePaging(q: { startIndex?: string | undefined; count?: string | undefined; cursor?: string | undefined }, opts: { defaultCount: number; maxCount: number }): Paging {
+export function parsePaging(
+  q: { startIndex?: string | undefined; count?: string | undefined; cursor?: string | undefined },
+  opts: { defaultCount: number; maxCount: number },
+): Paging {
   const num = (name: string, s: string | undefined): number | undefined => {
     if (s === undefined || s.trim() === '') return undefined;
     if (!/^[+-]?\d+$/.test(s.trim())) throw new ScimError('invalidValue', `'${name}' must be an integer, got '${s}'`);

@@ -60,7 +60,11 @@ function lookup(sel: Selection, s: SchemaDefinition, name: string): true | Set<s
   return m?.get(name.toLowerCase()) ?? (s.openAttributes ? m?.get('*') : undefined);
 }
 
-function onlySubs(def: AttributeDefinition, v: JsonValue, keep: (sub: AttributeDefinition | undefined, name: string) => boolean): JsonValue {
+function onlySubs(
+  def: AttributeDefinition,
+  v: JsonValue,
+  keep: (sub: AttributeDefinition | undefined, name: string) => boolean,
+): JsonValue {
   const one = (e: JsonValue): JsonValue => {
     if (!isObject(e)) return e;
     const out: JsonObject = {};
@@ -122,7 +126,9 @@ export function projectResource(resource: JsonObject, rs: ResourceSchema, params
       if (!isObject(v)) continue;
       const inner: JsonObject = {};
       for (const [ik, iv] of Object.entries(v)) {
-        const def = ext.attributes.find((a) => a.name.toLowerCase() === ik.toLowerCase()) ?? (ext.openAttributes ? { ...ext.openAttributes, name: ik } : undefined);
+        const def =
+          ext.attributes.find((a) => a.name.toLowerCase() === ik.toLowerCase()) ??
+          (ext.openAttributes ? { ...ext.openAttributes, name: ik } : undefined);
         if (!def) {
           if (!hasAttributes) inner[ik] = iv;
           continue;
@@ -143,4 +149,3 @@ export function projectResource(resource: JsonObject, rs: ResourceSchema, params
   }
   return out;
 }
-

@@ -14,7 +14,10 @@ const u: JsonObject = {
   userName: 'bjensen',
   password: 'secret',
   name: { givenName: 'B', familyName: 'J' },
-  emails: [{ value: 'emailName357', type: 'work' }, { value: 'h@x.org', type: 'home' }],
+  emails: [
+    { value: 'emailName357', type: 'work' },
+    { value: 'h@x.org', type: 'home' },
+  ],
   meta: { resourceType: 'User' },
   custom: 'x',
   [ENT]: { department: 'D', costCenter: 'C' },
@@ -48,7 +51,9 @@ describe('projectResource', () => {
     const p = projectResource(u, userResourceSchema, { excludedAttributes: 'emails,id,name.familyName,department' });
     expect(p).toMatchObject({ id: 'u1', name: { givenName: 'B' }, [ENT]: { costCenter: 'C' }, custom: 'x' });
     expect(p).not.toHaveProperty('emails');
-    const g = projectResource({ id: 'g', displayName: 'G', members: [{ value: 'a' }] }, groupResourceSchema, { excludedAttributes: 'members' });
+    const g = projectResource({ id: 'g', displayName: 'G', members: [{ value: 'a' }] }, groupResourceSchema, {
+      excludedAttributes: 'members',
+    });
     expect(g).toEqual({ id: 'g', displayName: 'G' });
   });
 });
@@ -60,7 +65,8 @@ describe('sortComparator', () => {
     { id: '2', meta: {} },
     { id: '0', userName: 'a' },
   ] as JsonObject[];
-  const ids = (by: string, order: 'ascending' | 'descending' = 'ascending') => [...rs].sort(sortComparator(by, order, userResourceSchema)).map((r) => r['id']);
+  const ids = (by: string, order: 'ascending' | 'descending' = 'ascending') =>
+    [...rs].sort(sortComparator(by, order, userResourceSchema)).map((r) => r['id']);
 
   it('sorts case-insensitively, ties by id, missing last in both orders', () => {
     expect(ids('userName')).toEqual(['0', '1', '3', '2']);
@@ -94,7 +100,10 @@ describe('listResponse and paging', () => {
     expect(listResponse({ resources: [], totalResults: 5, nextCursor: 'c2' })).toEqual(
       expect.not.objectContaining({ startIndex: expect.anything() }),
     );
-    expect(listResponse({ resources: [], totalResults: 5, nextCursor: 'c2', previousCursor: 'c0' })).toMatchObject({ nextCursor: 'c2', previousCursor: 'c0' });
+    expect(listResponse({ resources: [], totalResults: 5, nextCursor: 'c2', previousCursor: 'c0' })).toMatchObject({
+      nextCursor: 'c2',
+      previousCursor: 'c0',
+    });
     expect(() => listResponse({ resources: [], totalResults: 1.5 })).toThrow(RangeError);
     // A cursor page may leave out totalResults (RFC 9865); its last page has no startIndex either.
     expect(listResponse({ resources: [{ id: 'a' }], cursorPaging: true })).toEqual({
@@ -123,7 +132,11 @@ describe('ETags', () => {
   });
   it('parse If-Match / If-None-Match headers', () => {
     expect(parseETagHeader('*')).toBe('*');
-    expect(parseETagHeader(' W/"a" , "b,c",w/"d"')).toEqual([{ weak: true, tag: 'a' }, { weak: false, tag: 'b,c' }, { weak: true, tag: 'd' }]);
+    expect(parseETagHeader(' W/"a" , "b,c",w/"d"')).toEqual([
+      { weak: true, tag: 'a' },
+      { weak: false, tag: 'b,c' },
+      { weak: true, tag: 'd' },
+    ]);
     expect(parseETagHeader('abc')).toEqual([{ weak: false, tag: 'abc' }]);
     expect(parseETagHeader('"unterminated')).toBeUndefined();
     expect(parseETagHeader('')).toBeUndefined();
@@ -147,7 +160,12 @@ describe('ETags', () => {
 describe('scimErrorBody', () => {
   it('renders RFC 7644 §3.12 with status as a string', () => {
     const e = new ScimError('invalidFilter', 'bad');
-    expect(scimErrorBody(e)).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'bad' });
+    expect(scimErrorBody(e)).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '400',
+      scimType: 'invalidFilter',
+      detail: 'bad',
+    });
     expect(scimErrorBody(new ScimError('uniqueness', 'taken'))).toMatchObject({ status: '409', scimType: 'uniqueness' });
     expect(scimErrorBody({ code: 'not-found', message: 'User u not found' })).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
