@@ -1,5 +1,5 @@
 import type { IdpId, TeamId, UserId } from '@sso/domain';
-import type { IdentityStores, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
+import type { IdentityStores, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
 
 /** spar's `ScimUserInfo`: `created_on` (milliseconds, UTC) only when SCIM times exist. */
 export interface ScimUserInfo {
@@ -17,12 +17,13 @@ export class InternalApiHandler {
     private readonly identity: IdentityStores,
     private readonly sources: IdpMetadataSourceStore,
     private readonly loginOptions: IdpLoginOptionsStore,
+    private readonly domains: IdpDomainStore,
   ) {}
 
   /**
    * galley's cleanup call before a team is deleted: the team's SCIM tokens, then for each of its
    * IdPs the `user_v2` rows of its issuer and the IdP itself (config, lookups, default code, and
-   * what we keep beside spar's tables). Idempotent: a second call, or a call for a team spar never
+   * what we keep beside spar's tables, its multi-ingress domain claim). Idempotent: a second call, or a call for a team spar never
    * knew, finds nothing and answers the same. Each IdP goes last, after its users, so a call that
    * fails half-way is finished by the next one (the IdP is still listed).
    */
@@ -35,6 +36,7 @@ export class InternalApiHandler {
       await this.sources.delete(idp.id);
       // spar leaves the raw XML behind; nothing reads it once the IdP is gone.
       await this.spar.idps.deleteRawMetadata(idp.id);
+      if (idp.domain !== null) await this.domains.release(team, idp.domain, idp.id);
     }
   }
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import type { IdentityStores, IdpLoginOptionsStore, IdpMetadataSourceStore, SparStores } from '@sso/persistence';
-import { IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import type { IdentityStores, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, SparStores } from '@sso/persistence';
+import { IDENTITY_STORES, IDP_DOMAINS, SPAR_STORES } from '@sso/platform';
 import { IDP_METADATA_SOURCES, IdpModule } from '../identity-providers/idp.module';
 import { IDP_LOGIN_OPTIONS, LoginLookupsModule } from '../login-lookups.module';
 import { InternalApiController } from './internal-api.controller';
@@ -12,9 +12,14 @@ import { InternalApiHandler } from './internal-api.handler';
   providers: [
     {
       provide: InternalApiHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS],
-      useFactory: (spar: SparStores, identity: IdentityStores, sources: IdpMetadataSourceStore, options: IdpLoginOptionsStore) =>
-        new InternalApiHandler(spar, identity, sources, options),
+      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, IDP_DOMAINS],
+      useFactory: (
+        spar: SparStores,
+        identity: IdentityStores,
+        sources: IdpMetadataSourceStore,
+        options: IdpLoginOptionsStore,
+        domains: IdpDomainStore,
+      ) => new InternalApiHandler(spar, identity, sources, options, domains),
     },
   ],
 })
