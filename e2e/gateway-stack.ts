@@ -53,3 +53,10 @@ export async function shell(script: string, env: NodeJS.ProcessEnv): Promise<str
   const run = promisify(execFile);
   return (await run('bash', ['--norc', '-euo', 'pipefail', '-c', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 })).stdout;
 }
+
+/** The value of the `key=value` line a script echoed (the first one); fails the test when there is none. */
+export function echoed(out: string, key: string): string {
+  const line = out.split('\n').find((l) => l.startsWith(`${key}=`));
+  if (line === undefined) throw new Error(`the script echoed no ${key}= line:\n${out}`);
+  return line.slice(key.length + 1);
+}

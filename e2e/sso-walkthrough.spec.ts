@@ -8,7 +8,7 @@ import { systemClock } from '@sso/domain';
 import { CassandraDb, cassandraIdentityStores } from '@sso/persistence';
 import { TestIdp, b64, testConfig } from '@sso/testing';
 import { TeamsHandler } from '../apps/token-admin/src/teams/teams.handler';
-import { type GatewayStack, shell, startGatewayStack } from './gateway-stack';
+import { type GatewayStack, echoed, shell, startGatewayStack } from './gateway-stack';
 
 /**
  * docs/walkthrough.md step 6 with curl through the gateway: the admin uploads IdP metadata, a user
@@ -81,11 +81,7 @@ describe('SSO walk-through through the gateway', () => {
       ACCESS=$(curl -s -X POST --cookie "$COOKIE" $WIRE_BACKEND/access | jq -r .access_token)
       echo "self=$(curl -s --header "Authorization: Bearer $ACCESS" $WIRE_BACKEND/self)"
     `);
-    const line = (k: string) =>
-      out
-        .split('\n')
-        .find((l) => l.startsWith(`${k}=`))!
-        .slice(k.length + 1);
+    const line = (key: string) => echoed(out, key);
     expect(line('title')).toBe('wire:sso:success');
     expect(JSON.parse(line('self'))).toMatchObject({ team, name: 'walker@example.com' });
   });

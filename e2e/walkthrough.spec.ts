@@ -7,7 +7,7 @@ import { generateKeyEntry } from '@sso/auth';
 import { type TeamId, systemClock } from '@sso/domain';
 import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores } from '@sso/persistence';
 import { testConfig } from '@sso/testing';
-import { type GatewayStack, shell, startGatewayStack } from './gateway-stack';
+import { type GatewayStack, echoed, shell, startGatewayStack } from './gateway-stack';
 
 const TEAM_NAME = 'Walk-through';
 /** The manual's fixed userNames: handles are unique installation-wide, so runs must free them. */
@@ -110,11 +110,7 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
       echo "delete=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens?id=$SCIM_TOKEN_ID)"
       echo "after=$(curl -s -X GET --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens)"
     `);
-    const line = (k: string) =>
-      out
-        .split('\n')
-        .find((l) => l.startsWith(`${k}=`))!
-        .slice(k.length + 1);
+    const line = (key: string) => echoed(out, key);
 
     expect(JSON.parse(line('self'))).toMatchObject({ id: created.owner, team: created.team, email: admin, name: 'Admin' });
     const full = JSON.parse(line('full'));
