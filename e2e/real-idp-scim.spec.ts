@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateScimToken, hashScimToken } from '@sso/auth';
-import { type TeamId, type UserId, newScimTokenId } from '@sso/domain';
+import type { TeamId, UserId } from '@sso/domain';
 import { type TestApp, startTestApp } from '@sso/testing';
 import { SamlHarness, titleOf } from '../apps/saml-sp/test/harness';
 import { Pysaml2Idp } from '../apps/saml-sp/test/pysaml2-idp';
@@ -34,16 +33,7 @@ describe('a SCIM-provisioned user logs in through a real IdP (scim-api + saml-sp
 
   it('binds the login to the user scim-api created with that externalId', async () => {
     const { team, idpId } = await teamWithIdp(h, idp);
-    const secret = generateScimToken();
-    await h.spar.scimTokens.insert({
-      team,
-      id: newScimTokenId(),
-      tokenKey: hashScimToken(secret),
-      createdAt: new Date(),
-      idp: idpId,
-      description: 'pysaml2',
-      name: 'pysaml2',
-    });
+    const secret = await h.addScimToken(team, idpId);
     const externalId = `Emp-${randomUUID()}`;
     const created = await scim.app.inject({
       method: 'POST',
@@ -81,16 +71,7 @@ describe('a SCIM-provisioned user logs in through a real IdP (scim-api + saml-sp
     const uid = (await h.spar.samlUsers.get(idp.issuer, nameId.toLowerCase()))!.uid;
     const before = await members(team);
 
-    const secret = generateScimToken();
-    await h.spar.scimTokens.insert({
-      team,
-      id: newScimTokenId(),
-      tokenKey: hashScimToken(secret),
-      createdAt: new Date(),
-      idp: idpId,
-      description: 'later',
-      name: 'later',
-    });
+    const secret = await h.addScimToken(team, idpId);
     const req = (method: 'GET' | 'PUT', url: string, body?: unknown) =>
       scim.app.inject({
         method,

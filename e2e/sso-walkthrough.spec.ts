@@ -1,22 +1,14 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyEntry } from '@sso/auth';
 import { systemClock } from '@sso/domain';
 import { CassandraDb, cassandraIdentityStores } from '@sso/persistence';
-import { type TestApp, TestIdp, b64, startTestApp, testConfig } from '@sso/testing';
-import { samlSp } from '../apps/saml-sp/src/app';
-import { scimApi } from '../apps/scim-api/src/app';
-import { tokenAdmin } from '../apps/token-admin/src/app';
+import { TestIdp, b64, testConfig } from '@sso/testing';
 import { TeamsHandler } from '../apps/token-admin/src/teams/teams.handler';
-import { buildGateway } from '../tools/dev/gateway';
-
-const root = path.resolve(__dirname, '..');
+import { type GatewayStack, echoed, shell, startGatewayStack } from './gateway-stack';
 
 /**
  * docs/walkthrough.md step 6 with curl through the gateway: the admin uploads IdP metadata, a user
@@ -24,8 +16,7 @@ const root = path.resolve(__dirname, '..');
  * session cookie it yields works at token-admin's /access.
  */
 describe('SSO walk-through through the gateway', () => {
-  const apps: TestApp[] = [];
-  let gateway: FastifyInstance;
+  let stack: GatewayStack;
   let db: CassandraDb;
   let env: NodeJS.ProcessEnv;
   let idp: TestIdp;
@@ -36,18 +27,7 @@ describe('SSO walk-through through the gateway', () => {
     const keysFile = path.join(work, 'keys.json');
     fs.writeFileSync(keysFile, JSON.stringify([generateKeyEntry('sso-walkthrough')]));
     const base = testConfig({ 'auth.keysFile': keysFile });
-    const ports: Record<string, number> = {};
-    for (const [spec, key] of [
-      [samlSp, 'samlSp'],
-      [scimApi, 'scimApi'],
-      [tokenAdmin, 'tokenAdmin'],
-    ] as const) {
-      const app = await startTestApp(spec, base, { listen: true });
-      apps.push(app);
-      ports[key] = Number(new URL(app.url!).port);
-    }
-    gateway = await buildGateway({ ...base, ports: { ...base.ports, ...ports } });
-    const backend = await gateway.listen({ port: 0, host: '127.0.0.1' });
+    stack = await startGatewayStack(base);
     db = new CassandraDb(base.cassandra);
     await db.connect();
     const admin = `${randomUUID()}@example.com`;
@@ -61,7 +41,7 @@ describe('SSO walk-through through the gateway', () => {
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      WIRE_BACKEND: backend,
+      WIRE_BACKEND: stack.backend,
       WIRE_ADMIN: admin,
       WIRE_PASSWD: 'walk through sso',
       WORK: work,
@@ -69,15 +49,12 @@ describe('SSO walk-through through the gateway', () => {
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    for (const a of apps) await a.close();
+    await stack?.close();
     await db?.shutdown();
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  const sh = async (script: string) =>
-    (await promisify(execFile)('bash', ['--norc', '-euo', 'pipefail', '-c', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 }))
-      .stdout;
+  const sh = (script: string) => shell(script, env);
 
   it('uploads metadata, logs a user in over SAML, and the SSO cookie yields an access token', async () => {
     const setup = await sh(`
@@ -104,11 +81,7 @@ describe('SSO walk-through through the gateway', () => {
       ACCESS=$(curl -s -X POST --cookie "$COOKIE" $WIRE_BACKEND/access | jq -r .access_token)
       echo "self=$(curl -s --header "Authorization: Bearer $ACCESS" $WIRE_BACKEND/self)"
     `);
-    const line = (k: string) =>
-      out
-        .split('\n')
-        .find((l) => l.startsWith(`${k}=`))!
-        .slice(k.length + 1);
+    const line = (key: string) => echoed(out, key);
     expect(line('title')).toBe('wire:sso:success');
     expect(JSON.parse(line('self'))).toMatchObject({ team, name: 'walker@example.com' });
   });

@@ -1,21 +1,14 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyEntry } from '@sso/auth';
 import { type TeamId, systemClock } from '@sso/domain';
 import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores } from '@sso/persistence';
-import { type TestApp, startTestApp, testConfig } from '@sso/testing';
-import { samlSp } from '../apps/saml-sp/src/app';
-import { scimApi } from '../apps/scim-api/src/app';
-import { tokenAdmin } from '../apps/token-admin/src/app';
-import { buildGateway } from '../tools/dev/gateway';
+import { testConfig } from '@sso/testing';
+import { type GatewayStack, echoed, shell, startGatewayStack } from './gateway-stack';
 
-const root = path.resolve(__dirname, '..');
 const TEAM_NAME = 'Walk-through';
 /** The manual's fixed userNames: handles are unique installation-wide, so runs must free them. */
 const MANUAL_HANDLES = ['rnick', 'newnick'];
@@ -25,10 +18,8 @@ const MANUAL_HANDLES = ['rnick', 'newnick'];
  * made with the admin command, then curl and jq talk to the gateway exactly as the manual shows.
  */
 describe("the admin manual's curl walk-through, through the gateway", () => {
-  const apps: TestApp[] = [];
   let db: CassandraDb;
-  let gateway: FastifyInstance;
-  let backend: string;
+  let stack: GatewayStack;
   let env: NodeJS.ProcessEnv;
   const admin = `${randomUUID()}@example.com`;
   const password = 'walk through the manual';
@@ -39,21 +30,7 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
     const config = testConfig({ 'auth.keysFile': keysFile });
     db = new CassandraDb(config.cassandra);
     await db.connect();
-    const ports: Record<string, number> = {};
-    for (const [spec, key] of [
-      [samlSp, 'samlSp'],
-      [scimApi, 'scimApi'],
-      [tokenAdmin, 'tokenAdmin'],
-    ] as const) {
-      const app = await startTestApp(spec, config, { listen: true });
-      apps.push(app);
-      ports[`ports.${key}`] = Number(new URL(app.url!).port);
-    }
-    gateway = await buildGateway({
-      ...config,
-      ports: { ...config.ports, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k.slice(6), v])) },
-    });
-    backend = await gateway.listen({ port: 0, host: '127.0.0.1' });
+    stack = await startGatewayStack(config);
     const ks = config.cassandra.keyspaces;
     env = {
       PATH: process.env.PATH,
@@ -61,28 +38,18 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
       CASSANDRA_KEYSPACE_SPAR: ks.spar,
       CASSANDRA_KEYSPACE_BRIG: ks.brig,
       CASSANDRA_KEYSPACE_GALLEY: ks.galley,
-      WIRE_BACKEND: backend,
+      WIRE_BACKEND: stack.backend,
       WIRE_ADMIN: admin,
       WIRE_PASSWD: password,
     };
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    for (const a of apps) await a.close();
+    await stack?.close();
     await db?.shutdown();
   });
 
-  // Asynchronous: the apps answering curl live in this very process.
-  const sh = async (script: string, extra: NodeJS.ProcessEnv = {}) =>
-    (
-      await promisify(execFile)('bash', ['--norc', '-euo', 'pipefail', '-c', script], {
-        cwd: root,
-        env: { ...env, ...extra },
-        encoding: 'utf8',
-        timeout: 60_000,
-      })
-    ).stdout;
+  const sh = (script: string, extra: NodeJS.ProcessEnv = {}) => shell(script, { ...env, ...extra });
 
   /** The manual's handles, when an interrupted earlier run left them in one of its own teams. */
   async function freeLeftoverHandles(): Promise<void> {
@@ -143,11 +110,7 @@ describe("the admin manual's curl walk-through, through the gateway", () => {
       echo "delete=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens?id=$SCIM_TOKEN_ID)"
       echo "after=$(curl -s -X GET --header "Authorization: Bearer $BEARER" $WIRE_BACKEND/scim/auth-tokens)"
     `);
-    const line = (k: string) =>
-      out
-        .split('\n')
-        .find((l) => l.startsWith(`${k}=`))!
-        .slice(k.length + 1);
+    const line = (key: string) => echoed(out, key);
 
     expect(JSON.parse(line('self'))).toMatchObject({ id: created.owner, team: created.team, email: admin, name: 'Admin' });
     const full = JSON.parse(line('full'));

@@ -19,8 +19,10 @@ describe('ACS and IdP upload error answers', () => {
   });
   afterAll(() => h.stop());
 
-  const post = (payload: string, contentType = 'application/x-www-form-urlencoded') =>
-    h.t.app.inject({ method: 'POST', url: `/sso/finalize-login/${team}`, payload, headers: { 'content-type': contentType } });
+  /** A raw form POST to an ACS; `post` to the team's. */
+  const postTo = (url: string, payload: string) =>
+    h.t.app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const post = (payload: string) => postTo(`/sso/finalize-login/${team}`, payload);
   const field = (xml: string) => `SAMLResponse=${encodeURIComponent(b64(xml))}`;
   const response = (inner: string, status = 'urn:oasis:names:tc:SAML:2.0:status:Success') =>
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" IssueInstant="${new Date().toISOString()}">` +
@@ -47,21 +49,11 @@ describe('ACS and IdP upload error answers', () => {
   });
 
   it('the same answers under a version prefix, and on the v1 ACS before any IdP is looked up', async () => {
-    const noField = await h.t.app.inject({
-      method: 'POST',
-      url: '/sso/finalize-login',
-      payload: 'x=1',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const noField = await postTo('/sso/finalize-login', 'x=1');
     expect(noField.statusCode).toBe(400);
     expect(titleOf(noField.body)).toBe('wire:sso:error:bad-response-saml');
     for (const url of [`/v7/sso/finalize-login/${team}`, `/v16/sso/finalize-login/${team}`]) {
-      const r = await h.t.app.inject({
-        method: 'POST',
-        url,
-        payload: field(response('')),
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
+      const r = await postTo(url, field(response('')));
       expect(r.statusCode).toBe(400);
       expect(titleOf(r.body)).toBe('wire:sso:error:bad-response-saml');
     }
@@ -98,10 +90,8 @@ describe('ACS and IdP upload error answers', () => {
       expect(empty.json().label).toBe('invalid-metadata');
       const none = await upload('POST', '/identity-providers', '{"other": 1}');
       expect(none.json().label).toBe('invalid-metadata');
-      const settings = await h.t.app.inject({
-        method: 'PUT',
-        url: '/i/sso/settings',
-        payload: '{"default_sso_code":',
+      const settings = await h.inject('PUT', '/i/sso/settings', {
+        body: '{"default_sso_code":',
         headers: { 'content-type': 'application/json' },
       });
       expect(settings.statusCode).toBe(400);

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { TokenService, generateKeyEntry, hashScimToken, keyRingFromEntries } from '@sso/auth';
+import { TokenService, generateKeyEntry, generateScimToken, hashScimToken, keyRingFromEntries } from '@sso/auth';
 import type { Config } from '@sso/config';
 import { type IdpId, type TeamId, type UserId, newScimTokenId, newTeamId, newUserId, newUserRecord, systemClock } from '@sso/domain';
 import { CassandraDb, type IdentityStores, type SparStores, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
@@ -81,16 +80,19 @@ export class SamlHarness {
     return { team, owner, token: await this.bearer(owner) };
   }
 
-  async addScimToken(team: TeamId): Promise<void> {
+  /** A SCIM token of the team, bound to `idp` or to none; returns its secret. */
+  async addScimToken(team: TeamId, idp: IdpId | null = null): Promise<string> {
+    const secret = generateScimToken();
     await this.spar.scimTokens.insert({
       team,
       id: newScimTokenId(),
-      tokenKey: hashScimToken(randomUUID()),
+      tokenKey: hashScimToken(secret),
       createdAt: new Date(),
-      idp: null,
+      idp,
       description: 'test',
       name: 'test',
     });
+    return secret;
   }
 
   async createIdp(token: string, idp: TestIdp, query = '', versionPrefix = ''): Promise<IdpId> {

@@ -108,47 +108,38 @@ describe('multi-ingress on real Cassandra', () => {
   });
 
   describe('finalize-login', () => {
-    it('grants a login on the host the request was made for', async () => {
+    /** A fresh team with an IdP registered through host A. */
+    async function teamWithIdpOnA() {
       const { team, token } = await h.newTeam();
       const x = await TestIdp.create();
       const id = (await createIdp(token, A, '/v8', x)).json().id as IdpId;
-      const req = await initiate(id, A);
-      const r = await finalize(
-        team,
-        x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'alice@example.com' }).xml,
-        A,
-      );
+      return { team, x, id };
+    }
+
+    /** Starts a login as A's SP and posts the IdP's answer for A's SP on `postHost`. */
+    async function loginViaA(t: { team: TeamId; x: TestIdp; id: IdpId }, nameId: string, postHost: string | undefined) {
+      const req = await initiate(t.id, A);
+      return finalize(t.team, t.x.response({ sp: `${ssoOf(A)}/finalize-login/${t.team}`, requestId: req.id, nameId }).xml, postHost);
+    }
+
+    it('grants a login on the host the request was made for', async () => {
+      const r = await loginViaA(await teamWithIdpOnA(), 'alice@example.com', A);
       expect(r.statusCode, r.body).toBe(200);
       expect(titleOf(r.body)).toBe('wire:sso:success');
       expect(r.headers['set-cookie']).toBeDefined();
     });
 
     it("denies a response for one host's SP posted on another configured host", async () => {
-      const { team, token } = await h.newTeam();
-      const x = await TestIdp.create();
-      const id = (await createIdp(token, A, '/v8', x)).json().id as IdpId;
-      const req = await initiate(id, A);
-      const r = await finalize(
-        team,
-        x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'mallory@example.com' }).xml,
-        B,
-      );
+      const r = await loginViaA(await teamWithIdpOnA(), 'mallory@example.com', B);
       expect(r.statusCode, r.body).toBe(200);
       expect(titleOf(r.body)).toBe('wire:sso:error:forbidden');
       expect(r.headers['set-cookie']).toBeUndefined();
     });
 
     it('is the 404 "Could not find SP." error page without Z-Host or for an unconfigured host', async () => {
-      const { team, token } = await h.newTeam();
-      const x = await TestIdp.create();
-      const id = (await createIdp(token, A, '/v8', x)).json().id as IdpId;
+      const t = await teamWithIdpOnA();
       for (const zHost of [undefined, 'c.example.com']) {
-        const req = await initiate(id, A);
-        const r = await finalize(
-          team,
-          x.response({ sp: `${ssoOf(A)}/finalize-login/${team}`, requestId: req.id, nameId: 'bob@example.com' }).xml,
-          zHost,
-        );
+        const r = await loginViaA(t, 'bob@example.com', zHost);
         expect(r.statusCode, r.body).toBe(404);
         expect(r.headers['content-type']).toMatch(/^text\/html/);
         expect(titleOf(r.body)).toBe('wire:sso:error:not-found');

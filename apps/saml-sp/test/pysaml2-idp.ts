@@ -4,7 +4,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type TestKey, makeTestKey } from '@sso/testing';
+import { type TestKey, makeTestKey, writeSelfSignedCert } from '@sso/testing';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3'; // Debian's, not a pyenv shim without the Debian modules
@@ -80,24 +80,7 @@ export class Pysaml2Idp {
     await ensurePysaml2();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pysaml2-idp-'));
     const caFile = path.join(dir, 'tls.crt');
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-sha256',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      path.join(dir, 'tls.key'),
-      '-out',
-      caFile,
-    ]);
+    await writeSelfSignedCert(path.join(dir, 'tls.key'), caFile, 'localhost', true);
     const proc = spawn(PYTHON, [SCRIPT, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     let err = '';
     proc.stderr.on('data', (d) => (err += d));

@@ -54,32 +54,8 @@ export class ScimHarness {
     await this.identity.teams.createTeam({ id: team, name: 'Team', creator: owner, deleted: false });
     await this.identity.users.put(newUserRecord({ id: owner, team, name: 'Owner', email: `${randomUUID()}@example.com` }));
     await this.identity.teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
-    let idp: IdpId | null = null;
-    if (opts.issuer) {
-      idp = newIdpId();
-      await this.spar.idps.insert({
-        id: idp,
-        team,
-        issuer: opts.issuer,
-        requestUri: 'https://idp.example.com/sso',
-        certs: ['<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'],
-        apiVersion: 2,
-        oldIssuers: [],
-        replacedBy: null,
-        handle: 'IdP 1',
-        domain: null,
-      });
-    }
-    const token = generateScimToken();
-    await this.spar.scimTokens.insert({
-      team,
-      id: newScimTokenId(),
-      tokenKey: hashScimToken(token),
-      createdAt: new Date(),
-      idp,
-      description: 'test',
-      name: 'test',
-    });
+    const idp = opts.issuer ? await this.idp(team, opts.issuer) : null;
+    const token = await this.token(team, idp);
     return { team, token, owner, idp };
   }
 
@@ -102,7 +78,25 @@ export class ScimHarness {
     return { uid, nameId };
   }
 
-  /** Another SCIM token of the team (e.g. one without an IdP next to one with). */
+  /** An IdP of the team with this issuer (a placeholder certificate: these tests log nobody in). */
+  async idp(team: TeamId, issuer: string): Promise<IdpId> {
+    const id = newIdpId();
+    await this.spar.idps.insert({
+      id,
+      team,
+      issuer,
+      requestUri: 'https://idp.example.com/sso',
+      certs: ['<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'],
+      apiVersion: 2,
+      oldIssuers: [],
+      replacedBy: null,
+      handle: 'IdP 1',
+      domain: null,
+    });
+    return id;
+  }
+
+  /** A SCIM token of the team, bound to `idp` or to none (e.g. one without an IdP next to one with). */
   async token(team: TeamId, idp: IdpId | null): Promise<string> {
     const token = generateScimToken();
     await this.spar.scimTokens.insert({

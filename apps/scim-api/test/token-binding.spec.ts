@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateScimToken, hashScimToken } from '@sso/auth';
-import { type IdpId, newIdpId, newScimTokenId } from '@sso/domain';
 import { ScimHarness, userBody } from './harness';
 
 /**
@@ -25,29 +23,7 @@ describe('recovering users of an unbound SCIM token', () => {
 
     // The admin adds the IdP afterwards, and a token bound to it.
     const issuer = `https://idp.example.com/${randomUUID()}`;
-    const idp: IdpId = newIdpId();
-    await h.spar.idps.insert({
-      id: idp,
-      team,
-      issuer,
-      requestUri: 'https://idp.example.com/sso',
-      certs: ['<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'],
-      apiVersion: 2,
-      oldIssuers: [],
-      replacedBy: null,
-      handle: 'IdP 1',
-      domain: null,
-    });
-    const bound = generateScimToken();
-    await h.spar.scimTokens.insert({
-      team,
-      id: newScimTokenId(),
-      tokenKey: hashScimToken(bound),
-      createdAt: new Date(),
-      idp,
-      description: 'sso',
-      name: 'sso',
-    });
+    const bound = await h.token(team, await h.idp(team, issuer));
     expect(await h.spar.samlUsers.get(issuer, String(body.externalId).toLowerCase())).toBeNull();
 
     const put = await h.req('PUT', `/scim/v2/Users/${id}`, { token: bound, body });

@@ -5,8 +5,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
-import { type AppSpec, Drain, createApp } from './bootstrap';
+import { Drain, createApp } from './bootstrap';
 import { closeServer, listenInternal } from './internal-port';
+import { testAppSpec } from './test-app-spec';
 
 @Controller('hello')
 class HelloController {
@@ -19,13 +20,7 @@ class HelloController {
 @Module({ controllers: [HelloController] })
 class HelloModule {}
 
-const spec: AppSpec = {
-  name: 'token-admin',
-  title: 'test',
-  description: 'drain test',
-  imports: [HelloModule],
-  port: (c) => c.ports.tokenAdmin,
-};
+const spec = testAppSpec(HelloModule);
 
 /** A GET over a given agent, with the response's status, connection header and body. */
 function get(base: string, path: string, agent: http.Agent): Promise<{ status: number; connection?: string; body: string }> {

@@ -119,6 +119,10 @@ describe('log sanitising', () => {
   });
 });
 
+/** POSTs `payload` as `type` to the echo route. */
+const postEcho = (app: NestFastifyApplication, payload: string, type = 'application/json') =>
+  app.inject({ method: 'POST', url: '/echo', payload, headers: { 'content-type': type } });
+
 describe('hostile and careless input, on a listening app', () => {
   let t: Awaited<ReturnType<typeof start>>;
   const inject = (opts: Parameters<NestFastifyApplication['inject']>[0]) => t.app.inject(opts as never);
@@ -130,30 +134,25 @@ describe('hostile and careless input, on a listening app', () => {
 
   it('refuses JSON nested deeper than the limit with 400 bad-request, for every JSON media type', async () => {
     for (const type of ['application/json', 'application/scim+json', 'application/json; charset=utf-8']) {
-      const deep = await inject({ method: 'POST', url: '/echo', payload: `{"email":${nested(3000)}}`, headers: { 'content-type': type } });
+      const deep = await postEcho(t.app, `{"email":${nested(3000)}}`, type);
       expect(deep.statusCode, type).toBe(400);
       expect(deep.json(), type).toEqual({
         code: 400,
         label: 'bad-request',
         message: `JSON body nested deeper than ${MAX_JSON_DEPTH} levels`,
       });
-      const over = await inject({ method: 'POST', url: '/echo', payload: nested(MAX_JSON_DEPTH + 1), headers: { 'content-type': type } });
+      const over = await postEcho(t.app, nested(MAX_JSON_DEPTH + 1), type);
       expect(over.statusCode, type).toBe(400);
-      const at = await inject({ method: 'POST', url: '/echo', payload: nested(MAX_JSON_DEPTH), headers: { 'content-type': type } });
+      const at = await postEcho(t.app, nested(MAX_JSON_DEPTH), type);
       expect(at.statusCode, type).toBe(200);
     }
     expect(t.logs()).not.toMatch(/Maximum call stack|"level":50/);
   });
 
   it('still refuses malformed and prototype-poisoning JSON', async () => {
-    const bad = await inject({ method: 'POST', url: '/echo', payload: '{"a":', headers: { 'content-type': 'application/json' } });
+    const bad = await postEcho(t.app, '{"a":');
     expect(bad.json()).toMatchObject({ code: 400, label: 'bad-request' });
-    const proto = await inject({
-      method: 'POST',
-      url: '/echo',
-      payload: '{"__proto__":{"x":1}}',
-      headers: { 'content-type': 'application/json' },
-    });
+    const proto = await postEcho(t.app, '{"__proto__":{"x":1}}');
     expect(proto.statusCode).toBe(400);
   });
 
@@ -163,17 +162,12 @@ describe('hostile and careless input, on a listening app', () => {
       ['text/plain', '{"email":"a@b.c","password":"x"}'],
       ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\na\r\n--x--\r\n'],
     ]) {
-      const r = await inject({ method: 'POST', url: '/echo', payload, headers: { 'content-type': type } });
+      const r = await postEcho(t.app, payload, type);
       expect(r.statusCode, type).toBe(415);
       expect(r.json(), type).toMatchObject({ code: 415, label: 'unsupported-media-type' });
     }
     // An empty HTML form still sends its content type.
-    const empty = await inject({
-      method: 'POST',
-      url: '/echo',
-      payload: '',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const empty = await postEcho(t.app, '', 'application/x-www-form-urlencoded');
     expect(empty.statusCode).toBe(415);
   });
 
@@ -271,12 +265,7 @@ describe('an app that takes forms', () => {
   it('parses urlencoded bodies, repeated fields included', async () => {
     const t = await start({ ...base, formBodies: true });
     try {
-      const r = await t.app.inject({
-        method: 'POST',
-        url: '/echo',
-        payload: 'a=1&b=x%20y&a=2',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
+      const r = await postEcho(t.app, 'a=1&b=x%20y&a=2', 'application/x-www-form-urlencoded');
       expect(r.statusCode).toBe(200);
       expect(r.json()).toEqual({ body: { a: ['1', '2'], b: 'x y' } });
     } finally {

@@ -5,8 +5,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
-import { type AppSpec, createApp } from './bootstrap';
+import { createApp } from './bootstrap';
 import { closeServer, isInternalPath, listenInternal } from './internal-port';
+import { testAppSpec } from './test-app-spec';
 
 @Controller()
 class RoutesController {
@@ -24,13 +25,7 @@ class RoutesController {
 @Module({ controllers: [RoutesController] })
 class RoutesModule {}
 
-const spec: AppSpec = {
-  name: 'token-admin',
-  title: 'test',
-  description: 'test app',
-  imports: [RoutesModule],
-  port: (c) => c.ports.tokenAdmin,
-};
+const spec = testAppSpec(RoutesModule);
 
 describe('internal routes over real sockets: only on the internal port', () => {
   let app: NestFastifyApplication;

@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { writeSelfSignedCert } from './self-signed';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -30,24 +27,7 @@ export async function startTestHttpsServer(): Promise<TestHttpsServer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'https-'));
   const key = path.join(dir, 'server.key');
   const caFile = path.join(dir, 'server.crt');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-sha256',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout',
-    key,
-    '-out',
-    caFile,
-  ]);
+  await writeSelfSignedCert(key, caFile, 'localhost', true);
   const caPem = await fs.readFile(caFile, 'utf8');
   let handler: Handler = (_req, res) => res.writeHead(404).end();
   const server = https.createServer({ key: await fs.readFile(key), cert: caPem }, (req, res) => handler(req, res));

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { SignedXml } from 'xml-crypto';
-
-const run = promisify(execFile);
+import { writeSelfSignedCert } from './self-signed';
 
 const SAML_ALGS = {
   rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
@@ -29,22 +26,7 @@ export async function makeTestKey(cn = 'test-idp'): Promise<TestKey> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'idp-'));
   const key = path.join(dir, 'idp.key');
   const crt = path.join(dir, 'idp.crt');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-sha256',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${cn}`,
-    '-keyout',
-    key,
-    '-out',
-    crt,
-  ]);
+  await writeSelfSignedCert(key, crt, cn);
   const keyPem = await fs.readFile(key, 'utf8');
   const certPem = await fs.readFile(crt, 'utf8');
   await fs.rm(dir, { recursive: true, force: true });

@@ -366,6 +366,11 @@ describe('applyPatch: Wire extensions', () => {
     expect(fails('invalidValue', () => patchUser([{ op: 'add', path: `${WIRE}:k`, value: { a: 1 } }]))).toMatch(/string/);
   });
   const fields = (r: JsonObject) => ((r[PROFILE] as JsonObject)['richInfo'] as JsonObject)['fields'];
+  /** Both rich info forms hold exactly `want`, in its order: the profile's field list and the Wire extension's map. */
+  const expectRich = (r: JsonObject, want: Record<string, string>) => {
+    expect(fields(r)).toEqual(Object.entries(want).map(([type, value]) => ({ type, value })));
+    expect(r[WIRE]).toEqual(want);
+  };
   const withRich = () =>
     patchUser([
       {
@@ -384,26 +389,11 @@ describe('applyPatch: Wire extensions', () => {
   it('rich info fields by profile path, as spar: append, keep position, match keys ignoring case, remove', () => {
     const base = withRich();
     const added = patchUser([{ op: 'add', path: `${PROFILE}:Room`, value: 'R1' }], base).resource;
-    expect(fields(added)).toEqual([
-      { type: 'Dept', value: 'A' },
-      { type: 'Floor', value: '3' },
-      { type: 'Desk', value: '7' },
-      { type: 'Room', value: 'R1' },
-    ]);
-    expect(added[WIRE]).toEqual({ Dept: 'A', Floor: '3', Desk: '7', Room: 'R1' });
+    expectRich(added, { Dept: 'A', Floor: '3', Desk: '7', Room: 'R1' });
     const replaced = patchUser([{ op: 'replace', path: `${PROFILE}:FLOOR`, value: '4' }], base).resource;
-    expect(fields(replaced)).toEqual([
-      { type: 'Dept', value: 'A' },
-      { type: 'Floor', value: '4' },
-      { type: 'Desk', value: '7' },
-    ]);
-    expect(replaced[WIRE]).toEqual({ Dept: 'A', Floor: '4', Desk: '7' });
+    expectRich(replaced, { Dept: 'A', Floor: '4', Desk: '7' });
     const removed = patchUser([{ op: 'Remove', path: `${PROFILE}:dept` }], base).resource;
-    expect(fields(removed)).toEqual([
-      { type: 'Floor', value: '3' },
-      { type: 'Desk', value: '7' },
-    ]);
-    expect(removed[WIRE]).toEqual({ Floor: '3', Desk: '7' });
+    expectRich(removed, { Floor: '3', Desk: '7' });
     // Removing an absent key is a no-op; an empty string or a null replace removes (spar drops empty values).
     expect(patchUser([{ op: 'remove', path: `${PROFILE}:nothing` }], base).changed).toBe(false);
     expect(
@@ -433,13 +423,7 @@ describe('applyPatch: Wire extensions', () => {
       ],
       base,
     ).resource;
-    expect(fields(r)).toEqual([
-      { type: 'Dept', value: 'B' },
-      { type: 'Desk', value: '7' },
-      { type: 'Room', value: 'R2' },
-      { type: 'Badge', value: '9' },
-    ]);
-    expect(r[WIRE]).toEqual({ Dept: 'B', Desk: '7', Room: 'R2', Badge: '9' });
+    expectRich(r, { Dept: 'B', Desk: '7', Room: 'R2', Badge: '9' });
     // A whole-list replace after key edits, then a key edit on the new list.
     const r2 = patchUser(
       [
@@ -449,11 +433,7 @@ describe('applyPatch: Wire extensions', () => {
       ],
       base,
     ).resource;
-    expect(fields(r2)).toEqual([
-      { type: 'Only', value: 'one' },
-      { type: 'Two', value: '2' },
-    ]);
-    expect(r2[WIRE]).toEqual({ Only: 'one', Two: '2' });
+    expectRich(r2, { Only: 'one', Two: '2' });
     // Removing either form's URN removes the rich info.
     for (const urn of [PROFILE, WIRE]) {
       const gone = patchUser([{ op: 'remove', path: urn }], base).resource;
