@@ -24,16 +24,18 @@ export const invalidInputResponse = (example: ReturnType<typeof scimErrorExample
   schema: { example },
 });
 
-/** The 401 of every SCIM route (the token guard). */
-export const unauthorizedResponse = {
-  status: 401,
-  description: 'No or an unknown SCIM token',
-  schema: { example: scimErrorExample('401', undefined, 'authorization failed: Invalid SCIM token') },
-};
-
-/** The 412 of the routes that honour If-Match / If-None-Match. */
-export const preconditionFailedResponse = {
-  status: 412,
-  description: 'If-Match / If-None-Match failed',
-  schema: { example: scimErrorExample('412', undefined, 'The resource has changed: its version does not match If-Match / If-None-Match') },
+/** The error responses alike for every resource: 401 (the token guard) and 412 (If-Match / If-None-Match). */
+export const commonErrorResponses = {
+  401: {
+    status: 401,
+    description: 'No or an unknown SCIM token',
+    schema: { example: scimErrorExample('401', undefined, 'authorization failed: Invalid SCIM token') },
+  },
+  412: {
+    status: 412,
+    description: 'If-Match / If-None-Match failed',
+    schema: {
+      example: scimErrorExample('412', undefined, 'The resource has changed: its version does not match If-Match / If-None-Match'),
+    },
+  },
 };

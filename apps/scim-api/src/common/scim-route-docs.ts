@@ -50,7 +50,7 @@ export function scimRouteDocs<E extends ErrorResponses>(r: ScimResourceDocs<E>) 
   const resource = withExample(r.schema, r.responseExample);
   const list = withExample(listSchema(r.schema), r.listExample);
   return {
-    create: (op: ApiOperationOptions, statuses: Array<keyof E & number>) =>
+    create: (op: ApiOperationOptions, statuses: Array<Shared | (keyof E & number)>) =>
       stacked(
         ApiOperation(op),
         ApiBody({ schema: withExample(r.inputSchema, r.inputExample) }),
@@ -76,7 +76,7 @@ export function scimRouteDocs<E extends ErrorResponses>(r: ScimResourceDocs<E>) 
         ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' }),
         ...errors([401, 404]),
       ),
-    replace: (op: ApiOperationOptions, statuses: Array<keyof E & number>) =>
+    replace: (op: ApiOperationOptions, statuses: Array<Shared | (keyof E & number)>) =>
       stacked(
         ApiOperation(op),
         ApiHeader(ifMatch),

@@ -1,10 +1,4 @@
-import {
-  invalidInputResponse,
-  listResponseExample,
-  preconditionFailedResponse,
-  scimErrorExample,
-  unauthorizedResponse,
-} from '../common/examples';
+import { commonErrorResponses, invalidInputResponse, listResponseExample, scimErrorExample } from '../common/examples';
 
 /** OpenAPI examples for the Groups routes. */
 const GID = '7d1c9a3e-5b2f-4e8a-9c6d-1f2e3a4b5c6d';
@@ -55,10 +49,10 @@ export const groupSearchExample = {
 const err = scimErrorExample;
 
 export const groupErrors = {
+  ...commonErrorResponses,
   400: invalidInputResponse(
     err('400', 'invalidValue', `These users do not exist, are not in your team, or not "managed_by" = "scim": ${UID}`),
   ),
-  401: unauthorizedResponse,
   404: {
     status: 404,
     description: 'No such group in the token’s team',
@@ -69,5 +63,4 @@ export const groupErrors = {
     description: 'Too many concurrent changes of the group’s name',
     schema: { example: err('409', undefined, 'The group is being changed by other requests at the same time; try again') },
   },
-  412: preconditionFailedResponse,
 } as const;

@@ -1,10 +1,4 @@
-import {
-  invalidInputResponse,
-  listResponseExample,
-  preconditionFailedResponse,
-  scimErrorExample,
-  unauthorizedResponse,
-} from '../common/examples';
+import { commonErrorResponses, invalidInputResponse, listResponseExample, scimErrorExample } from '../common/examples';
 
 /** OpenAPI examples for the Users routes. */
 export const userExample = {
@@ -61,8 +55,8 @@ export const searchExample = {
 const err = scimErrorExample;
 
 export const errors = {
+  ...commonErrorResponses,
   400: invalidInputResponse(err('400', 'invalidValue', "'externalId' is required")),
-  401: unauthorizedResponse,
   404: {
     status: 404,
     description: 'No such user in the token’s team',
@@ -73,7 +67,6 @@ export const errors = {
     description: 'userName or externalId taken',
     schema: { example: err('409', 'uniqueness', 'userName is already taken') },
   },
-  412: preconditionFailedResponse,
   413: {
     status: 413,
     description: 'Rich info above `richInfoLimit`, or the body above the size limit',
