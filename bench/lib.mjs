@@ -1,6 +1,9 @@
 // Helpers shared by the benchmarks (never run as tests).
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 import { repoRoot } from '../tools/lib/proc.mjs';
 
 /** Runs a node script from the repository root; rejects on a non-zero exit. */
@@ -80,4 +83,26 @@ export async function patchRoundRobin(autocannon, { base, headers, ids, connecti
       },
     ],
   });
+}
+
+/**
+ * A team and a SCIM token without IdP, written straight into Cassandra through `identity` and
+ * `spar` (the built stores of one connection; `tools/build.mjs` has run). Returns the team id and
+ * the token in clear.
+ */
+export async function scimTeam({ identity, spar }, name) {
+  const auth = createRequire(import.meta.url)(path.join(repoRoot, 'dist/libs/auth/index.js'));
+  const team = randomUUID();
+  await identity.teams.createTeam({ id: team, name, creator: randomUUID(), deleted: false });
+  const token = auth.generateScimToken();
+  await spar.scimTokens.insert({
+    team,
+    id: randomUUID(),
+    tokenKey: auth.hashScimToken(token),
+    createdAt: new Date(),
+    idp: null,
+    description: 'bench',
+    name: 'bench',
+  });
+  return { team, token };
 }

@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { cacheDir, repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine, startApp, patchRoundRobin } from '../lib.mjs';
+import { run, freePort, pct, machine, startApp, patchRoundRobin, scimTeam } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const largeSize = Number(process.argv[2] ?? 100_000);
@@ -46,7 +46,6 @@ const { CassandraDb, cassandraIdentityStores, cassandraSparStores, CassandraScim
 );
 const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
 const { newUserId, systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
-const auth = require(path.join(repoRoot, 'dist/libs/auth/index.js'));
 const { validateUser, scimUserRecord } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-input.js'));
 const { versionOf } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-reader.js'));
 const { scimExternalSsoId } = require(path.join(repoRoot, 'dist/apps/scim-api/users/sso-identity.js'));
@@ -57,23 +56,6 @@ await db.connect();
 const identity = cassandraIdentityStores(db, systemClock);
 const spar = cassandraSparStores(db, systemClock);
 const docs = new CassandraScimUserDocStore(db);
-
-/** A team with a SCIM token without IdP (as the bench of users.mjs). */
-async function newTeam(name) {
-  const team = randomUUID();
-  await identity.teams.createTeam({ id: team, name, creator: randomUUID(), deleted: false });
-  const token = auth.generateScimToken();
-  await spar.scimTokens.insert({
-    team,
-    id: randomUUID(),
-    tokenKey: auth.hashScimToken(token),
-    createdAt: new Date(),
-    idp: null,
-    description: 'bench',
-    name: 'bench',
-  });
-  return { team, token };
-}
 
 const userName = (tag, i) => `seed.${tag}.${i}`;
 const seedBody = (tag, i) => ({
@@ -109,7 +91,7 @@ async function seedOne(team, tag, i) {
 }
 
 async function seedTeam(label, size) {
-  const { team, token } = await newTeam(`Bench ${label}`);
+  const { team, token } = await scimTeam({ identity, spar }, `Bench ${label}`);
   const tag = randomUUID().slice(0, 8);
   const sample = [];
   const every = Math.max(1, Math.floor(size / 1000));
@@ -280,22 +262,14 @@ try {
   const fresh = await (async () => {
     const d = new CassandraDb(config.cassandra);
     await d.connect();
-    const i = cassandraIdentityStores(d, systemClock);
-    const s = cassandraSparStores(d, systemClock);
-    const team = randomUUID();
-    await i.teams.createTeam({ id: team, name: 'Bench create', creator: randomUUID(), deleted: false });
-    const token = auth.generateScimToken();
-    await s.scimTokens.insert({
-      team,
-      id: randomUUID(),
-      tokenKey: auth.hashScimToken(token),
-      createdAt: new Date(),
-      idp: null,
-      description: 'bench',
-      name: 'bench',
-    });
-    await d.shutdown();
-    return { team, token };
+    try {
+      return await scimTeam(
+        { identity: cassandraIdentityStores(d, systemClock), spar: cassandraSparStores(d, systemClock) },
+        'Bench create',
+      );
+    } finally {
+      await d.shutdown();
+    }
   })();
   const tag = randomUUID().slice(0, 8);
   let n = 0;

@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine, startApp, patchRoundRobin } from '../lib.mjs';
+import { run, freePort, pct, machine, startApp, patchRoundRobin, scimTeam } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const seconds = Number(process.argv[2] ?? 10);
@@ -28,22 +28,9 @@ try {
   // A team and a SCIM token without IdP, straight into Cassandra.
   const { CassandraDb, cassandraIdentityStores, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
   const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
-  const auth = require(path.join(repoRoot, 'dist/libs/auth/index.js'));
   const db = new CassandraDb(loadConfig().cassandra);
   await db.connect();
-  const team = randomUUID();
-  const owner = randomUUID();
-  await cassandraIdentityStores(db).teams.createTeam({ id: team, name: 'Bench', creator: owner, deleted: false });
-  const token = auth.generateScimToken();
-  await cassandraSparStores(db).scimTokens.insert({
-    team,
-    id: randomUUID(),
-    tokenKey: auth.hashScimToken(token),
-    createdAt: new Date(),
-    idp: null,
-    description: 'bench',
-    name: 'bench',
-  });
+  const { token } = await scimTeam({ identity: cassandraIdentityStores(db), spar: cassandraSparStores(db) }, 'Bench');
   await db.shutdown();
 
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };

@@ -57,22 +57,17 @@ try {
     })
   ).json();
 
-  const login1 = await autocannon({
-    url: `${base}/login`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: loginBody,
-    connections: 1,
-    duration: seconds,
-  });
-  const login = await autocannon({
-    url: `${base}/login`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: loginBody,
-    connections: 4,
-    duration: seconds,
-  });
+  const logins = (connections) =>
+    autocannon({
+      url: `${base}/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loginBody,
+      connections,
+      duration: seconds,
+    });
+  const login1 = await logins(1);
+  const login = await logins(4);
   const self = await autocannon({
     url: `${base}/self`,
     headers: { authorization: `Bearer ${access_token}` },

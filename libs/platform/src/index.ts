@@ -19,3 +19,4 @@ export * from './session-cookie';
 export * from './body-parsers';
 export * from './hardening';
 export * from './http-errors';
+export * from './providers';

@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { scimTypes } from '@sso/domain';
 import { MAX_API_VERSION } from './api-version';
 
 /*
@@ -51,24 +52,7 @@ export const scimErrorSchema = {
   properties: {
     schemas: { type: 'array', items: { type: 'string', enum: ['urn:ietf:params:scim:api:messages:2.0:Error'] } },
     status: { type: 'string', description: 'The HTTP status, as a string', example: '404' },
-    scimType: {
-      type: 'string',
-      enum: [
-        'invalidFilter',
-        'tooMany',
-        'uniqueness',
-        'mutability',
-        'invalidSyntax',
-        'invalidPath',
-        'noTarget',
-        'invalidValue',
-        'invalidVers',
-        'sensitive',
-        'invalidCursor',
-        'expiredCursor',
-        'invalidCount',
-      ],
-    },
+    scimType: { type: 'string', enum: [...scimTypes] },
     detail: { type: 'string', example: 'User 0f4c2c0e-2b8c-4a5e-9a7e-3c1d2b4a5e6f not found' },
   },
 };

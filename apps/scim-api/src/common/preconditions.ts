@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError, ifMatchPasses, ifNoneMatchPasses } from '@sso/scim';
 import { header } from './scim-http';
 
@@ -21,4 +21,15 @@ export const preconditionFailed = () =>
 /** 412 unless both headers accept the current version. */
 export function checkPreconditions(pre: Preconditions, version: string): void {
   if (!ifMatchPasses(pre.ifMatch, version) || !ifNoneMatchPasses(pre.ifNoneMatch, version)) throw preconditionFailed();
+}
+
+/**
+ * A conditional GET (RFC 7232 §3.2): when If-None-Match names the current version, sets 304 and
+ * the ETag on `reply` and returns true (the route answers no body).
+ */
+export function answeredNotModified(req: FastifyRequest, reply: FastifyReply, version: string): boolean {
+  const inm = header(req, 'if-none-match');
+  if (inm === undefined || inm.trim() === '' || ifNoneMatchPasses(inm, version)) return false;
+  void reply.status(304).header('etag', version);
+  return true;
 }

@@ -1,8 +1,9 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@sso/config';
 import type { ScimTokenRecord } from '@sso/persistence';
 import type { ScimRequest } from '@sso/platform';
 import { ScimError } from '@sso/scim';
+import type { ListQuery } from './list-query';
 
 /** `scim.baseUri` if configured (spar's `scimBaseUri`), else the request's own origin. */
 export function baseUrl(config: Config, req: FastifyRequest): string {
@@ -55,4 +56,20 @@ export function patchWantsResource(config: Config, req: FastifyRequest, projecte
     if (m?.[1] === 'representation') return true;
   }
   return projected || config.scim.patchResponse === 'resource';
+}
+
+/**
+ * After a PATCH: when the client asked for no representation (`patchWantsResource`), sets 204 and
+ * the new ETag on `reply` and returns true (the route answers no body).
+ */
+export function answeredPatchMinimal(
+  config: Config,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  q: Pick<ListQuery, 'attributes' | 'excludedAttributes'>,
+  version: string,
+): boolean {
+  if (patchWantsResource(config, req, q.attributes !== undefined || q.excludedAttributes !== undefined)) return false;
+  void reply.status(204).header('etag', version);
+  return true;
 }

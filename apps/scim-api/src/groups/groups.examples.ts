@@ -1,4 +1,4 @@
-import { scimErrorExample } from '../common/error-example';
+import { commonErrorResponses, invalidInputResponse, listResponseExample, scimErrorExample } from '../common/examples';
 
 /** OpenAPI examples for the Groups routes. */
 const GID = '7d1c9a3e-5b2f-4e8a-9c6d-1f2e3a4b5c6d';
@@ -36,13 +36,7 @@ export const groupPatchExample = {
   ],
 };
 
-export const groupListExample = {
-  schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-  totalResults: 1,
-  itemsPerPage: 1,
-  startIndex: 1,
-  Resources: [groupResponseExample],
-};
+export const groupListExample = listResponseExample(groupResponseExample);
 
 export const groupSearchExample = {
   schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
@@ -55,17 +49,10 @@ export const groupSearchExample = {
 const err = scimErrorExample;
 
 export const groupErrors = {
-  400: {
-    status: 400,
-    description:
-      'Invalid input (`invalidValue`, `invalidSyntax`, `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `invalidCursor`)',
-    schema: { example: err('400', 'invalidValue', `These users do not exist, are not in your team, or not "managed_by" = "scim": ${UID}`) },
-  },
-  401: {
-    status: 401,
-    description: 'No or an unknown SCIM token',
-    schema: { example: err('401', undefined, 'authorization failed: Invalid SCIM token') },
-  },
+  ...commonErrorResponses,
+  400: invalidInputResponse(
+    err('400', 'invalidValue', `These users do not exist, are not in your team, or not "managed_by" = "scim": ${UID}`),
+  ),
   404: {
     status: 404,
     description: 'No such group in the token’s team',
@@ -75,10 +62,5 @@ export const groupErrors = {
     status: 409,
     description: 'Too many concurrent changes of the group’s name',
     schema: { example: err('409', undefined, 'The group is being changed by other requests at the same time; try again') },
-  },
-  412: {
-    status: 412,
-    description: 'If-Match / If-None-Match failed',
-    schema: { example: err('412', undefined, 'The resource has changed: its version does not match If-Match / If-None-Match') },
   },
 } as const;

@@ -1,21 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Config } from '@sso/config';
 import { CONFIG, type ScimRequest, ScimTokenGuard } from '@sso/platform';
-import { type JsonObject, ScimError, ifNoneMatchPasses, projectResource, userResourceSchema } from '@sso/scim';
+import { type JsonObject, ScimError, projectResource, userResourceSchema } from '@sso/scim';
 import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
-import { baseUrl, header, jsonBody, patchWantsResource, prefer, tokenOf } from '../common/scim-http';
+import { answeredPatchMinimal, baseUrl, jsonBody, tokenOf } from '../common/scim-http';
 import { errors, listExample, patchExample, searchExample, userExample, userResponseExample } from './users.examples';
 import { CreateUser } from './create-user';
 import { DeleteUser } from './delete-user';
@@ -23,21 +13,31 @@ import { UpdateUser } from './update-user';
 import { type LoadedUser, UserReader } from './user-reader';
 import { UsersSearch } from './users.search';
 import { type ListQuery, queryFromSearchBody, stringQuery } from '../common/list-query';
-import { ApiListQueries } from '../common/api-list-queries';
-import { preconditionsOf } from '../common/preconditions';
-import { listSchema, patchOpSchema, searchRequestSchema, userInputSchema, userSchema, withExample } from '../common/openapi-schemas';
+import { answeredNotModified, preconditionsOf } from '../common/preconditions';
+import { userInputSchema, userSchema } from '../common/openapi-schemas';
+import { scimRouteDocs } from '../common/scim-route-docs';
 
-const ifMatch = { name: 'If-Match', required: false, description: 'Apply only to this version (`meta.version`); 412 otherwise' };
-const queryExamples = {
-  filter: 'userName eq "alice.smith"',
-  startIndex: '1',
-  count: '100',
-  cursor: '',
-  sortBy: 'userName',
-  sortOrder: 'ascending',
-  attributes: 'userName,emails',
-  excludedAttributes: 'groups',
-};
+const docs = scimRouteDocs({
+  noun: 'user',
+  schema: userSchema,
+  inputSchema: userInputSchema,
+  inputExample: userExample,
+  responseExample: userResponseExample,
+  listExample,
+  searchExample,
+  patchExample,
+  errors,
+  queryExamples: {
+    filter: 'userName eq "alice.smith"',
+    startIndex: '1',
+    count: '100',
+    cursor: '',
+    sortBy: 'userName',
+    sortOrder: 'ascending',
+    attributes: 'userName,emails',
+    excludedAttributes: 'groups',
+  },
+});
 
 /** SCIM 2.0 Users (RFC 7644 §3) with Wire's rules; the token's team scopes everything. */
 @ApiTags('scim-users')
@@ -75,16 +75,13 @@ export class UsersController {
   }
 
   @Post()
-  @ApiOperation({
-    summary: 'Create a user',
-    description: 'userName becomes the Wire handle (lowercase, unique ignoring case); externalId is required and unique in the team.',
-  })
-  @ApiBody({ schema: withExample(userInputSchema, userExample) })
-  @ApiResponse({ status: 201, description: 'Created; Location and ETag headers', schema: withExample(userSchema, userResponseExample) })
-  @ApiResponse(errors[400])
-  @ApiResponse(errors[401])
-  @ApiResponse(errors[409])
-  @ApiResponse(errors[413])
+  @docs.create(
+    {
+      summary: 'Create a user',
+      description: 'userName becomes the Wire handle (lowercase, unique ignoring case); externalId is required and unique in the team.',
+    },
+    [400, 401, 409, 413],
+  )
   async create(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
     const u = await this.creates.create(tokenOf(req), jsonBody(req));
     void reply.header('location', `${baseUrl(this.config, req)}/Users/${u.user.id}`);
@@ -92,15 +89,11 @@ export class UsersController {
   }
 
   @Get()
-  @ApiOperation({
+  @docs.list({
     summary: 'List or search users',
     description:
       "Every filter of RFC 7644 §3.4.2.2 on every attribute /Schemas lists (password and unknown attributes are 400 invalidFilter); equality on id, userName or externalId is a keyed lookup, `groups.value eq` / `groups.display eq` read the group's members, other filters page through the team. `groups` appear on list pages only when `attributes` names them. Without a filter: every SCIM user of the team in a stable order. Index paging (startIndex/count, exact totalResults) or cursor paging (RFC 9865: cursor= for the first page, then nextCursor; without sortBy the pages follow the team in Cassandra order and carry no totalResults, count=0 returns it); count is capped at filter.maxResults.",
   })
-  @ApiListQueries(queryExamples)
-  @ApiOkResponse({ schema: withExample(listSchema(userSchema), listExample) })
-  @ApiResponse(errors[400])
-  @ApiResponse(errors[401])
   async list(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply, @Query() q: ListQuery): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
     return this.search.list(
@@ -113,11 +106,7 @@ export class UsersController {
 
   @Post('.search')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Search users with a POSTed SearchRequest (RFC 7644 §3.4.3)' })
-  @ApiBody({ schema: withExample(searchRequestSchema, searchExample) })
-  @ApiOkResponse({ schema: withExample(listSchema(userSchema), listExample) })
-  @ApiResponse(errors[400])
-  @ApiResponse(errors[401])
+  @docs.search({ summary: 'Search users with a POSTed SearchRequest (RFC 7644 §3.4.3)' })
   async searchPost(@Req() req: ScimRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JsonObject> {
     void reply.header('content-type', SCIM_CONTENT_TYPE);
     return this.search.list(
@@ -129,18 +118,14 @@ export class UsersController {
   }
 
   @Get(':id')
-  @ApiOperation({
-    summary: 'Get a user',
-    description:
-      'With If-None-Match equal to the current version: 304. Only here (not in lists) does the user show its readOnly `groups`. Team members that SSO login created are shown too (userName is their id while they have no handle), without a write; the first PUT or PATCH takes them over.',
-  })
-  @ApiHeader({ name: 'If-None-Match', required: false })
-  @ApiQuery({ name: 'attributes', required: false, example: 'userName,emails' })
-  @ApiQuery({ name: 'excludedAttributes', required: false, example: 'roles' })
-  @ApiOkResponse({ schema: withExample(userSchema, userResponseExample) })
-  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' })
-  @ApiResponse(errors[401])
-  @ApiResponse(errors[404])
+  @docs.get(
+    {
+      summary: 'Get a user',
+      description:
+        'With If-None-Match equal to the current version: 304. Only here (not in lists) does the user show its readOnly `groups`. Team members that SSO login created are shown too (userName is their id while they have no handle), without a write; the first PUT or PATCH takes them over.',
+    },
+    { attributes: 'userName,emails', excludedAttributes: 'roles' },
+  )
   async get(
     @Req() req: ScimRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -150,11 +135,7 @@ export class UsersController {
     const token = tokenOf(req);
     const sq = stringQuery(q);
     const u = await this.users.get(token, id);
-    const inm = header(req, 'if-none-match');
-    if (inm !== undefined && inm.trim() !== '' && !ifNoneMatchPasses(inm, u.version)) {
-      void reply.status(304).header('etag', u.version);
-      return undefined;
-    }
+    if (answeredNotModified(req, reply, u.version)) return undefined;
     const wanted = projectResource({ schemas: [], groups: [{ value: 'x' }] }, userResourceSchema, {
       attributes: sq.attributes,
       excludedAttributes: sq.excludedAttributes,
@@ -171,18 +152,13 @@ export class UsersController {
   }
 
   @Put(':id')
-  @ApiOperation({
-    summary: 'Replace a user',
-    description: 'The whole resource (Okta sends the full object); readOnly attributes in the body are ignored.',
-  })
-  @ApiHeader(ifMatch)
-  @ApiBody({ schema: withExample(userInputSchema, userExample) })
-  @ApiOkResponse({ schema: withExample(userSchema, userResponseExample) })
-  @ApiResponse(errors[400])
-  @ApiResponse(errors[404])
-  @ApiResponse(errors[409])
-  @ApiResponse(errors[412])
-  @ApiResponse(errors[413])
+  @docs.replace(
+    {
+      summary: 'Replace a user',
+      description: 'The whole resource (Okta sends the full object); readOnly attributes in the body are ignored.',
+    },
+    [400, 404, 409, 412, 413],
+  )
   async replace(
     @Req() req: ScimRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -194,25 +170,11 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @ApiOperation({
+  @docs.patch({
     summary: 'Modify a user (RFC 7644 §3.5.2)',
     description:
       'Operations add/replace/remove in any case, value paths, path-less replace with dotted and URN keys (Entra), string booleans, rich info fields by key (`urn:wire:scim:schemas:profile:1.0:<type>` or `urn:ietf:params:scim:schemas:extension:wire:1.0:User:<type>`). The result is validated as PUT validates a user; all operations apply or none does. 200 with the user (as spar); 204 No Content with `Prefer: return=minimal`, or by default when `scim.patchResponse` is `minimal`.',
   })
-  @ApiHeader(ifMatch)
-  @ApiHeader(prefer)
-  @ApiBody({ schema: withExample(patchOpSchema, patchExample) })
-  @ApiOkResponse({
-    description: 'Applied: the user (ETag header carries the new version)',
-    schema: withExample(userSchema, userResponseExample),
-  })
-  @ApiNoContentResponse({
-    description: 'Applied, with Prefer: return=minimal or scim.patchResponse=minimal (ETag header carries the new version)',
-  })
-  @ApiResponse(errors[400])
-  @ApiResponse(errors[404])
-  @ApiResponse(errors[409])
-  @ApiResponse(errors[412])
   async patch(
     @Req() req: ScimRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -221,20 +183,13 @@ export class UsersController {
   ): Promise<JsonObject | undefined> {
     const u = await this.updates.patch(tokenOf(req), id, jsonBody(req), preconditionsOf(req));
     const sq = stringQuery(q);
-    if (!patchWantsResource(this.config, req, sq.attributes !== undefined || sq.excludedAttributes !== undefined)) {
-      void reply.status(204).header('etag', u.version);
-      return undefined;
-    }
+    if (answeredPatchMinimal(this.config, req, reply, sq, u.version)) return undefined;
     return this.send(req, reply, u, 200, sq);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a user', description: "Idempotent: 204 also for unknown ids and other teams' users (nothing leaks)." })
-  @ApiHeader(ifMatch)
-  @ApiNoContentResponse({ description: 'Deleted, or nothing to delete' })
-  @ApiResponse(errors[401])
-  @ApiResponse(errors[412])
+  @docs.delete({ summary: 'Delete a user', description: "Idempotent: 204 also for unknown ids and other teams' users (nothing leaks)." })
   async delete(@Req() req: ScimRequest, @Param('id') id: string): Promise<void> {
     await this.deletes.delete(tokenOf(req), id, preconditionsOf(req));
   }

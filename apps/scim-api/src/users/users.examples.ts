@@ -1,4 +1,4 @@
-import { scimErrorExample } from '../common/error-example';
+import { commonErrorResponses, invalidInputResponse, listResponseExample, scimErrorExample } from '../common/examples';
 
 /** OpenAPI examples for the Users routes. */
 export const userExample = {
@@ -42,13 +42,7 @@ export const patchExample = {
   ],
 };
 
-export const listExample = {
-  schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-  totalResults: 1,
-  itemsPerPage: 1,
-  startIndex: 1,
-  Resources: [userResponseExample],
-};
+export const listExample = listResponseExample(userResponseExample);
 
 export const searchExample = {
   schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
@@ -61,17 +55,8 @@ export const searchExample = {
 const err = scimErrorExample;
 
 export const errors = {
-  400: {
-    status: 400,
-    description:
-      'Invalid input (`invalidValue`, `invalidSyntax`, `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `invalidCursor`)',
-    schema: { example: err('400', 'invalidValue', "'externalId' is required") },
-  },
-  401: {
-    status: 401,
-    description: 'No or an unknown SCIM token',
-    schema: { example: err('401', undefined, 'authorization failed: Invalid SCIM token') },
-  },
+  ...commonErrorResponses,
+  400: invalidInputResponse(err('400', 'invalidValue', "'externalId' is required")),
   404: {
     status: 404,
     description: 'No such user in the token’s team',
@@ -81,11 +66,6 @@ export const errors = {
     status: 409,
     description: 'userName or externalId taken',
     schema: { example: err('409', 'uniqueness', 'userName is already taken') },
-  },
-  412: {
-    status: 412,
-    description: 'If-Match / If-None-Match failed',
-    schema: { example: err('412', undefined, 'The resource has changed: its version does not match If-Match / If-None-Match') },
   },
   413: {
     status: 413,

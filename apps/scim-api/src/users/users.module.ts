@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores, ScimGroupStore, ScimUserDocStore, SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES } from '@sso/platform';
+import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES, constructedFrom } from '@sso/platform';
 import { CursorCodec } from '../common/cursor';
 import { SCIM_GROUPS } from '../common/group-store';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
@@ -41,42 +41,9 @@ export { SCIM_USER_DOCS } from '@sso/platform';
       useFactory: (spar: SparStores, identity: IdentityStores, config: Config) =>
         new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }),
     },
-    {
-      provide: CreateUser,
-      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims],
-      useFactory: (
-        spar: SparStores,
-        identity: IdentityStores,
-        docs: ScimUserDocStore,
-        clock: Clock,
-        reader: UserReader,
-        claims: UserClaims,
-      ) => new CreateUser(spar, identity, docs, clock, reader, claims),
-    },
-    {
-      provide: UpdateUser,
-      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims],
-      useFactory: (
-        spar: SparStores,
-        identity: IdentityStores,
-        docs: ScimUserDocStore,
-        clock: Clock,
-        reader: UserReader,
-        claims: UserClaims,
-      ) => new UpdateUser(spar, identity, docs, clock, reader, claims),
-    },
-    {
-      provide: DeleteUser,
-      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader],
-      useFactory: (
-        spar: SparStores,
-        identity: IdentityStores,
-        docs: ScimUserDocStore,
-        groups: ScimGroupStore,
-        clock: Clock,
-        reader: UserReader,
-      ) => new DeleteUser(spar, identity, docs, groups, clock, reader),
-    },
+    constructedFrom(CreateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims]),
+    constructedFrom(UpdateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims]),
+    constructedFrom(DeleteUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader]),
     {
       provide: UsersSearch,
       inject: [UserReader, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
