@@ -52,20 +52,30 @@ describe('helm chart', () => {
 
   it('rejects bad values with a message naming the key', () => {
     expect(lint(helm, [], ['--set', 'apps.saml-sp.porrt=1']).output).toMatch(/porrt/);
-    expect(() => render(helm, [], ['--set', 'cassandra.localDataCenter=dc9', '--set', 'cassandra.replication.datacenters.dc2=3'])).toThrow(/localDataCenter/);
+    expect(() => render(helm, [], ['--set', 'cassandra.localDataCenter=dc9', '--set', 'cassandra.replication.datacenters.dc2=3'])).toThrow(
+      /localDataCenter/,
+    );
     expect(() => render(helm, [], ['--set', 'cassandra.auth.enabled=true'])).toThrow(/cassandra.auth/);
     expect(() => render(helm, [], ['--set', 'redis.mode=sentinel'])).toThrow(/sentinelMasterName/);
-    expect(() => render(helm, [requiredValuesFile], ['--set', 'apps.scim-api.internalPort=8082'])).toThrow(/apps\.scim-api\.internalPort must differ/);
+    expect(() => render(helm, [requiredValuesFile], ['--set', 'apps.scim-api.internalPort=8082'])).toThrow(
+      /apps\.scim-api\.internalPort must differ/,
+    );
   });
 
   it('refuses to render a production install that lacks a value it needs, naming the value (never a crash-looping pod)', () => {
     const url = ['--set', 'config.publicUrl=https://sso.example.org'];
     expect(() => render(helm)).toThrow(/config\.publicUrl is required/);
     expect(() => render(helm, [], url)).toThrow(/accessTokenKeys is required in production.*accessTokenKeys\.existingSecret/);
-    expect(() => render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=my-keys'])).toThrow(/scimCursorKey is required in production/);
-    expect(() => render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=k', '--set', 'scimCursorKey.value=short'])).toThrow(/scimCursorKey/);
+    expect(() => render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=my-keys'])).toThrow(
+      /scimCursorKey is required in production/,
+    );
+    expect(() => render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=k', '--set', 'scimCursorKey.value=short'])).toThrow(
+      /scimCursorKey/,
+    );
     expect(() => render(helm, [], [...url, '--set', 'config.publicUrl=https://x.example/'])).toThrow(/publicUrl/);
-    expect(render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=k', '--set', 'scimCursorKey.existingSecret=c']).length).toBeGreaterThan(10);
+    expect(
+      render(helm, [], [...url, '--set', 'accessTokenKeys.existingSecret=k', '--set', 'scimCursorKey.existingSecret=c']).length,
+    ).toBeGreaterThan(10);
     // Outside production the apps make ephemeral keys themselves: only the URL is needed.
     expect(render(helm, [], [...url, '--set', 'config.env=development']).length).toBeGreaterThan(10);
   });
@@ -83,11 +93,16 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
   it('has a Deployment, Service, ConfigMap and PodDisruptionBudget per app', () => {
     for (const [app, port] of Object.entries(apps)) {
       for (const kind of ['Deployment', 'Service', 'ConfigMap', 'PodDisruptionBudget'])
-        expect(ofKind(objs(), kind).map((o) => o.metadata.name), `${kind} ${app}`).toContain(`sso-${app}`);
+        expect(
+          ofKind(objs(), kind).map((o) => o.metadata.name),
+          `${kind} ${app}`,
+        ).toContain(`sso-${app}`);
       // The public Service carries the public port only; the internal one only the internal port.
       expect(serviceFor(app).spec.ports).toEqual([expect.objectContaining({ name: 'http', port, targetPort: 'http' })]);
       const internal = ofKind(objs(), 'Service').find((s) => s.metadata.name === `sso-${app}-internal`)!;
-      expect(internal.spec.ports).toEqual([expect.objectContaining({ name: 'internal', port: internalPorts[app as keyof typeof apps], targetPort: 'internal' })]);
+      expect(internal.spec.ports).toEqual([
+        expect.objectContaining({ name: 'internal', port: internalPorts[app as keyof typeof apps], targetPort: 'internal' }),
+      ]);
       expect(internal.spec.type).toBe('ClusterIP');
       const deploy = ofKind(objs(), 'Deployment').find((d) => d.metadata.name === `sso-${app}`)!;
       expect(deploy.spec.template.spec.containers[0].ports).toEqual([
@@ -99,7 +114,11 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
 
   it('renders a NetworkPolicy per app: the public port from the ingress controller, the internal port only from labelled pods, Prometheus and probes', () => {
     const policies = ofKind(objs(), 'NetworkPolicy');
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(Object.keys(apps).map((a) => `sso-${a}`).sort());
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(
+      Object.keys(apps)
+        .map((a) => `sso-${a}`)
+        .sort(),
+    );
     for (const p of policies) {
       expect(p.spec.policyTypes).toContain('Ingress');
       const rules = p.spec.ingress as Array<{ from: unknown[]; ports: Array<{ port: string }> }>;
@@ -109,7 +128,9 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
       expect(pub.from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
       expect(internal.from).toContainEqual({ podSelector: { matchLabels: { 'sso.wire.com/internal-client': 'true' } } });
       expect(internal.from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } });
-      expect(internal.from).not.toContainEqual(expect.objectContaining({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }));
+      expect(internal.from).not.toContainEqual(
+        expect.objectContaining({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }),
+      );
     }
   });
 
@@ -134,11 +155,22 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
       expect(paths).toHaveLength(expected.length * ingress.spec.rules.length);
     }
     for (const r of expected) {
-      for (const p of [r.prefix, `${r.prefix}/x`, `/v0${r.prefix}`, `/v7${r.prefix}/a/b`, `/v16${r.prefix}`]) expect(routeOf(p), p).toBe(r.app);
+      for (const p of [r.prefix, `${r.prefix}/x`, `/v0${r.prefix}`, `/v7${r.prefix}/a/b`, `/v16${r.prefix}`])
+        expect(routeOf(p), p).toBe(r.app);
       expect(routeOf(`${r.prefix}x`), `${r.prefix}x`).toBeUndefined();
       expect(routeOf(`/v17${r.prefix}`), `/v17${r.prefix}`).toBeUndefined();
     }
-    for (const p of ['/i/status', '/i/metrics', '/i/teams/00000000-0000-0000-0000-000000000001', '/i/identity-providers/00000000-0000-0000-0000-000000000001', '/i/scim/userinfo/00000000-0000-0000-0000-000000000001', '/v7/i/status', '/', '/unknown']) expect(routeOf(p), p).toBeUndefined();
+    for (const p of [
+      '/i/status',
+      '/i/metrics',
+      '/i/teams/00000000-0000-0000-0000-000000000001',
+      '/i/identity-providers/00000000-0000-0000-0000-000000000001',
+      '/i/scim/userinfo/00000000-0000-0000-0000-000000000001',
+      '/v7/i/status',
+      '/',
+      '/unknown',
+    ])
+      expect(routeOf(p), p).toBeUndefined();
     for (const p of paths) {
       expect(p.backend.service.port).toEqual({ name: 'http' });
       expect(p.backend.service.name).not.toMatch(/-internal$/);
@@ -185,11 +217,14 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
   });
 
   it('never puts secrets in ConfigMaps or plain env values', () => {
-    const secretValues = ofKind(objs(), 'Secret').flatMap((s) => Object.values<string>(s.data ?? {}).map((v) => Buffer.from(v, 'base64').toString().trim()))
+    const secretValues = ofKind(objs(), 'Secret')
+      .flatMap((s) => Object.values<string>(s.data ?? {}).map((v) => Buffer.from(v, 'base64').toString().trim()))
       .filter((v) => v.length >= 4);
     const plain = [
       ...ofKind(objs(), 'ConfigMap').flatMap((c) => Object.entries<string>(c.data ?? {})),
-      ...podSpecs(objs()).flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.env ?? []).filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]))),
+      ...podSpecs(objs()).flatMap(({ spec }) =>
+        spec.containers.flatMap((c: any) => (c.env ?? []).filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value])),
+      ),
     ];
     for (const [key, value] of plain) {
       expect(secretEnv, key).not.toContain(key);
@@ -201,7 +236,9 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
   it('sets only environment variables the apps know (envBindings) or the documented future keys', () => {
     const known = new Set([...envBindings.map((b) => b.env), ...futureEnv]);
     // The ConfigMaps the pods take their environment from (others are mounted as files).
-    const envMaps = new Set(podSpecs(objs()).flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.configMapRef?.name))));
+    const envMaps = new Set(
+      podSpecs(objs()).flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.configMapRef?.name))),
+    );
     const names = [
       ...ofKind(objs(), 'ConfigMap')
         .filter((c) => envMaps.has(c.metadata.name))
@@ -209,7 +246,11 @@ describe.each(['defaults', 'production-values.yaml'])('chart contract (%s)', (se
       ...podSpecs(objs()).flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.env ?? []).map((e: any) => e.name))),
     ];
     expect(names.filter((n) => !known.has(n))).toEqual([]);
-    for (const n of futureEnv) expect(envBindings.map((b) => b.env), `${n} is in envBindings now: drop it from futureEnv`).not.toContain(n);
+    for (const n of futureEnv)
+      expect(
+        envBindings.map((b) => b.env),
+        `${n} is in envBindings now: drop it from futureEnv`,
+      ).not.toContain(n);
   });
 });
 
@@ -234,7 +275,11 @@ describe.each(['defaults', 'production-values.yaml'])('internal port and least p
       const signs = app !== 'scim-api';
       expect(mounts.includes('access-token-keys'), app).toBe(signs);
       expect('ACCESS_TOKEN_KEYS_FILE' in cm, app).toBe(signs);
-      const internalVar = { 'saml-sp': 'SAML_SP_INTERNAL_PORT', 'scim-api': 'SCIM_API_INTERNAL_PORT', 'token-admin': 'TOKEN_ADMIN_INTERNAL_PORT' }[app]!;
+      const internalVar = {
+        'saml-sp': 'SAML_SP_INTERNAL_PORT',
+        'scim-api': 'SCIM_API_INTERNAL_PORT',
+        'token-admin': 'TOKEN_ADMIN_INTERNAL_PORT',
+      }[app]!;
       expect(cm[internalVar]).toBe(String(internalPorts[app as keyof typeof apps]));
     }
   });
@@ -242,7 +287,11 @@ describe.each(['defaults', 'production-values.yaml'])('internal port and least p
 
 describe('NetworkPolicy without internal peers', () => {
   it('leaves the internal rule out rather than admitting everyone', () => {
-    const objs = render(helm, [requiredValuesFile], ['--set', 'networkPolicy.internalFrom=null', '--set', 'networkPolicy.metricsFrom=null']);
+    const objs = render(
+      helm,
+      [requiredValuesFile],
+      ['--set', 'networkPolicy.internalFrom=null', '--set', 'networkPolicy.metricsFrom=null'],
+    );
     for (const p of ofKind(objs, 'NetworkPolicy')) expect(p.spec.ingress.map((r: any) => r.ports[0].port)).toEqual(['http']);
   });
 });
@@ -255,7 +304,10 @@ describe('chart contract (production settings)', () => {
     expect(cm.CASSANDRA_LOCAL_DATACENTER).toBe('dc1');
     expect(JSON.parse(cm.CASSANDRA_REPLICATION)).toEqual({ class: 'NetworkTopologyStrategy', datacenters: { dc1: 3, dc2: 3 } });
     expect(cm).toMatchObject({ CASSANDRA_TLS_ENABLED: 'true', CASSANDRA_TLS_CA_FILE: expect.any(String), REDIS_MODE: 'sentinel' });
-    const envOf = (app: string) => ofKind(objs(), 'Deployment').find((d) => d.metadata.name === `sso-${app}`)!.spec.template.spec.containers[0].env.map((e: any) => e.name);
+    const envOf = (app: string) =>
+      ofKind(objs(), 'Deployment')
+        .find((d) => d.metadata.name === `sso-${app}`)!
+        .spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(envOf('scim-api')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'SCIM_CURSOR_KEY']));
     // Only token-admin rate-limits logins: scim-api and saml-sp use no Redis and get no Redis URL.
     expect(envOf('scim-api')).not.toContain('REDIS_URL');
@@ -282,26 +334,46 @@ describe('chart contract (production settings)', () => {
       FEATURE_SSO: 'disabled-by-default',
       SAML_PUBLISH_ENCRYPTION_KEY: 'false',
     });
-    expect(Object.keys(cm('sso-scim-api')).filter((k) => k.startsWith('SAML_') && k !== 'SAML_SP_SSO_URI' && k !== 'SAML_SP_APP_URI')).toEqual([]);
+    expect(
+      Object.keys(cm('sso-scim-api')).filter((k) => k.startsWith('SAML_') && k !== 'SAML_SP_SSO_URI' && k !== 'SAML_SP_APP_URI'),
+    ).toEqual([]);
     expect(cm('sso-saml-sp-metadata-ca')['ca.pem']).toContain('BEGIN CERTIFICATE');
     const saml = ofKind(objs, 'Deployment').find((d) => d.metadata.name === 'sso-saml-sp')!;
-    expect(saml.spec.template.spec.volumes).toContainEqual(expect.objectContaining({ name: 'saml-metadata-ca', configMap: expect.objectContaining({ name: 'sso-saml-sp-metadata-ca' }) }));
-    expect(saml.spec.template.spec.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: 'saml-metadata-ca', mountPath: '/etc/sso/saml-metadata-ca' }));
+    expect(saml.spec.template.spec.volumes).toContainEqual(
+      expect.objectContaining({ name: 'saml-metadata-ca', configMap: expect.objectContaining({ name: 'sso-saml-sp-metadata-ca' }) }),
+    );
+    expect(saml.spec.template.spec.containers[0].volumeMounts).toContainEqual(
+      expect.objectContaining({ name: 'saml-metadata-ca', mountPath: '/etc/sso/saml-metadata-ca' }),
+    );
     expect(saml.spec.template.metadata.annotations['checksum/metadata-ca']).toMatch(/^[0-9a-f]{64}$/);
     const defaults = ofKind(rendered('defaults'), 'ConfigMap');
     expect(defaults.map((c) => c.metadata.name)).not.toContain('sso-saml-sp-metadata-ca');
-    expect(defaults.find((c) => c.metadata.name === 'sso-saml-sp')!.data).toMatchObject({ SAML_CLOCK_SKEW_SECONDS: '60', SAML_IDP_CACHE_SECONDS: '5', SCIM_PATCH_RESPONSE: 'resource' });
+    expect(defaults.find((c) => c.metadata.name === 'sso-saml-sp')!.data).toMatchObject({
+      SAML_CLOCK_SKEW_SECONDS: '60',
+      SAML_IDP_CACHE_SECONDS: '5',
+      SCIM_PATCH_RESPONSE: 'resource',
+    });
   });
   it('derives the public URLs from config.publicUrl and gives the SCIM cursor key to scim-api only, from a Secret', () => {
     const objs = rendered('production-values.yaml');
     const cm = (app: string) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith(app))?.data ?? {};
-    expect(cm('saml-sp')).toMatchObject({ SAML_SP_SSO_URI: 'https://sso.messenger.example/sso', SCIM_BASE_URI: 'https://sso.messenger.example/scim/v2', MAX_SCIM_TOKENS: '16', SCIM_PATCH_RESPONSE: 'minimal' });
+    expect(cm('saml-sp')).toMatchObject({
+      SAML_SP_SSO_URI: 'https://sso.messenger.example/sso',
+      SCIM_BASE_URI: 'https://sso.messenger.example/scim/v2',
+      MAX_SCIM_TOKENS: '16',
+      SCIM_PATCH_RESPONSE: 'minimal',
+    });
     expect(cm('scim-api')).toMatchObject({ DEFAULT_LOCALE: 'de-CH' });
-    expect(ofKind(rendered('defaults'), 'ConfigMap').find((c) => c.metadata.name === 'sso-scim-api')!.data).toMatchObject({ DEFAULT_LOCALE: 'en' });
+    expect(ofKind(rendered('defaults'), 'ConfigMap').find((c) => c.metadata.name === 'sso-scim-api')!.data).toMatchObject({
+      DEFAULT_LOCALE: 'en',
+    });
     const env = (app: string) =>
       objs.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith(app))!.spec.template.spec.containers[0].env ?? [];
     const cursor = (app: string) => env(app).find((e: { name: string }) => e.name === 'SCIM_CURSOR_KEY');
-    expect(cursor('scim-api')).toEqual({ name: 'SCIM_CURSOR_KEY', valueFrom: { secretKeyRef: { name: 'sso-scim-cursor-key', key: 'cursor-key' } } });
+    expect(cursor('scim-api')).toEqual({
+      name: 'SCIM_CURSOR_KEY',
+      valueFrom: { secretKeyRef: { name: 'sso-scim-cursor-key', key: 'cursor-key' } },
+    });
     expect(cursor('saml-sp')).toBeUndefined();
     expect(cursor('token-admin')).toBeUndefined();
   });
@@ -318,7 +390,11 @@ describe('chart contract (multi-ingress: saml.domains)', () => {
   it("gives saml-sp one SP per host, as spar's spDomainConfigs, in a form the app's config accepts", () => {
     const domains = JSON.parse(cm('saml-sp').SAML_SP_DOMAIN_CONFIGS);
     expect(domains).toEqual({
-      'wire.example.com': { spSsoUri: 'https://wire.example.com/sso', spAppUri: 'https://wire.example.com/', contacts: [{ type: 'ContactSupport', email: 'email:support@example.com' }] },
+      'wire.example.com': {
+        spSsoUri: 'https://wire.example.com/sso',
+        spAppUri: 'https://wire.example.com/',
+        contacts: [{ type: 'ContactSupport', email: 'email:support@example.com' }],
+      },
       'wire.example.org': { spSsoUri: 'https://sso.example.org/sso', spAppUri: 'https://wire.example.org/base/', contacts: [] },
     });
     const config = loadConfig({ env: cm('saml-sp'), app: 'saml-sp', overrides: { 'auth.keysFile': '/dev/null' } });
@@ -350,13 +426,18 @@ describe('chart contract (multi-ingress: saml.domains)', () => {
   });
 
   it('refuses bad domains, naming the key', () => {
-    const bad = (...args: string[]) => () => render(helm, [requiredValuesFile, values], args);
+    const bad =
+      (...args: string[]) =>
+      () =>
+        render(helm, [requiredValuesFile, values], args);
     expect(bad('--set', 'saml.domains[0].host=Wire.example.com')).toThrow(/host/);
     expect(bad('--set', 'saml.domains[0].host=wire.example.com:443')).toThrow(/host/);
     expect(bad('--set', 'saml.domains[0].publicUrl=https://wire.example.com/')).toThrow(/publicUrl/);
     expect(bad('--set', 'saml.domains[1].host=wire.example.com')).toThrow(/saml\.domains lists host wire\.example\.com twice/);
     expect(bad('--set', 'saml.domains[0].contacts[0].type=Boss')).toThrow(/type/);
     expect(bad('--set', 'ingress.zHost=header')).toThrow(/zHost/);
-    expect(bad('--set-string', 'ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/configuration-snippet=more_set_headers "X: y";')).toThrow(/ingress\.zHost=snippet needs/);
+    expect(
+      bad('--set-string', 'ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/configuration-snippet=more_set_headers "X: y";'),
+    ).toThrow(/ingress\.zHost=snippet needs/);
   });
 });

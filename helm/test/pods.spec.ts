@@ -67,10 +67,20 @@ function localize(env: Record<string, string>, keyspacePrefix: string, ports: Re
   out.CASSANDRA_CONTACT_POINTS = local.contactPoints.join(',');
   out.CASSANDRA_LOCAL_DATACENTER = local.localDataCenter;
   out.CASSANDRA_TLS_ENABLED = 'false';
-  for (const k of ['CASSANDRA_TLS_CA_FILE', 'CASSANDRA_TLS_CERT_FILE', 'CASSANDRA_TLS_KEY_FILE', 'CASSANDRA_TLS_REJECT_UNAUTHORIZED', 'CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD']) delete out[k];
+  for (const k of [
+    'CASSANDRA_TLS_CA_FILE',
+    'CASSANDRA_TLS_CERT_FILE',
+    'CASSANDRA_TLS_KEY_FILE',
+    'CASSANDRA_TLS_REJECT_UNAUTHORIZED',
+    'CASSANDRA_USERNAME',
+    'CASSANDRA_PASSWORD',
+  ])
+    delete out[k];
   const replication = JSON.parse(env.CASSANDRA_REPLICATION ?? '{}');
   out.CASSANDRA_REPLICATION = JSON.stringify(
-    replication.class === 'NetworkTopologyStrategy' ? { class: 'NetworkTopologyStrategy', datacenters: { [local.localDataCenter]: 1 } } : { class: 'SimpleStrategy', replicationFactor: 1 },
+    replication.class === 'NetworkTopologyStrategy'
+      ? { class: 'NetworkTopologyStrategy', datacenters: { [local.localDataCenter]: 1 } }
+      : { class: 'SimpleStrategy', replicationFactor: 1 },
   );
   for (const ks of ['spar', 'brig', 'galley']) out[`CASSANDRA_KEYSPACE_${ks.toUpperCase()}`] = `${keyspacePrefix}_${ks}`;
   if ('REDIS_MODE' in env) out.REDIS_MODE = 'standalone';
@@ -86,7 +96,10 @@ function localize(env: Record<string, string>, keyspacePrefix: string, ports: Re
 /** The content of the Secrets production-values.yaml names (existingSecret): what an operator creates. */
 function operatorSecrets(): Record<string, Record<string, string>> {
   const tlsKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const ca = fs.readFileSync(path.join(repoRoot, 'helm/sso/ci/production-values.yaml'), 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0].replace(/^ +/gm, '');
+  const ca = fs
+    .readFileSync(path.join(repoRoot, 'helm/sso/ci/production-values.yaml'), 'utf8')
+    .match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0]
+    .replace(/^ +/gm, '');
   return {
     'sso-scim-cursor-key': { 'cursor-key': randomBytes(32).toString('base64url') },
     'sso-redis': { 'redis-url': podsRedisUrl() },
@@ -114,10 +127,16 @@ describe.each(valuesSets().map((s) => [s.name, s.files] as const))('the pods of 
   const deployment = (app: string) => objs.find((o) => o.kind === 'Deployment' && o.metadata.name === `sso-${app}`)!;
 
   /** An app's pod as a local process on free ports; returns its public and internal base URLs. */
-  async function startApp(app: string, envChange: Record<string, string> = {}): Promise<{ proc: Proc; pub: string; internal: string; pod: LocalPod }> {
+  async function startApp(
+    app: string,
+    envChange: Record<string, string> = {},
+  ): Promise<{ proc: Proc; pub: string; internal: string; pod: LocalPod }> {
     const [pubPort, internalPort] = [await freePort(), await freePort()];
     const pod = localPod(deployment(app), store, path.join(root, `${app}-${pubPort}`));
-    pod.env = { ...localize(pod.env, keyspacePrefix, { [portVars[app][0]]: String(pubPort), [portVars[app][1]]: String(internalPort) }), ...envChange };
+    pod.env = {
+      ...localize(pod.env, keyspacePrefix, { [portVars[app][0]]: String(pubPort), [portVars[app][1]]: String(internalPort) }),
+      ...envChange,
+    };
     const proc = runPod(pod);
     procs.push(proc);
     return { proc, pub: `http://127.0.0.1:${pubPort}`, internal: `http://127.0.0.1:${internalPort}`, pod };
@@ -130,7 +149,10 @@ describe.each(valuesSets().map((s) => [s.name, s.files] as const))('the pods of 
 
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop()));
-    const db = new CassandraDb({ ...local, keyspaces: { spar: `${keyspacePrefix}_spar`, brig: `${keyspacePrefix}_brig`, galley: `${keyspacePrefix}_galley` } });
+    const db = new CassandraDb({
+      ...local,
+      keyspaces: { spar: `${keyspacePrefix}_spar`, brig: `${keyspacePrefix}_brig`, galley: `${keyspacePrefix}_galley` },
+    });
     await db.connect();
     for (const ks of ['spar', 'brig', 'galley']) await db.ddl(`DROP KEYSPACE IF EXISTS ${keyspacePrefix}_${ks}`);
     await db.shutdown();
@@ -193,7 +215,12 @@ describe.each(valuesSets().map((s) => [s.name, s.files] as const))('the pods of 
       const r = await fetch(`${(i % 2 ? b : a).pub}/scim/v2/Users`, {
         method: 'POST',
         headers: scim,
-        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `pods${i}${randomBytes(3).toString('hex')}`, displayName: `Pods ${i}`, externalId: `pods-${i}-${randomUUID()}@example.com` }),
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: `pods${i}${randomBytes(3).toString('hex')}`,
+          displayName: `Pods ${i}`,
+          externalId: `pods-${i}-${randomUUID()}@example.com`,
+        }),
       });
       expect(r.status, await r.clone().text()).toBe(201);
       ids.push((await r.json()).id);
@@ -230,18 +257,29 @@ describe.each(valuesSets().map((s) => [s.name, s.files] as const))('the pods of 
     const email = `${randomUUID()}@example.com`;
     const password = 'the first owner of the pods test';
     // `kubectl exec deploy/sso-token-admin -- node dist/apps/token-admin/cli.js ...`: the pod's environment, its working directory.
-    const out = execFileSync(process.execPath, ['dist/apps/token-admin/cli.js', 'create-team', '--name', 'First', '--owner-email', email, '--owner-password', password], {
-      cwd: repoRoot,
-      env: admin.pod.env,
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['dist/apps/token-admin/cli.js', 'create-team', '--name', 'First', '--owner-email', email, '--owner-password', password],
+      {
+        cwd: repoRoot,
+        env: admin.pod.env,
+        encoding: 'utf8',
+      },
+    );
     expect(JSON.parse(out)).toEqual({ team: expect.any(String), owner: expect.any(String) });
-    const login = await fetch(`${admin.pub}/login?persist=false`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const login = await fetch(`${admin.pub}/login?persist=false`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     expect(login.status).toBe(200);
   }, 120_000);
 
   it('every process stops cleanly on SIGTERM', async () => {
     const codes = await Promise.all(procs.map((p) => p.stop()));
-    expect(codes.every((c) => c === 0), procs.map((p, i) => `${codes[i]}: ${p.output().slice(-500)}`).join('\n')).toBe(true);
+    expect(
+      codes.every((c) => c === 0),
+      procs.map((p, i) => `${codes[i]}: ${p.output().slice(-500)}`).join('\n'),
+    ).toBe(true);
   }, 60_000);
 });

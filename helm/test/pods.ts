@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; data?: Record<string, string>; [k: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  data?: Record<string, string>;
+  [k: string]: any;
+};
 
 export const repoRoot = path.resolve(__dirname, '../..');
 const dockerfile = fs.readFileSync(path.join(repoRoot, 'docker/Dockerfile'), 'utf8');
@@ -22,7 +28,7 @@ function stage(name: string): { parent: string; body: string } {
 
 /** The CMD of a target (exec form), as the image runs it. */
 export function imageCommand(target: string): string[] {
-  for (let s: string | undefined = target; s; ) {
+  for (let s: string | undefined = target; s;) {
     const { parent, body } = stage(s);
     const m = /^CMD\s+(\[.*\])\s*$/m.exec(body);
     if (m) return JSON.parse(m[1]) as string[];
@@ -34,14 +40,15 @@ export function imageCommand(target: string): string[] {
 /** The ENV of a target and the stages it derives from (`ENV A=b C=d` form). */
 export function imageEnv(target: string): Record<string, string> {
   const chain: string[] = [];
-  for (let s: string | undefined = target; s; ) {
+  for (let s: string | undefined = target; s;) {
     chain.unshift(s);
     const { parent } = stage(s);
     s = dockerfile.includes(` AS ${parent}`) ? parent : undefined;
   }
   const env: Record<string, string> = {};
   for (const s of chain)
-    for (const m of stage(s).body.matchAll(/^ENV\s+(.+)$/gm)) for (const kv of m[1].trim().split(/\s+/)) env[kv.split('=')[0]] = kv.slice(kv.indexOf('=') + 1);
+    for (const m of stage(s).body.matchAll(/^ENV\s+(.+)$/gm))
+      for (const kv of m[1].trim().split(/\s+/)) env[kv.split('=')[0]] = kv.slice(kv.indexOf('=') + 1);
   return env;
 }
 
@@ -80,7 +87,9 @@ export function localPod(owner: K8sObject, store: ReturnType<typeof objectStore>
   const target = c.name as string;
   const env: Record<string, string> = { ...imageEnv(target) };
   for (const from of c.envFrom ?? []) {
-    const src = from.configMapRef ? store.configMap(from.configMapRef.name, from.configMapRef.optional) : store.secret(from.secretRef.name, from.secretRef.optional);
+    const src = from.configMapRef
+      ? store.configMap(from.configMapRef.name, from.configMapRef.optional)
+      : store.secret(from.secretRef.name, from.secretRef.optional);
     Object.assign(env, src ?? {});
   }
   for (const e of c.env ?? []) {
@@ -104,9 +113,16 @@ export function localPod(owner: K8sObject, store: ReturnType<typeof objectStore>
     const dir = path.join(root, m.mountPath);
     fs.mkdirSync(dir, { recursive: true });
     mounts[m.mountPath] = dir;
-    const files = vol.secret ? store.secret(vol.secret.secretName)! : vol.configMap ? store.configMap(vol.configMap.name)! : vol.emptyDir ? {} : undefined;
+    const files = vol.secret
+      ? store.secret(vol.secret.secretName)!
+      : vol.configMap
+        ? store.configMap(vol.configMap.name)!
+        : vol.emptyDir
+          ? {}
+          : undefined;
     if (!files) throw new Error(`${owner.metadata.name}: unsupported volume ${JSON.stringify(vol)}`);
-    const items: Array<{ key: string; path: string }> = (vol.secret ?? vol.configMap)?.items ?? Object.keys(files).map((k) => ({ key: k, path: k }));
+    const items: Array<{ key: string; path: string }> =
+      (vol.secret ?? vol.configMap)?.items ?? Object.keys(files).map((k) => ({ key: k, path: k }));
     for (const it of items) {
       if (files[it.key] === undefined) throw new Error(`${owner.metadata.name}: volume ${m.name}: no key ${it.key}`);
       fs.mkdirSync(path.dirname(path.join(dir, it.path)), { recursive: true });
@@ -155,7 +171,8 @@ export async function waitForStatus(url: string, proc: Proc, status = 200, timeo
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`exited with ${proc.child.exitCode} before ${url} answered ${status}:\n${proc.output()}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`exited with ${proc.child.exitCode} before ${url} answered ${status}:\n${proc.output()}`);
     try {
       const r = await fetch(url, { signal: AbortSignal.timeout(3000) });
       if (r.status === status) return;
@@ -163,7 +180,8 @@ export async function waitForStatus(url: string, proc: Proc, status = 200, timeo
     } catch (e) {
       last = (e as Error).message;
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer ${status} within ${timeoutMs / 1000}s (last: ${last}):\n${proc.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer ${status} within ${timeoutMs / 1000}s (last: ${last}):\n${proc.output()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

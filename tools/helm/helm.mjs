@@ -22,7 +22,12 @@ export const requiredValuesFile = path.join(repoRoot, 'helm', 'test', 'required-
 /** Values sets the chart is checked with: the defaults plus the required values, and each file in helm/sso/ci/. */
 export function valuesSets() {
   const ciDir = path.join(chartDir, 'ci');
-  const files = fs.existsSync(ciDir) ? fs.readdirSync(ciDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const files = fs.existsSync(ciDir)
+    ? fs
+        .readdirSync(ciDir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : [];
   return [{ name: 'defaults', files: [requiredValuesFile] }, ...files.map((f) => ({ name: f, files: [path.join(ciDir, f)] }))];
 }
 
@@ -39,7 +44,10 @@ export function ensureHelm() {
   if (process.env.HELM_BIN) return process.env.HELM_BIN;
   if (installedVersion(helmBin) === HELM_VERSION) return helmBin;
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.status !== 0) throw new Error(`helm ${HELM_VERSION} is not in ${binDir} and Go is not available to build it (go version: ${go.error?.message ?? go.stderr})`);
+  if (go.status !== 0)
+    throw new Error(
+      `helm ${HELM_VERSION} is not in ${binDir} and Go is not available to build it (go version: ${go.error?.message ?? go.stderr})`,
+    );
   // Build into a scratch GOBIN and move it in, so a concurrent or interrupted build never leaves a half binary.
   fs.mkdirSync(path.dirname(binDir), { recursive: true }); // a fresh clone has no .cache/helm yet
   const tmp = fs.mkdtempSync(path.join(path.dirname(binDir), 'build-'));
@@ -47,8 +55,17 @@ export function ensureHelm() {
     process.stderr.write(`building helm ${HELM_VERSION} with ${go.stdout.trim()} (first run only)...\n`);
     const r = spawnSync(
       'go',
-      ['install', '-ldflags', `-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}`, `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`],
-      { env: { ...process.env, GOBIN: tmp, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' }, stdio: ['ignore', 'inherit', 'inherit'], cwd: tmp },
+      [
+        'install',
+        '-ldflags',
+        `-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}`,
+        `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`,
+      ],
+      {
+        env: { ...process.env, GOBIN: tmp, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+        cwd: tmp,
+      },
     );
     if (r.status !== 0) throw new Error(`go install helm.sh/helm/v3/cmd/helm@${HELM_VERSION} failed (exit ${r.status})`);
     fs.mkdirSync(binDir, { recursive: true });

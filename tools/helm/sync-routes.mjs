@@ -22,7 +22,9 @@ export function inSync() {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--check')) {
     if (!inSync()) {
-      console.error(`${path.relative(repoRoot, chartFile)} differs from ${path.relative(repoRoot, sourceFile)}: run node tools/helm/sync-routes.mjs`);
+      console.error(
+        `${path.relative(repoRoot, chartFile)} differs from ${path.relative(repoRoot, sourceFile)}: run node tools/helm/sync-routes.mjs`,
+      );
       process.exit(1);
     }
     console.log('routes in sync');

@@ -54,7 +54,9 @@ function schemaErrors(obj) {
     return [];
   } catch (e) {
     const errs = e.errors ?? [{ instancePath: '', message: e.message }];
-    return errs.map((x) => `${x.instancePath || '/'}: ${x.message}${x.params?.allowedValues ? ` (${x.params.allowedValues.join(', ')})` : ''}`);
+    return errs.map(
+      (x) => `${x.instancePath || '/'}: ${x.message}${x.params?.allowedValues ? ` (${x.params.allowedValues.join(', ')})` : ''}`,
+    );
   }
 }
 
