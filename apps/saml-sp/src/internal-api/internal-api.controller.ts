@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { TeamId, UserId } from '@sso/domain';
+import { teamId, userId } from '@sso/domain';
 import { IdpHandler } from '../identity-providers/idp.handler';
 import { InternalApiHandler } from './internal-api.handler';
 
@@ -21,17 +21,17 @@ export class InternalApiController {
   @Delete('teams/:team')
   @HttpCode(204)
   async deleteTeam(@Param('team', new ParseUUIDPipe()) team: string): Promise<void> {
-    await this.handler.deleteTeam(team.toLowerCase() as TeamId);
+    await this.handler.deleteTeam(teamId(team));
   }
 
   @Get('identity-providers/:team')
   identityProviders(@Param('team', new ParseUUIDPipe()) team: string) {
-    return this.idps.listTeam(team.toLowerCase() as TeamId);
+    return this.idps.listTeam(teamId(team));
   }
 
   @Post('scim/userinfo/:user')
   @HttpCode(200)
   scimUserInfo(@Param('user', new ParseUUIDPipe()) user: string) {
-    return this.handler.scimUserInfo(user.toLowerCase() as UserId);
+    return this.handler.scimUserInfo(userId(user));
   }
 }

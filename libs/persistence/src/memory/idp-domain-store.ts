@@ -1,5 +1,6 @@
 import type { IdpId, TeamId } from '@sso/domain';
 import type { IdpDomainClaim, IdpDomainStore } from '../ports/idp-domain-store';
+import { lc } from './ids';
 
 /** No await between a read and its write: as atomic as the LWTs it stands for. */
 export class MemoryIdpDomainStore implements IdpDomainStore {
@@ -13,7 +14,7 @@ export class MemoryIdpDomainStore implements IdpDomainStore {
     const k = this.key(team, domain);
     const held = this.rows.get(k);
     if (!held) {
-      this.rows.set(k, { idp: idp.toLowerCase() as IdpId, claimedAt: now });
+      this.rows.set(k, { idp: lc<IdpId>(idp), claimedAt: now });
       return null;
     }
     return held.idp === idp.toLowerCase() ? null : { ...held };
@@ -22,7 +23,7 @@ export class MemoryIdpDomainStore implements IdpDomainStore {
   async takeOver(team: TeamId, domain: string, from: IdpId, idp: IdpId, now: Date): Promise<boolean> {
     const k = this.key(team, domain);
     if (this.rows.get(k)?.idp !== from.toLowerCase()) return false;
-    this.rows.set(k, { idp: idp.toLowerCase() as IdpId, claimedAt: now });
+    this.rows.set(k, { idp: lc<IdpId>(idp), claimedAt: now });
     return true;
   }
 
