@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, TeamId, UserId } from '@sso/domain';
 import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDocStore, SparStores } from '@sso/persistence';
-import { ifMatchPasses } from '@sso/scim';
+import { ScimError, getIgnoreCase, ifMatchPasses } from '@sso/scim';
 import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { samlKeyOf } from './sso-identity';
 import type { UserReader } from './user-reader';
@@ -17,23 +17,37 @@ export class DeleteUser {
     private readonly reader: UserReader,
   ) {}
 
-  /** Idempotent; other teams' users and unknown ids are a silent no-op (nothing leaks). */
+  /**
+   * Idempotent; other teams' users and unknown ids are a silent no-op (nothing leaks). The document
+   * goes first, by compare-and-set on the version read: a PUT or PATCH that lands in between makes
+   * it fail, and the delete starts over from what that write left (its userName included); a write
+   * that comes after finds no document and undoes itself (update-user.ts). Brig's row goes next, so
+   * no reader takes the half-deleted user for one SSO created.
+   */
   async delete(token: ScimTokenRecord, id: string, pre: Preconditions): Promise<void> {
     const team = token.team;
-    const cur = await this.reader.load(team, id);
-    if (!cur) return;
-    if (!ifMatchPasses(pre.ifMatch, cur.version)) throw precondition();
-    const uid = cur.user.id;
-    const eid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
-    const key = samlKeyOf(cur.user.ssoId);
-    await this.leaveGroups(team, uid);
-    if (key) await this.spar.samlUsers.delete(key.issuer, key.normalizedNameId);
-    if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
-    await this.spar.scimUserTimes.delete(uid);
-    await this.identity.teams.removeMember(team, uid);
-    await this.docs.delete(uid);
-    await this.identity.users.delete(uid);
-    if (cur.user.handle) await this.identity.users.releaseHandle(cur.user.handle, uid);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const cur = await this.reader.load(team, id);
+      if (!cur) return;
+      if (!ifMatchPasses(pre.ifMatch, cur.version)) throw precondition();
+      const uid = cur.user.id;
+      if (cur.rowVersion !== null && !(await this.docs.deleteIf(uid, cur.rowVersion)).ok) continue;
+      await this.identity.users.delete(uid);
+      const eid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
+      const key = samlKeyOf(cur.user.ssoId);
+      await this.leaveGroups(team, uid);
+      if (key) await this.spar.samlUsers.delete(key.issuer, key.normalizedNameId);
+      if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
+      await this.spar.scimUserTimes.delete(uid);
+      await this.identity.teams.removeMember(team, uid);
+      // The handle brig shows, and the one the document names (brig's row follows the document,
+      // so it can lag one write behind).
+      const docName = getIgnoreCase(cur.doc, 'userName');
+      const handles = new Set([cur.user.handle, typeof docName === 'string' ? docName.toLowerCase() : null]);
+      for (const h of handles) if (h) await this.identity.users.releaseHandle(h, uid);
+      return;
+    }
+    throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');
   }
 
   /** A deleted user leaves every group it was in (found through the reverse rows). */

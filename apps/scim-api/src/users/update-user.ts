@@ -1,4 +1,4 @@
-import type { Clock, User, UserId } from '@sso/domain';
+import type { Clock, TeamId, User, UserId } from '@sso/domain';
 import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores } from '@sso/persistence';
 import {
   type JsonObject,
@@ -12,7 +12,7 @@ import {
   userResourceSchema,
 } from '@sso/scim';
 import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
-import { samlKeyOf } from './sso-identity';
+import { type SamlIdentity, samlKeyOf } from './sso-identity';
 import { type UserClaims, taken } from './user-claims';
 import { reconcileRichInfo, statusFor } from './user-input';
 import { type LoadedUser, type UserReader, userNotFound, versionOf } from './user-reader';
@@ -145,14 +145,23 @@ export class UpdateUser {
       await this.identity.users.update(uid, changes);
       if (handleChanged && oldHandle) await this.identity.users.releaseHandle(oldHandle, uid);
       await this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
+      // The document shows galley's role, so a write that does not change `roles` carries the role
+      // it read: only a role the request changed is written, or a concurrent change (in team
+      // settings, or by another SCIM write) would be undone.
       let role = cur.role;
-      if (v.wire.role) {
+      if (v.wire.role && v.wire.role !== (cur.role ?? 'member')) {
         const member = await this.identity.teams.getMember(team, uid);
         if (member && member.role !== v.wire.role) await this.identity.teams.setRole(team, uid, v.wire.role);
         if (member) role = v.wire.role;
       }
       const times = await this.spar.scimUserTimes.get(uid);
       await this.spar.scimUserTimes.put({ uid, createdAt: times?.createdAt ?? now, lastUpdatedAt: now });
+      // A DELETE of this user that ran since the compare-and-set removed the document first (by
+      // compare-and-set as well, delete-user.ts); what this write put back after it goes again.
+      if (!(await this.docs.get(uid))) {
+        await this.forgetDeleted(team, uid, v.wire.handle, eidChanged ? v.wire.externalId : null, identity.saml);
+        throw userNotFound(id);
+      }
       return {
         ...this.reader.view({ ...cur.user, ...changes } as User, v.doc, role),
         stored: true,
@@ -162,6 +171,24 @@ export class UpdateUser {
       };
     }
     throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');
+  }
+
+  /** Undoes the rows a write put back for a user deleted meanwhile (every delete is idempotent). */
+  private async forgetDeleted(
+    team: TeamId,
+    uid: UserId,
+    handle: string,
+    externalId: string | null,
+    saml: SamlIdentity | null,
+  ): Promise<void> {
+    await this.spar.scimUserTimes.delete(uid);
+    await this.identity.users.delete(uid);
+    await this.identity.users.releaseHandle(handle, uid);
+    if (externalId !== null) await this.spar.scimExternal.release(team, externalId, uid);
+    if (saml) {
+      const row = await this.spar.samlUsers.get(saml.issuer, saml.normalizedNameId);
+      if (row?.uid === uid) await this.spar.samlUsers.delete(saml.issuer, saml.normalizedNameId);
+    }
   }
 
   /** Whether the stored document holds this userName (as a handle) or externalId. */

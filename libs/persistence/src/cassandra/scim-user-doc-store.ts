@@ -53,6 +53,14 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
     return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
   }
 
+  async deleteIf(uid: UserId, expected: string): Promise<ScimUserDocWrite> {
+    const rs = await this.db.execute('scim_user_doc.delete_if', `DELETE FROM ${this.ks}.scim_user_doc WHERE "user" = ? IF version = ?`, [
+      uid,
+      expected,
+    ]);
+    return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
+  }
+
   async delete(uid: UserId): Promise<void> {
     await this.db.execute('scim_user_doc.delete', `DELETE FROM ${this.ks}.scim_user_doc WHERE "user" = ?`, [uid], { idempotent: true });
   }

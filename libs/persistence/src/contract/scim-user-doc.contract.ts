@@ -34,6 +34,17 @@ export function scimUserDocContract(name: string, store: () => ScimUserDocStore)
       expect(results.filter((r) => r.ok)).toHaveLength(1);
     });
 
+    it('deletes only on the expected version (compare-and-set); of concurrent deletes and replaces one wins', async () => {
+      const s = store();
+      const uid = newUserId();
+      await s.create({ uid, doc: '{}', version: 'v1' });
+      expect(await s.deleteIf(uid, 'v0')).toEqual({ ok: false, current: 'v1' });
+      expect(await s.get(uid)).not.toBeNull();
+      const results = await concurrently(6, (i) => (i % 2 ? s.deleteIf(uid, 'v1') : s.replace({ uid, doc: '{}', version: `w${i}` }, 'v1')));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(await s.deleteIf(newUserId(), 'v1')).toEqual({ ok: false, current: null });
+    });
+
     it('reads many and deletes', async () => {
       const s = store();
       const [a, b, c] = [newUserId(), newUserId(), newUserId()];

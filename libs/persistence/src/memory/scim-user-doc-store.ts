@@ -34,6 +34,13 @@ export class MemoryScimUserDocStore implements ScimUserDocStore {
     return { ok: true };
   }
 
+  async deleteIf(uid: UserId, expected: string): Promise<ScimUserDocWrite> {
+    const cur = this.rows.get(lc(uid));
+    if (!cur || cur.version !== expected) return { ok: false, current: cur?.version ?? null };
+    this.rows.delete(lc(uid));
+    return { ok: true };
+  }
+
   async delete(uid: UserId): Promise<void> {
     this.rows.delete(lc(uid));
   }

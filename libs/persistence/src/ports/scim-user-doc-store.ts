@@ -24,5 +24,7 @@ export interface ScimUserDocStore {
   create(d: ScimUserDoc): Promise<ScimUserDocWrite>;
   /** `UPDATE ... IF version = expected`: the write happens only on the version the caller read. */
   replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite>;
+  /** `DELETE ... IF version = expected`: the delete happens only on the version the caller read. */
+  deleteIf(uid: UserId, expected: string): Promise<ScimUserDocWrite>;
   delete(uid: UserId): Promise<void>;
 }
