@@ -64,7 +64,7 @@ export class SessionService {
       type: opts.persistent ? 'persistent' : 'session',
     });
     const cookie = await this.tokens.issueCookie({ userId, cookieId, expiresAt: expires, persistent: opts.persistent });
-    if (opts.label) await this.revokeSameLabel(userId, opts.label, cookieId);
+    if (opts.label) await this.revokeSameLabel(userId, opts.label, { id: cookieId, created: now });
     return { userId, cookie, cookieExpires: expires, persistent: opts.persistent };
   }
 
@@ -72,11 +72,14 @@ export class SessionService {
    * brig's rule: one live cookie per (user, label). A label names a device or client ("laptop"),
    * so a new login with it ends the sessions that device had before, of either type. Cookies
    * without a label are never touched. The new cookie is written first, so a failure here leaves
-   * an extra session, never none.
+   * an extra session, never none; and only cookies older than the new one go (creation time, then
+   * id), so of two logins with one label at the same moment the newer survives, not neither.
    */
-  private async revokeSameLabel(userId: UserId, label: string, keep: bigint): Promise<void> {
-    const older = (await this.cookies.listByUser(userId)).filter((c) => c.label === label && c.id !== keep);
-    await Promise.all(older.map((c) => this.cookies.delete(userId, c.expires, c.id)));
+  private async revokeSameLabel(userId: UserId, label: string, kept: { id: bigint; created: Date }): Promise<void> {
+    const older = (c: { id: bigint; created: Date }) =>
+      c.created.getTime() < kept.created.getTime() || (c.created.getTime() === kept.created.getTime() && c.id < kept.id);
+    const stale = (await this.cookies.listByUser(userId)).filter((c) => c.label === label && c.id !== kept.id && older(c));
+    await Promise.all(stale.map((c) => this.cookies.delete(userId, c.expires, c.id)));
   }
 
   /** A fresh access token for a live cookie of an active user. */

@@ -31,12 +31,13 @@ export class InternalApiHandler {
     await this.spar.scimTokens.deleteAllByTeam(team);
     for (const idp of await this.spar.idps.listByTeam(team)) {
       await this.deleteUsersOf(idp);
-      await this.spar.idps.delete(idp.id);
       await this.loginOptions.delete(idp.id);
       await this.sources.delete(idp.id);
       // spar leaves the raw XML behind; nothing reads it once the IdP is gone.
       await this.spar.idps.deleteRawMetadata(idp.id);
       if (idp.domain !== null) await this.domains.release(team, idp.domain, idp.id);
+      // The IdP itself last: until it is gone, a retry lists it and finishes the rest.
+      await this.spar.idps.delete(idp.id);
     }
   }
 
