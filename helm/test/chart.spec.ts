@@ -420,9 +420,40 @@ describe('chart contract (multi-ingress: saml.domains)', () => {
       const [ingress] = ofKind(rendered(set), 'Ingress');
       expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/configuration-snippet'], set).toBeUndefined();
     }
-    // Without ingress.hosts, the domains are the hosts (no catch-all rule).
+  });
+
+  it('routes the host of config.publicUrl too (SCIM_BASE_URI, token-admin), every prefix, and leaves single-ingress alone', () => {
+    // Without ingress.hosts there is no catch-all rule, so the publicUrl host needs a rule of its own.
     const [only] = ofKind(render(helm, [requiredValuesFile, values], ['--set', 'ingress.hosts=null']), 'Ingress');
-    expect(only.spec.rules.map((r: any) => r.host)).toEqual(['wire.example.com', 'wire.example.org']);
+    const publicHost = new URL(cm('scim-api').SCIM_BASE_URI).hostname;
+    expect(publicHost).toBe('sso.example.com');
+    expect(only.spec.rules.map((r: any) => r.host)).toEqual([publicHost, 'wire.example.com', 'wire.example.org']);
+    const want = routeTable.routes.flatMap((r) =>
+      [r.prefix, ...Array.from({ length: 17 }, (_, v) => `/v${v}${r.prefix}`)].map((p) => `${p} sso-${r.app}`),
+    );
+    const paths = (r: any) => r.http.paths.map((p: any) => `${p.path} ${p.backend.service.name}`);
+    for (const r of only.spec.rules) expect(new Set(paths(r)), r.host).toEqual(new Set(want));
+    expect(validateManifests([only])).toEqual([]);
+    // The Ingress host is the URL's hostname (lowercase, no port), once even when saml.domains or ingress.hosts lists it.
+    const hosts = (...args: string[]) =>
+      ofKind(render(helm, [requiredValuesFile, values], args), 'Ingress')[0].spec.rules.map((r: any) => r.host);
+    expect(hosts('--set', 'ingress.hosts=null', '--set', 'config.publicUrl=https://SSO.Example.net:8443')).toEqual([
+      'sso.example.net',
+      'wire.example.com',
+      'wire.example.org',
+    ]);
+    expect(hosts('--set', 'config.publicUrl=https://wire.example.com')).toEqual([
+      'sso.example.com',
+      'wire.example.org',
+      'wire.example.com',
+    ]);
+    // Without saml.domains nothing changes: one catch-all rule by default, exactly ingress.hosts otherwise.
+    const hostsOf = (objs: K8sObject[]) => ofKind(objs, 'Ingress')[0].spec.rules.map((r: any) => r.host);
+    expect(hostsOf(rendered('defaults'))).toEqual([undefined]);
+    expect(hostsOf(rendered('production-values.yaml'))).toEqual(['sso.example.com', 'scim.example.com']);
+    const single = (...args: string[]) => ofKind(render(helm, [requiredValuesFile], args), 'Ingress')[0].spec.rules.map((r: any) => r.host);
+    expect(single()).toEqual([undefined]);
+    expect(single('--set', 'ingress.hosts={wire.example.com}')).toEqual(['wire.example.com']);
   });
 
   it('refuses bad domains, naming the key', () => {

@@ -240,9 +240,19 @@ REDIS_NODES: {{ join "," . | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* The hosts the Ingress has rules for: ingress.hosts, then every multi-ingress host not among them; empty = any host. */}}
+{{/*
+The hosts the Ingress has rules for: ingress.hosts, then (with saml.domains) the host of
+config.publicUrl, which SCIM_BASE_URI and the other base URIs point at, then every multi-ingress
+host, each once; empty = any host.
+*/}}
 {{- define "sso.ingressHosts" -}}
 {{- $hosts := .Values.ingress.hosts | default list -}}
+{{- if .Values.saml.domains -}}
+{{- $publicHost := (urlParse .Values.config.publicUrl).hostname | lower -}}
+{{- if and $publicHost (not (has $publicHost $hosts)) -}}
+{{- $hosts = append $hosts $publicHost -}}
+{{- end -}}
+{{- end -}}
 {{- range .Values.saml.domains -}}
 {{- if not (has .host $hosts) -}}
 {{- $hosts = append $hosts .host -}}
