@@ -33,16 +33,21 @@ const portVars: Record<string, [string, string]> = {
   'token-admin': ['TOKEN_ADMIN_PORT', 'TOKEN_ADMIN_INTERNAL_PORT'],
 };
 /** Every variable the test may change in a pod's environment; the test fails if it changes another. */
-const overridable = new Set([
-  'CASSANDRA_CONTACT_POINTS',
-  'CASSANDRA_LOCAL_DATACENTER',
-  'CASSANDRA_TLS_ENABLED',
+/** TLS and credentials of the chart's Cassandra: dropped, the local node has neither. */
+const cassandraAccess = [
   'CASSANDRA_TLS_CA_FILE',
   'CASSANDRA_TLS_CERT_FILE',
   'CASSANDRA_TLS_KEY_FILE',
   'CASSANDRA_TLS_REJECT_UNAUTHORIZED',
   'CASSANDRA_USERNAME',
   'CASSANDRA_PASSWORD',
+];
+
+const overridable = new Set([
+  'CASSANDRA_CONTACT_POINTS',
+  'CASSANDRA_LOCAL_DATACENTER',
+  'CASSANDRA_TLS_ENABLED',
+  ...cassandraAccess,
   'CASSANDRA_REPLICATION',
   'CASSANDRA_KEYSPACE_SPAR',
   'CASSANDRA_KEYSPACE_BRIG',
@@ -67,15 +72,7 @@ function localize(env: Record<string, string>, keyspacePrefix: string, ports: Re
   out.CASSANDRA_CONTACT_POINTS = local.contactPoints.join(',');
   out.CASSANDRA_LOCAL_DATACENTER = local.localDataCenter;
   out.CASSANDRA_TLS_ENABLED = 'false';
-  for (const k of [
-    'CASSANDRA_TLS_CA_FILE',
-    'CASSANDRA_TLS_CERT_FILE',
-    'CASSANDRA_TLS_KEY_FILE',
-    'CASSANDRA_TLS_REJECT_UNAUTHORIZED',
-    'CASSANDRA_USERNAME',
-    'CASSANDRA_PASSWORD',
-  ])
-    delete out[k];
+  for (const k of cassandraAccess) delete out[k];
   const replication = JSON.parse(env.CASSANDRA_REPLICATION ?? '{}');
   out.CASSANDRA_REPLICATION = JSON.stringify(
     replication.class === 'NetworkTopologyStrategy'
