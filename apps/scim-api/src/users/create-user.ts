@@ -78,7 +78,7 @@ export class CreateUser {
       ]);
       await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
       const role = v.wire.role ?? 'member';
-      return { ...this.reader.view(user, doc, role), stored: true, rowVersion: version, created: now, lastModified: now };
+      return { ...this.reader.view(user, doc, role), rowVersion: version, created: now, lastModified: now };
     } catch (e) {
       await rollback();
       throw e;

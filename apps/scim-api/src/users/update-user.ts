@@ -68,12 +68,12 @@ export class UpdateUser {
       // The handle the document holds: brig's row is written after the document and may still
       // show the one before a concurrent write that just won. A user SCIM never wrote has brig's.
       const docName = getIgnoreCase(cur.doc, 'userName');
-      const oldHandle = cur.stored && typeof docName === 'string' ? docName.toLowerCase() : cur.user.handle;
+      const oldHandle = cur.rowVersion !== null && typeof docName === 'string' ? docName.toLowerCase() : cur.user.handle;
       const oldEid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
       const handleChanged = oldHandle !== v.wire.handle;
       // Taking over a user SCIM has not written yet (SSO-created): its externalId has no
       // scim_external row, so it is claimed even when unchanged.
-      const eidChanged = oldEid !== v.wire.externalId || !cur.stored;
+      const eidChanged = oldEid !== v.wire.externalId || cur.rowVersion === null;
       const undo: Array<() => Promise<unknown>> = [];
       const rollback = async () => {
         for (const f of undo.reverse()) await f().catch(() => undefined);
@@ -164,7 +164,6 @@ export class UpdateUser {
       }
       return {
         ...this.reader.view({ ...cur.user, ...changes } as User, v.doc, role),
-        stored: true,
         rowVersion: version,
         created: times?.createdAt ?? now,
         lastModified: now,

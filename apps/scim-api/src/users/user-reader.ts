@@ -29,11 +29,10 @@ export interface LoadedUser {
   /** The ETag: the version of `doc` as shown, so a role change in team settings changes it too. */
   version: string;
   /**
-   * False for a team member SCIM has not written yet (SSO-created users, SCIM users from before
-   * the document table): synthesised from brig; the first PUT or PATCH takes it over.
+   * The stored document's version (the compare-and-set key of writes). Null for a team member
+   * SCIM has not written yet (SSO-created users, SCIM users from before the document table):
+   * synthesised from brig; the first PUT or PATCH takes it over.
    */
-  stored: boolean;
-  /** The stored row's version (the compare-and-set key of writes); null when not stored. */
   rowVersion: string | null;
   /** The galley role, null without a member row (shown as member). */
   role: Role | null;
@@ -96,7 +95,6 @@ export class UserReader {
     const stored = row ? (JSON.parse(row.doc) as JsonObject) : synthesise(user);
     return {
       ...this.view(user, stored, role),
-      stored: !!row,
       rowVersion: row?.version ?? null,
       created: created ?? now,
       lastModified: lastModified ?? created ?? now,
