@@ -115,7 +115,13 @@ beforeAll(async () => {
   execFileSync(process.execPath, [path.join(repoRoot, 'tools/build.mjs')], { stdio: 'ignore' });
 }, 900_000);
 
-describe.each(valuesSets().map((s) => [s.name, s.files] as const))('the pods of the chart (%s) start', (set, files) => {
+/** The chart's value sets, and multi-ingress on top of the required values (saml-sp's per-host SPs). */
+const podSets = [
+  ...valuesSets(),
+  { name: 'multi-ingress', files: [...valuesSets()[0]!.files, path.join(repoRoot, 'helm/test/multi-ingress-values.yaml')] },
+];
+
+describe.each(podSets.map((s) => [s.name, s.files] as const))('the pods of the chart (%s) start', (set, files) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pods-'));
   const keyspacePrefix = `pods_${randomBytes(4).toString('hex')}`;
   const procs: Proc[] = [];
@@ -181,6 +187,14 @@ describe.each(valuesSets().map((s) => [s.name, s.files] as const))('the pods of 
       expect((await onPublic.json()).label).toBe('no-endpoint');
     }
     const saml = started.find((s) => s.app === 'saml-sp')!;
+    if (set === 'multi-ingress') {
+      // The Ingress sets Z-Host; each configured host gets its own SP, and none without it.
+      expect((await fetch(`${saml.pub}/sso/metadata`)).status).toBe(404);
+      const metadata = await fetch(`${saml.pub}/sso/metadata`, { headers: { 'z-host': 'wire.example.org' } });
+      expect(metadata.status).toBe(200);
+      expect(await metadata.text()).toContain('https://sso.example.org/sso');
+      return;
+    }
     const metadata = await fetch(`${saml.pub}/sso/metadata`);
     expect(metadata.status).toBe(200);
     if (set !== 'defaults') expect(await metadata.text()).toContain('<ds:X509Certificate>'); // the SP key pair of the values
