@@ -20,3 +20,4 @@ export * from './body-parsers';
 export * from './hardening';
 export * from './http-errors';
 export * from './providers';
+export * from './page';
