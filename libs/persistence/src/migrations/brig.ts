@@ -100,4 +100,19 @@ export const brigMigrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.idp_domain (team uuid, domain text, idp uuid, claimed_at timestamp, PRIMARY KEY ((team, domain)))`,
     ],
   },
+  {
+    version: 14,
+    description:
+      'scim_token_lifecycle: per SCIM token, by the hash of its secret: expiry, the token it rotated from, when it was last used',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_token_lifecycle (
+        token_ text PRIMARY KEY,
+        team uuid,
+        id uuid,
+        expires_at timestamp,
+        rotated_from uuid,
+        last_used timestamp
+      )`,
+    ],
+  },
 ];

@@ -71,6 +71,7 @@ describe('spar schema on a live Cassandra node', () => {
       'scim_group',
       'scim_group_by_name',
       'scim_group_member',
+      'scim_token_lifecycle',
       'scim_user_doc',
       'scim_user_group',
       'user',
@@ -81,6 +82,7 @@ describe('spar schema on a live Cassandra node', () => {
     expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
     expect(brig.idp_domain.partitionKey).toEqual(['team', 'domain']);
     expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
+    expect(brig.scim_token_lifecycle.partitionKey).toEqual(['token_']);
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);
@@ -103,6 +105,7 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:4`,
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
+          `${a.db.config.keyspaces.brig}:14`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.spar}:100`,
