@@ -491,12 +491,13 @@ describe('token-admin on real Cassandra and Redis', () => {
       '/login',
       '/scim/auth-tokens',
       '/scim/auth-tokens/{id}',
+      '/scim/auth-tokens/{id}/rotate',
       '/self',
     ]);
     expect(doc.paths['/access/logout'].post.description).toContain('`/logout`');
     expect((await t.app.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(200);
     expect(JSON.stringify(doc)).not.toContain('/i/teams');
-    for (const name of ['LoginDto', 'AccessTokenDto', 'CreateScimTokenDto', 'ScimTokenInfoDto']) {
+    for (const name of ['LoginDto', 'AccessTokenDto', 'CreateScimTokenDto', 'RotateScimTokenDto', 'ScimTokenInfoDto']) {
       const props = doc.components.schemas[name].properties;
       for (const [k, v] of Object.entries(props)) {
         if ((v as { $ref?: string }).$ref || (v as { type?: string }).type === 'array') continue;
