@@ -255,6 +255,13 @@ describe('token-admin on real Cassandra and Redis', () => {
         idp: null,
         description: 'entra',
         name: 'first',
+        // Not in spar (token lifecycle): a token without expiry, never used, not rotated.
+        expires_at: null,
+        last_used: null,
+        expired: false,
+        expires_soon: false,
+        rotated_from: null,
+        replaced_by: null,
       });
 
       const rows = await db.execute('t', `SELECT token_ FROM ${db.config.keyspaces.spar}.team_provisioning_by_team WHERE team = ?`, [team]);
