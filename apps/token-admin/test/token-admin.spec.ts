@@ -504,6 +504,9 @@ describe('token-admin on real Cassandra and Redis', () => {
     expect(doc.paths['/access/logout'].post.description).toContain('`/logout`');
     expect((await t.app.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(200);
     expect(JSON.stringify(doc)).not.toContain('/i/teams');
+    const rotated = doc.paths['/scim/auth-tokens/{id}/rotate'].post.responses;
+    expect(rotated['200'].content['application/json'].example.info).toMatchObject({ rotated_from: expect.any(String) });
+    expect(rotated['409'].content['application/json'].example.label).toBe('rotation-in-progress');
     for (const name of ['LoginDto', 'AccessTokenDto', 'CreateScimTokenDto', 'RotateScimTokenDto', 'ScimTokenInfoDto']) {
       const props = doc.components.schemas[name].properties;
       for (const [k, v] of Object.entries(props)) {

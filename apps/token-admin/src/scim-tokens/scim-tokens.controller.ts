@@ -46,23 +46,22 @@ export class ScimTokensController {
   })
   @ApiOkResponse({
     type: CreatedScimTokenDto,
-    schema: {
-      example: {
-        token: 'c3VwZXJzZWNyZXRuZXd0b2tlbnZhbHVlMTIzNDU2Nzg5MA==',
-        info: {
-          id: '0c9e7a1b-5d2f-4a6e-8b3c-9f1e2d3c4b5a',
-          team: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d',
-          created_at: '2026-12-04T10:00:00.000Z',
-          idp: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
-          description: 'Entra ID provisioning',
-          name: 'entra',
-          expires_at: '2027-03-04T10:00:00.000Z',
-          last_used: null,
-          expired: false,
-          expires_soon: false,
-          rotated_from: '5d3f4a9e-1c2b-4e8f-9a7b-6c5d4e3f2a1b',
-          replaced_by: null,
-        },
+    description: "The new token's secret (shown once) and its info; the old token is listed with `replaced_by`",
+    example: {
+      token: 'c3VwZXJzZWNyZXRuZXd0b2tlbnZhbHVlMTIzNDU2Nzg5MA==',
+      info: {
+        id: '0c9e7a1b-5d2f-4a6e-8b3c-9f1e2d3c4b5a',
+        team: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d',
+        created_at: '2026-12-04T10:00:00.000Z',
+        idp: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
+        description: 'Entra ID provisioning',
+        name: 'entra',
+        expires_at: '2027-03-04T10:00:00.000Z',
+        last_used: null,
+        expired: false,
+        expires_soon: false,
+        rotated_from: '5d3f4a9e-1c2b-4e8f-9a7b-6c5d4e3f2a1b',
+        replaced_by: null,
       },
     },
   })
