@@ -81,6 +81,13 @@ describe('spar schema on a live Cassandra node', () => {
     expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
     expect(brig.idp_domain.partitionKey).toEqual(['team', 'domain']);
     expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
+    expect(brig.scim_user_doc.columns).toEqual({
+      user: 'uuid',
+      doc: 'text',
+      version: 'text',
+      created_at: 'timestamp',
+      last_updated_at: 'timestamp',
+    });
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);
@@ -103,6 +110,7 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:4`,
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
+          `${a.db.config.keyspaces.brig}:16`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.spar}:100`,
