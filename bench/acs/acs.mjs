@@ -95,7 +95,13 @@ const env = {
   ACCESS_TOKEN_KEYS_FILE: keysFile,
   SAML_SP_SSO_URI: `${base}/sso`,
 };
-const app = spawn(process.execPath, ['dist/apps/saml-sp/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
+// BENCH_APP_NODE_ARGS: extra node flags for saml-sp, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its CPU goes.
+const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const app = spawn(process.execPath, [...appArgs, 'dist/apps/saml-sp/main.js'], {
+  cwd: repoRoot,
+  env: { ...process.env, ...env },
+  stdio: 'inherit',
+});
 const db = new CassandraDb(loadConfig().cassandra);
 try {
   for (let i = 0; ; i++) {
