@@ -22,7 +22,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { cacheDir, repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, machine, startApp, scimTeam } from '../lib.mjs';
+import { run, freePort, machine, peakRss, startApp, scimTeam } from '../lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,8 +70,6 @@ const cpuMs = (pid) => {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
 };
-/** Resident set size of a process in MiB, from /proc. */
-const rssMiB = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
 
 async function startPolis() {
   const port = await freePort();
@@ -211,8 +209,7 @@ const scenarios = {
 
 async function phase(s, users, tag, name) {
   const cpu0 = Object.fromEntries(Object.entries(s.pids).map(([k, pid]) => [k, cpuMs(pid)]));
-  let rss = 0;
-  const sampler = setInterval(() => (rss = Math.max(rss, rssMiB(s.child.pid))), 250);
+  const rssPeak = peakRss(s.child.pid);
   const r = await autocannon({
     url: `${s.base}${s.usersPath}`,
     headers: s.headers,
@@ -220,8 +217,7 @@ async function phase(s, users, tag, name) {
     duration: SECONDS,
     ...scenarios[name](s, users, tag),
   });
-  clearInterval(sampler);
-  rss = Math.max(rss, rssMiB(s.child.pid));
+  const rss = rssPeak();
   const n = r.requests.total;
   const cpu = Object.fromEntries(Object.entries(s.pids).map(([k, pid]) => [k, Number(((cpuMs(pid) - cpu0[k]) / n).toFixed(2))]));
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, n, non2xx: r.non2xx, errors: r.errors, cpu, rss };

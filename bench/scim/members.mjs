@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, machine, startApp, scimTeam } from '../lib.mjs';
+import { run, freePort, machine, peakRss, startApp, scimTeam } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const sizes = (process.argv[2] ?? '1000,50000').split(',').map(Number);
@@ -30,7 +30,6 @@ const MEMBER_CHUNK = 500;
 /** Fresh users per size for the adds: more than the adds a run can make. */
 const ADDS_AVAILABLE = Math.max(2000, seconds * 800);
 const log = (...a) => console.error('[bench]', ...a);
-const rssMiB = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
 
 await cassandra.start();
 const { url: redisUrl } = await redis.start();
@@ -149,8 +148,7 @@ try {
         const r = await fetch(`${base}/scim/v2/Groups/${s.gid}`, { method: 'PATCH', headers, body: addBody(s.fresh[k]) });
         if (r.status !== 200 && r.status !== 204) throw new Error(`warm-up add: ${r.status} ${await r.text()}`);
       }
-      let rss = 0;
-      const sampler = setInterval(() => (rss = Math.max(rss, rssMiB(app.pid))), 250);
+      const rssPeak = peakRss(app.pid);
       let ok = 0;
       const r = await autocannon({
         url: `${base}/scim/v2/Groups/${s.gid}`,
@@ -168,7 +166,7 @@ try {
           },
         ],
       });
-      clearInterval(sampler);
+      const rss = rssPeak();
       await new Promise((res) => setTimeout(res, 500)); // requests autocannon left in flight
       const members = (await groups.members(s.team, s.gid)).length;
       // Every request sent added a distinct user: lost = sent and not failed, yet not a member.
