@@ -119,6 +119,8 @@ async function startScimApi() {
     HTTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     REDIS_URL: redisUrl,
+    // One token drives the whole load (Polis has no rate limit): throughput, not the per-token limit.
+    SCIM_TOKEN_RATE_LIMIT: '0',
   });
   const cassandraPid = cassandra.pid();
   return {
