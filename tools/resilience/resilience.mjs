@@ -126,6 +126,8 @@ async function main() {
     REDIS_URL: redisUrl,
     ACCESS_TOKEN_KEYS_FILE: keysFile,
     SCIM_CURSOR_KEY: randomUUID() + randomUUID(),
+    // One SCIM token carries every worker's load; the rehearsal is about outages, not the per-token limit.
+    SCIM_TOKEN_RATE_LIMIT: '0',
     SAML_SP_SSO_URI: `${gateway}/sso`,
     SAML_SP_APP_URI: `${gateway}/`,
     // Logins come from one address here, faster than any person: the limits are not under test.

@@ -255,6 +255,13 @@ describe('token-admin on real Cassandra and Redis', () => {
         idp: null,
         description: 'entra',
         name: 'first',
+        // Not in spar (token lifecycle): a token without expiry, never used, not rotated.
+        expires_at: null,
+        last_used: null,
+        expired: false,
+        expires_soon: false,
+        rotated_from: null,
+        replaced_by: null,
       });
 
       const rows = await db.execute('t', `SELECT token_ FROM ${db.config.keyspaces.spar}.team_provisioning_by_team WHERE team = ?`, [team]);
@@ -491,12 +498,13 @@ describe('token-admin on real Cassandra and Redis', () => {
       '/login',
       '/scim/auth-tokens',
       '/scim/auth-tokens/{id}',
+      '/scim/auth-tokens/{id}/rotate',
       '/self',
     ]);
     expect(doc.paths['/access/logout'].post.description).toContain('`/logout`');
     expect((await t.app.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(200);
     expect(JSON.stringify(doc)).not.toContain('/i/teams');
-    for (const name of ['LoginDto', 'AccessTokenDto', 'CreateScimTokenDto', 'ScimTokenInfoDto']) {
+    for (const name of ['LoginDto', 'AccessTokenDto', 'CreateScimTokenDto', 'RotateScimTokenDto', 'ScimTokenInfoDto']) {
       const props = doc.components.schemas[name].properties;
       for (const [k, v] of Object.entries(props)) {
         if ((v as { $ref?: string }).$ref || (v as { type?: string }).type === 'array') continue;

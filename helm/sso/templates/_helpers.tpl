@@ -205,6 +205,11 @@ SAML_SP_APP_URI: {{ printf "%s/" .Values.config.publicUrl | quote }}
 SCIM_BASE_URI: {{ printf "%s/scim/v2" .Values.config.publicUrl | quote }}
 MAX_SCIM_TOKENS: {{ .Values.config.maxScimTokens | int64 | toString | quote }}
 SCIM_PATCH_RESPONSE: {{ .Values.config.scimPatchResponse | quote }}
+SCIM_TOKEN_CACHE_SECONDS: {{ .Values.config.scimTokens.cacheSeconds | int64 | toString | quote }}
+SCIM_TOKEN_RATE_LIMIT: {{ .Values.config.scimTokens.rateLimit | int64 | toString | quote }}
+SCIM_TOKEN_RATE_BURST: {{ .Values.config.scimTokens.rateBurst | int64 | toString | quote }}
+SCIM_TOKEN_MAX_LIFETIME_DAYS: {{ .Values.config.scimTokens.maxLifetimeDays | int64 | toString | quote }}
+SCIM_TOKEN_EXPIRY_WARNING_DAYS: {{ .Values.config.scimTokens.expiryWarningDays | int64 | toString | quote }}
 DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}

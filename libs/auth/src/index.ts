@@ -5,3 +5,5 @@ export * from './tokens';
 export * from './sessions';
 export * from './team-access';
 export * from './scim-token-verifier';
+export * from './token-bucket';
+export * from './last-used';

@@ -51,6 +51,13 @@ export const envHelp: Record<string, string> = {
   SCIM_MAX_RESULTS: 'most resources one SCIM list page returns (advertised as `filter.maxResults`)',
   SCIM_PATCH_RESPONSE:
     "what a successful SCIM PATCH answers without a `Prefer` header: `resource` (200 with the resource, as spar) or `minimal` (204 No Content with the new `ETag`, for clients such as Microsoft's validator that expect it); `Prefer: return=minimal` or `return=representation` chooses per request",
+  SCIM_TOKEN_CACHE_SECONDS:
+    'seconds a scim-api replica keeps a checked SCIM token (0-60, 0 = off): a token deleted, or given an earlier expiry, through token-admin still works on a replica for at most this long (deletes made in the same process take effect at once); an expired token is refused at its expiry; unknown tokens are remembered for at most 1 s',
+  SCIM_TOKEN_RATE_LIMIT:
+    'requests per second each SCIM token may make to one scim-api replica, counted in the replica (so the deployment allows this times the replicas); above it 429 with `Retry-After`; 0 = no limit',
+  SCIM_TOKEN_RATE_BURST: 'requests a SCIM token may make at once above its rate (the size of its token bucket)',
+  SCIM_TOKEN_MAX_LIFETIME_DAYS: 'longest lifetime, in days, a SCIM token may be given at creation or rotation (`expires_at`, `expires_in`)',
+  SCIM_TOKEN_EXPIRY_WARNING_DAYS: 'the token list flags a SCIM token with `expires_soon` this many days before it expires',
   SCIM_CURSOR_KEY:
     'HMAC key (16+ characters) for SCIM list cursors, the same on every replica; required by scim-api in production, elsewhere unset means a random key per process',
   SAML_SP_SSO_URI: 'public base of the SSO routes (`https://<host>/sso`): ACS URLs and SP entity ids derive from it',

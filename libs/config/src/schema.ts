@@ -174,6 +174,23 @@ export const configSchema = z
          * return=minimal` / `return=representation` (RFC 7240) choose per request.
          */
         patchResponse: z.enum(['resource', 'minimal']).default('resource'),
+        /**
+         * Seconds scim-api keeps a checked SCIM token; 0 = every request reads Cassandra. A token
+         * deleted (or whose expiry was brought forward) through token-admin keeps working on a
+         * scim-api replica for at most this long; an expired token is refused at its expiry.
+         */
+        tokenCacheSeconds: z.coerce.number().int().min(0).max(60).default(5),
+        /**
+         * Requests per second each SCIM token may make to one scim-api replica (a token bucket; the
+         * limit across the deployment is this times the replicas); 0 = no limit.
+         */
+        tokenRateLimit: z.coerce.number().int().min(0).max(100_000).default(100),
+        /** Requests a token may make at once above the rate (the bucket's size); at least the rate. */
+        tokenRateBurst: z.coerce.number().int().min(1).max(1_000_000).default(300),
+        /** Longest lifetime a new SCIM token may be given, in days. */
+        maxTokenLifetimeDays: z.coerce.number().int().min(1).max(3650).default(730),
+        /** The token list flags a token `expires_soon` this many days before its expiry. */
+        tokenExpiryWarningDays: z.coerce.number().int().min(0).max(365).default(14),
       })
       .strict()
       .prefault({}),

@@ -85,6 +85,7 @@ export const errorCodes = [
   'more-than-one-idp',
   // SCIM tokens
   'token-limit-reached',
+  'rotation-in-progress',
   // SCIM protocol errors: named by their scimType
   ...scimTypes,
 ] as const;
@@ -160,6 +161,7 @@ export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   'idp-duplicate-domain-for-team': { status: 409 },
   'more-than-one-idp': { status: 400 },
   'token-limit-reached': { status: 403 },
+  'rotation-in-progress': { status: 409 },
   invalidFilter: scim('invalidFilter'),
   tooMany: scim('tooMany'),
   uniqueness: scim('uniqueness', 409, 'conflict'),

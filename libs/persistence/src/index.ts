@@ -13,3 +13,6 @@ export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-sto
 export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
 export * from './root';
+export { CassandraScimTokenLifecycleStore } from './cassandra/scim-token-lifecycle-store';
+export { MemoryScimTokenLifecycleStore } from './memory/scim-token-lifecycle-store';
+export * from './scim-token-auth-cache';

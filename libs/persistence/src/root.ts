@@ -24,6 +24,10 @@ import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
 import type { ScimGroupStore } from './ports/scim-group-store';
 import type { ScimUserDocStore } from './ports/scim-user-doc-store';
 import type { SparStores } from './ports/stores';
+import { CassandraScimTokenLifecycleStore } from './cassandra/scim-token-lifecycle-store';
+import { MemoryScimTokenLifecycleStore } from './memory/scim-token-lifecycle-store';
+import type { ScimTokenLifecycleStore } from './ports/scim-token-lifecycle-store';
+import { ScimTokenAuthCache, type ScimTokenAuthLookups, directScimTokenAuth } from './scim-token-auth-cache';
 
 /** What initiate-login and the ACS read on every login: cached views of the IdP records and options. */
 export interface LoginLookups {
@@ -45,7 +49,13 @@ export interface AppStores {
   idpLoginOptions: IdpLoginOptionsStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
+  /** SCIM token expiry, rotation origin and last use (brig migration 14); its writes empty the token check cache. */
+  scimTokenLifecycle: ScimTokenLifecycleStore;
+  /** scim-api's token check: cached for `scimTokenCacheSeconds`; `spar.scimTokens` writes empty it. */
+  scimTokenAuth: ScimTokenAuthLookups;
 }
+
+type PlainStores = Omit<AppStores, 'loginLookups' | 'scimTokenAuth'>;
 
 /** The stores of one process, and the connection (if any) they run on. */
 export interface StoreRoot {
@@ -68,6 +78,11 @@ export interface StoreRootOptions {
    * Programs that run no logins (the admin command, migrations) pass 0.
    */
   loginCacheSeconds: number;
+  /**
+   * Seconds scim-api keeps a checked SCIM token (`scim.tokenCacheSeconds`); 0 = no cache. A token
+   * deleted by another process works here for at most this long.
+   */
+  scimTokenCacheSeconds?: number;
   clock?: Clock;
   /** The Cassandra client's application name (visible in `system_views.clients`). */
   applicationName?: string;
@@ -84,7 +99,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
   if (opts.backend === 'memory') {
     return {
       backend: 'memory',
-      stores: withLoginCaches(
+      stores: withCaches(
         {
           spar: memorySparStores(clock),
           identity: memoryIdentityStores(clock),
@@ -93,9 +108,10 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           idpMetadataSources: new MemoryIdpMetadataSourceStore(clock),
           idpDomains: new MemoryIdpDomainStore(),
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
+          scimTokenLifecycle: new MemoryScimTokenLifecycleStore(),
         },
         clock,
-        opts.loginCacheSeconds,
+        opts,
       ),
       db: null,
       connect: async () => {},
@@ -107,7 +123,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
   if (opts.observer) db.setObserver(opts.observer);
   return {
     backend: 'cassandra',
-    stores: withLoginCaches(
+    stores: withCaches(
       {
         spar: cassandraSparStores(db, clock),
         identity: cassandraIdentityStores(db, clock),
@@ -116,9 +132,10 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         idpMetadataSources: new CassandraIdpMetadataSourceStore(db),
         idpDomains: new CassandraIdpDomainStore(db),
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
+        scimTokenLifecycle: new CassandraScimTokenLifecycleStore(db),
       },
       clock,
-      opts.loginCacheSeconds,
+      opts,
     ),
     db,
     connect: () => db.connect(),
@@ -132,7 +149,21 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
  * each cached store, so IdP management's writes empty the very cache its logins read
  * (docs/decisions.md, "IdP lookups").
  */
-function withLoginCaches(plain: Omit<AppStores, 'loginLookups'>, clock: Clock, ttlSeconds: number): AppStores {
+function withCaches(plain: PlainStores, clock: Clock, opts: StoreRootOptions): AppStores {
+  return withScimTokenCache(withLoginCaches(plain, clock, opts.loginCacheSeconds), clock, opts.scimTokenCacheSeconds ?? 0);
+}
+
+/**
+ * Puts the token check cache in front of the SCIM token tables; writes through `spar.scimTokens`
+ * and `scimTokenLifecycle` of this root empty it (docs/decisions.md, "SCIM token check cache").
+ */
+function withScimTokenCache(s: Omit<AppStores, 'scimTokenAuth'>, clock: Clock, ttlSeconds: number): AppStores {
+  if (ttlSeconds <= 0) return { ...s, scimTokenAuth: directScimTokenAuth(s.spar.scimTokens, s.scimTokenLifecycle) };
+  const cache = new ScimTokenAuthCache(s.spar.scimTokens, s.scimTokenLifecycle, clock, ttlSeconds);
+  return { ...s, spar: { ...s.spar, scimTokens: cache.tokens }, scimTokenLifecycle: cache.lifecycle, scimTokenAuth: cache.forAuth };
+}
+
+function withLoginCaches(plain: PlainStores, clock: Clock, ttlSeconds: number): Omit<AppStores, 'scimTokenAuth'> {
   if (ttlSeconds <= 0) return { ...plain, loginLookups: { idps: plain.spar.idps, options: plain.idpLoginOptions } };
   const idps = new IdpLookupCache(plain.spar.idps, clock, ttlSeconds);
   const options = new IdpLoginOptionsCache(plain.idpLoginOptions, clock, ttlSeconds);

@@ -81,8 +81,13 @@ describe('finishDocument', () => {
     const r = op.responses as Record<string, { content?: Record<string, unknown> }>;
     expect(r['200']!.content).toEqual({ [SCIM_MEDIA_TYPE]: { schema: { type: 'object' }, example: { id: 'x' } } });
     expect(r['404']!.content).toEqual({ [SCIM_MEDIA_TYPE]: { schema: scim, example } });
-    expect(Object.keys(r).sort()).toEqual(['200', '400', '401', '404', '413', '415']);
+    // 429: the per-token rate limit of every SCIM route behind the token guard, with its example and Retry-After.
+    expect(Object.keys(r).sort()).toEqual(['200', '400', '401', '404', '413', '415', '429']);
     expect(r['401']!.content).toEqual({ [SCIM_MEDIA_TYPE]: { schema: scim } });
+    expect(r['429']).toMatchObject({
+      headers: { 'Retry-After': expect.anything() },
+      content: { [SCIM_MEDIA_TYPE]: { schema: scim, example: expect.objectContaining({ status: '429' }) } },
+    });
   });
 
   it('leaves error responses that say what they send (HTML pages, typed bodies) as they are', () => {

@@ -72,6 +72,26 @@ const generic = {
   },
 } as const;
 
+/** The per-token rate limit of every SCIM route behind the token guard (libs/platform/src/scim-token.guard.ts). */
+function scimRateLimited(): Response {
+  return {
+    description: 'Too many requests with this SCIM token (`scim.tokenRateLimit` per second per replica); retry after `Retry-After` seconds',
+    headers: {
+      'Retry-After': { description: 'Whole seconds until the token may make a request again', schema: { type: 'integer', example: 1 } },
+    },
+    content: {
+      [SCIM_MEDIA_TYPE]: {
+        schema: { $ref: '#/components/schemas/ScimError' },
+        example: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: '429',
+          detail: 'Too many requests with this SCIM token; retry after the number of seconds in Retry-After',
+        },
+      },
+    },
+  };
+}
+
 const isError = (status: string) => /^[45]\d\d$/.test(status);
 const hasType = (schema: Json | undefined) =>
   schema !== undefined && ('type' in schema || '$ref' in schema || 'oneOf' in schema || 'anyOf' in schema || 'allOf' in schema);
@@ -115,6 +135,7 @@ function finishOperation(path: string, op: Operation): void {
   const texts = scim ? generic.scim : generic.wire;
   const add = (status: 400 | 401 | 413 | 415) => (op.responses[status] ??= { description: texts[status] });
   if (op.security && op.security.length > 0) add(401);
+  if (scim && op.security && op.security.length > 0) op.responses[429] ??= scimRateLimited();
   const body = op.requestBody?.content;
   if (body) {
     add(400);

@@ -16,3 +16,7 @@ export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
 export const IDP_LOGIN_OPTIONS = Symbol('IDP_LOGIN_OPTIONS');
 /** What initiate-login and the ACS read on every login: the cached views (docs/decisions.md, "IdP lookups"). */
 export const LOGIN_LOOKUPS = Symbol('LOGIN_LOOKUPS');
+/** SCIM token expiry, rotation origin and last use (token-admin writes, scim-api reads and touches). */
+export const SCIM_TOKEN_LIFECYCLE = Symbol('SCIM_TOKEN_LIFECYCLE');
+/** scim-api's token check, cached for `scim.tokenCacheSeconds` (docs/decisions.md, "SCIM token check cache"). */
+export const SCIM_TOKEN_AUTH = Symbol('SCIM_TOKEN_AUTH');

@@ -13,6 +13,8 @@ import {
   IDP_METADATA_SOURCES,
   LOGIN_LOOKUPS,
   SCIM_GROUPS,
+  SCIM_TOKEN_AUTH,
+  SCIM_TOKEN_LIFECYCLE,
   SCIM_USER_DOCS,
   SPAR_STORES,
   STORE_ROOT,
@@ -56,6 +58,8 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [IDP_LOGIN_OPTIONS, (s) => s.idpLoginOptions],
   [IDP_DOMAINS, (s) => s.idpDomains],
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
+  [SCIM_TOKEN_LIFECYCLE, (s) => s.scimTokenLifecycle],
+  [SCIM_TOKEN_AUTH, (s) => s.scimTokenAuth],
 ];
 
 /**
@@ -78,6 +82,7 @@ export class StoresModule {
             backend: opts.backend ?? config.store.backend,
             cassandra: config.cassandra,
             loginCacheSeconds: config.saml.idpCacheSeconds,
+            scimTokenCacheSeconds: config.scim.tokenCacheSeconds,
             clock,
             applicationName: app,
             observer: metrics.observeQuery,

@@ -6,9 +6,15 @@ import { type Config, loadConfig } from '@sso/config';
 import { type AppSpec, closeServer, createApp, listenInternal } from '@sso/platform';
 import { testCassandraConfig } from '@sso/persistence/testing';
 
+/**
+ * Tests drive hundreds of requests through one SCIM token as fast as the machine goes, so the
+ * per-token rate limit is off unless a test sets `scim.tokenRateLimit` (apps/scim-api/test/token-lifecycle.spec.ts).
+ */
+const TEST_ENV_DEFAULTS = { SCIM_TOKEN_RATE_LIMIT: '0' };
+
 /** The configuration tests run with: the shared test keyspaces and the run's Redis. */
 export function testConfig(overrides: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Config {
-  const base = loadConfig({ env: { REDIS_URL: inject('redisUrl'), ...env }, overrides });
+  const base = loadConfig({ env: { ...TEST_ENV_DEFAULTS, REDIS_URL: inject('redisUrl'), ...env }, overrides });
   return { ...base, cassandra: testCassandraConfig(base.cassandra) };
 }
 
@@ -18,7 +24,7 @@ export function testConfig(overrides: Record<string, unknown> = {}, env: NodeJS.
  * shell changes nothing.
  */
 export function memoryTestConfig(overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: { APP_ENV: 'test', STORE_BACKEND: 'memory', LOG_LEVEL: 'silent' }, overrides });
+  return loadConfig({ env: { ...TEST_ENV_DEFAULTS, APP_ENV: 'test', STORE_BACKEND: 'memory', LOG_LEVEL: 'silent' }, overrides });
 }
 
 export interface TestApp {

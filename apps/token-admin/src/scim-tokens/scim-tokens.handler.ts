@@ -1,7 +1,8 @@
 import { type TeamAccess, generateScimToken, hashScimToken, verifyPassword } from '@sso/auth';
 import { type Clock, DomainError, type IdpId, type TeamId, type UserId, idpId, isUuid, newScimTokenId, scimTokenId } from '@sso/domain';
-import type { IdentityStores, ScimTokenRecord, SparStores } from '@sso/persistence';
-import type { CreateScimTokenDto, ScimTokenInfoDto } from './scim-tokens.dto';
+import type { IdentityStores, ScimTokenLifecycle, ScimTokenLifecycleStore, ScimTokenRecord, SparStores } from '@sso/persistence';
+import type { CreateScimTokenDto, RotateScimTokenDto, ScimTokenInfoDto } from './scim-tokens.dto';
+import { TeamTokens, type TokenLifecyclePolicy, lifecycleKey, requestedExpiry } from './token-lifecycle';
 
 /** spar's API versions before v8 bind a token to the team's only IdP when none is named. */
 const IMPLICIT_IDP_UNTIL = 8;
@@ -15,7 +16,17 @@ export const UNBOUND_TOKEN_WARNING =
   'This token is not bound to an IdP: users provisioned with it get no SAML identity and cannot log in with SSO. ' +
   'To provision SSO users, create a token with "idp" set to the IdP id, then re-send each user (PUT) with that token.';
 
-function tokenInfo(r: ScimTokenRecord, teamHasIdps = false): ScimTokenInfoDto {
+/** What the token list and the create and rotate answers say about a token's lifecycle (not in spar). */
+export interface TokenLifecycleView {
+  lc: ScimTokenLifecycle | null;
+  replacedBy: ScimTokenRecord['id'] | null;
+  now: Date;
+  warningDays: number;
+}
+
+function tokenInfo(r: ScimTokenRecord, teamHasIdps: boolean, life: TokenLifecycleView): ScimTokenInfoDto {
+  const expiresAt = life.lc?.expiresAt ?? null;
+  const left = expiresAt ? expiresAt.getTime() - life.now.getTime() : Infinity;
   const info: ScimTokenInfoDto = {
     id: r.id,
     team: r.team,
@@ -23,6 +34,12 @@ function tokenInfo(r: ScimTokenRecord, teamHasIdps = false): ScimTokenInfoDto {
     idp: r.idp,
     description: r.description,
     name: r.name ?? r.id,
+    expires_at: expiresAt?.toISOString() ?? null,
+    last_used: life.lc?.lastUsed?.toISOString() ?? null,
+    expired: left <= 0,
+    expires_soon: left > 0 && left <= life.warningDays * 86_400_000,
+    rotated_from: life.lc?.rotatedFrom ?? null,
+    replaced_by: life.replacedBy,
   };
   if (r.idp === null && teamHasIdps) info.warning = UNBOUND_TOKEN_WARNING;
   return info;
@@ -35,41 +52,74 @@ export class ScimTokensHandler {
     private readonly access: TeamAccess,
     private readonly clock: Clock,
     private readonly maxTokens: number,
+    private readonly lifecycle: ScimTokenLifecycleStore,
+    private readonly policy: TokenLifecyclePolicy,
   ) {}
 
   async create(caller: UserId, body: CreateScimTokenDto, apiVersion: number): Promise<{ token: string; info: ScimTokenInfoDto }> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
     await this.reauthenticate(caller, body.password);
-    if ((await this.spar.scimTokens.countByTeam(team)) >= this.maxTokens) {
+    const expiresAt = requestedExpiry(body, this.clock.now(), this.policy) ?? null;
+    if ((await this.teamTokens(team)).counted >= this.maxTokens) {
       throw new DomainError('token-limit-reached', 'Maximum number of SCIM tokens reached');
     }
     const idp = await this.resolveIdp(team, body.idp, apiVersion);
-    const token = generateScimToken();
-    const id = newScimTokenId();
-    const rec: ScimTokenRecord = {
-      team,
-      id,
-      tokenKey: hashScimToken(token),
-      createdAt: this.clock.now(),
-      idp,
-      description: body.description,
-      name: body.name ?? id,
-    };
-    await this.spar.scimTokens.insert(rec);
+    const { token, rec } = await this.issue(team, { idp, description: body.description, name: body.name }, expiresAt, null);
     // The count before the insert is only the fast answer: two creations at the limit can both
     // pass it. Counting again after the insert and withdrawing our own token when over the limit
     // never lets a team exceed it (two racing creations may then both be refused; retrying works).
-    if ((await this.spar.scimTokens.countByTeam(team)) > this.maxTokens) {
-      await this.spar.scimTokens.delete(team, id);
+    if ((await this.teamTokens(team)).counted > this.maxTokens) {
+      await this.withdraw(rec);
       throw new DomainError('token-limit-reached', 'Maximum number of SCIM tokens reached');
     }
-    return { token, info: tokenInfo(rec, idp === null && (await this.spar.idps.listByTeam(team)).length > 0) };
+    const lc = expiresAt ? this.lifecycleOf(rec, expiresAt, null) : null;
+    return { token, info: tokenInfo(rec, idp === null && (await this.spar.idps.listByTeam(team)).length > 0, this.view(lc, null)) };
+  }
+
+  /**
+   * A new token for the binding of token `id` (its IdP, description and name), while the old one
+   * stays valid until it is deleted or expires (docs/decisions.md, "SCIM token rotation"). Not
+   * counted against the limit: the old token stops counting while its successor lives. A token is
+   * rotated once at a time: rotating a token that already has a live successor, or whose own
+   * predecessor still exists, is 409 `rotation-in-progress`.
+   */
+  async rotate(caller: UserId, id: string, body: RotateScimTokenDto): Promise<{ token: string; info: ScimTokenInfoDto }> {
+    const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
+    await this.reauthenticate(caller, body.password);
+    const now = this.clock.now();
+    const requested = requestedExpiry(body, now, this.policy);
+    if (!isUuid(id)) throw new DomainError('not-found', 'SCIM token not found');
+    const before = await this.teamTokens(team);
+    const old = before.find(scimTokenId(id));
+    if (!old) throw new DomainError('not-found', 'SCIM token not found');
+    if (before.successors(old.rec.id).length > 0) {
+      throw new DomainError('rotation-in-progress', 'This token was already rotated: delete it, or let it expire, before rotating again');
+    }
+    if (old.lc?.rotatedFrom && before.find(old.lc.rotatedFrom)) {
+      throw new DomainError('rotation-in-progress', 'The token this one replaced still exists: delete it before rotating this one');
+    }
+    // Without an expiry in the request, the new token gets the old one's lifetime (none stays none).
+    let expiresAt = requested ?? null;
+    if (requested === undefined && old.lc?.expiresAt) {
+      const lifetime = Math.min(old.lc.expiresAt.getTime() - old.rec.createdAt.getTime(), this.policy.maxLifetimeDays * 86_400_000);
+      expiresAt = new Date(now.getTime() + Math.max(lifetime, 60_000));
+    }
+    const { idp, description, name } = old.rec;
+    const { token, rec } = await this.issue(team, { idp, description, name: name ?? undefined }, expiresAt, old.rec.id);
+    // Two rotations of one token at once: both may have passed the check above. The one that sees
+    // another successor withdraws (both may; retrying works), so a token never has two.
+    if ((await this.teamTokens(team)).successors(old.rec.id).some((t) => t.rec.id !== rec.id)) {
+      await this.withdraw(rec);
+      throw new DomainError('rotation-in-progress', 'This token is being rotated by another request');
+    }
+    const teamHasIdps = idp === null && (await this.spar.idps.listByTeam(team)).length > 0;
+    return { token, info: tokenInfo(rec, teamHasIdps, this.view(this.lifecycleOf(rec, expiresAt, old.rec.id), null)) };
   }
 
   async list(caller: UserId): Promise<ScimTokenInfoDto[]> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
-    const [tokens, idps] = await Promise.all([this.spar.scimTokens.listByTeam(team), this.spar.idps.listByTeam(team)]);
-    return tokens.map((t) => tokenInfo(t, idps.length > 0));
+    const [tokens, idps] = await Promise.all([this.teamTokens(team), this.spar.idps.listByTeam(team)]);
+    return tokens.all.map((t) => tokenInfo(t.rec, idps.length > 0, this.view(t.lc, tokens.successors(t.rec.id)[0]?.rec.id ?? null)));
   }
 
   /** Unlike spar, renaming a token that does not exist (in the caller's team) is a 404. */
@@ -84,7 +134,52 @@ export class ScimTokensHandler {
   async delete(caller: UserId, id: string): Promise<void> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
     if (!isUuid(id)) throw new DomainError('bad-request', 'id: not a valid token id');
-    await this.spar.scimTokens.delete(team, scimTokenId(id));
+    const rec = await this.spar.scimTokens.get(team, scimTokenId(id));
+    if (rec) await this.withdraw(rec);
+  }
+
+  private teamTokens(team: TeamId): Promise<TeamTokens> {
+    return TeamTokens.load(this.spar.scimTokens, this.lifecycle, team);
+  }
+
+  /**
+   * Writes a new token: the lifecycle row first (when it has something to say), so the token
+   * never exists without its expiry; the secret is returned only after both writes.
+   */
+  private async issue(
+    team: TeamId,
+    binding: { idp: IdpId | null; description: string; name: string | undefined },
+    expiresAt: Date | null,
+    rotatedFrom: ScimTokenRecord['id'] | null,
+  ): Promise<{ token: string; rec: ScimTokenRecord }> {
+    const token = generateScimToken();
+    const id = newScimTokenId();
+    const rec: ScimTokenRecord = {
+      team,
+      id,
+      tokenKey: hashScimToken(token),
+      createdAt: this.clock.now(),
+      idp: binding.idp,
+      description: binding.description,
+      name: binding.name ?? id,
+    };
+    if (expiresAt || rotatedFrom) await this.lifecycle.put({ tokenKey: rec.tokenKey, team, id, expiresAt, rotatedFrom });
+    await this.spar.scimTokens.insert(rec);
+    return { token, rec };
+  }
+
+  /** Deletes a token from spar's tables, then its lifecycle row. */
+  private async withdraw(rec: ScimTokenRecord): Promise<void> {
+    await this.spar.scimTokens.delete(rec.team, rec.id);
+    await this.lifecycle.delete(lifecycleKey(rec));
+  }
+
+  private lifecycleOf(rec: ScimTokenRecord, expiresAt: Date | null, rotatedFrom: ScimTokenRecord['id'] | null): ScimTokenLifecycle {
+    return { tokenKey: rec.tokenKey, team: rec.team, id: rec.id, expiresAt, rotatedFrom, lastUsed: null };
+  }
+
+  private view(lc: ScimTokenLifecycle | null, replacedBy: ScimTokenRecord['id'] | null): TokenLifecycleView {
+    return { lc, replacedBy, now: this.clock.now(), warningDays: this.policy.expiryWarningDays };
   }
 
   /** Token creation re-checks the password of users who have one (spar asks brig the same). */

@@ -101,6 +101,21 @@ export const brigMigrations: Migration[] = [
     ],
   },
   {
+    version: 14,
+    description:
+      'scim_token_lifecycle: per SCIM token, by the hash of its secret: expiry, the token it rotated from, when it was last used',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_token_lifecycle (
+        token_ text PRIMARY KEY,
+        team uuid,
+        id uuid,
+        expires_at timestamp,
+        rotated_from uuid,
+        last_used timestamp
+      )`,
+    ],
+  },
+  {
     version: 16,
     description: 'scim_user_doc: meta.created and meta.lastModified stored with the document, so a GET needs no scim_user_times read',
     statements: (ks) => [`ALTER TABLE ${ks}.scim_user_doc ADD IF NOT EXISTS (created_at timestamp, last_updated_at timestamp)`],

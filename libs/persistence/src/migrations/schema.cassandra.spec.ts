@@ -71,6 +71,7 @@ describe('spar schema on a live Cassandra node', () => {
       'scim_group',
       'scim_group_by_name',
       'scim_group_member',
+      'scim_token_lifecycle',
       'scim_user_doc',
       'scim_user_group',
       'user',
@@ -88,6 +89,7 @@ describe('spar schema on a live Cassandra node', () => {
       created_at: 'timestamp',
       last_updated_at: 'timestamp',
     });
+    expect(brig.scim_token_lifecycle.partitionKey).toEqual(['token_']);
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);
@@ -110,6 +112,7 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:4`,
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
+          `${a.db.config.keyspaces.brig}:14`,
           `${a.db.config.keyspaces.brig}:16`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
