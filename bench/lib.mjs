@@ -1,10 +1,11 @@
 // Helpers shared by the benchmarks (never run as tests).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../tools/lib/proc.mjs';
+import { freePort, repoRoot } from '../tools/lib/proc.mjs';
 
 /** Runs a node script from the repository root; rejects on a non-zero exit. */
 export const run = (args, env = {}) =>
@@ -14,7 +15,7 @@ export const run = (args, env = {}) =>
     ),
   );
 
-export { freePort } from '../tools/lib/proc.mjs';
+export { freePort };
 
 /** The figures we record from an autocannon result. */
 export const pct = (r) => ({
@@ -25,6 +26,27 @@ export const pct = (r) => ({
   errors: r.errors,
   non2xx: r.non2xx,
 });
+
+/** Resident set size of a process in MiB, from /proc. */
+export const rssMiB = (pid) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+
+/** Samples a process's RSS every 250 ms until the returned function is called, which gives the peak in MiB. */
+export function peakRss(pid) {
+  let peak = rssMiB(pid);
+  const sample = () => {
+    try {
+      peak = Math.max(peak, rssMiB(pid));
+    } catch {
+      // the process has exited
+    }
+  };
+  const timer = setInterval(sample, 250);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peak;
+  };
+}
 
 /** The machine line for docs/benchmarks.md, with the load at the time. */
 export const machine = () =>

@@ -22,7 +22,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, machine } from '../lib.mjs';
+import { run, freePort, machine, peakRss } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const count = Number(process.argv[2] ?? 500);
@@ -95,7 +95,13 @@ const env = {
   ACCESS_TOKEN_KEYS_FILE: keysFile,
   SAML_SP_SSO_URI: `${base}/sso`,
 };
-const app = spawn(process.execPath, ['dist/apps/saml-sp/main.js'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: 'inherit' });
+// BENCH_APP_NODE_ARGS: extra node flags for saml-sp, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its CPU goes.
+const appArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const app = spawn(process.execPath, [...appArgs, 'dist/apps/saml-sp/main.js'], {
+  cwd: repoRoot,
+  env: { ...process.env, ...env },
+  stdio: 'inherit',
+});
 const db = new CassandraDb(loadConfig().cassandra);
 try {
   for (let i = 0; ; i++) {
@@ -216,8 +222,10 @@ try {
   };
   const cassandraPid = cassandra.pid();
   const cpu0 = { app: cpuMs(app.pid), db: cassandraPid ? cpuMs(cassandraPid) : 0 };
+  const rssPeak = peakRss(app.pid);
   const http1 = await http(fields.slice(0, count), 1);
   const http4 = await http(fields.slice(count), 4);
+  const samlSpPeakRssMiB = rssPeak();
   const cpuPerLogin = {
     saml_sp_ms: Number(((cpuMs(app.pid) - cpu0.app) / (2 * count)).toFixed(2)),
     cassandra_ms: cassandraPid
@@ -253,6 +261,7 @@ try {
         C_acs_http_1_connection: { ...http1, vs_bare: ratio(http1.logins_per_s) },
         C_acs_http_4_connections: { ...http4, vs_bare: ratio(http4.logins_per_s) },
         C_cpu_per_login: cpuPerLogin,
+        C_saml_sp_peak_rss_mib: samlSpPeakRssMiB,
         C_statements: statements,
       },
       null,

@@ -80,7 +80,7 @@ async function seedOne(team, tag, i) {
   const [c, h, d] = await Promise.all([
     spar.scimExternal.claim(team, v.wire.externalId, uid),
     identity.users.claimHandle(v.wire.handle, uid),
-    docs.create({ uid, doc: JSON.stringify(v.doc), version: versionOf(uid, v.doc) }),
+    docs.create({ uid, doc: JSON.stringify(v.doc), version: versionOf(uid, v.doc), times: { createdAt: now, lastUpdatedAt: now } }),
     identity.users.put(user),
     identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now }),
     spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),

@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine, startApp } from '../lib.mjs';
+import { run, freePort, pct, machine, peakRss, startApp } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const seconds = Number(process.argv[2] ?? 10);
@@ -66,6 +66,7 @@ try {
       connections,
       duration: seconds,
     });
+  const rssPeak = peakRss(app.pid);
   const login1 = await logins(1);
   const login = await logins(4);
   const self = await autocannon({
@@ -74,6 +75,7 @@ try {
     connections: 16,
     duration: seconds,
   });
+  const rss = rssPeak();
 
   // The SCIM token check in-process: one keyed read plus hashing, as the guard does it.
   const { CassandraDb, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
@@ -98,6 +100,7 @@ try {
     login_4_connections: pct(login),
     accessTokenCheck_GET_self: pct(self),
     scimTokenCheck_inProcess: { samples: samples.length, p50_ms: q(0.5), p99_ms: q(0.99) },
+    tokenAdmin_peak_rss_mib_under_load: rss,
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {

@@ -63,7 +63,7 @@ export class CreateUser {
       );
       if (saml) undo.push(() => this.spar.samlUsers.delete(saml.issuer, saml.normalizedNameId));
       await settleAll([
-        this.docs.create({ uid, doc: JSON.stringify(doc), version }),
+        this.docs.create({ uid, doc: JSON.stringify(doc), version, times: { createdAt: now, lastUpdatedAt: now } }),
         this.spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),
         v.wire.richInfo.length > 0
           ? this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }))

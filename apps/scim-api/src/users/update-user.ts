@@ -74,6 +74,9 @@ export class UpdateUser {
       // Taking over a user SCIM has not written yet (SSO-created): its externalId has no
       // scim_external row, so it is claimed even when unchanged.
       const eidChanged = oldEid !== v.wire.externalId || cur.rowVersion === null;
+      // The times go with the document, under its compare-and-set: meta.lastModified is that of
+      // the version shown.
+      const times = { createdAt: cur.created, lastUpdatedAt: this.clock.now() };
       const undo: Array<() => Promise<unknown>> = [];
       const rollback = async () => {
         for (const f of undo.reverse()) await f().catch(() => undefined);
@@ -103,7 +106,7 @@ export class UpdateUser {
             if (existing && existing.uid !== uid && (await this.identity.users.get(existing.uid))) throw taken('externalId');
           }
         }
-        const row = { uid, doc: JSON.stringify(v.doc), version };
+        const row = { uid, doc: JSON.stringify(v.doc), version, times };
         const cas = cur.rowVersion !== null ? await this.docs.replace(row, cur.rowVersion) : await this.docs.create(row);
         if (!cas.ok) {
           await rollback();
@@ -116,7 +119,6 @@ export class UpdateUser {
       }
 
       // The document is written: bring the Wire tables in line with it.
-      const now = this.clock.now();
       if (eidChanged) {
         await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
         if (oldEid !== null && oldEid !== v.wire.externalId) await this.spar.scimExternal.release(team, oldEid, uid);
@@ -154,8 +156,7 @@ export class UpdateUser {
         if (member && member.role !== v.wire.role) await this.identity.teams.setRole(team, uid, v.wire.role);
         if (member) role = v.wire.role;
       }
-      const times = await this.spar.scimUserTimes.get(uid);
-      await this.spar.scimUserTimes.put({ uid, createdAt: times?.createdAt ?? now, lastUpdatedAt: now });
+      await this.spar.scimUserTimes.put({ uid, ...times });
       // A DELETE of this user that ran since the compare-and-set removed the document first (by
       // compare-and-set as well, delete-user.ts); what this write put back after it goes again.
       if (!(await this.docs.get(uid))) {
@@ -165,8 +166,8 @@ export class UpdateUser {
       return {
         ...this.reader.view({ ...cur.user, ...changes } as User, v.doc, role),
         rowVersion: version,
-        created: times?.createdAt ?? now,
-        lastModified: now,
+        created: times.createdAt,
+        lastModified: times.lastUpdatedAt,
       };
     }
     throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');

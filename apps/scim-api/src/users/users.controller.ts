@@ -134,15 +134,15 @@ export class UsersController {
   ): Promise<JsonObject | undefined> {
     const token = tokenOf(req);
     const sq = stringQuery(q);
-    const u = await this.users.get(token, id);
-    if (answeredNotModified(req, reply, u.version)) return undefined;
     const wanted = projectResource({ schemas: [], groups: [{ value: 'x' }] }, userResourceSchema, {
       attributes: sq.attributes,
       excludedAttributes: sq.excludedAttributes,
     });
-    if (wanted['groups'] === undefined) return this.send(req, reply, u, 200, sq);
+    const { user: u, groups: found } = await this.users.getWithGroups(token, id, wanted['groups'] !== undefined);
+    if (answeredNotModified(req, reply, u.version)) return undefined;
+    if (found === null) return this.send(req, reply, u, 200, sq);
     const base = baseUrl(this.config, req);
-    const groups = (await this.users.groupsOf(token.team, u.user.id)).map((g) => ({
+    const groups = found.map((g) => ({
       value: g.id,
       display: g.displayName,
       $ref: `${base}/Groups/${g.id}`,

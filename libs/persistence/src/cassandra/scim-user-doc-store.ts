@@ -14,7 +14,7 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
   async get(uid: UserId): Promise<ScimUserDoc | null> {
     const rs = await this.db.execute(
       'scim_user_doc.get',
-      `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" = ?`,
+      `SELECT "user", doc, version, created_at, last_updated_at FROM ${this.ks}.scim_user_doc WHERE "user" = ?`,
       [uid],
       {
         idempotent: true,
@@ -27,7 +27,7 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
     const docs = await selectIn(
       this.db,
       'scim_user_doc.get_many',
-      `SELECT "user", doc, version FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`,
+      `SELECT "user", doc, version, created_at, last_updated_at FROM ${this.ks}.scim_user_doc WHERE "user" IN ?`,
       uids,
       (chunk) => [chunk],
       docFromRow,
@@ -38,8 +38,8 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
   async create(d: ScimUserDoc): Promise<ScimUserDocWrite> {
     const rs = await this.db.execute(
       'scim_user_doc.create',
-      `INSERT INTO ${this.ks}.scim_user_doc ("user", doc, version) VALUES (?, ?, ?) IF NOT EXISTS`,
-      [d.uid, d.doc, d.version],
+      `INSERT INTO ${this.ks}.scim_user_doc ("user", doc, version, created_at, last_updated_at) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS`,
+      [d.uid, d.doc, d.version, d.times?.createdAt ?? null, d.times?.lastUpdatedAt ?? null],
     );
     return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
   }
@@ -47,8 +47,8 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
   async replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite> {
     const rs = await this.db.execute(
       'scim_user_doc.replace',
-      `UPDATE ${this.ks}.scim_user_doc SET doc = ?, version = ? WHERE "user" = ? IF version = ?`,
-      [d.doc, d.version, d.uid, expected],
+      `UPDATE ${this.ks}.scim_user_doc SET doc = ?, version = ?, created_at = ?, last_updated_at = ? WHERE "user" = ? IF version = ?`,
+      [d.doc, d.version, d.times?.createdAt ?? null, d.times?.lastUpdatedAt ?? null, d.uid, expected],
     );
     return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
   }
@@ -68,5 +68,9 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
 
 function docFromRow(row: types.Row | null | undefined): ScimUserDoc | null {
   if (!row || row.doc == null) return null;
-  return { uid: uuidText<UserId>(row.user), doc: row.doc as string, version: row.version as string };
+  const doc: ScimUserDoc = { uid: uuidText<UserId>(row.user), doc: row.doc as string, version: row.version as string };
+  if (row.created_at instanceof Date) {
+    doc.times = { createdAt: row.created_at, lastUpdatedAt: row.last_updated_at instanceof Date ? row.last_updated_at : row.created_at };
+  }
+  return doc;
 }

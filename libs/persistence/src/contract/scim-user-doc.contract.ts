@@ -45,6 +45,32 @@ export function scimUserDocContract(name: string, store: () => ScimUserDocStore)
       expect(await s.deleteIf(newUserId(), 'v1')).toEqual({ ok: false, current: null });
     });
 
+    it('keeps meta times with the document: written by create and replace, read by get and getMany; rows without have none', async () => {
+      const s = store();
+      const [a, b] = [newUserId(), newUserId()];
+      const created = new Date('2026-12-04T10:00:00.000Z');
+      const later = new Date('2026-12-04T11:30:00.123Z');
+      await s.create({ uid: a, doc: '{}', version: 'v1', times: { createdAt: created, lastUpdatedAt: created } });
+      await s.create({ uid: b, doc: '{}', version: 'w1' });
+      expect(await s.get(a)).toEqual({ uid: a, doc: '{}', version: 'v1', times: { createdAt: created, lastUpdatedAt: created } });
+      expect((await s.get(b))?.times).toBeUndefined();
+      // A replace that loses the compare-and-set leaves the times as they were.
+      expect(
+        (await s.replace({ uid: a, doc: '{"x":1}', version: 'v2', times: { createdAt: created, lastUpdatedAt: later } }, 'v0')).ok,
+      ).toBe(false);
+      expect((await s.get(a))?.times).toEqual({ createdAt: created, lastUpdatedAt: created });
+      expect(
+        (await s.replace({ uid: a, doc: '{"x":1}', version: 'v2', times: { createdAt: created, lastUpdatedAt: later } }, 'v1')).ok,
+      ).toBe(true);
+      // A replace of a row written before the times gives it times.
+      expect((await s.replace({ uid: b, doc: '{}', version: 'w2', times: { createdAt: created, lastUpdatedAt: later } }, 'w1')).ok).toBe(
+        true,
+      );
+      const many = await s.getMany([a, b]);
+      expect(many.get(a)?.times).toEqual({ createdAt: created, lastUpdatedAt: later });
+      expect(many.get(b)?.times).toEqual({ createdAt: created, lastUpdatedAt: later });
+    });
+
     it('reads many and deletes', async () => {
       const s = store();
       const [a, b, c] = [newUserId(), newUserId(), newUserId()];

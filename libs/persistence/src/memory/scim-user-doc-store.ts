@@ -1,14 +1,16 @@
 import type { UserId } from '@sso/domain';
-import type { ScimUserDoc, ScimUserDocStore, ScimUserDocWrite } from '../ports/scim-user-doc-store';
+import type { ScimDocTimes, ScimUserDoc, ScimUserDocStore, ScimUserDocWrite } from '../ports/scim-user-doc-store';
 import { lc } from './ids';
 
 /** The twin of `brig.scim_user_doc`; compare-and-set as the LWTs do it. */
 export class MemoryScimUserDocStore implements ScimUserDocStore {
-  constructor(readonly rows = new Map<UserId, { doc: string; version: string }>()) {}
+  constructor(readonly rows = new Map<UserId, { doc: string; version: string; times?: ScimDocTimes }>()) {}
 
   async get(uid: UserId): Promise<ScimUserDoc | null> {
     const r = this.rows.get(lc(uid));
-    return r ? { uid: lc(uid), ...r } : null;
+    if (!r) return null;
+    const { times, ...rest } = r;
+    return times ? { uid: lc(uid), ...rest, times: { ...times } } : { uid: lc(uid), ...rest };
   }
 
   async getMany(uids: UserId[]): Promise<Map<UserId, ScimUserDoc>> {
@@ -23,14 +25,14 @@ export class MemoryScimUserDocStore implements ScimUserDocStore {
   async create(d: ScimUserDoc): Promise<ScimUserDocWrite> {
     const cur = this.rows.get(lc(d.uid));
     if (cur) return { ok: false, current: cur.version };
-    this.rows.set(lc(d.uid), { doc: d.doc, version: d.version });
+    this.rows.set(lc(d.uid), { doc: d.doc, version: d.version, ...(d.times ? { times: { ...d.times } } : {}) });
     return { ok: true };
   }
 
   async replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite> {
     const cur = this.rows.get(lc(d.uid));
     if (!cur || cur.version !== expected) return { ok: false, current: cur?.version ?? null };
-    this.rows.set(lc(d.uid), { doc: d.doc, version: d.version });
+    this.rows.set(lc(d.uid), { doc: d.doc, version: d.version, ...(d.times ? { times: { ...d.times } } : {}) });
     return { ok: true };
   }
 

@@ -115,4 +115,9 @@ export const brigMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 16,
+    description: 'scim_user_doc: meta.created and meta.lastModified stored with the document, so a GET needs no scim_user_times read',
+    statements: (ks) => [`ALTER TABLE ${ks}.scim_user_doc ADD IF NOT EXISTS (created_at timestamp, last_updated_at timestamp)`],
+  },
 ];

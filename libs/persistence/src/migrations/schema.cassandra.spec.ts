@@ -82,6 +82,13 @@ describe('spar schema on a live Cassandra node', () => {
     expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
     expect(brig.idp_domain.partitionKey).toEqual(['team', 'domain']);
     expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
+    expect(brig.scim_user_doc.columns).toEqual({
+      user: 'uuid',
+      doc: 'text',
+      version: 'text',
+      created_at: 'timestamp',
+      last_updated_at: 'timestamp',
+    });
     expect(brig.scim_token_lifecycle.partitionKey).toEqual(['token_']);
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
@@ -106,6 +113,7 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
           `${a.db.config.keyspaces.brig}:14`,
+          `${a.db.config.keyspaces.brig}:16`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.spar}:100`,

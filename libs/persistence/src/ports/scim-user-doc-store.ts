@@ -7,6 +7,17 @@ export interface ScimUserDoc {
   doc: string;
   /** Opaque version (the ETag's tag); changes with every write. */
   version: string;
+  /**
+   * meta.created and meta.lastModified, written with the document by the same write (brig
+   * migration 16), so a read needs no `spar.scim_user_times` row. Absent on rows written before:
+   * readers then fall back to `scim_user_times`, which every write still keeps for spar.
+   */
+  times?: ScimDocTimes;
+}
+
+export interface ScimDocTimes {
+  createdAt: Date;
+  lastUpdatedAt: Date;
 }
 
 export type ScimUserDocWrite = { ok: true } | { ok: false; current: string | null };
