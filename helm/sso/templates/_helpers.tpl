@@ -205,6 +205,8 @@ SAML_SP_APP_URI: {{ printf "%s/" .Values.config.publicUrl | quote }}
 SCIM_BASE_URI: {{ printf "%s/scim/v2" .Values.config.publicUrl | quote }}
 MAX_SCIM_TOKENS: {{ .Values.config.maxScimTokens | int64 | toString | quote }}
 SCIM_PATCH_RESPONSE: {{ .Values.config.scimPatchResponse | quote }}
+SCIM_BULK_MAX_OPERATIONS: {{ .Values.config.scimBulk.maxOperations | int64 | toString | quote }}
+SCIM_BULK_MAX_PAYLOAD_SIZE: {{ .Values.config.scimBulk.maxPayloadSize | int64 | toString | quote }}
 DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}

@@ -51,6 +51,10 @@ export const envHelp: Record<string, string> = {
   SCIM_MAX_RESULTS: 'most resources one SCIM list page returns (advertised as `filter.maxResults`)',
   SCIM_PATCH_RESPONSE:
     "what a successful SCIM PATCH answers without a `Prefer` header: `resource` (200 with the resource, as spar) or `minimal` (204 No Content with the new `ETag`, for clients such as Microsoft's validator that expect it); `Prefer: return=minimal` or `return=representation` chooses per request",
+  SCIM_BULK_MAX_OPERATIONS:
+    'most operations one SCIM `/Bulk` request may carry (advertised as `bulk.maxOperations`; more is 413); 0 turns Bulk off (advertised as unsupported, `/Bulk` answers 501)',
+  SCIM_BULK_MAX_PAYLOAD_SIZE:
+    'largest SCIM `/Bulk` body in bytes (advertised as `bulk.maxPayloadSize`; larger is 413); capped by `HTTP_BODY_LIMIT`, which refuses larger bodies first',
   SCIM_CURSOR_KEY:
     'HMAC key (16+ characters) for SCIM list cursors, the same on every replica; required by scim-api in production, elsewhere unset means a random key per process',
   SAML_SP_SSO_URI: 'public base of the SSO routes (`https://<host>/sso`): ACS URLs and SP entity ids derive from it',

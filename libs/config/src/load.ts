@@ -50,6 +50,8 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SCIM_MAX_RESULTS', path: 'scim.maxResults' },
   { env: 'SCIM_CURSOR_KEY', path: 'scim.cursorKey' },
   { env: 'SCIM_PATCH_RESPONSE', path: 'scim.patchResponse' },
+  { env: 'SCIM_BULK_MAX_OPERATIONS', path: 'scim.bulkMaxOperations' },
+  { env: 'SCIM_BULK_MAX_PAYLOAD_SIZE', path: 'scim.bulkMaxPayloadSize' },
   { env: 'FEATURE_SSO', path: 'features.sso' },
   { env: 'DEFAULT_LOCALE', path: 'defaultLocale' },
   { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },

@@ -174,6 +174,15 @@ export const configSchema = z
          * return=minimal` / `return=representation` (RFC 7240) choose per request.
          */
         patchResponse: z.enum(['resource', 'minimal']).default('resource'),
+        /** The most operations one `/Bulk` request may carry (RFC 7644 §3.7); 0 turns Bulk off. */
+        bulkMaxOperations: z.coerce.number().int().min(0).max(10000).default(1000),
+        /** The largest `/Bulk` body in bytes; above it 413 (never more than `http.bodyLimit`, which refuses first). */
+        bulkMaxPayloadSize: z.coerce
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
       })
       .strict()
       .prefault({}),

@@ -41,6 +41,7 @@ export const errorCodes = [
   'too-many-requests',
   'request-header-fields-too-large',
   'server-error',
+  'not-implemented',
   'service-unavailable',
   'unsupported-version',
   // identity and permissions
@@ -118,6 +119,7 @@ export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   'too-many-requests': { status: 429 },
   'request-header-fields-too-large': { status: 431, label: 'client-error' },
   'server-error': { status: 500 },
+  'not-implemented': { status: 501 },
   'service-unavailable': { status: 503 },
   'unsupported-version': { status: 404 },
   'invalid-credentials': { status: 403 },
