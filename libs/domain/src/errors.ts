@@ -73,6 +73,9 @@ export const errorCodes = [
   'bad-response-saml',
   'bad-response-issuer',
   'bad-response-signature',
+  'bad-logout-message',
+  'logout-replayed',
+  'single-logout-disabled',
   'invalid-certificate',
   'invalid-metadata',
   'idp-already-in-use',
@@ -150,6 +153,10 @@ export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   // An Issuer that is not the IdP's: spar answers it as a forbidden bad-response-saml.
   'bad-response-issuer': { status: 403, label: 'bad-response-saml' },
   'bad-response-signature': { status: 400 },
+  // SAML Single Logout (ours: spar has none): a logout message that fails a check, a replayed one, an IdP not opted in.
+  'bad-logout-message': { status: 400 },
+  'logout-replayed': { status: 403, label: 'bad-logout-message' },
+  'single-logout-disabled': { status: 403 },
   'invalid-certificate': { status: 500 },
   'invalid-metadata': { status: 400 },
   'idp-already-in-use': { status: 400 },

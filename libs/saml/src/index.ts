@@ -9,3 +9,4 @@ export * from './metadata-fetch';
 export * from './decrypt';
 export * from './page-csp';
 export * from './assertion-parts';
+export * from './logout';

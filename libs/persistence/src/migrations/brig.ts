@@ -100,4 +100,9 @@ export const brigMigrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.idp_domain (team uuid, domain text, idp uuid, claimed_at timestamp, PRIMARY KEY ((team, domain)))`,
     ],
   },
+  {
+    version: 17,
+    description: 'idp_login_options.single_logout: the IdP takes part in SAML Single Logout (opt-in per IdP)',
+    statements: (ks) => [`ALTER TABLE ${ks}.idp_login_options ADD IF NOT EXISTS single_logout boolean`],
+  },
 ];
