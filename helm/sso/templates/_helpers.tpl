@@ -208,6 +208,7 @@ SCIM_PATCH_RESPONSE: {{ .Values.config.scimPatchResponse | quote }}
 SCIM_BULK_MAX_OPERATIONS: {{ .Values.config.scimBulk.maxOperations | int64 | toString | quote }}
 SCIM_BULK_MAX_PAYLOAD_SIZE: {{ .Values.config.scimBulk.maxPayloadSize | int64 | toString | quote }}
 DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
+DNS_SERVERS: {{ join "," .Values.config.dnsServers | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
 CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}

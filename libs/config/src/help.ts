@@ -82,6 +82,9 @@ export const envHelp: Record<string, string> = {
   RATE_LIMIT_FAIL_OPEN: 'when Redis is down: allow logins (and log) or refuse them',
   RATE_LIMIT_LOGIN_PER_EMAIL: 'login attempts per account per 5 minutes',
   RATE_LIMIT_LOGIN_PER_ADDRESS: 'login attempts per client address per minute',
+  RATE_LIMIT_DISCOVERY_PER_ADDRESS:
+    'IdP discovery lookups by email (`/get-domain-registration`, `/sso/login` with an email) per client address per minute',
+  DNS_SERVERS: 'comma-separated DNS resolvers (host or host:port) for domain verification TXT lookups; empty = the system resolver',
   REDIS_URL: '`redis://` or `rediss://` URL (may carry a password)',
   REDIS_MODE: '`standalone`, `sentinel` or `cluster`',
   REDIS_SENTINEL_MASTER_NAME: 'Sentinel master group',

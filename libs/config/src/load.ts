@@ -72,6 +72,8 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'RATE_LIMIT_FAIL_OPEN', path: 'rateLimits.failOpen' },
   { env: 'RATE_LIMIT_LOGIN_PER_EMAIL', path: 'rateLimits.loginPerEmail.limit' },
   { env: 'RATE_LIMIT_LOGIN_PER_ADDRESS', path: 'rateLimits.loginPerAddress.limit' },
+  { env: 'RATE_LIMIT_DISCOVERY_PER_ADDRESS', path: 'rateLimits.discoveryPerAddress.limit' },
+  { env: 'DNS_SERVERS', path: 'dns.servers', list: true },
   { env: 'REDIS_URL', path: 'redis.url' },
   { env: 'REDIS_MODE', path: 'redis.mode' },
   { env: 'REDIS_SENTINEL_MASTER_NAME', path: 'redis.sentinelMasterName' },

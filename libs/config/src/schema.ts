@@ -265,7 +265,17 @@ export const configSchema = z
           .object({ limit: positiveInt.default(60), windowSeconds: positiveInt.default(60) })
           .strict()
           .prefault({}),
+        /** IdP discovery by email (`/get-domain-registration`, `/sso/login` with an email): lookups per client address. */
+        discoveryPerAddress: z
+          .object({ limit: positiveInt.default(30), windowSeconds: positiveInt.default(60) })
+          .strict()
+          .prefault({}),
       })
+      .strict()
+      .prefault({}),
+    /** Resolvers for domain verification (host or host:port); empty: the system's. */
+    dns: z
+      .object({ servers: z.array(z.string().regex(/^[^\s,]+$/, 'host or host:port')).default([]) })
       .strict()
       .prefault({}),
     redis: z

@@ -9,6 +9,7 @@ import {
   CLOCK,
   IDENTITY_STORES,
   IDP_DOMAINS,
+  DOMAIN_REGISTRATIONS,
   IDP_LOGIN_OPTIONS,
   IDP_METADATA_SOURCES,
   LOGIN_LOOKUPS,
@@ -55,6 +56,7 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [IDP_METADATA_SOURCES, (s) => s.idpMetadataSources],
   [IDP_LOGIN_OPTIONS, (s) => s.idpLoginOptions],
   [IDP_DOMAINS, (s) => s.idpDomains],
+  [DOMAIN_REGISTRATIONS, (s) => s.domainRegistrations],
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
 ];
 

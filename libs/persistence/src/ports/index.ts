@@ -14,4 +14,5 @@ export * from './scim-user-doc-store';
 export * from './idp-metadata-source-store';
 export * from './idp-login-options-store';
 export * from './idp-domain-store';
+export * from './domain-registration-store';
 export * from './scim-group-store';
