@@ -4,6 +4,7 @@ import { FinalizeLoginModule } from './finalize-login/finalize-login.module';
 import { IdpModule } from './identity-providers/idp.module';
 import { InitiateLoginModule } from './initiate-login/initiate-login.module';
 import { InternalApiModule } from './internal-api/internal-api.module';
+import { SingleLogoutModule } from './single-logout/single-logout.module';
 import { SpMetadataController } from './sp-metadata/sp-metadata.controller';
 import { SsoSettingsModule } from './sso-settings/sso-settings.module';
 
@@ -23,6 +24,7 @@ export const samlSp: AppSpec = {
     InitiateLoginModule,
     FinalizeLoginModule,
     SsoSettingsModule,
+    SingleLogoutModule,
     InternalApiModule,
   ],
   port: (c) => c.ports.samlSp,

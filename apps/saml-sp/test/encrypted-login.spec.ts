@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdpId, TeamId } from '@sso/domain';
-import { type TestKey, TestIdp, encryptResponse, makeTestKey } from '@sso/testing';
+import { type TestKey, TestIdp, encryptResponse, encryptedElement, makeTestKey } from '@sso/testing';
 import { SamlHarness, titleOf } from './harness';
 
 /** Logins through the ACS with encrypted assertions: the SP key pair from config decrypts them. */
@@ -77,5 +77,31 @@ describe('encrypted assertions at the ACS', () => {
     expect(titleOf(r.body)).toBe('wire:sso:error:bad-response-saml');
     expect(r.body).toContain('encrypted assertions are not supported');
     expect(r.headers['set-cookie']).toBeUndefined();
+  });
+
+  /** A response whose NameID the IdP encrypted (EncryptedID) before signing the assertion. */
+  const encryptedNameId = async (nameId: string, opts: Parameters<typeof encryptResponse>[2] = {}) => {
+    const r = idp.unsignedResponse({ sp: keyed.sp(team), requestId: await keyed.initiate(idpId), nameId });
+    const xml = r.xml.replace(/<saml:NameID[^>]*>[^<]*<\/saml:NameID>/, (id) => encryptedElement('EncryptedID', id, spKey.certPem, opts));
+    return idp.sign(xml, r.assertionId);
+  };
+
+  it('logs in with an encrypted NameID, keyed by the decrypted value', async () => {
+    const r = await keyed.finalize(team, await encryptedNameId('hidden@example.com'));
+    expect(titleOf(r.body), r.body.slice(0, 300)).toBe('wire:sso:success');
+    const row = await keyed.spar.samlUsers.get(idp.issuer, 'hidden@example.com');
+    expect(await keyed.identity.cookies.listByUser(row!.uid)).toHaveLength(1);
+  });
+
+  it('refuses an encrypted NameID without SP keys or with a refused algorithm: 400, no session, no user', async () => {
+    const nokey = await plain.finalize(team, await encryptedNameId('nokey-id@example.com'));
+    expect(nokey.statusCode).toBe(400);
+    expect(titleOf(nokey.body)).toBe('wire:sso:error:bad-response-saml');
+    expect(nokey.body).toContain('encrypted NameIDs are not supported');
+    const cbc = await keyed.finalize(team, await encryptedNameId('cbc-id@example.com', { block: 'aes256-cbc' }));
+    expect(cbc.statusCode).toBe(400);
+    expect(cbc.body).toContain('CBC block encryption is refused');
+    for (const r of [nokey, cbc]) expect(r.headers['set-cookie']).toBeUndefined();
+    expect(await keyed.spar.samlUsers.get(idp.issuer, 'cbc-id@example.com')).toBeNull();
   });
 });

@@ -13,6 +13,15 @@ GET  /sso       HTTP-Redirect binding: query SAMLRequest [SigAlg, Signature] and
                 Both answer with pysaml2's auto-post HTML form carrying the signed SAMLResponse
                 to the ACS named by the AuthnRequest's issuer in the SP metadata; a request it
                 refuses (e.g. unsigned when signed requests are wanted) gets 400 and the reason.
+GET  /slo       SingleLogoutService, HTTP-Redirect: an SP's LogoutRequest (its query signature
+                checked with the SP's certificates from its metadata when present) is logged and
+                answered with a signed LogoutResponse, by 303 to the SP's SingleLogoutService; an
+                SP's LogoutResponse (to a request from POST /logout-request) is logged.
+POST /slo       The same in the HTTP-POST binding (form fields); answers with an auto-post form.
+GET  /slo-log   JSON list of what /slo received: kind, issuer, nameId, signed, status.
+POST /logout-request  JSON {user, destination, spEntityId, binding: "Redirect"|"POST", sign}: an
+                IdP-initiated LogoutRequest for `user` to the SP's SingleLogoutService; answers JSON
+                {id, url} (Redirect: the URL the browser goes to) or {id, SAMLRequest, RelayState} (POST).
 POST /sp        Adds SP metadata (the body) to what the IdP trusts (one file per team's SP).
 POST /control   JSON settings, each optional:
                   signWith: name of the key pair that signs responses ("idp" at start)
@@ -25,6 +34,7 @@ POST /control   JSON settings, each optional:
                            signed around the encrypted assertion) or "gcm" (aes256-gcm: pysaml2
                            has no option for it, so its template function and session key are swapped)
 """
+import base64
 import functools
 import json
 import os
@@ -45,6 +55,7 @@ from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 workdir = sys.argv[1]
 settings = {"signWith": "idp", "publish": ["idp"], "bindings": ["POST"], "wantSignedRequests": False, "encrypt": None}
 sp_files = []
+slo_log = []
 original_pre_encryption_part = saml2.entity.pre_encryption_part
 BINDINGS = {"POST": BINDING_HTTP_POST, "Redirect": BINDING_HTTP_REDIRECT}
 
@@ -64,7 +75,10 @@ def make_server(base, want_signed_xml=False, for_metadata=False):
             "entityid": base + "/idp",
             "service": {
                 "idp": {
-                    "endpoints": {"single_sign_on_service": [(base + "/sso", BINDINGS[b]) for b in offered]},
+                    "endpoints": {
+                        "single_sign_on_service": [(base + "/sso", BINDINGS[b]) for b in offered],
+                        "single_logout_service": [(base + "/slo", BINDING_HTTP_REDIRECT), (base + "/slo", BINDING_HTTP_POST)],
+                    },
                     "name_id_format": [NAMEID_FORMAT_UNSPECIFIED],
                     "policy": {"default": {"lifetime": {"minutes": 5}}},
                     # Published as WantAuthnRequestsSigned; enforced per binding in authn_response.
@@ -122,13 +136,67 @@ def authn_response(base, saml_request, binding, user, query=None):
     return http["data"]
 
 
+def query_signed_by_sp(server, issuer, query):
+    """Whether a Redirect-binding message carries a query signature that verifies with the SP's certificates."""
+    if "Signature" not in query or "SigAlg" not in query:
+        return False
+    certs = [c for c in server.metadata.certs(issuer, "spsso", "signing")]
+    field = "SAMLRequest" if "SAMLRequest" in query else "SAMLResponse"
+    msg = {k: query[k] for k in (field, "RelayState", "SigAlg", "Signature") if k in query}
+    return any(sigver.verify_redirect_signature(msg, server.sec.sec_backend, cert=c[1] if isinstance(c, tuple) else c) for c in certs)
+
+
+def slo(base, binding, fields):
+    """The IdP's SingleLogoutService: (status, headers, body)."""
+    server = make_server(base)
+    redirect = binding == BINDING_HTTP_REDIRECT
+    if "SAMLResponse" in fields:
+        parsed = server.parse_logout_request_response(fields["SAMLResponse"], binding)
+        r = parsed.response
+        signed = query_signed_by_sp(server, r.issuer.text, fields) if redirect else r.signature is not None
+        slo_log.append({"kind": "response", "issuer": r.issuer.text, "status": r.status.status_code.value, "inResponseTo": r.in_response_to, "signed": signed})
+        return 200, {}, "logged out"
+    parsed = server.parse_logout_request(fields["SAMLRequest"], binding)
+    m = parsed.message
+    signed = query_signed_by_sp(server, m.issuer.text, fields) if redirect else m.signature is not None
+    slo_log.append({"kind": "request", "issuer": m.issuer.text, "nameId": m.name_id.text, "nameIdFormat": m.name_id.format, "destination": m.destination, "signed": signed})
+    response = server.create_logout_response(m, [binding], sign=not redirect, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
+    args = server.response_args(m, [binding])
+    http = server.apply_binding(binding, str(response), args["destination"], fields.get("RelayState", ""), response=True, sign=True, sigalg=SIG_RSA_SHA256)
+    if redirect:
+        return 303, dict(http["headers"]), ""
+    return 200, {}, http["data"]
+
+
+def logout_request(base, spec):
+    """An IdP-initiated LogoutRequest for spec["user"], as JSON for the test to carry to the SP."""
+    server = make_server(base)
+    redirect = spec.get("binding", "Redirect") == "Redirect"
+    sign = spec.get("sign", True)
+    req_id, req = server.create_logout_request(
+        destination=spec["destination"],
+        issuer_entity_id=spec["spEntityId"],
+        name_id=NameID(format=NAMEID_FORMAT_UNSPECIFIED, text=spec["user"]),
+        sign=sign and not redirect,
+        sign_alg=SIG_RSA_SHA256,
+        digest_alg=DIGEST_SHA256,
+    )
+    binding = BINDING_HTTP_REDIRECT if redirect else BINDING_HTTP_POST
+    if redirect:
+        http = server.apply_binding(binding, str(req), spec["destination"], "rs-1", sign=sign, sigalg=SIG_RSA_SHA256)
+        return {"id": req_id, "url": dict(http["headers"])["Location"]}
+    return {"id": req_id, "SAMLRequest": base64.b64encode(str(req).encode("utf-8")).decode("ascii"), "RelayState": "rs-1"}
+
+
 class Handler(BaseHTTPRequestHandler):
     def base(self):
         return "https://127.0.0.1:%d" % self.server.server_address[1]
 
-    def send(self, status, body, content_type="text/html; charset=utf-8"):
+    def send(self, status, body, content_type="text/html; charset=utf-8", headers=None):
         data = body.encode("utf-8")
         self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -148,6 +216,11 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/metadata":
             xml = str(entity_descriptor(make_server(self.base(), for_metadata=True).config))
             return self.send(200, xml, "application/samlmetadata+xml")
+        if url.path == "/slo":
+            q = {k: v[0] for k, v in parse_qs(url.query).items()}
+            return self.guarded(lambda: self.send_slo(slo(self.base(), BINDING_HTTP_REDIRECT, q)))
+        if url.path == "/slo-log":
+            return self.send(200, json.dumps(slo_log), "application/json")
         if url.path == "/sso":
             q = {k: v[0] for k, v in parse_qs(url.query).items()}
             return self.guarded(lambda: self.send(200, authn_response(self.base(), q["SAMLRequest"], BINDING_HTTP_REDIRECT, q["user"], q)))
@@ -158,6 +231,12 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/sso":
             form = {k: v[0] for k, v in parse_qs(self.body()).items()}
             return self.guarded(lambda: self.send(200, authn_response(self.base(), form["SAMLRequest"], BINDING_HTTP_POST, form["user"])))
+        if path == "/slo":
+            form = {k: v[0] for k, v in parse_qs(self.body()).items()}
+            return self.guarded(lambda: self.send_slo(slo(self.base(), BINDING_HTTP_POST, form)))
+        if path == "/logout-request":
+            spec = json.loads(self.body())
+            return self.guarded(lambda: self.send(200, json.dumps(logout_request(self.base(), spec)), "application/json"))
         if path == "/sp":
             name = os.path.join(workdir, "sp-%d.xml" % len(sp_files))
             with open(name, "w") as f:
@@ -168,6 +247,10 @@ class Handler(BaseHTTPRequestHandler):
             settings.update(json.loads(self.body()))
             return self.send(200, json.dumps(settings), "application/json")
         self.send(404, "not found", "text/plain")
+
+    def send_slo(self, answer):
+        status, headers, body = answer
+        self.send(status, body, headers=headers)
 
     def log_message(self, *args):
         pass  # keep the test output clean; failures come back in the 400 body

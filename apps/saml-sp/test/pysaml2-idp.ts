@@ -118,6 +118,24 @@ export class Pysaml2Idp {
     if (r.status !== 204) throw new Error(`sp: ${r.status} ${r.body}`);
   }
 
+  /** What the IdP's SingleLogoutService received, in order. */
+  async sloLog(): Promise<Array<Record<string, unknown>>> {
+    return JSON.parse((await this.request('GET', `${this.base}/slo-log`)).body) as Array<Record<string, unknown>>;
+  }
+
+  /** An IdP-initiated LogoutRequest for `user`, for the test to carry to the SP like a browser. */
+  async logoutRequest(spec: {
+    user: string;
+    destination: string;
+    spEntityId: string;
+    binding: 'Redirect' | 'POST';
+    sign?: boolean;
+  }): Promise<{ id: string; url?: string; SAMLRequest?: string; RelayState?: string }> {
+    const r = await this.request('POST', `${this.base}/logout-request`, JSON.stringify(spec), { 'content-type': 'application/json' });
+    if (r.status !== 200) throw new Error(`logout-request: ${r.status} ${r.body}`);
+    return JSON.parse(r.body) as { id: string; url?: string; SAMLRequest?: string; RelayState?: string };
+  }
+
   async metadata(): Promise<string> {
     return (await this.request('GET', this.metadataUrl)).body;
   }

@@ -16,7 +16,8 @@ describe('scim-api discovery and errors on real Cassandra', () => {
       expect(r.json()).toMatchObject({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
         patch: { supported: true, maxOperations: 1000 },
-        bulk: { supported: false },
+        // maxPayloadSize is capped by http.bodyLimit (64 KiB here), which refuses larger bodies first.
+        bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 65536 },
         filter: { supported: true, maxResults: 50 },
         changePassword: { supported: false },
         sort: { supported: true },
@@ -172,13 +173,14 @@ describe('scim-api discovery and errors on real Cassandra', () => {
       '/scim/v2/Groups': ['get', 'post'],
       '/scim/v2/Groups/.search': ['post'],
       '/scim/v2/Groups/{id}': ['get', 'put', 'patch', 'delete'],
+      '/scim/v2/Bulk': ['post'],
     };
     for (const [path, methods] of Object.entries(want)) {
       for (const m of methods) {
         const op = doc.paths[path]?.[m];
         expect(op, `${m} ${path}`).toBeDefined();
         expect(JSON.stringify(op), `${m} ${path}`).toContain('example');
-        if (path.includes('Groups') && m !== 'get' && m !== 'delete')
+        if ((path.includes('Groups') || path.includes('Bulk')) && m !== 'get' && m !== 'delete')
           expect(JSON.stringify(op.requestBody), `${m} ${path} body`).toContain('example');
       }
     }

@@ -210,7 +210,10 @@ SCIM_TOKEN_RATE_LIMIT: {{ .Values.config.scimTokens.rateLimit | int64 | toString
 SCIM_TOKEN_RATE_BURST: {{ .Values.config.scimTokens.rateBurst | int64 | toString | quote }}
 SCIM_TOKEN_MAX_LIFETIME_DAYS: {{ .Values.config.scimTokens.maxLifetimeDays | int64 | toString | quote }}
 SCIM_TOKEN_EXPIRY_WARNING_DAYS: {{ .Values.config.scimTokens.expiryWarningDays | int64 | toString | quote }}
+SCIM_BULK_MAX_OPERATIONS: {{ .Values.config.scimBulk.maxOperations | int64 | toString | quote }}
+SCIM_BULK_MAX_PAYLOAD_SIZE: {{ .Values.config.scimBulk.maxPayloadSize | int64 | toString | quote }}
 DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
+DNS_SERVERS: {{ join "," .Values.config.dnsServers | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
 CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}

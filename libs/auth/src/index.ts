@@ -7,3 +7,4 @@ export * from './team-access';
 export * from './scim-token-verifier';
 export * from './token-bucket';
 export * from './last-used';
+export * from './idp-discovery';

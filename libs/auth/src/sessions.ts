@@ -98,8 +98,19 @@ export class SessionService {
 
   /** Revokes the cookie's session; an invalid cookie is simply ignored (logout is idempotent). */
   async end(cookie: string): Promise<void> {
+    await this.endSession(cookie);
+  }
+
+  /**
+   * Revokes the cookie's session and says whose it was (Single Logout goes on to the user's IdP):
+   * null for an invalid cookie, or one whose session had already ended.
+   */
+  async endSession(cookie: string): Promise<UserId | null> {
     const claims = await this.verifyCookie(cookie).catch(() => null);
-    if (claims) await this.cookies.delete(claims.userId, claims.expiresAt, claims.cookieId);
+    if (!claims) return null;
+    const live = await this.cookies.get(claims.userId, claims.expiresAt, claims.cookieId);
+    await this.cookies.delete(claims.userId, claims.expiresAt, claims.cookieId);
+    return live ? claims.userId : null;
   }
 
   /** The user behind an access token (signature and expiry only: tokens live 15 minutes). */

@@ -58,6 +58,10 @@ export const envHelp: Record<string, string> = {
   SCIM_TOKEN_RATE_BURST: 'requests a SCIM token may make at once above its rate (the size of its token bucket)',
   SCIM_TOKEN_MAX_LIFETIME_DAYS: 'longest lifetime, in days, a SCIM token may be given at creation or rotation (`expires_at`, `expires_in`)',
   SCIM_TOKEN_EXPIRY_WARNING_DAYS: 'the token list flags a SCIM token with `expires_soon` this many days before it expires',
+  SCIM_BULK_MAX_OPERATIONS:
+    'most operations one SCIM `/Bulk` request may carry (advertised as `bulk.maxOperations`; more is 413); 0 turns Bulk off (advertised as unsupported, `/Bulk` answers 501)',
+  SCIM_BULK_MAX_PAYLOAD_SIZE:
+    'largest SCIM `/Bulk` body in bytes (advertised as `bulk.maxPayloadSize`; larger is 413); capped by `HTTP_BODY_LIMIT`, which refuses larger bodies first',
   SCIM_CURSOR_KEY:
     'HMAC key (16+ characters) for SCIM list cursors, the same on every replica; required by scim-api in production, elsewhere unset means a random key per process',
   SAML_SP_SSO_URI: 'public base of the SSO routes (`https://<host>/sso`): ACS URLs and SP entity ids derive from it',
@@ -85,6 +89,9 @@ export const envHelp: Record<string, string> = {
   RATE_LIMIT_FAIL_OPEN: 'when Redis is down: allow logins (and log) or refuse them',
   RATE_LIMIT_LOGIN_PER_EMAIL: 'login attempts per account per 5 minutes',
   RATE_LIMIT_LOGIN_PER_ADDRESS: 'login attempts per client address per minute',
+  RATE_LIMIT_DISCOVERY_PER_ADDRESS:
+    'IdP discovery lookups by email (`/get-domain-registration`, `/sso/login` with an email) per client address per minute',
+  DNS_SERVERS: 'comma-separated DNS resolvers (host or host:port) for domain verification TXT lookups; empty = the system resolver',
   REDIS_URL: '`redis://` or `rediss://` URL (may carry a password)',
   REDIS_MODE: '`standalone`, `sentinel` or `cluster`',
   REDIS_SENTINEL_MASTER_NAME: 'Sentinel master group',

@@ -191,6 +191,15 @@ export const configSchema = z
         maxTokenLifetimeDays: z.coerce.number().int().min(1).max(3650).default(730),
         /** The token list flags a token `expires_soon` this many days before its expiry. */
         tokenExpiryWarningDays: z.coerce.number().int().min(0).max(365).default(14),
+        /** The most operations one `/Bulk` request may carry (RFC 7644 §3.7); 0 turns Bulk off. */
+        bulkMaxOperations: z.coerce.number().int().min(0).max(10000).default(1000),
+        /** The largest `/Bulk` body in bytes; above it 413 (never more than `http.bodyLimit`, which refuses first). */
+        bulkMaxPayloadSize: z.coerce
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
       })
       .strict()
       .prefault({}),
@@ -273,7 +282,17 @@ export const configSchema = z
           .object({ limit: positiveInt.default(60), windowSeconds: positiveInt.default(60) })
           .strict()
           .prefault({}),
+        /** IdP discovery by email (`/get-domain-registration`, `/sso/login` with an email): lookups per client address. */
+        discoveryPerAddress: z
+          .object({ limit: positiveInt.default(30), windowSeconds: positiveInt.default(60) })
+          .strict()
+          .prefault({}),
       })
+      .strict()
+      .prefault({}),
+    /** Resolvers for domain verification (host or host:port); empty: the system's. */
+    dns: z
+      .object({ servers: z.array(z.string().regex(/^[^\s,]+$/, 'host or host:port')).default([]) })
       .strict()
       .prefault({}),
     redis: z

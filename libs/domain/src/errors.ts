@@ -41,6 +41,7 @@ export const errorCodes = [
   'too-many-requests',
   'request-header-fields-too-large',
   'server-error',
+  'not-implemented',
   'service-unavailable',
   'unsupported-version',
   // identity and permissions
@@ -72,6 +73,13 @@ export const errorCodes = [
   'bad-response-saml',
   'bad-response-issuer',
   'bad-response-signature',
+  'bad-logout-message',
+  'logout-replayed',
+  'single-logout-disabled',
+  // IdP discovery by email domain
+  'invalid-domain',
+  'domain-verification-failed',
+  'domain-already-registered',
   'invalid-certificate',
   'invalid-metadata',
   'idp-already-in-use',
@@ -119,6 +127,7 @@ export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   'too-many-requests': { status: 429 },
   'request-header-fields-too-large': { status: 431, label: 'client-error' },
   'server-error': { status: 500 },
+  'not-implemented': { status: 501 },
   'service-unavailable': { status: 503 },
   'unsupported-version': { status: 404 },
   'invalid-credentials': { status: 403 },
@@ -149,6 +158,13 @@ export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   // An Issuer that is not the IdP's: spar answers it as a forbidden bad-response-saml.
   'bad-response-issuer': { status: 403, label: 'bad-response-saml' },
   'bad-response-signature': { status: 400 },
+  // SAML Single Logout (ours: spar has none): a logout message that fails a check, a replayed one, an IdP not opted in.
+  'bad-logout-message': { status: 400 },
+  'logout-replayed': { status: 403, label: 'bad-logout-message' },
+  'single-logout-disabled': { status: 403 },
+  'invalid-domain': { status: 400 },
+  'domain-verification-failed': { status: 400 },
+  'domain-already-registered': { status: 409 },
   'invalid-certificate': { status: 500 },
   'invalid-metadata': { status: 400 },
   'idp-already-in-use': { status: 400 },

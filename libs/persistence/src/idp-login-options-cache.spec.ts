@@ -13,7 +13,7 @@ describe('IdpLoginOptionsCache', () => {
     });
     const cache = new IdpLoginOptionsCache(counting, clock, 5);
     const idp = newIdpId();
-    const defaults = { idpInitiated: false, ssoBinding: 'HTTP-POST' };
+    const defaults = { idpInitiated: false, ssoBinding: 'HTTP-POST', singleLogout: false };
     expect(await cache.forLogin.get(idp)).toEqual(defaults);
     expect(await cache.forLogin.get(idp)).toEqual(defaults);
     expect(reads).toBe(1);
@@ -24,7 +24,7 @@ describe('IdpLoginOptionsCache', () => {
     clock.advance(5_000);
     expect((await cache.forLogin.get(idp)).ssoBinding).toBe('HTTP-Redirect');
     await cache.setIdpInitiated(idp, true);
-    expect(await cache.forLogin.get(idp)).toEqual({ idpInitiated: true, ssoBinding: 'HTTP-Redirect' });
+    expect(await cache.forLogin.get(idp)).toEqual({ idpInitiated: true, ssoBinding: 'HTTP-Redirect', singleLogout: false });
     await cache.delete(idp);
     expect(await cache.forLogin.get(idp)).toEqual(defaults);
 

@@ -30,6 +30,10 @@ export class IdpLoginOptionsCache implements IdpLoginOptionsStore {
     return this.cache.write(this.store.setIdpInitiated(idp, allowed));
   }
 
+  setSingleLogout(idp: IdpId, on: boolean): Promise<void> {
+    return this.cache.write(this.store.setSingleLogout(idp, on));
+  }
+
   setSsoBinding(idp: IdpId, binding: IdpSsoBinding): Promise<void> {
     return this.cache.write(this.store.setSsoBinding(idp, binding));
   }

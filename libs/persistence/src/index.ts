@@ -11,6 +11,7 @@ export { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
 export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
 export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
+export { CassandraDomainRegistrationStore } from './cassandra/domain-registration-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
 export * from './root';
 export { CassandraScimTokenLifecycleStore } from './cassandra/scim-token-lifecycle-store';

@@ -1,5 +1,6 @@
 import type { Config, StoreBackend } from '@sso/config';
 import { type Clock, systemClock } from '@sso/domain';
+import { CassandraDomainRegistrationStore } from './cassandra/domain-registration-store';
 import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
@@ -12,12 +13,14 @@ import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { type IdpLoginLookups, IdpLookupCache } from './idp-lookup-cache';
 import { memorySparStores } from './memory';
 import { memoryIdentityStores } from './memory/identity-stores';
+import { MemoryDomainRegistrationStore } from './memory/domain-registration-store';
 import { MemoryIdpDomainStore } from './memory/idp-domain-store';
 import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
 import type { IdentityStores } from './ports/identity-stores';
+import type { DomainRegistrationStore } from './ports/domain-registration-store';
 import type { IdpDomainStore } from './ports/idp-domain-store';
 import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
 import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
@@ -45,6 +48,8 @@ export interface AppStores {
   idpMetadataSources: IdpMetadataSourceStore;
   /** Multi-ingress: the one IdP per (team, domain). */
   idpDomains: IdpDomainStore;
+  /** IdP discovery: email domains verified by DNS, one team each. */
+  domainRegistrations: DomainRegistrationStore;
   /** Fresh reads for IdP management and the refresher; its writes empty the login cache. */
   idpLoginOptions: IdpLoginOptionsStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
@@ -107,6 +112,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           scimGroups: new MemoryScimGroupStore(),
           idpMetadataSources: new MemoryIdpMetadataSourceStore(clock),
           idpDomains: new MemoryIdpDomainStore(),
+          domainRegistrations: new MemoryDomainRegistrationStore(clock),
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
           scimTokenLifecycle: new MemoryScimTokenLifecycleStore(),
         },
@@ -131,6 +137,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         scimGroups: new CassandraScimGroupStore(db),
         idpMetadataSources: new CassandraIdpMetadataSourceStore(db),
         idpDomains: new CassandraIdpDomainStore(db),
+        domainRegistrations: new CassandraDomainRegistrationStore(db),
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
         scimTokenLifecycle: new CassandraScimTokenLifecycleStore(db),
       },

@@ -12,6 +12,8 @@ export const SCIM_GROUPS = Symbol('SCIM_GROUPS');
 export const IDP_METADATA_SOURCES = Symbol('IDP_METADATA_SOURCES');
 /** Which IdP of a team holds each multi-ingress domain (saml-sp). */
 export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
+/** Email domains verified for IdP discovery, one team each (token-admin, saml-sp). */
+export const DOMAIN_REGISTRATIONS = Symbol('DOMAIN_REGISTRATIONS');
 /** The app's one IdpLoginOptionsStore, for IdP management and the refresher (fresh reads). */
 export const IDP_LOGIN_OPTIONS = Symbol('IDP_LOGIN_OPTIONS');
 /** What initiate-login and the ACS read on every login: the cached views (docs/decisions.md, "IdP lookups"). */

@@ -38,8 +38,9 @@ function refusedWhy(alg: string): string | null {
   return null;
 }
 
-/** The one outcome of every cryptographic failure: no difference between key, padding and tag. */
-export const DECRYPTION_FAILED = 'the EncryptedAssertion cannot be decrypted';
+/** The outcome of every cryptographic failure of one kind: no difference between key, padding and tag. */
+export const decryptionFailed = (kind: EncryptedKind) => `the ${kind} cannot be decrypted`;
+export const DECRYPTION_FAILED = decryptionFailed('EncryptedAssertion');
 
 export type Decrypted = { ok: true; assertion: Element } | { ok: false; message: string };
 
@@ -111,7 +112,7 @@ function keyTransport(ek: Element): KeyTransport {
 
 /**
  * The one EncryptedKey: inside EncryptedData's KeyInfo (xmlsec1, pysaml2, Shibboleth) or a
- * sibling of EncryptedData in the EncryptedAssertion (SAML core §2.3.4; ADFS, Okta), then named
+ * sibling of EncryptedData in the encrypted element (SAML core §2.3.4; ADFS, Okta), then named
  * by a RetrievalMethod when there is one. Several (multi-recipient) keys are refused.
  */
 function encryptedKey(ea: Element, data: Element): Element {
@@ -169,13 +170,20 @@ function inScopeDeclarations(el: Element): Map<string, string> {
 }
 
 /**
+ * The three encrypted elements of SAML core (§2.2.4, §2.3.4, §2.7.3.2) and the one element each
+ * may hold. An EncryptedID may by the schema also hold a BaseID or another EncryptedID: refused.
+ */
+export type EncryptedKind = 'EncryptedAssertion' | 'EncryptedID' | 'EncryptedAttribute';
+const CONTENT: Record<EncryptedKind, string> = { EncryptedAssertion: 'Assertion', EncryptedID: 'NameID', EncryptedAttribute: 'Attribute' };
+
+/**
  * The plaintext is untrusted (anyone can encrypt to our public key): the same strict parser and
  * limits as the Response, inside a wrapper that declares the namespaces in scope where the
- * EncryptedData stood (XML Enc §4.5). Those declarations are then put on the Assertion itself,
+ * EncryptedData stood (XML Enc §4.5). Those declarations are then put on the decrypted element itself,
  * so it keeps them wherever it is serialized. Reached only after a valid GCM tag, so these
  * distinct messages tell an attacker nothing about plaintext they did not choose.
  */
-function parsePlaintext(plain: Buffer, ea: Element, limits: XmlLimits): Element {
+function parsePlaintext(plain: Buffer, ea: Element, kind: EncryptedKind, limits: XmlLimits): Element {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(plain);
@@ -197,36 +205,46 @@ function parsePlaintext(plain: Buffer, ea: Element, limits: XmlLimits): Element 
   const nodes = Array.from({ length: wrapper.childNodes.length }, (_, i) => wrapper.childNodes[i]);
   const stray = nodes.some((n) => n.nodeType !== 1 && !(n.nodeType === 3 && /^\s*$/.test(n.nodeValue ?? '')));
   const elements = children(wrapper);
-  if (stray || elements.length !== 1 || elements[0].namespaceURI !== NS.assertion || elements[0].localName !== 'Assertion') {
-    refuse('decrypted content is not a single saml:Assertion');
+  const content = CONTENT[kind];
+  if (stray || elements.length !== 1 || elements[0].namespaceURI !== NS.assertion || elements[0].localName !== content) {
+    refuse(`decrypted content is not a single saml:${content}`);
   }
-  const assertion = elements[0];
-  for (const [n, v] of decls) if (!assertion.hasAttribute(n)) assertion.setAttributeNS('http://www.w3.org/2000/xmlns/', n, v);
-  return assertion;
+  const element = elements[0];
+  for (const [n, v] of decls) if (!element.hasAttribute(n)) element.setAttributeNS('http://www.w3.org/2000/xmlns/', n, v);
+  return element;
 }
 
+export type DecryptedElement = { ok: true; element: Element } | { ok: false; message: string };
+
 /**
- * Decrypts one saml:EncryptedAssertion with the SP's RSA key. Structure and algorithms are
- * checked before any cryptography (allow-list: RSA-OAEP key transport, AES-GCM content; RSA-1.5
- * and every CBC mode refused); every cryptographic failure gives DECRYPTION_FAILED.
+ * Decrypts one saml:EncryptedAssertion, EncryptedID or EncryptedAttribute with the SP's RSA key.
+ * Structure and algorithms are checked before any cryptography (allow-list: RSA-OAEP key
+ * transport, AES-GCM content; RSA-1.5 and every CBC mode refused); every cryptographic failure
+ * gives `decryptionFailed(kind)`.
  */
-export function decryptAssertion(ea: Element, key: KeyObject, limits: XmlLimits): Decrypted {
+export function decryptElement(container: Element, kind: EncryptedKind, key: KeyObject, limits: XmlLimits): DecryptedElement {
   try {
-    for (const c of children(ea)) {
+    for (const c of children(container)) {
       if (c.namespaceURI !== XENC || (c.localName !== 'EncryptedData' && c.localName !== 'EncryptedKey'))
-        refuse(`unexpected ${c.localName} in EncryptedAssertion`);
+        refuse(`unexpected ${c.localName} in ${kind}`);
     }
-    const data = one(ea, XENC, 'EncryptedData', 'EncryptedAssertion');
+    const data = one(container, XENC, 'EncryptedData', kind);
     const type = attr(data, 'Type');
     if (type !== null && type !== `${XENC}Element`) refuse(`EncryptedData of type ${type} is not supported`);
     const blockAlg = algorithmOf(one(data, XENC, 'EncryptionMethod', 'EncryptedData'), (a) => BLOCK.has(a), 'block encryption');
-    const transport = keyTransport(encryptedKey(ea, data));
+    const transport = keyTransport(encryptedKey(container, data));
     const ciphertext = cipherValue(data);
     const plain = gcmDecrypt(unwrapKey(transport, key, BLOCK.get(blockAlg) as number), ciphertext);
-    if (plain === null) return { ok: false, message: DECRYPTION_FAILED };
-    return { ok: true, assertion: parsePlaintext(plain, ea, limits) };
+    if (plain === null) return { ok: false, message: decryptionFailed(kind) };
+    return { ok: true, element: parsePlaintext(plain, container, kind, limits) };
   } catch (e) {
     if (e instanceof Refused) return { ok: false, message: e.message };
     throw e;
   }
+}
+
+/** Decrypts one saml:EncryptedAssertion (decryptElement). */
+export function decryptAssertion(ea: Element, key: KeyObject, limits: XmlLimits): Decrypted {
+  const d = decryptElement(ea, 'EncryptedAssertion', key, limits);
+  return d.ok ? { ok: true, assertion: d.element } : d;
 }

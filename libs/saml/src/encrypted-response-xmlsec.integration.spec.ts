@@ -50,26 +50,20 @@ describe('validateResponse with assertions encrypted by another implementation',
     spKey = createPrivateKey(sp.keyPem);
   });
 
-  it('decrypts what xmlsec1 (libxmlsec, an independent implementation) encrypted with aes256-gcm and rsa-oaep-mgf1p', async () => {
+  const TEMPLATE =
+    '<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element">' +
+    '<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">' +
+    '<xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/></xenc:EncryptionMethod>' +
+    '<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>';
+
+  /** The element at `xpath` of `xml` encrypted by xmlsec1 for the SP's certificate (aes256-gcm, rsa-oaep-mgf1p). */
+  async function xmlsecEncrypt(xml: string, xpath: string): Promise<string> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'xmlsec-enc-'));
     try {
-      const requestId = `_req${++n}`;
-      requests.set(requestId, idp.issuer);
-      const signed = idp.response({ sp: SP, requestId }).xml;
-      // As libxml2 serializes it, the Assertion then relies on the Response's xmlns:saml.
-      const bare = signed.replace(
-        ASSERTION,
-        (a) => `<saml:EncryptedAssertion>${a.replace(' xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"', '')}</saml:EncryptedAssertion>`,
-      );
-      const template =
-        '<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element">' +
-        '<xenc:EncryptionMethod Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"/><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">' +
-        '<xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/></xenc:EncryptionMethod>' +
-        '<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>';
       await Promise.all([
         fs.writeFile(path.join(dir, 'sp.crt'), sp.certPem),
-        fs.writeFile(path.join(dir, 'response.xml'), bare),
-        fs.writeFile(path.join(dir, 'template.xml'), template),
+        fs.writeFile(path.join(dir, 'response.xml'), xml),
+        fs.writeFile(path.join(dir, 'template.xml'), TEMPLATE),
       ]);
       await run('xmlsec1', [
         '--encrypt',
@@ -80,17 +74,43 @@ describe('validateResponse with assertions encrypted by another implementation',
         '--xml-data',
         path.join(dir, 'response.xml'),
         '--node-xpath',
-        "/*[local-name()='Response']/*[local-name()='EncryptedAssertion']/*[local-name()='Assertion']",
+        xpath,
         '--output',
         path.join(dir, 'out.xml'),
         path.join(dir, 'template.xml'),
       ]);
-      const out = await fs.readFile(path.join(dir, 'out.xml'), 'utf8');
-      expect(out).not.toContain('<saml:Assertion');
-      expect(out).toContain('xmlenc11#aes256-gcm');
-      expect(await validate(out)).toMatchObject({ kind: 'granted', requestId });
+      return await fs.readFile(path.join(dir, 'out.xml'), 'utf8');
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  }
+
+  it('decrypts what xmlsec1 (libxmlsec, an independent implementation) encrypted with aes256-gcm and rsa-oaep-mgf1p', async () => {
+    const requestId = `_req${++n}`;
+    requests.set(requestId, idp.issuer);
+    const signed = idp.response({ sp: SP, requestId }).xml;
+    // As libxml2 serializes it, the Assertion then relies on the Response's xmlns:saml.
+    const bare = signed.replace(
+      ASSERTION,
+      (a) => `<saml:EncryptedAssertion>${a.replace(' xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"', '')}</saml:EncryptedAssertion>`,
+    );
+    const out = await xmlsecEncrypt(bare, "/*[local-name()='Response']/*[local-name()='EncryptedAssertion']/*[local-name()='Assertion']");
+    expect(out).not.toContain('<saml:Assertion');
+    expect(out).toContain('xmlenc11#aes256-gcm');
+    expect(await validate(out)).toMatchObject({ kind: 'granted', requestId });
+  });
+
+  it('decrypts an EncryptedID that xmlsec1 encrypted inside the assertion the IdP then signed', async () => {
+    const requestId = `_req${++n}`;
+    requests.set(requestId, idp.issuer);
+    const r = idp.unsignedResponse({ sp: SP, requestId, nameId: 'carol@example.com' });
+    const wrapped = r.xml.replace(/<saml:NameID[^>]*>[^<]*<\/saml:NameID>/, (id) => `<saml:EncryptedID>${id}</saml:EncryptedID>`);
+    const out = await xmlsecEncrypt(wrapped, "//*[local-name()='EncryptedID']/*[local-name()='NameID']");
+    expect(out).not.toContain('carol@example.com');
+    expect(await validate(idp.sign(out, r.assertionId))).toMatchObject({
+      kind: 'granted',
+      requestId,
+      nameId: { value: 'carol@example.com' },
+    });
   });
 });

@@ -29,7 +29,35 @@ describe('parseIdpMetadata', () => {
       ssoBinding: 'HTTP-POST',
       certs: [keyInfoXml(idp.key.certBase64)],
       validUntil: null,
+      singleLogout: null,
     });
+  });
+
+  it('reads the SingleLogoutService, Redirect first, and ignores unusable entries instead of refusing the metadata', () => {
+    const slo = (binding: string, location: string, extra = '') =>
+      `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:${binding}" Location="${location}"${extra}/>`;
+    const withSlo = (...services: string[]) =>
+      idp.metadata().replace('<md:SingleSignOnService', `${services.join('')}<md:SingleSignOnService`);
+    expect(
+      parseIdpMetadata(
+        withSlo(
+          slo('HTTP-POST', 'https://idp.example.com/slo-post'),
+          slo('HTTP-Redirect', 'https://idp.example.com/slo', ' ResponseLocation="https://idp.example.com/slo-done"'),
+        ),
+      ).singleLogout,
+    ).toEqual({
+      binding: 'HTTP-Redirect',
+      location: 'https://idp.example.com/slo',
+      responseLocation: 'https://idp.example.com/slo-done',
+    });
+    expect(parseIdpMetadata(withSlo(slo('HTTP-POST', 'https://idp.example.com/slo-post'))).singleLogout).toEqual({
+      binding: 'HTTP-POST',
+      location: 'https://idp.example.com/slo-post',
+      responseLocation: null,
+    });
+    expect(
+      parseIdpMetadata(withSlo(slo('HTTP-Redirect', 'javascript:alert(1)'), slo('SOAP', 'https://idp.example.com/soap'))).singleLogout,
+    ).toBeNull();
   });
 
   it('accepts an EntitiesDescriptor with one child, a case-variant binding, and de-duplicates certificates', () => {

@@ -13,6 +13,8 @@ export interface IdpMetadata {
   certs: string[];
   /** The earliest `validUntil` of EntitiesDescriptor, EntityDescriptor and IDPSSODescriptor, if any. */
   validUntil: Date | null;
+  /** Where the IdP takes logout messages: its HTTP-Redirect SingleLogoutService, else its HTTP-POST one; null without. */
+  singleLogout: { binding: SsoBinding; location: string; responseLocation: string | null } | null;
 }
 
 /** How the AuthnRequest travels to the IdP (SAML Bindings §3.5 POST, §3.4 Redirect). */
@@ -121,5 +123,32 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
     if (!certs.includes(b64)) certs.push(b64);
   }
   if (certs.length === 0) throw invalid('no signing certificate');
-  return { issuer, requestUri, ssoBinding, certs: certs.map(keyInfoXml), validUntil };
+  return { issuer, requestUri, ssoBinding, certs: certs.map(keyInfoXml), validUntil, singleLogout: singleLogoutOf(idp) };
+}
+
+const httpUrl = (v: string | null): string | null => {
+  if (!v) return null;
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? v : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The IdP's SingleLogoutService (SAML Metadata §2.4.2), Redirect first (what IdPs mostly take
+ * logout messages with), else POST. Lenient where spar is silent: an unusable entry is ignored,
+ * so metadata spar accepts is never refused for its logout endpoints; the IdP just gets no SLO.
+ */
+function singleLogoutOf(idp: Element): IdpMetadata['singleLogout'] {
+  const services = children(idp, NS.metadata, 'SingleLogoutService');
+  for (const binding of ['HTTP-Redirect', 'HTTP-POST'] as const) {
+    for (const s of services) {
+      if ((attr(s, 'Binding') ?? '').toLowerCase() !== BINDING_URI[binding].toLowerCase()) continue;
+      const location = httpUrl(attr(s, 'Location'));
+      if (location) return { binding, location, responseLocation: httpUrl(attr(s, 'ResponseLocation')) };
+    }
+  }
+  return null;
 }

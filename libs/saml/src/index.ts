@@ -8,3 +8,5 @@ export * from './response';
 export * from './metadata-fetch';
 export * from './decrypt';
 export * from './page-csp';
+export * from './assertion-parts';
+export * from './logout';

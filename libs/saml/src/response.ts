@@ -2,6 +2,7 @@ import { type KeyObject, createPublicKey } from 'node:crypto';
 import { getVerifiedXml } from '@node-saml/node-saml/lib/xml';
 import type { ErrorCode } from '@sso/domain';
 import { requestIssuedAt } from './authn-request';
+import { type SamlAttribute, assertionAttributes, subjectNameId } from './assertion-parts';
 import { type VerificationKeys, openResponse } from './encrypted-response';
 import { type NameId, NAMEID_FORMATS, nameIdProblem } from './name-id';
 import { certFromKeyInfo, pemOf } from './idp-metadata';
@@ -38,7 +39,7 @@ export interface ResponseSettings {
   /** Also the oldest a response may be, whatever it answers. */
   maxttlAuthresp: number;
   now: Date;
-  /** The SP's RSA private key: an EncryptedAssertion is decrypted with it; without, refused. */
+  /** The SP's RSA private key: an EncryptedAssertion, EncryptedID or EncryptedAttribute is decrypted with it; without, refused. */
   decryptionKey?: KeyObject;
 }
 
@@ -50,10 +51,20 @@ export type ResponseOutcome =
   /** Judged and denied; `requestId` (possibly from unsigned data) only picks the rendering. */
   | { kind: 'denied'; requestId: string | null; reasons: string[] }
   /** `requestId` null: an IdP-initiated login of an IdP that opted in (every other check ran). */
-  | { kind: 'granted'; requestId: string | null; idp: LoginIdp; issuer: string; nameId: NameId; assertionId: string };
+  | {
+      kind: 'granted';
+      requestId: string | null;
+      idp: LoginIdp;
+      issuer: string;
+      nameId: NameId;
+      assertionId: string;
+      /** The assertion's attributes, encrypted ones decrypted; the login itself reads none of them. */
+      attributes: SamlAttribute[];
+    };
 
 export const RESPONSE_LIMITS = { maxBytes: 512 * 1024, maxDepth: 48, maxElements: 5_000 };
 
+const XENC = 'http://www.w3.org/2001/04/xmlenc#';
 const ALLOWED_ALGORITHMS = new Set([
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
@@ -163,8 +174,11 @@ export async function validateResponse(field: string, settings: ResponseSettings
 
   // Signature algorithms only: the encryption ones went with the EncryptedAssertion and were
   // allow-listed by decrypt.ts before any cryptography (OAEP's SHA-1 never counts as a signature digest).
+  // An EncryptedID or EncryptedAttribute is still encrypted here: its key transport's OAEP DigestMethod
+  // (an xenc:EncryptionMethod child) is decrypt.ts's to judge, as for an EncryptedAssertion.
   for (const tag of ['SignatureMethod', 'DigestMethod', 'CanonicalizationMethod', 'Transform']) {
     for (const el of descendants(root, NS.dsig, tag)) {
+      if ((el.parentNode as Element | null)?.namespaceURI === XENC) continue;
       const alg = attr(el, 'Algorithm') ?? '';
       if (!ALLOWED_ALGORITHMS.has(alg) && !(idp.allowSha1 && SHA1_ALGORITHMS.has(alg))) {
         return error('bad-response-signature', `Algorithm not allowed: ${tag} ${alg}`);
@@ -238,11 +252,14 @@ export async function validateResponse(field: string, settings: ResponseSettings
   past(assertionInstant, 'Assertion IssueInstant');
   past(responseInstant, 'Response IssueInstant');
 
-  // Subject: NameID and bearer confirmations with Recipient, times and InResponseTo.
+  // Subject: NameID (an EncryptedID decrypted) and bearer confirmations with Recipient, times and InResponseTo.
   const subject = child(a, NS.assertion, 'Subject');
-  const nameIdEl = subject ? child(subject, NS.assertion, 'NameID') : null;
-  const nameText = nameIdEl ? strictText(nameIdEl) : null;
-  if (!subject || !nameIdEl || nameText === null) return error('bad-response-saml', 'Assertion needs a Subject with a plain NameID');
+  if (!subject) return error('bad-response-saml', 'Assertion needs a Subject with a plain NameID');
+  const subjectId = subjectNameId(subject, settings.decryptionKey, RESPONSE_LIMITS);
+  if (!subjectId.ok) return error('bad-response-saml', subjectId.message);
+  const nameIdEl = subjectId.value;
+  const nameText = strictText(nameIdEl);
+  if (nameText === null) return error('bad-response-saml', 'Assertion needs a Subject with a plain NameID');
   const nameId: NameId = {
     value: nameText,
     format: attr(nameIdEl, 'Format') ?? NAMEID_FORMATS.unspecified,
@@ -307,6 +324,9 @@ export async function validateResponse(field: string, settings: ResponseSettings
     }
   }
 
+  const attributes = assertionAttributes(a, settings.decryptionKey, RESPONSE_LIMITS);
+  if (!attributes.ok) return error('bad-response-saml', attributes.message);
+
   if (authn.length === 0) reasons.push('no AuthnStatement');
   for (const s of authn) {
     past(time(s, 'AuthnInstant'), 'AuthnInstant');
@@ -327,5 +347,5 @@ export async function validateResponse(field: string, settings: ResponseSettings
   if (request === 'unknown') return { kind: 'denied', requestId, reasons: ['InResponseTo: unknown, expired or already used request'] };
   if (request === 'other-idp') return { kind: 'denied', requestId, reasons: ['InResponseTo: the request was sent to another IdP'] };
   if (!fresh) return { kind: 'denied', requestId, reasons: ['status: failure (assertion replayed)'] };
-  return { kind: 'granted', requestId, idp, issuer: idp.issuer, nameId, assertionId };
+  return { kind: 'granted', requestId, idp, issuer: idp.issuer, nameId, assertionId, attributes: attributes.value };
 }

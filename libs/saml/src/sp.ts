@@ -47,6 +47,12 @@ export function spEntityId(settings: Pick<SpSettings, 'spSsoUri'>, team: TeamId 
   return team ? `${base}/finalize-login/${team}` : `${base}/finalize-login`;
 }
 
+/** The SP's SingleLogoutService (IdP → SP logout messages): `<spSsoUri>/slo/<team>`, v1 `<spSsoUri>/slo`. */
+export function spLogoutUrl(settings: Pick<SpSettings, 'spSsoUri'>, team: TeamId | null): string {
+  const base = settings.spSsoUri.replace(/\/+$/, '');
+  return team ? `${base}/slo/${team}` : `${base}/slo`;
+}
+
 const contactTypes: Record<SpContact['type'], string> = {
   ContactTechnical: 'technical',
   ContactSupport: 'support',
@@ -73,9 +79,10 @@ function keyDescriptors(certBase64: string, encryption: boolean): string {
 /**
  * SP metadata as spar renders it. spar has no keys, so no KeyDescriptor; with a configured SP key
  * the metadata says AuthnRequestsSigned="true" and publishes the certificate for signing and
- * encryption.
+ * encryption. With `singleLogout` (a team whose IdP takes part in Single Logout) it lists the
+ * SingleLogoutService in both bindings; otherwise the metadata stays spar's.
  */
-export function renderSpMetadata(settings: SpSettings, team: TeamId | null, now: Date): string {
+export function renderSpMetadata(settings: SpSettings, team: TeamId | null, now: Date, opts: { singleLogout?: boolean } = {}): string {
   const issuer = escapeXml(spEntityId(settings, team));
   const validUntil = new Date(now.getTime() + 365 * 86_400_000).toISOString();
   const contacts = settings.contacts
@@ -94,6 +101,14 @@ export function renderSpMetadata(settings: SpSettings, team: TeamId | null, now:
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="_${randomUUID()}" entityID="${issuer}" validUntil="${validUntil}">` +
     `<md:SPSSODescriptor validUntil="${validUntil}" cacheDuration="PT720H" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="${settings.signing ? 'true' : 'false'}" WantAssertionsSigned="true">` +
     (settings.signing ? keyDescriptors(settings.signing.certBase64, settings.publishEncryptionKey ?? true) : '') +
+    (opts.singleLogout
+      ? ['HTTP-Redirect', 'HTTP-POST']
+          .map(
+            (b) =>
+              `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:${b}" Location="${escapeXml(spLogoutUrl(settings, team))}"/>`,
+          )
+          .join('')
+      : '') +
     '<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>' +
     '<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:entity</md:NameIDFormat>' +
     `<md:AssertionConsumerService index="0" isDefault="true" Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${issuer}"/>` +

@@ -69,11 +69,14 @@ function encryptBlock(alg: (typeof BLOCKS)[BlockAlg], cek: Buffer, plain: Buffer
   return alg.cipher.endsWith('gcm') ? Buffer.concat([iv, body, (c as CipherGCM).getAuthTag()]) : Buffer.concat([iv, body]);
 }
 
+export type EncryptedKind = 'EncryptedAssertion' | 'EncryptedID' | 'EncryptedAttribute';
+
 /**
- * A saml:EncryptedAssertion holding `plaintext` (XML Encryption 1.1, Type Element) for the SP's
- * certificate, made with Node's crypto independently of the SP's decryption code.
+ * A saml:EncryptedAssertion, EncryptedID or EncryptedAttribute holding `plaintext` (XML Encryption
+ * 1.1, Type Element) for the SP's certificate, made with Node's crypto independently of the SP's
+ * decryption code. The `saml` prefix must be declared where it is put.
  */
-export function encryptedAssertion(plaintext: string, spCertPem: string, opts: EncryptOptions = {}): string {
+export function encryptedElement(kind: EncryptedKind, plaintext: string, spCertPem: string, opts: EncryptOptions = {}): string {
   const transport = opts.transport ?? 'rsa-oaep-mgf1p';
   const b = opts.block ?? 'aes256-gcm';
   const alg = typeof b === 'string' ? BLOCKS[b] : { uri: b.uri, cipher: 'aes-256-gcm', keyBytes: b.keyBytes, ivBytes: 12 };
@@ -95,14 +98,18 @@ export function encryptedAssertion(plaintext: string, spCertPem: string, opts: E
   const sibling = opts.layout === 'sibling';
   const keyInfo = sibling ? `<ds:RetrievalMethod URI="#_ek1" Type="${XENC}EncryptedKey"/>` : ek('');
   return (
-    `<saml:EncryptedAssertion xmlns:xenc="${XENC}" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">` +
+    `<saml:${kind} xmlns:xenc="${XENC}" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">` +
     `<xenc:EncryptedData Id="_ed1" Type="${XENC}Element"><xenc:EncryptionMethod Algorithm="${alg.uri}"/>` +
     `<ds:KeyInfo>${keyInfo}</ds:KeyInfo>` +
     `<xenc:CipherData><xenc:CipherValue>${parts.data.toString('base64')}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>` +
     (sibling ? ek(' Id="_ek1"') : '') +
-    '</saml:EncryptedAssertion>'
+    `</saml:${kind}>`
   );
 }
+
+/** A saml:EncryptedAssertion (encryptedElement). */
+export const encryptedAssertion = (plaintext: string, spCertPem: string, opts: EncryptOptions = {}): string =>
+  encryptedElement('EncryptedAssertion', plaintext, spCertPem, opts);
 
 const ASSERTION = /<saml:Assertion[\s\S]*<\/saml:Assertion>/;
 

@@ -66,6 +66,15 @@ const allowIdpInitiatedQuery = {
     'Accept logins the IdP starts itself (responses without InResponseTo), with every other check. Off by default: such responses are redirected to initiate-login, as in spar. They are open to login CSRF, so turn this on only for IdPs whose users need it.',
 };
 
+const singleLogoutQuery = {
+  name: 'single_logout',
+  required: false,
+  enum: ['true', 'false'],
+  example: 'false',
+  description:
+    "Take part in SAML Single Logout with this IdP: the team's SP metadata lists SingleLogoutService, POST /sso/logout ends the session here and at the IdP, and signed LogoutRequests from the IdP end every session of that user. Off by default.",
+};
+
 const forbidden = { status: 403, description: '`no-team-member` or `insufficient-permissions`' };
 const notFound = { status: 404, description: '`not-found`: no such IdP in the team' };
 
@@ -95,6 +104,7 @@ export class IdpController {
   @ApiQuery({ name: 'api_version', required: false, enum: ['v1', 'v2'], example: 'v2', description: 'Default v2.' })
   @ApiQuery({ name: 'handle', required: false, example: 'Entra ID', description: '1-32 characters; default "IdP N".' })
   @ApiQuery(allowIdpInitiatedQuery)
+  @ApiQuery(singleLogoutQuery)
   @ApiCreatedResponse({ type: IdpDto })
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-already-in-use`, `idp-must-be-https`, `more-than-one-idp`' })
   @ApiResponse({ status: 403, description: '`insufficient-permissions`, `no-team-member`, `sso-disabled`' })
@@ -115,13 +125,14 @@ export class IdpController {
     @Query('api_version') apiVersionParam: string | undefined,
     @Query('handle') handle: string | undefined,
     @Query('allow_idp_initiated') allowIdpInitiated: string | undefined,
+    @Query('single_logout') singleLogout: string | undefined,
     @ApiVersion() apiVersion: number,
     @ZHost() zHost: string | undefined,
   ): Promise<IdpDto> {
     return this.handler.create(
       uid,
       metadataOf(body),
-      { replaces, api_version: apiVersionParam, handle, allow_idp_initiated: allowIdpInitiated },
+      { replaces, api_version: apiVersionParam, handle, allow_idp_initiated: allowIdpInitiated, single_logout: singleLogout },
       apiVersion,
       zHost,
     );
@@ -164,6 +175,7 @@ export class IdpController {
   @ApiBody(metadataBody)
   @ApiQuery({ name: 'handle', required: false, example: 'Okta' })
   @ApiQuery({ ...allowIdpInitiatedQuery, description: `${allowIdpInitiatedQuery.description} Absent: unchanged.` })
+  @ApiQuery({ ...singleLogoutQuery, description: `${singleLogoutQuery.description} Absent: unchanged.` })
   @ApiOkResponse({ type: IdpDto })
   @ApiResponse({ status: 400, description: '`invalid-metadata`, `idp-issuer-in-use`, `idp-must-be-https`' })
   @ApiResponse({ ...forbidden, description: `${forbidden.description} or \`sso-disabled\`` })
@@ -179,9 +191,17 @@ export class IdpController {
     @Body() body: unknown,
     @Query('handle') handle: string | undefined,
     @Query('allow_idp_initiated') allowIdpInitiated: string | undefined,
+    @Query('single_logout') singleLogout: string | undefined,
     @ZHost() zHost: string | undefined,
   ): Promise<IdpDto> {
-    return this.handler.update(uid, id, metadataOf(body), handle, allowIdpInitiated, zHost);
+    return this.handler.update(
+      uid,
+      id,
+      metadataOf(body),
+      handle,
+      { allow_idp_initiated: allowIdpInitiated, single_logout: singleLogout },
+      zHost,
+    );
   }
 
   @Delete(':id')

@@ -49,6 +49,12 @@ export class IdpExtraInfoDto {
       'Present only when the IdP metadata offers no HTTP-POST SingleSignOnService: initiate-login then answers 303 to `requestURI` with the AuthnRequest in the query (HTTP-Redirect binding) instead of the auto-submit form',
   })
   ssoBinding?: 'HTTP-Redirect';
+  @ApiProperty({
+    example: true,
+    required: false,
+    description: 'Present (true) only when the IdP takes part in SAML Single Logout (`single_logout`)',
+  })
+  singleLogout?: true;
 }
 
 export class IdpDto {
@@ -83,6 +89,7 @@ export function idpJson(
   source: IdpMetadataSource | null = null,
   idpInitiated = false,
   ssoBinding: IdpSsoBinding = 'HTTP-POST',
+  singleLogout = false,
 ): IdpDto {
   const json: IdpDto = {
     id: idp.id,
@@ -103,6 +110,7 @@ export function idpJson(
   if (idpInitiated) json.extraInfo.allowIdpInitiated = true;
   // POST, spar's only binding, stays unmentioned so that spar's JSON is unchanged for those IdPs.
   if (ssoBinding === 'HTTP-Redirect') json.extraInfo.ssoBinding = 'HTTP-Redirect';
+  if (singleLogout) json.extraInfo.singleLogout = true;
   return json;
 }
 

@@ -22,6 +22,7 @@ export interface CreateIdpQuery {
   api_version?: string;
   handle?: string;
   allow_idp_initiated?: string;
+  single_logout?: string;
 }
 
 function flag(v: string | undefined, name: string): boolean | undefined {
@@ -131,6 +132,7 @@ export class IdpHandler {
     const version = this.apiVersionOf(q.api_version);
     const handle = q.handle === undefined ? null : this.checkHandle(q.handle);
     const idpInitiated = flag(q.allow_idp_initiated, 'allow_idp_initiated') ?? false;
+    const singleLogout = flag(q.single_logout, 'single_logout') ?? false;
     const existing = await this.spar.idps.listByTeam(team);
     this.guardDomain(domain, existing, null);
     if (apiVersion < SCIM_EXCLUSIVITY_UNTIL && existing.length > 0 && (await this.spar.scimTokens.countByTeam(team)) > 0) {
@@ -166,9 +168,10 @@ export class IdpHandler {
     if (url !== null) await this.recordSource(idp, url, md);
     if (replaced) await this.spar.idps.setReplacedBy(replaced.id, idp.id);
     if (idpInitiated) await this.loginOptions.setIdpInitiated(idp.id, true);
+    if (singleLogout) await this.loginOptions.setSingleLogout(idp.id, true);
     // A new IdP has no options row; POST (the default) needs none.
     if (md.ssoBinding !== 'HTTP-POST') await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
-    return idpJson(idp, idp.handle ?? '', await this.sources.get(idp.id), idpInitiated, md.ssoBinding);
+    return idpJson(idp, idp.handle ?? '', await this.sources.get(idp.id), idpInitiated, md.ssoBinding, singleLogout);
   }
 
   /**
@@ -222,7 +225,9 @@ export class IdpHandler {
       Promise.all(idps.map((idp) => this.loginOptions.get(idp.id))),
     ]);
     return {
-      providers: idps.map((idp, i) => idpJson(idp, displayHandle(idp, idps), sources[i], options[i].idpInitiated, options[i].ssoBinding)),
+      providers: idps.map((idp, i) =>
+        idpJson(idp, displayHandle(idp, idps), sources[i], options[i].idpInitiated, options[i].ssoBinding, options[i].singleLogout),
+      ),
     };
   }
 
@@ -232,10 +237,11 @@ export class IdpHandler {
     id: string,
     input: MetadataInput,
     handle: string | undefined,
-    allowIdpInitiated?: string,
+    flags: { allow_idp_initiated?: string; single_logout?: string } = {},
     zHost?: string,
   ): Promise<IdpDto> {
-    const idpInitiated = flag(allowIdpInitiated, 'allow_idp_initiated');
+    const idpInitiated = flag(flags.allow_idp_initiated, 'allow_idp_initiated');
+    const singleLogout = flag(flags.single_logout, 'single_logout');
     const prev = await this.authorized(caller, id);
     await this.requireSsoFeature(prev.team);
     const domain = this.sps.domainOf(zHost);
@@ -275,6 +281,7 @@ export class IdpHandler {
     // Uploaded XML ends refreshing from a URL; a URL (re)starts it.
     await this.recordSource(idp, url, md);
     if (idpInitiated !== undefined) await this.loginOptions.setIdpInitiated(idp.id, idpInitiated);
+    if (singleLogout !== undefined) await this.loginOptions.setSingleLogout(idp.id, singleLogout);
     if ((await this.loginOptions.get(idp.id)).ssoBinding !== md.ssoBinding) await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
     // Only this IdP's own old mappings go; a replaced IdP keeps its lookup (spar deleted it too).
     for (const old of oldIssuers) {
@@ -339,7 +346,7 @@ export class IdpHandler {
       idp.handle ?? this.spar.idps.listByTeam(idp.team).then((all) => displayHandle(idp, all)),
       this.loginOptions.get(idp.id),
     ]);
-    return idpJson(idp, handle, source, options.idpInitiated, options.ssoBinding);
+    return idpJson(idp, handle, source, options.idpInitiated, options.ssoBinding, options.singleLogout);
   }
 
   private apiVersionOf(v: string | undefined): IdpApiVersion {

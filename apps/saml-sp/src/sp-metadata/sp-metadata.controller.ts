@@ -2,7 +2,8 @@ import { Controller, Get, Header, Inject, Param, ParseUUIDPipe } from '@nestjs/c
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Config } from '@sso/config';
 import { type Clock, teamId } from '@sso/domain';
-import { CLOCK, CONFIG } from '@sso/platform';
+import type { IdpLoginOptionsStore, SparStores } from '@sso/persistence';
+import { CLOCK, CONFIG, IDP_LOGIN_OPTIONS, SPAR_STORES } from '@sso/platform';
 import { renderSpMetadata } from '@sso/saml';
 import { SpSelector, Z_HOST_DOC, ZHost } from '../sp-settings';
 
@@ -22,6 +23,8 @@ export class SpMetadataController {
   constructor(
     @Inject(CONFIG) config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SPAR_STORES) private readonly spar: SparStores,
+    @Inject(IDP_LOGIN_OPTIONS) private readonly options: IdpLoginOptionsStore,
   ) {
     this.sps = new SpSelector(config);
   }
@@ -39,13 +42,19 @@ export class SpMetadataController {
 
   @Get(':team')
   @Header('content-type', 'application/xml')
-  @ApiOperation({ summary: "SP metadata with the team's (v2) entity id" })
+  @ApiOperation({
+    summary: "SP metadata with the team's (v2) entity id",
+    description: 'Lists the SingleLogoutService (HTTP-Redirect and HTTP-POST) when an IdP of the team takes part in single logout.',
+  })
   @ApiProduces('application/xml')
   @ApiOkResponse({ schema: { type: 'string', example: EXAMPLE } })
   @ApiResponse({ status: 400, description: '`bad-request`: the team is not a UUID' })
   @ApiHeader(Z_HOST_DOC)
   @ApiResponse(NO_SP)
-  v2(@Param('team', new ParseUUIDPipe()) team: string, @ZHost() zHost: string | undefined): string {
-    return renderSpMetadata(this.sps.forHost(zHost), teamId(team), this.clock.now());
+  async v2(@Param('team', new ParseUUIDPipe()) team: string, @ZHost() zHost: string | undefined): Promise<string> {
+    const sp = this.sps.forHost(zHost);
+    const idps = await this.spar.idps.listByTeam(teamId(team));
+    const options = await Promise.all(idps.map((idp) => this.options.get(idp.id)));
+    return renderSpMetadata(sp, teamId(team), this.clock.now(), { singleLogout: options.some((o) => o.singleLogout) });
   }
 }

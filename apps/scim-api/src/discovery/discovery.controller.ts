@@ -18,9 +18,10 @@ import {
 import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
 import { baseUrl } from '../common/scim-http';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
+import { bulkLimits } from '../bulk/bulk-limits';
 import { discoveryResourceSchema, listSchema, serviceProviderConfigSchema } from '../common/openapi-schemas';
 
-/** What this service serves: Users first (Microsoft's suite reads Resources[0] as /Users), then Groups; no Bulk. */
+/** What this service serves: Users first (Microsoft's suite reads Resources[0] as /Users), then Groups (Bulk is an endpoint, not a resource type). */
 const resourceTypes = [userResourceSchema, groupResourceSchema];
 const schemas = allSchemas;
 
@@ -66,7 +67,10 @@ export class DiscoveryController {
     return buildServiceProviderConfig({
       patch: true,
       patchMaxOperations: scimLimits.operationsPerPatch,
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      bulk: (() => {
+        const b = bulkLimits(this.config);
+        return b.maxOperations === 0 ? { supported: false, maxOperations: 0, maxPayloadSize: 0 } : { supported: true, ...b };
+      })(),
       filter: { supported: true, maxResults: this.config.scim.maxResults },
       sort: true,
       etag: true,
@@ -95,7 +99,7 @@ export class DiscoveryController {
       example: {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
         patch: { supported: true, maxOperations: 1000 },
-        bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+        bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1048576 },
         filter: { supported: true, maxResults: 1000 },
         changePassword: { supported: false },
         sort: { supported: true },

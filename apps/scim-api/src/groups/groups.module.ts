@@ -28,5 +28,6 @@ import { GroupsSearch } from './groups.search';
         }),
     },
   ],
+  exports: [GroupsHandler],
 })
 export class GroupsModule {}

@@ -70,5 +70,6 @@ export { SCIM_USER_DOCS } from '@sso/platform';
         ),
     },
   ],
+  exports: [CreateUser, UpdateUser, DeleteUser],
 })
 export class UsersModule {}

@@ -12,14 +12,18 @@ export class CassandraIdpLoginOptionsStore implements IdpLoginOptionsStore {
   async get(idp: IdpId): Promise<IdpLoginOptions> {
     const rs = await this.db.execute(
       'idp_login_options.get',
-      `SELECT idp_initiated, sso_binding FROM ${this.ks}.idp_login_options WHERE idp = ?`,
+      `SELECT idp_initiated, sso_binding, single_logout FROM ${this.ks}.idp_login_options WHERE idp = ?`,
       [idp],
       {
         idempotent: true,
       },
     );
     const row = rs.first();
-    return { idpInitiated: row?.idp_initiated === true, ssoBinding: row?.sso_binding === 'HTTP-Redirect' ? 'HTTP-Redirect' : 'HTTP-POST' };
+    return {
+      idpInitiated: row?.idp_initiated === true,
+      ssoBinding: row?.sso_binding === 'HTTP-Redirect' ? 'HTTP-Redirect' : 'HTTP-POST',
+      singleLogout: row?.single_logout === true,
+    };
   }
 
   async setIdpInitiated(idp: IdpId, allowed: boolean): Promise<void> {
@@ -30,6 +34,15 @@ export class CassandraIdpLoginOptionsStore implements IdpLoginOptionsStore {
       {
         idempotent: true,
       },
+    );
+  }
+
+  async setSingleLogout(idp: IdpId, on: boolean): Promise<void> {
+    await this.db.execute(
+      'idp_login_options.set_single_logout',
+      `UPDATE ${this.ks}.idp_login_options SET single_logout = ? WHERE idp = ?`,
+      [on, idp],
+      { idempotent: true },
     );
   }
 

@@ -39,5 +39,24 @@ export function idpLoginOptionsContract(label: string, make: () => IdpLoginOptio
       expect((await store.get(a)).ssoBinding).toBe('HTTP-POST');
       expect((await store.get(a)).idpInitiated).toBe(false);
     });
+
+    it('keeps the Single Logout opt-in apart from the other options: off by default, forgotten on delete', async () => {
+      const store = make();
+      const [a, b] = [newIdpId(), newIdpId()];
+      expect((await store.get(a)).singleLogout).toBe(false);
+      await store.setSingleLogout(a, true);
+      await store.setSsoBinding(a, 'HTTP-Redirect');
+      expect(await store.get(a.toUpperCase() as typeof a)).toEqual({
+        idpInitiated: false,
+        ssoBinding: 'HTTP-Redirect',
+        singleLogout: true,
+      });
+      expect((await store.get(b)).singleLogout).toBe(false);
+      await store.setSingleLogout(a, false);
+      expect((await store.get(a)).singleLogout).toBe(false);
+      await store.setSingleLogout(a, true);
+      await store.delete(a);
+      expect((await store.get(a)).singleLogout).toBe(false);
+    });
   });
 }

@@ -42,4 +42,5 @@ export { MemoryScimUserDocStore } from './scim-user-doc-store';
 export { MemoryIdpMetadataSourceStore } from './idp-metadata-source-store';
 export { MemoryIdpLoginOptionsStore } from './idp-login-options-store';
 export { MemoryIdpDomainStore } from './idp-domain-store';
+export { MemoryDomainRegistrationStore } from './domain-registration-store';
 export { MemoryScimGroupStore } from './scim-group-store';

@@ -120,4 +120,18 @@ export const brigMigrations: Migration[] = [
     description: 'scim_user_doc: meta.created and meta.lastModified stored with the document, so a GET needs no scim_user_times read',
     statements: (ks) => [`ALTER TABLE ${ks}.scim_user_doc ADD IF NOT EXISTS (created_at timestamp, last_updated_at timestamp)`],
   },
+  {
+    version: 17,
+    description: 'idp_login_options.single_logout: the IdP takes part in SAML Single Logout (opt-in per IdP)',
+    statements: (ks) => [`ALTER TABLE ${ks}.idp_login_options ADD IF NOT EXISTS single_logout boolean`],
+  },
+  {
+    version: 18,
+    description: 'domain_registration, domain_challenge, team_domain: IdP discovery by a verified email domain, one team per domain',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.domain_registration (domain text PRIMARY KEY, team uuid, idp uuid, verified_at timestamp)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.domain_challenge (team uuid, domain text, dns_value text, created timestamp, PRIMARY KEY ((team), domain))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_domain (team uuid, domain text, PRIMARY KEY ((team), domain))`,
+    ],
+  },
 ];

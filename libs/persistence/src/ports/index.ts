@@ -14,5 +14,6 @@ export * from './scim-user-doc-store';
 export * from './idp-metadata-source-store';
 export * from './idp-login-options-store';
 export * from './idp-domain-store';
+export * from './domain-registration-store';
 export * from './scim-group-store';
 export * from './scim-token-lifecycle-store';
