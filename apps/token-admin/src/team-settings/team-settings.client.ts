@@ -445,7 +445,7 @@ function fillIdpSelect() {
   const chosen = select.value;
   select.replaceChildren(
     h('option', { value: '' }, 'Not bound to a connection'),
-    state.idps.map((idp) => h('option', { value: idp.id }, idp.extraInfo.handle + ' (' + idp.metadata.issuer + ')')));
+    ...state.idps.map((idp) => h('option', { value: idp.id }, idp.extraInfo.handle + ' (' + idp.metadata.issuer + ')')));
   select.value = state.idps.some((i) => i.id === chosen) ? chosen : state.idps.length ? state.idps[0].id : '';
 }
 

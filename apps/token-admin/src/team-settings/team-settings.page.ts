@@ -46,7 +46,7 @@ ${errorSlot('idp-list-error')}
 <h3 id="idp-add-heading">Add a connection</h3>
 <form id="idp-add-form" aria-labelledby="idp-add-heading" novalidate>
 ${metadataInputs('idp-add')}
-${field('idp-add-name', 'Name (optional)', html`<input id="idp-add-name" name="handle" maxlength="32" autocomplete="off">`, 'Up to 32 characters, e.g. "Entra ID". Default: "IdP 1", "IdP 2", …')}
+${field('idp-add-name', 'Connection name (optional)', html`<input id="idp-add-name" name="handle" maxlength="32" autocomplete="off">`, 'Up to 32 characters, e.g. "Entra ID". Default: "IdP 1", "IdP 2", …')}
 ${errorSlot('idp-add-error')}
 <button type="submit">Add connection</button>
 </form>
@@ -69,7 +69,7 @@ ${errorSlot('token-list-error')}
 <p id="token-limit-reached" data-label="token-limit-reached" class="notice warning" hidden>Your team has reached the maximum number of SCIM tokens. Delete a token you no longer use before creating a new one.</p>
 <form id="token-create-form" aria-labelledby="token-create-heading" novalidate>
 ${field('token-description', 'Description', html`<input id="token-description" name="description" maxlength="1024" required autocomplete="off">`, 'What it is for, e.g. "Entra ID provisioning".')}
-${field('token-name', 'Name (optional)', html`<input id="token-name" name="name" maxlength="256" autocomplete="off">`)}
+${field('token-name', 'Token name (optional)', html`<input id="token-name" name="name" maxlength="256" autocomplete="off">`)}
 ${field('token-idp', 'Connection (IdP)', html`<select id="token-idp" name="idp" aria-describedby="token-idp-hint"></select>`, 'Users provisioned with a token bound to a connection log in through it; users of an unbound token cannot log in with single sign-on.')}
 ${field('token-password', 'Your password', html`<input id="token-password" name="password" type="password" autocomplete="current-password" aria-describedby="token-password-hint">`, 'Creating a token needs your password again.')}
 ${errorSlot('token-create-error')}
