@@ -45,7 +45,10 @@ export class TeamSettingsController {
   @Header('cache-control', 'no-cache')
   @ApiOperation({ summary: "The page's script (an ES module)" })
   @ApiProduces('text/javascript')
-  @ApiOkResponse({ content: { 'text/javascript': { schema: { type: 'string', example: '// team settings…' } } } })
+  @ApiOkResponse({
+    description: 'The script',
+    content: { 'text/javascript': { schema: { type: 'string', example: '// team settings…' } } },
+  })
   script(): string {
     return TEAM_SETTINGS_SCRIPT;
   }
@@ -59,7 +62,7 @@ export class TeamSettingsController {
       "Team owners and admins: for each IdP of the caller's team its SSO code, login URL, certificate expiry, metadata source " +
       "and bound-user count; the SP metadata URL and SCIM base URL. Counting reads each IdP issuer's own `user_v2` partition.",
   })
-  @ApiOkResponse({ type: TeamSettingsDetailsDto })
+  @ApiOkResponse({ type: TeamSettingsDetailsDto, description: "The caller's team: public URLs and its IdPs' details" })
   @ApiResponse({ status: 403, description: '`no-team-member` or `insufficient-permissions` (members without admin rights)' })
   detailsOf(@CurrentUser() uid: UserId, @Req() req: FastifyRequest): Promise<TeamSettingsDetailsDto> {
     return this.details.forCaller(uid, header(req, 'z-host'), requestOrigin(req));
