@@ -180,7 +180,7 @@ export function renderIdp(spar, details, now, actions) {
       h('summary', null, 'Replace metadata'),
       h('form', { id: p + '-replace', 'aria-label': 'Replace metadata of ' + name, novalidate: true, onsubmit: (e) => actions.replace(e, spar) },
         h('p', { class: 'muted' }, 'Upload new metadata from the same identity provider, e.g. after a certificate change. Bound users stay bound when the issuer stays the same.'),
-        metadataFields(p + '-replace', { xml: 'New metadata XML', file: 'Or upload a new metadata file', url: 'Or new metadata URL' }),
+        metadataFields(p + '-replace', { xml: 'Replacement XML', file: 'Or upload a replacement file', url: 'Or replacement URL' }),
         h('p', { id: p + '-replace-error', class: 'error', role: 'alert', hidden: true }),
         h('button', { type: 'submit' }, 'Replace metadata of ' + name))),
     h('details', null,
