@@ -7,6 +7,8 @@ import {
   type ActivityParty,
   type Clock,
   type TeamId,
+  type User,
+  type UserId,
   activityText,
   timeUuid,
   timeUuidDate,
@@ -148,4 +150,22 @@ export class ActivityRecorder {
       this.opts.log.warn({ err }, 'activity: an event could not be written');
     }
   }
+}
+
+/**
+ * Records an event whose actor is a user (a team admin changing tokens or IdPs): the user's name,
+ * else email, is looked up in the background, so the request pays no read for it.
+ */
+export function recordByUser(
+  recorder: Pick<ActivityRecorder, 'defer'>,
+  users: { get(id: UserId): Promise<User | null> },
+  team: TeamId,
+  actor: UserId,
+  input: Omit<ActivityInput, 'actor'>,
+): void {
+  recorder.defer(async () => {
+    const u = await users.get(actor).catch(() => null);
+    const name = u ? u.name || u.email || undefined : undefined;
+    return { team, input: { ...input, actor: { type: 'user', id: actor, ...(name ? { name } : {}) } } };
+  });
 }
