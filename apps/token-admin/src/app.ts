@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, type AppSpec, RateLimitModule, StoresModule } from '@sso/platform';
+import { ActivityModule } from './activity/activity.module';
 import { LoginModule } from './login/login.module';
 import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
 import { SelfController } from './self/self.controller';
@@ -14,6 +15,7 @@ export const tokenAdmin: AppSpec = {
   name: 'token-admin',
   title: 'token-admin',
   description: 'Team administrators: login sessions, access tokens and SCIM token management.',
+<<<<<<< HEAD
   imports: [
     StoresModule.forRoot(),
     AuthModule,
@@ -24,5 +26,8 @@ export const tokenAdmin: AppSpec = {
     TeamsModule,
     TeamSettingsModule,
   ],
+=======
+  imports: [StoresModule.forRoot(), AuthModule, RateLimitModule, LoginModule, SelfModule, ScimTokensModule, TeamsModule, ActivityModule],
+>>>>>>> i-activity
   port: (c) => c.ports.tokenAdmin,
 };
