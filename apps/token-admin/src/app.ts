@@ -15,7 +15,6 @@ export const tokenAdmin: AppSpec = {
   name: 'token-admin',
   title: 'token-admin',
   description: 'Team administrators: login sessions, access tokens and SCIM token management.',
-<<<<<<< HEAD
   imports: [
     StoresModule.forRoot(),
     AuthModule,
@@ -24,10 +23,8 @@ export const tokenAdmin: AppSpec = {
     SelfModule,
     ScimTokensModule,
     TeamsModule,
+    ActivityModule,
     TeamSettingsModule,
   ],
-=======
-  imports: [StoresModule.forRoot(), AuthModule, RateLimitModule, LoginModule, SelfModule, ScimTokensModule, TeamsModule, ActivityModule],
->>>>>>> i-activity
   port: (c) => c.ports.tokenAdmin,
 };
