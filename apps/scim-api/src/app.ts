@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { type AppSpec, ScimAuthModule, StoresModule } from '@sso/platform';
+import { ScimActivityModule } from './activity/scim-activity.hooks';
 import { scimErrorTransport } from './common/scim-errors';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { BulkModule } from './bulk/bulk.module';
@@ -14,7 +15,7 @@ export const scimApi: AppSpec = {
   name: 'scim-api',
   title: 'scim-api',
   description: 'SCIM 2.0 (RFC 7643/7644) user and group provisioning, authenticated by team SCIM tokens.',
-  imports: [StoresModule.forRoot(), ScimAuthModule, DiscoveryModule, UsersModule, GroupsModule, BulkModule],
+  imports: [StoresModule.forRoot(), ScimAuthModule, DiscoveryModule, UsersModule, GroupsModule, BulkModule, ScimActivityModule],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
   ignoreTrailingSlash: true,

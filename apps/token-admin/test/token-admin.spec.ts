@@ -500,6 +500,10 @@ describe('token-admin on real Cassandra and Redis', () => {
       '/scim/auth-tokens/{id}',
       '/scim/auth-tokens/{id}/rotate',
       '/self',
+      '/team-settings',
+      '/team-settings/activity',
+      '/team-settings/app.js',
+      '/team-settings/details',
     ]);
     expect(doc.paths['/access/logout'].post.description).toContain('`/logout`');
     expect((await t.app.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(200);
@@ -507,7 +511,21 @@ describe('token-admin on real Cassandra and Redis', () => {
     const rotated = doc.paths['/scim/auth-tokens/{id}/rotate'].post.responses;
     expect(rotated['200'].content['application/json'].example.info).toMatchObject({ rotated_from: expect.any(String) });
     expect(rotated['409'].content['application/json'].example.label).toBe('rotation-in-progress');
-    for (const name of ['LoginDto', 'AccessTokenDto', 'CreateScimTokenDto', 'RotateScimTokenDto', 'ScimTokenInfoDto']) {
+    for (const name of [
+      'LoginDto',
+      'AccessTokenDto',
+      'CreateScimTokenDto',
+      'RotateScimTokenDto',
+      'ScimTokenInfoDto',
+      'TeamSettingsDetailsDto',
+      'IdpDetailsDto',
+      'CertificateInfoDto',
+      'MetadataSourceDto',
+      'ActivityPageDto',
+      'ActivityEventDto',
+      'ActivityActorDto',
+      'ActivitySubjectDto',
+    ]) {
       const props = doc.components.schemas[name].properties;
       for (const [k, v] of Object.entries(props)) {
         if ((v as { $ref?: string }).$ref || (v as { type?: string }).type === 'array') continue;

@@ -215,6 +215,7 @@ SCIM_BULK_MAX_PAYLOAD_SIZE: {{ .Values.config.scimBulk.maxPayloadSize | int64 | 
 DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
 DNS_SERVERS: {{ join "," .Values.config.dnsServers | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
+ACTIVITY_TTL_DAYS: {{ .Values.config.activity.ttlDays | int64 | toString | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
 CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}
 CASSANDRA_KEYSPACE_SPAR: {{ $c.keyspaces.spar | quote }}

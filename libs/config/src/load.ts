@@ -57,6 +57,8 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SCIM_TOKEN_EXPIRY_WARNING_DAYS', path: 'scim.tokenExpiryWarningDays' },
   { env: 'SCIM_BULK_MAX_OPERATIONS', path: 'scim.bulkMaxOperations' },
   { env: 'SCIM_BULK_MAX_PAYLOAD_SIZE', path: 'scim.bulkMaxPayloadSize' },
+  { env: 'ACTIVITY_TTL_DAYS', path: 'activity.ttlDays' },
+  { env: 'ACTIVITY_QUEUE_SIZE', path: 'activity.queueSize' },
   { env: 'FEATURE_SSO', path: 'features.sso' },
   { env: 'DEFAULT_LOCALE', path: 'defaultLocale' },
   { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },

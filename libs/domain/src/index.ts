@@ -4,3 +4,4 @@ export * from './errors';
 export * from './identity';
 export * from './text';
 export * from './email-domain';
+export * from './activity';

@@ -13,6 +13,9 @@ export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-sto
 export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraDomainRegistrationStore } from './cassandra/domain-registration-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
+export { CassandraActivityStore } from './cassandra/activity-store';
+export { MemoryActivityStore } from './memory/activity-store';
+export * from './activity-query';
 export * from './root';
 export { CassandraScimTokenLifecycleStore } from './cassandra/scim-token-lifecycle-store';
 export { MemoryScimTokenLifecycleStore } from './memory/scim-token-lifecycle-store';

@@ -1,6 +1,7 @@
 import type { Config, StoreBackend } from '@sso/config';
 import { type Clock, systemClock } from '@sso/domain';
 import { CassandraDomainRegistrationStore } from './cassandra/domain-registration-store';
+import { CassandraActivityStore } from './cassandra/activity-store';
 import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
@@ -12,6 +13,7 @@ import { cassandraSparStores } from './cassandra/spar-store';
 import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { type IdpLoginLookups, IdpLookupCache } from './idp-lookup-cache';
 import { memorySparStores } from './memory';
+import { MemoryActivityStore } from './memory/activity-store';
 import { memoryIdentityStores } from './memory/identity-stores';
 import { MemoryDomainRegistrationStore } from './memory/domain-registration-store';
 import { MemoryIdpDomainStore } from './memory/idp-domain-store';
@@ -19,6 +21,7 @@ import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
+import type { ActivityStore } from './ports/activity-store';
 import type { IdentityStores } from './ports/identity-stores';
 import type { DomainRegistrationStore } from './ports/domain-registration-store';
 import type { IdpDomainStore } from './ports/idp-domain-store';
@@ -52,6 +55,8 @@ export interface AppStores {
   domainRegistrations: DomainRegistrationStore;
   /** Fresh reads for IdP management and the refresher; its writes empty the login cache. */
   idpLoginOptions: IdpLoginOptionsStore;
+  /** The team activity log (written in the background by the platform's ActivityRecorder). */
+  activity: ActivityStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
   /** SCIM token expiry, rotation origin and last use (brig migration 14); its writes empty the token check cache. */
@@ -115,6 +120,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           domainRegistrations: new MemoryDomainRegistrationStore(clock),
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
           scimTokenLifecycle: new MemoryScimTokenLifecycleStore(),
+          activity: new MemoryActivityStore(clock),
         },
         clock,
         opts,
@@ -140,6 +146,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         domainRegistrations: new CassandraDomainRegistrationStore(db),
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
         scimTokenLifecycle: new CassandraScimTokenLifecycleStore(db),
+        activity: new CassandraActivityStore(db),
       },
       clock,
       opts,

@@ -22,3 +22,4 @@ export * from './http-errors';
 export * from './providers';
 export * from './page';
 export * from './dns';
+export * from './activity-recorder';

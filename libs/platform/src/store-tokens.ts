@@ -22,3 +22,6 @@ export const LOGIN_LOOKUPS = Symbol('LOGIN_LOOKUPS');
 export const SCIM_TOKEN_LIFECYCLE = Symbol('SCIM_TOKEN_LIFECYCLE');
 /** scim-api's token check, cached for `scim.tokenCacheSeconds` (docs/decisions.md, "SCIM token check cache"). */
 export const SCIM_TOKEN_AUTH = Symbol('SCIM_TOKEN_AUTH');
+/** The team activity log's store (token-admin reads it) and the app's one non-blocking recorder. */
+export const ACTIVITY_STORE = Symbol('ACTIVITY_STORE');
+export const ACTIVITY_RECORDER = Symbol('ACTIVITY_RECORDER');

@@ -5,7 +5,10 @@ import { type Clock, systemClock } from '@sso/domain';
 import { type AppStores, type StoreRoot, openStores } from '@sso/persistence';
 import { Metrics } from './metrics';
 import { LOGGER } from './platform.module';
+import { ActivityRecorder } from './activity-recorder';
 import {
+  ACTIVITY_RECORDER,
+  ACTIVITY_STORE,
   CLOCK,
   IDENTITY_STORES,
   IDP_DOMAINS,
@@ -31,11 +34,12 @@ export interface StoresOptions {
   clock?: Clock;
 }
 
-/** Connects at start without failing (/i/status reports it) and closes last. */
+/** Connects at start without failing (/i/status reports it) and closes last, after the activity queue is written. */
 class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(STORE_ROOT) private readonly root: StoreRoot,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(ACTIVITY_RECORDER) private readonly activity: ActivityRecorder,
   ) {}
 
   onModuleInit(): void {
@@ -45,6 +49,7 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.activity.close();
     await this.root.close();
   }
 }
@@ -62,6 +67,7 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
   [SCIM_TOKEN_LIFECYCLE, (s) => s.scimTokenLifecycle],
   [SCIM_TOKEN_AUTH, (s) => s.scimTokenAuth],
+  [ACTIVITY_STORE, (s) => s.activity],
 ];
 
 /**
@@ -95,12 +101,24 @@ export class StoresModule {
         inject: [STORE_ROOT],
         useFactory: (root: StoreRoot) => pick(root.stores),
       })),
+      {
+        provide: ACTIVITY_RECORDER,
+        inject: [STORE_ROOT, CONFIG, LOGGER, Metrics],
+        useFactory: (root: StoreRoot, config: Config, log: Logger, metrics: Metrics) =>
+          new ActivityRecorder(root.stores.activity, {
+            ttlSeconds: config.activity.ttlDays * 86_400,
+            queueSize: config.activity.queueSize,
+            clock,
+            log,
+            registry: metrics.registry,
+          }),
+      },
       StoreLifecycle,
     ];
     return {
       module: StoresModule,
       providers,
-      exports: [CLOCK, STORE_ROOT, ...ports.map(([token]) => token)],
+      exports: [CLOCK, STORE_ROOT, ACTIVITY_RECORDER, ...ports.map(([token]) => token)],
     };
   }
 }

@@ -3,6 +3,7 @@ import { type Clock, DomainError, type IdpId, type TeamId, type UserId, idpId, i
 import type { IdentityStores, ScimTokenLifecycle, ScimTokenLifecycleStore, ScimTokenRecord, SparStores } from '@sso/persistence';
 import type { CreateScimTokenDto, RotateScimTokenDto, ScimTokenInfoDto } from './scim-tokens.dto';
 import { TeamTokens, type TokenLifecyclePolicy, lifecycleKey, requestedExpiry } from './token-lifecycle';
+import { type ActivityRecorder, recordByUser } from '@sso/platform';
 
 /** spar's API versions before v8 bind a token to the team's only IdP when none is named. */
 const IMPLICIT_IDP_UNTIL = 8;
@@ -45,6 +46,11 @@ function tokenInfo(r: ScimTokenRecord, teamHasIdps: boolean, life: TokenLifecycl
   return info;
 }
 
+/** What the activity log calls a token: its name, else its description (a name equal to the id says nothing). */
+function tokenName(t: ScimTokenRecord | null): string | undefined {
+  return t?.name && t.name !== t.id ? t.name : t?.description || undefined;
+}
+
 export class ScimTokensHandler {
   constructor(
     private readonly spar: SparStores,
@@ -54,7 +60,29 @@ export class ScimTokensHandler {
     private readonly maxTokens: number,
     private readonly lifecycle: ScimTokenLifecycleStore,
     private readonly policy: TokenLifecyclePolicy,
+    /** The team activity log (absent: nothing is recorded). */
+    private readonly activity?: Pick<ActivityRecorder, 'defer'>,
   ) {}
+
+  private recordChange(
+    team: TeamId,
+    caller: UserId,
+    kind: 'token.created' | 'token.renamed' | 'token.deleted',
+    t: ScimTokenRecord | null,
+    id: ScimTokenRecord['id'],
+    detail: string,
+    newName?: string,
+  ): void {
+    if (!this.activity) return;
+    const name = newName ?? tokenName(t);
+    recordByUser(this.activity, this.identity.users, team, caller, {
+      kind,
+      outcome: 'ok',
+      subject: { type: 'scim-token', id, ...(name ? { name } : {}) },
+      ...(t?.idp ? { idp: t.idp } : {}),
+      detail,
+    });
+  }
 
   async create(caller: UserId, body: CreateScimTokenDto, apiVersion: number): Promise<{ token: string; info: ScimTokenInfoDto }> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
@@ -72,6 +100,7 @@ export class ScimTokensHandler {
       await this.withdraw(rec);
       throw new DomainError('token-limit-reached', 'Maximum number of SCIM tokens reached');
     }
+    this.recordChange(team, caller, 'token.created', rec, rec.id, `SCIM token ${tokenName(rec) ?? rec.id} was created.`);
     const lc = expiresAt ? this.lifecycleOf(rec, expiresAt, null) : null;
     return { token, info: tokenInfo(rec, idp === null && (await this.spar.idps.listByTeam(team)).length > 0, this.view(lc, null)) };
   }
@@ -112,6 +141,14 @@ export class ScimTokensHandler {
       await this.withdraw(rec);
       throw new DomainError('rotation-in-progress', 'This token is being rotated by another request');
     }
+    this.recordChange(
+      team,
+      caller,
+      'token.created',
+      rec,
+      rec.id,
+      `SCIM token ${tokenName(rec) ?? rec.id} was created by rotating ${old.rec.id}.`,
+    );
     const teamHasIdps = idp === null && (await this.spar.idps.listByTeam(team)).length > 0;
     return { token, info: tokenInfo(rec, teamHasIdps, this.view(this.lifecycleOf(rec, expiresAt, old.rec.id), null)) };
   }
@@ -128,6 +165,7 @@ export class ScimTokensHandler {
     if (!isUuid(id) || !(await this.spar.scimTokens.rename(team, scimTokenId(id), name))) {
       throw new DomainError('not-found', 'SCIM token not found');
     }
+    this.recordChange(team, caller, 'token.renamed', null, scimTokenId(id), `SCIM token renamed to ${name}.`, name);
   }
 
   /** Idempotent, as spar: 204 whether or not the token existed; only the caller's team is touched. */
@@ -135,7 +173,9 @@ export class ScimTokensHandler {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
     if (!isUuid(id)) throw new DomainError('bad-request', 'id: not a valid token id');
     const rec = await this.spar.scimTokens.get(team, scimTokenId(id));
-    if (rec) await this.withdraw(rec);
+    if (!rec) return;
+    await this.withdraw(rec);
+    this.recordChange(team, caller, 'token.deleted', rec, rec.id, `SCIM token ${tokenName(rec) ?? rec.id} was deleted.`);
   }
 
   private teamTokens(team: TeamId): Promise<TeamTokens> {

@@ -3,7 +3,7 @@ import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores, ScimTokenLifecycleStore, SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_TOKEN_LIFECYCLE, SPAR_STORES } from '@sso/platform';
+import { ACTIVITY_RECORDER, type ActivityRecorder, CLOCK, CONFIG, IDENTITY_STORES, SCIM_TOKEN_LIFECYCLE, SPAR_STORES } from '@sso/platform';
 import { ScimTokensController } from './scim-tokens.controller';
 import { ScimTokensHandler } from './scim-tokens.handler';
 
@@ -12,12 +12,25 @@ import { ScimTokensHandler } from './scim-tokens.handler';
   providers: [
     {
       provide: ScimTokensHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, CLOCK, CONFIG, SCIM_TOKEN_LIFECYCLE],
-      useFactory: (spar: SparStores, identity: IdentityStores, clock: Clock, config: Config, lifecycle: ScimTokenLifecycleStore) =>
-        new ScimTokensHandler(spar, identity, new TeamAccess(identity.teams), clock, config.scim.maxScimTokens, lifecycle, {
-          maxLifetimeDays: config.scim.maxTokenLifetimeDays,
-          expiryWarningDays: config.scim.tokenExpiryWarningDays,
-        }),
+      inject: [SPAR_STORES, IDENTITY_STORES, CLOCK, CONFIG, SCIM_TOKEN_LIFECYCLE, ACTIVITY_RECORDER],
+      useFactory: (
+        spar: SparStores,
+        identity: IdentityStores,
+        clock: Clock,
+        config: Config,
+        lifecycle: ScimTokenLifecycleStore,
+        activity: ActivityRecorder,
+      ) =>
+        new ScimTokensHandler(
+          spar,
+          identity,
+          new TeamAccess(identity.teams),
+          clock,
+          config.scim.maxScimTokens,
+          lifecycle,
+          { maxLifetimeDays: config.scim.maxTokenLifetimeDays, expiryWarningDays: config.scim.tokenExpiryWarningDays },
+          activity,
+        ),
     },
   ],
 })

@@ -74,6 +74,8 @@ describe('spar schema on a live Cassandra node', () => {
       'scim_token_lifecycle',
       'scim_user_doc',
       'scim_user_group',
+      'team_activity',
+      'team_activity_bucket',
       'user',
       'user_cookies',
       'user_handle',
@@ -91,6 +93,9 @@ describe('spar schema on a live Cassandra node', () => {
     });
     expect(brig.scim_token_lifecycle.partitionKey).toEqual(['token_']);
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
+    expect(brig.team_activity.partitionKey).toEqual(['team', 'bucket']);
+    expect(brig.team_activity.clustering).toEqual([{ column: 'id', order: 'DESC' }]);
+    expect(brig.team_activity_bucket.clustering).toEqual([{ column: 'bucket', order: 'DESC' }]);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);
     expect(galley.team_features.columns).toEqual({ team_id: 'uuid', sso_status: 'int' });
@@ -114,6 +119,7 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:6`,
           `${a.db.config.keyspaces.brig}:14`,
           `${a.db.config.keyspaces.brig}:16`,
+          `${a.db.config.keyspaces.brig}:7`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.spar}:100`,

@@ -17,3 +17,4 @@ export * from './idp-domain-store';
 export * from './domain-registration-store';
 export * from './scim-group-store';
 export * from './scim-token-lifecycle-store';
+export * from './activity-store';
