@@ -19,7 +19,9 @@ await cassandra.start();
 await run(['tools/build.mjs']);
 await run(['dist/tools/migrate/main.js']);
 
-const { CassandraDb, CassandraActivityStore, MemoryActivityStore, queryActivity } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
+const { CassandraDb, CassandraActivityStore, MemoryActivityStore, queryActivity } = require(
+  path.join(repoRoot, 'dist/libs/persistence/index.js'),
+);
 const { ActivityRecorder } = require(path.join(repoRoot, 'dist/libs/platform/index.js'));
 const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
 const { systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
@@ -62,7 +64,14 @@ const team = randomUUID();
   const took = ms(t0);
   const values = (await registry.getSingleMetric('activity_events_total').get()).values;
   const failed = values.find((v) => v.labels.result === 'failed')?.value ?? 0;
-  rows.push({ what: 'background writes to Cassandra', n, total_ms: took.toFixed(0), per_event_us: ((took * 1000) / n).toFixed(1), events_per_s: Math.round((n / took) * 1000), failed });
+  rows.push({
+    what: 'background writes to Cassandra',
+    n,
+    total_ms: took.toFixed(0),
+    per_event_us: ((took * 1000) / n).toFixed(1),
+    events_per_s: Math.round((n / took) * 1000),
+    failed,
+  });
 }
 
 // 3. Reads: one page, newest first; a page filtered by a rare subject (bounded scan); the whole log paged.
@@ -71,7 +80,14 @@ const timed = async (what, f, reps = 20) => {
   const t0 = process.hrtime.bigint();
   let last;
   for (let i = 0; i < reps; i++) last = await f();
-  rows.push({ what, n: reps, total_ms: ms(t0).toFixed(0), per_request_ms: (ms(t0) / reps).toFixed(2), events: last.events.length, next: last.next ? 'yes' : 'no' });
+  rows.push({
+    what,
+    n: reps,
+    total_ms: ms(t0).toFixed(0),
+    per_request_ms: (ms(t0) / reps).toFixed(2),
+    events: last.events.length,
+    next: last.next ? 'yes' : 'no',
+  });
 };
 await timed('GET page of 50, no filter', () => queryActivity(store, team, { limit: 50 }));
 await timed('GET page of 200, no filter', () => queryActivity(store, team, { limit: 200 }));

@@ -148,17 +148,15 @@ describe('SCIM activity at shutdown (memory backend)', () => {
     const store = t.app.get<ActivityStore>(ACTIVITY_STORE);
     const team = newTeamId();
     const token = generateScimToken();
-    await t.app
-      .get<SparStores>(SPAR_STORES)
-      .scimTokens.insert({
-        team,
-        id: newScimTokenId(),
-        tokenKey: hashScimToken(token),
-        createdAt: new Date(),
-        idp: null,
-        description: 'x',
-        name: 'x',
-      });
+    await t.app.get<SparStores>(SPAR_STORES).scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(token),
+      createdAt: new Date(),
+      idp: null,
+      description: 'x',
+      name: 'x',
+    });
     const writes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         t.app.inject({
