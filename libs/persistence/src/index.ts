@@ -13,3 +13,5 @@ export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-sto
 export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
 export * from './root';
+export { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
+export { MemoryMailOutboxStore } from './memory/mail-outbox-store';

@@ -16,3 +16,5 @@ export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
 export const IDP_LOGIN_OPTIONS = Symbol('IDP_LOGIN_OPTIONS');
 /** What initiate-login and the ACS read on every login: the cached views (docs/decisions.md, "IdP lookups"). */
 export const LOGIN_LOOKUPS = Symbol('LOGIN_LOOKUPS');
+/** The mail outbox (`MailOutbox` for use cases that send mail; the worker uses the whole `MailOutboxStore`). */
+export const MAIL_OUTBOX = Symbol('MAIL_OUTBOX');

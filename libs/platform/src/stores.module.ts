@@ -12,6 +12,7 @@ import {
   IDP_LOGIN_OPTIONS,
   IDP_METADATA_SOURCES,
   LOGIN_LOOKUPS,
+  MAIL_OUTBOX,
   SCIM_GROUPS,
   SCIM_USER_DOCS,
   SPAR_STORES,
@@ -56,6 +57,7 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [IDP_LOGIN_OPTIONS, (s) => s.idpLoginOptions],
   [IDP_DOMAINS, (s) => s.idpDomains],
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
+  [MAIL_OUTBOX, (s) => s.mailOutbox],
 ];
 
 /**
