@@ -15,3 +15,5 @@ export { CassandraScimGroupStore } from './cassandra/scim-group-store';
 export * from './root';
 export { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
 export { MemoryMailOutboxStore } from './memory/mail-outbox-store';
+export { CassandraPasswordResetStore } from './cassandra/password-reset-store';
+export { MemoryPasswordResetStore } from './memory/password-reset-store';

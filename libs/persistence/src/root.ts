@@ -4,6 +4,7 @@ import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
 import { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
+import { CassandraPasswordResetStore } from './cassandra/password-reset-store';
 import { CassandraDb, type QueryObserver } from './cassandra/db';
 import { cassandraIdentityStores } from './cassandra/identity-stores';
 import { CassandraScimGroupStore } from './cassandra/scim-group-store';
@@ -17,6 +18,7 @@ import { MemoryIdpDomainStore } from './memory/idp-domain-store';
 import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
 import { MemoryMailOutboxStore } from './memory/mail-outbox-store';
+import { MemoryPasswordResetStore } from './memory/password-reset-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
 import type { IdentityStores } from './ports/identity-stores';
@@ -24,6 +26,7 @@ import type { IdpDomainStore } from './ports/idp-domain-store';
 import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
 import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
 import type { MailOutboxStore } from './ports/mail-outbox';
+import type { PasswordResetStore } from './ports/password-reset-store';
 import type { ScimGroupStore } from './ports/scim-group-store';
 import type { ScimUserDocStore } from './ports/scim-user-doc-store';
 import type { SparStores } from './ports/stores';
@@ -48,6 +51,8 @@ export interface AppStores {
   idpLoginOptions: IdpLoginOptionsStore;
   /** Mail waiting to be sent: use cases enqueue, the outbox worker sends. */
   mailOutbox: MailOutboxStore;
+  /** Pending password resets (token-admin). */
+  passwordResets: PasswordResetStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
 }
@@ -99,6 +104,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           idpDomains: new MemoryIdpDomainStore(),
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
           mailOutbox: new MemoryMailOutboxStore(clock),
+          passwordResets: new MemoryPasswordResetStore(),
         },
         clock,
         opts.loginCacheSeconds,
@@ -123,6 +129,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         idpDomains: new CassandraIdpDomainStore(db),
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
         mailOutbox: new CassandraMailOutboxStore(db, clock),
+        passwordResets: new CassandraPasswordResetStore(db),
       },
       clock,
       opts.loginCacheSeconds,

@@ -18,3 +18,5 @@ export const IDP_LOGIN_OPTIONS = Symbol('IDP_LOGIN_OPTIONS');
 export const LOGIN_LOOKUPS = Symbol('LOGIN_LOOKUPS');
 /** The mail outbox (`MailOutbox` for use cases that send mail; the worker uses the whole `MailOutboxStore`). */
 export const MAIL_OUTBOX = Symbol('MAIL_OUTBOX');
+/** Pending password resets (token-admin). */
+export const PASSWORD_RESETS = Symbol('PASSWORD_RESETS');

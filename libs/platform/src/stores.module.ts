@@ -13,6 +13,7 @@ import {
   IDP_METADATA_SOURCES,
   LOGIN_LOOKUPS,
   MAIL_OUTBOX,
+  PASSWORD_RESETS,
   SCIM_GROUPS,
   SCIM_USER_DOCS,
   SPAR_STORES,
@@ -58,6 +59,7 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [IDP_DOMAINS, (s) => s.idpDomains],
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
   [MAIL_OUTBOX, (s) => s.mailOutbox],
+  [PASSWORD_RESETS, (s) => s.passwordResets],
 ];
 
 /**

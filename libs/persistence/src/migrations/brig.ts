@@ -125,4 +125,11 @@ export const brigMigrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.mail_outbox_bucket (queue text, bucket bigint, PRIMARY KEY (queue, bucket))`,
     ],
   },
+  {
+    version: 9,
+    description: 'password_reset: pending password resets, keyed by a key derived from the user, holding only a hash of the code',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.password_reset (key ascii PRIMARY KEY, "user" uuid, code_hash blob, expires timestamp, used_at timestamp)`,
+    ],
+  },
 ];
