@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuthModule, type AppSpec, RateLimitModule, StoresModule } from '@sso/platform';
+import { AuthModule, type AppSpec, MailModule, RateLimitModule, StoresModule } from '@sso/platform';
 import { LoginModule } from './login/login.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
 import { SelfController } from './self/self.controller';
 import { TeamsModule } from './teams/teams.module';
@@ -13,6 +14,19 @@ export const tokenAdmin: AppSpec = {
   name: 'token-admin',
   title: 'token-admin',
   description: 'Team administrators: login sessions, access tokens and SCIM token management.',
-  imports: [StoresModule.forRoot(), AuthModule, RateLimitModule, LoginModule, SelfModule, ScimTokensModule, TeamsModule],
+  imports: [
+    StoresModule.forRoot(),
+    AuthModule,
+    RateLimitModule,
+    // Sends the outbox's mail (docs/decisions.md, "Who sends mail").
+    MailModule.forRoot(),
+    LoginModule,
+    SelfModule,
+    ScimTokensModule,
+    TeamsModule,
+    PasswordResetModule,
+  ],
+  // The set-password pages post plain forms; every other route refuses them (415).
+  formRoutes: ['/password-reset/set'],
   port: (c) => c.ports.tokenAdmin,
 };
