@@ -29,7 +29,8 @@ export function testConfig(overrides: Record<string, unknown> = {}, env: NodeJS.
  * shell changes nothing.
  */
 export function memoryTestConfig(overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: { APP_ENV: 'test', STORE_BACKEND: 'memory', LOG_LEVEL: 'silent' }, overrides });
+  // No outbox worker: a unit test never opens an SMTP connection (it runs OutboxWorker itself if it must).
+  return loadConfig({ env: { APP_ENV: 'test', STORE_BACKEND: 'memory', LOG_LEVEL: 'silent', MAIL_WORKER_ENABLED: 'false' }, overrides });
 }
 
 export interface TestApp {
