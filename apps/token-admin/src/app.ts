@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { AuthModule, type AppSpec, RateLimitModule, StoresModule } from '@sso/platform';
+import { AuthModule, type AppSpec, MailModule, RateLimitModule, StoresModule } from '@sso/platform';
 import { DomainsModule } from './domains/domains.module';
 import { ActivityModule } from './activity/activity.module';
 import { LoginModule } from './login/login.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
 import { SelfController } from './self/self.controller';
 import { TeamSettingsModule } from './team-settings/team-settings.module';
@@ -20,6 +21,8 @@ export const tokenAdmin: AppSpec = {
     StoresModule.forRoot(),
     AuthModule,
     RateLimitModule,
+    // Sends the outbox's mail (docs/decisions.md, "Who sends mail").
+    MailModule.forRoot(),
     LoginModule,
     SelfModule,
     ScimTokensModule,
@@ -27,6 +30,9 @@ export const tokenAdmin: AppSpec = {
     ActivityModule,
     TeamSettingsModule,
     DomainsModule,
+    PasswordResetModule,
   ],
+  // The set-password pages post plain forms; every other route refuses them (415).
+  formRoutes: ['/password-reset/set'],
   port: (c) => c.ports.tokenAdmin,
 };

@@ -496,6 +496,9 @@ describe('token-admin on real Cassandra and Redis', () => {
       '/access',
       '/access/logout',
       '/login',
+      '/password-reset',
+      '/password-reset/complete',
+      '/password-reset/set',
       '/scim/auth-tokens',
       '/scim/auth-tokens/{id}',
       '/scim/auth-tokens/{id}/rotate',
@@ -525,6 +528,8 @@ describe('token-admin on real Cassandra and Redis', () => {
       'ActivityEventDto',
       'ActivityActorDto',
       'ActivitySubjectDto',
+      'PasswordResetRequestDto',
+      'PasswordResetCompleteDto',
     ]) {
       const props = doc.components.schemas[name].properties;
       for (const [k, v] of Object.entries(props)) {

@@ -94,6 +94,9 @@ export const errorCodes = [
   // SCIM tokens
   'token-limit-reached',
   'rotation-in-progress',
+  // passwords (brig's password reset labels)
+  'weak-password',
+  'invalid-code',
   // SCIM protocol errors: named by their scimType
   ...scimTypes,
 ] as const;
@@ -178,6 +181,10 @@ export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   'more-than-one-idp': { status: 400 },
   'token-limit-reached': { status: 403 },
   'rotation-in-progress': { status: 409 },
+  // A new password that breaks the policy (libs/auth password-policy.ts).
+  'weak-password': { status: 400 },
+  // brig: a password reset key and code that do not match a pending reset ("Invalid password reset code.").
+  'invalid-code': { status: 400 },
   invalidFilter: scim('invalidFilter'),
   tooMany: scim('tooMany'),
   uniqueness: scim('uniqueness', 409, 'conflict'),

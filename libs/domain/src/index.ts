@@ -5,3 +5,4 @@ export * from './identity';
 export * from './text';
 export * from './email-domain';
 export * from './activity';
+export * from './mail';

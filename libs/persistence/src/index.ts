@@ -20,3 +20,7 @@ export * from './root';
 export { CassandraScimTokenLifecycleStore } from './cassandra/scim-token-lifecycle-store';
 export { MemoryScimTokenLifecycleStore } from './memory/scim-token-lifecycle-store';
 export * from './scim-token-auth-cache';
+export { CassandraMailOutboxStore, MAIL_QUEUE } from './cassandra/mail-outbox-store';
+export { MemoryMailOutboxStore } from './memory/mail-outbox-store';
+export { CassandraPasswordResetStore } from './cassandra/password-reset-store';
+export { MemoryPasswordResetStore } from './memory/password-reset-store';

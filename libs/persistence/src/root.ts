@@ -5,6 +5,8 @@ import { CassandraActivityStore } from './cassandra/activity-store';
 import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
+import { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
+import { CassandraPasswordResetStore } from './cassandra/password-reset-store';
 import { CassandraDb, type QueryObserver } from './cassandra/db';
 import { cassandraIdentityStores } from './cassandra/identity-stores';
 import { CassandraScimGroupStore } from './cassandra/scim-group-store';
@@ -19,6 +21,8 @@ import { MemoryDomainRegistrationStore } from './memory/domain-registration-stor
 import { MemoryIdpDomainStore } from './memory/idp-domain-store';
 import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
+import { MemoryMailOutboxStore } from './memory/mail-outbox-store';
+import { MemoryPasswordResetStore } from './memory/password-reset-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
 import type { ActivityStore } from './ports/activity-store';
@@ -27,6 +31,8 @@ import type { DomainRegistrationStore } from './ports/domain-registration-store'
 import type { IdpDomainStore } from './ports/idp-domain-store';
 import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
 import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
+import type { MailOutboxStore } from './ports/mail-outbox';
+import type { PasswordResetStore } from './ports/password-reset-store';
 import type { ScimGroupStore } from './ports/scim-group-store';
 import type { ScimUserDocStore } from './ports/scim-user-doc-store';
 import type { SparStores } from './ports/stores';
@@ -57,6 +63,10 @@ export interface AppStores {
   idpLoginOptions: IdpLoginOptionsStore;
   /** The team activity log (written in the background by the platform's ActivityRecorder). */
   activity: ActivityStore;
+  /** Mail waiting to be sent: use cases enqueue, the outbox worker sends. */
+  mailOutbox: MailOutboxStore;
+  /** Pending password resets (token-admin). */
+  passwordResets: PasswordResetStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
   /** SCIM token expiry, rotation origin and last use (brig migration 14); its writes empty the token check cache. */
@@ -121,6 +131,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
           scimTokenLifecycle: new MemoryScimTokenLifecycleStore(),
           activity: new MemoryActivityStore(clock),
+          mailOutbox: new MemoryMailOutboxStore(clock),
+          passwordResets: new MemoryPasswordResetStore(),
         },
         clock,
         opts,
@@ -147,6 +159,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
         scimTokenLifecycle: new CassandraScimTokenLifecycleStore(db),
         activity: new CassandraActivityStore(db),
+        mailOutbox: new CassandraMailOutboxStore(db, clock),
+        passwordResets: new CassandraPasswordResetStore(db),
       },
       clock,
       opts,

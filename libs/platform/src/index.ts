@@ -23,3 +23,4 @@ export * from './providers';
 export * from './page';
 export * from './dns';
 export * from './activity-recorder';
+export * from './mail';

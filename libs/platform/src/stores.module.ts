@@ -16,6 +16,8 @@ import {
   IDP_LOGIN_OPTIONS,
   IDP_METADATA_SOURCES,
   LOGIN_LOOKUPS,
+  MAIL_OUTBOX,
+  PASSWORD_RESETS,
   SCIM_GROUPS,
   SCIM_TOKEN_AUTH,
   SCIM_TOKEN_LIFECYCLE,
@@ -68,6 +70,8 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [SCIM_TOKEN_LIFECYCLE, (s) => s.scimTokenLifecycle],
   [SCIM_TOKEN_AUTH, (s) => s.scimTokenAuth],
   [ACTIVITY_STORE, (s) => s.activity],
+  [MAIL_OUTBOX, (s) => s.mailOutbox],
+  [PASSWORD_RESETS, (s) => s.passwordResets],
 ];
 
 /**

@@ -6,3 +6,4 @@ export * from './self-signed';
 export * from './saml-encrypt';
 export * from './ports';
 export * from './dns-server';
+export * from './mailpit';

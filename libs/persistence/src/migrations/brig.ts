@@ -164,4 +164,36 @@ export const brigMigrations: Migration[] = [
       ) WITH CLUSTERING ORDER BY (bucket DESC)`,
     ],
   },
+  {
+    version: 8,
+    description: 'mail_outbox: mail waiting to be sent, in hour buckets, with an index of the buckets that may hold mail',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.mail_outbox (
+        bucket bigint,
+        id timeuuid,
+        kind text,
+        recipient text,
+        team uuid,
+        team_name text,
+        locale text,
+        link text,
+        user_name text,
+        created timestamp,
+        attempts int,
+        next_attempt timestamp,
+        lease_owner text,
+        lease_until timestamp,
+        last_error text,
+        PRIMARY KEY (bucket, id)
+      )`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.mail_outbox_bucket (queue text, bucket bigint, PRIMARY KEY (queue, bucket))`,
+    ],
+  },
+  {
+    version: 9,
+    description: 'password_reset: pending password resets, keyed by a key derived from the user, holding only a hash of the code',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.password_reset (key ascii PRIMARY KEY, "user" uuid, code_hash blob, expires timestamp, used_at timestamp)`,
+    ],
+  },
 ];

@@ -66,7 +66,10 @@ describe('spar schema on a live Cassandra node', () => {
       'idp_domain',
       'idp_login_options',
       'idp_metadata_source',
+      'mail_outbox',
+      'mail_outbox_bucket',
       'meta',
+      'password_reset',
       'rich_info',
       'scim_group',
       'scim_group_by_name',
@@ -92,6 +95,7 @@ describe('spar schema on a live Cassandra node', () => {
       last_updated_at: 'timestamp',
     });
     expect(brig.scim_token_lifecycle.partitionKey).toEqual(['token_']);
+    expect(brig.mail_outbox.partitionKey).toEqual(['bucket']);
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     expect(brig.team_activity.partitionKey).toEqual(['team', 'bucket']);
     expect(brig.team_activity.clustering).toEqual([{ column: 'id', order: 'DESC' }]);
@@ -120,6 +124,8 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:14`,
           `${a.db.config.keyspaces.brig}:16`,
           `${a.db.config.keyspaces.brig}:7`,
+          `${a.db.config.keyspaces.brig}:8`,
+          `${a.db.config.keyspaces.brig}:9`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.spar}:100`,

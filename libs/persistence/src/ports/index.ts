@@ -18,3 +18,5 @@ export * from './domain-registration-store';
 export * from './scim-group-store';
 export * from './scim-token-lifecycle-store';
 export * from './activity-store';
+export * from './mail-outbox';
+export * from './password-reset-store';
