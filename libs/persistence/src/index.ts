@@ -12,4 +12,8 @@ export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source
 export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
+export { CassandraTeamCountStore } from './cassandra/team-count-store';
+export { CassandraPageCheckpointStore } from './cassandra/page-checkpoint-store';
+export { MemoryTeamCountStore } from './memory/team-count-store';
+export { MemoryPageCheckpointStore } from './memory/page-checkpoint-store';
 export * from './root';

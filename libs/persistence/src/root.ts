@@ -7,6 +7,8 @@ import { CassandraDb, type QueryObserver } from './cassandra/db';
 import { cassandraIdentityStores } from './cassandra/identity-stores';
 import { CassandraScimGroupStore } from './cassandra/scim-group-store';
 import { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
+import { CassandraPageCheckpointStore } from './cassandra/page-checkpoint-store';
+import { CassandraTeamCountStore } from './cassandra/team-count-store';
 import { cassandraSparStores } from './cassandra/spar-store';
 import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { type IdpLoginLookups, IdpLookupCache } from './idp-lookup-cache';
@@ -17,6 +19,8 @@ import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
+import { MemoryPageCheckpointStore } from './memory/page-checkpoint-store';
+import { MemoryTeamCountStore } from './memory/team-count-store';
 import type { IdentityStores } from './ports/identity-stores';
 import type { IdpDomainStore } from './ports/idp-domain-store';
 import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
@@ -24,6 +28,8 @@ import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
 import type { ScimGroupStore } from './ports/scim-group-store';
 import type { ScimUserDocStore } from './ports/scim-user-doc-store';
 import type { SparStores } from './ports/stores';
+import type { PageCheckpointStore } from './ports/page-checkpoint-store';
+import type { TeamCountStore } from './ports/team-count-store';
 
 /** What initiate-login and the ACS read on every login: cached views of the IdP records and options. */
 export interface LoginLookups {
@@ -43,6 +49,10 @@ export interface AppStores {
   idpDomains: IdpDomainStore;
   /** Fresh reads for IdP management and the refresher; its writes empty the login cache. */
   idpLoginOptions: IdpLoginOptionsStore;
+  /** SCIM index paging: the per-team counts of users and groups (docs/decisions.md, "Counts for index paging"). */
+  teamCounts: TeamCountStore;
+  /** SCIM index paging: where walks stopped (docs/decisions.md, "Checkpoints for index paging"). */
+  pageCheckpoints: PageCheckpointStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
 }
@@ -93,6 +103,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           idpMetadataSources: new MemoryIdpMetadataSourceStore(clock),
           idpDomains: new MemoryIdpDomainStore(),
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
+          teamCounts: new MemoryTeamCountStore(clock),
+          pageCheckpoints: new MemoryPageCheckpointStore(clock),
         },
         clock,
         opts.loginCacheSeconds,
@@ -116,6 +128,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         idpMetadataSources: new CassandraIdpMetadataSourceStore(db),
         idpDomains: new CassandraIdpDomainStore(db),
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
+        teamCounts: new CassandraTeamCountStore(db),
+        pageCheckpoints: new CassandraPageCheckpointStore(db),
       },
       clock,
       opts.loginCacheSeconds,

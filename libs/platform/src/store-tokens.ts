@@ -16,3 +16,7 @@ export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
 export const IDP_LOGIN_OPTIONS = Symbol('IDP_LOGIN_OPTIONS');
 /** What initiate-login and the ACS read on every login: the cached views (docs/decisions.md, "IdP lookups"). */
 export const LOGIN_LOOKUPS = Symbol('LOGIN_LOOKUPS');
+/** SCIM index paging: the per-team counts (scim-api). */
+export const TEAM_COUNTS = Symbol('TEAM_COUNTS');
+/** SCIM index paging: the walk checkpoints (scim-api). */
+export const PAGE_CHECKPOINTS = Symbol('PAGE_CHECKPOINTS');

@@ -16,6 +16,8 @@ import {
   SCIM_USER_DOCS,
   SPAR_STORES,
   STORE_ROOT,
+  PAGE_CHECKPOINTS,
+  TEAM_COUNTS,
 } from './store-tokens';
 import { APP_NAME, CONFIG } from './tokens';
 
@@ -56,6 +58,8 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [IDP_LOGIN_OPTIONS, (s) => s.idpLoginOptions],
   [IDP_DOMAINS, (s) => s.idpDomains],
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
+  [TEAM_COUNTS, (s) => s.teamCounts],
+  [PAGE_CHECKPOINTS, (s) => s.pageCheckpoints],
 ];
 
 /**

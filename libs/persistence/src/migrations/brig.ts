@@ -100,4 +100,32 @@ export const brigMigrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.idp_domain (team uuid, domain text, idp uuid, claimed_at timestamp, PRIMARY KEY ((team, domain)))`,
     ],
   },
+  {
+    version: 12,
+    description: 'scim_team_count: a counter of SCIM users and groups per team, and its recount state (index paging totals)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_team_count (team uuid, kind text, n counter, PRIMARY KEY (team, kind))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_team_count_state (
+        team uuid,
+        kind text,
+        checked_at timestamp,
+        doubt_at timestamp,
+        lease text,
+        PRIMARY KEY (team, kind)
+      )`,
+    ],
+  },
+  {
+    version: 13,
+    description: 'scim_page_checkpoint: where SCIM index paging stopped, per team, query and index (rows with a TTL)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_page_checkpoint (
+        team uuid,
+        scope text,
+        idx int,
+        cursor text,
+        PRIMARY KEY ((team, scope), idx)
+      ) WITH CLUSTERING ORDER BY (idx DESC) AND default_time_to_live = 900 AND gc_grace_seconds = 3600`,
+    ],
+  },
 ];
