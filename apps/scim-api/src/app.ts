@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { type AppSpec, StoresModule } from '@sso/platform';
 import { scimErrorTransport } from './common/scim-errors';
 import { DiscoveryController } from './discovery/discovery.controller';
+import { IndexPagingModule } from './common/index-paging.module';
 import { GroupsModule } from './groups/groups.module';
 import { UsersModule } from './users/users.module';
 
@@ -13,7 +14,7 @@ export const scimApi: AppSpec = {
   name: 'scim-api',
   title: 'scim-api',
   description: 'SCIM 2.0 (RFC 7643/7644) user and group provisioning, authenticated by team SCIM tokens.',
-  imports: [StoresModule.forRoot(), DiscoveryModule, UsersModule, GroupsModule],
+  imports: [StoresModule.forRoot(), IndexPagingModule, DiscoveryModule, UsersModule, GroupsModule],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
   ignoreTrailingSlash: true,

@@ -17,3 +17,4 @@ export { CassandraPageCheckpointStore } from './cassandra/page-checkpoint-store'
 export { MemoryTeamCountStore } from './memory/team-count-store';
 export { MemoryPageCheckpointStore } from './memory/page-checkpoint-store';
 export * from './root';
+export * from './team-counts';

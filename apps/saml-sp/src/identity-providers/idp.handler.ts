@@ -8,6 +8,7 @@ import type {
   IdpMetadataSourceStore,
   IdpRecord,
   SparStores,
+  TeamCounts,
 } from '@sso/persistence';
 import { type IdpMetadata, type MetadataFetcher, parseBrigSsoId, parseIdpMetadata } from '@sso/saml';
 import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
@@ -55,6 +56,7 @@ export class IdpHandler {
     private readonly ssoByDefault: boolean,
     private readonly sps: SpSelector,
     private readonly domains: IdpDomainStore,
+    private readonly counts?: TeamCounts,
   ) {}
 
   /**
@@ -303,6 +305,8 @@ export class IdpHandler {
       await this.spar.samlUsers.delete(idp.issuer, row.normalizedNameId);
       await this.deleteUser(idp.team, row.uid);
     }
+    // SCIM lists count the team's users: a purge is rare, so it has them recounted (docs/decisions.md, "Counts for index paging").
+    if (bound.length > 0) await this.counts?.doubt(idp.team, 'users');
     for (const old of idp.oldIssuers) {
       const prev = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
       if (prev && prev.replacedBy === idp.id) await this.spar.idps.setReplacedBy(prev.id, null);
