@@ -58,30 +58,22 @@ export class IndexPaging {
     if (startIndex > 1) {
       const cp = await this.checkpoints.nearest(w.team, w.scope, startIndex).catch(() => null);
       if (cp) ({ index: at, cursor } = cp);
-      // No checkpoint and past the end: nothing to walk for.
-      else if (startIndex > (await totalP)) return { items: [], total: await totalP };
+      // Not where a walk stopped, and past the end: nothing to walk for.
+      if (at !== startIndex && startIndex > (await totalP)) return { items: [], total: await totalP };
     }
-    let ended = false;
+    let page: { items: Array<Rendered<T>>; cursor: string | null; ended: boolean };
     try {
-      ({ cursor, ended } = await this.skip(w, at, cursor, startIndex));
+      page = await this.read(w, at, cursor, startIndex, count);
     } catch (e) {
-      // A checkpoint the store no longer takes (a changed schema, say): from the start.
-      if (!(e instanceof InvalidCursorError) || at === 1) throw e;
-      ({ cursor, ended } = await this.skip(w, 1, null, startIndex));
+      // A checkpoint the store no longer takes (its cursors changed, say): from the start.
+      if (!(e instanceof InvalidCursorError) || cursor === null) throw e;
+      page = await this.read(w, 1, null, startIndex, count);
     }
-    const items: Array<Rendered<T>> = [];
-    while (!ended && items.length < count) {
-      // Never more rows than the page misses: the page ends on a store page, where `next` points.
-      const r = await w.load(cursor, Math.min(count - items.length, MAX_PAGE_SIZE));
-      items.push(...r.items);
-      cursor = r.next;
-      ended = cursor === null;
-    }
-    const end = startIndex - 1 + items.length;
+    const { items, ended } = page;
+    cursor = page.cursor;
+    const end = items.length > 0 ? startIndex - 1 + items.length : 0;
     if (!ended) {
-      await this.checkpoints
-        .put(w.team, w.scope, { index: end + 1, cursor: cursor! }, this.opts.checkpointSeconds)
-        .catch(() => undefined);
+      await this.checkpoints.put(w.team, w.scope, { index: end + 1, cursor: cursor! }, this.opts.checkpointSeconds).catch(() => undefined);
     }
     let total = Math.max(await totalP, end);
     // Deletes behind the walk lowered the count below the walk's numbering: say that rows follow,
@@ -90,8 +82,33 @@ export class IndexPaging {
     return { items, total };
   }
 
+  /** The page at `startIndex`, walking from (`at`, `cursor`); `cursor` is where the page ends. */
+  private async read<T>(
+    w: IndexWalk<T>,
+    at: number,
+    from: string | null,
+    startIndex: number,
+    count: number,
+  ): Promise<{ items: Array<Rendered<T>>; cursor: string | null; ended: boolean }> {
+    let { cursor, ended } = await this.skip(w, at, from, startIndex);
+    const items: Array<Rendered<T>> = [];
+    while (!ended && items.length < count) {
+      // Never more rows than the page misses: the page ends on a store page, where `next` points.
+      const r = await w.load(cursor, Math.min(count - items.length, MAX_PAGE_SIZE));
+      items.push(...r.items);
+      cursor = r.next;
+      ended = cursor === null;
+    }
+    return { items, cursor, ended };
+  }
+
   /** Moves from (`at`, `cursor`) to the start of `startIndex`, counting shown rows. */
-  private async skip<T>(w: IndexWalk<T>, at: number, cursor: string | null, startIndex: number): Promise<{ cursor: string | null; ended: boolean }> {
+  private async skip<T>(
+    w: IndexWalk<T>,
+    at: number,
+    cursor: string | null,
+    startIndex: number,
+  ): Promise<{ cursor: string | null; ended: boolean }> {
     while (at < startIndex) {
       const r = await w.scan(cursor, Math.min(startIndex - at, MAX_PAGE_SIZE));
       at += r.shown;
