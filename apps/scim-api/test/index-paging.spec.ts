@@ -120,9 +120,9 @@ describe('SCIM index paging: kept counts and checkpoints (real Cassandra)', () =
       }
       deleting = false;
     })();
-    const seen = await walk(token, 20, async () => {
+    const seen = await walk(token, 10, async () => {
       // Let the deleter run between pages too, so deletes land behind and ahead of the walk.
-      if (deleting) await new Promise((r) => setTimeout(r, 15));
+      if (deleting) await new Promise((r) => setTimeout(r, 40));
     });
     walking = false;
     await deleter;
