@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../tools/lib/proc.mjs';
+import { freePort, repoRoot } from '../tools/lib/proc.mjs';
 
 /** Runs a node script from the repository root; rejects on a non-zero exit. */
 export const run = (args, env = {}) =>
@@ -14,7 +14,7 @@ export const run = (args, env = {}) =>
     ),
   );
 
-export { freePort } from '../tools/lib/proc.mjs';
+export { freePort };
 
 /** The figures we record from an autocannon result. */
 export const pct = (r) => ({
