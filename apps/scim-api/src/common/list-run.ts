@@ -56,6 +56,11 @@ export async function runList<T>(plan: ListPlan, src: ListSource<T>, cursors: Cu
         ...(next !== null ? { nextCursor: cursors.encode(plan.cursorScope, { page: next }) } : {}),
       });
     }
+    if (paging.count === 0 && !filter && !sort && src.indexWalk && index) {
+      // The total alone: the team's kept count, as index paging reads it.
+      const { total } = await index.page({ ...src.indexWalk, scope: plan.cursorScope }, 1, 0);
+      return listResponse({ resources: [], totalResults: total, cursorPaging: true });
+    }
     return offsetCursorPage(await matchAll(plan, src), pos, plan, cursors, (page) => src.output(page));
   }
   if (!filter && !sort && src.indexWalk && index) {
