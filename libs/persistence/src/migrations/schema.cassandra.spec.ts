@@ -71,6 +71,9 @@ describe('spar schema on a live Cassandra node', () => {
       'scim_group',
       'scim_group_by_name',
       'scim_group_member',
+      'scim_page_checkpoint',
+      'scim_team_count',
+      'scim_team_count_state',
       'scim_user_doc',
       'scim_user_group',
       'user',
@@ -80,6 +83,9 @@ describe('spar schema on a live Cassandra node', () => {
     ]);
     expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
     expect(brig.idp_domain.partitionKey).toEqual(['team', 'domain']);
+    expect(brig.scim_team_count.columns).toEqual({ team: 'uuid', kind: 'text', n: 'counter' });
+    expect(brig.scim_page_checkpoint.partitionKey).toEqual(['team', 'scope']);
+    expect(brig.scim_page_checkpoint.clustering).toEqual([{ column: 'idx', order: 'DESC' }]);
     expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
