@@ -13,7 +13,17 @@ import {
   type TeamCountStore,
   TeamCounts,
 } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, IDP_DOMAINS, IDP_LOGIN_OPTIONS, IDP_METADATA_SOURCES, LOGGER, SPAR_STORES, TEAM_COUNTS } from '@sso/platform';
+import {
+  CLOCK,
+  CONFIG,
+  IDENTITY_STORES,
+  IDP_DOMAINS,
+  IDP_LOGIN_OPTIONS,
+  IDP_METADATA_SOURCES,
+  LOGGER,
+  SPAR_STORES,
+  TEAM_COUNTS,
+} from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
 import { SpSelector } from '../sp-settings';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
@@ -39,7 +49,17 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     {
       provide: IdpHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, CONFIG, IDP_DOMAINS, TEAM_COUNTS],
+      inject: [
+        SPAR_STORES,
+        IDENTITY_STORES,
+        IDP_METADATA_SOURCES,
+        IDP_LOGIN_OPTIONS,
+        METADATA_FETCHER,
+        CLOCK,
+        CONFIG,
+        IDP_DOMAINS,
+        TEAM_COUNTS,
+      ],
       useFactory: (
         spar: SparStores,
         identity: IdentityStores,

@@ -102,11 +102,10 @@ export class CassandraTeamStore implements TeamStore {
   }
 
   async removeMemberOnce(team: TeamId, user: UserId): Promise<boolean> {
-    const rs = await this.db.execute(
-      'user_team.delete_once',
-      `DELETE FROM ${this.ks}.user_team WHERE "user" = ? AND team = ? IF EXISTS`,
-      [user, team],
-    );
+    const rs = await this.db.execute('user_team.delete_once', `DELETE FROM ${this.ks}.user_team WHERE "user" = ? AND team = ? IF EXISTS`, [
+      user,
+      team,
+    ]);
     // Always: a call that lost (or an earlier attempt that failed halfway) still leaves no member row.
     await this.db.execute('team_member.delete', `DELETE FROM ${this.ks}.team_member WHERE team = ? AND "user" = ?`, [team, user], {
       idempotent: true,
