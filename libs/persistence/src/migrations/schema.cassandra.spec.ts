@@ -109,6 +109,8 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:4`,
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
+          `${a.db.config.keyspaces.brig}:12`,
+          `${a.db.config.keyspaces.brig}:13`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.spar}:100`,
