@@ -101,6 +101,8 @@ describe('SCIM index paging: kept counts and checkpoints (real Cassandra)', () =
     const page = await list(token, '?startIndex=1&count=10');
     expect(page.totalResults).toBe(truth.length);
     expect(page.Resources).toHaveLength(10);
+    // Cursor paging's count=0 answers the same kept count.
+    expect((await list(token, '?cursor=&count=0')).totalResults).toBe(truth.length);
   });
 
   it('a walk by startIndex during concurrent deletes returns every user that stayed, each once', async () => {
