@@ -75,7 +75,7 @@ export async function startApp(app, env) {
     try {
       if ((await fetch(`${internal}/i/status`)).ok) return { base, internal, child };
     } catch {}
-    if (i > 100 || child.exitCode !== null) {
+    if (i > 600 || child.exitCode !== null) {
       child.kill('SIGTERM');
       throw new Error(`${app} did not start`);
     }

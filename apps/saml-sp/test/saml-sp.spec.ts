@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { CassandraTeamCountStore } from '@sso/persistence';
 import { NAMEID_FORMATS, brigSsoId } from '@sso/saml';
 import { TestIdp, b64, makeTestKey } from '@sso/testing';
 import { SP_SSO, SamlHarness, titleOf } from './harness';
@@ -155,6 +156,8 @@ describe('saml-sp on real Cassandra and Redis', () => {
       expect(refused.json().label).toBe('idp-has-bound-users');
       expect((await h.inject('DELETE', `/identity-providers/${id2}?purge=true`, { token })).statusCode).toBe(204);
       expect(await h.identity.users.get(uid)).toBeNull();
+      // SCIM index paging's kept count of the team's users is put in doubt: the next list recounts.
+      expect((await new CassandraTeamCountStore(h.db).get(team, 'users')).doubtAt).not.toBeNull();
       expect((await h.inject('GET', `/identity-providers/${id2}`, { token })).statusCode).toBe(404);
       expect((await h.inject('GET', `/identity-providers/${id1}`, { token })).json().extraInfo.replacedBy).toBeNull();
     });
@@ -291,6 +294,8 @@ describe('saml-sp on real Cassandra and Redis', () => {
           '<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">New.User@example.com</NameID>',
       });
       expect((await h.identity.teams.getMember(team, row!.uid))?.role).toBe('member');
+      // Counted for SCIM index paging (docs/decisions.md, "Counts for index paging").
+      expect((await new CassandraTeamCountStore(h.db).get(team, 'users')).n).toBe(1);
       const cookies = await h.identity.cookies.listByUser(row!.uid);
       expect(cookies).toHaveLength(1);
       expect(cookies[0]).toMatchObject({ type: 'persistent', label: 'laptop' });

@@ -4,6 +4,7 @@ import { ScimActivityModule } from './activity/scim-activity.hooks';
 import { scimErrorTransport } from './common/scim-errors';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { BulkModule } from './bulk/bulk.module';
+import { IndexPagingModule } from './common/index-paging.module';
 import { GroupsModule } from './groups/groups.module';
 import { UsersModule } from './users/users.module';
 
@@ -15,7 +16,16 @@ export const scimApi: AppSpec = {
   name: 'scim-api',
   title: 'scim-api',
   description: 'SCIM 2.0 (RFC 7643/7644) user and group provisioning, authenticated by team SCIM tokens.',
-  imports: [StoresModule.forRoot(), ScimAuthModule, DiscoveryModule, UsersModule, GroupsModule, BulkModule, ScimActivityModule],
+  imports: [
+    StoresModule.forRoot(),
+    ScimAuthModule,
+    IndexPagingModule,
+    DiscoveryModule,
+    UsersModule,
+    GroupsModule,
+    BulkModule,
+    ScimActivityModule,
+  ],
   port: (c) => c.ports.scimApi,
   jsonContentTypes: ['application/scim+json'],
   ignoreTrailingSlash: true,

@@ -24,3 +24,9 @@ export { CassandraMailOutboxStore, MAIL_QUEUE } from './cassandra/mail-outbox-st
 export { MemoryMailOutboxStore } from './memory/mail-outbox-store';
 export { CassandraPasswordResetStore } from './cassandra/password-reset-store';
 export { MemoryPasswordResetStore } from './memory/password-reset-store';
+export { CassandraTeamCountStore } from './cassandra/team-count-store';
+export { CassandraPageCheckpointStore } from './cassandra/page-checkpoint-store';
+export { MemoryTeamCountStore } from './memory/team-count-store';
+export { MemoryPageCheckpointStore } from './memory/page-checkpoint-store';
+export * from './root';
+export * from './team-counts';

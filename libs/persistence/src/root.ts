@@ -11,6 +11,8 @@ import { CassandraDb, type QueryObserver } from './cassandra/db';
 import { cassandraIdentityStores } from './cassandra/identity-stores';
 import { CassandraScimGroupStore } from './cassandra/scim-group-store';
 import { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
+import { CassandraPageCheckpointStore } from './cassandra/page-checkpoint-store';
+import { CassandraTeamCountStore } from './cassandra/team-count-store';
 import { cassandraSparStores } from './cassandra/spar-store';
 import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { type IdpLoginLookups, IdpLookupCache } from './idp-lookup-cache';
@@ -26,6 +28,8 @@ import { MemoryPasswordResetStore } from './memory/password-reset-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
 import type { ActivityStore } from './ports/activity-store';
+import { MemoryPageCheckpointStore } from './memory/page-checkpoint-store';
+import { MemoryTeamCountStore } from './memory/team-count-store';
 import type { IdentityStores } from './ports/identity-stores';
 import type { DomainRegistrationStore } from './ports/domain-registration-store';
 import type { IdpDomainStore } from './ports/idp-domain-store';
@@ -40,6 +44,8 @@ import { CassandraScimTokenLifecycleStore } from './cassandra/scim-token-lifecyc
 import { MemoryScimTokenLifecycleStore } from './memory/scim-token-lifecycle-store';
 import type { ScimTokenLifecycleStore } from './ports/scim-token-lifecycle-store';
 import { ScimTokenAuthCache, type ScimTokenAuthLookups, directScimTokenAuth } from './scim-token-auth-cache';
+import type { PageCheckpointStore } from './ports/page-checkpoint-store';
+import type { TeamCountStore } from './ports/team-count-store';
 
 /** What initiate-login and the ACS read on every login: cached views of the IdP records and options. */
 export interface LoginLookups {
@@ -67,6 +73,10 @@ export interface AppStores {
   mailOutbox: MailOutboxStore;
   /** Pending password resets (token-admin). */
   passwordResets: PasswordResetStore;
+  /** SCIM index paging: the per-team counts of users and groups (docs/decisions.md, "Counts for index paging"). */
+  teamCounts: TeamCountStore;
+  /** SCIM index paging: where walks stopped (docs/decisions.md, "Checkpoints for index paging"). */
+  pageCheckpoints: PageCheckpointStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
   /** SCIM token expiry, rotation origin and last use (brig migration 14); its writes empty the token check cache. */
@@ -133,6 +143,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           activity: new MemoryActivityStore(clock),
           mailOutbox: new MemoryMailOutboxStore(clock),
           passwordResets: new MemoryPasswordResetStore(),
+          teamCounts: new MemoryTeamCountStore(clock),
+          pageCheckpoints: new MemoryPageCheckpointStore(clock),
         },
         clock,
         opts,
@@ -161,6 +173,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         activity: new CassandraActivityStore(db),
         mailOutbox: new CassandraMailOutboxStore(db, clock),
         passwordResets: new CassandraPasswordResetStore(db),
+        teamCounts: new CassandraTeamCountStore(db),
+        pageCheckpoints: new CassandraPageCheckpointStore(db),
       },
       clock,
       opts,

@@ -29,3 +29,7 @@ export const ACTIVITY_RECORDER = Symbol('ACTIVITY_RECORDER');
 export const MAIL_OUTBOX = Symbol('MAIL_OUTBOX');
 /** Pending password resets (token-admin). */
 export const PASSWORD_RESETS = Symbol('PASSWORD_RESETS');
+/** SCIM index paging: the per-team counts (scim-api). */
+export const TEAM_COUNTS = Symbol('TEAM_COUNTS');
+/** SCIM index paging: the walk checkpoints (scim-api). */
+export const PAGE_CHECKPOINTS = Symbol('PAGE_CHECKPOINTS');

@@ -24,6 +24,8 @@ import {
   SCIM_USER_DOCS,
   SPAR_STORES,
   STORE_ROOT,
+  PAGE_CHECKPOINTS,
+  TEAM_COUNTS,
 } from './store-tokens';
 import { APP_NAME, CONFIG } from './tokens';
 
@@ -72,6 +74,8 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [ACTIVITY_STORE, (s) => s.activity],
   [MAIL_OUTBOX, (s) => s.mailOutbox],
   [PASSWORD_RESETS, (s) => s.passwordResets],
+  [TEAM_COUNTS, (s) => s.teamCounts],
+  [PAGE_CHECKPOINTS, (s) => s.pageCheckpoints],
 ];
 
 /**

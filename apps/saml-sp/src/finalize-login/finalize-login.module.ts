@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import type { IdentityStores, SparStores } from '@sso/persistence';
-import { ACTIVITY_RECORDER, type ActivityRecorder, CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import { type IdentityStores, type SparStores, type TeamCountStore, TeamCounts } from '@sso/persistence';
+import { ACTIVITY_RECORDER, type ActivityRecorder, CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES, TEAM_COUNTS } from '@sso/platform';
 import { LOGIN_LOOKUPS, type LoginLookups } from '../login-lookups.module';
 import { SpSelector } from '../sp-settings';
 import { FinalizeLoginController } from './finalize-login.controller';
@@ -16,7 +16,7 @@ import { UserResolution } from './user-resolution';
   providers: [
     {
       provide: FinalizeLoginHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, LOGIN_LOOKUPS, SessionService, CONFIG, CLOCK],
+      inject: [SPAR_STORES, IDENTITY_STORES, LOGIN_LOOKUPS, SessionService, CONFIG, CLOCK, TEAM_COUNTS],
       useFactory: (
         spar: SparStores,
         identity: IdentityStores,
@@ -24,7 +24,17 @@ import { UserResolution } from './user-resolution';
         sessions: SessionService,
         config: Config,
         clock: Clock,
-      ) => new FinalizeLoginHandler(spar, lookups, new UserResolution(spar, identity), sessions, new SpSelector(config), config, clock),
+        counts: TeamCountStore,
+      ) =>
+        new FinalizeLoginHandler(
+          spar,
+          lookups,
+          new UserResolution(spar, identity, new TeamCounts(counts, clock)),
+          sessions,
+          new SpSelector(config),
+          config,
+          clock,
+        ),
     },
     {
       provide: LoginActivity,

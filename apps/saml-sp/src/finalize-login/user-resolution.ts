@@ -1,5 +1,5 @@
 import { DomainError, type UserId, newUserId, newUserRecord } from '@sso/domain';
-import type { IdentityStores, IdpRecord, SparStores } from '@sso/persistence';
+import type { IdentityStores, IdpRecord, SparStores, TeamCounts } from '@sso/persistence';
 import { type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 
 /**
@@ -11,6 +11,7 @@ export class UserResolution {
   constructor(
     private readonly spar: SparStores,
     private readonly identity: IdentityStores,
+    private readonly counts?: TeamCounts,
   ) {}
 
   async resolve(idp: IdpRecord, nameId: NameId): Promise<UserId> {
@@ -53,6 +54,8 @@ export class UserResolution {
     await this.identity.users.put(newUserRecord({ id: uid, team: idp.team, name, ssoId: brigSsoId(idp.issuer, nameId) }));
     await this.identity.teams.addMember({ team: idp.team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
     await this.spar.samlUsers.insert({ issuer: idp.issuer, normalizedNameId: normalized, ssoId, uid });
+    // A new SCIM-visible user of the team (docs/decisions.md, "Counts for index paging").
+    await this.counts?.changed(idp.team, 'users', 1);
     return uid;
   }
 

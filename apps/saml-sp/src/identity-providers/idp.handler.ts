@@ -8,6 +8,7 @@ import type {
   IdpMetadataSourceStore,
   IdpRecord,
   SparStores,
+  TeamCounts,
 } from '@sso/persistence';
 import { type ActivityRecorder, recordByUser } from '@sso/platform';
 import { type IdpMetadata, type MetadataFetcher, parseBrigSsoId, parseIdpMetadata } from '@sso/saml';
@@ -59,6 +60,7 @@ export class IdpHandler {
     private readonly domains: IdpDomainStore,
     /** The team activity log (absent: nothing is recorded). */
     private readonly activity?: Pick<ActivityRecorder, 'defer'>,
+    private readonly counts?: TeamCounts,
   ) {}
 
   private recordChange(caller: UserId, kind: 'idp.created' | 'idp.updated' | 'idp.deleted', idp: IdpRecord, detail: string): void {
@@ -331,6 +333,8 @@ export class IdpHandler {
       await this.spar.samlUsers.delete(idp.issuer, row.normalizedNameId);
       await this.deleteUser(idp.team, row.uid);
     }
+    // SCIM lists count the team's users: a purge is rare, so it has them recounted (docs/decisions.md, "Counts for index paging").
+    if (bound.length > 0) await this.counts?.doubt(idp.team, 'users');
     for (const old of idp.oldIssuers) {
       const prev = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
       if (prev && prev.replacedBy === idp.id) await this.spar.idps.setReplacedBy(prev.id, null);

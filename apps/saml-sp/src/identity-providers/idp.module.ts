@@ -4,7 +4,15 @@ import type { Logger } from 'pino';
 import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import type { IdentityStores, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, SparStores } from '@sso/persistence';
+import {
+  type IdentityStores,
+  type IdpDomainStore,
+  type IdpLoginOptionsStore,
+  type IdpMetadataSourceStore,
+  type SparStores,
+  type TeamCountStore,
+  TeamCounts,
+} from '@sso/persistence';
 import {
   ACTIVITY_RECORDER,
   type ActivityRecorder,
@@ -16,6 +24,7 @@ import {
   IDP_METADATA_SOURCES,
   LOGGER,
   SPAR_STORES,
+  TEAM_COUNTS,
 } from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
 import { SpSelector } from '../sp-settings';
@@ -52,6 +61,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
         CONFIG,
         IDP_DOMAINS,
         ACTIVITY_RECORDER,
+        TEAM_COUNTS,
       ],
       useFactory: (
         spar: SparStores,
@@ -63,6 +73,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
         config: Config,
         domains: IdpDomainStore,
         activity: ActivityRecorder,
+        counts: TeamCountStore,
       ) =>
         new IdpHandler(
           spar,
@@ -76,6 +87,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
           new SpSelector(config),
           domains,
           activity,
+          new TeamCounts(counts, clock),
         ),
     },
     {

@@ -1,6 +1,7 @@
 import { MAX_PAGE_SIZE } from '@sso/persistence';
 import { type JsonObject, ScimError, listResponse } from '@sso/scim';
 import type { CursorCodec, CursorPosition } from './cursor';
+import type { IndexPaging, IndexWalk } from './index-paging';
 import type { ListPlan } from './list-query';
 
 /** A stored item with the resource it renders to (what filters and sorts look at). */
@@ -21,8 +22,8 @@ export interface ListSource<T> {
   render(item: T): JsonObject;
   /** The page's resources as answered: projected, with what the output needs and the filter did not read. */
   output(page: Array<Rendered<T>>): Promise<JsonObject[]>;
-  /** startIndex paging without filter and sort, when the source has a cheaper way than `candidates`. */
-  indexPage?(startIndex: number, count: number): Promise<JsonObject>;
+  /** startIndex paging without filter and sort at the cost of a page (index-paging.ts), when the source has it. */
+  indexWalk?: Omit<IndexWalk<T>, 'scope'>;
 }
 
 /** Store pages a cursor request may read to fill a page a residual filter leaves short. */
@@ -38,9 +39,10 @@ const invalidCursor = () => new ScimError('invalidCursor', 'The cursor is invali
  *   per request, no `totalResults`;
  * - cursor paging with `sortBy` or a keyed filter, and `count=0`, compute the whole result (exact
  *   `totalResults`; cursors carry an offset into it);
- * - index paging (`startIndex`) computes the exact `totalResults`.
+ * - index paging (`startIndex`) without filter and sort pages from checkpoints, with the team's
+ *   kept count as `totalResults` (index-paging.ts); with a filter or sort it computes the result.
  */
-export async function runList<T>(plan: ListPlan, src: ListSource<T>, cursors: CursorCodec): Promise<JsonObject> {
+export async function runList<T>(plan: ListPlan, src: ListSource<T>, cursors: CursorCodec, index?: IndexPaging): Promise<JsonObject> {
   const { paging, filter, sort, keyed } = plan;
   if (paging.cursor !== undefined) {
     const pos = cursors.decode(plan.cursorScope, paging.cursor);
@@ -54,9 +56,17 @@ export async function runList<T>(plan: ListPlan, src: ListSource<T>, cursors: Cu
         ...(next !== null ? { nextCursor: cursors.encode(plan.cursorScope, { page: next }) } : {}),
       });
     }
+    if (paging.count === 0 && !filter && !sort && src.indexWalk && index) {
+      // The total alone: the team's kept count, as index paging reads it.
+      const { total } = await index.page({ ...src.indexWalk, scope: plan.cursorScope }, 1, 0);
+      return listResponse({ resources: [], totalResults: total, cursorPaging: true });
+    }
     return offsetCursorPage(await matchAll(plan, src), pos, plan, cursors, (page) => src.output(page));
   }
-  if (!filter && !sort && src.indexPage) return src.indexPage(paging.startIndex, paging.count);
+  if (!filter && !sort && src.indexWalk && index) {
+    const { items, total } = await index.page({ ...src.indexWalk, scope: plan.cursorScope }, paging.startIndex, paging.count);
+    return listResponse({ resources: await src.output(items), totalResults: total, startIndex: paging.startIndex });
+  }
   const matched = await matchAll(plan, src);
   const page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
   return listResponse({ resources: await src.output(page), totalResults: matched.length, startIndex: paging.startIndex });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock, TeamId, UserId } from '@sso/domain';
 import { isUuid, userId } from '@sso/domain';
-import type { IdentityStores, ScimGroupMember, ScimGroupRecord, ScimGroupStore } from '@sso/persistence';
+import type { IdentityStores, ScimGroupMember, ScimGroupRecord, ScimGroupStore, TeamCounts } from '@sso/persistence';
 import { ScimError, ifMatchPasses, parsePatchRequest } from '@sso/scim';
 import { type Preconditions, checkPreconditions, hasPreconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { visibleIn } from '../users/user-view';
@@ -39,6 +39,7 @@ export class GroupsHandler {
     private readonly groups: ScimGroupStore,
     private readonly identity: IdentityStores,
     private readonly clock: Clock,
+    private readonly counts?: TeamCounts,
   ) {}
 
   /** A stored row as a LoadedGroup (for lists, which read rows in pages). */
@@ -108,6 +109,7 @@ export class GroupsHandler {
       membersModified: now,
     };
     await this.groups.create(group, members);
+    await this.counts?.changed(team, 'groups', 1);
     return loaded(group, members);
   }
 
@@ -195,7 +197,8 @@ export class GroupsHandler {
     const cur = await this.load(team, id, false);
     if (!cur) return;
     if (!ifMatchPasses(pre.ifMatch, cur.version)) throw precondition();
-    await this.groups.delete(team, cur.group.id);
+    // Of concurrent deletes, the one that removed the row uncounts the group.
+    if (await this.groups.delete(team, cur.group.id)) await this.counts?.changed(team, 'groups', -1);
   }
 }
 

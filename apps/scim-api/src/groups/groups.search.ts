@@ -3,6 +3,7 @@ import type { ScimGroupRecord, ScimGroupStore } from '@sso/persistence';
 import { type Filter, type IndexableEquality, type JsonObject, groupResourceSchema, projectResource } from '@sso/scim';
 import type { CursorCodec } from '../common/cursor';
 import { type ListLimits, type ListQuery, planList } from '../common/list-query';
+import type { IndexPaging } from '../common/index-paging';
 import { type ListSource, runList } from '../common/list-run';
 import type { GroupsHandler, LoadedGroup } from './groups.handler';
 
@@ -44,6 +45,7 @@ export class GroupsSearch {
     private readonly groups: ScimGroupStore,
     private readonly cursors: CursorCodec,
     private readonly limits: ListLimits,
+    private readonly index?: IndexPaging,
   ) {}
 
   async list(team: TeamId, q: ListQuery, render: (g: LoadedGroup) => JsonObject): Promise<JsonObject> {
@@ -66,8 +68,20 @@ export class GroupsSearch {
             outMembers,
           )
         ).map((g) => projectResource(render(g), rs, q)),
+      indexWalk: {
+        kind: 'groups',
+        team,
+        scan: async (cursor, limit) => {
+          const page = await this.groups.list(team, { limit, cursor });
+          return { shown: page.items.length, next: page.cursor };
+        },
+        load: async (cursor, limit) => {
+          const page = await this.groups.list(team, { limit, cursor });
+          return { items: this.wrap(page.items).map((item) => ({ item, resource: render(item) })), next: page.cursor };
+        },
+      },
     };
-    return runList(plan, source, this.cursors);
+    return runList(plan, source, this.cursors, this.index);
   }
 
   private wrap(gs: ScimGroupRecord[]): LoadedGroup[] {

@@ -1,5 +1,5 @@
 import { type Clock, newUserId } from '@sso/domain';
-import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores } from '@sso/persistence';
+import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores, TeamCounts } from '@sso/persistence';
 import { type UserClaims, settleAll, taken } from './user-claims';
 import { scimUserRecord } from './user-input';
 import { type LoadedUser, type UserReader, versionOf } from './user-reader';
@@ -17,6 +17,7 @@ export class CreateUser {
     private readonly clock: Clock,
     private readonly reader: UserReader,
     private readonly claims: UserClaims,
+    private readonly counts?: TeamCounts,
   ) {}
 
   async create(token: ScimTokenRecord, body: unknown): Promise<LoadedUser> {
@@ -77,6 +78,8 @@ export class CreateUser {
         this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now }),
       ]);
       await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
+      // Counted once the create can no longer be undone (docs/decisions.md, "Counts for index paging").
+      await this.counts?.changed(team, 'users', 1);
       const role = v.wire.role ?? 'member';
       return { ...this.reader.view(user, doc, role), rowVersion: version, created: now, lastModified: now };
     } catch (e) {

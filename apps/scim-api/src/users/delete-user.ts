@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, TeamId, UserId } from '@sso/domain';
-import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDocStore, SparStores } from '@sso/persistence';
+import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDocStore, SparStores, TeamCounts } from '@sso/persistence';
 import { ScimError, getIgnoreCase, ifMatchPasses } from '@sso/scim';
 import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { samlKeyOf } from './sso-identity';
@@ -15,6 +15,7 @@ export class DeleteUser {
     private readonly groups: ScimGroupStore,
     private readonly clock: Clock,
     private readonly reader: UserReader,
+    private readonly counts?: TeamCounts,
   ) {}
 
   /**
@@ -39,7 +40,8 @@ export class DeleteUser {
       if (key) await this.spar.samlUsers.delete(key.issuer, key.normalizedNameId);
       if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
       await this.spar.scimUserTimes.delete(uid);
-      await this.identity.teams.removeMember(team, uid);
+      // The one call that removes the membership uncounts the user (docs/decisions.md, "Counts for index paging").
+      if (await this.identity.teams.removeMemberOnce(team, uid)) await this.counts?.changed(team, 'users', -1);
       // The handle brig shows, and the one the document names (brig's row follows the document,
       // so it can lag one write behind).
       const docName = getIgnoreCase(cur.doc, 'userName');

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import type { IdentityStores, ScimGroupStore, ScimUserDocStore, SparStores } from '@sso/persistence';
+import { type IdentityStores, type ScimGroupStore, type ScimUserDocStore, type SparStores, TeamCounts } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES, constructedFrom } from '@sso/platform';
 import { CursorCodec } from '../common/cursor';
+import { IndexPaging } from '../common/index-paging';
 import { SCIM_GROUPS } from '../common/group-store';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
 import { UsersController } from './users.controller';
@@ -41,32 +42,30 @@ export { SCIM_USER_DOCS } from '@sso/platform';
       useFactory: (spar: SparStores, identity: IdentityStores, config: Config) =>
         new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }),
     },
-    constructedFrom(CreateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims]),
+    constructedFrom(CreateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims, TeamCounts]),
     constructedFrom(UpdateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims]),
-    constructedFrom(DeleteUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader]),
+    constructedFrom(DeleteUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader, TeamCounts]),
     {
       provide: UsersSearch,
-      inject: [UserReader, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
+      inject: [UserReader, IDENTITY_STORES, SCIM_GROUPS, CLOCK, CONFIG, IndexPaging],
       useFactory: (
         handler: UserReader,
-        spar: SparStores,
         identity: IdentityStores,
-        docs: ScimUserDocStore,
         groups: ScimGroupStore,
         clock: Clock,
         config: Config,
+        index: IndexPaging,
       ) =>
         new UsersSearch(
           handler,
-          spar,
           identity,
-          docs,
           groups,
           new CursorCodec(config.scim.cursorKey, CURSOR_TTL_SECONDS, () => clock.now()),
           {
             maxResults: config.scim.maxResults,
             defaultCount: Math.min(DEFAULT_COUNT, config.scim.maxResults),
           },
+          index,
         ),
     },
   ],

@@ -1,8 +1,9 @@
-import type { Role, TeamId, TeamMember, User, UserId } from '@sso/domain';
-import type { IdentityStores, Page, ScimGroupStore, ScimUserDoc, ScimUserDocStore, ScimUserTimes, SparStores } from '@sso/persistence';
-import { type IndexableEquality, type JsonObject, listResponse, projectResource, userResourceSchema } from '@sso/scim';
+import type { TeamId, TeamMember } from '@sso/domain';
+import type { IdentityStores, Page, ScimGroupStore } from '@sso/persistence';
+import { type IndexableEquality, type JsonObject, projectResource, userResourceSchema } from '@sso/scim';
 import type { CursorCodec } from '../common/cursor';
 import { type ListLimits, type ListQuery, planList } from '../common/list-query';
+import type { IndexPaging } from '../common/index-paging';
 import { type ListSource, runList } from '../common/list-run';
 import { UserGroupsResolver, type UserGroupsIndex, sortsByGroups } from './user-groups-filter';
 import { type LoadedUser, UserReader } from './user-reader';
@@ -35,17 +36,16 @@ const KEYED = ['id', 'userName', 'externalId', 'groups.value', 'groups.display']
  * in memory; a filter on `groups` is answered from the group tables (user-groups-filter.ts), and
  * an equality on `groups.value` or `groups.display` reads only that group's members as candidates.
  * Never a table scan and no filtering query on the server. Index paging without
- * filter and sort reads only brig's rows for the count and the documents of the page itself.
+ * filter and sort pages from checkpoints with the team's kept count (common/index-paging.ts).
  */
 export class UsersSearch {
   constructor(
     private readonly handler: UserReader,
-    private readonly spar: SparStores,
     private readonly identity: IdentityStores,
-    private readonly docs: ScimUserDocStore,
     private readonly groups: ScimGroupStore,
     private readonly cursors: CursorCodec,
     private readonly limits: ListLimits,
+    private readonly index?: IndexPaging,
   ) {}
 
   /** `groupRef` makes a group's `$ref` (what `groups.$ref` filters compare). */
@@ -75,50 +75,22 @@ export class UsersSearch {
           ),
         );
       },
-      ...(listsGroups(q)
-        ? {}
-        : {
-            indexPage: (startIndex: number, count: number) => this.indexPageUnfiltered(team, startIndex, count, (u) => project(render(u))),
-          }),
+      indexWalk: {
+        kind: 'users',
+        team,
+        scan: async (cursor, limit) => {
+          const page = await this.identity.teams.listMembers(team, { limit, cursor });
+          const users = page.items.length > 0 ? await this.identity.users.getMany(page.items.map((m) => m.user)) : [];
+          return { shown: users.filter((u) => visibleIn(team, u)).length, next: page.cursor };
+        },
+        load: async (cursor, limit) => {
+          const page = await this.identity.teams.listMembers(team, { limit, cursor });
+          const users = await this.handler.loadMembers(team, page.items);
+          return { items: users.map((item) => ({ item, resource: render(item) })), next: page.cursor };
+        },
+      },
     };
-    return runList(plan, source, this.cursors);
-  }
-
-  /**
-   * startIndex paging without filter and sort: the exact total and the stable (partition) order
-   * need only brig's rows (who is a SCIM user of the team); documents and times are read for the
-   * requested page alone.
-   */
-  private async indexPageUnfiltered(
-    team: TeamId,
-    startIndex: number,
-    count: number,
-    out: (u: LoadedUser) => JsonObject,
-  ): Promise<JsonObject> {
-    const from = startIndex - 1;
-    const window: User[] = [];
-    const roles = new Map<UserId, Role>();
-    let total = 0;
-    await this.forEachMemberPage(team, async (members) => {
-      for (const m of members) roles.set(m.user, m.role);
-      for (const user of await this.identity.users.getMany(members.map((m) => m.user))) {
-        if (!visibleIn(team, user)) continue;
-        if (total >= from && total < from + count) window.push(user);
-        total++;
-      }
-    });
-    const ids = window.map((u) => u.id);
-    const [docs, times] =
-      ids.length > 0
-        ? await Promise.all([this.docs.getMany(ids), this.spar.scimUserTimes.getMany(ids)])
-        : [new Map<UserId, ScimUserDoc>(), new Map<UserId, ScimUserTimes>()];
-    const page: JsonObject[] = [];
-    for (const user of window) {
-      const t = times.get(user.id);
-      const u = this.handler.assemble(team, user, docs.get(user.id), roles.get(user.id) ?? null, t?.createdAt, t?.lastUpdatedAt);
-      if (u) page.push(out(u));
-    }
-    return listResponse({ resources: page, totalResults: total, startIndex });
+    return runList(plan, source, this.cursors, this.index);
   }
 
   /** The users the filter can match: one keyed lookup when it allows, else the whole team. */

@@ -3,7 +3,7 @@ import type { types } from 'cassandra-driver';
 import type { Page, PageRequest } from '../ports/paging';
 import type { ScimGroupChange, ScimGroupMember, ScimGroupRecord, ScimGroupStore, ScimGroupWrite } from '../ports/scim-group-store';
 import type { CassandraDb } from './db';
-import { selectIn, selectPage, uuidText } from './store-helpers';
+import { applied, selectIn, selectPage, uuidText } from './store-helpers';
 
 const COLS = 'team, id, display_name, external_id, created, last_modified, version, members_version, members_modified';
 /** Members per logged batch (two statements each: member row and reverse row). */
@@ -154,10 +154,13 @@ export class CassandraScimGroupStore implements ScimGroupStore {
     return rs.rows.filter((r) => uuidText(r.team) === team.toLowerCase()).map((r) => uuidText<string>(r.group_id));
   }
 
-  async delete(team: TeamId, id: string): Promise<void> {
+  async delete(team: TeamId, id: string): Promise<boolean> {
     const g = await this.get(team, id);
     // The row first: the group disappears at once; its members and keys are cleaned up after.
-    await this.db.execute('scim_group.delete', `DELETE FROM ${this.ks}.scim_group WHERE team = ? AND id = ? IF EXISTS`, [team, id]);
+    const rs = await this.db.execute('scim_group.delete', `DELETE FROM ${this.ks}.scim_group WHERE team = ? AND id = ? IF EXISTS`, [
+      team,
+      id,
+    ]);
     if (g) await this.deleteName(team, g.displayName, id);
     const members = await this.members(team, id);
     await this.removeMembers(
@@ -165,6 +168,7 @@ export class CassandraScimGroupStore implements ScimGroupStore {
       id,
       members.map((m) => m.user),
     );
+    return applied(rs);
   }
 
   private async putName(team: TeamId, name: string, id: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { types } from 'cassandra-driver';
 import type { FeatureStatus, TeamStore } from '../ports/identity-stores';
 import type { Page, PageRequest } from '../ports/paging';
 import { type CassandraDb, cassandra } from './db';
-import { selectPage, uuidOrNull, uuidText } from './store-helpers';
+import { applied, selectPage, uuidOrNull, uuidText } from './store-helpers';
 
 /** galley's `permissions` UDT as bound: the driver (without `useBigIntAsLong`) wants Longs. */
 function permsOf(role: Role): { self: types.Long; copy: types.Long } {
@@ -99,6 +99,18 @@ export class CassandraTeamStore implements TeamStore {
       { query: `DELETE FROM ${this.ks}.team_member WHERE team = ? AND "user" = ?`, params: [team, user] },
       { query: `DELETE FROM ${this.ks}.user_team WHERE "user" = ? AND team = ?`, params: [user, team] },
     ]);
+  }
+
+  async removeMemberOnce(team: TeamId, user: UserId): Promise<boolean> {
+    const rs = await this.db.execute('user_team.delete_once', `DELETE FROM ${this.ks}.user_team WHERE "user" = ? AND team = ? IF EXISTS`, [
+      user,
+      team,
+    ]);
+    // Always: a call that lost (or an earlier attempt that failed halfway) still leaves no member row.
+    await this.db.execute('team_member.delete', `DELETE FROM ${this.ks}.team_member WHERE team = ? AND "user" = ?`, [team, user], {
+      idempotent: true,
+    });
+    return applied(rs);
   }
 
   listMembers(team: TeamId, page: PageRequest): Promise<Page<TeamMember>> {

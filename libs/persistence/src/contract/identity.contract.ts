@@ -404,6 +404,21 @@ function teamContract(env: GetIdentityEnv): void {
       expect((await stores.teams.listMembers(team, {})).items).toEqual([stays]);
     });
 
+    it('removeMemberOnce: of concurrent removals exactly one says it removed the member; the rows go either way', async () => {
+      const { stores } = env();
+      const [team, other] = [newTeamId(), newTeamId()];
+      const m = memberFixture(team);
+      const elsewhere = memberFixture(other, { user: m.user });
+      await stores.teams.addMember(m);
+      await stores.teams.addMember(elsewhere);
+      const answers = await Promise.all(Array.from({ length: 6 }, () => stores.teams.removeMemberOnce(team, m.user)));
+      expect(answers.filter(Boolean)).toHaveLength(1);
+      expect(await stores.teams.getMember(team, m.user)).toBeNull();
+      expect(await stores.teams.teamOf(m.user)).toBe(other);
+      expect(await stores.teams.removeMemberOnce(team, m.user)).toBe(false);
+      expect(await stores.teams.getMember(other, m.user)).toEqual(elsewhere);
+    });
+
     it("pages a team's 250 members by 100, every member once, in Cassandra's uuid order", async () => {
       const { stores } = env();
       const team = newTeamId();

@@ -130,7 +130,9 @@ export function scimGroupContract(name: string, store: () => ScimGroupStore): vo
       const other = group(team);
       await s.create(g, [{ user: u, display: null }]);
       await s.create(other, [{ user: u, display: null }]);
-      await s.delete(team, g.id);
+      expect(await s.delete(team, g.id)).toBe(true);
+      // Only the call that removed the row says so (the group count is decremented on it).
+      expect(await s.delete(team, g.id)).toBe(false);
       expect(await s.get(team, g.id)).toBeNull();
       expect(await s.members(team, g.id)).toEqual([]);
       expect(await s.groupsOf(team, u)).toEqual([other.id]);
@@ -138,7 +140,9 @@ export function scimGroupContract(name: string, store: () => ScimGroupStore): vo
       await s.touchMembers(team, g.id, 'late', at(3));
       expect(await s.get(team, g.id)).toBeNull();
       expect((await s.list(team, {})).items.map((x) => x.id)).toEqual([other.id]);
-      await s.delete(team, randomUUID());
+      expect(await s.delete(team, randomUUID())).toBe(false);
+      const raced = await Promise.all([0, 1, 2, 3].map(() => s.delete(team, other.id)));
+      expect(raced.filter(Boolean)).toHaveLength(1);
     });
   });
 }

@@ -106,7 +106,7 @@ export class MemoryScimGroupStore implements ScimGroupStore {
       .map(([g]) => g);
   }
 
-  async delete(team: TeamId, id: string): Promise<void> {
+  async delete(team: TeamId, id: string): Promise<boolean> {
     const g = this.groups.get(lc(team), lc(id));
     this.groups.delete(lc(team), lc(id));
     if (g) this.byName.delete(`${lc(team)}/${g.displayName.toLowerCase()}`, lc(id));
@@ -116,5 +116,6 @@ export class MemoryScimGroupStore implements ScimGroupStore {
       id,
       members.map((m) => m.user),
     );
+    return g !== undefined && g !== null;
   }
 }

@@ -52,6 +52,12 @@ export class MemoryTeamStore implements TeamStore {
     this.t.userTeam.delete(lc(user), lc(team));
   }
 
+  async removeMemberOnce(team: TeamId, user: UserId): Promise<boolean> {
+    const had = this.t.userTeam.get(lc(user), lc(team)) !== undefined;
+    await this.removeMember(team, user);
+    return had;
+  }
+
   async listMembers(team: TeamId, page: PageRequest): Promise<Page<TeamMember>> {
     return this.t.teamMember.page(lc(team), `team_member:${lc(team)}`, page, (user, row) => {
       const m = memberOf(lc(team), user as UserId, row);

@@ -101,40 +101,6 @@ export const brigMigrations: Migration[] = [
     ],
   },
   {
-    version: 14,
-    description:
-      'scim_token_lifecycle: per SCIM token, by the hash of its secret: expiry, the token it rotated from, when it was last used',
-    statements: (ks) => [
-      `CREATE TABLE IF NOT EXISTS ${ks}.scim_token_lifecycle (
-        token_ text PRIMARY KEY,
-        team uuid,
-        id uuid,
-        expires_at timestamp,
-        rotated_from uuid,
-        last_used timestamp
-      )`,
-    ],
-  },
-  {
-    version: 16,
-    description: 'scim_user_doc: meta.created and meta.lastModified stored with the document, so a GET needs no scim_user_times read',
-    statements: (ks) => [`ALTER TABLE ${ks}.scim_user_doc ADD IF NOT EXISTS (created_at timestamp, last_updated_at timestamp)`],
-  },
-  {
-    version: 17,
-    description: 'idp_login_options.single_logout: the IdP takes part in SAML Single Logout (opt-in per IdP)',
-    statements: (ks) => [`ALTER TABLE ${ks}.idp_login_options ADD IF NOT EXISTS single_logout boolean`],
-  },
-  {
-    version: 18,
-    description: 'domain_registration, domain_challenge, team_domain: IdP discovery by a verified email domain, one team per domain',
-    statements: (ks) => [
-      `CREATE TABLE IF NOT EXISTS ${ks}.domain_registration (domain text PRIMARY KEY, team uuid, idp uuid, verified_at timestamp)`,
-      `CREATE TABLE IF NOT EXISTS ${ks}.domain_challenge (team uuid, domain text, dns_value text, created timestamp, PRIMARY KEY ((team), domain))`,
-      `CREATE TABLE IF NOT EXISTS ${ks}.team_domain (team uuid, domain text, PRIMARY KEY ((team), domain))`,
-    ],
-  },
-  {
     version: 7,
     description: 'team_activity: the per-team activity log, one partition per team and hour, and the hours that hold events',
     statements: (ks) => [
@@ -194,6 +160,68 @@ export const brigMigrations: Migration[] = [
     description: 'password_reset: pending password resets, keyed by a key derived from the user, holding only a hash of the code',
     statements: (ks) => [
       `CREATE TABLE IF NOT EXISTS ${ks}.password_reset (key ascii PRIMARY KEY, "user" uuid, code_hash blob, expires timestamp, used_at timestamp)`,
+    ],
+  },
+  {
+    version: 12,
+    description: 'scim_team_count: a counter of SCIM users and groups per team, and its recount state (index paging totals)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_team_count (team uuid, kind text, n counter, PRIMARY KEY (team, kind))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_team_count_state (
+        team uuid,
+        kind text,
+        checked_at timestamp,
+        doubt_at timestamp,
+        lease text,
+        PRIMARY KEY (team, kind)
+      )`,
+    ],
+  },
+  {
+    version: 13,
+    description: 'scim_page_checkpoint: where SCIM index paging stopped, per team, query and index (rows with a TTL)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_page_checkpoint (
+        team uuid,
+        scope text,
+        idx int,
+        cursor text,
+        PRIMARY KEY ((team, scope), idx)
+      ) WITH CLUSTERING ORDER BY (idx DESC) AND default_time_to_live = 900 AND gc_grace_seconds = 3600`,
+    ],
+  },
+  {
+    version: 14,
+    description:
+      'scim_token_lifecycle: per SCIM token, by the hash of its secret: expiry, the token it rotated from, when it was last used',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.scim_token_lifecycle (
+        token_ text PRIMARY KEY,
+        team uuid,
+        id uuid,
+        expires_at timestamp,
+        rotated_from uuid,
+        last_used timestamp
+      )`,
+    ],
+  },
+  {
+    version: 16,
+    description: 'scim_user_doc: meta.created and meta.lastModified stored with the document, so a GET needs no scim_user_times read',
+    statements: (ks) => [`ALTER TABLE ${ks}.scim_user_doc ADD IF NOT EXISTS (created_at timestamp, last_updated_at timestamp)`],
+  },
+  {
+    version: 17,
+    description: 'idp_login_options.single_logout: the IdP takes part in SAML Single Logout (opt-in per IdP)',
+    statements: (ks) => [`ALTER TABLE ${ks}.idp_login_options ADD IF NOT EXISTS single_logout boolean`],
+  },
+  {
+    version: 18,
+    description: 'domain_registration, domain_challenge, team_domain: IdP discovery by a verified email domain, one team per domain',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.domain_registration (domain text PRIMARY KEY, team uuid, idp uuid, verified_at timestamp)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.domain_challenge (team uuid, domain text, dns_value text, created timestamp, PRIMARY KEY ((team), domain))`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_domain (team uuid, domain text, PRIMARY KEY ((team), domain))`,
     ],
   },
 ];

@@ -63,6 +63,8 @@ describe('spar schema on a live Cassandra node', () => {
   it('creates the brig and galley tables it models on Wire', async () => {
     const brig = await liveSchema(db, db.config.keyspaces.brig);
     expect(Object.keys(brig).sort()).toEqual([
+      'domain_challenge',
+      'domain_registration',
       'idp_domain',
       'idp_login_options',
       'idp_metadata_source',
@@ -74,11 +76,15 @@ describe('spar schema on a live Cassandra node', () => {
       'scim_group',
       'scim_group_by_name',
       'scim_group_member',
+      'scim_page_checkpoint',
+      'scim_team_count',
+      'scim_team_count_state',
       'scim_token_lifecycle',
       'scim_user_doc',
       'scim_user_group',
       'team_activity',
       'team_activity_bucket',
+      'team_domain',
       'user',
       'user_cookies',
       'user_handle',
@@ -86,6 +92,9 @@ describe('spar schema on a live Cassandra node', () => {
     ]);
     expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
     expect(brig.idp_domain.partitionKey).toEqual(['team', 'domain']);
+    expect(brig.scim_team_count.columns).toEqual({ team: 'uuid', kind: 'text', n: 'counter' });
+    expect(brig.scim_page_checkpoint.partitionKey).toEqual(['team', 'scope']);
+    expect(brig.scim_page_checkpoint.clustering).toEqual([{ column: 'idx', order: 'DESC' }]);
     expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
     expect(brig.scim_user_doc.columns).toEqual({
       user: 'uuid',
@@ -121,11 +130,15 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:4`,
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
-          `${a.db.config.keyspaces.brig}:14`,
-          `${a.db.config.keyspaces.brig}:16`,
           `${a.db.config.keyspaces.brig}:7`,
           `${a.db.config.keyspaces.brig}:8`,
           `${a.db.config.keyspaces.brig}:9`,
+          `${a.db.config.keyspaces.brig}:12`,
+          `${a.db.config.keyspaces.brig}:13`,
+          `${a.db.config.keyspaces.brig}:14`,
+          `${a.db.config.keyspaces.brig}:16`,
+          `${a.db.config.keyspaces.brig}:17`,
+          `${a.db.config.keyspaces.brig}:18`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.spar}:100`,

@@ -51,6 +51,12 @@ export interface TeamStore {
   /** Changes an existing member's perms; a non-member is left alone (no member row is created). */
   setRole(team: TeamId, user: UserId, role: Role): Promise<void>;
   removeMember(team: TeamId, user: UserId): Promise<void>;
+  /**
+   * removeMember, with an answer: true for the one call that removed the membership (a
+   * lightweight transaction on `user_team`, the user's own partition, so deletes across a team
+   * do not contend). The SCIM user count is decremented on it (docs/decisions.md, "Counts for index paging").
+   */
+  removeMemberOnce(team: TeamId, user: UserId): Promise<boolean>;
   listMembers(team: TeamId, page: PageRequest): Promise<Page<TeamMember>>;
   /** The user's team via `user_team`, or null. */
   teamOf(user: UserId): Promise<TeamId | null>;

@@ -20,3 +20,5 @@ export * from './scim-token-lifecycle-store';
 export * from './activity-store';
 export * from './mail-outbox';
 export * from './password-reset-store';
+export * from './team-count-store';
+export * from './page-checkpoint-store';

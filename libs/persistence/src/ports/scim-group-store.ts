@@ -72,6 +72,6 @@ export interface ScimGroupStore {
   removeMembers(team: TeamId, id: string, users: readonly UserId[]): Promise<void>;
   /** The groups (of `team`) that hold `user`, from the reverse table (one partition). */
   groupsOf(team: TeamId, user: UserId): Promise<string[]>;
-  /** Removes the group row, its name key, its member rows and their reverse rows. */
-  delete(team: TeamId, id: string): Promise<void>;
+  /** Removes the group row, its name key, its member rows and their reverse rows; true when this call removed the row (of concurrent deletes, one). */
+  delete(team: TeamId, id: string): Promise<boolean>;
 }

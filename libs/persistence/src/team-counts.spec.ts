@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock, newTeamId } from '@sso/domain';
+import { MemoryTeamCountStore } from './memory/team-count-store';
+import type { TeamCountStore } from './ports/team-count-store';
+import { TeamCounts } from './team-counts';
+
+function setup(opts: { failAdds?: number } = {}) {
+  const clock = new FakeClock(new Date('2026-12-04T10:00:00Z'));
+  const store = new MemoryTeamCountStore(clock);
+  let failAdds = opts.failAdds ?? 0;
+  // A counter update with an unknown outcome: applied, but the caller hears a timeout.
+  const flaky: TeamCountStore = Object.assign(Object.create(store) as TeamCountStore, {
+    add: async (...args: Parameters<TeamCountStore['add']>) => {
+      await store.add(...args);
+      if (failAdds > 0) {
+        failAdds--;
+        throw new Error('write timeout');
+      }
+    },
+  });
+  const counts = new TeamCounts(flaky, clock, {
+    settleMs: 1000,
+    sleep: async (ms) => {
+      clock.advance(ms);
+    },
+  });
+  return { clock, store, counts, failNext: (n: number) => (failAdds = n) };
+}
+
+describe('TeamCounts', () => {
+  it('walks until the team was recounted once, then answers the counter without walking', async () => {
+    const { counts, store } = setup();
+    const team = newTeamId();
+    let walks = 0;
+    let real = 7;
+    const walk = async () => (walks++, real);
+    // Users from before the count existed: the counter knows none of them.
+    expect(await counts.total(team, 'users', walk)).toBe(7);
+    await counts.settled();
+    expect((await store.get(team, 'users')).n).toBe(7);
+    expect(walks).toBe(1);
+    await counts.changed(team, 'users', 1);
+    real = 8;
+    expect(await counts.total(team, 'users', walk)).toBe(8);
+    expect(walks).toBe(1);
+  });
+
+  it('keeps counting the writes that land after the recount read the counter (the correction is a delta)', async () => {
+    const { counts, store } = setup();
+    const team = newTeamId();
+    await store.add(team, 'users', 3); // counted before the first recount, but 5 users exist
+    const walk = async () => 5;
+    expect(await counts.total(team, 'users', walk)).toBe(5);
+    // The background correction is pending; a create lands before it runs... after the settle read.
+    await counts.settled();
+    await counts.changed(team, 'users', 1);
+    expect(await counts.total(team, 'users', async () => 6)).toBe(6);
+    expect((await store.get(team, 'users')).n).toBe(6);
+  });
+
+  it('does not correct when counted writes landed during the walk; the next list tries again', async () => {
+    const { counts, store } = setup();
+    const team = newTeamId();
+    const walk = async () => {
+      await store.add(team, 'users', 1); // a create finishing while the walk runs
+      return 4;
+    };
+    expect(await counts.total(team, 'users', walk)).toBe(4);
+    await counts.settled();
+    expect((await store.get(team, 'users')).checkedAt).toBeNull();
+    expect(await counts.total(team, 'users', async () => 4)).toBe(4);
+    await counts.settled();
+    const c = await store.get(team, 'users');
+    expect(c.n).toBe(4);
+    expect(c.checkedAt).not.toBeNull();
+  });
+
+  it('an unknown outcome (a timed-out counter write) puts the count in doubt until a recount fixes it', async () => {
+    const { counts, store, failNext, clock } = setup();
+    const team = newTeamId();
+    expect(await counts.total(team, 'users', async () => 0)).toBe(0);
+    await counts.settled();
+    clock.advance(1000);
+    failNext(1);
+    await counts.changed(team, 'users', 1); // applied, but we were told it failed
+    expect((await store.get(team, 'users')).doubtAt).not.toBeNull();
+    clock.advance(1);
+    let walks = 0;
+    expect(await counts.total(team, 'users', async () => (walks++, 1))).toBe(1);
+    expect(walks).toBe(1);
+    await counts.settled();
+    expect((await store.get(team, 'users')).n).toBe(1);
+    expect(await counts.total(team, 'users', async () => (walks++, 1))).toBe(1);
+    expect(walks).toBe(1);
+  });
+
+  it('a doubt raised while a recount runs keeps the count untrusted after that recount', async () => {
+    const { counts, store, clock } = setup();
+    const team = newTeamId();
+    const walk = async () => {
+      clock.advance(10);
+      await store.markDoubt(team, 'users', clock.now());
+      return 2;
+    };
+    await counts.total(team, 'users', walk);
+    await counts.settled();
+    let walks = 0;
+    expect(await counts.total(team, 'users', async () => (walks++, 2))).toBe(2);
+    expect(walks).toBe(1);
+  });
+
+  it('one recount at a time per team: others walk without correcting', async () => {
+    const { counts, store } = setup();
+    const team = newTeamId();
+    await store.add(team, 'users', 2);
+    const results = await Promise.all(Array.from({ length: 5 }, () => counts.total(team, 'users', async () => 9)));
+    expect(results).toEqual([9, 9, 9, 9, 9]);
+    await counts.settled();
+    expect((await store.get(team, 'users')).n).toBe(9);
+  });
+
+  it('rechecks a count older than a day in the background, still answering it', async () => {
+    const { counts, store, clock } = setup();
+    const team = newTeamId();
+    await counts.total(team, 'users', async () => 3);
+    await counts.settled();
+    await store.add(team, 'users', 1); // drift the writers did not cause (a missed path)
+    clock.advance(25 * 3600 * 1000);
+    expect(await counts.total(team, 'users', async () => 3)).toBe(4);
+    await counts.settled();
+    expect(await counts.total(team, 'users', async () => 3)).toBe(3);
+  });
+
+  it('never throws from changed, even when the doubt cannot be written', async () => {
+    const clock = new FakeClock();
+    const broken = {
+      add: async () => {
+        throw new Error('down');
+      },
+      markDoubt: async () => {
+        throw new Error('down');
+      },
+    } as unknown as TeamCountStore;
+    const errors: unknown[] = [];
+    const counts = new TeamCounts(broken, clock, { onError: (e) => errors.push(e) });
+    await expect(counts.changed(newTeamId(), 'groups', -1)).resolves.toBeUndefined();
+    expect(errors).toHaveLength(1);
+  });
+});
