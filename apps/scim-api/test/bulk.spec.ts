@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CassandraActivityStore, queryActivity } from '@sso/persistence';
 import { ScimHarness, userBody } from './harness';
 
 const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
@@ -20,7 +21,7 @@ describe('SCIM /Bulk on real Cassandra (RFC 7644 §3.7)', () => {
   const idOf = (location: string | undefined) => location!.split('/').pop()!;
 
   it('creates a user and adds it to a new group by its bulkId; both are stored and linked', async () => {
-    const { token } = await h.team();
+    const { token, team } = await h.team();
     const user = userBody();
     const { r, ops } = await bulk(token, [
       { method: 'POST', path: '/Groups', bulkId: 'g', data: { schemas: [GROUP], displayName: 'Eng', members: [{ value: 'bulkId:u' }] } },
@@ -40,6 +41,16 @@ describe('SCIM /Bulk on real Cassandra (RFC 7644 §3.7)', () => {
     expect(g.headers.etag).toBe(ops[0].version);
     const u = await h.req('GET', `/scim/v2/Users/${uid}`, { token });
     expect(u.json()).toMatchObject({ userName: user['userName'], groups: [{ value: gid }] });
+    // Each operation is in the team's activity log, as its own request would be (written in the background).
+    const activity = new CassandraActivityStore(h.db);
+    await expect
+      .poll(async () => (await queryActivity(activity, team, { limit: 10 })).events.map((e) => [e.kind, e.subject?.id]).sort(), {
+        timeout: 10_000,
+      })
+      .toEqual([
+        ['scim.group.created', gid],
+        ['scim.user.created', uid],
+      ]);
   });
 
   it("keeps each operation's rules: uniqueness 409, If-Match from version 412, PATCH all or nothing", async () => {

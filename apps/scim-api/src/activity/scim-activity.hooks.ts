@@ -10,7 +10,7 @@ const PAYLOAD = Symbol('scimActivityPayload');
 const MAX_PARSED = 256 * 1024;
 
 type Verb = 'created' | 'replaced' | 'patched' | 'deleted';
-const VERBS: Record<string, Verb> = { POST: 'created', PUT: 'replaced', PATCH: 'patched', DELETE: 'deleted' };
+export const VERBS: Record<string, Verb> = { POST: 'created', PUT: 'replaced', PATCH: 'patched', DELETE: 'deleted' };
 const PAST: Record<Verb, string> = { created: 'created', replaced: 'replaced', patched: 'modified', deleted: 'deleted' };
 const GERUND: Record<Verb, string> = { created: 'Creating', replaced: 'Replacing', patched: 'Modifying', deleted: 'Deleting' };
 
@@ -88,12 +88,13 @@ export class ScimActivityHooks implements OnModuleInit {
       const code = status >= 400 ? errorCodeOf(req) : undefined;
       const pathId = (req.params as Record<string, unknown> | undefined)?.id;
       const body = req.body;
-      this.activity.defer(async () => ({ team: token.team, input: event(write, token, status, code, pathId, body, payload) }));
+      this.activity.defer(async () => ({ team: token.team, input: scimWriteEvent(write, token, status, code, pathId, body, payload) }));
     });
   }
 }
 
-function event(
+/** The event of one SCIM write (a request, or one operation of a /Bulk request, which has no answer body). */
+export function scimWriteEvent(
   write: { resource: 'user' | 'group'; verb: Verb },
   token: ScimTokenRecord,
   status: number,

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@sso/domain';
+import { type ErrorCode, statusOf } from '@sso/domain';
 import { type JsonObject, ScimError, scimErrorBody } from '@sso/scim';
 import { type BulkMethod, type BulkOperation, type BulkRequest, type BulkResource, referencesOf, resolveReferences } from './bulk-request';
 
@@ -26,6 +26,8 @@ export interface BulkPorts {
   locate(resource: BulkResource, id: string): string;
   /** A thrown error as a code and message (the app's classify); unexpected ones are logged there. */
   classify(e: unknown): { code: ErrorCode; message: string };
+  /** Each operation that ran or failed, as its own request would be recorded (the activity log). */
+  done?(op: BulkOperation, outcome: { status: number; code?: ErrorCode; id: string | null; data: unknown }): void;
 }
 
 /** One entry of the BulkResponse's Operations (RFC 7644 §3.7.3): `status` is a string, as in the RFC. */
@@ -101,11 +103,14 @@ async function runOne(op: BulkOperation, refs: Set<string>, r: Resolution, ports
       ...(op.version !== undefined ? { ifMatch: op.version } : {}),
     });
     if (op.method === 'POST' && op.bulkId !== undefined) r.created.set(op.bulkId, written.id);
+    ports.done?.(op, { status: written.status, id: written.id, data: resolveReferences(op.data, r.created) });
     const ok: BulkResult = { ...head, status: String(written.status) };
     if (op.method !== 'DELETE') ok['location'] = ports.locate(target.resource, written.id);
     if (written.version !== null) ok['version'] = written.version;
     return ok;
   } catch (e) {
-    return failure(ports.classify(e));
+    const c = ports.classify(e);
+    if (op.target) ports.done?.(op, { status: statusOf(c.code), code: c.code, id: op.target.id, data: op.data });
+    return failure(c);
   }
 }

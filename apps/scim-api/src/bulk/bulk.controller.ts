@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTa
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '@sso/config';
-import { CONFIG, LOGGER, type ScimRequest, ScimTokenGuard, classify } from '@sso/platform';
+import { ACTIVITY_RECORDER, type ActivityRecorder, CONFIG, LOGGER, type ScimRequest, ScimTokenGuard, classify } from '@sso/platform';
+import { VERBS, scimWriteEvent } from '../activity/scim-activity.hooks';
 import { type JsonObject, ScimError } from '@sso/scim';
 import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
 import { baseUrl, jsonBody, tokenOf } from '../common/scim-http';
@@ -42,6 +43,7 @@ export class BulkController {
     @Inject(GroupsHandler) private readonly groups: GroupsHandler,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(ACTIVITY_RECORDER) private readonly activity: ActivityRecorder,
   ) {}
 
   @Post()
@@ -112,6 +114,16 @@ export class BulkController {
         const c = classify(e);
         if (c.code === 'server-error') this.log.error({ err: e }, 'SCIM Bulk operation failed unexpectedly');
         return c;
+      },
+      // Each operation is recorded as its own request would be (the activity log never waits).
+      done: (op, o) => {
+        const verb = VERBS[op.method];
+        if (!verb || !op.target) return;
+        const write = { resource: op.target.resource === 'Users' ? ('user' as const) : ('group' as const), verb };
+        this.activity.defer(async () => ({
+          team: token.team,
+          input: scimWriteEvent(write, token, o.status, o.code, o.id, o.data, undefined),
+        }));
       },
     });
     void reply.header('content-type', SCIM_CONTENT_TYPE);
