@@ -5,6 +5,7 @@ import { IdpModule } from './identity-providers/idp.module';
 import { InitiateLoginModule } from './initiate-login/initiate-login.module';
 import { InternalApiModule } from './internal-api/internal-api.module';
 import { SpMetadataController } from './sp-metadata/sp-metadata.controller';
+import { SsoLoginModule } from './sso-login/sso-login.module';
 import { SsoSettingsModule } from './sso-settings/sso-settings.module';
 
 @Module({ controllers: [SpMetadataController] })
@@ -23,6 +24,7 @@ export const samlSp: AppSpec = {
     InitiateLoginModule,
     FinalizeLoginModule,
     SsoSettingsModule,
+    SsoLoginModule,
     InternalApiModule,
   ],
   port: (c) => c.ports.samlSp,

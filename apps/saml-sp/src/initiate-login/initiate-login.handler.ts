@@ -37,8 +37,9 @@ export class InitiateLoginHandler {
     await this.idp(idp);
   }
 
-  async initiate(idpParam: string, q: InitiateLoginQuery, zHost?: string): Promise<InitiateLoginOutcome> {
-    const format = this.format(q);
+  /** `page`: started at the enterprise-login page (/sso/login), whose result page ends the login. */
+  async initiate(idpParam: string, q: InitiateLoginQuery, zHost?: string, page = false): Promise<InitiateLoginOutcome> {
+    const format: VerdictFormat = page ? { kind: 'page' } : this.format(q);
     const sp = this.sps.forHost(zHost);
     // Both keyed reads at once, so a login start waits for one round trip as before.
     const [idp, binding] = await Promise.all([
