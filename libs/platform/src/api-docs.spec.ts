@@ -51,7 +51,8 @@ describe('the API reference (/api-docs)', () => {
     expect(d['script-src']).toEqual(["'self'"]);
     expect(d['connect-src']).toEqual(["'self'"]);
     expect(d['frame-ancestors']).toEqual(["'none'"]);
-    expect(API_DOCS_CSP).not.toMatch(/https?:|\*|unsafe-eval/);
+    expect(d['style-src']).toEqual(["'self'", expect.stringMatching(/^'sha256-[A-Za-z0-9+/]+=*'$/)]);
+    expect(API_DOCS_CSP).not.toMatch(/https?:|\*|unsafe/);
   });
 
   it.each([
