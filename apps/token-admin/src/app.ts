@@ -3,16 +3,26 @@ import { AuthModule, type AppSpec, RateLimitModule, StoresModule } from '@sso/pl
 import { LoginModule } from './login/login.module';
 import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
 import { SelfController } from './self/self.controller';
+import { TeamSettingsModule } from './team-settings/team-settings.module';
 import { TeamsModule } from './teams/teams.module';
 
 @Module({ controllers: [SelfController] })
 class SelfModule {}
 
-/** Identity front door: /login, /access, /logout, /self, /scim/auth-tokens*, team bootstrap. */
+/** Identity front door: /login, /access, /logout, /self, /scim/auth-tokens*, team bootstrap, the /team-settings page. */
 export const tokenAdmin: AppSpec = {
   name: 'token-admin',
   title: 'token-admin',
   description: 'Team administrators: login sessions, access tokens and SCIM token management.',
-  imports: [StoresModule.forRoot(), AuthModule, RateLimitModule, LoginModule, SelfModule, ScimTokensModule, TeamsModule],
+  imports: [
+    StoresModule.forRoot(),
+    AuthModule,
+    RateLimitModule,
+    LoginModule,
+    SelfModule,
+    ScimTokensModule,
+    TeamsModule,
+    TeamSettingsModule,
+  ],
   port: (c) => c.ports.tokenAdmin,
 };

@@ -492,11 +492,23 @@ describe('token-admin on real Cassandra and Redis', () => {
       '/scim/auth-tokens',
       '/scim/auth-tokens/{id}',
       '/self',
+      '/team-settings',
+      '/team-settings/app.js',
+      '/team-settings/details',
     ]);
     expect(doc.paths['/access/logout'].post.description).toContain('`/logout`');
     expect((await t.app.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(200);
     expect(JSON.stringify(doc)).not.toContain('/i/teams');
-    for (const name of ['LoginDto', 'AccessTokenDto', 'CreateScimTokenDto', 'ScimTokenInfoDto']) {
+    for (const name of [
+      'LoginDto',
+      'AccessTokenDto',
+      'CreateScimTokenDto',
+      'ScimTokenInfoDto',
+      'TeamSettingsDetailsDto',
+      'IdpDetailsDto',
+      'CertificateInfoDto',
+      'MetadataSourceDto',
+    ]) {
       const props = doc.components.schemas[name].properties;
       for (const [k, v] of Object.entries(props)) {
         if ((v as { $ref?: string }).$ref || (v as { type?: string }).type === 'array') continue;
