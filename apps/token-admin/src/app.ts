@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, type AppSpec, RateLimitModule, StoresModule } from '@sso/platform';
+import { ActivityModule } from './activity/activity.module';
 import { LoginModule } from './login/login.module';
 import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
 import { SelfController } from './self/self.controller';
@@ -23,6 +24,7 @@ export const tokenAdmin: AppSpec = {
     ScimTokensModule,
     TeamsModule,
     TeamSettingsModule,
+    ActivityModule,
   ],
   port: (c) => c.ports.tokenAdmin,
 };

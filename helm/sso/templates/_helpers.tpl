@@ -207,6 +207,7 @@ MAX_SCIM_TOKENS: {{ .Values.config.maxScimTokens | int64 | toString | quote }}
 SCIM_PATCH_RESPONSE: {{ .Values.config.scimPatchResponse | quote }}
 DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
+ACTIVITY_TTL_DAYS: {{ .Values.config.activity.ttlDays | int64 | toString | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
 CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}
 CASSANDRA_KEYSPACE_SPAR: {{ $c.keyspaces.spar | quote }}

@@ -50,6 +50,8 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SCIM_MAX_RESULTS', path: 'scim.maxResults' },
   { env: 'SCIM_CURSOR_KEY', path: 'scim.cursorKey' },
   { env: 'SCIM_PATCH_RESPONSE', path: 'scim.patchResponse' },
+  { env: 'ACTIVITY_TTL_DAYS', path: 'activity.ttlDays' },
+  { env: 'ACTIVITY_QUEUE_SIZE', path: 'activity.queueSize' },
   { env: 'FEATURE_SSO', path: 'features.sso' },
   { env: 'DEFAULT_LOCALE', path: 'defaultLocale' },
   { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },

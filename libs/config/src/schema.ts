@@ -177,6 +177,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    activity: z
+      .object({
+        /** Days an activity event is kept (the rows' TTL); changing it applies to events written from then on. */
+        ttlDays: z.coerce.number().int().min(1).max(3650).default(90),
+        /** Events an app holds in memory waiting to be written; beyond it new events are dropped and counted. */
+        queueSize: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .prefault({}),
     features: z
       .object({
         /**

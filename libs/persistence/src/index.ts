@@ -12,4 +12,7 @@ export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source
 export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
+export { CassandraActivityStore } from './cassandra/activity-store';
+export { MemoryActivityStore } from './memory/activity-store';
+export * from './activity-query';
 export * from './root';

@@ -1,5 +1,6 @@
 import type { Config, StoreBackend } from '@sso/config';
 import { type Clock, systemClock } from '@sso/domain';
+import { CassandraActivityStore } from './cassandra/activity-store';
 import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
@@ -11,12 +12,14 @@ import { cassandraSparStores } from './cassandra/spar-store';
 import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { type IdpLoginLookups, IdpLookupCache } from './idp-lookup-cache';
 import { memorySparStores } from './memory';
+import { MemoryActivityStore } from './memory/activity-store';
 import { memoryIdentityStores } from './memory/identity-stores';
 import { MemoryIdpDomainStore } from './memory/idp-domain-store';
 import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
+import type { ActivityStore } from './ports/activity-store';
 import type { IdentityStores } from './ports/identity-stores';
 import type { IdpDomainStore } from './ports/idp-domain-store';
 import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
@@ -43,6 +46,8 @@ export interface AppStores {
   idpDomains: IdpDomainStore;
   /** Fresh reads for IdP management and the refresher; its writes empty the login cache. */
   idpLoginOptions: IdpLoginOptionsStore;
+  /** The team activity log (written in the background by the platform's ActivityRecorder). */
+  activity: ActivityStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
 }
@@ -93,6 +98,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           idpMetadataSources: new MemoryIdpMetadataSourceStore(clock),
           idpDomains: new MemoryIdpDomainStore(),
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
+          activity: new MemoryActivityStore(clock),
         },
         clock,
         opts.loginCacheSeconds,
@@ -116,6 +122,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         idpMetadataSources: new CassandraIdpMetadataSourceStore(db),
         idpDomains: new CassandraIdpDomainStore(db),
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
+        activity: new CassandraActivityStore(db),
       },
       clock,
       opts.loginCacheSeconds,

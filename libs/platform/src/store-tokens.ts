@@ -16,3 +16,6 @@ export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
 export const IDP_LOGIN_OPTIONS = Symbol('IDP_LOGIN_OPTIONS');
 /** What initiate-login and the ACS read on every login: the cached views (docs/decisions.md, "IdP lookups"). */
 export const LOGIN_LOOKUPS = Symbol('LOGIN_LOOKUPS');
+/** The team activity log's store (token-admin reads it) and the app's one non-blocking recorder. */
+export const ACTIVITY_STORE = Symbol('ACTIVITY_STORE');
+export const ACTIVITY_RECORDER = Symbol('ACTIVITY_RECORDER');

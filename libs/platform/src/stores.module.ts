@@ -5,7 +5,10 @@ import { type Clock, systemClock } from '@sso/domain';
 import { type AppStores, type StoreRoot, openStores } from '@sso/persistence';
 import { Metrics } from './metrics';
 import { LOGGER } from './platform.module';
+import { ActivityRecorder } from './activity-recorder';
 import {
+  ACTIVITY_RECORDER,
+  ACTIVITY_STORE,
   CLOCK,
   IDENTITY_STORES,
   IDP_DOMAINS,
@@ -28,11 +31,12 @@ export interface StoresOptions {
   clock?: Clock;
 }
 
-/** Connects at start without failing (/i/status reports it) and closes last. */
+/** Connects at start without failing (/i/status reports it) and closes last, after the activity queue is written. */
 class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(STORE_ROOT) private readonly root: StoreRoot,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(ACTIVITY_RECORDER) private readonly activity: ActivityRecorder,
   ) {}
 
   onModuleInit(): void {
@@ -42,6 +46,7 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.activity.close();
     await this.root.close();
   }
 }
@@ -56,6 +61,7 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [IDP_LOGIN_OPTIONS, (s) => s.idpLoginOptions],
   [IDP_DOMAINS, (s) => s.idpDomains],
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
+  [ACTIVITY_STORE, (s) => s.activity],
 ];
 
 /**
@@ -88,12 +94,24 @@ export class StoresModule {
         inject: [STORE_ROOT],
         useFactory: (root: StoreRoot) => pick(root.stores),
       })),
+      {
+        provide: ACTIVITY_RECORDER,
+        inject: [STORE_ROOT, CONFIG, LOGGER, Metrics],
+        useFactory: (root: StoreRoot, config: Config, log: Logger, metrics: Metrics) =>
+          new ActivityRecorder(root.stores.activity, {
+            ttlSeconds: config.activity.ttlDays * 86_400,
+            queueSize: config.activity.queueSize,
+            clock,
+            log,
+            registry: metrics.registry,
+          }),
+      },
       StoreLifecycle,
     ];
     return {
       module: StoresModule,
       providers,
-      exports: [CLOCK, STORE_ROOT, ...ports.map(([token]) => token)],
+      exports: [CLOCK, STORE_ROOT, ACTIVITY_RECORDER, ...ports.map(([token]) => token)],
     };
   }
 }

@@ -55,9 +55,15 @@ export function detailHeaders(e: ClassifiedError): Record<string, string> {
   return e.details.retryAfterSeconds === undefined ? {} : { 'retry-after': String(e.details.retryAfterSeconds) };
 }
 
+const ERROR_CODE = Symbol('errorCode');
+
+/** The code an error answer of this request was rendered from (for the activity log), if any. */
+export const errorCodeOf = (req: FastifyRequest): ErrorCode | undefined => (req as unknown as Record<symbol, ErrorCode>)[ERROR_CODE];
+
 /** Answers a request with anything thrown: classified, logged when it is our fault, rendered for its path. */
 export function replyWithError(req: FastifyRequest, reply: FastifyReply, err: unknown, transport?: ErrorTransport): void {
   const e = classify(err);
+  (req as unknown as Record<symbol, ErrorCode>)[ERROR_CODE] = e.code;
   if (isServerFault(e)) req.log.error({ err }, 'request failed');
   const { contentType, body } = rendererFor(transport, req.url)(e);
   void reply.status(statusOf(e.code)).headers(detailHeaders(e)).header('content-type', contentType).send(body);

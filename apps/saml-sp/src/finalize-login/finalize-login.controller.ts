@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { teamId } from '@sso/domain';
 import { Z_HOST_DOC, ZHost } from '../sp-settings';
 import { FinalizeLoginHandler, type FinalizeResult } from './finalize-login.handler';
+import { LoginActivity } from './login-activity';
 
 const formBody = {
   schema: {
@@ -24,7 +25,9 @@ function field(body: unknown): unknown {
 }
 
 async function send(reply: FastifyReply, r: FinalizeResult): Promise<void> {
-  reply.log.info({ sso: r.audit }, `sso login ${r.audit.outcome}`);
+  // The NameID (often an email address) goes to the team's activity log, not to the log lines.
+  const { nameId: _nameId, ...audit } = r.audit;
+  reply.log.info({ sso: audit }, `sso login ${r.audit.outcome}`);
   if (r.setCookie) void reply.header('set-cookie', r.setCookie);
   await reply.status(r.status).headers(r.headers).send(r.body);
 }
@@ -71,13 +74,18 @@ const Docs = () =>
 @ApiTags('sso')
 @Controller('sso/finalize-login')
 export class FinalizeLoginController {
-  constructor(@Inject(FinalizeLoginHandler) private readonly handler: FinalizeLoginHandler) {}
+  constructor(
+    @Inject(FinalizeLoginHandler) private readonly handler: FinalizeLoginHandler,
+    @Inject(LoginActivity) private readonly activity: LoginActivity,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Assertion consumer service for v1 IdPs (instance-wide SP entity id)', deprecated: true })
   @Docs()
   async v1(@Body() body: unknown, @ZHost() zHost: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await send(reply, await this.handler.finalize(null, field(body), zHost));
+    const r = await this.handler.finalize(null, field(body), zHost);
+    this.activity.record(null, r.audit);
+    await send(reply, r);
   }
 
   @Post(':team')
@@ -90,6 +98,8 @@ export class FinalizeLoginController {
     @ZHost() zHost: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await send(reply, await this.handler.finalize(teamId(team), field(body), zHost));
+    const r = await this.handler.finalize(teamId(team), field(body), zHost);
+    this.activity.record(teamId(team), r.audit);
+    await send(reply, r);
   }
 }

@@ -23,7 +23,23 @@ import type { UserResolution } from './user-resolution';
 export interface FinalizeResult extends RenderedOutcome {
   setCookie?: string;
   /** For the security log: what happened and why (never the response itself or the cookie). */
-  audit: { outcome: 'granted' | 'denied' | 'error' | 'unsolicited'; label?: string; reasons?: string[]; user?: string; idp?: string };
+  audit: {
+    outcome: 'granted' | 'denied' | 'error' | 'unsolicited';
+    label?: string;
+    reasons?: string[];
+    user?: string;
+    idp?: string;
+    /** For the activity log: the IdP's team and handle once the IdP is known, and the NameID value once validated. */
+    team?: string;
+    idpHandle?: string;
+    nameId?: string;
+  };
+}
+
+/** The IdP the response named, for the audit of a refusal (none when no IdP matched its issuer). */
+function idpAudit(records: Map<string, IdpRecord>): Pick<FinalizeResult['audit'], 'idp' | 'team' | 'idpHandle'> {
+  const idp = [...records.values()][0];
+  return idp ? { idp: idp.id, team: idp.team, ...(idp.handle ? { idpHandle: idp.handle } : {}) } : {};
 }
 
 const WEB_VERDICT: VerdictRecord = { format: { kind: 'web' }, cookieLabel: null };
@@ -87,8 +103,10 @@ export class FinalizeLoginHandler {
       },
     );
     switch (outcome.kind) {
-      case 'error':
-        return this.errorPage(outcome);
+      case 'error': {
+        const page = this.errorPage(outcome);
+        return { ...page, audit: { ...page.audit, ...idpAudit(records) } };
+      }
       case 'unsolicited':
         return {
           status: 303,
@@ -100,7 +118,7 @@ export class FinalizeLoginHandler {
         const verdict = outcome.requestId ? await this.spar.authnRequests.getVerdict(outcome.requestId) : null;
         return {
           ...this.renderFailure(verdict, 'forbidden', outcome.reasons),
-          audit: { outcome: 'denied', label: 'forbidden', reasons: outcome.reasons },
+          audit: { outcome: 'denied', label: 'forbidden', reasons: outcome.reasons, ...idpAudit(records) },
         };
       }
       case 'granted': {
@@ -127,13 +145,13 @@ export class FinalizeLoginHandler {
               : verdict.format.kind === 'page'
                 ? renderLoginPageSuccess()
                 : renderWebSuccess();
-          return { ...page, setCookie, audit: { outcome: 'granted', user: uid, idp: idp.id } };
+          return { ...page, setCookie, audit: { outcome: 'granted', user: uid, ...idpAudit(records), nameId: outcome.nameId.value } };
         } catch (e) {
           if (e instanceof DomainError) {
             const label = labelOf(e.code);
             return {
               ...this.renderFailure(verdict, label, [e.message]),
-              audit: { outcome: 'denied', label, reasons: [e.message], idp: idp.id },
+              audit: { outcome: 'denied', label, reasons: [e.message], ...idpAudit(records), nameId: outcome.nameId.value },
             };
           }
           throw e;

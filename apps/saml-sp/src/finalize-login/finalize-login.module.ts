@@ -3,11 +3,12 @@ import { SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores, SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import { ACTIVITY_RECORDER, type ActivityRecorder, CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
 import { LOGIN_LOOKUPS, type LoginLookups } from '../login-lookups.module';
 import { SpSelector } from '../sp-settings';
 import { FinalizeLoginController } from './finalize-login.controller';
 import { FinalizeLoginHandler } from './finalize-login.handler';
+import { LoginActivity } from './login-activity';
 import { UserResolution } from './user-resolution';
 
 @Module({
@@ -24,6 +25,11 @@ import { UserResolution } from './user-resolution';
         config: Config,
         clock: Clock,
       ) => new FinalizeLoginHandler(spar, lookups, new UserResolution(spar, identity), sessions, new SpSelector(config), config, clock),
+    },
+    {
+      provide: LoginActivity,
+      inject: [ACTIVITY_RECORDER, CLOCK],
+      useFactory: (recorder: ActivityRecorder, clock: Clock) => new LoginActivity(recorder, clock),
     },
   ],
 })

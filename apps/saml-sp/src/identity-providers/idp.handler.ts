@@ -9,6 +9,7 @@ import type {
   IdpRecord,
   SparStores,
 } from '@sso/persistence';
+import { type ActivityRecorder, recordByUser } from '@sso/platform';
 import { type IdpMetadata, type MetadataFetcher, parseBrigSsoId, parseIdpMetadata } from '@sso/saml';
 import { checkFetchedMetadata } from '../refresh-idp-metadata/idp-metadata-refresher';
 import type { SpSelector } from '../sp-settings';
@@ -55,7 +56,20 @@ export class IdpHandler {
     private readonly ssoByDefault: boolean,
     private readonly sps: SpSelector,
     private readonly domains: IdpDomainStore,
+    /** The team activity log (absent: nothing is recorded). */
+    private readonly activity?: Pick<ActivityRecorder, 'defer'>,
   ) {}
+
+  private recordChange(caller: UserId, kind: 'idp.created' | 'idp.updated' | 'idp.deleted', idp: IdpRecord, detail: string): void {
+    if (!this.activity) return;
+    recordByUser(this.activity, this.identity.users, idp.team, caller, {
+      kind,
+      outcome: 'ok',
+      subject: { type: 'idp', id: idp.id, ...(idp.handle ? { name: idp.handle } : {}) },
+      idp: idp.id,
+      detail,
+    });
+  }
 
   /**
    * Claims (team, domain) for the IdP with a lightweight transaction, so that of concurrent
@@ -168,6 +182,12 @@ export class IdpHandler {
     if (idpInitiated) await this.loginOptions.setIdpInitiated(idp.id, true);
     // A new IdP has no options row; POST (the default) needs none.
     if (md.ssoBinding !== 'HTTP-POST') await this.loginOptions.setSsoBinding(idp.id, md.ssoBinding);
+    this.recordChange(
+      caller,
+      'idp.created',
+      idp,
+      `IdP ${idp.handle ?? idp.id} was added (issuer ${idp.issuer}${replaced ? `, replacing ${replaced.handle ?? replaced.id}` : ''}).`,
+    );
     return idpJson(idp, idp.handle ?? '', await this.sources.get(idp.id), idpInitiated, md.ssoBinding);
   }
 
@@ -281,6 +301,7 @@ export class IdpHandler {
       const mapped = await this.spar.idps.getByIssuerAndTeam(old, idp.team);
       if (!mapped || mapped.id === idp.id) await this.spar.idps.deleteIssuerMapping(old, idp.team);
     }
+    this.recordChange(caller, 'idp.updated', idp, `IdP ${idp.handle ?? idp.id} was updated (issuer ${idp.issuer}).`);
     return this.render(idp);
   }
 
@@ -313,6 +334,8 @@ export class IdpHandler {
     await this.loginOptions.delete(idp.id);
     await this.spar.idps.deleteRawMetadata(idp.id);
     await this.sources.delete(idp.id);
+    const purged = bound.length > 0 ? ` with its ${bound.length} user${bound.length === 1 ? '' : 's'}` : '';
+    this.recordChange(caller, 'idp.deleted', idp, `IdP ${idp.handle ?? idp.id} was deleted${purged}.`);
   }
 
   private async deleteUser(team: TeamId, uid: UserId): Promise<void> {

@@ -5,7 +5,18 @@ import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores, IdpDomainStore, IdpLoginOptionsStore, IdpMetadataSourceStore, SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, IDP_DOMAINS, IDP_LOGIN_OPTIONS, IDP_METADATA_SOURCES, LOGGER, SPAR_STORES } from '@sso/platform';
+import {
+  ACTIVITY_RECORDER,
+  type ActivityRecorder,
+  CLOCK,
+  CONFIG,
+  IDENTITY_STORES,
+  IDP_DOMAINS,
+  IDP_LOGIN_OPTIONS,
+  IDP_METADATA_SOURCES,
+  LOGGER,
+  SPAR_STORES,
+} from '@sso/platform';
 import { type MetadataFetcher, metadataFetcher } from '@sso/saml';
 import { SpSelector } from '../sp-settings';
 import { IdpMetadataRefreshScheduler } from '../refresh-idp-metadata/idp-metadata-refresh.scheduler';
@@ -31,7 +42,17 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     {
       provide: IdpHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, CONFIG, IDP_DOMAINS],
+      inject: [
+        SPAR_STORES,
+        IDENTITY_STORES,
+        IDP_METADATA_SOURCES,
+        IDP_LOGIN_OPTIONS,
+        METADATA_FETCHER,
+        CLOCK,
+        CONFIG,
+        IDP_DOMAINS,
+        ACTIVITY_RECORDER,
+      ],
       useFactory: (
         spar: SparStores,
         identity: IdentityStores,
@@ -41,6 +62,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
         clock: Clock,
         config: Config,
         domains: IdpDomainStore,
+        activity: ActivityRecorder,
       ) =>
         new IdpHandler(
           spar,
@@ -53,6 +75,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
           config.features.sso === 'enabled-by-default',
           new SpSelector(config),
           domains,
+          activity,
         ),
     },
     {

@@ -1,6 +1,7 @@
 import { type TeamAccess, generateScimToken, hashScimToken, verifyPassword } from '@sso/auth';
 import { type Clock, DomainError, type IdpId, type TeamId, type UserId, idpId, isUuid, newScimTokenId, scimTokenId } from '@sso/domain';
 import type { IdentityStores, ScimTokenRecord, SparStores } from '@sso/persistence';
+import { type ActivityRecorder, recordByUser } from '@sso/platform';
 import type { CreateScimTokenDto, ScimTokenInfoDto } from './scim-tokens.dto';
 
 /** spar's API versions before v8 bind a token to the team's only IdP when none is named. */
@@ -28,6 +29,11 @@ function tokenInfo(r: ScimTokenRecord, teamHasIdps = false): ScimTokenInfoDto {
   return info;
 }
 
+/** What the activity log calls a token: its name, else its description (a name equal to the id says nothing). */
+function tokenName(t: ScimTokenRecord | null): string | undefined {
+  return t?.name && t.name !== t.id ? t.name : t?.description || undefined;
+}
+
 export class ScimTokensHandler {
   constructor(
     private readonly spar: SparStores,
@@ -35,7 +41,29 @@ export class ScimTokensHandler {
     private readonly access: TeamAccess,
     private readonly clock: Clock,
     private readonly maxTokens: number,
+    /** The team activity log (absent: nothing is recorded). */
+    private readonly activity?: Pick<ActivityRecorder, 'defer'>,
   ) {}
+
+  private recordChange(
+    team: TeamId,
+    caller: UserId,
+    kind: 'token.created' | 'token.renamed' | 'token.deleted',
+    t: ScimTokenRecord | null,
+    id: ScimTokenRecord['id'],
+    detail: string,
+    newName?: string,
+  ): void {
+    if (!this.activity) return;
+    const name = newName ?? tokenName(t);
+    recordByUser(this.activity, this.identity.users, team, caller, {
+      kind,
+      outcome: 'ok',
+      subject: { type: 'scim-token', id, ...(name ? { name } : {}) },
+      ...(t?.idp ? { idp: t.idp } : {}),
+      detail,
+    });
+  }
 
   async create(caller: UserId, body: CreateScimTokenDto, apiVersion: number): Promise<{ token: string; info: ScimTokenInfoDto }> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
@@ -63,6 +91,7 @@ export class ScimTokensHandler {
       await this.spar.scimTokens.delete(team, id);
       throw new DomainError('token-limit-reached', 'Maximum number of SCIM tokens reached');
     }
+    this.recordChange(team, caller, 'token.created', rec, id, `SCIM token ${tokenName(rec) ?? id} was created.`);
     return { token, info: tokenInfo(rec, idp === null && (await this.spar.idps.listByTeam(team)).length > 0) };
   }
 
@@ -78,13 +107,17 @@ export class ScimTokensHandler {
     if (!isUuid(id) || !(await this.spar.scimTokens.rename(team, scimTokenId(id), name))) {
       throw new DomainError('not-found', 'SCIM token not found');
     }
+    this.recordChange(team, caller, 'token.renamed', null, scimTokenId(id), `SCIM token renamed to ${name}.`, name);
   }
 
   /** Idempotent, as spar: 204 whether or not the token existed; only the caller's team is touched. */
   async delete(caller: UserId, id: string): Promise<void> {
     const team = await this.access.requireSsoAdmin(caller, 'CreateReadDeleteScimToken');
     if (!isUuid(id)) throw new DomainError('bad-request', 'id: not a valid token id');
-    await this.spar.scimTokens.delete(team, scimTokenId(id));
+    // Read first only for the activity log's name of the token.
+    const gone = this.activity ? await this.spar.scimTokens.get(team, scimTokenId(id)) : null;
+    if ((await this.spar.scimTokens.delete(team, scimTokenId(id))) && gone)
+      this.recordChange(team, caller, 'token.deleted', gone, gone.id, `SCIM token ${tokenName(gone) ?? gone.id} was deleted.`);
   }
 
   /** Token creation re-checks the password of users who have one (spar asks brig the same). */

@@ -3,7 +3,7 @@ import { TeamAccess } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores, SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import { ACTIVITY_RECORDER, type ActivityRecorder, CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
 import { ScimTokensController } from './scim-tokens.controller';
 import { ScimTokensHandler } from './scim-tokens.handler';
 
@@ -12,9 +12,9 @@ import { ScimTokensHandler } from './scim-tokens.handler';
   providers: [
     {
       provide: ScimTokensHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, CLOCK, CONFIG],
-      useFactory: (spar: SparStores, identity: IdentityStores, clock: Clock, config: Config) =>
-        new ScimTokensHandler(spar, identity, new TeamAccess(identity.teams), clock, config.scim.maxScimTokens),
+      inject: [SPAR_STORES, IDENTITY_STORES, CLOCK, CONFIG, ACTIVITY_RECORDER],
+      useFactory: (spar: SparStores, identity: IdentityStores, clock: Clock, config: Config, activity: ActivityRecorder) =>
+        new ScimTokensHandler(spar, identity, new TeamAccess(identity.teams), clock, config.scim.maxScimTokens, activity),
     },
   ],
 })

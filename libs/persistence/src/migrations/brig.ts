@@ -100,4 +100,34 @@ export const brigMigrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.idp_domain (team uuid, domain text, idp uuid, claimed_at timestamp, PRIMARY KEY ((team, domain)))`,
     ],
   },
+  {
+    version: 7,
+    description: 'team_activity: the per-team activity log, one partition per team and hour, and the hours that hold events',
+    statements: (ks) => [
+      // Rows carry their TTL (activity.ttlDays); time windows of a day let whole SSTables expire.
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_activity (
+        team uuid,
+        bucket timestamp,
+        id timeuuid,
+        kind text,
+        outcome text,
+        actor_type text,
+        actor_id text,
+        actor_name text,
+        subject_type text,
+        subject_id text,
+        subject_name text,
+        idp uuid,
+        reason text,
+        detail text,
+        PRIMARY KEY ((team, bucket), id)
+      ) WITH CLUSTERING ORDER BY (id DESC)
+        AND compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_unit': 'DAYS', 'compaction_window_size': 1}`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_activity_bucket (
+        team uuid,
+        bucket timestamp,
+        PRIMARY KEY (team, bucket)
+      ) WITH CLUSTERING ORDER BY (bucket DESC)`,
+    ],
+  },
 ];

@@ -73,6 +73,8 @@ describe('spar schema on a live Cassandra node', () => {
       'scim_group_member',
       'scim_user_doc',
       'scim_user_group',
+      'team_activity',
+      'team_activity_bucket',
       'user',
       'user_cookies',
       'user_handle',
@@ -82,6 +84,9 @@ describe('spar schema on a live Cassandra node', () => {
     expect(brig.idp_domain.partitionKey).toEqual(['team', 'domain']);
     expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
+    expect(brig.team_activity.partitionKey).toEqual(['team', 'bucket']);
+    expect(brig.team_activity.clustering).toEqual([{ column: 'id', order: 'DESC' }]);
+    expect(brig.team_activity_bucket.clustering).toEqual([{ column: 'bucket', order: 'DESC' }]);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);
     expect(galley.team_features.columns).toEqual({ team_id: 'uuid', sso_status: 'int' });
@@ -103,6 +108,7 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:4`,
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
+          `${a.db.config.keyspaces.brig}:7`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.spar}:100`,
