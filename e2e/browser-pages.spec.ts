@@ -70,7 +70,6 @@ describe('enterprise login and API reference in a browser', () => {
     await logInAtIdp(page, 'employee.one@example.com');
     expect(await page.locator('main').textContent()).toContain('You are logged in as employee.one@example.com.');
     expect(await page.locator('main').textContent()).toContain('Acme Browser Test');
-    await screenshot(page, 'sso-login-success');
     const cookies = await context.cookies(s.backend);
     expect(cookies.find((c) => c.name === 'zuid')).toMatchObject({ httpOnly: true, path: '/' });
     expect(problems).toEqual([]);
