@@ -106,6 +106,14 @@ export function renderMobileError(errorRedirect: string, label: string, messages
   return { status: 303, headers: { location, 'content-type': 'application/json' }, body: JSON.stringify(messages) };
 }
 
+/**
+ * The RelayState of a login started at `/sso/login`, echoed by the IdP to the ACS. It only says
+ * how to show an error found before the login's verdict can be read (an unverifiable response
+ * names no request we can trust): the result page instead of spar's popup page. Anyone can post
+ * it; all it changes is that presentation.
+ */
+export const LOGIN_PAGE_RELAY_STATE = 'sso-login';
+
 /** Where a login started at `/sso/login` ends: the page that says who is logged in, or why not. */
 export const LOGIN_RESULT_PATH = '/sso/login/result';
 

@@ -1,6 +1,7 @@
 import { DomainError, type Clock, idpId, isUuid } from '@sso/domain';
 import type { IdpRecord, SparStores } from '@sso/persistence';
 import {
+  LOGIN_PAGE_RELAY_STATE,
   type VerdictFormat,
   authnRequestFormCsp,
   authnRequestRedirectUrl,
@@ -52,8 +53,10 @@ export class InitiateLoginHandler {
     const req = sp.signing && binding === 'HTTP-POST' ? signAuthnRequest(unsigned, sp.signing) : unsigned;
     if (!(await this.spar.authnRequests.put(req.id, idp.issuer, this.maxttlAuthreq))) throw new Error('AuthnRequest id collision');
     await this.spar.authnRequests.putVerdict(req.id, { format, cookieLabel: q.label ?? null }, 2 * this.maxttlAuthreq);
-    if (binding === 'HTTP-Redirect') return { kind: 'redirect', location: authnRequestRedirectUrl(idp.requestUri, req, sp.signing) };
-    return { kind: 'form', html: renderAuthnRequestForm(idp.requestUri, req), csp: authnRequestFormCsp(idp.requestUri) };
+    const relayState = page ? LOGIN_PAGE_RELAY_STATE : undefined;
+    if (binding === 'HTTP-Redirect')
+      return { kind: 'redirect', location: authnRequestRedirectUrl(idp.requestUri, req, sp.signing, relayState) };
+    return { kind: 'form', html: renderAuthnRequestForm(idp.requestUri, req, relayState), csp: authnRequestFormCsp(idp.requestUri) };
   }
 
   private format(q: InitiateLoginQuery): VerdictFormat {

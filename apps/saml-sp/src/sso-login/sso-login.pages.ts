@@ -36,6 +36,10 @@ export const UNKNOWN_CODE: CodeError = {
   message: 'No company login has this SSO code. Check it with your team admin: the connection may have been replaced or removed.',
 };
 
+function unreadable(): string {
+  return "Your identity provider's answer could not be read. Try again; if it keeps happening, ask your team admin to check the connection.";
+}
+
 /** Why a login was refused, in words an employee can act on; keyed by the API's label. */
 const REFUSALS: Record<string, string> = {
   forbidden:
@@ -43,7 +47,13 @@ const REFUSALS: Record<string, string> = {
   'bad-team': 'Your account belongs to another team than this SSO code. Use the code of your own team.',
   suspended: 'Your account is suspended. Ask your team admin to reactivate it.',
   'not-found':
-    'Your account is not set up for single sign-on yet: your team creates its accounts from its directory. Ask your team admin to add you.',
+    'Your account is not set up for single sign-on yet (your team creates its accounts from its directory), or the connection you logged in through no longer exists. Ask your team admin.',
+  'bad-response-signature':
+    "Your identity provider's answer was not signed with a certificate this connection knows: the provider may have a new certificate. Ask your team admin to update the connection's metadata.",
+  'bad-response-saml': unreadable(),
+  'bad-response-xml': unreadable(),
+  'bad-response-encoding': unreadable(),
+  'ttl-error': 'The login took too long, or its answer had expired. Try again.',
   'cannont-provision-on-replaced-idp':
     'This SSO code belongs to a connection your team has replaced, so no new account can be made with it. Ask your team admin for the current code.',
   'bad-username': 'Your identity provider sent a user name this service cannot use (empty or longer than 128 characters).',

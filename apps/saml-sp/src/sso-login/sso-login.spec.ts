@@ -162,9 +162,15 @@ describe('/sso/login and /sso/login/result', () => {
       expect(await spar.authnRequests.getVerdict(requestIdOf(r.body))).toEqual({ format: { kind: 'page' }, cookieLabel: null });
     });
 
-    it('does not change spar clients: /sso/initiate-login still stores a web verdict', async () => {
+    it('does not change spar clients: /sso/initiate-login still stores a web verdict, and sends no RelayState', async () => {
       const r = await get(`/sso/initiate-login/${idpId}`);
       expect(await spar.authnRequests.getVerdict(requestIdOf(r.body))).toEqual({ format: { kind: 'web' }, cookieLabel: null });
+      expect(r.body).not.toContain('RelayState');
+    });
+
+    it('sends RelayState sso-login with the request, for errors found before the verdict can be read', async () => {
+      const r = await get(`/sso/login?code=${idpId}`);
+      expect(r.body).toContain('<input name="RelayState" type="hidden" value="sso-login"/>');
     });
   });
 
@@ -246,6 +252,29 @@ describe('/sso/login and /sso/login/result', () => {
       expect(r.headers.location).toBe('/sso/login/result?label=forbidden');
       const result = await get(String(r.headers.location));
       expect(result.body).toContain('the answer could not be accepted');
+    });
+
+    it("a response refused before its verdict is read: the result page with RelayState sso-login, spar's page without", async () => {
+      const start = await get(`/sso/login?code=wire-${idpId}`);
+      const other = await TestIdp.create(idp.issuer); // same issuer, another key: the signature does not verify
+      const xml = other.response({ sp: `${acs}/${team}`, requestId: requestIdOf(start.body), nameId: 'forged@example.com' }).xml;
+      const post = (relay: string | null) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/sso/finalize-login/${team}`,
+          payload: `SAMLResponse=${encodeURIComponent(b64(xml))}${relay === null ? '' : `&RelayState=${relay}`}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      const page = await post('sso-login');
+      expect(page.statusCode).toBe(303);
+      expect(page.headers.location).toBe('/sso/login/result?label=bad-response-signature');
+      expect(page.headers['set-cookie']).toBeUndefined();
+      expect((await get(String(page.headers.location))).body).toContain('not signed with a certificate this connection knows');
+      for (const relay of [null, 'other', 'sso-login%20']) {
+        const spars = await post(relay);
+        expect(spars.statusCode, String(relay)).toBe(400);
+        expect(spars.body).toContain('<title>wire:sso:error:bad-response-signature</title>');
+      }
     });
 
     it('the result page refuses labels that are not API labels, without reflecting them', async () => {
