@@ -23,6 +23,7 @@ export const tokenAdmin: AppSpec = {
     SelfModule,
     ScimTokensModule,
     TeamsModule,
+    ActivityModule,
     TeamSettingsModule,
     ActivityModule,
   ],

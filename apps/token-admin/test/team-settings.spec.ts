@@ -160,7 +160,8 @@ describe('/team-settings on real Cassandra and Redis', () => {
     it('details need a bearer token: none, a bad one, or a cookie alone is 401', async () => {
       const { email } = await newTeam();
       const cookie = String((await req('POST', '/login', { body: { email, password: PASSWORD } })).headers['set-cookie']).split(';')[0];
-      for (const headers of [{}, { authorization: 'Bearer nonsense' }, { cookie }]) {
+      const cases: Array<Record<string, string>> = [{}, { authorization: 'Bearer nonsense' }, { cookie }];
+      for (const headers of cases) {
         const r = await req('GET', '/team-settings/details', { headers });
         expect(r.statusCode).toBe(401);
         expect(['missing-auth', 'invalid-token']).toContain(r.json().label);

@@ -493,6 +493,7 @@ describe('token-admin on real Cassandra and Redis', () => {
       '/scim/auth-tokens/{id}',
       '/self',
       '/team-settings',
+      '/team-settings/activity',
       '/team-settings/app.js',
       '/team-settings/details',
     ]);
@@ -508,6 +509,10 @@ describe('token-admin on real Cassandra and Redis', () => {
       'IdpDetailsDto',
       'CertificateInfoDto',
       'MetadataSourceDto',
+      'ActivityPageDto',
+      'ActivityEventDto',
+      'ActivityActorDto',
+      'ActivitySubjectDto',
     ]) {
       const props = doc.components.schemas[name].properties;
       for (const [k, v] of Object.entries(props)) {

@@ -63,8 +63,7 @@ export const envHelp: Record<string, string> = {
   SAML_CLOCK_SKEW_SECONDS: 'clock tolerance of every SAML time check (0-180)',
   SAML_IDP_CACHE_SECONDS:
     'seconds an instance keeps an IdP it looked up for a login; other instances see IdP changes within it (0-300, 0 = off)',
-  ACTIVITY_TTL_DAYS:
-    'days the team activity log keeps an event (the TTL of its row); a change applies to events written from then on',
+  ACTIVITY_TTL_DAYS: 'days the team activity log keeps an event (the TTL of its row); a change applies to events written from then on',
   ACTIVITY_QUEUE_SIZE:
     'activity events an app holds in memory before writing them in the background; beyond it new events are dropped and counted in `activity_events_total{result="dropped"}`',
   FEATURE_SSO: "galley's sso feature for teams without a status: enabled-by-default or disabled-by-default (IdP create/update need it)",

@@ -65,7 +65,6 @@ export const ACTIVITY_DETAIL_MAX = 500;
 
 /** Cuts a free-text field to `max` characters (by code point) and drops control characters. */
 export function activityText(s: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
   const clean = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
   const chars = [...clean];
   return chars.length <= max ? clean : `${chars.slice(0, max - 1).join('')}…`;

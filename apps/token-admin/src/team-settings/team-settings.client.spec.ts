@@ -71,7 +71,7 @@ interface Client {
   describeError(e: unknown): string;
   renderIdp(spar: unknown, details: unknown, now: Date, actions: unknown): FakeElement;
   renderTokens(tokens: unknown[], names: Record<string, string>, now: Date, actions: unknown): FakeElement;
-  renderEvents(events: unknown[]): FakeElement[];
+  renderEvents(events: unknown[], idpNames?: Record<string, string>): FakeElement[];
   certificateNodes(details: unknown, now: Date): Nodes;
   expiryNodes(token: unknown, now: Date): Nodes;
   lastUsedNodes(token: unknown): Nodes;
@@ -277,23 +277,29 @@ describe('the team-settings script', () => {
   });
 
   it('renders activity with the failure reason in words, and markup in names as text', () => {
-    const [row] = client.renderEvents([
-      {
-        id: 'e1',
-        at: '2026-12-04T09:30:00Z',
-        kind: 'sso.login',
-        outcome: 'failed',
-        actor: { type: 'idp', id: 'i', name: MARKUP },
-        subject: { type: 'user', id: 'u', name: `<i>${MARKUP}</i>` },
-        reason: 'idp-has-bound-users',
-        detail: { why: MARKUP },
-      },
-    ]);
+    const [row] = client.renderEvents(
+      [
+        {
+          id: 'e1',
+          at: '2026-12-04T09:30:00Z',
+          kind: 'sso.login',
+          outcome: 'failed',
+          actor: { type: 'idp', id: 'i', name: MARKUP },
+          subject: { type: 'user', id: 'u', name: `<i>${MARKUP}</i>` },
+          reason: 'idp-has-bound-users',
+          idp: 'i1',
+          detail: { why: MARKUP },
+        },
+      ],
+      { i1: `<u>${MARKUP}</u>` },
+    );
     expect(row.serialize()).not.toContain('<img');
     expect(row.serialize()).not.toContain('<i>');
     expect(row.textContent).toContain('Failed');
     expect(row.textContent).toContain(`Connection: ${MARKUP}`);
     expect(row.textContent).toContain('(idp-has-bound-users)');
+    expect(row.textContent).toContain(`<u>${MARKUP}</u>`); // the connection by its name
+    expect(row.serialize()).not.toContain('<u>');
     const [ok] = client.renderEvents([
       {
         id: 'e2',

@@ -180,7 +180,7 @@ export function renderIdp(spar, details, now, actions) {
       h('summary', null, 'Replace metadata'),
       h('form', { id: p + '-replace', 'aria-label': 'Replace metadata of ' + name, novalidate: true, onsubmit: (e) => actions.replace(e, spar) },
         h('p', { class: 'muted' }, 'Upload new metadata from the same identity provider, e.g. after a certificate change. Bound users stay bound when the issuer stays the same.'),
-        metadataFields(p + '-replace', { xml: 'New metadata XML', file: 'Or upload a new metadata file', url: 'Or new metadata URL' }),
+        metadataFields(p + '-replace', { xml: 'Replacement XML', file: 'Or upload a replacement file', url: 'Or replacement URL' }),
         h('p', { id: p + '-replace-error', class: 'error', role: 'alert', hidden: true }),
         h('button', { type: 'submit' }, 'Replace metadata of ' + name))),
     h('details', null,
@@ -265,7 +265,8 @@ function party(p) {
 }
 
 /** Activity rows; 'reason' (an error label) is shown in words when it has some. */
-export function renderEvents(events) {
+export function renderEvents(events, idpNames) {
+  idpNames = idpNames || {};
   return events.map((e) => {
     const failed = e.outcome === 'failed';
     const detail = e.detail === undefined || e.detail === null ? '' : typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail);
@@ -276,7 +277,7 @@ export function renderEvents(events) {
         failed && e.reason ? h('p', null, (WORDS[e.reason] || '') + (WORDS[e.reason] ? ' ' : '') + '(' + e.reason + ')') : null),
       h('td', null, party(e.actor)),
       h('td', null, party(e.subject)),
-      h('td', null, e.idp ? h('code', null, e.idp) : ''),
+      h('td', null, e.idp ? (idpNames[e.idp] || h('code', null, e.idp)) : ''),
       h('td', null, detail));
   });
 }
@@ -596,21 +597,34 @@ async function deleteToken(e, token) {
   }
 }
 
+/** Up to this many requests when pages come back empty (the API reads a bounded time span per request). */
+const ACTIVITY_FOLLOW = 5;
+
 async function loadActivity(fresh) {
   clearError('activity-error');
   const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
   for (const k of ['kind', 'outcome', 'subject']) if (state.filter[k]) q.set(k, state.filter[k]);
-  if (!fresh && state.cursor) q.set('cursor', state.cursor);
+  let cursor = fresh ? null : state.cursor;
   try {
-    const page = await call('GET', 'team-settings/activity?' + q.toString());
+    let page;
+    for (let i = 0; i < ACTIVITY_FOLLOW; i++) {
+      if (cursor) q.set('cursor', cursor);
+      page = await call('GET', 'team-settings/activity?' + q.toString());
+      cursor = page.next;
+      if (page.events.length > 0 || !cursor) break;
+    }
     if (fresh || !$('activity-rows')) $('activity-list').replaceChildren(activityTable());
-    $('activity-rows').append(...renderEvents(page.events));
-    if (fresh && page.events.length === 0) $('activity-list').replaceChildren(h('p', { class: 'muted' }, 'Nothing matches.'));
-    state.cursor = page.next;
-    $('activity-more').hidden = !page.next;
+    const names = {};
+    for (const idp of state.idps) names[idp.id] = idp.extraInfo.handle;
+    $('activity-rows').append(...renderEvents(page.events, names));
+    if ($('activity-rows').children.length === 0) {
+      $('activity-list').replaceChildren(h('p', { class: 'muted' }, cursor ? 'Nothing found in the most recent events. Press More to look further back.' : 'Nothing matches.'));
+    }
+    state.cursor = cursor;
+    $('activity-more').hidden = !cursor;
     $('activity-unavailable').hidden = true;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) {
+    if (err instanceof ApiError && err.status === 404 && err.label !== 'not-found') {
       $('activity-unavailable').hidden = false;
       $('activity-filter').hidden = true;
       $('activity-more').hidden = true;
@@ -685,7 +699,7 @@ export function start() {
   });
   $('activity-filter').addEventListener('submit', (e) => {
     e.preventDefault();
-    state.filter = { kind: $('activity-kind').value.replace(/\s+/g, ''), outcome: $('activity-outcome').value, subject: $('activity-subject').value.trim() };
+    state.filter = { kind: $('activity-kind').value, outcome: $('activity-outcome').value, subject: $('activity-subject').value.trim() };
     state.cursor = null;
     loadActivity(true);
   });

@@ -1,3 +1,4 @@
+import { activityKinds } from '@sso/domain';
 import { type PageSpec, type SafeHtml, html } from '@sso/platform';
 
 /**
@@ -77,11 +78,25 @@ ${errorSlot('token-create-error')}
 </form>
 </section>`;
 
+/** The activity kinds an admin asks about together, then each kind (the API takes a comma list). */
+const KIND_GROUPS: Array<[string, string]> = [
+  ['All single sign-on logins', 'sso.login.'],
+  ['SCIM changes to users', 'scim.user.'],
+  ['SCIM changes to groups', 'scim.group.'],
+  ['SCIM token changes', 'token.'],
+  ['Connection (IdP) changes', 'idp.'],
+];
+const kindOptions = html`<option value="">Any</option>
+<optgroup label="Groups">${KIND_GROUPS.map(
+  ([label, prefix]) => html`<option value="${activityKinds.filter((k) => k.startsWith(prefix)).join(',')}">${label}</option>`,
+)}</optgroup>
+<optgroup label="One kind">${activityKinds.map((k) => html`<option value="${k}">${k}</option>`)}</optgroup>`;
+
 const activity = html`<section id="activity" aria-labelledby="activity-heading">
 <h2 id="activity-heading">Activity</h2>
 <p class="muted">What happened in your team, newest first: SCIM changes, single sign-on logins and their failures, token and connection changes.</p>
 <form id="activity-filter" aria-label="Filter activity" novalidate>
-${field('activity-kind', 'Kind', html`<input id="activity-kind" name="kind" autocomplete="off" placeholder="e.g. sso.login, scim.user.create">`, 'One kind, or several separated by commas; empty for all.')}
+${field('activity-kind', 'Kind', html`<select id="activity-kind" name="kind">${kindOptions}</select>`)}
 ${field('activity-outcome', 'Outcome', html`<select id="activity-outcome" name="outcome"><option value="">Any</option><option value="ok">Succeeded</option><option value="failed">Failed</option></select>`)}
 ${field('activity-subject', 'Subject', html`<input id="activity-subject" name="subject" autocomplete="off" placeholder="a user, token or connection">`)}
 ${errorSlot('activity-error')}
