@@ -264,9 +264,19 @@ describe('the team-settings script', () => {
     expect(text(client.lastUsedNodes({ ...base, last_used: '2026-12-03T10:05:00Z' }))).toBe('2026-12-03 10:05 UTC');
     expect(text(client.expiryNodes({ ...base, expires_at: null }, NOW))).toBe('never');
     expect(text(client.expiryNodes({ ...base, expires_at: days(100) }, NOW))).toBe('2027-03-14 12:00 UTC');
-    expect(text(client.expiryNodes({ ...base, expires_at: days(14.5) }, NOW))).toContain('Expires in 14 days');
-    expect(text(client.expiryNodes({ ...base, expires_at: days(15.5) }, NOW))).not.toContain('Expires in');
+    expect(text(client.expiryNodes({ ...base, expires_at: days(13.5) }, NOW))).toContain('Expires in 13 days');
+    expect(text(client.expiryNodes({ ...base, expires_at: days(14.5) }, NOW))).not.toContain('Expires in');
     expect(text(client.expiryNodes({ ...base, expires_at: days(-0.01) }, NOW))).toMatch(/^Expired/);
+    // The API's own flags (its configured window) win over the page's 14 days.
+    expect(text(client.expiryNodes({ ...base, expires_at: days(20), expired: false, expires_soon: true }, NOW))).toContain(
+      'Expires in 20 days',
+    );
+    expect(text(client.expiryNodes({ ...base, expires_at: days(5), expired: false, expires_soon: false }, NOW))).not.toContain(
+      'Expires in',
+    );
+    expect(text(client.expiryNodes({ ...base, expires_at: days(1), expired: true, expires_soon: false }, NOW))).toMatch(/^Expired/);
+    const rotated = client.renderTokens([{ ...base, replaced_by: 'y' }], {}, NOW, noActions);
+    expect(rotated.textContent).toContain('Replaced by a newer token');
     const now = client.renderTokens([{ ...base, expires_at: days(3), last_used: null }], {}, NOW, noActions);
     expect(
       now

@@ -207,16 +207,19 @@ export function lastUsedNodes(token) {
   return token.last_used ? [timeEl(token.last_used)] : ['never'];
 }
 
-/** The expiry cell: nothing without 'expires_at', "never" for null, the date with a warning within 14 days. */
+/**
+ * The expiry cell: nothing without 'expires_at', "never" for null, else the date, flagged when the
+ * API says 'expired' / 'expires_soon' (its configured window) or, without those, past / within 14 days.
+ */
 export function expiryNodes(token, now) {
   if (!('expires_at' in token)) return [];
   if (token.expires_at === null) return ['never'];
-  const days = daysUntil(token.expires_at, now);
-  if (days < 0 || new Date(token.expires_at).getTime() <= now.getTime()) {
-    return [h('strong', { class: 'error' }, 'Expired'), ' ', timeEl(token.expires_at)];
-  }
-  if (days <= TOKEN_EXPIRY_WARNING_DAYS) {
-    return [timeEl(token.expires_at), ' ', h('strong', { class: 'warning' }, 'Expires in ' + plural(days, 'day', 'days'))];
+  const left = new Date(token.expires_at).getTime() - now.getTime();
+  const expired = typeof token.expired === 'boolean' ? token.expired : left <= 0;
+  const soon = typeof token.expires_soon === 'boolean' ? token.expires_soon : left <= TOKEN_EXPIRY_WARNING_DAYS * DAY_MS;
+  if (expired) return [h('strong', { class: 'error' }, 'Expired'), ' ', timeEl(token.expires_at)];
+  if (soon) {
+    return [timeEl(token.expires_at), ' ', h('strong', { class: 'warning' }, 'Expires in ' + plural(Math.max(0, daysUntil(token.expires_at, now)), 'day', 'days'))];
   }
   return [timeEl(token.expires_at)];
 }
@@ -237,7 +240,8 @@ export function renderTokens(tokens, idpNames, now, actions) {
         h('th', { scope: 'row' }, t.name),
         h('td', null, t.description),
         h('td', null, timeEl(t.created_at)),
-        h('td', null, t.idp ? (idpNames[t.idp] || t.idp) : 'Not bound', t.warning ? h('p', { class: 'warning' }, t.warning) : null),
+        h('td', null, t.idp ? (idpNames[t.idp] || t.idp) : 'Not bound', t.warning ? h('p', { class: 'warning' }, t.warning) : null,
+          t.replaced_by ? h('p', { class: 'warning' }, 'Replaced by a newer token: delete this one once your provisioning tool uses the new one.') : null),
         h('td', null, lastUsedNodes(t)),
         withExpiry ? h('td', null, expiryNodes(t, now)) : null,
         h('td', null,
