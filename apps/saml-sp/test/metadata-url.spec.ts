@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
 import type { IdpId, TeamId } from '@sso/domain';
-import { CassandraIdpMetadataSourceStore, type IdpMetadataSourceStore } from '@sso/persistence';
+import { type ActivityStore, CassandraIdpMetadataSourceStore, type IdpMetadataSourceStore, queryActivity } from '@sso/persistence';
+import { ACTIVITY_RECORDER, ACTIVITY_STORE, type ActivityRecorder } from '@sso/platform';
 import { type TestHttpsServer, TestIdp, makeTestKey, startTestHttpsServer, testConfig } from '@sso/testing';
 import { IdpMetadataRefresher } from '../src/refresh-idp-metadata/idp-metadata-refresher';
 import { SamlHarness, titleOf } from './harness';
@@ -189,6 +190,25 @@ describe('IdP metadata from a URL (local HTTPS server, loopback allowed by confi
     server.serve(keyA.metadata([keyB.key.certBase64]));
     expect(await refresher.refresh(id)).toMatchObject({ kind: 'applied' });
     expect((await sources.get(id))?.lastError).toBeNull();
+
+    // The team's activity log: the creation by the admin, and the two refreshes that changed keys by the system.
+    await h.t.app.get<ActivityRecorder>(ACTIVITY_RECORDER).flush();
+    const log = (
+      await queryActivity(h.t.app.get<ActivityStore>(ACTIVITY_STORE), team, {
+        limit: 50,
+        filter: { kinds: ['idp.created', 'idp.updated'] },
+      })
+    ).events;
+    expect(log.map((e) => [e.kind, e.actor.type, e.subject?.id])).toEqual([
+      ['idp.updated', 'system', id],
+      ['idp.updated', 'system', id],
+      ['idp.created', 'user', id],
+    ]);
+    expect(log.map((e) => e.detail)).toEqual([
+      expect.stringMatching(/updated from its metadata URL \(1 certificate removed\)\.$/),
+      expect.stringMatching(/updated from its metadata URL \(1 new certificate\)\.$/),
+      expect.stringMatching(/was added/),
+    ]);
   });
 
   it('refresh: the SSO binding follows the metadata (HTTP-Redirect when POST is gone, POST again when it is back)', async () => {

@@ -80,7 +80,7 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
     },
     {
       provide: IdpMetadataRefresher,
-      inject: [SPAR_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, LOGGER, CONFIG],
+      inject: [SPAR_STORES, IDP_METADATA_SOURCES, IDP_LOGIN_OPTIONS, METADATA_FETCHER, CLOCK, LOGGER, CONFIG, ACTIVITY_RECORDER],
       useFactory: (
         spar: SparStores,
         sources: IdpMetadataSourceStore,
@@ -89,7 +89,8 @@ export const METADATA_FETCHER = Symbol('METADATA_FETCHER');
         clock: Clock,
         log: Logger,
         config: Config,
-      ) => new IdpMetadataRefresher(spar, sources, options, fetcher, clock, log, config.saml.metadataRefreshSeconds),
+        activity: ActivityRecorder,
+      ) => new IdpMetadataRefresher(spar, sources, options, fetcher, clock, log, config.saml.metadataRefreshSeconds, activity),
     },
     IdpMetadataRefreshScheduler,
     IdpBodyErrorHooks,

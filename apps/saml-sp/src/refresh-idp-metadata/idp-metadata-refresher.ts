@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { type Clock, DomainError, type IdpId } from '@sso/domain';
 import type { IdpLoginOptionsStore, IdpMetadataSourceStore, IdpRecord, SparStores } from '@sso/persistence';
 import { type IdpMetadata, type MetadataFetcher, parseIdpMetadata } from '@sso/saml';
+import type { ActivityRecorder } from '@sso/platform';
 
 /** Long enough for the fetch timeout (10 s) and the writes; a crashed holder frees it by TTL. */
 const LEASE_SECONDS = 60;
@@ -50,6 +51,8 @@ export class IdpMetadataRefresher {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly intervalSeconds: number,
+    /** The team activity log (absent: nothing is recorded). */
+    private readonly activity?: Pick<ActivityRecorder, 'record'>,
   ) {}
 
   /** Refreshes every source not checked for 90 % of the interval (other replicas share the work). */
@@ -111,6 +114,21 @@ export class IdpMetadataRefresher {
         // After the URL: a login in between uses the new URL with the old binding at worst.
         if (bindingChanged) await this.loginOptions.setSsoBinding(id, md.ssoBinding);
         await this.spar.idps.putRawMetadata(id, xml);
+        const what = [
+          added > 0 ? `${added} new certificate${added === 1 ? '' : 's'}` : '',
+          removed > 0 ? `${removed} certificate${removed === 1 ? '' : 's'} removed` : '',
+          current.requestUri !== md.requestUri || bindingChanged ? 'new SSO URL or binding' : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
+        this.activity?.record(current.team, {
+          kind: 'idp.updated',
+          outcome: 'ok',
+          actor: { type: 'system' },
+          subject: { type: 'idp', id, ...(current.handle ? { name: current.handle } : {}) },
+          idp: id,
+          detail: `IdP ${current.handle ?? id} was updated from its metadata URL (${what}).`,
+        });
       }
       await this.sources.recordAttempt(id, { checkedAt: now, lastError: null, appliedAt: now, validUntil: md.validUntil });
       this.log.info({ idp: id, url: src.url, changed, added, removed }, 'idp metadata refreshed');

@@ -141,3 +141,36 @@ describe('SCIM writes in the activity log (memory backend)', () => {
     });
   });
 });
+
+describe('SCIM activity at shutdown (memory backend)', () => {
+  it('writes what is still queued when the app closes', async () => {
+    const t = await startTestApp(scimApi, memoryTestConfig());
+    const store = t.app.get<ActivityStore>(ACTIVITY_STORE);
+    const team = newTeamId();
+    const token = generateScimToken();
+    await t.app.get<SparStores>(SPAR_STORES).scimTokens.insert({
+      team,
+      id: newScimTokenId(),
+      tokenKey: hashScimToken(token),
+      createdAt: new Date(),
+      idp: null,
+      description: 'x',
+      name: 'x',
+    });
+    const writes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/scim/v2/Groups',
+          payload: JSON.stringify({ schemas: [GROUP], displayName: `G${i}` }),
+          headers: { authorization: `Bearer ${token}`, 'content-type': SCIM },
+        }),
+      ),
+    );
+    expect(writes.map((w) => w.statusCode)).toEqual(Array(20).fill(201));
+    // No flush: closing the app writes the queue before the stores close.
+    await t.close();
+    const names = (await queryActivity(store, team, { limit: 100 })).events.map((e) => e.subject?.name).sort();
+    expect(names).toEqual(Array.from({ length: 20 }, (_, i) => `G${i}`).sort());
+  });
+});
