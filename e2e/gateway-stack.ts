@@ -18,7 +18,8 @@ export interface GatewayStack {
   close(): Promise<void>;
 }
 
-export async function startGatewayStack(config: Config): Promise<GatewayStack> {
+/** `port`: where the gateway listens (0: any free port); the browser tests fix it first, as the SP's public URL names it. */
+export async function startGatewayStack(config: Config, port = 0): Promise<GatewayStack> {
   const apps: TestApp[] = [];
   let gateway: FastifyInstance | undefined;
   const close = async () => {
@@ -37,7 +38,7 @@ export async function startGatewayStack(config: Config): Promise<GatewayStack> {
       ports[key] = Number(new URL(app.url!).port);
     }
     gateway = await buildGateway({ ...config, ports: { ...config.ports, ...ports } });
-    return { backend: await gateway.listen({ port: 0, host: '127.0.0.1' }), close };
+    return { backend: await gateway.listen({ port, host: '127.0.0.1' }), close };
   } catch (e) {
     await close();
     throw e;

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -165,7 +165,7 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  function run(name: AppName, token: string) {
+  async function run(name: AppName, token: string) {
     const { base } = running.get(name)!;
     const junit = path.join(work, `${name}.xml`);
     const args = [
@@ -200,7 +200,14 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
       '--no-color',
     ];
     const t0 = Date.now();
-    const r = spawnSync(binary, args, { cwd: work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 540_000 });
+    // Asynchronous, not spawnSync: a blocked event loop cannot see the apps close idle keep-alive
+    // connections, so on a busy machine (a run longer than the keep-alive timeout) the next fetch
+    // reused a closed socket ("other side closed").
+    const r = await new Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }>((resolve) => {
+      execFile(binary, args, { cwd: work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 540_000 }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, error: error ?? undefined }),
+      );
+    });
     const seconds = (Date.now() - t0) / 1000;
     const output = `${r.stdout}${r.stderr}`;
     if (!fs.existsSync(junit)) throw new Error(`schemathesis wrote no report (exit ${r.status}, ${r.error?.message ?? ''}):\n${output}`);
@@ -215,7 +222,7 @@ describe('schemathesis: each OpenAPI document matches its service', () => {
     '%s: zero failures',
     async (name, token, operations) => {
       await expectTokensWork();
-      const { status, report, seconds, output } = run(name, token());
+      const { status, report, seconds, output } = await run(name, token());
       await expectTokensWork();
       process.stdout.write(
         `schemathesis ${name}: ${report.tests} operations, ${report.failures.length} failures, ${report.errors.length} errors (${seconds.toFixed(0)} s)\n`,

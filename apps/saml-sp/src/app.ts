@@ -6,6 +6,7 @@ import { InitiateLoginModule } from './initiate-login/initiate-login.module';
 import { InternalApiModule } from './internal-api/internal-api.module';
 import { SingleLogoutModule } from './single-logout/single-logout.module';
 import { SpMetadataController } from './sp-metadata/sp-metadata.controller';
+import { SsoLoginModule } from './sso-login/sso-login.module';
 import { SsoSettingsModule } from './sso-settings/sso-settings.module';
 
 @Module({ controllers: [SpMetadataController] })
@@ -25,6 +26,7 @@ export const samlSp: AppSpec = {
     FinalizeLoginModule,
     SsoSettingsModule,
     SingleLogoutModule,
+    SsoLoginModule,
     InternalApiModule,
   ],
   port: (c) => c.ports.samlSp,

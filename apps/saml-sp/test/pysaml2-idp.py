@@ -13,6 +13,10 @@ GET  /sso       HTTP-Redirect binding: query SAMLRequest [SigAlg, Signature] and
                 Both answer with pysaml2's auto-post HTML form carrying the signed SAMLResponse
                 to the ACS named by the AuthnRequest's issuer in the SP metadata; a request it
                 refuses (e.g. unsigned when signed requests are wanted) gets 400 and the reason.
+                Without `user` (a real browser, sent by the SP's auto-post form), both answer a
+                login page: a form with a "User name" field that sends the same request again
+                with `user` (the browser tests type the employee's name there). RelayState, when
+                given, is kept and echoed to the ACS.
 GET  /slo       SingleLogoutService, HTTP-Redirect: an SP's LogoutRequest (its query signature
                 checked with the SP's certificates from its metadata when present) is logged and
                 answered with a signed LogoutResponse, by 303 to the SP's SingleLogoutService; an
@@ -36,6 +40,7 @@ POST /control   JSON settings, each optional:
 """
 import base64
 import functools
+import html
 import json
 import os
 import ssl
@@ -96,7 +101,31 @@ def make_server(base, want_signed_xml=False, for_metadata=False):
     return Server(config=config)
 
 
-def authn_response(base, saml_request, binding, user, query=None):
+LOGIN_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Test IdP: log in</title></head>
+<body>
+<h1>Test IdP</h1>
+<form method="%(method)s" action="/sso">
+%(hidden)s
+<label for="user">User name</label>
+<input id="user" name="user" autofocus>
+<button type="submit">Log in</button>
+</form>
+</body>
+</html>
+"""
+
+
+def login_page(method, fields):
+    """The IdP's login form for a browser: the request's own fields, hidden, plus the user name."""
+    hidden = "\n".join(
+        '<input type="hidden" name="%s" value="%s">' % (html.escape(k), html.escape(v)) for k, v in fields.items() if k != "user"
+    )
+    return LOGIN_PAGE % {"method": method, "hidden": hidden}
+
+
+def authn_response(base, saml_request, binding, user, query=None, relay_state=""):
     redirect = binding == BINDING_HTTP_REDIRECT
     want = settings["wantSignedRequests"]
     # POST requests carry an enveloped XML signature, which pysaml2 checks itself when told to.
@@ -132,7 +161,7 @@ def authn_response(base, saml_request, binding, user, query=None):
         digest_alg=DIGEST_SHA256,
         **args,
     )
-    http = server.apply_binding(BINDING_HTTP_POST, str(response), args["destination"], response=True, sign=False)
+    http = server.apply_binding(BINDING_HTTP_POST, str(response), args["destination"], relay_state=relay_state or "", response=True, sign=False)
     return http["data"]
 
 
@@ -223,14 +252,22 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, json.dumps(slo_log), "application/json")
         if url.path == "/sso":
             q = {k: v[0] for k, v in parse_qs(url.query).items()}
-            return self.guarded(lambda: self.send(200, authn_response(self.base(), q["SAMLRequest"], BINDING_HTTP_REDIRECT, q["user"], q)))
+            if "user" not in q:
+                return self.send(200, login_page("get", q))
+            relay = q.get("RelayState", "")
+            return self.guarded(lambda: self.send(200, authn_response(self.base(), q["SAMLRequest"], BINDING_HTTP_REDIRECT, q["user"], q, relay)))
         self.send(404, "not found", "text/plain")
 
     def do_POST(self):
         path = urlparse(self.path).path
         if path == "/sso":
             form = {k: v[0] for k, v in parse_qs(self.body()).items()}
-            return self.guarded(lambda: self.send(200, authn_response(self.base(), form["SAMLRequest"], BINDING_HTTP_POST, form["user"])))
+            if "user" not in form:
+                return self.send(200, login_page("post", form))
+            relay = form.get("RelayState", "")
+            return self.guarded(
+                lambda: self.send(200, authn_response(self.base(), form["SAMLRequest"], BINDING_HTTP_POST, form["user"], relay_state=relay))
+            )
         if path == "/slo":
             form = {k: v[0] for k, v in parse_qs(self.body()).items()}
             return self.guarded(lambda: self.send_slo(slo(self.base(), BINDING_HTTP_POST, form)))

@@ -578,6 +578,8 @@ describe('saml-sp on real Cassandra and Redis', () => {
         '/sso/finalize-login/{team}',
         '/sso/get-by-email',
         '/sso/initiate-login/{idp}',
+        '/sso/login',
+        '/sso/login/result',
         '/sso/metadata',
         '/sso/metadata/{team}',
         '/sso/settings',

@@ -1,4 +1,4 @@
-import type { Clock, UserId } from '@sso/domain';
+import type { Clock, User, UserId } from '@sso/domain';
 import type { CookieStore, UserStore } from '@sso/persistence';
 import { TokenError, TokenService } from './tokens';
 
@@ -94,6 +94,19 @@ export class SessionService {
       accessToken: await this.tokens.issueAccess(claims.userId),
       accessExpiresIn: this.tokens.accessTtlSeconds,
     };
+  }
+
+  /**
+   * The active user behind a live cookie, checked as `refresh` checks it, without minting a token
+   * (the enterprise-login result page says who is logged in).
+   */
+  async cookieUser(cookie: string): Promise<User> {
+    const claims = await this.verifyCookie(cookie);
+    const row = await this.cookies.get(claims.userId, claims.expiresAt, claims.cookieId);
+    if (!row) throw new SessionError('revoked');
+    const user = await this.users.get(claims.userId);
+    if (!user || user.status !== 'active') throw new SessionError('inactive');
+    return user;
   }
 
   /** Revokes the cookie's session; an invalid cookie is simply ignored (logout is idempotent). */

@@ -17,6 +17,12 @@ describe('routeFor: the public route table', () => {
     ['/v7/scim/auth-tokens', 'token-admin'],
     ['/v0/sso/metadata', 'saml-sp'],
     ['/api-docs/scim-api/openapi.json', 'scim-api'],
+    ['/api-docs/saml-sp', 'saml-sp'],
+    ['/api-docs/saml-sp/assets/swagger-ui.css', 'saml-sp'],
+    ['/api-docs/token-admin/assets/start.js', 'token-admin'],
+    // The index of the three references.
+    ['/api-docs', 'token-admin'],
+    ['/api-docs/', 'token-admin'],
   ])('%s -> %s', (path, app) => {
     expect(routeFor(path)).toBe(app);
   });
@@ -33,7 +39,7 @@ describe('routeFor: the public route table', () => {
     '/scim',
     '/scim/v1/Users',
     '/loginx',
-    '/api-docs',
+    '/api-docsx',
     '/metrics',
   ])('does not route %s', (path) => {
     expect(routeFor(path)).toBeUndefined();
@@ -45,5 +51,13 @@ describe('routeFor: the public route table', () => {
       expect(r.prefix).toMatch(/^\/[a-z0-9/-]+[a-z0-9]$/i);
     }
     expect(new Set(publicRoutes.map((r) => r.prefix)).size).toBe(publicRoutes.length);
+  });
+
+  it('lists a nested prefix before the one it is under, so first match (gateway) is longest match (Ingress)', () => {
+    publicRoutes.forEach((outer, i) => {
+      publicRoutes.forEach((inner, j) => {
+        if (inner.prefix.startsWith(`${outer.prefix}/`)) expect(j, `${inner.prefix} before ${outer.prefix}`).toBeLessThan(i);
+      });
+    });
   });
 });

@@ -8,6 +8,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import type { Logger } from 'pino';
 import { type AppName, type Config, appPorts, loadConfigOrExit } from '@sso/config';
 import { DomainError } from '@sso/domain';
+import { serveApiReference } from './api-docs';
 import { stripApiVersion } from './api-version';
 import { refuseLargeBodies, registerBodyParsers } from './body-parsers';
 import { refuseQueryCredentials, securityHeaders } from './hardening';
@@ -140,6 +141,7 @@ export async function createApp(
     ),
   );
   serveOpenApi(app, spec.name, doc);
+  serveApiReference(app.getHttpAdapter().getInstance(), spec.name);
   return app;
 }
 

@@ -47,6 +47,21 @@ describe('HTTP-Redirect AuthnRequest (SAML Bindings §3.4.4.1)', () => {
     expect(xml).not.toContain('Signature');
   });
 
+  it('with a RelayState (logins from /sso/login): SAMLRequest, RelayState, SigAlg in that order, all signed', () => {
+    const req = buildAuthnRequest(SP, new Date(0), { id: '_relay' });
+    const url = authnRequestRedirectUrl('https://idp.example/sso', req, signing, 'sso-login');
+    const m = /^https:\/\/idp\.example\/sso\?(SAMLRequest=[^&]+&RelayState=sso-login&SigAlg=[^&]+)&Signature=([^&]+)$/.exec(url);
+    expect(m, url).not.toBeNull();
+    const verify = (data: string) =>
+      createVerify('RSA-SHA256').update(data, 'utf8').verify(key.certPem, decodeURIComponent(m![2]), 'base64');
+    expect(verify(m![1])).toBe(true);
+    expect(verify(m![1].replace('RelayState=sso-login', 'RelayState=other'))).toBe(false);
+    expect([...new URL(authnRequestRedirectUrl('https://idp.example/sso', req, undefined, 'sso-login')).searchParams.keys()]).toEqual([
+      'SAMLRequest',
+      'RelayState',
+    ]);
+  });
+
   it('appends to a query the IdP SSO URL already has', () => {
     const req = buildAuthnRequest(SP, new Date(0), { id: '_q' });
     const url = authnRequestRedirectUrl('https://idp.example/sso?tenant=a%20b', req, signing);

@@ -58,14 +58,15 @@ const AUTO_SUBMIT_SCRIPT = 'document.forms[0].submit()';
  * submit runs from a script element, not an onload attribute, so a CSP hash can allow it
  * without 'unsafe-hashes'.
  */
-export function renderAuthnRequestForm(idpRequestUri: string, req: AuthnRequest): string {
+export function renderAuthnRequestForm(idpRequestUri: string, req: AuthnRequest, relayState?: string): string {
   const action = escapeXml(idpRequestUri);
   const value = Buffer.from(req.xml, 'utf8').toString('base64');
+  const relay = relayState === undefined ? '' : `<input name="RelayState" type="hidden" value="${escapeXml(relayState)}"/>`;
   return (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">' +
     '<html xml:lang="en" xmlns="http://www.w3.org/1999/xhtml"><head><title>wire:sso:initiate-login</title></head>' +
     '<body><noscript><p><strong>Note:</strong> Your browser does not support JavaScript; press the button to continue.</p></noscript>' +
-    `<form action="${action}" method="post"><input name="SAMLRequest" type="hidden" value="${value}"/>` +
+    `<form action="${action}" method="post"><input name="SAMLRequest" type="hidden" value="${value}"/>${relay}` +
     '<noscript><input type="submit" value="Continue"/></noscript></form>' +
     `<script type="text/javascript">${AUTO_SUBMIT_SCRIPT}</script></body></html>`
   );
@@ -116,9 +117,11 @@ export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
  * `SAMLRequest=…&SigAlg=…` as they appear in the URL); the XML then carries no enveloped signature,
  * which §3.4.4.1 says must be removed. No RelayState, as on the POST path.
  */
-export function authnRequestRedirectUrl(idpRequestUri: string, req: AuthnRequest, key?: SpSigningKey): string {
+export function authnRequestRedirectUrl(idpRequestUri: string, req: AuthnRequest, key?: SpSigningKey, relayState?: string): string {
   const samlRequest = deflateRawSync(Buffer.from(req.xml, 'utf8')).toString('base64');
   let query = `SAMLRequest=${encodeURIComponent(samlRequest)}`;
+  // Signed with the rest, in the order SAML Bindings §3.4.4.1 gives.
+  if (relayState !== undefined) query += `&RelayState=${encodeURIComponent(relayState)}`;
   if (key) {
     query += `&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
     const signature = createSign('RSA-SHA256').update(query, 'utf8').sign(key.privateKey).toString('base64');

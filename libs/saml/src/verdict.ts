@@ -2,7 +2,11 @@ import { DomainError, type ErrorCode, labelOf, statusOf } from '@sso/domain';
 import { pageCsp } from './page-csp';
 import { escapeXml } from './xml';
 
-export type VerdictFormat = { kind: 'web' } | { kind: 'mobile'; successRedirect: string; errorRedirect: string };
+/**
+ * How the ACS answers a login: spar's two formats (the web popup page, the mobile redirects), and
+ * ours, `page`, for logins started at the enterprise-login page `/sso/login`.
+ */
+export type VerdictFormat = { kind: 'web' } | { kind: 'mobile'; successRedirect: string; errorRedirect: string } | { kind: 'page' };
 
 const MAX_REDIRECT_BYTES = 140;
 
@@ -100,4 +104,30 @@ export function renderMobileError(errorRedirect: string, label: string, messages
     throw new DomainError('bad-failure-redirect', 'The substituted error redirect does not parse');
   }
   return { status: 303, headers: { location, 'content-type': 'application/json' }, body: JSON.stringify(messages) };
+}
+
+/**
+ * The RelayState of a login started at `/sso/login`, echoed by the IdP to the ACS. It only says
+ * how to show an error found before the login's verdict can be read (an unverifiable response
+ * names no request we can trust): the result page instead of spar's popup page. Anyone can post
+ * it; all it changes is that presentation.
+ */
+export const LOGIN_PAGE_RELAY_STATE = 'sso-login';
+
+/** Where a login started at `/sso/login` ends: the page that says who is logged in, or why not. */
+export const LOGIN_RESULT_PATH = '/sso/login/result';
+
+/**
+ * Enterprise-login page success: 303 to the result page (the session cookie is set with it, and
+ * the result page reads it). A redirect rather than a page, so reloading the result does not post
+ * the SAML response again.
+ */
+export function renderLoginPageSuccess(): RenderedOutcome {
+  return { status: 303, headers: { location: LOGIN_RESULT_PATH, 'content-type': HTML }, body: '' };
+}
+
+/** Enterprise-login page refusal: 303 to the result page with the label (one of our labels, never input). */
+export function renderLoginPageRefusal(label: string): RenderedOutcome {
+  const location = `${LOGIN_RESULT_PATH}?label=${encodeURIComponent(label)}`;
+  return { status: 303, headers: { location, 'content-type': HTML }, body: '' };
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Inject, Param, ParseUUIDPipe, Post, Res, applyDecorat
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { teamId } from '@sso/domain';
+import { LOGIN_PAGE_RELAY_STATE, renderLoginPageRefusal } from '@sso/saml';
 import { Z_HOST_DOC, ZHost } from '../sp-settings';
 import { FinalizeLoginHandler, type FinalizeResult } from './finalize-login.handler';
 import { LoginActivity } from './login-activity';
@@ -16,12 +17,28 @@ const formBody = {
         description: "base64 of the IdP's samlp:Response",
         example: 'PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6…',
       },
+      RelayState: {
+        type: 'string',
+        description:
+          'Echoed by the IdP. `sso-login` (logins started at /sso/login): an error found before the verdict is read is a 303 to /sso/login/result too',
+        example: 'sso-login',
+      },
     },
   },
 };
 
 function field(body: unknown): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>).SAMLResponse : undefined;
+}
+
+/**
+ * A login started at /sso/login (its RelayState) that failed before its verdict could be read
+ * ends on the result page too; every other answer is the handler's (docs/sso-login.md).
+ */
+function forLoginPage(r: FinalizeResult, body: unknown): FinalizeResult {
+  const relayState = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).RelayState : undefined;
+  if (r.audit.outcome !== 'error' || relayState !== LOGIN_PAGE_RELAY_STATE || !r.audit.label) return r;
+  return { ...r, ...renderLoginPageRefusal(r.audit.label) };
 }
 
 async function send(reply: FastifyReply, r: FinalizeResult): Promise<void> {
@@ -85,7 +102,7 @@ export class FinalizeLoginController {
   async v1(@Body() body: unknown, @ZHost() zHost: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const r = await this.handler.finalize(null, field(body), zHost);
     this.activity.record(null, r.audit);
-    await send(reply, r);
+    await send(reply, forLoginPage(r, body));
   }
 
   @Post(':team')
@@ -100,6 +117,6 @@ export class FinalizeLoginController {
   ): Promise<void> {
     const r = await this.handler.finalize(teamId(team), field(body), zHost);
     this.activity.record(teamId(team), r.audit);
-    await send(reply, r);
+    await send(reply, forLoginPage(r, body));
   }
 }

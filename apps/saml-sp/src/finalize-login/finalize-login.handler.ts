@@ -6,6 +6,8 @@ import { renderSessionCookie } from '@sso/platform';
 import {
   type LoginIdp,
   type RenderedOutcome,
+  renderLoginPageRefusal,
+  renderLoginPageSuccess,
   renderMobileError,
   renderMobileSuccess,
   renderWebDenial,
@@ -138,7 +140,11 @@ export class FinalizeLoginHandler {
           const s = await this.sessions.startCookie(uid, { persistent: true, label: verdict.cookieLabel });
           const setCookie = renderSessionCookie(this.config, s.cookie, s.cookieExpires, true);
           const page =
-            verdict.format.kind === 'mobile' ? renderMobileSuccess(verdict.format.successRedirect, setCookie, uid) : renderWebSuccess();
+            verdict.format.kind === 'mobile'
+              ? renderMobileSuccess(verdict.format.successRedirect, setCookie, uid)
+              : verdict.format.kind === 'page'
+                ? renderLoginPageSuccess()
+                : renderWebSuccess();
           return { ...page, setCookie, audit: { outcome: 'granted', user: uid, ...idpAudit(records), nameId: outcome.nameId.value } };
         } catch (e) {
           if (e instanceof DomainError) {
@@ -160,6 +166,7 @@ export class FinalizeLoginHandler {
 
   private renderFailure(verdict: VerdictRecord | null, label: string, reasons: string[]): RenderedOutcome {
     if (verdict?.format.kind === 'mobile') return renderMobileError(verdict.format.errorRedirect, label, reasons);
+    if (verdict?.format.kind === 'page') return renderLoginPageRefusal(label);
     return renderWebDenial(label, reasons);
   }
 

@@ -1,6 +1,7 @@
 import { DomainError, type Clock, idpId, isUuid } from '@sso/domain';
 import type { IdpRecord, SparStores } from '@sso/persistence';
 import {
+  LOGIN_PAGE_RELAY_STATE,
   type VerdictFormat,
   authnRequestFormCsp,
   authnRequestRedirectUrl,
@@ -37,8 +38,9 @@ export class InitiateLoginHandler {
     await this.idp(idp);
   }
 
-  async initiate(idpParam: string, q: InitiateLoginQuery, zHost?: string): Promise<InitiateLoginOutcome> {
-    const format = this.format(q);
+  /** `page`: started at the enterprise-login page (/sso/login), whose result page ends the login. */
+  async initiate(idpParam: string, q: InitiateLoginQuery, zHost?: string, page = false): Promise<InitiateLoginOutcome> {
+    const format: VerdictFormat = page ? { kind: 'page' } : this.format(q);
     const sp = this.sps.forHost(zHost);
     // Both keyed reads at once, so a login start waits for one round trip as before.
     const [idp, binding] = await Promise.all([
@@ -51,8 +53,10 @@ export class InitiateLoginHandler {
     const req = sp.signing && binding === 'HTTP-POST' ? signAuthnRequest(unsigned, sp.signing) : unsigned;
     if (!(await this.spar.authnRequests.put(req.id, idp.issuer, this.maxttlAuthreq))) throw new Error('AuthnRequest id collision');
     await this.spar.authnRequests.putVerdict(req.id, { format, cookieLabel: q.label ?? null }, 2 * this.maxttlAuthreq);
-    if (binding === 'HTTP-Redirect') return { kind: 'redirect', location: authnRequestRedirectUrl(idp.requestUri, req, sp.signing) };
-    return { kind: 'form', html: renderAuthnRequestForm(idp.requestUri, req), csp: authnRequestFormCsp(idp.requestUri) };
+    const relayState = page ? LOGIN_PAGE_RELAY_STATE : undefined;
+    if (binding === 'HTTP-Redirect')
+      return { kind: 'redirect', location: authnRequestRedirectUrl(idp.requestUri, req, sp.signing, relayState) };
+    return { kind: 'form', html: renderAuthnRequestForm(idp.requestUri, req, relayState), csp: authnRequestFormCsp(idp.requestUri) };
   }
 
   private format(q: InitiateLoginQuery): VerdictFormat {

@@ -18,5 +18,7 @@ import { InitiateLoginHandler } from './initiate-login.handler';
         new InitiateLoginHandler(spar, lookups, new SpSelector(config), clock, config.saml.maxttlAuthreq),
     },
   ],
+  // The enterprise-login page (sso-login/) starts its logins through the same handler.
+  exports: [InitiateLoginHandler],
 })
 export class InitiateLoginModule {}

@@ -58,7 +58,14 @@ export class CassandraAuthnRequestStore implements AuthnRequestStore {
     await this.db.execute(
       'verdict.insert',
       `INSERT INTO ${this.ks}.verdict (req, format_con, format_mobile_success, format_mobile_error, cookie_label) VALUES (?, ?, ?, ?, ?) USING TTL ?`,
-      [id, mobile ? 1 : 0, mobile?.successRedirect, mobile?.errorRedirect, verdict.cookieLabel ?? undefined, ttl],
+      [
+        id,
+        mobile ? 1 : verdict.format.kind === 'page' ? 2 : 0,
+        mobile?.successRedirect,
+        mobile?.errorRedirect,
+        verdict.cookieLabel ?? undefined,
+        ttl,
+      ],
       { idempotent: true },
     );
   }
@@ -79,6 +86,7 @@ export class CassandraAuthnRequestStore implements AuthnRequestStore {
 function verdictFromRow(id: string, con: unknown, success: unknown, error: unknown, label: unknown): VerdictRecord {
   const cookieLabel = (label as string | null) ?? null;
   if (con === 0) return { format: { kind: 'web' }, cookieLabel };
+  if (con === 2) return { format: { kind: 'page' }, cookieLabel };
   if (con === 1 && typeof success === 'string' && typeof error === 'string') {
     return { format: { kind: 'mobile', successRedirect: success, errorRedirect: error }, cookieLabel };
   }

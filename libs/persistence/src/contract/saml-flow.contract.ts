@@ -81,6 +81,16 @@ export function authnRequestContract(env: GetEnv): void {
       expect(await stores.authnRequests.getVerdict(reqId())).toBeNull();
     });
 
+    it('round-trips the enterprise-login page verdict (format_con 2), apart from web and mobile', async () => {
+      const { stores } = env();
+      const page = reqId();
+      const web = reqId();
+      await stores.authnRequests.putVerdict(page, { format: { kind: 'page' }, cookieLabel: null }, 60);
+      await stores.authnRequests.putVerdict(web, { format: { kind: 'web' }, cookieLabel: 'l' }, 60);
+      expect(await stores.authnRequests.getVerdict(page)).toEqual({ format: { kind: 'page' }, cookieLabel: null });
+      expect(await stores.authnRequests.getVerdict(web)).toEqual({ format: { kind: 'web' }, cookieLabel: 'l' });
+    });
+
     it('expires requests and verdicts by TTL (the verdict lives twice as long); an expired id can be reused', async () => {
       const { stores, elapse } = env();
       const id = reqId();

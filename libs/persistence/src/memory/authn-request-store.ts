@@ -44,15 +44,14 @@ export class MemoryAuthnRequestStore implements AuthnRequestStore {
     const row =
       f.kind === 'mobile'
         ? { con: 1, success: f.successRedirect, error: f.errorRedirect, label: verdict.cookieLabel }
-        : { con: 0, success: null, error: null, label: verdict.cookieLabel };
+        : { con: f.kind === 'page' ? 2 : 0, success: null, error: null, label: verdict.cookieLabel };
     this.t.verdict.set(id, expiring(this.clock, row, ttlSeconds));
   }
 
   async getVerdict(id: string): Promise<VerdictRecord | null> {
     const v = alive(this.clock, this.t.verdict.get(id));
     if (!v) return null;
-    return v.con === 1
-      ? { format: { kind: 'mobile', successRedirect: v.success!, errorRedirect: v.error! }, cookieLabel: v.label }
-      : { format: { kind: 'web' }, cookieLabel: v.label };
+    if (v.con === 1) return { format: { kind: 'mobile', successRedirect: v.success!, errorRedirect: v.error! }, cookieLabel: v.label };
+    return { format: v.con === 2 ? { kind: 'page' } : { kind: 'web' }, cookieLabel: v.label };
   }
 }

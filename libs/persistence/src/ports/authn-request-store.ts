@@ -9,8 +9,12 @@ export interface AuthnRequestRecord {
   endOfLife: Date;
 }
 
-/** How finalize-login answers: `format_con` 0 = web, 1 = mobile (with both redirect URLs). */
-export type VerdictFormat = { kind: 'web' } | { kind: 'mobile'; successRedirect: string; errorRedirect: string };
+/**
+ * How finalize-login answers: `format_con` 0 = web, 1 = mobile (with both redirect URLs), as spar;
+ * 2 = page (ours: a login started at the enterprise-login page `/sso/login`, answered with a
+ * redirect to its result page).
+ */
+export type VerdictFormat = { kind: 'web' } | { kind: 'mobile'; successRedirect: string; errorRedirect: string } | { kind: 'page' };
 
 export interface VerdictRecord {
   format: VerdictFormat;
