@@ -322,9 +322,9 @@ describe('chart contract (production settings)', () => {
         .find((d) => d.metadata.name === `sso-${app}`)!
         .spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(envOf('scim-api')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'SCIM_CURSOR_KEY']));
-    // Only token-admin rate-limits logins: scim-api and saml-sp use no Redis and get no Redis URL.
+    // token-admin rate-limits logins and discovery, saml-sp discovery on /sso/login; scim-api uses no Redis and gets no Redis URL.
     expect(envOf('scim-api')).not.toContain('REDIS_URL');
-    expect(envOf('saml-sp')).not.toContain('REDIS_URL');
+    expect(envOf('saml-sp')).toContain('REDIS_URL');
     expect(envOf('token-admin')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL']));
     // existingSecret alternatives: no chart Secret for what the operator provides.
     const secrets = ofKind(objs(), 'Secret').map((s) => s.metadata.name);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule, type AppSpec, StoresModule } from '@sso/platform';
+import { AuthModule, type AppSpec, RateLimitModule, StoresModule } from '@sso/platform';
 import { FinalizeLoginModule } from './finalize-login/finalize-login.module';
 import { IdpModule } from './identity-providers/idp.module';
 import { InitiateLoginModule } from './initiate-login/initiate-login.module';
@@ -20,6 +20,8 @@ export const samlSp: AppSpec = {
   imports: [
     StoresModule.forRoot(),
     AuthModule,
+    // Rate limits of IdP discovery by email on /sso/login (shared with token-admin's counters in Redis).
+    RateLimitModule,
     IdpModule,
     SpMetadataModule,
     InitiateLoginModule,

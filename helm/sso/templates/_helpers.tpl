@@ -81,7 +81,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{/* Login rate limits live in Redis: only token-admin counts logins; saml-sp and scim-api never connect to it. */}}
 {{- define "sso.usesRedis" -}}
-{{- if eq . "token-admin" }}true{{ end -}}
+{{- if or (eq . "token-admin") (eq . "saml-sp") }}true{{ end -}}
 {{- end -}}
 
 {{/* ---- Secret names: the chart's own, or the operator's existingSecret ---- */}}

@@ -1,17 +1,23 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, labelOf, statusOf } from '@sso/domain';
-import { sendPage, sessionCookie } from '@sso/platform';
+import { DomainError, idpId, labelOf, statusOf } from '@sso/domain';
+import type { IdpDiscovery } from '@sso/auth';
+import type { Config } from '@sso/config';
+import { CONFIG, RateLimiter, sendPage, sessionCookie } from '@sso/platform';
 import { InitiateLoginHandler } from '../initiate-login/initiate-login.handler';
 import { Z_HOST_DOC, ZHost } from '../sp-settings';
 import { MAX_CODE_INPUT, parseSsoCode } from './sso-code';
 import { LoginResultReader } from './login-result';
+import { IDP_DISCOVERY } from './sso-login.module-tokens';
 import {
   MALFORMED_CODE,
+  NO_COMPANY_LOGIN,
+  TOO_MANY_LOOKUPS,
   UNKNOWN_CODE,
   isKnownLabel,
   loggedInPage,
+  type CodeError,
   loginFormPage,
   notLoggedInPage,
   refusedPage,
@@ -36,25 +42,38 @@ export class SsoLoginController {
   constructor(
     @Inject(InitiateLoginHandler) private readonly initiate: InitiateLoginHandler,
     @Inject(LoginResultReader) private readonly results: LoginResultReader,
+    @Inject(IDP_DISCOVERY) private readonly discovery: IdpDiscovery,
+    @Inject(RateLimiter) private readonly limiter: RateLimiter,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
+
+  /** IdP discovery by email (docs/decisions.md): the IdP of the team that verified the domain, rate-limited per address. */
+  private async idpForEmail(email: string, clientIp: string): Promise<{ id: string } | { error: CodeError; status: number }> {
+    const rule = this.config.rateLimits.discoveryPerAddress;
+    const d = await this.limiter.hit(`discovery:addr:${clientIp}`, rule.limit, rule.windowSeconds);
+    if (!d.allowed) return { error: TOO_MANY_LOOKUPS, status: 429 };
+    const id = await this.discovery.idpFor(email.trim());
+    return id ? { id } : { error: NO_COMPANY_LOGIN, status: 404 };
+  }
 
   @Get()
   @ApiOperation({
-    summary: 'Enterprise login page: a form for the SSO code; with `code`, starts the login at the IdP at once (deep link)',
+    summary: 'Enterprise login page: a form for the SSO code or a work email; with `code`, starts the login at the IdP at once (deep link)',
     description:
       'Without `code`: the form. With a known code: what /sso/initiate-login answers (the auto-POST form to the IdP, or a 303 to a Redirect-binding IdP); the login then ends at /sso/login/result. A code that is not one, or that no IdP has, is the form again with the reason next to the field (label `not-found`).',
   })
   @ApiQuery({
     name: 'code',
     required: false,
-    description: 'The SSO code, `wire-<IdP id>` or the bare IdP id; surrounding whitespace is ignored',
+    description:
+      'The SSO code, `wire-<IdP id>` or the bare IdP id; or a work email, whose domain a team verified (IdP discovery, rate-limited per address: 429); surrounding whitespace is ignored',
     example: 'wire-9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
   })
   @ApiHeader(Z_HOST_DOC)
   @ApiResponse({
     status: 200,
     description: 'The form; or, with a known code, the auto-POST form that sends the AuthnRequest to the IdP',
-    content: page('Enterprise login', '<form method="get" action="/sso/login"><label for="code">SSO code</label>'),
+    content: page('Enterprise login', '<form method="get" action="/sso/login"><label for="code">SSO code or work email</label>'),
   })
   @ApiResponse({
     status: 303,
@@ -69,13 +88,26 @@ export class SsoLoginController {
       '<p id="code-error" class="error" role="alert">No company login has this SSO code.',
     ),
   })
-  async form(@Query('code') code: unknown, @ZHost() zHost: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async form(
+    @Query('code') code: unknown,
+    @ZHost() zHost: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     if (code === undefined) {
       await sendPage(reply, loginFormPage());
       return;
     }
     const typed = typeof code === 'string' ? code.slice(0, MAX_CODE_INPUT) : '';
-    const id = typeof code === 'string' ? parseSsoCode(code) : null;
+    let id = typeof code === 'string' ? parseSsoCode(code) : null;
+    if (id === null && typed.includes('@')) {
+      const found = await this.idpForEmail(typed, req.ip);
+      if ('error' in found) {
+        await sendPage(reply, loginFormPage({ value: typed, error: found.error }), found.status);
+        return;
+      }
+      id = idpId(found.id);
+    }
     if (id === null) {
       await sendPage(reply, loginFormPage({ value: typed, error: MALFORMED_CODE }), 404);
       return;

@@ -15,11 +15,11 @@ const TITLE = 'Enterprise login';
 export function loginFormPage(opts: { value?: string; error?: CodeError } = {}): PageSpec {
   const error = opts.error;
   const describedBy = error ? 'code-help code-error' : 'code-help';
-  const main = html`<p>Log in with your company account. Your team admin gives you an SSO code: it starts with <code>wire-</code>.</p>
+  const main = html`<p>Log in with your company account: type your work email address, or the SSO code your team admin gave you (it starts with <code>wire-</code>).</p>
 <form method="get" action="${LOGIN_PATH}">
-  <label for="code">SSO code</label>
+  <label for="code">SSO code or work email</label>
   <input id="code" name="code" type="text" value="${opts.value ?? ''}" required autofocus autocomplete="off" autocapitalize="none" spellcheck="false" aria-describedby="${describedBy}"${error ? html` aria-invalid="true"` : ''}>
-  <p id="code-help" class="muted">For example <code>wire-3f6c2a51-8e0b-4c1d-9a7e-5b2d1c0f9e88</code>. Pasting it with spaces around is fine.</p>
+  <p id="code-help" class="muted">For example <code>wire-3f6c2a51-8e0b-4c1d-9a7e-5b2d1c0f9e88</code> or <code>alice@example.com</code>. Pasting it with spaces around is fine.</p>
   ${error && html`<p id="code-error" class="error" role="alert">${error.message} <span class="muted">(${error.label})</span></p>`}
   <button type="submit">Continue to your company login</button>
 </form>`;
@@ -30,6 +30,16 @@ export function loginFormPage(opts: { value?: string; error?: CodeError } = {}):
 export const MALFORMED_CODE: CodeError = {
   label: labelOf('not-found'),
   message: 'This is not an SSO code. A code is wire- followed by 36 letters, digits and dashes: copy it from your team admin.',
+};
+/** The one answer for an email whose domain has no company login: the same whether or not a team verified it. */
+export const NO_COMPANY_LOGIN: CodeError = {
+  label: labelOf('not-found'),
+  message:
+    'No company login was found for this email address. Use the SSO code from your team admin, or sign in with your email and password.',
+};
+export const TOO_MANY_LOOKUPS: CodeError = {
+  label: labelOf('too-many-requests'),
+  message: 'Too many lookups from your network. Wait a minute and try again, or use your SSO code.',
 };
 export const UNKNOWN_CODE: CodeError = {
   label: labelOf('not-found'),

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService, generateKeyEntry, generateScimToken, hashScimToken, keyRingFromEntries } from '@sso/auth';
 import { type IdpId, type TeamId, type UserId, newScimTokenId, newTeamId, newUserId, newUserRecord, systemClock } from '@sso/domain';
-import type { IdentityStores, SparStores } from '@sso/persistence';
-import { IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import type { DomainRegistrationStore, IdentityStores, SparStores } from '@sso/persistence';
+import { DOMAIN_REGISTRATIONS, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
 import { type TestApp, TestIdp, b64, memoryTestConfig, startTestApp } from '@sso/testing';
 import { samlSp } from '../app';
 
@@ -25,7 +25,10 @@ describe('/sso/login and /sso/login/result', () => {
   let identity: IdentityStores;
 
   beforeAll(async () => {
-    t = await startTestApp(samlSp, memoryTestConfig({ 'auth.keysFile': keysFile, 'saml.spSsoUri': SP_SSO }));
+    t = await startTestApp(
+      samlSp,
+      memoryTestConfig({ 'auth.keysFile': keysFile, 'saml.spSsoUri': SP_SSO, 'rateLimits.discoveryPerAddress.limit': 3 }),
+    );
     idp = await TestIdp.create();
     identity = t.app.get<IdentityStores>(IDENTITY_STORES);
     spar = t.app.get<SparStores>(SPAR_STORES);
@@ -87,7 +90,7 @@ describe('/sso/login and /sso/login/result', () => {
       expect(r.statusCode).toBe(200);
       expectPageHeaders(r);
       expect(r.body).toContain('<form method="get" action="/sso/login">');
-      expect(r.body).toContain('<label for="code">SSO code</label>');
+      expect(r.body).toContain('<label for="code">SSO code or work email</label>');
       expect(r.body).toMatch(/<input id="code" name="code" type="text" value="" required autofocus/);
       expect(r.body).toContain('<button type="submit">');
       expect(r.body).not.toContain('<script');
@@ -293,6 +296,41 @@ describe('/sso/login and /sso/login/result', () => {
         expect(r.statusCode).toBe(200);
         expect(r.body).toContain('You are not logged in');
       }
+    });
+  });
+
+  describe('a work email instead of the code (IdP discovery)', () => {
+    const from = (ip: string) => (url: string) => t.app.inject({ method: 'GET', url, remoteAddress: ip });
+
+    it('sends the email to the IdP of the team that verified its domain', async () => {
+      const domains = t.app.get<DomainRegistrationStore>(DOMAIN_REGISTRATIONS);
+      await domains.register({ domain: 'acme-research.example', team, idp: null, verifiedAt: new Date() });
+      const r = await from('10.9.0.1')(`/sso/login?code=${encodeURIComponent(' Alice@ACME-research.example ')}`);
+      expect(r.statusCode, r.body).toBe(200);
+      expect(requestIdOf(r.body)).toMatch(/^_/);
+      expect(r.body).toContain(`action="${idp.ssoUrl}"`);
+    });
+
+    it('answers an unknown domain and a verified one without IdP with the same page', async () => {
+      const domains = t.app.get<DomainRegistrationStore>(DOMAIN_REGISTRATIONS);
+      await domains.register({ domain: 'no-idp.example', team: newTeamId(), idp: null, verifiedAt: new Date() });
+      const get2 = from('10.9.0.2');
+      const known = await get2('/sso/login?code=bob%40no-idp.example');
+      const unknown = await get2('/sso/login?code=bob%40nobody-registered.example');
+      expect([known.statusCode, unknown.statusCode]).toEqual([404, 404]);
+      expect(known.body.replace('no-idp.example', 'X')).toBe(unknown.body.replace('nobody-registered.example', 'X'));
+      expect(known.body).toContain('No company login was found for this email address.');
+    });
+
+    it('is rate-limited per client address, with the reason next to the field', async () => {
+      const get3 = from('10.9.0.3');
+      for (let i = 0; i < 3; i++) expect((await get3(`/sso/login?code=u${i}%40example.org`)).statusCode).toBe(404);
+      const limited = await get3('/sso/login?code=u%40example.org');
+      expect(limited.statusCode).toBe(429);
+      expect(limited.body).toContain('Too many lookups from your network.');
+      expect((await from('10.9.0.4')('/sso/login?code=u%40example.org')).statusCode).toBe(404);
+      // A code is never rate-limited: it names its IdP without a lookup of anyone's domain.
+      expect((await get3(`/sso/login?code=wire-${idpId}`)).statusCode).toBe(200);
     });
   });
 });
