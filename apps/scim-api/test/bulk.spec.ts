@@ -168,3 +168,23 @@ describe('SCIM /Bulk turned off', () => {
     expect(r.json()).toMatchObject({ status: '501', detail: expect.stringMatching(/Bulk is turned off/) });
   });
 });
+
+describe('SCIM /Bulk and the per-token rate limit', () => {
+  const h = new ScimHarness();
+  beforeAll(() => h.start({ 'scim.tokenRateLimit': 1, 'scim.tokenRateBurst': 3 }));
+  afterAll(() => h.stop());
+
+  it('charges each operation to the token: a large Bulk is let in, and the token then waits (429, Retry-After)', async () => {
+    const { token } = await h.team();
+    const ops = Array.from({ length: 6 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: userBody() }));
+    const r = await h.req('POST', '/scim/v2/Bulk', { token, body: { schemas: [BULK], Operations: ops } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect((r.json().Operations as Result[]).map((o) => o.status)).toEqual(Array(6).fill('201'));
+    const next = await h.req('GET', '/scim/v2/Users?count=1', { token });
+    expect(next.statusCode).toBe(429);
+    expect(Number(next.headers['retry-after'])).toBeGreaterThanOrEqual(2);
+    // Another team's token is not slowed down.
+    const other = await h.team();
+    expect((await h.req('GET', '/scim/v2/Users?count=1', { token: other.token })).statusCode).toBe(200);
+  });
+});

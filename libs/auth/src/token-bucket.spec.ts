@@ -48,4 +48,16 @@ describe('TokenBuckets', () => {
     for (let i = 0; i < 1_000; i++) b.take(`k${i}`);
     expect(b.size).toBeLessThanOrEqual(100);
   });
+
+  it('charges extra requests without refusing them, and makes the key wait for the debt', () => {
+    const clock = new FakeClock();
+    const b = new TokenBuckets(clock, 2, 4);
+    expect(b.take('a')).toBeNull();
+    b.charge('a', 9); // 4 - 1 - 9 = -6: the next request needs 7 more tokens at 2 a second
+    expect(b.take('a')).toEqual({ retryAfterSeconds: 4 });
+    clock.advance(3_500);
+    expect(b.take('a')).toBeNull();
+    expect(b.take('b')).toBeNull();
+    new TokenBuckets(clock, 0, 1).charge('a', 100); // rate 0: nothing to charge
+  });
 });

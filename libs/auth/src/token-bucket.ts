@@ -39,6 +39,19 @@ export class TokenBuckets {
     return { retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.ratePerSecond)) };
   }
 
+  /**
+   * Charges `n` more requests to `key` without refusing (a SCIM /Bulk request is let in as one
+   * request, then costs one per further operation): the bucket may go below zero, and the key's
+   * next requests wait until it has refilled.
+   */
+  charge(key: string, n: number): void {
+    if (this.ratePerSecond <= 0 || n <= 0) return;
+    const now = this.clock.now().getTime();
+    const b = this.buckets.get(key);
+    const tokens = b ? Math.min(this.capacity, b.tokens + ((now - b.at) / 1000) * this.ratePerSecond) : this.capacity;
+    this.buckets.set(key, { tokens: tokens - n, at: now });
+  }
+
   get size(): number {
     return this.buckets.size;
   }

@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTa
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '@sso/config';
-import { ACTIVITY_RECORDER, type ActivityRecorder, CONFIG, LOGGER, type ScimRequest, ScimTokenGuard, classify } from '@sso/platform';
+import {
+  ACTIVITY_RECORDER,
+  type ActivityRecorder,
+  CONFIG,
+  LOGGER,
+  type ScimRequest,
+  ScimTokenAuth,
+  ScimTokenGuard,
+  classify,
+} from '@sso/platform';
 import { VERBS, scimWriteEvent } from '../activity/scim-activity.hooks';
 import { type JsonObject, ScimError } from '@sso/scim';
 import { SCIM_CONTENT_TYPE } from '../common/scim-errors';
@@ -44,6 +53,7 @@ export class BulkController {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(ACTIVITY_RECORDER) private readonly activity: ActivityRecorder,
+    @Inject(ScimTokenAuth) private readonly auth: ScimTokenAuth,
   ) {}
 
   @Post()
@@ -68,6 +78,9 @@ export class BulkController {
     checkPayloadSize(Number.isFinite(length) ? length : Buffer.byteLength(JSON.stringify(body)), limits);
     const request = parseBulkRequest(body, limits);
     const token = tokenOf(req);
+    // The guard let the request in as one; each further operation costs the token one more (a
+    // runaway job that batches its writes slows down as one that sends them one by one).
+    this.auth.limiter.charge(token.id, request.operations.length - 1);
     const base = baseUrl(this.config, req);
     const run = async (op: ResolvedOperation): Promise<Written> => {
       const pre = { ifMatch: op.ifMatch };
