@@ -13,3 +13,4 @@ export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-sto
 export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
 export * from './root';
+export { CassandraInvitationStore, CassandraActivationStore } from './cassandra/invitation-store';

@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '@sso/domain';
 import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
+import { CassandraActivationStore, CassandraInvitationStore } from './cassandra/invitation-store';
 import { CassandraDb, type QueryObserver } from './cassandra/db';
 import { cassandraIdentityStores } from './cassandra/identity-stores';
 import { CassandraScimGroupStore } from './cassandra/scim-group-store';
@@ -15,12 +16,14 @@ import { memoryIdentityStores } from './memory/identity-stores';
 import { MemoryIdpDomainStore } from './memory/idp-domain-store';
 import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
+import { MemoryActivationStore, MemoryInvitationStore } from './memory/invitation-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
 import type { IdentityStores } from './ports/identity-stores';
 import type { IdpDomainStore } from './ports/idp-domain-store';
 import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
 import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
+import type { ActivationStore, InvitationStore } from './ports/invitation-store';
 import type { ScimGroupStore } from './ports/scim-group-store';
 import type { ScimUserDocStore } from './ports/scim-user-doc-store';
 import type { SparStores } from './ports/stores';
@@ -43,6 +46,10 @@ export interface AppStores {
   idpDomains: IdpDomainStore;
   /** Fresh reads for IdP management and the refresher; its writes empty the login cache. */
   idpLoginOptions: IdpLoginOptionsStore;
+  /** Invitations of SCIM users without an IdP (team_invitation, team_invitation_info). */
+  invitations: InvitationStore;
+  /** Email activation links (activation_keys). */
+  activations: ActivationStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
 }
@@ -93,6 +100,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           idpMetadataSources: new MemoryIdpMetadataSourceStore(clock),
           idpDomains: new MemoryIdpDomainStore(),
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
+          invitations: new MemoryInvitationStore(clock),
+          activations: new MemoryActivationStore(clock),
         },
         clock,
         opts.loginCacheSeconds,
@@ -116,6 +125,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         idpMetadataSources: new CassandraIdpMetadataSourceStore(db),
         idpDomains: new CassandraIdpDomainStore(db),
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
+        invitations: new CassandraInvitationStore(db),
+        activations: new CassandraActivationStore(db),
       },
       clock,
       opts.loginCacheSeconds,

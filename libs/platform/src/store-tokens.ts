@@ -16,3 +16,7 @@ export const IDP_DOMAINS = Symbol('IDP_DOMAINS');
 export const IDP_LOGIN_OPTIONS = Symbol('IDP_LOGIN_OPTIONS');
 /** What initiate-login and the ACS read on every login: the cached views (docs/decisions.md, "IdP lookups"). */
 export const LOGIN_LOOKUPS = Symbol('LOGIN_LOOKUPS');
+/** Invitations of SCIM users without an IdP (scim-api creates them, token-admin accepts them). */
+export const INVITATIONS = Symbol('INVITATIONS');
+/** Email activation links (validateSAMLemails). */
+export const ACTIVATIONS = Symbol('ACTIVATIONS');

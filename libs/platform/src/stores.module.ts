@@ -11,6 +11,8 @@ import {
   IDP_DOMAINS,
   IDP_LOGIN_OPTIONS,
   IDP_METADATA_SOURCES,
+  INVITATIONS,
+  ACTIVATIONS,
   LOGIN_LOOKUPS,
   SCIM_GROUPS,
   SCIM_USER_DOCS,
@@ -56,6 +58,8 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [IDP_LOGIN_OPTIONS, (s) => s.idpLoginOptions],
   [IDP_DOMAINS, (s) => s.idpDomains],
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
+  [INVITATIONS, (s) => s.invitations],
+  [ACTIVATIONS, (s) => s.activations],
 ];
 
 /**

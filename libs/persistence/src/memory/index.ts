@@ -43,3 +43,4 @@ export { MemoryIdpMetadataSourceStore } from './idp-metadata-source-store';
 export { MemoryIdpLoginOptionsStore } from './idp-login-options-store';
 export { MemoryIdpDomainStore } from './idp-domain-store';
 export { MemoryScimGroupStore } from './scim-group-store';
+export { MemoryInvitationStore, MemoryActivationStore } from './invitation-store';

@@ -100,4 +100,31 @@ export const brigMigrations: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${ks}.idp_domain (team uuid, domain text, idp uuid, claimed_at timestamp, PRIMARY KEY ((team, domain)))`,
     ],
   },
+  {
+    version: 10,
+    description:
+      'team_invitation and team_invitation_info: invitations of SCIM users without an IdP (Wire brig names; code = SHA-256 of the link secret)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_invitation (
+        team uuid,
+        id uuid,
+        code ascii,
+        created_at timestamp,
+        created_by uuid,
+        email text,
+        name text,
+        role int,
+        expires_at timestamp,
+        PRIMARY KEY (team, id)
+      )`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_invitation_info (code ascii PRIMARY KEY, id uuid, team uuid, expires_at timestamp, used_at timestamp)`,
+    ],
+  },
+  {
+    version: 11,
+    description: 'activation_keys: one-time email activation links (Wire brig names; key = SHA-256 of the link secret)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.activation_keys (key ascii PRIMARY KEY, key_text text, key_type ascii, "user" uuid, expires_at timestamp, used_at timestamp)`,
+    ],
+  },
 ];

@@ -63,6 +63,7 @@ describe('spar schema on a live Cassandra node', () => {
   it('creates the brig and galley tables it models on Wire', async () => {
     const brig = await liveSchema(db, db.config.keyspaces.brig);
     expect(Object.keys(brig).sort()).toEqual([
+      'activation_keys',
       'idp_domain',
       'idp_login_options',
       'idp_metadata_source',
@@ -73,6 +74,8 @@ describe('spar schema on a live Cassandra node', () => {
       'scim_group_member',
       'scim_user_doc',
       'scim_user_group',
+      'team_invitation',
+      'team_invitation_info',
       'user',
       'user_cookies',
       'user_handle',
@@ -84,7 +87,8 @@ describe('spar schema on a live Cassandra node', () => {
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);
-    expect(galley.team_features.columns).toEqual({ team_id: 'uuid', sso_status: 'int' });
+    expect(galley.team_features.columns).toEqual({ team_id: 'uuid', sso_status: 'int', validate_saml_emails: 'int' });
+    expect(brig.team_invitation.partitionKey).toEqual(['team']);
   });
 });
 
@@ -103,8 +107,11 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:4`,
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
+          `${a.db.config.keyspaces.brig}:10`,
+          `${a.db.config.keyspaces.brig}:11`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
+          `${a.db.config.keyspaces.galley}:3`,
           `${a.db.config.keyspaces.spar}:100`,
         ].sort(),
       );

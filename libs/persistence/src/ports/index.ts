@@ -15,3 +15,4 @@ export * from './idp-metadata-source-store';
 export * from './idp-login-options-store';
 export * from './idp-domain-store';
 export * from './scim-group-store';
+export * from './invitation-store';
