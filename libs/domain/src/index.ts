@@ -3,3 +3,4 @@ export * from './clock';
 export * from './errors';
 export * from './identity';
 export * from './text';
+export * from './mail';

@@ -14,3 +14,5 @@ export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
 export * from './root';
 export { CassandraInvitationStore, CassandraActivationStore } from './cassandra/invitation-store';
+export { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
+export { MemoryMailOutboxStore } from './memory/mail-outbox-store';

@@ -4,6 +4,7 @@ import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
 import { CassandraActivationStore, CassandraInvitationStore } from './cassandra/invitation-store';
+import { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
 import { CassandraDb, type QueryObserver } from './cassandra/db';
 import { cassandraIdentityStores } from './cassandra/identity-stores';
 import { CassandraScimGroupStore } from './cassandra/scim-group-store';
@@ -17,6 +18,7 @@ import { MemoryIdpDomainStore } from './memory/idp-domain-store';
 import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
 import { MemoryActivationStore, MemoryInvitationStore } from './memory/invitation-store';
+import { MemoryMailOutboxStore } from './memory/mail-outbox-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
 import type { IdentityStores } from './ports/identity-stores';
@@ -24,6 +26,7 @@ import type { IdpDomainStore } from './ports/idp-domain-store';
 import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
 import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
 import type { ActivationStore, InvitationStore } from './ports/invitation-store';
+import type { MailOutboxStore } from './ports/mail-outbox';
 import type { ScimGroupStore } from './ports/scim-group-store';
 import type { ScimUserDocStore } from './ports/scim-user-doc-store';
 import type { SparStores } from './ports/stores';
@@ -50,6 +53,8 @@ export interface AppStores {
   invitations: InvitationStore;
   /** Email activation links (activation_keys). */
   activations: ActivationStore;
+  /** Mail waiting to be sent: use cases enqueue, the outbox worker sends. */
+  mailOutbox: MailOutboxStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
 }
@@ -102,6 +107,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
           invitations: new MemoryInvitationStore(clock),
           activations: new MemoryActivationStore(clock),
+          mailOutbox: new MemoryMailOutboxStore(clock),
         },
         clock,
         opts.loginCacheSeconds,
@@ -127,6 +133,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
         invitations: new CassandraInvitationStore(db),
         activations: new CassandraActivationStore(db),
+        mailOutbox: new CassandraMailOutboxStore(db, clock),
       },
       clock,
       opts.loginCacheSeconds,

@@ -20,3 +20,5 @@ export const LOGIN_LOOKUPS = Symbol('LOGIN_LOOKUPS');
 export const INVITATIONS = Symbol('INVITATIONS');
 /** Email activation links (validateSAMLemails). */
 export const ACTIVATIONS = Symbol('ACTIVATIONS');
+/** The mail outbox (`MailOutbox` for use cases that send mail; the worker uses the whole `MailOutboxStore`). */
+export const MAIL_OUTBOX = Symbol('MAIL_OUTBOX');

@@ -14,6 +14,7 @@ import {
   INVITATIONS,
   ACTIVATIONS,
   LOGIN_LOOKUPS,
+  MAIL_OUTBOX,
   SCIM_GROUPS,
   SCIM_USER_DOCS,
   SPAR_STORES,
@@ -60,6 +61,7 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [LOGIN_LOOKUPS, (s) => s.loginLookups],
   [INVITATIONS, (s) => s.invitations],
   [ACTIVATIONS, (s) => s.activations],
+  [MAIL_OUTBOX, (s) => s.mailOutbox],
 ];
 
 /**

@@ -101,6 +101,31 @@ export const brigMigrations: Migration[] = [
     ],
   },
   {
+    version: 8,
+    description: 'mail_outbox: mail waiting to be sent, in hour buckets, with an index of the buckets that may hold mail',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.mail_outbox (
+        bucket bigint,
+        id timeuuid,
+        kind text,
+        recipient text,
+        team uuid,
+        team_name text,
+        locale text,
+        link text,
+        user_name text,
+        created timestamp,
+        attempts int,
+        next_attempt timestamp,
+        lease_owner text,
+        lease_until timestamp,
+        last_error text,
+        PRIMARY KEY (bucket, id)
+      )`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.mail_outbox_bucket (queue text, bucket bigint, PRIMARY KEY (queue, bucket))`,
+    ],
+  },
+  {
     version: 10,
     description:
       'team_invitation and team_invitation_info: invitations of SCIM users without an IdP (Wire brig names; code = SHA-256 of the link secret)',

@@ -67,6 +67,8 @@ describe('spar schema on a live Cassandra node', () => {
       'idp_domain',
       'idp_login_options',
       'idp_metadata_source',
+      'mail_outbox',
+      'mail_outbox_bucket',
       'meta',
       'rich_info',
       'scim_group',
@@ -84,6 +86,7 @@ describe('spar schema on a live Cassandra node', () => {
     expect(brig.scim_group_member.partitionKey).toEqual(['team', 'group_id']);
     expect(brig.idp_domain.partitionKey).toEqual(['team', 'domain']);
     expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text' });
+    expect(brig.mail_outbox.partitionKey).toEqual(['bucket']);
     expect(brig.user_cookies.clustering.map((c) => c.column)).toEqual(['expires', 'id']);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);
@@ -109,6 +112,7 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:6`,
           `${a.db.config.keyspaces.brig}:10`,
           `${a.db.config.keyspaces.brig}:11`,
+          `${a.db.config.keyspaces.brig}:8`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
           `${a.db.config.keyspaces.galley}:3`,

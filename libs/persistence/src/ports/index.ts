@@ -16,3 +16,4 @@ export * from './idp-login-options-store';
 export * from './idp-domain-store';
 export * from './scim-group-store';
 export * from './invitation-store';
+export * from './mail-outbox';

@@ -1,0 +1,4 @@
+import { MemoryMailOutboxStore } from '../memory/mail-outbox-store';
+import { mailOutboxContract } from './mail-outbox.contract';
+
+mailOutboxContract('memory twin', (clock) => new MemoryMailOutboxStore(clock));
