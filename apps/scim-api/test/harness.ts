@@ -78,6 +78,16 @@ export class ScimHarness {
     return { uid, nameId };
   }
 
+  /**
+   * What accepting the invitation does to a pending SCIM user of a token without an IdP (the
+   * password aside): active, the address validated.
+   */
+  async accepted(uid: UserId): Promise<void> {
+    const u = await this.identity.users.get(uid);
+    if (!u) throw new Error(`no user ${uid}`);
+    await this.identity.users.update(uid, { status: 'active', activated: true, email: u.emailUnvalidated, emailUnvalidated: null });
+  }
+
   /** An IdP of the team with this issuer (a placeholder certificate: these tests log nobody in). */
   async idp(team: TeamId, issuer: string): Promise<IdpId> {
     const id = newIdpId();

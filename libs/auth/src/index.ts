@@ -5,3 +5,4 @@ export * from './tokens';
 export * from './sessions';
 export * from './team-access';
 export * from './scim-token-verifier';
+export * from './email-links';

@@ -83,6 +83,9 @@ export function present(doc: JsonObject, user: User, role: Role | null, defaultL
     out[langKey ?? 'preferredLanguage'] = user.language ?? languageOf(defaultLocale);
   }
 
+  // A pending invitation is `active: false` whatever the client wrote (spar shows brig's status).
+  if (user.status === 'pending-invitation') out[findKey(out, 'active') ?? 'active'] = false;
+
   const emailsKey = findKey(out, 'emails');
   const emails = emailsKey === undefined ? undefined : out[emailsKey];
   const eid = getIgnoreCase(out, 'externalId');

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores, ScimGroupStore, ScimUserDocStore, SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES, constructedFrom } from '@sso/platform';
+import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES, constructedFrom, emailLinksProvider } from '@sso/platform';
+import { EmailLinks } from '@sso/auth';
+import { ScimUserEmails } from './user-emails';
 import { CursorCodec } from '../common/cursor';
 import { SCIM_GROUPS } from '../common/group-store';
 import { CURSOR_TTL_SECONDS, DEFAULT_COUNT } from '../common/limits';
@@ -41,9 +43,11 @@ export { SCIM_USER_DOCS } from '@sso/platform';
       useFactory: (spar: SparStores, identity: IdentityStores, config: Config) =>
         new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }),
     },
-    constructedFrom(CreateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims]),
-    constructedFrom(UpdateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims]),
-    constructedFrom(DeleteUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader]),
+    emailLinksProvider,
+    constructedFrom(ScimUserEmails, [EmailLinks, SPAR_STORES, IDENTITY_STORES]),
+    constructedFrom(CreateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims, ScimUserEmails, DeleteUser]),
+    constructedFrom(UpdateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims, ScimUserEmails]),
+    constructedFrom(DeleteUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader, ScimUserEmails]),
     {
       provide: UsersSearch,
       inject: [UserReader, SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
