@@ -1,4 +1,5 @@
 export * from './password';
+export * from './password-policy';
 export * from './scim-token';
 export * from './signing-keys';
 export * from './tokens';

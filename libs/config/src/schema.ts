@@ -273,6 +273,71 @@ export const configSchema = z
           .object({ limit: positiveInt.default(60), windowSeconds: positiveInt.default(60) })
           .strict()
           .prefault({}),
+        /** Password reset requests per account (mails sent) and per client address. */
+        passwordResetPerEmail: z
+          .object({ limit: positiveInt.default(3), windowSeconds: positiveInt.default(3600) })
+          .strict()
+          .prefault({}),
+        passwordResetPerAddress: z
+          .object({ limit: positiveInt.default(30), windowSeconds: positiveInt.default(3600) })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Outgoing mail (invitations, email activation, password reset): SMTP, the outbox worker, the links. */
+    mail: z
+      .object({
+        smtp: z
+          .object({
+            host: z.string().min(1).default('127.0.0.1'),
+            port: port.default(1025),
+            /** `none`: plain SMTP (a catcher on loopback); `starttls`: upgrade, refuse without; `tls`: TLS from the start (port 465). */
+            tls: z.enum(['none', 'starttls', 'tls']).default('starttls'),
+            /** Refuse an SMTP server whose certificate does not verify. */
+            rejectUnauthorized: bool.default(true),
+            /** Extra PEM CA bundle for the SMTP server's certificate. */
+            caFile: z.string().min(1).optional(),
+            username: z.string().min(1).optional(),
+            /** The password itself (prefer `passwordFile`); never logged. */
+            password: z.string().min(1).optional(),
+            /** A file holding the password (a mounted Secret); read at start, trailing newline dropped. */
+            passwordFile: z.string().min(1).optional(),
+            /** Milliseconds to connect and for each SMTP reply. */
+            timeoutMs: positiveInt.max(120_000).default(10_000),
+          })
+          .strict()
+          .refine((s) => !(s.password && s.passwordFile), { message: 'give password or passwordFile, not both', path: ['passwordFile'] })
+          .refine((s) => (s.username === undefined) === (s.password === undefined && s.passwordFile === undefined), {
+            message: 'username and a password (or passwordFile) go together',
+            path: ['username'],
+          })
+          .prefault({}),
+        /** The From header: an address, or `Name <address>`. */
+        from: z
+          .string()
+          .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'an address or Name <address>')
+          .default('Wire <no-reply@localhost>'),
+        /** Public base URL of the links in mails (token-admin's pages); defaults to saml.spAppUri. */
+        linkBaseUrl: z.url().optional(),
+        worker: z
+          .object({
+            /** Run the outbox worker in this process (token-admin only; docs/decisions.md, "Who sends mail"). */
+            enabled: bool.default(true),
+            /** Milliseconds between rounds when the outbox is idle. */
+            intervalMs: positiveInt.max(600_000).default(2000),
+            /** Sends per mail before it is given up (logged and counted). */
+            maxAttempts: positiveInt.max(50).default(8),
+            /** Backoff after the first failure, seconds; doubled per failure up to backoffMaxSeconds. */
+            backoffBaseSeconds: positiveInt.max(3600).default(30),
+            backoffMaxSeconds: positiveInt.max(86_400).default(3600),
+            /** How long a worker holds a mail while sending it; another replica takes it over after that. */
+            leaseSeconds: positiveInt.max(3600).default(120),
+          })
+          .strict()
+          .prefault({}),
+        /** Lifetime of a password reset link, seconds. */
+        passwordResetTtlSeconds: positiveInt.max(7 * 86_400).default(3600),
       })
       .strict()
       .prefault({}),

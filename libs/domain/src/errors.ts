@@ -85,6 +85,9 @@ export const errorCodes = [
   'more-than-one-idp',
   // SCIM tokens
   'token-limit-reached',
+  // passwords (brig's password reset labels)
+  'weak-password',
+  'invalid-code',
   // SCIM protocol errors: named by their scimType
   ...scimTypes,
 ] as const;
@@ -160,6 +163,10 @@ export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   'idp-duplicate-domain-for-team': { status: 409 },
   'more-than-one-idp': { status: 400 },
   'token-limit-reached': { status: 403 },
+  // A new password that breaks the policy (libs/auth password-policy.ts).
+  'weak-password': { status: 400 },
+  // brig: a password reset key and code that do not match a pending reset ("Invalid password reset code.").
+  'invalid-code': { status: 400 },
   invalidFilter: scim('invalidFilter'),
   tooMany: scim('tooMany'),
   uniqueness: scim('uniqueness', 409, 'conflict'),

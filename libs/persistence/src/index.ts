@@ -16,3 +16,5 @@ export * from './root';
 export { CassandraInvitationStore, CassandraActivationStore } from './cassandra/invitation-store';
 export { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
 export { MemoryMailOutboxStore } from './memory/mail-outbox-store';
+export { CassandraPasswordResetStore } from './cassandra/password-reset-store';
+export { MemoryPasswordResetStore } from './memory/password-reset-store';

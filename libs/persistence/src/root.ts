@@ -5,6 +5,7 @@ import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-sto
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
 import { CassandraActivationStore, CassandraInvitationStore } from './cassandra/invitation-store';
 import { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
+import { CassandraPasswordResetStore } from './cassandra/password-reset-store';
 import { CassandraDb, type QueryObserver } from './cassandra/db';
 import { cassandraIdentityStores } from './cassandra/identity-stores';
 import { CassandraScimGroupStore } from './cassandra/scim-group-store';
@@ -19,6 +20,7 @@ import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
 import { MemoryActivationStore, MemoryInvitationStore } from './memory/invitation-store';
 import { MemoryMailOutboxStore } from './memory/mail-outbox-store';
+import { MemoryPasswordResetStore } from './memory/password-reset-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
 import type { IdentityStores } from './ports/identity-stores';
@@ -27,6 +29,7 @@ import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
 import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
 import type { ActivationStore, InvitationStore } from './ports/invitation-store';
 import type { MailOutboxStore } from './ports/mail-outbox';
+import type { PasswordResetStore } from './ports/password-reset-store';
 import type { ScimGroupStore } from './ports/scim-group-store';
 import type { ScimUserDocStore } from './ports/scim-user-doc-store';
 import type { SparStores } from './ports/stores';
@@ -55,6 +58,8 @@ export interface AppStores {
   activations: ActivationStore;
   /** Mail waiting to be sent: use cases enqueue, the outbox worker sends. */
   mailOutbox: MailOutboxStore;
+  /** Pending password resets (token-admin). */
+  passwordResets: PasswordResetStore;
   /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
   loginLookups: LoginLookups;
 }
@@ -108,6 +113,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           invitations: new MemoryInvitationStore(clock),
           activations: new MemoryActivationStore(clock),
           mailOutbox: new MemoryMailOutboxStore(clock),
+          passwordResets: new MemoryPasswordResetStore(),
         },
         clock,
         opts.loginCacheSeconds,
@@ -134,6 +140,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         invitations: new CassandraInvitationStore(db),
         activations: new CassandraActivationStore(db),
         mailOutbox: new CassandraMailOutboxStore(db, clock),
+        passwordResets: new CassandraPasswordResetStore(db),
       },
       clock,
       opts.loginCacheSeconds,

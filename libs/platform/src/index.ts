@@ -21,3 +21,4 @@ export * from './hardening';
 export * from './http-errors';
 export * from './providers';
 export * from './page';
+export * from './mail';

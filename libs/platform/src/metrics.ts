@@ -35,6 +35,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Outbox mail by kind: sent, failed sends (retried later), and given up after the last attempt. */
+  readonly mailSent = new Counter({
+    name: 'mail_sent_total',
+    help: 'Mails the SMTP server accepted, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly mailFailed = new Counter({
+    name: 'mail_send_failures_total',
+    help: 'Failed mail sends (retried later), by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly mailGivenUp = new Counter({
+    name: 'mail_given_up_total',
+    help: 'Mails dropped after the last attempt, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor(app: string) {
     this.registry.setDefaultLabels({ app });
     collectDefaultMetrics({ register: this.registry });

@@ -22,3 +22,5 @@ export const INVITATIONS = Symbol('INVITATIONS');
 export const ACTIVATIONS = Symbol('ACTIVATIONS');
 /** The mail outbox (`MailOutbox` for use cases that send mail; the worker uses the whole `MailOutboxStore`). */
 export const MAIL_OUTBOX = Symbol('MAIL_OUTBOX');
+/** Pending password resets (token-admin). */
+export const PASSWORD_RESETS = Symbol('PASSWORD_RESETS');

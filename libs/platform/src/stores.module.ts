@@ -15,6 +15,7 @@ import {
   ACTIVATIONS,
   LOGIN_LOOKUPS,
   MAIL_OUTBOX,
+  PASSWORD_RESETS,
   SCIM_GROUPS,
   SCIM_USER_DOCS,
   SPAR_STORES,
@@ -62,6 +63,7 @@ const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [INVITATIONS, (s) => s.invitations],
   [ACTIVATIONS, (s) => s.activations],
   [MAIL_OUTBOX, (s) => s.mailOutbox],
+  [PASSWORD_RESETS, (s) => s.passwordResets],
 ];
 
 /**

@@ -126,6 +126,13 @@ export const brigMigrations: Migration[] = [
     ],
   },
   {
+    version: 9,
+    description: 'password_reset: pending password resets, keyed by a key derived from the user, holding only a hash of the code',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.password_reset (key ascii PRIMARY KEY, "user" uuid, code_hash blob, expires timestamp, used_at timestamp)`,
+    ],
+  },
+  {
     version: 10,
     description:
       'team_invitation and team_invitation_info: invitations of SCIM users without an IdP (Wire brig names; code = SHA-256 of the link secret)',

@@ -17,3 +17,4 @@ export * from './idp-domain-store';
 export * from './scim-group-store';
 export * from './invitation-store';
 export * from './mail-outbox';
+export * from './password-reset-store';
