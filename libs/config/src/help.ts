@@ -69,7 +69,6 @@ export const envHelp: Record<string, string> = {
   INVITATION_TIMEOUT_SECONDS:
     'seconds an invitation link of a SCIM user without an IdP works (Wire: 1814400, three weeks); an expired invitation lets SCIM create the user again',
   ACTIVATION_TIMEOUT_SECONDS: 'seconds an email activation link works (Wire: 1209600, two weeks)',
-  INVITATION_PUBLIC_URL: 'public base URL of token-admin (gateway or ingress) that invitation and activation links in mails point to',
   DEFAULT_LOCALE:
     "the backend's default locale (`en`, `de-CH`, ...); SCIM shows its language as `preferredLanguage` of users without one, as spar does",
   SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: 'enables `POST /sso/get-by-email`',

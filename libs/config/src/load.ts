@@ -54,7 +54,6 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'FEATURE_VALIDATE_SAML_EMAILS', path: 'features.validateSAMLemails' },
   { env: 'INVITATION_TIMEOUT_SECONDS', path: 'invitations.timeoutSeconds' },
   { env: 'ACTIVATION_TIMEOUT_SECONDS', path: 'invitations.activationTimeoutSeconds' },
-  { env: 'INVITATION_PUBLIC_URL', path: 'invitations.publicUrl' },
   { env: 'DEFAULT_LOCALE', path: 'defaultLocale' },
   { env: 'SAML_SP_SSO_URI', path: 'saml.spSsoUri' },
   { env: 'SAML_SP_APP_URI', path: 'saml.spAppUri' },

@@ -200,8 +200,6 @@ export const configSchema = z
         timeoutSeconds: z.coerce.number().int().min(60).max(31_536_000).default(1_814_400),
         /** Seconds an email activation link works (brig's `activationTimeout`, Wire's default 2 weeks). */
         activationTimeoutSeconds: z.coerce.number().int().min(60).max(31_536_000).default(1_209_600),
-        /** The public base URL of token-admin that links in mails point to (the gateway or the ingress). */
-        publicUrl: z.url().default('http://localhost:8080'),
       })
       .strict()
       .prefault({}),

@@ -34,7 +34,7 @@ export const emailLinksProvider: FactoryProvider<EmailLinks> = {
     new EmailLinks(identity, invitations, activations, outbox, clock, {
       invitationTimeoutSeconds: config.invitations.timeoutSeconds,
       activationTimeoutSeconds: config.invitations.activationTimeoutSeconds,
-      publicUrl: config.invitations.publicUrl,
+      publicUrl: config.mail.linkBaseUrl ?? config.saml.spAppUri,
       defaultLocale: config.defaultLocale,
       validateSamlEmailsByDefault: config.features.validateSAMLemails === 'enabled-by-default',
     }),

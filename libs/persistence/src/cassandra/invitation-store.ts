@@ -1,4 +1,4 @@
-import { type Role, type TeamId, type UserId, roles } from '@sso/domain';
+import { type Role, type TeamId, type UserId, emailKey, roles } from '@sso/domain';
 import type { types } from 'cassandra-driver';
 import {
   type ActivationRecord,
@@ -19,8 +19,9 @@ function roleOf(code: unknown): Role {
 }
 
 /**
- * brig `team_invitation` (plain writes, TTL) and `team_invitation_info` (written only with
- * lightweight transactions: insert IF NOT EXISTS, use IF, delete IF EXISTS).
+ * brig `team_invitation` (plain writes, TTL), `team_invitation_info` and `team_invitation_email`
+ * (written only with lightweight transactions: insert IF NOT EXISTS, use IF, delete IF). Of two
+ * pending invitations of one address in one team, the first holds the email row.
  */
 export class CassandraInvitationStore implements InvitationStore {
   private readonly ks: string;
@@ -55,6 +56,21 @@ export class CassandraInvitationStore implements InvitationStore {
       ],
       { idempotent: true },
     );
+    await this.db.execute(
+      'team_invitation_email.insert',
+      `INSERT INTO ${this.ks}.team_invitation_email (email, team, code, invitation) VALUES (?, ?, ?, ?) IF NOT EXISTS USING TTL ?`,
+      [emailKey(inv.email), inv.team, inv.code, inv.id, ttlUntil(inv.expiresAt, inv.createdAt)],
+    );
+  }
+
+  async pendingForEmail(key: string): Promise<boolean> {
+    const rs = await this.db.execute(
+      'team_invitation_email.get',
+      `SELECT invitation FROM ${this.ks}.team_invitation_email WHERE email = ? LIMIT 1`,
+      [key],
+      { idempotent: true },
+    );
+    return rs.first() != null;
   }
 
   async get(team: TeamId, id: UserId): Promise<InvitationRecord | null> {
@@ -100,6 +116,14 @@ export class CassandraInvitationStore implements InvitationStore {
   }
 
   async finish(team: TeamId, id: UserId): Promise<void> {
+    const inv = await this.get(team, id);
+    if (inv) {
+      await this.db.execute(
+        'team_invitation_email.delete',
+        `DELETE FROM ${this.ks}.team_invitation_email WHERE email = ? AND team = ? IF invitation = ?`,
+        [emailKey(inv.email), team, id],
+      );
+    }
     await this.db.execute('team_invitation.delete', `DELETE FROM ${this.ks}.team_invitation WHERE team = ? AND id = ?`, [team, id], {
       idempotent: true,
     });

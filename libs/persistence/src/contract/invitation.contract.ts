@@ -46,6 +46,22 @@ export function invitationContract(label: string, make: () => InvitationEnv): vo
       expect(await env.invitations.byCode(code())).toBeNull();
     });
 
+    it('knows which email keys have a live invitation, until it is finished or revoked', async () => {
+      const env = make();
+      const email = `Pending.${code().slice(0, 12)}@Example.com`;
+      const key = email.toLowerCase();
+      const a = invitation(env, { email });
+      const b = invitation(env, { email });
+      expect(await env.invitations.pendingForEmail(key)).toBe(false);
+      await env.invitations.create(a);
+      await env.invitations.create(b);
+      expect(await env.invitations.pendingForEmail(key)).toBe(true);
+      await env.invitations.finish(a.team, a.id);
+      expect(await env.invitations.pendingForEmail(key)).toBe(true);
+      await env.invitations.revoke(b.team, b.id);
+      expect(await env.invitations.pendingForEmail(key)).toBe(false);
+    });
+
     it('refuses a second invitation with the same code', async () => {
       const env = make();
       const inv = invitation(env);

@@ -1,4 +1,4 @@
-import { type Clock, type TeamId, type UserId, systemClock } from '@sso/domain';
+import { type Clock, type TeamId, type UserId, emailKey, systemClock } from '@sso/domain';
 import {
   type ActivationRecord,
   type ActivationStore,
@@ -15,6 +15,8 @@ import { type Expiring, alive, expiring } from './tables';
 export class MemoryInvitationStore implements InvitationStore {
   private readonly invitations = new Map<string, Expiring<InvitationRecord>>();
   private readonly codes = new Map<string, Expiring<InvitationCodeRecord>>();
+  /** `team_invitation_email`: email key, then team, to the invitation id. */
+  private readonly byEmail = new Map<string, Map<string, Expiring<UserId>>>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -34,6 +36,13 @@ export class MemoryInvitationStore implements InvitationStore {
       ),
     );
     this.invitations.set(this.key(inv.team, inv.id), expiring(this.clock, row, ttlUntil(inv.expiresAt, inv.createdAt)));
+    const teams = this.byEmail.get(emailKey(inv.email)) ?? new Map<string, Expiring<UserId>>();
+    if (!alive(this.clock, teams.get(row.team))) teams.set(row.team, expiring(this.clock, row.id, ttlUntil(inv.expiresAt, inv.createdAt)));
+    this.byEmail.set(emailKey(inv.email), teams);
+  }
+
+  async pendingForEmail(key: string): Promise<boolean> {
+    return [...(this.byEmail.get(key)?.values() ?? [])].some((e) => alive(this.clock, e) !== undefined);
   }
 
   async get(team: TeamId, id: UserId): Promise<InvitationRecord | null> {
@@ -54,13 +63,16 @@ export class MemoryInvitationStore implements InvitationStore {
   }
 
   async finish(team: TeamId, id: UserId): Promise<void> {
+    const inv = alive(this.clock, this.invitations.get(this.key(team, id)));
+    const teams = inv ? this.byEmail.get(emailKey(inv.email)) : undefined;
+    if (teams && alive(this.clock, teams.get(team.toLowerCase())) === id.toLowerCase()) teams.delete(team.toLowerCase());
     this.invitations.delete(this.key(team, id));
   }
 
   async revoke(team: TeamId, id: UserId): Promise<void> {
     const inv = alive(this.clock, this.invitations.get(this.key(team, id)));
     if (inv) this.codes.delete(inv.code);
-    this.invitations.delete(this.key(team, id));
+    await this.finish(team, id);
   }
 }
 

@@ -135,7 +135,7 @@ export const brigMigrations: Migration[] = [
   {
     version: 10,
     description:
-      'team_invitation and team_invitation_info: invitations of SCIM users without an IdP (Wire brig names; code = SHA-256 of the link secret)',
+      'team_invitation, team_invitation_info and team_invitation_email: invitations of SCIM users without an IdP (Wire brig names; code = SHA-256 of the link secret)',
     statements: (ks) => [
       `CREATE TABLE IF NOT EXISTS ${ks}.team_invitation (
         team uuid,
@@ -150,6 +150,7 @@ export const brigMigrations: Migration[] = [
         PRIMARY KEY (team, id)
       )`,
       `CREATE TABLE IF NOT EXISTS ${ks}.team_invitation_info (code ascii PRIMARY KEY, id uuid, team uuid, expires_at timestamp, used_at timestamp)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_invitation_email (email text, team uuid, code ascii, invitation uuid, PRIMARY KEY (email, team))`,
     ],
   },
   {

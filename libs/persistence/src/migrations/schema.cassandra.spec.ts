@@ -78,6 +78,7 @@ describe('spar schema on a live Cassandra node', () => {
       'scim_user_doc',
       'scim_user_group',
       'team_invitation',
+      'team_invitation_email',
       'team_invitation_info',
       'user',
       'user_cookies',

@@ -49,7 +49,7 @@ export interface InvitationStore {
    * EXISTS`, so a code never points at two invitations.
    */
   create(inv: InvitationRecord): Promise<void>;
-  /** The live invitation of (team, id), or null once expired, accepted or revoked. */
+  /** The live invitation of (team, id), or null once expired, accepted or revoked. `email` is as written; its key row uses `emailKey`. */
   get(team: TeamId, id: UserId): Promise<InvitationRecord | null>;
   byCode(code: string): Promise<InvitationCodeRecord | null>;
   /**
@@ -57,6 +57,11 @@ export interface InvitationStore {
    * of concurrent uses exactly one gets true. False when used, revoked or gone.
    */
   markUsed(rec: InvitationCodeRecord, now: Date): Promise<boolean>;
+  /**
+   * Whether a live invitation is addressed to this email key (`team_invitation_email`, the
+   * email's partition): login says "pending activation" rather than "wrong password".
+   */
+  pendingForEmail(emailKey: string): Promise<boolean>;
   /** Removes the invitation row only (after acceptance: the user is no longer pending). */
   finish(team: TeamId, id: UserId): Promise<void>;
   /** Removes the invitation and its code row: the link is dead. Idempotent. */
