@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { SessionService } from '@sso/auth';
+import { EmailLinks, SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import type { IdentityStores, SparStores } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES } from '@sso/platform';
+import { CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES, emailLinksProvider } from '@sso/platform';
 import { LOGIN_LOOKUPS, type LoginLookups } from '../login-lookups.module';
 import { SpSelector } from '../sp-settings';
 import { FinalizeLoginController } from './finalize-login.controller';
@@ -15,7 +15,7 @@ import { UserResolution } from './user-resolution';
   providers: [
     {
       provide: FinalizeLoginHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, LOGIN_LOOKUPS, SessionService, CONFIG, CLOCK],
+      inject: [SPAR_STORES, IDENTITY_STORES, LOGIN_LOOKUPS, SessionService, CONFIG, CLOCK, EmailLinks],
       useFactory: (
         spar: SparStores,
         identity: IdentityStores,
@@ -23,8 +23,19 @@ import { UserResolution } from './user-resolution';
         sessions: SessionService,
         config: Config,
         clock: Clock,
-      ) => new FinalizeLoginHandler(spar, lookups, new UserResolution(spar, identity), sessions, new SpSelector(config), config, clock),
+        emails: EmailLinks,
+      ) =>
+        new FinalizeLoginHandler(
+          spar,
+          lookups,
+          new UserResolution(spar, identity, emails),
+          sessions,
+          new SpSelector(config),
+          config,
+          clock,
+        ),
     },
+    emailLinksProvider,
   ],
 })
 export class FinalizeLoginModule {}
