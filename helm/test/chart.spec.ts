@@ -16,7 +16,7 @@ type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; a
 const futureEnv: string[] = [];
 const apps = { 'saml-sp': 8081, 'scim-api': 8082, 'token-admin': 8083 } as const;
 const internalPorts = { 'saml-sp': 9081, 'scim-api': 9082, 'token-admin': 9083 } as const;
-const secretEnv = ['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL', 'SCIM_CURSOR_KEY'];
+const secretEnv = ['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL', 'SCIM_CURSOR_KEY', 'MAIL_SMTP_PASSWORD'];
 
 let helm: string;
 const renders = new Map<string, K8sObject[]>();

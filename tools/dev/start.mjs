@@ -1,20 +1,22 @@
 #!/usr/bin/env node
-// `npm start`: the whole service set on http://localhost:8080. Starts Cassandra and Redis when
-// none answer, builds, migrates, then runs the three apps and the gateway. Ctrl-C stops what
-// this script started (a Cassandra or Redis that was already running is left alone).
+// `npm start`: the whole service set on http://localhost:8080. Starts Cassandra, Redis and Mailpit
+// (SMTP 127.0.0.1:1025, inbox http://localhost:8025) when none answer, builds, migrates, then runs
+// the three apps and the gateway. Ctrl-C stops what this script started (a Cassandra, Redis or
+// Mailpit that was already running is left alone).
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as cassandra from '../cassandra/cassandra.mjs';
 import { cacheDir, repoRoot } from '../lib/proc.mjs';
+import * as mailpit from '../mailpit/mailpit.mjs';
 import * as redis from '../redis/redis.mjs';
 
 const node = process.execPath;
 const dist = (p) => path.join(repoRoot, 'dist', p);
 const children = [];
 let stopping = false;
-const started = { cassandra: false, redis: false };
+const started = { cassandra: false, redis: false, mailpit: false };
 
 function run(name, args, env = {}) {
   const child = spawn(node, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,6 +55,7 @@ async function stopAll(code) {
     ),
   );
   if (started.redis) await redis.stop();
+  if (started.mailpit) await mailpit.stop();
   if (started.cassandra) await cassandra.stop();
   process.exit(code);
 }
@@ -80,6 +83,12 @@ async function main() {
   const r = await redis.start();
   started.redis = r.started;
   process.env.REDIS_URL = r.url;
+  // Mail goes to Mailpit unless MAIL_SMTP_HOST names a real server.
+  if (!process.env.MAIL_SMTP_HOST) {
+    const m = await mailpit.start();
+    started.mailpit = m.started;
+    Object.assign(process.env, { MAIL_SMTP_HOST: m.smtpHost, MAIL_SMTP_PORT: String(m.smtpPort), MAIL_SMTP_TLS: 'none' });
+  }
   process.env.ACCESS_TOKEN_KEYS_FILE ??= devKeysFile();
   await runToEnd('build', ['tools/build.mjs']);
   await runToEnd('migrate', [dist('tools/migrate/main.js')]);
@@ -101,7 +110,7 @@ async function main() {
   children.push(gw);
   gw.on('exit', (code) => !stopping && stopAll(code ?? 1));
   process.stdout.write(
-    `\nready in ${((Date.now() - t0) / 1000).toFixed(1)}s: http://localhost:8080 (saml-sp :8081, scim-api :8082, token-admin :8083; internal /i/ routes on :9081, :9082, :9083; Ctrl-C stops)\n\n`,
+    `\nready in ${((Date.now() - t0) / 1000).toFixed(1)}s: http://localhost:8080 (saml-sp :8081, scim-api :8082, token-admin :8083; internal /i/ routes on :9081, :9082, :9083; mail: http://localhost:8025; Ctrl-C stops)\n\n`,
   );
 }
 

@@ -45,19 +45,28 @@ export function ensureMailpit() {
   const tmp = fs.mkdtempSync(path.join(home, 'build-'));
   try {
     log(`building mailpit ${MAILPIT_VERSION} with ${go.stdout.trim()} (first run only)...`);
-    const r = spawnSync('go', ['install', '-ldflags', '-s -w', `github.com/axllent/mailpit@${MAILPIT_VERSION}`], {
-      env: {
-        ...process.env,
-        GOBIN: tmp,
-        GOPATH: goDir,
-        GOMODCACHE: path.join(goDir, 'pkg', 'mod'),
-        GOCACHE: path.join(goDir, 'build'),
-        CGO_ENABLED: '0',
-        GOFLAGS: '-buildvcs=false -modcacherw',
+    const r = spawnSync(
+      'go',
+      [
+        'install',
+        '-ldflags',
+        `-s -w -X github.com/axllent/mailpit/config.Version=${MAILPIT_VERSION}`,
+        `github.com/axllent/mailpit@${MAILPIT_VERSION}`,
+      ],
+      {
+        env: {
+          ...process.env,
+          GOBIN: tmp,
+          GOPATH: goDir,
+          GOMODCACHE: path.join(goDir, 'pkg', 'mod'),
+          GOCACHE: path.join(goDir, 'build'),
+          CGO_ENABLED: '0',
+          GOFLAGS: '-buildvcs=false -modcacherw',
+        },
+        stdio: ['ignore', 2, 2],
+        cwd: tmp,
       },
-      stdio: ['ignore', 2, 2],
-      cwd: tmp,
-    });
+    );
     if (r.status !== 0) throw new Error(`go install github.com/axllent/mailpit@${MAILPIT_VERSION} failed (exit ${r.status})`);
     fs.mkdirSync(binDir, { recursive: true });
     fs.renameSync(path.join(tmp, 'mailpit'), mailpitBin);
@@ -90,7 +99,12 @@ export async function start({ freePorts = false } = {}) {
     const apiUrl = process.env.MAILPIT_URL.replace(/\/$/, '');
     if (!(await ping(apiUrl, 3000))) throw new Error(`MAILPIT_URL=${apiUrl} does not answer as Mailpit`);
     log(`MAILPIT_URL=${apiUrl}: using it, starting nothing`);
-    return { smtpHost: process.env.MAILPIT_SMTP_HOST ?? new URL(apiUrl).hostname, smtpPort: Number(process.env.MAILPIT_SMTP_PORT ?? 1025), apiUrl, started: false };
+    return {
+      smtpHost: process.env.MAILPIT_SMTP_HOST ?? new URL(apiUrl).hostname,
+      smtpPort: Number(process.env.MAILPIT_SMTP_PORT ?? 1025),
+      apiUrl,
+      started: false,
+    };
   }
   const bin = ensureMailpit();
   return withLock('mailpit', async () => {
@@ -137,6 +151,7 @@ export async function stop(httpPort = Number(process.env.MAILPIT_HTTP_PORT ?? 80
   const pid = readPid(file);
   if (await stopPid(pid, 5000)) log(`stopped pid ${pid}`);
   fs.rmSync(file, { force: true });
+  fs.rmSync(path.join(home, `mailpit-${httpPort}.log`), { force: true });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AuthModule, type AppSpec, RateLimitModule, StoresModule } from '@sso/platform';
+import { AuthModule, type AppSpec, MailModule, RateLimitModule, StoresModule } from '@sso/platform';
 import { InvitationsModule } from './invitations/invitations.module';
 import { LoginModule } from './login/login.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
 import { SelfController } from './self/self.controller';
 import { TeamsModule } from './teams/teams.module';
@@ -14,8 +15,20 @@ export const tokenAdmin: AppSpec = {
   name: 'token-admin',
   title: 'token-admin',
   description: 'Team administrators: login sessions, access tokens and SCIM token management.',
-  imports: [StoresModule.forRoot(), AuthModule, RateLimitModule, LoginModule, SelfModule, ScimTokensModule, TeamsModule, InvitationsModule],
-  // The invitation and activation pages post plain HTML forms.
-  formBodies: true,
+  imports: [
+    StoresModule.forRoot(),
+    AuthModule,
+    RateLimitModule,
+    // Sends the outbox's mail (docs/decisions.md, "Who sends mail").
+    MailModule.forRoot(),
+    LoginModule,
+    SelfModule,
+    ScimTokensModule,
+    TeamsModule,
+    PasswordResetModule,
+    InvitationsModule,
+  ],
+  // The set-password pages post plain forms; every other route refuses them (415).
+  formRoutes: ['/password-reset/set', '/teams/invitations/accept', '/activate'],
   port: (c) => c.ports.tokenAdmin,
 };

@@ -94,6 +94,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sso.redisSecret" -}}
 {{- .Values.redis.existingSecret | default (include "sso.componentName" (dict "root" . "component" "redis")) -}}
 {{- end -}}
+{{- define "sso.smtpSecret" -}}
+{{- .Values.mail.smtp.existingSecret | default (include "sso.componentName" (dict "root" . "component" "smtp")) -}}
+{{- end -}}
 {{- define "sso.scimCursorKeySecret" -}}
 {{- .Values.scimCursorKey.existingSecret | default (include "sso.componentName" (dict "root" . "component" "scim-cursor-key")) -}}
 {{- end -}}
@@ -148,6 +151,10 @@ Checks that cannot be said in values.schema.json. Included by every template tha
 {{- end -}}
 {{- if and $c.auth.enabled (not $c.auth.existingSecret) (or (not $c.auth.username) (not $c.auth.password)) -}}
 {{- fail "cassandra.auth.enabled needs cassandra.auth.username and cassandra.auth.password, or cassandra.auth.existingSecret" -}}
+{{- end -}}
+{{- $smtp := .Values.mail.smtp -}}
+{{- if and $smtp.username (not $smtp.existingSecret) (not $smtp.password) -}}
+{{- fail "mail.smtp.username needs mail.smtp.password, or mail.smtp.existingSecret" -}}
 {{- end -}}
 {{- if and $c.tls.clientAuth (not $c.tls.existingSecret) (or (not $c.tls.cert) (not $c.tls.key)) -}}
 {{- fail "cassandra.tls.clientAuth needs cassandra.tls.cert and cassandra.tls.key, or cassandra.tls.existingSecret" -}}
@@ -290,6 +297,28 @@ SAML_SP_DOMAIN_CONFIGS: {{ $m | toJson | quote }}
 SAML_METADATA_CA_FILE: {{ printf "%s/ca.pem" (include "sso.paths.samlMetadataCa" $root) | quote }}
 {{- end }}
 {{- end }}
+{{- if eq .app "token-admin" }}
+{{- $m := $root.Values.mail }}
+MAIL_FROM: {{ $m.from | quote }}
+MAIL_LINK_BASE_URL: {{ $m.linkBaseUrl | default $root.Values.config.publicUrl | quote }}
+MAIL_RESET_LINK_TTL_SECONDS: {{ $m.passwordResetTtlSeconds | int64 | toString | quote }}
+MAIL_WORKER_ENABLED: {{ ternary "true" "false" (not (empty $m.smtp.host)) | quote }}
+{{- with $m.smtp.host }}
+MAIL_SMTP_HOST: {{ . | quote }}
+{{- end }}
+MAIL_SMTP_PORT: {{ $m.smtp.port | int64 | toString | quote }}
+MAIL_SMTP_TLS: {{ $m.smtp.tls | quote }}
+MAIL_SMTP_REJECT_UNAUTHORIZED: {{ $m.smtp.rejectUnauthorized | toString | quote }}
+MAIL_SMTP_TIMEOUT_MS: {{ $m.smtp.timeoutMs | int64 | toString | quote }}
+{{- with $m.smtp.username }}
+MAIL_SMTP_USERNAME: {{ . | quote }}
+{{- end }}
+MAIL_WORKER_INTERVAL_MS: {{ $m.worker.intervalMs | int64 | toString | quote }}
+MAIL_WORKER_MAX_ATTEMPTS: {{ $m.worker.maxAttempts | int64 | toString | quote }}
+MAIL_WORKER_BACKOFF_BASE_SECONDS: {{ $m.worker.backoffBaseSeconds | int64 | toString | quote }}
+MAIL_WORKER_BACKOFF_MAX_SECONDS: {{ $m.worker.backoffMaxSeconds | int64 | toString | quote }}
+MAIL_WORKER_LEASE_SECONDS: {{ $m.worker.leaseSeconds | int64 | toString | quote }}
+{{- end }}
 {{- if and (include "sso.usesSpKeys" .app) (include "sso.spKeysEnabled" $root) }}
 SAML_SP_KEY_FILE: {{ printf "%s/sp.key" (include "sso.paths.spKeys" $root) | quote }}
 SAML_SP_CERT_FILE: {{ printf "%s/sp.crt" (include "sso.paths.spKeys" $root) | quote }}
@@ -318,6 +347,13 @@ SAML_SP_CERT_FILE: {{ printf "%s/sp.crt" (include "sso.paths.spKeys" $root) | qu
     secretKeyRef:
       name: {{ include "sso.scimCursorKeySecret" $root }}
       key: {{ $root.Values.scimCursorKey.secretKey }}
+{{- end }}
+{{- if and (eq (.app | default "") "token-admin") $root.Values.mail.smtp.username }}
+- name: MAIL_SMTP_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "sso.smtpSecret" $root }}
+      key: {{ $root.Values.mail.smtp.passwordKey }}
 {{- end }}
 {{- if and (not .migrate) (include "sso.usesRedis" (.app | default "")) }}
 - name: REDIS_URL

@@ -103,7 +103,7 @@ export const envHelp: Record<string, string> = {
   MAIL_WORKER_BACKOFF_BASE_SECONDS: 'wait after the first failed send; doubled per failure',
   MAIL_WORKER_BACKOFF_MAX_SECONDS: 'longest wait between two sends of one mail',
   MAIL_WORKER_LEASE_SECONDS: 'how long a replica holds a mail while sending it before another may take it over',
-  MAIL_PASSWORD_RESET_TTL_SECONDS: 'lifetime of a password reset link',
+  MAIL_RESET_LINK_TTL_SECONDS: 'lifetime of a password reset link',
   REDIS_URL: '`redis://` or `rediss://` URL (may carry a password)',
   REDIS_MODE: '`standalone`, `sentinel` or `cluster`',
   REDIS_SENTINEL_MASTER_NAME: 'Sentinel master group',

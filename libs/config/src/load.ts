@@ -92,7 +92,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'MAIL_WORKER_BACKOFF_BASE_SECONDS', path: 'mail.worker.backoffBaseSeconds' },
   { env: 'MAIL_WORKER_BACKOFF_MAX_SECONDS', path: 'mail.worker.backoffMaxSeconds' },
   { env: 'MAIL_WORKER_LEASE_SECONDS', path: 'mail.worker.leaseSeconds' },
-  { env: 'MAIL_PASSWORD_RESET_TTL_SECONDS', path: 'mail.passwordResetTtlSeconds' },
+  { env: 'MAIL_RESET_LINK_TTL_SECONDS', path: 'mail.passwordResetTtlSeconds' },
   { env: 'REDIS_URL', path: 'redis.url' },
   { env: 'REDIS_MODE', path: 'redis.mode' },
   { env: 'REDIS_SENTINEL_MASTER_NAME', path: 'redis.sentinelMasterName' },

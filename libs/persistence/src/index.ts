@@ -14,7 +14,7 @@ export { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 export { CassandraScimGroupStore } from './cassandra/scim-group-store';
 export * from './root';
 export { CassandraInvitationStore, CassandraActivationStore } from './cassandra/invitation-store';
-export { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
+export { CassandraMailOutboxStore, MAIL_QUEUE } from './cassandra/mail-outbox-store';
 export { MemoryMailOutboxStore } from './memory/mail-outbox-store';
 export { CassandraPasswordResetStore } from './cassandra/password-reset-store';
 export { MemoryPasswordResetStore } from './memory/password-reset-store';

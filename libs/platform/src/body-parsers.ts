@@ -64,6 +64,11 @@ export interface BodyParserOptions {
   textContentTypes?: string[];
   /** Accept application/x-www-form-urlencoded (saml-sp's ACS); refused (415) otherwise. */
   formBodies?: boolean;
+  /**
+   * Route templates that take urlencoded forms when the app as a whole does not (token-admin's
+   * set-password pages); every other route still answers a form with 415.
+   */
+  formRoutes?: string[];
 }
 
 /**
@@ -91,10 +96,17 @@ export function registerBodyParsers(fastify: FastifyInstance, opts: BodyParserOp
   for (const type of opts.textContentTypes ?? []) {
     fastify.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
   }
-  if (opts.formBodies) {
-    fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-      done(null, parseQueryString(body as string)),
-    );
+  if (opts.formBodies || opts.formRoutes?.length) {
+    const routes = new Set(opts.formRoutes ?? []);
+    fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (req, body, done) => {
+      if (!opts.formBodies && !routes.has(req.routeOptions.url ?? '')) {
+        return done(
+          Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }),
+          undefined,
+        );
+      }
+      done(null, parseQueryString(body as string));
+    });
   }
 }
 

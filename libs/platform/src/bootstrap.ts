@@ -37,6 +37,8 @@ export interface AppSpec {
   multipartFields?: boolean;
   /** Accept application/x-www-form-urlencoded bodies (saml-sp's ACS); elsewhere they are a 415. */
   formBodies?: boolean;
+  /** Only these route templates take urlencoded forms (token-admin's set-password pages). */
+  formRoutes?: string[];
   /**
    * Serve `/path/` as `/path` (scim-api: the admin manual's search command asks for
    * `/scim/v2/Users/?filter=...`, and curl without -L prints nothing of a redirect).

@@ -21,6 +21,8 @@ export const SENSITIVE_QUERY_PARAMS = [
   'signature',
   'relaystate',
   'cookie',
+  // password reset and invitation links (`?key=...&code=...`)
+  'key',
 ];
 
 const headerPaths = (prefix: string) => SENSITIVE_HEADERS.map((h) => `${prefix}["${h}"]`);
@@ -30,6 +32,8 @@ const REDACT_PATHS = [
   ...headerPaths('res.headers'),
   ...headerPaths('headers'),
   '*.password',
+  '*.password_confirm',
+  '*.code',
   '*.token',
   '*.access_token',
   '*.SAMLResponse',

@@ -6,9 +6,20 @@ import { type Config, loadConfig } from '@sso/config';
 import { type AppSpec, closeServer, createApp, listenInternal } from '@sso/platform';
 import { testCassandraConfig } from '@sso/persistence/testing';
 
-/** The configuration tests run with: the shared test keyspaces and the run's Redis. */
+/** The configuration tests run with: the shared test keyspaces, the run's Redis, its Mailpit for SMTP. */
 export function testConfig(overrides: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Config {
-  const base = loadConfig({ env: { REDIS_URL: inject('redisUrl'), ...env }, overrides });
+  const mailpit = inject('mailpit');
+  const base = loadConfig({
+    env: {
+      REDIS_URL: inject('redisUrl'),
+      MAIL_SMTP_HOST: mailpit.smtpHost,
+      MAIL_SMTP_PORT: String(mailpit.smtpPort),
+      MAIL_SMTP_TLS: 'none',
+      MAIL_WORKER_INTERVAL_MS: '200',
+      ...env,
+    },
+    overrides,
+  });
   return { ...base, cassandra: testCassandraConfig(base.cassandra) };
 }
 
@@ -18,7 +29,8 @@ export function testConfig(overrides: Record<string, unknown> = {}, env: NodeJS.
  * shell changes nothing.
  */
 export function memoryTestConfig(overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: { APP_ENV: 'test', STORE_BACKEND: 'memory', LOG_LEVEL: 'silent' }, overrides });
+  // No outbox worker: a unit test never opens an SMTP connection (it runs OutboxWorker itself if it must).
+  return loadConfig({ env: { APP_ENV: 'test', STORE_BACKEND: 'memory', LOG_LEVEL: 'silent', MAIL_WORKER_ENABLED: 'false' }, overrides });
 }
 
 export interface TestApp {

@@ -5,3 +5,4 @@ export * from './https-server';
 export * from './self-signed';
 export * from './saml-encrypt';
 export * from './ports';
+export * from './mailpit';

@@ -4,8 +4,8 @@ import { type MailOutboxStore, type QueuedMail, outboxBucket } from '../ports/ma
 import type { CassandraDb } from './db';
 import { uuidText } from './store-helpers';
 
-/** The one partition of the bucket index (a constant key: the index holds a few rows per day). */
-const QUEUE = 'mail';
+/** The partition of the bucket index the apps use (the index holds a few rows per day). */
+export const MAIL_QUEUE = 'mail';
 const COLUMNS =
   'bucket, id, kind, recipient, team, team_name, locale, link, user_name, created, attempts, next_attempt, lease_owner, lease_until, last_error';
 
@@ -17,9 +17,11 @@ const COLUMNS =
 export class CassandraMailOutboxStore implements MailOutboxStore {
   private readonly ks: string;
 
+  /** `queue` names the index partition: the apps use MAIL_QUEUE; tests a queue of their own, so their workers see only their mail. */
   constructor(
     private readonly db: CassandraDb,
     private readonly clock: Clock = systemClock,
+    private readonly queue: string = MAIL_QUEUE,
   ) {
     this.ks = db.config.keyspaces.brig;
   }
@@ -32,7 +34,7 @@ export class CassandraMailOutboxStore implements MailOutboxStore {
     await this.db.batch('mail_outbox.enqueue', [
       {
         query: `INSERT INTO ${this.ks}.mail_outbox_bucket (queue, bucket) VALUES (?, ?)`,
-        params: [QUEUE, types.Long.fromNumber(bucket)],
+        params: [this.queue, types.Long.fromNumber(bucket)],
       },
       {
         query: `INSERT INTO ${this.ks}.mail_outbox (bucket, id, kind, recipient, team, team_name, locale, link, user_name, created, attempts, next_attempt, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
@@ -46,7 +48,7 @@ export class CassandraMailOutboxStore implements MailOutboxStore {
     const rs = await this.db.execute(
       'mail_outbox_bucket.list',
       `SELECT bucket FROM ${this.ks}.mail_outbox_bucket WHERE queue = ? LIMIT ?`,
-      [QUEUE, limit],
+      [this.queue, limit],
       { idempotent: true },
     );
     return rs.rows.map((r) => Number(r.bucket));
@@ -66,7 +68,7 @@ export class CassandraMailOutboxStore implements MailOutboxStore {
     await this.db.execute(
       'mail_outbox_bucket.drop',
       `DELETE FROM ${this.ks}.mail_outbox_bucket WHERE queue = ? AND bucket = ?`,
-      [QUEUE, types.Long.fromNumber(bucket)],
+      [this.queue, types.Long.fromNumber(bucket)],
       { idempotent: true },
     );
   }
