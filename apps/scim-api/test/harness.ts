@@ -12,7 +12,13 @@ import {
   newUserRecord,
   systemClock,
 } from '@sso/domain';
-import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
+import {
+  CassandraDb,
+  CassandraInvitationStore,
+  CassandraScimUserDocStore,
+  cassandraIdentityStores,
+  cassandraSparStores,
+} from '@sso/persistence';
 import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 import { type TestApp, startTestApp, testConfig } from '@sso/testing';
 import { scimApi } from '../src/app';
@@ -45,6 +51,9 @@ export class ScimHarness {
   }
   get docs() {
     return new CassandraScimUserDocStore(this.db);
+  }
+  get invitations() {
+    return new CassandraInvitationStore(this.db);
   }
 
   /** A team with an owner, and a SCIM token (bound to an IdP with the given issuer, if any). */

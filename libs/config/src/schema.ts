@@ -197,7 +197,7 @@ export const configSchema = z
     invitations: z
       .object({
         /** Seconds an invitation link works (brig's `teamInvitationTimeout`, Wire's default 3 weeks). */
-        timeoutSeconds: z.coerce.number().int().min(60).max(31_536_000).default(1_814_400),
+        timeoutSeconds: z.coerce.number().int().min(1).max(31_536_000).default(1_814_400),
         /** Seconds an email activation link works (brig's `activationTimeout`, Wire's default 2 weeks). */
         activationTimeoutSeconds: z.coerce.number().int().min(60).max(31_536_000).default(1_209_600),
       })

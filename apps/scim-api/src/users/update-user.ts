@@ -65,7 +65,10 @@ export class UpdateUser {
       // An unchanged document still takes the user under this token's IdP (spar: a PUT binds the
       // user to the token's IdP); that is how users provisioned by an unbound token are recovered.
       const rebind = cur.user.ssoId !== identity.ssoId;
-      if (version === cur.rowVersion && !rebind) return cur;
+      // brig's status can differ from a stored `active` (an invitation accepted after SCIM wrote
+      // `active: false`): an unchanged document still writes the status.
+      const statusChanged = statusFor(cur.user.status, v.wire.active) !== cur.user.status;
+      if (version === cur.rowVersion && !rebind && !statusChanged) return cur;
 
       // The handle the document holds: brig's row is written after the document and may still
       // show the one before a concurrent write that just won. A user SCIM never wrote has brig's.

@@ -1,6 +1,6 @@
 import { hashPassword, linkSecretHash, plausibleLinkSecret } from '@sso/auth';
-import { type Clock, type UserStatus, emailKey } from '@sso/domain';
-import type { ActivationStore, IdentityStores, InvitationCodeRecord, InvitationStore, ScimUserDocStore } from '@sso/persistence';
+import { type Clock, emailKey } from '@sso/domain';
+import type { ActivationStore, IdentityStores, InvitationCodeRecord, InvitationStore } from '@sso/persistence';
 import { type LinkProblem, type PasswordFormProblem, checkPasswordForm } from '../password-page/password-page';
 
 /** What the invitation page shows. */
@@ -19,7 +19,7 @@ export type ActivationOutcome =
 /**
  * Accepting an invitation (a SCIM user of a token without an IdP, docs/spar-behaviour.md §5.4
  * step 4): the link's code names the invitation, the user sets a password and becomes active
- * (or suspended, if SCIM set `active: false` meanwhile), its address validated and its login key
+ * (brig's status; SCIM shows `active` from it), its address validated and its login key
  * (`user_keys`) claimed. The code is one-time (a lightweight transaction marks it used); an
  * expired or used code gets its own page for a week, then reads as unknown.
  */
@@ -28,7 +28,6 @@ export class InvitationAcceptance {
     private readonly identity: IdentityStores,
     private readonly invitations: InvitationStore,
     private readonly activations: ActivationStore,
-    private readonly docs: ScimUserDocStore,
     private readonly clock: Clock,
   ) {}
 
@@ -47,20 +46,14 @@ export class InvitationAcceptance {
     const { rec, email } = found;
     const uid = rec.id;
     const key = emailKey(email);
-    const claim = await this.identity.users.claimEmail(key, uid);
-    if (!claim.ok) return { kind: 'email-taken' };
-    if (!(await this.invitations.markUsed(rec, this.clock.now()))) {
-      await this.identity.users.releaseEmail(key, uid);
-      return { kind: 'problem', problem: 'used' };
-    }
+    // Another account logs in with the address: refused before the link is used up.
+    const owner = await this.identity.users.lookupEmail(key);
+    if (owner !== null && owner !== uid) return { kind: 'email-taken' };
+    if (!(await this.invitations.markUsed(rec, this.clock.now()))) return { kind: 'problem', problem: 'used' };
+    // Only the one acceptance that used the link gets here.
+    if (!(await this.identity.users.claimEmail(key, uid)).ok) return { kind: 'email-taken' };
     const passwordHash = await hashPassword(password);
-    await this.identity.users.update(uid, {
-      passwordHash,
-      status: await this.statusAfter(uid),
-      activated: true,
-      email,
-      emailUnvalidated: null,
-    });
+    await this.identity.users.update(uid, { passwordHash, status: 'active', activated: true, email, emailUnvalidated: null });
     await this.invitations.finish(rec.team, uid);
     // A SCIM DELETE that ran meanwhile removed the user: the login key goes too.
     if (!(await this.identity.users.get(uid))) {
@@ -129,14 +122,5 @@ export class InvitationAcceptance {
       return { kind: 'problem', problem: 'invalid' };
     }
     return { rec, email: inv.email, teamName: team?.name ?? '' };
-  }
-
-  /** Active, unless the SCIM document says `active: false` (SCIM suspended the pending user). */
-  private async statusAfter(uid: InvitationCodeRecord['id']): Promise<UserStatus> {
-    const row = await this.docs.get(uid);
-    if (!row) return 'active';
-    const doc = JSON.parse(row.doc) as Record<string, unknown>;
-    const active = Object.entries(doc).find(([k]) => k.toLowerCase() === 'active')?.[1];
-    return active === false ? 'suspended' : 'active';
   }
 }
