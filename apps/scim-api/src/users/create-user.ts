@@ -53,10 +53,11 @@ export class CreateUser {
       if (samlOwner.value) throw taken('externalId');
 
       const now = this.clock.now();
-      const doc = v.doc;
-      const version = versionOf(uid, doc);
       const email = await this.emails.forNewUser(token, scimUserRecord(uid, team, v, ssoId), v.wire.role ?? 'member');
       const user = email.value;
+      // A pending invitation is stored as SCIM shows it: `active: false` (user-view.ts `present`).
+      const doc = user.status === 'pending-invitation' ? { ...v.doc, active: false } : v.doc;
+      const version = versionOf(uid, doc);
       // With both keys held, the rows go out in parallel, in two steps: first what a reader needs
       // besides brig's row (document, times, rich info, SAML identity), then brig's row and the
       // membership, which make the user visible (by id, by userName, in lists), so a reader never
