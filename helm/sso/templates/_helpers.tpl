@@ -214,6 +214,9 @@ MAX_SCIM_TOKENS: {{ .Values.config.maxScimTokens | int64 | toString | quote }}
 SCIM_PATCH_RESPONSE: {{ .Values.config.scimPatchResponse | quote }}
 DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
+FEATURE_VALIDATE_SAML_EMAILS: {{ .Values.config.features.validateSAMLemails | quote }}
+INVITATION_TIMEOUT_SECONDS: {{ .Values.config.invitations.timeoutSeconds | int64 | toString | quote }}
+ACTIVATION_TIMEOUT_SECONDS: {{ .Values.config.invitations.activationTimeoutSeconds | int64 | toString | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
 CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}
 CASSANDRA_KEYSPACE_SPAR: {{ $c.keyspaces.spar | quote }}
