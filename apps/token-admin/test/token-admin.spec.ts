@@ -492,6 +492,7 @@ describe('token-admin on real Cassandra and Redis', () => {
       '/login',
       '/password-reset',
       '/password-reset/complete',
+      '/password-reset/set',
       '/scim/auth-tokens',
       '/scim/auth-tokens/{id}',
       '/self',
@@ -511,7 +512,14 @@ describe('token-admin on real Cassandra and Redis', () => {
     expect(doc.paths['/access/logout'].post.description).toContain('`/logout`');
     expect((await t.app.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(200);
     expect(JSON.stringify(doc)).not.toContain('/i/teams');
-    for (const name of ['LoginDto', 'AccessTokenDto', 'CreateScimTokenDto', 'ScimTokenInfoDto']) {
+    for (const name of [
+      'LoginDto',
+      'AccessTokenDto',
+      'CreateScimTokenDto',
+      'ScimTokenInfoDto',
+      'PasswordResetRequestDto',
+      'PasswordResetCompleteDto',
+    ]) {
       const props = doc.components.schemas[name].properties;
       for (const [k, v] of Object.entries(props)) {
         if ((v as { $ref?: string }).$ref || (v as { type?: string }).type === 'array') continue;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@sso/domain';
 import { sendPage } from '@sso/platform';
@@ -71,7 +71,17 @@ export class PasswordResetController {
 
   /** The page the mail links to. */
   @Get('password-reset/set')
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary: 'The page of the link in the password reset mail (HTML)',
+    description:
+      'A form that states the password rules; nothing is used up by opening it. A link that is unknown (404), expired or used (410) gets a page saying so.',
+  })
+  @ApiProduces('text/html')
+  @ApiQuery({ name: 'key', required: true, example: 'm4c1YvJ0wRkq2x0kQvQ2nC8Yq3v4Zt9cX0fH2aL8bE4' })
+  @ApiQuery({ name: 'code', required: true, example: 'Jx8sQm2cZ0pL4vR7tY1uW9eB3nK6aD5fG0hI2jO8kM4' })
+  @ApiOkResponse({ description: 'The set-password form' })
+  @ApiResponse({ status: 404, description: 'Page: the link is not valid' })
+  @ApiResponse({ status: 410, description: 'Page: the link has expired or was used' })
   async page(@Query('key') key: unknown, @Query('code') code: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = pageLang(req.headers['accept-language']);
     const state = await this.handler.check(str(key), str(code));
@@ -81,7 +91,29 @@ export class PasswordResetController {
 
   /** The page's form. */
   @Post('password-reset/set')
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary: "The password reset page's form (HTML)",
+    description:
+      'Fields `key`, `code` (hidden), `password` and `password_confirm`. A password that breaks the rules, or two that differ, shows the form again (400) without using the link.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiProduces('text/html')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        key: { type: 'string', example: 'm4c1YvJ0wRkq2x0kQvQ2nC8Yq3v4Zt9cX0fH2aL8bE4' },
+        code: { type: 'string', example: 'Jx8sQm2cZ0pL4vR7tY1uW9eB3nK6aD5fG0hI2jO8kM4' },
+        password: { type: 'string', example: 'Tr0ub4dor&3-horse' },
+        password_confirm: { type: 'string', example: 'Tr0ub4dor&3-horse' },
+      },
+      required: ['key', 'code', 'password', 'password_confirm'],
+    },
+  })
+  @ApiOkResponse({ description: 'Page: the password is set; every session of the user has ended' })
+  @ApiResponse({ status: 400, description: 'Page: the form again, with the rules the password broke' })
+  @ApiResponse({ status: 404, description: 'Page: the link is not valid' })
+  @ApiResponse({ status: 410, description: 'Page: the link has expired or was used' })
   async submit(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = pageLang(req.headers['accept-language']);
     const f = formFields(body);

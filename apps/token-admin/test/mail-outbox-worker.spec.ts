@@ -9,8 +9,7 @@ import { type CassandraDb, CassandraMailOutboxStore, outboxBucket } from '@sso/p
 import { sharedTestDb } from '@sso/persistence/testing';
 import { Mailpit, freePort } from '@sso/testing';
 import { inject } from 'vitest';
-import { SmtpMailer } from './mailer';
-import { OutboxWorker } from './outbox-worker';
+import { OutboxWorker, SmtpMailer } from '@sso/platform';
 
 /**
  * The worker with the real SMTP mailer and the Cassandra outbox: against a port where nothing
