@@ -17,7 +17,8 @@ const ACTIVATE = /^(https:\/\/wire\.example\.com\/activate\?code=([A-Za-z0-9_-]{
 /** A client address of its own per request, so the per-address login limit (Redis, shared) never bites. */
 const newAddress = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
 
-describe('invitations and email validation (SCIM, token-admin, outbox, Mailpit)', () => {
+// Mail goes through the outbox worker and SMTP: on a busy machine a test may wait for several mails.
+describe('invitations and email validation (SCIM, token-admin, outbox, Mailpit)', { timeout: 120_000 }, () => {
   const mailpit = new Mailpit();
   const scim = new ScimHarness();
   /** A scim-api whose invitations expire after 2 seconds (`invitations.timeoutSeconds`). */
