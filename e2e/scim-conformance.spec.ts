@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateScimToken, hashScimToken } from '@sso/auth';
-import { type TeamId, newScimTokenId, newTeamId, newUserId, systemClock } from '@sso/domain';
+import { type TeamId, newIdpId, newScimTokenId, newTeamId, newUserId, systemClock } from '@sso/domain';
 import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
 import { freePort, testConfig } from '@sso/testing';
 
@@ -98,13 +98,28 @@ describe("Microsoft's SCIM conformance collection against `npm start`", () => {
     const owner = newUserId();
     await identity().teams.createTeam({ id: team, name: TEAM_NAME, creator: owner, deleted: false });
     await identity().teams.addMember({ team, user: owner, role: 'owner', invitedBy: null, invitedAt: null });
+    // Entra provisions the users of an SSO team: a token bound to an IdP (one without invites its
+    // users, who stay `active: false` until they accept, and the collection expects active users).
+    const idp = newIdpId();
+    await cassandraSparStores(db).idps.insert({
+      id: idp,
+      team,
+      issuer: `https://idp.example.com/${idp}`,
+      requestUri: 'https://idp.example.com/sso',
+      certs: ['<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'],
+      apiVersion: 2,
+      oldIssuers: [],
+      replacedBy: null,
+      handle: 'IdP 1',
+      domain: null,
+    });
     const token = generateScimToken();
     const rec = {
       team,
       id: newScimTokenId(),
       tokenKey: hashScimToken(token),
       createdAt: new Date(),
-      idp: null,
+      idp,
       description: 'conformance',
       name: 'conformance',
     };

@@ -67,7 +67,8 @@ describe('scim-api on the memory backend', () => {
     expect(created.statusCode, created.body).toBe(201);
     const u = created.json();
     expect(created.headers.location).toBe(`https://wire.example.com/scim/v2/Users/${u.id}`);
-    expect(u).toMatchObject({ userName, displayName: 'Ada', active: true });
+    // A token without an IdP invites the user: pending until the invitation is accepted.
+    expect(u).toMatchObject({ userName, displayName: 'Ada', active: false });
 
     const got = await req('GET', `/scim/v2/Users/${u.id}`);
     expect(got.statusCode).toBe(200);

@@ -12,7 +12,13 @@ import {
   newUserRecord,
   systemClock,
 } from '@sso/domain';
-import { CassandraDb, CassandraScimUserDocStore, cassandraIdentityStores, cassandraSparStores } from '@sso/persistence';
+import {
+  CassandraDb,
+  CassandraInvitationStore,
+  CassandraScimUserDocStore,
+  cassandraIdentityStores,
+  cassandraSparStores,
+} from '@sso/persistence';
 import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 import { type TestApp, startTestApp, testConfig } from '@sso/testing';
 import { scimApi } from '../src/app';
@@ -46,6 +52,9 @@ export class ScimHarness {
   get docs() {
     return new CassandraScimUserDocStore(this.db);
   }
+  get invitations() {
+    return new CassandraInvitationStore(this.db);
+  }
 
   /** A team with an owner, and a SCIM token (bound to an IdP with the given issuer, if any). */
   async team(opts: { issuer?: string } = {}): Promise<{ team: TeamId; token: string; owner: UserId; idp: IdpId | null }> {
@@ -76,6 +85,16 @@ export class ScimHarness {
     await this.identity.teams.addMember({ team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
     await this.spar.samlUsers.insert({ issuer, normalizedNameId: normalizeNameId(nameId), ssoId: nameIdXml(nameId), uid });
     return { uid, nameId };
+  }
+
+  /**
+   * What accepting the invitation does to a pending SCIM user of a token without an IdP (the
+   * password aside): active, the address validated.
+   */
+  async accepted(uid: UserId): Promise<void> {
+    const u = await this.identity.users.get(uid);
+    if (!u) throw new Error(`no user ${uid}`);
+    await this.identity.users.update(uid, { status: 'active', activated: true, email: u.emailUnvalidated, emailUnvalidated: null });
   }
 
   /** An IdP of the team with this issuer (a placeholder certificate: these tests log nobody in). */

@@ -17,7 +17,8 @@ describe('SCIM Users: listing, filters, paging, concurrency (real Cassandra)', (
   const tag = randomUUID().slice(0, 6);
 
   beforeAll(async () => {
-    ({ token, team } = await h.team());
+    // With an IdP, so `active` is the client's (a token without one invites its users: pending).
+    ({ token, team } = await h.team({ issuer: `https://idp.example.com/${randomUUID()}` }));
     for (let i = 0; i < 25; i++) {
       const r = await h.req('POST', '/scim/v2/Users', {
         token,

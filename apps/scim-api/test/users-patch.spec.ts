@@ -211,7 +211,8 @@ describe('SCIM PATCH on real Cassandra', () => {
         expect(r.json()).toMatchObject({ status: '400', scimType });
       }
       expect(await get(token, u.id)).toEqual(u);
-      expect((await h.identity.users.get(u.id as UserId))?.status).toBe('active');
+      // Still the pending invitation of a token without an IdP.
+      expect((await h.identity.users.get(u.id as UserId))?.status).toBe('pending-invitation');
     });
   });
 

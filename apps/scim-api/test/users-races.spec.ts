@@ -4,6 +4,7 @@ import { CassandraScimGroupStore, type IdentityStores, type ScimTokenRecord, typ
 import { DeleteUser } from '../src/users/delete-user';
 import { UpdateUser } from '../src/users/update-user';
 import { UserClaims } from '../src/users/user-claims';
+import { ScimUserEmails } from '../src/users/user-emails';
 import { UserReader } from '../src/users/user-reader';
 import { ScimHarness, uname, userBody } from './harness';
 
@@ -33,7 +34,15 @@ describe('SCIM user writes interleaved with other changes (real Cassandra)', () 
     const identity = { ...h.identity, users };
     const settings = { richInfoLimit: 5000, defaultLocale: 'en' };
     const reader = new UserReader(h.spar, identity, h.docs, new CassandraScimGroupStore(h.db), systemClock, settings);
-    const updates = new UpdateUser(h.spar, identity, h.docs, systemClock, reader, new UserClaims(h.spar, identity, settings));
+    const updates = new UpdateUser(
+      h.spar,
+      identity,
+      h.docs,
+      systemClock,
+      reader,
+      new UserClaims(h.spar, identity, settings),
+      h.t.app.get(ScimUserEmails),
+    );
     const token = { team, idp: null } as unknown as ScimTokenRecord;
     return {
       patch: (id: string, ops: unknown[]) => updates.patch(token, id, { schemas: [PATCH], Operations: ops }, {}),
@@ -89,7 +98,11 @@ describe('SCIM user writes interleaved with other changes (real Cassandra)', () 
     const groups = new CassandraScimGroupStore(h.db);
     const settings = { richInfoLimit: 5000, defaultLocale: 'en' };
     const reader = new UserReader(h.spar, h.identity, docs, groups, systemClock, settings);
-    await new DeleteUser(h.spar, h.identity, docs, groups, systemClock, reader).delete({ team } as ScimTokenRecord, id, {});
+    await new DeleteUser(h.spar, h.identity, docs, groups, systemClock, reader, h.t.app.get(ScimUserEmails)).delete(
+      { team } as ScimTokenRecord,
+      id,
+      {},
+    );
     expect(patched).toBe(2); // the first compare-and-set failed, the second (after a fresh read) won
     expect((await h.req('GET', `/scim/v2/Users/${id}`, { token })).statusCode).toBe(404);
     expect(await h.identity.users.lookupHandle(renamed)).toBeNull();

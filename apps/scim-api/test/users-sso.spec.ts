@@ -159,7 +159,7 @@ describe('SCIM and users that SSO created', () => {
     expect(p.json().meta.version).not.toBe(g.meta.version);
 
     const user = await h.identity.users.get(uid);
-    expect(user).toMatchObject({ managedBy: 'scim', handle: userName.toLowerCase(), name: 'Alice Example', emailUnvalidated: nameIdText });
+    expect(user).toMatchObject({ managedBy: 'scim', handle: userName.toLowerCase(), name: 'Alice Example', email: nameIdText });
     expect(await h.identity.users.lookupHandle(userName.toLowerCase())).toBe(uid);
     expect(await h.spar.scimExternal.get(team, nameIdText)).toMatchObject({ uid, status: 'created' });
     expect(await h.spar.scimUserTimes.get(uid)).not.toBeNull();

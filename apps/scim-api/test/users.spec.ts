@@ -63,7 +63,8 @@ describe('SCIM Users on real Cassandra', () => {
         title: 'Engineer',
         preferredLanguage: 'de',
         roles: [{ value: 'admin' }],
-        active: true,
+        // A token without an IdP: the user is invited and pending until it accepts (spar's PendingInvitation).
+        active: false,
         [ENT]: { department: 'R&D', manager: { value: 'boss' } },
         [WIRE]: { Team: 'Core' },
         [PROFILE]: { richInfo: { version: 0, fields: [{ type: 'Team', value: 'Core' }] } },
@@ -81,7 +82,8 @@ describe('SCIM Users on real Cassandra', () => {
         handle: String(body.userName).toLowerCase(),
         name: 'Test User',
         managed_by: 1,
-        status: 0,
+        status: 4, // PendingInvitation
+        activated: false,
         language: 'de',
         email_unvalidated: (body.emails as Array<{ value: string }>)[1]!.value,
         sso_id: JSON.stringify({ scim_external_id: body.externalId }),
@@ -123,13 +125,15 @@ describe('SCIM Users on real Cassandra', () => {
       const { token } = await h.team({ issuer });
       const email = `${randomUUID()}@Example.com`;
       const u = await create(token, userBody({ externalId: email, emails: undefined }));
-      const [user] = await row('brig', 'SELECT sso_id, email_unvalidated FROM <ks>."user" WHERE id = ?', [u.id]);
+      const [user] = await row('brig', 'SELECT sso_id, email, email_unvalidated FROM <ks>."user" WHERE id = ?', [u.id]);
       const sso = JSON.parse(String(user!.sso_id));
       expect(sso).toEqual({
         tenant: `<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">${issuer}</Issuer>`,
         subject: `<NameID xmlns="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${email}</NameID>`,
       });
-      expect(user!.email_unvalidated).toBe(email);
+      // validateSAMLemails is off by default: the address is activated at once.
+      expect(user!.email).toBe(email);
+      expect(user!.email_unvalidated).toBeNull();
       expect(await h.spar.samlUsers.get(issuer, email.toLowerCase())).toMatchObject({ uid: u.id, ssoId: sso.subject });
 
       const plain = await create(token, userBody({ externalId: `emp-${randomUUID()}`, emails: undefined }));
@@ -239,7 +243,7 @@ describe('SCIM Users on real Cassandra', () => {
     });
 
     it('suspends a user created with active false (string booleans accepted)', async () => {
-      const { token } = await h.team();
+      const { token } = await h.team({ issuer: `https://idp.example.com/${randomUUID()}` });
       const u = await create(token, userBody({ active: 'False' }));
       expect(u.active).toBe(false);
       expect((await h.identity.users.get(u.id as UserId))?.status).toBe('suspended');
@@ -354,6 +358,7 @@ describe('SCIM Users on real Cassandra', () => {
     it('replaces the whole document and moves handle, externalId and status', async () => {
       const { token, team } = await h.team();
       const u = await create(token, userBody({ title: 'Old', phoneNumbers: [{ value: '1' }] }));
+      await h.accepted(u.id as UserId);
       const newName = uname('Renamed');
       const newEid = `${randomUUID()}@example.com`;
       const body = userBody({
@@ -376,7 +381,8 @@ describe('SCIM Users on real Cassandra', () => {
         handle: newName.toLowerCase(),
         status: 'suspended',
         name: 'New Name',
-        emailUnvalidated: newEid,
+        email: newEid,
+        emailUnvalidated: null,
         ssoId: JSON.stringify({ scim_external_id: newEid }),
       });
       expect(await h.identity.users.lookupHandle(String(u.userName).toLowerCase())).toBeNull();
@@ -469,6 +475,7 @@ describe('SCIM Users on real Cassandra', () => {
     it("accepts Entra's shapes: capitalised ops, string booleans, path-less replace with dotted and URN keys, filtered paths", async () => {
       const { token } = await h.team();
       const u = await create(token, userBody({ emails: [{ value: `${randomUUID()}@example.com`, type: 'work', primary: true }] }));
+      await h.accepted(u.id as UserId);
       const newMail = `${randomUUID()}@example.com`;
       const r = await patch(token, u.id, [
         { op: 'Replace', path: 'active', value: 'False' },
@@ -487,7 +494,7 @@ describe('SCIM Users on real Cassandra', () => {
       expect(g.emails[0].value).toBe(newMail);
       expect(g.schemas).toContain(ENT);
       const user = await h.identity.users.get(u.id as UserId);
-      expect(user).toMatchObject({ status: 'suspended', name: 'Grace H', emailUnvalidated: newMail });
+      expect(user).toMatchObject({ status: 'suspended', name: 'Grace H', email: newMail, emailUnvalidated: null });
       // Reactivation, as Entra sends it.
       expect((await patch(token, u.id, [{ op: 'Replace', path: 'active', value: 'True' }])).statusCode).toBe(200);
       expect((await h.identity.users.get(u.id as UserId))?.status).toBe('active');
@@ -496,6 +503,7 @@ describe('SCIM Users on real Cassandra', () => {
     it("accepts Okta's shapes: path-less replace of active, userName change (handle moves)", async () => {
       const { token } = await h.team();
       const u = await create(token);
+      await h.accepted(u.id as UserId);
       expect((await patch(token, u.id, [{ op: 'replace', value: { active: false } }])).statusCode).toBe(200);
       expect((await h.identity.users.get(u.id as UserId))?.status).toBe('suspended');
       const n = uname('Okta');

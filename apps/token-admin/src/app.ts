@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule, type AppSpec, MailModule, RateLimitModule, StoresModule } from '@sso/platform';
 import { DomainsModule } from './domains/domains.module';
 import { ActivityModule } from './activity/activity.module';
+import { InvitationsModule } from './invitations/invitations.module';
 import { LoginModule } from './login/login.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
@@ -31,8 +32,9 @@ export const tokenAdmin: AppSpec = {
     TeamSettingsModule,
     DomainsModule,
     PasswordResetModule,
+    InvitationsModule,
   ],
   // The set-password pages post plain forms; every other route refuses them (415).
-  formRoutes: ['/password-reset/set'],
+  formRoutes: ['/password-reset/set', '/teams/invitations/accept', '/activate'],
   port: (c) => c.ports.tokenAdmin,
 };

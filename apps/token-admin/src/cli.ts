@@ -3,18 +3,20 @@
 //   npm run --silent admin -- add-member --team <uuid> --email <email> --role <owner|admin|member|partner> [--password <pw>] [--name <name>]
 //   npm run --silent admin -- list-teams
 //   npm run --silent admin -- sso-feature --team <uuid> [--set enabled|disabled]
+//   npm run --silent admin -- validate-saml-emails --team <uuid> [--set enabled|disabled]
 // Prints one JSON line on stdout and exits 0; errors go to stderr with a non-zero exit.
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@sso/config';
 import { DomainError, type Role, type TeamId, isUuid, systemClock, teamId } from '@sso/domain';
 import { openStores } from '@sso/persistence';
-import { TeamsHandler, ssoDefault } from './teams/teams.handler';
+import { TeamsHandler, ssoDefault, validateSamlEmailsDefault } from './teams/teams.handler';
 
 const usage = `usage:
   admin create-team --name <name> --owner-email <email> --owner-password <password> [--owner-name <name>]
   admin add-member --team <team id> --email <email> --role <owner|admin|member|partner> [--password <password>] [--name <name>]
   admin list-teams
-  admin sso-feature --team <team id> [--set <enabled|disabled>]`;
+  admin sso-feature --team <team id> [--set <enabled|disabled>]
+  admin validate-saml-emails --team <team id> [--set <enabled|disabled>]`;
 
 async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
   const [command, ...rest] = argv;
@@ -65,6 +67,13 @@ async function run(argv: string[], teams: TeamsHandler): Promise<unknown> {
       need(v, 'team');
       return v.set === undefined ? teams.ssoFeature(teamOption(v.team!)) : teams.setSsoFeature(teamOption(v.team!), v.set);
     }
+    case 'validate-saml-emails': {
+      const v = opt({ team: { type: 'string' }, set: { type: 'string' } });
+      need(v, 'team');
+      return v.set === undefined
+        ? teams.validateSamlEmailsFeature(teamOption(v.team!))
+        : teams.setValidateSamlEmailsFeature(teamOption(v.team!), v.set);
+    }
     default:
       throw new UsageError(command ? `unknown command ${command}` : 'no command');
   }
@@ -98,7 +107,10 @@ async function main(): Promise<number> {
     return 69;
   }
   try {
-    const result = await run(process.argv.slice(2), new TeamsHandler(root.stores.identity, systemClock, ssoDefault(config)));
+    const result = await run(
+      process.argv.slice(2),
+      new TeamsHandler(root.stores.identity, systemClock, ssoDefault(config), validateSamlEmailsDefault(config)),
+    );
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (e) {

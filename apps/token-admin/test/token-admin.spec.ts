@@ -495,6 +495,7 @@ describe('token-admin on real Cassandra and Redis', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/access',
       '/access/logout',
+      '/activate',
       '/login',
       '/password-reset',
       '/password-reset/complete',
@@ -507,7 +508,19 @@ describe('token-admin on real Cassandra and Redis', () => {
       '/team-settings/activity',
       '/team-settings/app.js',
       '/team-settings/details',
+      '/teams/invitations/accept',
     ]);
+    // The invitation and activation pages: both methods, each answer with an HTML example.
+    for (const path of ['/teams/invitations/accept', '/activate']) {
+      for (const method of ['get', 'post']) {
+        const op = doc.paths[path][method];
+        expect(op.summary, `${method} ${path}`).toBeTruthy();
+        for (const [status, r] of Object.entries(op.responses as Record<string, { content?: Record<string, { example?: unknown }> }>)) {
+          if (Number(status) >= 500) continue;
+          expect(r.content?.['text/html']?.example ?? r.content?.['application/json'], `${method} ${path} ${status}`).toBeTruthy();
+        }
+      }
+    }
     expect(doc.paths['/access/logout'].post.description).toContain('`/logout`');
     expect((await t.app.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(200);
     expect(JSON.stringify(doc)).not.toContain('/i/teams');

@@ -223,6 +223,9 @@ DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
 DNS_SERVERS: {{ join "," .Values.config.dnsServers | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
 ACTIVITY_TTL_DAYS: {{ .Values.config.activity.ttlDays | int64 | toString | quote }}
+FEATURE_VALIDATE_SAML_EMAILS: {{ .Values.config.features.validateSAMLemails | quote }}
+INVITATION_TIMEOUT_SECONDS: {{ .Values.config.invitations.timeoutSeconds | int64 | toString | quote }}
+ACTIVATION_TIMEOUT_SECONDS: {{ .Values.config.invitations.activationTimeoutSeconds | int64 | toString | quote }}
 CASSANDRA_CONTACT_POINTS: {{ join "," $c.contactPoints | quote }}
 CASSANDRA_LOCAL_DATACENTER: {{ $c.localDataCenter | quote }}
 CASSANDRA_KEYSPACE_SPAR: {{ $c.keyspaces.spar | quote }}

@@ -9,3 +9,4 @@ export * from './scim-token-verifier';
 export * from './token-bucket';
 export * from './last-used';
 export * from './idp-discovery';
+export * from './email-links';

@@ -78,6 +78,11 @@ export const envHelp: Record<string, string> = {
   ACTIVITY_QUEUE_SIZE:
     'activity events an app holds in memory before writing them in the background; beyond it new events are dropped and counted in `activity_events_total{result="dropped"}`',
   FEATURE_SSO: "galley's sso feature for teams without a status: enabled-by-default or disabled-by-default (IdP create/update need it)",
+  FEATURE_VALIDATE_SAML_EMAILS:
+    "galley's validateSAMLemails for teams without a status: enabled-by-default (emails of SSO and SCIM users wait for an activation link) or disabled-by-default (activated at once)",
+  INVITATION_TIMEOUT_SECONDS:
+    'seconds an invitation link of a SCIM user without an IdP works (Wire: 1814400, three weeks); an expired invitation lets SCIM create the user again',
+  ACTIVATION_TIMEOUT_SECONDS: 'seconds an email activation link works (Wire: 1209600, two weeks)',
   DEFAULT_LOCALE:
     "the backend's default locale (`en`, `de-CH`, ...); SCIM shows its language as `preferredLanguage` of users without one, as spar does",
   SAML_ENABLE_IDP_BY_EMAIL_DISCOVERY: 'enables `POST /sso/get-by-email`',

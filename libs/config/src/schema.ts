@@ -220,6 +220,21 @@ export const configSchema = z
          * `PUT /i/teams/<team>/features/sso` on token-admin or the admin command.
          */
         sso: z.enum(['enabled-by-default', 'disabled-by-default']).default('enabled-by-default'),
+        /**
+         * galley's `validateSAMLemails` for teams whose status was never set: enabled, an email
+         * of an SSO or SCIM user waits for an activation link; disabled, it is activated at once.
+         * `PUT /i/teams/<team>/features/validateSAMLemails` on token-admin or the admin command.
+         */
+        validateSAMLemails: z.enum(['enabled-by-default', 'disabled-by-default']).default('disabled-by-default'),
+      })
+      .strict()
+      .prefault({}),
+    invitations: z
+      .object({
+        /** Seconds an invitation link works (brig's `teamInvitationTimeout`, Wire's default 3 weeks). */
+        timeoutSeconds: z.coerce.number().int().min(1).max(31_536_000).default(1_814_400),
+        /** Seconds an email activation link works (brig's `activationTimeout`, Wire's default 2 weeks). */
+        activationTimeoutSeconds: z.coerce.number().int().min(60).max(31_536_000).default(1_209_600),
       })
       .strict()
       .prefault({}),

@@ -47,6 +47,7 @@ export const errorCodes = [
   // identity and permissions
   'invalid-credentials',
   'suspended',
+  'pending-activation',
   'access-denied',
   'code-authentication-failed',
   'code-authentication-required',
@@ -135,6 +136,8 @@ export const errorSpecs: Readonly<Record<ErrorCode, ErrorSpec>> = {
   'unsupported-version': { status: 404 },
   'invalid-credentials': { status: 403 },
   suspended: { status: 403 },
+  // brig's AccountPending: the login email belongs to an invitation not accepted yet.
+  'pending-activation': { status: 403 },
   'access-denied': { status: 403 },
   'code-authentication-failed': { status: 403 },
   'code-authentication-required': { status: 403 },

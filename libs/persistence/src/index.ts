@@ -20,6 +20,7 @@ export * from './root';
 export { CassandraScimTokenLifecycleStore } from './cassandra/scim-token-lifecycle-store';
 export { MemoryScimTokenLifecycleStore } from './memory/scim-token-lifecycle-store';
 export * from './scim-token-auth-cache';
+export { CassandraInvitationStore, CassandraActivationStore } from './cassandra/invitation-store';
 export { CassandraMailOutboxStore, MAIL_QUEUE } from './cassandra/mail-outbox-store';
 export { MemoryMailOutboxStore } from './memory/mail-outbox-store';
 export { CassandraPasswordResetStore } from './cassandra/password-reset-store';

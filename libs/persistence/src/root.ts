@@ -5,6 +5,7 @@ import { CassandraActivityStore } from './cassandra/activity-store';
 import { CassandraIdpDomainStore } from './cassandra/idp-domain-store';
 import { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';
 import { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
+import { CassandraActivationStore, CassandraInvitationStore } from './cassandra/invitation-store';
 import { CassandraMailOutboxStore } from './cassandra/mail-outbox-store';
 import { CassandraPasswordResetStore } from './cassandra/password-reset-store';
 import { CassandraDb, type QueryObserver } from './cassandra/db';
@@ -23,6 +24,7 @@ import { MemoryDomainRegistrationStore } from './memory/domain-registration-stor
 import { MemoryIdpDomainStore } from './memory/idp-domain-store';
 import { MemoryIdpLoginOptionsStore } from './memory/idp-login-options-store';
 import { MemoryIdpMetadataSourceStore } from './memory/idp-metadata-source-store';
+import { MemoryActivationStore, MemoryInvitationStore } from './memory/invitation-store';
 import { MemoryMailOutboxStore } from './memory/mail-outbox-store';
 import { MemoryPasswordResetStore } from './memory/password-reset-store';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
@@ -35,6 +37,7 @@ import type { DomainRegistrationStore } from './ports/domain-registration-store'
 import type { IdpDomainStore } from './ports/idp-domain-store';
 import type { IdpLoginOptionsStore } from './ports/idp-login-options-store';
 import type { IdpMetadataSourceStore } from './ports/idp-metadata-source-store';
+import type { ActivationStore, InvitationStore } from './ports/invitation-store';
 import type { MailOutboxStore } from './ports/mail-outbox';
 import type { PasswordResetStore } from './ports/password-reset-store';
 import type { ScimGroupStore } from './ports/scim-group-store';
@@ -69,6 +72,10 @@ export interface AppStores {
   idpLoginOptions: IdpLoginOptionsStore;
   /** The team activity log (written in the background by the platform's ActivityRecorder). */
   activity: ActivityStore;
+  /** Invitations of SCIM users without an IdP (team_invitation, team_invitation_info). */
+  invitations: InvitationStore;
+  /** Email activation links (activation_keys). */
+  activations: ActivationStore;
   /** Mail waiting to be sent: use cases enqueue, the outbox worker sends. */
   mailOutbox: MailOutboxStore;
   /** Pending password resets (token-admin). */
@@ -141,6 +148,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
           idpLoginOptions: new MemoryIdpLoginOptionsStore(),
           scimTokenLifecycle: new MemoryScimTokenLifecycleStore(),
           activity: new MemoryActivityStore(clock),
+          invitations: new MemoryInvitationStore(clock),
+          activations: new MemoryActivationStore(clock),
           mailOutbox: new MemoryMailOutboxStore(clock),
           passwordResets: new MemoryPasswordResetStore(),
           teamCounts: new MemoryTeamCountStore(clock),
@@ -171,6 +180,8 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         idpLoginOptions: new CassandraIdpLoginOptionsStore(db),
         scimTokenLifecycle: new CassandraScimTokenLifecycleStore(db),
         activity: new CassandraActivityStore(db),
+        invitations: new CassandraInvitationStore(db),
+        activations: new CassandraActivationStore(db),
         mailOutbox: new CassandraMailOutboxStore(db, clock),
         passwordResets: new CassandraPasswordResetStore(db),
         teamCounts: new CassandraTeamCountStore(db),

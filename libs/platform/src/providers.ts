@@ -1,4 +1,10 @@
 import type { FactoryProvider, InjectionToken } from '@nestjs/common';
+import { EmailLinks } from '@sso/auth';
+import type { Config } from '@sso/config';
+import type { Clock } from '@sso/domain';
+import type { ActivationStore, IdentityStores, InvitationStore, MailOutbox } from '@sso/persistence';
+import { ACTIVATIONS, CLOCK, IDENTITY_STORES, INVITATIONS, MAIL_OUTBOX } from './store-tokens';
+import { CONFIG } from './tokens';
 
 /**
  * The provider of a class built from what the container holds: `deps` are injected and passed to
@@ -9,3 +15,27 @@ import type { FactoryProvider, InjectionToken } from '@nestjs/common';
 export function constructedFrom<T>(cls: new (...args: never[]) => T, deps: InjectionToken[]): FactoryProvider<T> {
   return { provide: cls, inject: deps, useFactory: (...args: unknown[]) => new cls(...(args as never[])) };
 }
+
+/**
+ * The one EmailLinks of an app (invitations and email activation, libs/auth), from the stores,
+ * the outbox and the configuration.
+ */
+export const emailLinksProvider: FactoryProvider<EmailLinks> = {
+  provide: EmailLinks,
+  inject: [IDENTITY_STORES, INVITATIONS, ACTIVATIONS, MAIL_OUTBOX, CLOCK, CONFIG],
+  useFactory: (
+    identity: IdentityStores,
+    invitations: InvitationStore,
+    activations: ActivationStore,
+    outbox: MailOutbox,
+    clock: Clock,
+    config: Config,
+  ) =>
+    new EmailLinks(identity, invitations, activations, outbox, clock, {
+      invitationTimeoutSeconds: config.invitations.timeoutSeconds,
+      activationTimeoutSeconds: config.invitations.activationTimeoutSeconds,
+      publicUrl: config.mail.linkBaseUrl ?? config.saml.spAppUri,
+      defaultLocale: config.defaultLocale,
+      validateSamlEmailsByDefault: config.features.validateSAMLemails === 'enabled-by-default',
+    }),
+};

@@ -25,6 +25,10 @@ export const SCIM_TOKEN_AUTH = Symbol('SCIM_TOKEN_AUTH');
 /** The team activity log's store (token-admin reads it) and the app's one non-blocking recorder. */
 export const ACTIVITY_STORE = Symbol('ACTIVITY_STORE');
 export const ACTIVITY_RECORDER = Symbol('ACTIVITY_RECORDER');
+/** Invitations of SCIM users without an IdP (scim-api creates them, token-admin accepts them). */
+export const INVITATIONS = Symbol('INVITATIONS');
+/** Email activation links (validateSAMLemails). */
+export const ACTIVATIONS = Symbol('ACTIVATIONS');
 /** The mail outbox (`MailOutbox` for use cases that send mail; the worker uses the whole `MailOutboxStore`). */
 export const MAIL_OUTBOX = Symbol('MAIL_OUTBOX');
 /** Pending password resets (token-admin). */

@@ -1,9 +1,18 @@
 import { Module } from '@nestjs/common';
-import { SessionService } from '@sso/auth';
+import { EmailLinks, SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import { type IdentityStores, type SparStores, type TeamCountStore, TeamCounts } from '@sso/persistence';
-import { ACTIVITY_RECORDER, type ActivityRecorder, CLOCK, CONFIG, IDENTITY_STORES, SPAR_STORES, TEAM_COUNTS } from '@sso/platform';
+import {
+  ACTIVITY_RECORDER,
+  type ActivityRecorder,
+  CLOCK,
+  CONFIG,
+  IDENTITY_STORES,
+  SPAR_STORES,
+  TEAM_COUNTS,
+  emailLinksProvider,
+} from '@sso/platform';
 import { LOGIN_LOOKUPS, type LoginLookups } from '../login-lookups.module';
 import { SpSelector } from '../sp-settings';
 import { FinalizeLoginController } from './finalize-login.controller';
@@ -16,7 +25,7 @@ import { UserResolution } from './user-resolution';
   providers: [
     {
       provide: FinalizeLoginHandler,
-      inject: [SPAR_STORES, IDENTITY_STORES, LOGIN_LOOKUPS, SessionService, CONFIG, CLOCK, TEAM_COUNTS],
+      inject: [SPAR_STORES, IDENTITY_STORES, LOGIN_LOOKUPS, SessionService, CONFIG, CLOCK, EmailLinks, TEAM_COUNTS],
       useFactory: (
         spar: SparStores,
         identity: IdentityStores,
@@ -24,12 +33,13 @@ import { UserResolution } from './user-resolution';
         sessions: SessionService,
         config: Config,
         clock: Clock,
+        emails: EmailLinks,
         counts: TeamCountStore,
       ) =>
         new FinalizeLoginHandler(
           spar,
           lookups,
-          new UserResolution(spar, identity, new TeamCounts(counts, clock)),
+          new UserResolution(spar, identity, emails, new TeamCounts(counts, clock)),
           sessions,
           new SpSelector(config),
           config,
@@ -41,6 +51,7 @@ import { UserResolution } from './user-resolution';
       inject: [ACTIVITY_RECORDER, CLOCK],
       useFactory: (recorder: ActivityRecorder, clock: Clock) => new LoginActivity(recorder, clock),
     },
+    emailLinksProvider,
   ],
 })
 export class FinalizeLoginModule {}

@@ -1,6 +1,7 @@
-import { DomainError, type UserId, newUserId, newUserRecord } from '@sso/domain';
+import type { EmailLinks } from '@sso/auth';
+import { DomainError, type UserId, isEmail, newUserId, newUserRecord } from '@sso/domain';
 import type { IdentityStores, IdpRecord, SparStores, TeamCounts } from '@sso/persistence';
-import { type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
+import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 
 /**
  * docs/spar-behaviour.md §3.4: `user_v2` (legacy `user` read and migrated by the store), then the
@@ -11,6 +12,8 @@ export class UserResolution {
   constructor(
     private readonly spar: SparStores,
     private readonly identity: IdentityStores,
+    /** validateSAMLemails for email NameIDs (step 5 of §3.4); without it no email is recorded. */
+    private readonly emails?: EmailLinks,
     private readonly counts?: TeamCounts,
   ) {}
 
@@ -51,9 +54,15 @@ export class UserResolution {
     if (name.length < 1 || name.length > 128)
       throw new DomainError('bad-username', 'The NameID is not a valid user name (1-128 characters)');
     const uid = newUserId();
-    await this.identity.users.put(newUserRecord({ id: uid, team: idp.team, name, ssoId: brigSsoId(idp.issuer, nameId) }));
+    // An email NameID: with the team's validateSAMLemails on, the address waits for its activation
+    // link; off, it is activated at once (brig's `auto_activate`).
+    const address = this.emails && nameId.format === NAMEID_FORMATS.email && isEmail(nameId.value) ? nameId.value : null;
+    const email = address && this.emails ? await this.emails.emailColumns(idp.team, address) : null;
+    const user = newUserRecord({ id: uid, team: idp.team, name, ssoId: brigSsoId(idp.issuer, nameId), ...email?.columns });
+    await this.identity.users.put(user);
     await this.identity.teams.addMember({ team: idp.team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
     await this.spar.samlUsers.insert({ issuer: idp.issuer, normalizedNameId: normalized, ssoId, uid });
+    if (address && email?.validate) await this.emails?.sendActivation(user, address);
     // A new SCIM-visible user of the team (docs/decisions.md, "Counts for index paging").
     await this.counts?.changed(idp.team, 'users', 1);
     return uid;

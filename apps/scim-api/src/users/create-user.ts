@@ -2,6 +2,8 @@ import { type Clock, newUserId } from '@sso/domain';
 import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores, TeamCounts } from '@sso/persistence';
 import { type UserClaims, settleAll, taken } from './user-claims';
 import { scimUserRecord } from './user-input';
+import type { DeleteUser } from './delete-user';
+import type { ScimUserEmails } from './user-emails';
 import { type LoadedUser, type UserReader, versionOf } from './user-reader';
 
 /**
@@ -17,12 +19,17 @@ export class CreateUser {
     private readonly clock: Clock,
     private readonly reader: UserReader,
     private readonly claims: UserClaims,
+    private readonly emails: ScimUserEmails,
+    private readonly deleteUser: DeleteUser,
     private readonly counts?: TeamCounts,
   ) {}
 
   async create(token: ScimTokenRecord, body: unknown): Promise<LoadedUser> {
     const team = token.team;
     const v = this.claims.validate(token, body);
+    // A pending user whose invitation expired is cleaned up as DELETE does, then created anew.
+    const stale = await this.emails.staleInvitee(team, v.wire.externalId);
+    if (stale) await this.deleteUser.delete(token, stale, {});
     const uid = newUserId();
     const { saml, ssoId } = await this.claims.identityOf(token, v.wire.externalId);
     const undo: Array<() => Promise<unknown>> = [];
@@ -47,9 +54,11 @@ export class CreateUser {
       if (samlOwner.value) throw taken('externalId');
 
       const now = this.clock.now();
-      const doc = v.doc;
+      const email = await this.emails.forNewUser(token, scimUserRecord(uid, team, v, ssoId), v.wire.role ?? 'member');
+      const user = email.value;
+      // A pending invitation is stored as SCIM shows it: `active: false` (user-view.ts `present`).
+      const doc = user.status === 'pending-invitation' ? { ...v.doc, active: false } : v.doc;
       const version = versionOf(uid, doc);
-      const user = scimUserRecord(uid, team, v, ssoId);
       // With both keys held, the rows go out in parallel, in two steps: first what a reader needs
       // besides brig's row (document, times, rich info, SAML identity), then brig's row and the
       // membership, which make the user visible (by id, by userName, in lists), so a reader never
@@ -77,6 +86,8 @@ export class CreateUser {
         this.identity.users.put(user),
         this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now }),
       ]);
+      undo.push(() => this.emails.forget(team, user));
+      await email.after();
       await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);
       // Counted once the create can no longer be undone (docs/decisions.md, "Counts for index paging").
       await this.counts?.changed(team, 'users', 1);

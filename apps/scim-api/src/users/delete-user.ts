@@ -4,6 +4,7 @@ import type { IdentityStores, ScimGroupStore, ScimTokenRecord, ScimUserDocStore,
 import { ScimError, getIgnoreCase, ifMatchPasses } from '@sso/scim';
 import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { samlKeyOf } from './sso-identity';
+import type { ScimUserEmails } from './user-emails';
 import type { UserReader } from './user-reader';
 
 /** DELETE /Users/:id (docs/spar-behaviour.md §5.4): every row of the user, its groups' memberships too. */
@@ -15,6 +16,7 @@ export class DeleteUser {
     private readonly groups: ScimGroupStore,
     private readonly clock: Clock,
     private readonly reader: UserReader,
+    private readonly emails: ScimUserEmails,
     private readonly counts?: TeamCounts,
   ) {}
 
@@ -47,6 +49,7 @@ export class DeleteUser {
       const docName = getIgnoreCase(cur.doc, 'userName');
       const handles = new Set([cur.user.handle, typeof docName === 'string' ? docName.toLowerCase() : null]);
       for (const h of handles) if (h) await this.identity.users.releaseHandle(h, uid);
+      await this.emails.forget(team, cur.user);
       return;
     }
     throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');

@@ -13,6 +13,7 @@ import {
 } from '@sso/scim';
 import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { type SamlIdentity, samlKeyOf } from './sso-identity';
+import type { ScimUserEmails } from './user-emails';
 import { type UserClaims, taken } from './user-claims';
 import { reconcileRichInfo, statusFor } from './user-input';
 import { type LoadedUser, type UserReader, userNotFound, versionOf } from './user-reader';
@@ -30,6 +31,7 @@ export class UpdateUser {
     private readonly clock: Clock,
     private readonly reader: UserReader,
     private readonly claims: UserClaims,
+    private readonly emails: ScimUserEmails,
   ) {}
 
   async replace(token: ScimTokenRecord, id: string, body: unknown, pre: Preconditions): Promise<LoadedUser> {
@@ -63,7 +65,10 @@ export class UpdateUser {
       // An unchanged document still takes the user under this token's IdP (spar: a PUT binds the
       // user to the token's IdP); that is how users provisioned by an unbound token are recovered.
       const rebind = cur.user.ssoId !== identity.ssoId;
-      if (version === cur.rowVersion && !rebind) return cur;
+      // brig's status can differ from a stored `active` (an invitation accepted after SCIM wrote
+      // `active: false`): an unchanged document still writes the status.
+      const statusChanged = statusFor(cur.user.status, v.wire.active) !== cur.user.status;
+      if (version === cur.rowVersion && !rebind && !statusChanged) return cur;
 
       // The handle the document holds: brig's row is written after the document and may still
       // show the one before a concurrent write that just won. A user SCIM never wrote has brig's.
@@ -134,10 +139,11 @@ export class UpdateUser {
         const s = identity.saml;
         await this.spar.samlUsers.insert({ issuer: s.issuer, normalizedNameId: s.normalizedNameId, ssoId: s.subjectXml, uid });
       }
+      const email = await this.emails.forChange(token, cur.user, v.wire.email, v.wire.role ?? cur.role ?? 'member');
       const changes: Partial<Omit<User, 'id'>> = {
         name: v.wire.name,
         handle: v.wire.handle,
-        emailUnvalidated: v.wire.email,
+        ...email.value,
         language: v.wire.language,
         status: statusFor(cur.user.status, v.wire.active),
         ssoId: identity.ssoId,
@@ -145,6 +151,7 @@ export class UpdateUser {
         managedBy: 'scim',
       };
       await this.identity.users.update(uid, changes);
+      await email.after();
       if (handleChanged && oldHandle) await this.identity.users.releaseHandle(oldHandle, uid);
       await this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
       // The document shows galley's role, so a write that does not change `roles` carries the role

@@ -1,5 +1,9 @@
 import { FakeClock, newScimTokenId, newTeamId, newUserId } from '@sso/domain';
+import { EmailLinks } from '@sso/auth';
 import {
+  MemoryActivationStore,
+  MemoryInvitationStore,
+  MemoryMailOutboxStore,
   MemoryScimGroupStore,
   MemoryScimUserDocStore,
   type ScimTokenRecord,
@@ -9,6 +13,8 @@ import {
 import { ScimError } from '@sso/scim';
 import { describe, expect, it, vi } from 'vitest';
 import { CreateUser } from './create-user';
+import { DeleteUser } from './delete-user';
+import { ScimUserEmails } from './user-emails';
 import { UpdateUser } from './update-user';
 import { UserClaims } from './user-claims';
 import { UserReader } from './user-reader';
@@ -25,8 +31,24 @@ function setup() {
   const groups = new MemoryScimGroupStore();
   const reader = new UserReader(spar, identity, docs, groups, clock, { richInfoLimit: 5000, defaultLocale: 'en' });
   const claims = new UserClaims(spar, identity, { richInfoLimit: 5000 });
-  const creates = new CreateUser(spar, identity, docs, clock, reader, claims);
-  const updates = new UpdateUser(spar, identity, docs, clock, reader, claims);
+  const links = new EmailLinks(
+    identity,
+    new MemoryInvitationStore(clock),
+    new MemoryActivationStore(clock),
+    new MemoryMailOutboxStore(clock),
+    clock,
+    {
+      invitationTimeoutSeconds: 3600,
+      activationTimeoutSeconds: 3600,
+      publicUrl: 'https://wire.example.com',
+      defaultLocale: 'en',
+      validateSamlEmailsByDefault: false,
+    },
+  );
+  const emails = new ScimUserEmails(links, spar, identity);
+  const deletes = new DeleteUser(spar, identity, docs, groups, clock, reader, emails);
+  const creates = new CreateUser(spar, identity, docs, clock, reader, claims, emails, deletes);
+  const updates = new UpdateUser(spar, identity, docs, clock, reader, claims, emails);
   const team = newTeamId();
   const token: ScimTokenRecord = {
     team,

@@ -40,7 +40,14 @@ describe("spar's user shape", () => {
     expect(present({ Roles: [{ Value: 'member', Primary: true, display: 'Member', type: 'wire' }] }, user, 'partner', 'en')).toEqual({
       Roles: [{ type: 'wire', primary: true, value: 'partner' }],
       preferredLanguage: 'en',
+      active: true,
     });
+  });
+
+  it("active: brig's status, whatever the document says (pending invitations are inactive)", () => {
+    expect(present({ active: true }, { ...user, status: 'pending-invitation' }, null, 'en')['active']).toBe(false);
+    expect(present({ Active: false }, { ...user, status: 'active' }, null, 'en')['Active']).toBe(true);
+    expect(present({}, { ...user, status: 'suspended' }, null, 'en')['active']).toBe(false);
   });
 
   it("preferredLanguage: the document's, brig's, else the default locale's language", () => {

@@ -57,7 +57,8 @@ export function languageOf(locale: string): string {
  *   when there is no member row. In the shape the client wrote roles in (`{"value": ...}`
  *   objects keep `type` and `primary`, and `display` while the role is the one written), else spar's plain strings;
  * - `preferredLanguage`: the user's, else the backend's default locale;
- * - `emails`: when none are stored, the externalId if it is an address.
+ * - `emails`: when none are stored, the externalId if it is an address;
+ * - `active`: brig's status (active or not).
  */
 export function present(doc: JsonObject, user: User, role: Role | null, defaultLocale: string): JsonObject {
   const out: JsonObject = { ...doc };
@@ -82,6 +83,10 @@ export function present(doc: JsonObject, user: User, role: Role | null, defaultL
   if (langKey === undefined || typeof out[langKey] !== 'string') {
     out[langKey ?? 'preferredLanguage'] = user.language ?? languageOf(defaultLocale);
   }
+
+  // `active` is brig's status, as spar shows it: false for a pending invitation whatever the
+  // client wrote, true once it is accepted (writes start from this document, so they agree).
+  out[findKey(out, 'active') ?? 'active'] = user.status === 'active';
 
   const emailsKey = findKey(out, 'emails');
   const emails = emailsKey === undefined ? undefined : out[emailsKey];

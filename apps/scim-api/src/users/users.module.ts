@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
 import { type IdentityStores, type ScimGroupStore, type ScimUserDocStore, type SparStores, TeamCounts } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES, constructedFrom } from '@sso/platform';
+import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES, constructedFrom, emailLinksProvider } from '@sso/platform';
+import { EmailLinks } from '@sso/auth';
+import { ScimUserEmails } from './user-emails';
 import { CursorCodec } from '../common/cursor';
 import { IndexPaging } from '../common/index-paging';
 import { SCIM_GROUPS } from '../common/group-store';
@@ -42,9 +44,21 @@ export { SCIM_USER_DOCS } from '@sso/platform';
       useFactory: (spar: SparStores, identity: IdentityStores, config: Config) =>
         new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }),
     },
-    constructedFrom(CreateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims, TeamCounts]),
-    constructedFrom(UpdateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims]),
-    constructedFrom(DeleteUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader, TeamCounts]),
+    emailLinksProvider,
+    constructedFrom(ScimUserEmails, [EmailLinks, SPAR_STORES, IDENTITY_STORES]),
+    constructedFrom(CreateUser, [
+      SPAR_STORES,
+      IDENTITY_STORES,
+      SCIM_USER_DOCS,
+      CLOCK,
+      UserReader,
+      UserClaims,
+      ScimUserEmails,
+      DeleteUser,
+      TeamCounts,
+    ]),
+    constructedFrom(UpdateUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, CLOCK, UserReader, UserClaims, ScimUserEmails]),
+    constructedFrom(DeleteUser, [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, UserReader, ScimUserEmails, TeamCounts]),
     {
       provide: UsersSearch,
       inject: [UserReader, IDENTITY_STORES, SCIM_GROUPS, CLOCK, CONFIG, IndexPaging],

@@ -29,7 +29,7 @@ export class LoginController {
   })
   @ApiQuery({ name: 'persist', required: false, example: 'false', description: 'true: a persistent cookie; otherwise a session cookie.' })
   @ApiOkResponse({ type: AccessTokenDto })
-  @ApiResponse({ status: 403, description: '`invalid-credentials` or `suspended`' })
+  @ApiResponse({ status: 403, description: '`invalid-credentials`, `suspended`, or `pending-activation` (an invitation not accepted yet)' })
   @ApiResponse({ status: 429, description: '`too-many-requests`, with Retry-After' })
   async login(
     @Body() body: LoginDto,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type IssuedSession, SessionError, type SessionService, verifyPassword } from '@sso/auth';
 import type { Config } from '@sso/config';
 import { DomainError, emailKey } from '@sso/domain';
-import type { IdentityStores } from '@sso/persistence';
+import type { IdentityStores, InvitationStore } from '@sso/persistence';
 import type { RateLimiter } from '@sso/platform';
 
 /** Password login and the session endpoints around it. */
@@ -12,6 +12,8 @@ export class LoginHandler {
     private readonly sessions: SessionService,
     private readonly limiter: RateLimiter,
     private readonly limits: Config['rateLimits'],
+    /** Optional: without it, an invitee who has not accepted yet reads as `invalid-credentials`. */
+    private readonly invitations?: InvitationStore,
   ) {}
 
   async login(input: { email: string; password: string; label?: string }, persist: boolean, clientAddress: string): Promise<IssuedSession> {
@@ -24,6 +26,11 @@ export class LoginHandler {
     const user = uid ? await this.stores.users.get(uid) : null;
     // Always verify (against a dummy hash for unknown users) so timing does not reveal accounts.
     const ok = await verifyPassword(user?.passwordHash ?? undefined, input.password);
+    // An invited SCIM user has no account to log in to until the invitation is accepted (brig's
+    // AccountPending): say so, rather than "wrong password".
+    if (!user && this.invitations && (await this.invitations.pendingForEmail(key))) {
+      throw new DomainError('pending-activation', 'Account pending activation: accept the invitation mail first');
+    }
     if (!user || !ok) throw new DomainError('invalid-credentials', 'Authentication failed');
     if (user.status === 'suspended') throw new DomainError('suspended', 'Account suspended');
     if (user.status !== 'active') throw new DomainError('invalid-credentials', 'Authentication failed');

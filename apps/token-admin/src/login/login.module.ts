@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { SessionService } from '@sso/auth';
 import type { Config } from '@sso/config';
-import type { IdentityStores } from '@sso/persistence';
-import { CONFIG, IDENTITY_STORES, RateLimiter } from '@sso/platform';
+import type { IdentityStores, InvitationStore } from '@sso/persistence';
+import { CONFIG, IDENTITY_STORES, INVITATIONS, RateLimiter } from '@sso/platform';
 import { LoginController } from './login.controller';
 import { LoginHandler } from './login.handler';
 
@@ -11,9 +11,9 @@ import { LoginHandler } from './login.handler';
   providers: [
     {
       provide: LoginHandler,
-      inject: [IDENTITY_STORES, SessionService, RateLimiter, CONFIG],
-      useFactory: (s: IdentityStores, sessions: SessionService, limiter: RateLimiter, config: Config) =>
-        new LoginHandler(s, sessions, limiter, config.rateLimits),
+      inject: [IDENTITY_STORES, SessionService, RateLimiter, CONFIG, INVITATIONS],
+      useFactory: (s: IdentityStores, sessions: SessionService, limiter: RateLimiter, config: Config, invitations: InvitationStore) =>
+        new LoginHandler(s, sessions, limiter, config.rateLimits, invitations),
     },
   ],
 })

@@ -32,6 +32,16 @@ export class TeamsController {
     return this.teams.setSsoFeature(teamId(team), body.status);
   }
 
+  @Get(':team/features/validateSAMLemails')
+  validateSamlEmailsFeature(@Param('team', new ParseUUIDPipe()) team: string) {
+    return this.teams.validateSamlEmailsFeature(teamId(team));
+  }
+
+  @Put(':team/features/validateSAMLemails')
+  setValidateSamlEmailsFeature(@Param('team', new ParseUUIDPipe()) team: string, @Body() body: SsoFeatureDto) {
+    return this.teams.setValidateSamlEmailsFeature(teamId(team), body.status);
+  }
+
   @Get()
   async list(@Query('cursor') cursor?: string) {
     const page = await this.teams.listTeams(cursor ?? null);

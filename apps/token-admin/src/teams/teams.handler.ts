@@ -29,6 +29,10 @@ interface NewMember {
 export const ssoDefault = (config: Pick<Config, 'features'>): FeatureStatus =>
   config.features.sso === 'enabled-by-default' ? 'enabled' : 'disabled';
 
+/** The `validateSAMLemails` status of teams that never had one set, from `features.validateSAMLemails`. */
+export const validateSamlEmailsDefault = (config: Pick<Config, 'features'>): FeatureStatus =>
+  config.features.validateSAMLemails === 'enabled-by-default' ? 'enabled' : 'disabled';
+
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 1024;
 
@@ -39,7 +43,22 @@ export class TeamsHandler {
     private readonly clock: Clock,
     /** `features.sso`: the status of teams that never had one set. */
     private readonly ssoDefault: FeatureStatus = 'enabled',
+    /** `features.validateSAMLemails`: the status of teams that never had one set. */
+    private readonly validateSamlEmailsDefault: FeatureStatus = 'disabled',
   ) {}
+
+  /** The team's effective `validateSAMLemails` status (galley's `GET /i/teams/:tid/features/validateSAMLemails`). */
+  async validateSamlEmailsFeature(team: TeamId): Promise<{ status: FeatureStatus }> {
+    await this.requireTeam(team);
+    return { status: (await this.stores.teams.validateSamlEmailsStatus(team)) ?? this.validateSamlEmailsDefault };
+  }
+
+  async setValidateSamlEmailsFeature(team: TeamId, status: unknown): Promise<{ status: FeatureStatus }> {
+    if (status !== 'enabled' && status !== 'disabled') throw new DomainError('bad-request', 'status: "enabled" or "disabled"');
+    await this.requireTeam(team);
+    await this.stores.teams.setValidateSamlEmailsStatus(team, status);
+    return { status };
+  }
 
   /** The team's effective `sso` feature status (galley's `GET /i/teams/:tid/features/sso`). */
   async ssoFeature(team: TeamId): Promise<{ status: FeatureStatus }> {

@@ -4,7 +4,7 @@ import type { Clock } from '@sso/domain';
 import type { IdentityStores } from '@sso/persistence';
 import { CLOCK, CONFIG, IDENTITY_STORES } from '@sso/platform';
 import { TeamsController } from './teams.controller';
-import { TeamsHandler, ssoDefault } from './teams.handler';
+import { TeamsHandler, ssoDefault, validateSamlEmailsDefault } from './teams.handler';
 
 @Module({
   controllers: [TeamsController],
@@ -12,7 +12,8 @@ import { TeamsHandler, ssoDefault } from './teams.handler';
     {
       provide: TeamsHandler,
       inject: [IDENTITY_STORES, CLOCK, CONFIG],
-      useFactory: (s: IdentityStores, c: Clock, config: Config) => new TeamsHandler(s, c, ssoDefault(config)),
+      useFactory: (s: IdentityStores, c: Clock, config: Config) =>
+        new TeamsHandler(s, c, ssoDefault(config), validateSamlEmailsDefault(config)),
     },
   ],
 })

@@ -144,6 +144,26 @@ export class CassandraTeamStore implements TeamStore {
     );
   }
 
+  async validateSamlEmailsStatus(team: TeamId): Promise<FeatureStatus | null> {
+    const rs = await this.db.execute(
+      'team_features.get_validate_saml_emails',
+      `SELECT validate_saml_emails FROM ${this.ks}.team_features WHERE team_id = ?`,
+      [team],
+      { idempotent: true },
+    );
+    const v = rs.first()?.validate_saml_emails;
+    return v === 1 ? 'enabled' : v === 0 ? 'disabled' : null;
+  }
+
+  async setValidateSamlEmailsStatus(team: TeamId, status: FeatureStatus): Promise<void> {
+    await this.db.execute(
+      'team_features.set_validate_saml_emails',
+      `UPDATE ${this.ks}.team_features SET validate_saml_emails = ? WHERE team_id = ?`,
+      [status === 'enabled' ? 1 : 0, team],
+      { idempotent: true },
+    );
+  }
+
   async teamOf(user: UserId): Promise<TeamId | null> {
     const rs = await this.db.execute('user_team.get', `SELECT team FROM ${this.ks}.user_team WHERE "user" = ? LIMIT 1`, [user], {
       idempotent: true,

@@ -343,6 +343,21 @@ function teamContract(env: GetIdentityEnv): void {
       expect(await stores.teams.ssoStatus(a)).toBe('disabled');
     });
 
+    it('keeps validateSAMLemails apart from sso, per team', async () => {
+      const { stores } = env();
+      const a = newTeamId();
+      const b = newTeamId();
+      expect(await stores.teams.validateSamlEmailsStatus(a)).toBeNull();
+      await stores.teams.setValidateSamlEmailsStatus(a, 'enabled');
+      expect(await stores.teams.validateSamlEmailsStatus(a)).toBe('enabled');
+      expect(await stores.teams.ssoStatus(a)).toBeNull();
+      expect(await stores.teams.validateSamlEmailsStatus(b)).toBeNull();
+      await stores.teams.setSsoStatus(a, 'enabled');
+      await stores.teams.setValidateSamlEmailsStatus(a, 'disabled');
+      expect(await stores.teams.validateSamlEmailsStatus(a)).toBe('disabled');
+      expect(await stores.teams.ssoStatus(a)).toBe('enabled');
+    });
+
     it('creates and gets teams', async () => {
       const { stores } = env();
       const t = teamFixture();

@@ -116,6 +116,8 @@ export class MemoryIdentityTables {
   readonly userTeam = new Partitioned<true>(compareUuid);
   /** `team_features.sso_status` by team */
   readonly ssoStatus = new Map<string, 'enabled' | 'disabled'>();
+  /** `team_features.validate_saml_emails` by team */
+  readonly validateSamlEmailsStatus = new Map<string, 'enabled' | 'disabled'>();
 
   /** One page of a full scan of `team` in token order; the cursor holds the last team id. */
   scanTeams<T>(scope: string, req: PageRequest | undefined, map: (id: string, row: TeamRow) => T | null): Page<T> {

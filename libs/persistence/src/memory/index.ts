@@ -44,3 +44,4 @@ export { MemoryIdpLoginOptionsStore } from './idp-login-options-store';
 export { MemoryIdpDomainStore } from './idp-domain-store';
 export { MemoryDomainRegistrationStore } from './domain-registration-store';
 export { MemoryScimGroupStore } from './scim-group-store';
+export { MemoryInvitationStore, MemoryActivationStore } from './invitation-store';

@@ -75,6 +75,14 @@ export class MemoryTeamStore implements TeamStore {
     this.t.ssoStatus.set(lc(team), status);
   }
 
+  async validateSamlEmailsStatus(team: TeamId): Promise<FeatureStatus | null> {
+    return this.t.validateSamlEmailsStatus.get(lc(team)) ?? null;
+  }
+
+  async setValidateSamlEmailsStatus(team: TeamId, status: FeatureStatus): Promise<void> {
+    this.t.validateSamlEmailsStatus.set(lc(team), status);
+  }
+
   async teamOf(user: UserId): Promise<TeamId | null> {
     return (this.t.userTeam.rows(lc(user))[0]?.[0] as TeamId | undefined) ?? null;
   }

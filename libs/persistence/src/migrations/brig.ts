@@ -163,6 +163,34 @@ export const brigMigrations: Migration[] = [
     ],
   },
   {
+    version: 10,
+    description:
+      'team_invitation, team_invitation_info and team_invitation_email: invitations of SCIM users without an IdP (Wire brig names; code = SHA-256 of the link secret)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_invitation (
+        team uuid,
+        id uuid,
+        code ascii,
+        created_at timestamp,
+        created_by uuid,
+        email text,
+        name text,
+        role int,
+        expires_at timestamp,
+        PRIMARY KEY (team, id)
+      )`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_invitation_info (code ascii PRIMARY KEY, id uuid, team uuid, expires_at timestamp, used_at timestamp)`,
+      `CREATE TABLE IF NOT EXISTS ${ks}.team_invitation_email (email text, team uuid, code ascii, invitation uuid, PRIMARY KEY (email, team))`,
+    ],
+  },
+  {
+    version: 11,
+    description: 'activation_keys: one-time email activation links (Wire brig names; key = SHA-256 of the link secret)',
+    statements: (ks) => [
+      `CREATE TABLE IF NOT EXISTS ${ks}.activation_keys (key ascii PRIMARY KEY, key_text text, key_type ascii, "user" uuid, expires_at timestamp, used_at timestamp)`,
+    ],
+  },
+  {
     version: 12,
     description: 'scim_team_count: a counter of SCIM users and groups per team, and its recount state (index paging totals)',
     statements: (ks) => [

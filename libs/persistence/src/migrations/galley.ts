@@ -33,4 +33,10 @@ export const galleyMigrations: Migration[] = [
     description: "team_features: the team's sso feature status (galley's table and column name; 0 = disabled, 1 = enabled)",
     statements: (ks) => [`CREATE TABLE IF NOT EXISTS ${ks}.team_features (team_id uuid PRIMARY KEY, sso_status int)`],
   },
+  {
+    version: 3,
+    description:
+      "team_features.validate_saml_emails: the team's validateSAMLemails feature status (galley's column; 0 = disabled, 1 = enabled)",
+    statements: (ks) => [`ALTER TABLE ${ks}.team_features ADD IF NOT EXISTS validate_saml_emails int`],
+  },
 ];

@@ -65,6 +65,7 @@ describe('spar schema on a live Cassandra node', () => {
     expect(Object.keys(brig).sort()).toEqual([
       'domain_challenge',
       'domain_registration',
+      'activation_keys',
       'idp_domain',
       'idp_login_options',
       'idp_metadata_source',
@@ -85,6 +86,9 @@ describe('spar schema on a live Cassandra node', () => {
       'team_activity',
       'team_activity_bucket',
       'team_domain',
+      'team_invitation',
+      'team_invitation_email',
+      'team_invitation_info',
       'user',
       'user_cookies',
       'user_handle',
@@ -111,7 +115,8 @@ describe('spar schema on a live Cassandra node', () => {
     expect(brig.team_activity_bucket.clustering).toEqual([{ column: 'bucket', order: 'DESC' }]);
     const galley = await liveSchema(db, db.config.keyspaces.galley);
     expect(Object.keys(galley).sort()).toEqual(['meta', 'team', 'team_features', 'team_member', 'user_team']);
-    expect(galley.team_features.columns).toEqual({ team_id: 'uuid', sso_status: 'int' });
+    expect(galley.team_features.columns).toEqual({ team_id: 'uuid', sso_status: 'int', validate_saml_emails: 'int' });
+    expect(brig.team_invitation.partitionKey).toEqual(['team']);
   });
 });
 
@@ -131,6 +136,8 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
           `${a.db.config.keyspaces.brig}:7`,
+          `${a.db.config.keyspaces.brig}:10`,
+          `${a.db.config.keyspaces.brig}:11`,
           `${a.db.config.keyspaces.brig}:8`,
           `${a.db.config.keyspaces.brig}:9`,
           `${a.db.config.keyspaces.brig}:12`,
@@ -141,6 +148,7 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:18`,
           `${a.db.config.keyspaces.galley}:1`,
           `${a.db.config.keyspaces.galley}:2`,
+          `${a.db.config.keyspaces.galley}:3`,
           `${a.db.config.keyspaces.spar}:100`,
         ].sort(),
       );

@@ -63,6 +63,9 @@ export interface TeamStore {
   /** The team's explicit `sso` feature status, or null when never set (the configured default applies). */
   ssoStatus(team: TeamId): Promise<FeatureStatus | null>;
   setSsoStatus(team: TeamId, status: FeatureStatus): Promise<void>;
+  /** The team's explicit `validateSAMLemails` status (`team_features.validate_saml_emails`), or null when never set. */
+  validateSamlEmailsStatus(team: TeamId): Promise<FeatureStatus | null>;
+  setValidateSamlEmailsStatus(team: TeamId, status: FeatureStatus): Promise<void>;
 }
 
 export type CookieType = 'session' | 'persistent';

@@ -18,6 +18,7 @@ export * from './domain-registration-store';
 export * from './scim-group-store';
 export * from './scim-token-lifecycle-store';
 export * from './activity-store';
+export * from './invitation-store';
 export * from './mail-outbox';
 export * from './password-reset-store';
 export * from './team-count-store';
