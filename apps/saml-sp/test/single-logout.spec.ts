@@ -108,7 +108,35 @@ describe('single logout with a real IdP (pysaml2)', () => {
     const page = await back.text();
     expect(back.status, page).toBe(200);
     expect(page).toContain('Your identity provider confirmed that you are signed out there too.');
+    // The same signed answer shown again: refused (it must not tell a later sign-out's story).
+    expect((await fetch(local(String(idpAnswer.headers.location)), { redirect: 'manual' })).status).toBe(403);
     expect(other.cookie).not.toBe(alice.cookie);
+  });
+
+  it('refuses a sign-out another site starts (CSRF): the session stays', async () => {
+    const mallory = await login('csrf.slo@example.com');
+    const attempts: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example.com' },
+      { origin: 'null' },
+    ];
+    for (const headers of attempts) {
+      const r = await fetch(`${h.t.url}/sso/logout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: mallory.cookie, ...headers },
+      });
+      expect(r.status).toBe(403);
+      expect(r.headers.get('set-cookie')).toBeNull();
+    }
+    expect(await h.identity.cookies.listByUser(mallory.uid as never)).toHaveLength(1);
+    const same = await fetch(`${h.t.url}/sso/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: mallory.cookie, origin: h.t.url!, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(same.status).toBe(303);
+    expect(await h.identity.cookies.listByUser(mallory.uid as never)).toHaveLength(0);
   });
 
   it('SP-initiated without a session, or for an IdP without single logout, only signs out here', async () => {

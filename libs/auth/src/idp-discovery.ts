@@ -20,7 +20,8 @@ export class IdpDiscovery {
     if (!reg) return null;
     if (reg.idp !== null) {
       const idp = await this.idps.get(reg.idp);
-      return idp && idp.team === reg.team ? idp.id : null;
+      if (idp && idp.team === reg.team) return idp.id;
+      // The chosen IdP was deleted or replaced: the team's only IdP, as when none was chosen.
     }
     const all = await this.idps.listByTeam(reg.team);
     return all.length === 1 ? all[0].id : null;

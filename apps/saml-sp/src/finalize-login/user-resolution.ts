@@ -61,10 +61,11 @@ export class UserResolution {
     const user = newUserRecord({ id: uid, team: idp.team, name, ssoId: brigSsoId(idp.issuer, nameId), ...email?.columns });
     await this.identity.users.put(user);
     await this.identity.teams.addMember({ team: idp.team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
+    // Counted as soon as SCIM can see the user (the member row), so a later failure leaves no uncounted user
+    // (docs/decisions.md, "Counts for index paging"); nothing below undoes the member row.
+    await this.counts?.changed(idp.team, 'users', 1);
     await this.spar.samlUsers.insert({ issuer: idp.issuer, normalizedNameId: normalized, ssoId, uid });
     if (address && email?.validate) await this.emails?.sendActivation(user, address);
-    // A new SCIM-visible user of the team (docs/decisions.md, "Counts for index paging").
-    await this.counts?.changed(idp.team, 'users', 1);
     return uid;
   }
 

@@ -59,6 +59,22 @@ async function refuse(reply: FastifyReply, e: unknown): Promise<void> {
   );
 }
 
+/** A request another site started: the browser says so (Fetch Metadata), or its Origin is not this host. */
+function crossSite(req: FastifyRequest): boolean {
+  if (req.headers['sec-fetch-site'] === 'cross-site') return true;
+  const origin = req.headers.origin;
+  if (origin === undefined || origin === 'null') return origin === 'null';
+  const host = String(req.headers['x-forwarded-host'] ?? req.headers.host ?? '')
+    .split(',')[0]!
+    .trim()
+    .toLowerCase();
+  try {
+    return new URL(origin).host.toLowerCase() !== host;
+  } catch {
+    return true;
+  }
+}
+
 const rawQuery = (req: FastifyRequest) => {
   const url = req.raw.url ?? '';
   const q = url.indexOf('?');
@@ -95,7 +111,14 @@ export class SingleLogoutController {
   @ApiResponse(html200(SIGNED_OUT))
   @ApiResponse({ status: 303, description: "To the IdP's SingleLogoutService with the LogoutRequest in the query" })
   @ApiResponse({ status: 404, description: '`not-found` "Could not find SP." (multi-ingress without a known `Z-Host`)' })
+  @ApiResponse({ status: 403, description: '`access-denied`: the sign-out was started by another site (Sec-Fetch-Site, Origin)' })
   async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @ZHost() zHost: string | undefined): Promise<void> {
+    // The session cookie is SameSite=None in production: a form on another site must not sign the
+    // user out here, let alone at the company IdP (single logout) for every app behind it.
+    if (crossSite(req)) {
+      await refuse(reply, new DomainError('access-denied', 'Sign out from this site: a sign-out started by another site is refused'));
+      return;
+    }
     clearSessionCookie(reply, this.config);
     try {
       await answer(reply, await this.handler.start(sessionCookie(req), zHost));

@@ -65,7 +65,8 @@ export class SingleLogoutHandler {
   async start(cookie: string | undefined, zHost: string | undefined): Promise<LogoutOutcome> {
     const sp = this.sps.forHost(zHost);
     const userId = cookie ? await this.sessions.endSession(cookie) : null;
-    if (!userId) return { kind: 'signed-out', atIdp: 'not-asked' };
+    // SAML Profiles §4.4.3.1: a LogoutRequest must be signed; without SP keys the IdP is not asked.
+    if (!userId || !sp.signing) return { kind: 'signed-out', atIdp: 'not-asked' };
     const target = await this.idpOf(userId);
     if (!target) return { kind: 'signed-out', atIdp: 'not-asked' };
     const { idp, nameId, slo } = target;
@@ -113,10 +114,10 @@ export class SingleLogoutHandler {
       throw e;
     }
     const idp = await this.findIdp(parsed.issuer, team);
-    if (!(await this.options.get(idp.id)).singleLogout)
-      throw new DomainError('single-logout-disabled', 'Single logout is not enabled for this IdP (single_logout)');
+    const enabled = (await this.options.get(idp.id)).singleLogout;
     const settings: LogoutSettings = {
-      spEntityId: spEntityId(sp, team),
+      // The Issuer of our answer is the entity id the IdP knows us by: its logins' (v1 or v2).
+      spEntityId: spEntityId(sp, idp.apiVersion === 2 ? idp.team : null),
       sloUrl: spLogoutUrl(sp, team),
       clockSkewSeconds: this.times.clockSkewSeconds,
       maxAgeSeconds: this.times.maxAgeSeconds,
@@ -125,15 +126,24 @@ export class SingleLogoutHandler {
     };
     const logoutIdp = { issuer: idp.issuer, certs: idp.certs };
     try {
-      if (parsed.localName === 'LogoutResponse') {
-        const res = checkLogoutResponse(msg, parsed.doc, logoutIdp, settings);
+      // Checked before the opt-in, so an unsigned message learns nothing about the IdP's settings.
+      const checked =
+        parsed.localName === 'LogoutResponse'
+          ? checkLogoutResponse(msg, parsed.doc, logoutIdp, settings)
+          : checkLogoutRequest(msg, parsed.doc, logoutIdp, settings);
+      if (!enabled) throw new DomainError('single-logout-disabled', 'Single logout is not enabled for this IdP (single_logout)');
+      if (checked.kind === 'response') {
+        const res = checked;
+        // A signed answer is shown once (it grants nothing, but an old one must not tell a new story).
+        if (!(await this.spar.assertionReplay.claim(`slo-res:${idp.id}:${res.id}`, this.times.maxAgeSeconds)))
+          throw new DomainError('logout-replayed', 'This LogoutResponse was already processed');
         return res.status === SLO_STATUS.success
           ? { kind: 'signed-out', atIdp: 'confirmed' }
           : { kind: 'signed-out', atIdp: 'refused', idpStatus: res.status };
       }
-      const req = checkLogoutRequest(msg, parsed.doc, logoutIdp, settings);
+      const req = checked;
       // The ID is used once: a replayed request ends nothing and gets no second answer.
-      if (!(await this.spar.assertionReplay.claim(`slo:${req.id}`, req.ttlSeconds)))
+      if (!(await this.spar.assertionReplay.claim(`slo:${idp.id}:${req.id}`, req.ttlSeconds)))
         throw new DomainError('logout-replayed', 'This LogoutRequest was already processed');
       await this.endAllSessions(idp, normalizeNameId(req.nameId));
       const slo = await this.sloEndpoint(idp);

@@ -36,23 +36,35 @@ export class DeleteUser {
       const uid = cur.user.id;
       if (cur.rowVersion !== null && !(await this.docs.deleteIf(uid, cur.rowVersion)).ok) continue;
       await this.identity.users.delete(uid);
-      const eid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
-      const key = samlKeyOf(cur.user.ssoId);
-      await this.leaveGroups(team, uid);
-      if (key) await this.spar.samlUsers.delete(key.issuer, key.normalizedNameId);
-      if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
-      await this.spar.scimUserTimes.delete(uid);
-      // The one call that removes the membership uncounts the user (docs/decisions.md, "Counts for index paging").
-      if (await this.identity.teams.removeMemberOnce(team, uid)) await this.counts?.changed(team, 'users', -1);
-      // The handle brig shows, and the one the document names (brig's row follows the document,
-      // so it can lag one write behind).
-      const docName = getIgnoreCase(cur.doc, 'userName');
-      const handles = new Set([cur.user.handle, typeof docName === 'string' ? docName.toLowerCase() : null]);
-      for (const h of handles) if (h) await this.identity.users.releaseHandle(h, uid);
-      await this.emails.forget(team, cur.user);
+      try {
+        await this.cleanUp(team, cur);
+      } catch (e) {
+        // A retry finds no user and answers 204: the count must not trust that the -1 happened.
+        await this.counts?.doubt(team, 'users').catch(() => undefined);
+        throw e;
+      }
       return;
     }
     throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');
+  }
+
+  /** Everything a deleted user leaves behind, after brig's row is gone. */
+  private async cleanUp(team: TeamId, cur: NonNullable<Awaited<ReturnType<UserReader['load']>>>): Promise<void> {
+    const uid = cur.user.id;
+    const eid = typeof cur.doc['externalId'] === 'string' ? cur.doc['externalId'] : null;
+    const key = samlKeyOf(cur.user.ssoId);
+    await this.leaveGroups(team, uid);
+    if (key) await this.spar.samlUsers.delete(key.issuer, key.normalizedNameId);
+    if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
+    await this.spar.scimUserTimes.delete(uid);
+    // The one call that removes the membership uncounts the user (docs/decisions.md, "Counts for index paging").
+    if (await this.identity.teams.removeMemberOnce(team, uid)) await this.counts?.changed(team, 'users', -1);
+    // The handle brig shows, and the one the document names (brig's row follows the document,
+    // so it can lag one write behind).
+    const docName = getIgnoreCase(cur.doc, 'userName');
+    const handles = new Set([cur.user.handle, typeof docName === 'string' ? docName.toLowerCase() : null]);
+    for (const h of handles) if (h) await this.identity.users.releaseHandle(h, uid);
+    await this.emails.forget(team, cur.user);
   }
 
   /** A deleted user leaves every group it was in (found through the reverse rows). */

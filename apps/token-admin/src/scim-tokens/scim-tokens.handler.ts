@@ -134,7 +134,9 @@ export class ScimTokensHandler {
       expiresAt = new Date(now.getTime() + Math.max(lifetime, 60_000));
     }
     const { idp, description, name } = old.rec;
-    const { token, rec } = await this.issue(team, { idp, description, name: name ?? undefined }, expiresAt, old.rec.id);
+    // A token created without a name is named by its own id; its successor then gets its own id, not the old one's.
+    const kept = name && name !== old.rec.id ? name : undefined;
+    const { token, rec } = await this.issue(team, { idp, description, name: kept }, expiresAt, old.rec.id);
     // Two rotations of one token at once: both may have passed the check above. The one that sees
     // another successor withdraws (both may; retrying works), so a token never has two.
     if ((await this.teamTokens(team)).successors(old.rec.id).some((t) => t.rec.id !== rec.id)) {

@@ -233,6 +233,7 @@ export const brigMigrations: Migration[] = [
       )`,
     ],
   },
+  // 15 is unused (it was set aside for the token lifecycle, which needed one table).
   {
     version: 16,
     description: 'scim_user_doc: meta.created and meta.lastModified stored with the document, so a GET needs no scim_user_times read',
