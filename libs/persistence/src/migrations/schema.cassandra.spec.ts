@@ -63,9 +63,9 @@ describe('spar schema on a live Cassandra node', () => {
   it('creates the brig and galley tables it models on Wire', async () => {
     const brig = await liveSchema(db, db.config.keyspaces.brig);
     expect(Object.keys(brig).sort()).toEqual([
+      'activation_keys',
       'domain_challenge',
       'domain_registration',
-      'activation_keys',
       'idp_domain',
       'idp_login_options',
       'idp_metadata_source',
@@ -136,10 +136,10 @@ describe('migrations run concurrently', () => {
           `${a.db.config.keyspaces.brig}:5`,
           `${a.db.config.keyspaces.brig}:6`,
           `${a.db.config.keyspaces.brig}:7`,
-          `${a.db.config.keyspaces.brig}:10`,
-          `${a.db.config.keyspaces.brig}:11`,
           `${a.db.config.keyspaces.brig}:8`,
           `${a.db.config.keyspaces.brig}:9`,
+          `${a.db.config.keyspaces.brig}:10`,
+          `${a.db.config.keyspaces.brig}:11`,
           `${a.db.config.keyspaces.brig}:12`,
           `${a.db.config.keyspaces.brig}:13`,
           `${a.db.config.keyspaces.brig}:14`,
