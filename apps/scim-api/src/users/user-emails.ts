@@ -72,6 +72,11 @@ export class ScimUserEmails {
         },
       };
     }
+    if (cur.passwordHash !== null && address === null && cur.email !== null) {
+      // No address any more: the login key of the old one goes with it (nobody else could claim it otherwise).
+      const old = cur.email;
+      return { value: columns, after: () => this.identity.users.releaseEmail(emailKey(old), cur.id) };
+    }
     return { value: columns, after: nothing };
   }
 
