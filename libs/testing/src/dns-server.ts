@@ -42,7 +42,10 @@ export class TestDnsServer {
     return this;
   }
 
+  /** Stops answering (idempotent: a test may stop it early to see a DNS outage). */
   async stop(): Promise<void> {
-    await this.server?.close();
+    const server = this.server;
+    this.server = null;
+    await server?.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, applyDecorators } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@sso/config';
@@ -14,11 +14,22 @@ const html200 = (example: string) => ({
   content: { 'text/html': { schema: { type: 'string', example } } },
 });
 const SIGNED_OUT = '<!doctype html><html lang="en"><head><title>Signed out</title>…</head><body>…You are signed out…</body></html>';
-const ERRORS = {
-  status: 400,
-  description:
-    'HTML page naming the label: `bad-logout-message` (400: not a LogoutRequest/LogoutResponse, unsigned, a bad signature, stale, wrong Destination), `logout-replayed` (403), `single-logout-disabled` (403), `not-found` (404: no such IdP)',
-};
+const errorPage = (status: number, description: string) => ({
+  status,
+  description,
+  content: {
+    'text/html': {
+      schema: { type: 'string' },
+      example: `<!doctype html><html lang="en"><head><title>Sign-out failed</title>…</head><body>…<code>${description.split('`')[1] ?? ''}</code>…</body></html>`,
+    },
+  },
+});
+const ERRORS = [
+  errorPage(400, '`bad-logout-message`: not a LogoutRequest/LogoutResponse, unsigned, a bad signature, stale, or another Destination'),
+  errorPage(403, '`bad-logout-message` (replayed) or `single-logout-disabled`'),
+  errorPage(404, "`not-found`: no IdP of this team has the message's Issuer"),
+];
+const ApiErrors = () => applyDecorators(...ERRORS.map((e) => ApiResponse(e)));
 
 async function answer(reply: FastifyReply, outcome: LogoutOutcome): Promise<void> {
   switch (outcome.kind) {
@@ -110,8 +121,8 @@ export class SingleLogoutController {
   @ApiProduces('text/html')
   @ApiResponse(html200(SIGNED_OUT))
   @ApiResponse({ status: 303, description: "To the IdP's SingleLogoutService with the LogoutRequest in the query" })
-  @ApiResponse({ status: 404, description: '`not-found` "Could not find SP." (multi-ingress without a known `Z-Host`)' })
-  @ApiResponse({ status: 403, description: '`access-denied`: the sign-out was started by another site (Sec-Fetch-Site, Origin)' })
+  @ApiResponse(errorPage(404, '`not-found` "Could not find SP." (multi-ingress without a known `Z-Host`)'))
+  @ApiResponse(errorPage(403, '`access-denied`: the sign-out was started by another site (Sec-Fetch-Site, Origin)'))
   async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @ZHost() zHost: string | undefined): Promise<void> {
     // The session cookie is SameSite=None in production: a form on another site must not sign the
     // user out here, let alone at the company IdP (single logout) for every app behind it.
@@ -147,7 +158,7 @@ export class SingleLogoutController {
   @ApiQuery({ name: 'SAMLRequest', required: false, example: 'fZFBb4Mw…' })
   @ApiQuery({ name: 'SAMLResponse', required: false, example: 'fZFBb4Mw…' })
   @ApiResponse(html200(SIGNED_OUT))
-  @ApiResponse(ERRORS)
+  @ApiErrors()
   async v1Redirect(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @ZHost() zHost: string | undefined): Promise<void> {
     await this.receive(reply, () => readRedirectMessage(rawQuery(req)), null, zHost);
   }
@@ -156,7 +167,7 @@ export class SingleLogoutController {
   @ApiOperation({ summary: 'SingleLogoutService of the v1 SP (HTTP-POST binding)', deprecated: true })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiResponse(html200(SIGNED_OUT))
-  @ApiResponse(ERRORS)
+  @ApiErrors()
   async v1Post(@Body() body: unknown, @Res() reply: FastifyReply, @ZHost() zHost: string | undefined): Promise<void> {
     await this.receive(reply, () => readPostMessage(formOf(body)), null, zHost);
   }
@@ -174,7 +185,7 @@ export class SingleLogoutController {
   @ApiQuery({ name: 'Signature', required: false, example: 'dGhpcyBpcyBub3QgYSBzaWduYXR1cmU=' })
   @ApiResponse(html200(SIGNED_OUT))
   @ApiResponse({ status: 303, description: "The LogoutResponse, to the IdP's SingleLogoutService" })
-  @ApiResponse(ERRORS)
+  @ApiErrors()
   async v2Redirect(
     @Param('team', new ParseUUIDPipe()) team: string,
     @Req() req: FastifyRequest,
@@ -189,7 +200,7 @@ export class SingleLogoutController {
   @ApiParam({ name: 'team', example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiResponse(html200(SIGNED_OUT))
-  @ApiResponse(ERRORS)
+  @ApiErrors()
   async v2Post(
     @Param('team', new ParseUUIDPipe()) team: string,
     @Body() body: unknown,

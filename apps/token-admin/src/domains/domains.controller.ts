@@ -86,6 +86,7 @@ export class DomainsController {
   @ApiOperation({ summary: 'Give a verified domain up' })
   @ApiParam(DOMAIN)
   @ApiNoContentResponse({ description: 'Released' })
+  @ApiResponse({ status: 400, description: '`invalid-domain`' })
   @ApiResponse(forbidden)
   @ApiResponse({ status: 404, description: '`not-found`: the team does not hold the domain' })
   async release(@CurrentUser() uid: UserId, @Param('domain') domain: string): Promise<void> {
@@ -109,11 +110,14 @@ export class DomainDiscoveryController {
     schema: { type: 'object', required: ['email'], properties: { email: { type: 'string' } }, example: { email: 'alice@example.com' } },
   })
   @ApiOkResponse({
+    description: '`sso` with the code of the IdP to log in at, or `none`',
     schema: {
-      oneOf: [
-        { type: 'object', example: { domain_redirect: 'sso', sso_code: 'wire-9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' } },
-        { type: 'object', example: { domain_redirect: 'none' } },
-      ],
+      type: 'object',
+      required: ['domain_redirect'],
+      properties: {
+        domain_redirect: { type: 'string', enum: ['sso', 'none'] },
+        sso_code: { type: 'string', description: 'Only with `sso`: the SSO code `wire-<IdP id>`' },
+      },
       example: { domain_redirect: 'sso', sso_code: 'wire-9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d' },
     },
   })

@@ -19,6 +19,18 @@ const SET_PATH = '/password-reset/set';
 const title = { en: 'Choose a new password', de: 'Neues Passwort wählen' } as const;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
+/** An HTML page answer in the OpenAPI document (the page kit's markup, abbreviated). */
+const htmlPage = (status: number, description: string) => ({
+  status,
+  description,
+  content: {
+    'text/html': {
+      schema: { type: 'string' },
+      example: `<!doctype html><html lang="en"><head><title>Reset your password</title>…</head><body>…${description}…</body></html>`,
+    },
+  },
+});
+
 @ApiTags('password reset')
 @Controller()
 export class PasswordResetController {
@@ -79,9 +91,9 @@ export class PasswordResetController {
   @ApiProduces('text/html')
   @ApiQuery({ name: 'key', required: true, example: 'm4c1YvJ0wRkq2x0kQvQ2nC8Yq3v4Zt9cX0fH2aL8bE4' })
   @ApiQuery({ name: 'code', required: true, example: 'Jx8sQm2cZ0pL4vR7tY1uW9eB3nK6aD5fG0hI2jO8kM4' })
-  @ApiOkResponse({ description: 'The set-password form' })
-  @ApiResponse({ status: 404, description: 'Page: the link is not valid' })
-  @ApiResponse({ status: 410, description: 'Page: the link has expired or was used' })
+  @ApiOkResponse(htmlPage(200, 'The set-password form'))
+  @ApiResponse(htmlPage(404, 'Page: the link is not valid'))
+  @ApiResponse(htmlPage(410, 'Page: the link has expired or was used'))
   async page(@Query('key') key: unknown, @Query('code') code: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = pageLang(req.headers['accept-language']);
     const state = await this.handler.check(str(key), str(code));
@@ -110,10 +122,10 @@ export class PasswordResetController {
       required: ['key', 'code', 'password', 'password_confirm'],
     },
   })
-  @ApiOkResponse({ description: 'Page: the password is set; every session of the user has ended' })
-  @ApiResponse({ status: 400, description: 'Page: the form again, with the rules the password broke' })
-  @ApiResponse({ status: 404, description: 'Page: the link is not valid' })
-  @ApiResponse({ status: 410, description: 'Page: the link has expired or was used' })
+  @ApiOkResponse(htmlPage(200, 'Page: the password is set; every session of the user has ended'))
+  @ApiResponse(htmlPage(400, 'Page: the form again, with the rules the password broke'))
+  @ApiResponse(htmlPage(404, 'Page: the link is not valid'))
+  @ApiResponse(htmlPage(410, 'Page: the link has expired or was used'))
   async submit(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = pageLang(req.headers['accept-language']);
     const f = formFields(body);
