@@ -99,7 +99,12 @@ describe('spar schema on a live Cassandra node', () => {
     expect(brig.scim_team_count.columns).toEqual({ team: 'uuid', kind: 'text', n: 'counter' });
     expect(brig.scim_page_checkpoint.partitionKey).toEqual(['team', 'scope']);
     expect(brig.scim_page_checkpoint.clustering).toEqual([{ column: 'idx', order: 'DESC' }]);
-    expect(brig.idp_login_options.columns).toEqual({ idp: 'uuid', idp_initiated: 'boolean', sso_binding: 'text', single_logout: 'boolean' });
+    expect(brig.idp_login_options.columns).toEqual({
+      idp: 'uuid',
+      idp_initiated: 'boolean',
+      sso_binding: 'text',
+      single_logout: 'boolean',
+    });
     expect(brig.scim_user_doc.columns).toEqual({
       user: 'uuid',
       doc: 'text',
