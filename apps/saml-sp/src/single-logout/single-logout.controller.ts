@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, applyDecorators } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res, applyDecorators } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@sso/config';
-import { DomainError, labelOf, statusOf, teamId } from '@sso/domain';
+import { DomainError, isUuid, labelOf, statusOf, teamId } from '@sso/domain';
 import { CONFIG, clearSessionCookie, html, sendPage, sessionCookie } from '@sso/platform';
 import { LogoutRejected, type ReceivedLogoutMessage, readPostMessage, readRedirectMessage } from '@sso/saml';
 import { ZHost } from '../sp-settings';
@@ -25,7 +25,10 @@ const errorPage = (status: number, description: string) => ({
   },
 });
 const ERRORS = [
-  errorPage(400, '`bad-logout-message`: not a LogoutRequest/LogoutResponse, unsigned, a bad signature, stale, or another Destination'),
+  errorPage(
+    400,
+    '`bad-logout-message`: not a LogoutRequest/LogoutResponse, unsigned, a bad signature, stale, or another Destination; `bad-request`: the team is not a UUID',
+  ),
   errorPage(403, '`bad-logout-message` (replayed) or `single-logout-disabled`'),
   errorPage(404, "`not-found`: no IdP of this team has the message's Issuer"),
 ];
@@ -147,6 +150,7 @@ export class SingleLogoutController {
         if (e instanceof LogoutRejected) throw new DomainError('bad-logout-message', `Bad logout message: ${e.message}`);
         throw e;
       }
+      if (team !== null && !isUuid(team)) throw new DomainError('bad-request', 'The team in the path is not a UUID');
       await answer(reply, await this.handler.receive(msg, team === null ? null : teamId(team), zHost));
     } catch (e) {
       await refuse(reply, e);
@@ -187,7 +191,7 @@ export class SingleLogoutController {
   @ApiResponse({ status: 303, description: "The LogoutResponse, to the IdP's SingleLogoutService" })
   @ApiErrors()
   async v2Redirect(
-    @Param('team', new ParseUUIDPipe()) team: string,
+    @Param('team') team: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
     @ZHost() zHost: string | undefined,
@@ -202,7 +206,7 @@ export class SingleLogoutController {
   @ApiResponse(html200(SIGNED_OUT))
   @ApiErrors()
   async v2Post(
-    @Param('team', new ParseUUIDPipe()) team: string,
+    @Param('team') team: string,
     @Body() body: unknown,
     @Res() reply: FastifyReply,
     @ZHost() zHost: string | undefined,
