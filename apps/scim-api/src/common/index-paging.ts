@@ -21,6 +21,15 @@ export interface IndexPagingOptions {
   peekRows?: number;
 }
 
+/** One retry of a checkpoint read or write (a timed-out statement on a busy node). */
+async function twice<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch {
+    return f();
+  }
+}
+
 /**
  * startIndex paging without filter and sort at the cost of a page (docs/decisions.md,
  * "Checkpoints for index paging"): `totalResults` from the team's kept count (TeamCounts), the
@@ -56,7 +65,7 @@ export class IndexPaging {
     let at = 1;
     let cursor: string | null = null;
     if (startIndex > 1) {
-      const cp = await this.checkpoints.nearest(w.team, w.scope, startIndex).catch(() => null);
+      const cp = await twice(() => this.checkpoints.nearest(w.team, w.scope, startIndex)).catch(() => null);
       if (cp) ({ index: at, cursor } = cp);
       // Not where a walk stopped, and past the end: nothing to walk for.
       if (at !== startIndex && startIndex > (await totalP)) return { items: [], total: await totalP };
@@ -73,7 +82,10 @@ export class IndexPaging {
     cursor = page.cursor;
     const end = items.length > 0 ? startIndex - 1 + items.length : 0;
     if (!ended) {
-      await this.checkpoints.put(w.team, w.scope, { index: end + 1, cursor: cursor! }, this.opts.checkpointSeconds).catch(() => undefined);
+      // A lost checkpoint sends the next page of the walk through the fallback (a walk from an
+      // earlier checkpoint, which concurrent creates can shift): worth a second try under load.
+      const cp = { index: end + 1, cursor: cursor! };
+      await twice(() => this.checkpoints.put(w.team, w.scope, cp, this.opts.checkpointSeconds)).catch(() => undefined);
     }
     let total = Math.max(await totalP, end);
     // Deletes behind the walk lowered the count below the walk's numbering: say that rows follow,
