@@ -1,6 +1,9 @@
 import { type IdpId, emailDomain } from '@sso/domain';
 import type { DomainRegistrationStore, IdpStore } from '@sso/persistence';
 
+/** The rate-limit key of discovery lookups: one budget per client address, whichever door (token-admin, /sso/login). */
+export const discoveryRateKey = (clientIp: string): string => `discovery:addr:${clientIp}`;
+
 /**
  * IdP discovery by email (Wire's `get-domain-registration`): the IdP of the team that verified the
  * address's domain: the one the team chose for it, else its only IdP. Null when there is none, for

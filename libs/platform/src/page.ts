@@ -129,6 +129,15 @@ ${spec.main}
   return doc.value;
 }
 
+/**
+ * An HTML page answer in an OpenAPI document (`@ApiResponse`): the page kit's markup, abbreviated
+ * to its title and what it says.
+ */
+export function pageResponseDoc(status: number, description: string, title: string, says = description) {
+  const example = `<!doctype html><html lang="en"><head><title>${title}</title>…</head><body>…${says}…</body></html>`;
+  return { status, description, content: { 'text/html': { schema: { type: 'string' }, example } } };
+}
+
 /** Sends a page with its CSP and `no-store` (pages may show tokens and personal data). */
 export function sendPage(reply: FastifyReply, spec: PageSpec, status = 200): FastifyReply {
   return reply

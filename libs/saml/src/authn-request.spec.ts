@@ -2,7 +2,8 @@ import { createPrivateKey, createVerify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestKey, makeTestKey } from '@sso/testing';
-import { RSA_SHA256, authnRequestRedirectUrl, buildAuthnRequest, newRequestId, requestIssuedAt } from './authn-request';
+import { authnRequestRedirectUrl, buildAuthnRequest, newRequestId, requestIssuedAt } from './authn-request';
+import { RSA_SHA256 } from './bindings';
 import type { SpSigningKey } from './sp';
 
 const SP = 'https://w.example/sso/finalize-login/6a0c2c1e-8d0b-4a55-9a4b-3b1f4c8f1d2e';

@@ -1,7 +1,5 @@
-import { createSign, randomBytes } from 'node:crypto';
-import { deflateRawSync } from 'node:zlib';
-import { SignedXml } from 'xml-crypto';
-import { pemOf } from './idp-metadata';
+import { randomBytes } from 'node:crypto';
+import { redirectBindingUrl, signEnveloped } from './bindings';
 import type { SpSigningKey } from './sp';
 import { pageCsp } from './page-csp';
 import { escapeXml } from './xml';
@@ -88,47 +86,17 @@ export function authnRequestFormCsp(idpRequestUri: string): string {
 }
 
 /**
- * The AuthnRequest with an enveloped XML signature (rsa-sha256, exc-c14n), placed right after the
- * Issuer as the schema requires; for IdPs that want signed requests (HTTP-POST binding).
+ * The AuthnRequest with an enveloped XML signature (bindings.ts), for IdPs that want signed
+ * requests (HTTP-POST binding).
  */
 export function signAuthnRequest(req: AuthnRequest, key: SpSigningKey): AuthnRequest {
-  const sig = new SignedXml({
-    privateKey: key.keyPem,
-    publicCert: pemOf(key.certBase64),
-    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
-    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  });
-  const self = `//*[local-name(.)='AuthnRequest' and @ID='${req.id}']`;
-  sig.addReference({
-    xpath: self,
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-  });
-  sig.computeSignature(req.xml, { prefix: 'ds', location: { reference: `${self}/*[local-name(.)='Issuer']`, action: 'after' } });
-  return { id: req.id, xml: sig.getSignedXml() };
+  return { id: req.id, xml: signEnveloped(req.xml, req.id, key) };
 }
 
-export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-
 /**
- * The HTTP-Redirect binding (SAML Bindings §3.4.4.1), for IdPs whose metadata offers no HTTP-POST
- * endpoint: the URL to send the browser to, with `SAMLRequest` = base64(DEFLATE-raw(XML)). With an
- * SP key the query is signed (`SigAlg`, then `Signature` over the exact octets
- * `SAMLRequest=…&SigAlg=…` as they appear in the URL); the XML then carries no enveloped signature,
- * which §3.4.4.1 says must be removed. No RelayState, as on the POST path.
+ * The HTTP-Redirect binding (bindings.ts), for IdPs whose metadata offers no HTTP-POST endpoint:
+ * the URL to send the browser to, the query signed with an SP key.
  */
 export function authnRequestRedirectUrl(idpRequestUri: string, req: AuthnRequest, key?: SpSigningKey, relayState?: string): string {
-  const samlRequest = deflateRawSync(Buffer.from(req.xml, 'utf8')).toString('base64');
-  let query = `SAMLRequest=${encodeURIComponent(samlRequest)}`;
-  // Signed with the rest, in the order SAML Bindings §3.4.4.1 gives.
-  if (relayState !== undefined) query += `&RelayState=${encodeURIComponent(relayState)}`;
-  if (key) {
-    query += `&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
-    const signature = createSign('RSA-SHA256').update(query, 'utf8').sign(key.privateKey).toString('base64');
-    query += `&Signature=${encodeURIComponent(signature)}`;
-  }
-  // A query the IdP put in its SSO Location stays (e.g. ADFS-style `?tenant=`); ours is appended.
-  const hash = idpRequestUri.indexOf('#');
-  const base = hash === -1 ? idpRequestUri : idpRequestUri.slice(0, hash);
-  return `${base}${base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'}${query}`;
+  return redirectBindingUrl(idpRequestUri, 'SAMLRequest', req.xml, { relayState, key });
 }

@@ -10,3 +10,4 @@ export * from './decrypt';
 export * from './page-csp';
 export * from './assertion-parts';
 export * from './logout';
+export * from './bindings';

@@ -2,15 +2,8 @@ import { createPrivateKey, createSign } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestKey, TestIdp, encryptedElement, makeTestKey } from '@sso/testing';
-import {
-  type LogoutSettings,
-  buildLogoutRequest,
-  checkLogoutRequest,
-  logoutIssuer,
-  readPostMessage,
-  readRedirectMessage,
-  redirectBindingUrl,
-} from './logout';
+import { type LogoutSettings, buildLogoutRequest, checkLogoutRequest, logoutIssuer, readPostMessage, readRedirectMessage } from './logout';
+import { redirectBindingUrl } from './bindings';
 import { keyInfoXml } from './idp-metadata';
 
 const SLO = 'https://sp.example.com/sso/slo/7a8d3d39-8a23-4c49-9a1e-2c1f7a0b8a11';

@@ -1,12 +1,11 @@
-import { createSign, createVerify } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { type KeyObject, createVerify } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { getVerifiedXml } from '@node-saml/node-saml/lib/xml';
-import { SignedXml } from 'xml-crypto';
 import { subjectNameId } from './assertion-parts';
 import { newRequestId } from './authn-request';
+import { RSA_SHA256, signEnveloped } from './bindings';
 import { certFromKeyInfo, pemOf } from './idp-metadata';
 import { type NameId, nameIdXml } from './name-id';
-import type { SpSigningKey } from './sp';
 import { NS, XmlRejected, attr, child, children, descendants, escapeXml, parseUntrustedXml, strictText } from './xml';
 
 /**
@@ -36,7 +35,6 @@ export interface SloEndpoint {
 const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const XENC = 'http://www.w3.org/2001/04/xmlenc#';
 const ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
-const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 const RSA_SHA512 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512';
 const RSA_SHA1 = 'http://www.w3.org/2000/09/xmldsig#rsa-sha1';
 const QUERY_ALGORITHMS: Record<string, string> = { [RSA_SHA256]: 'RSA-SHA256', [RSA_SHA512]: 'RSA-SHA512' };
@@ -82,45 +80,8 @@ export function buildLogoutResponse(p: {
   return { id, xml };
 }
 
-/** An enveloped XML signature (rsa-sha256, exc-c14n) right after the Issuer: the HTTP-POST binding's. */
-export function signLogoutMessage(xml: string, id: string, key: SpSigningKey): string {
-  const sig = new SignedXml({
-    privateKey: key.keyPem,
-    publicCert: pemOf(key.certBase64),
-    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
-    signatureAlgorithm: RSA_SHA256,
-  });
-  const self = `//*[@ID='${id}']`;
-  sig.addReference({
-    xpath: self,
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-  });
-  sig.computeSignature(xml, { prefix: 'ds', location: { reference: `${self}/*[local-name(.)='Issuer']`, action: 'after' } });
-  return sig.getSignedXml();
-}
-
-/**
- * The HTTP-Redirect binding's URL (SAML Bindings §3.4.4.1): DEFLATE-raw, base64, RelayState, and
- * with a key the query signature over `field=…&RelayState=…&SigAlg=…` exactly as sent.
- */
-export function redirectBindingUrl(
-  location: string,
-  field: 'SAMLRequest' | 'SAMLResponse',
-  xml: string,
-  opts: { relayState?: string; key?: SpSigningKey } = {},
-): string {
-  let query = `${field}=${encodeURIComponent(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`;
-  if (opts.relayState !== undefined) query += `&RelayState=${encodeURIComponent(opts.relayState)}`;
-  if (opts.key) {
-    query += `&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
-    const signature = createSign('RSA-SHA256').update(query, 'utf8').sign(opts.key.privateKey).toString('base64');
-    query += `&Signature=${encodeURIComponent(signature)}`;
-  }
-  const hash = location.indexOf('#');
-  const base = hash === -1 ? location : location.slice(0, hash);
-  return `${base}${base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'}${query}`;
-}
+/** An enveloped XML signature right after the Issuer: the HTTP-POST binding's (bindings.ts). */
+export const signLogoutMessage = signEnveloped;
 
 /** A logout message as it arrived, before any check. */
 export interface ReceivedLogoutMessage {
@@ -234,7 +195,7 @@ export interface LogoutSettings {
   /** The oldest a logout message may be. */
   maxAgeSeconds: number;
   now: Date;
-  decryptionKey?: SpSigningKey['privateKey'];
+  decryptionKey?: KeyObject;
 }
 
 export interface CheckedLogoutRequest {

@@ -3,27 +3,15 @@ import { ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@sso/config';
 import { DomainError, isUuid, labelOf, statusOf, teamId } from '@sso/domain';
-import { CONFIG, clearSessionCookie, html, sendPage, sessionCookie } from '@sso/platform';
+import { CONFIG, clearSessionCookie, html, pageResponseDoc, sendPage, sessionCookie } from '@sso/platform';
 import { LogoutRejected, type ReceivedLogoutMessage, readPostMessage, readRedirectMessage } from '@sso/saml';
 import { ZHost } from '../sp-settings';
 import { type LogoutOutcome, SingleLogoutHandler } from './single-logout.handler';
 
-const html200 = (example: string) => ({
-  status: 200,
-  description: example,
-  content: { 'text/html': { schema: { type: 'string', example } } },
-});
-const SIGNED_OUT = '<!doctype html><html lang="en"><head><title>Signed out</title>…</head><body>…You are signed out…</body></html>';
-const errorPage = (status: number, description: string) => ({
-  status,
-  description,
-  content: {
-    'text/html': {
-      schema: { type: 'string' },
-      example: `<!doctype html><html lang="en"><head><title>Sign-out failed</title>…</head><body>…<code>${description.split('`')[1] ?? ''}</code>…</body></html>`,
-    },
-  },
-});
+const signedOut = (description: string) => pageResponseDoc(200, description, 'Signed out', 'You are signed out of this service.');
+/** A failed sign-out: the page names the label (the first `code` of the description). */
+const errorPage = (status: number, description: string) =>
+  pageResponseDoc(status, description, 'Sign-out failed', description.split('`')[1] ?? '');
 const ERRORS = [
   errorPage(
     400,
@@ -106,7 +94,14 @@ export class SingleLogoutController {
   @Get('logout')
   @ApiOperation({ summary: 'The sign-out page: a button that signs out here and, for SSO users, at the identity provider' })
   @ApiProduces('text/html')
-  @ApiResponse(html200('<!doctype html>…<form method="post" action="logout"><button type="submit">Sign out</button></form>…'))
+  @ApiResponse(
+    pageResponseDoc(
+      200,
+      'The sign-out page',
+      'Sign out',
+      '<form method="post" action="logout"><button type="submit">Sign out</button></form>',
+    ),
+  )
   async page(@Res() reply: FastifyReply): Promise<void> {
     await sendPage(reply, {
       title: 'Sign out',
@@ -122,7 +117,7 @@ export class SingleLogoutController {
       "Ends the session of the `zuid` cookie. When the user logged in with an IdP that takes part in single logout (`single_logout`), the browser then goes to the IdP's SingleLogoutService with a LogoutRequest (HTTP-Redirect: 303; HTTP-POST: an auto-submitting form), signed when the SP has keys, with the same Issuer as the AuthnRequests to that IdP. Otherwise a page says the user is signed out.",
   })
   @ApiProduces('text/html')
-  @ApiResponse(html200(SIGNED_OUT))
+  @ApiResponse(signedOut('Signed out here (and, when the IdP answered, there too)'))
   @ApiResponse({ status: 303, description: "To the IdP's SingleLogoutService with the LogoutRequest in the query" })
   @ApiResponse(errorPage(404, '`not-found` "Could not find SP." (multi-ingress without a known `Z-Host`)'))
   @ApiResponse(errorPage(403, '`access-denied`: the sign-out was started by another site (Sec-Fetch-Site, Origin)'))
@@ -161,7 +156,7 @@ export class SingleLogoutController {
   @ApiOperation({ summary: 'SingleLogoutService of the v1 SP (HTTP-Redirect binding)', deprecated: true })
   @ApiQuery({ name: 'SAMLRequest', required: false, example: 'fZFBb4Mw…' })
   @ApiQuery({ name: 'SAMLResponse', required: false, example: 'fZFBb4Mw…' })
-  @ApiResponse(html200(SIGNED_OUT))
+  @ApiResponse(signedOut('Signed out here (and, when the IdP answered, there too)'))
   @ApiErrors()
   async v1Redirect(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @ZHost() zHost: string | undefined): Promise<void> {
     await this.receive(reply, () => readRedirectMessage(rawQuery(req)), null, zHost);
@@ -170,7 +165,7 @@ export class SingleLogoutController {
   @Post('slo')
   @ApiOperation({ summary: 'SingleLogoutService of the v1 SP (HTTP-POST binding)', deprecated: true })
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiResponse(html200(SIGNED_OUT))
+  @ApiResponse(signedOut('Signed out here (and, when the IdP answered, there too)'))
   @ApiErrors()
   async v1Post(@Body() body: unknown, @Res() reply: FastifyReply, @ZHost() zHost: string | undefined): Promise<void> {
     await this.receive(reply, () => readPostMessage(formOf(body)), null, zHost);
@@ -187,7 +182,7 @@ export class SingleLogoutController {
   @ApiQuery({ name: 'SAMLResponse', required: false, example: 'fZFBb4Mw…' })
   @ApiQuery({ name: 'SigAlg', required: false, example: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256' })
   @ApiQuery({ name: 'Signature', required: false, example: 'dGhpcyBpcyBub3QgYSBzaWduYXR1cmU=' })
-  @ApiResponse(html200(SIGNED_OUT))
+  @ApiResponse(signedOut('Signed out here (and, when the IdP answered, there too)'))
   @ApiResponse({ status: 303, description: "The LogoutResponse, to the IdP's SingleLogoutService" })
   @ApiErrors()
   async v2Redirect(
@@ -203,7 +198,7 @@ export class SingleLogoutController {
   @ApiOperation({ summary: "SingleLogoutService of the team's SP (HTTP-POST binding; the message carries an XML signature)" })
   @ApiParam({ name: 'team', example: 'b8d1f6a0-2a43-4c4e-9d3e-1f1c7a2b3c4d' })
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiResponse(html200(SIGNED_OUT))
+  @ApiResponse(signedOut('Signed out here (and, when the IdP answered, there too)'))
   @ApiErrors()
   async v2Post(
     @Param('team') team: string,

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, idpId, labelOf, statusOf } from '@sso/domain';
-import type { IdpDiscovery } from '@sso/auth';
+import { type IdpDiscovery, discoveryRateKey } from '@sso/auth';
 import type { Config } from '@sso/config';
 import { CONFIG, RateLimiter, sendPage, sessionCookie } from '@sso/platform';
 import { InitiateLoginHandler } from '../initiate-login/initiate-login.handler';
@@ -50,7 +50,7 @@ export class SsoLoginController {
   /** IdP discovery by email (docs/decisions.md): the IdP of the team that verified the domain, rate-limited per address. */
   private async idpForEmail(email: string, clientIp: string): Promise<{ id: string } | { error: CodeError; status: number }> {
     const rule = this.config.rateLimits.discoveryPerAddress;
-    const d = await this.limiter.hit(`discovery:addr:${clientIp}`, rule.limit, rule.windowSeconds);
+    const d = await this.limiter.hit(discoveryRateKey(clientIp), rule.limit, rule.windowSeconds);
     if (!d.allowed) return { error: TOO_MANY_LOOKUPS, status: 429 };
     const id = await this.discovery.idpFor(email.trim());
     return id ? { id } : { error: NO_COMPANY_LOGIN, status: 404 };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IdpDiscovery, TeamAccess } from '@sso/auth';
+import { type IdpDiscovery, type TeamAccess, discoveryRateKey } from '@sso/auth';
 import { type Clock, DomainError, type UserId, domainChallengeName, idpId, isUuid, normalizeDomain } from '@sso/domain';
 import type { DomainRegistration, DomainRegistrationStore, SparStores } from '@sso/persistence';
 import type { RateLimiter, TxtLookup } from '@sso/platform';
@@ -127,7 +127,7 @@ export class DomainsHandler {
   async discover(email: unknown, clientIp: string): Promise<DiscoveryAnswer> {
     if (typeof email !== 'string' || email.length > 320 || !email.includes('@'))
       throw new DomainError('bad-request', '"email" must be an email address');
-    const d = await this.limiter.hit(`discovery:addr:${clientIp}`, this.rule.limit, this.rule.windowSeconds);
+    const d = await this.limiter.hit(discoveryRateKey(clientIp), this.rule.limit, this.rule.windowSeconds);
     if (!d.allowed)
       throw new DomainError('too-many-requests', 'Too many lookups; try again later', { retryAfterSeconds: d.retryAfterSeconds });
     const idp = await this.discovery.idpFor(email);

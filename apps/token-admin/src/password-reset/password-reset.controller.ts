@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@sso/domain';
-import { sendPage } from '@sso/platform';
+import { pageResponseDoc, sendPage } from '@sso/platform';
 import {
   checkPasswordForm,
   formFields,
@@ -19,17 +19,7 @@ const SET_PATH = '/password-reset/set';
 const title = { en: 'Choose a new password', de: 'Neues Passwort wählen' } as const;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-/** An HTML page answer in the OpenAPI document (the page kit's markup, abbreviated). */
-const htmlPage = (status: number, description: string) => ({
-  status,
-  description,
-  content: {
-    'text/html': {
-      schema: { type: 'string' },
-      example: `<!doctype html><html lang="en"><head><title>Reset your password</title>…</head><body>…${description}…</body></html>`,
-    },
-  },
-});
+const htmlPage = (status: number, description: string) => pageResponseDoc(status, description, 'Reset your password');
 
 @ApiTags('password reset')
 @Controller()
