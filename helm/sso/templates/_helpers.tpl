@@ -213,6 +213,8 @@ SCIM_BASE_URI: {{ printf "%s/scim/v2" .Values.config.publicUrl | quote }}
 MAX_SCIM_TOKENS: {{ .Values.config.maxScimTokens | int64 | toString | quote }}
 SCIM_PATCH_RESPONSE: {{ .Values.config.scimPatchResponse | quote }}
 SCIM_TOKEN_CACHE_SECONDS: {{ .Values.config.scimTokens.cacheSeconds | int64 | toString | quote }}
+SCIM_USER_CACHE_SECONDS: {{ .Values.config.scimUserCache.seconds | int64 | toString | quote }}
+SCIM_USER_CACHE_ENTRIES: {{ .Values.config.scimUserCache.entries | int64 | toString | quote }}
 SCIM_TOKEN_RATE_LIMIT: {{ .Values.config.scimTokens.rateLimit | int64 | toString | quote }}
 SCIM_TOKEN_RATE_BURST: {{ .Values.config.scimTokens.rateBurst | int64 | toString | quote }}
 SCIM_TOKEN_MAX_LIFETIME_DAYS: {{ .Values.config.scimTokens.maxLifetimeDays | int64 | toString | quote }}

@@ -53,6 +53,10 @@ export const envHelp: Record<string, string> = {
     "what a successful SCIM PATCH answers without a `Prefer` header: `resource` (200 with the resource, as spar) or `minimal` (204 No Content with the new `ETag`, for clients such as Microsoft's validator that expect it); `Prefer: return=minimal` or `return=representation` chooses per request",
   SCIM_TOKEN_CACHE_SECONDS:
     'seconds a scim-api replica keeps a checked SCIM token (0-60, 0 = off): a token deleted, or given an earlier expiry, through token-admin still works on a replica for at most this long (deletes made in the same process take effect at once); an expired token is refused at its expiry; unknown tokens are remembered for at most 1 s',
+  SCIM_USER_CACHE_SECONDS:
+    "seconds a scim-api replica keeps a SCIM user it read (1-3600); every read checks the entry against the user's change stamps in Redis, so a write through any replica or app shows at once; only a write whose stamp could not reach Redis (logged, `change_stamp_failures_total`) or one made by a program without Redis (the admin command) can stay unseen, for at most this long",
+  SCIM_USER_CACHE_ENTRIES:
+    'most SCIM users a scim-api replica keeps in its validated cache (the oldest go first); 0 turns the cache off (it is also off without Redis, on the memory backend)',
   SCIM_TOKEN_RATE_LIMIT:
     'requests per second each SCIM token may make to one scim-api replica, counted in the replica (so the deployment allows this times the replicas); above it 429 with `Retry-After`; 0 = no limit',
   SCIM_TOKEN_RATE_BURST: 'requests a SCIM token may make at once above its rate (the size of its token bucket)',

@@ -51,6 +51,8 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SCIM_CURSOR_KEY', path: 'scim.cursorKey' },
   { env: 'SCIM_PATCH_RESPONSE', path: 'scim.patchResponse' },
   { env: 'SCIM_TOKEN_CACHE_SECONDS', path: 'scim.tokenCacheSeconds' },
+  { env: 'SCIM_USER_CACHE_SECONDS', path: 'scim.userCacheSeconds' },
+  { env: 'SCIM_USER_CACHE_ENTRIES', path: 'scim.userCacheEntries' },
   { env: 'SCIM_TOKEN_RATE_LIMIT', path: 'scim.tokenRateLimit' },
   { env: 'SCIM_TOKEN_RATE_BURST', path: 'scim.tokenRateBurst' },
   { env: 'SCIM_TOKEN_MAX_LIFETIME_DAYS', path: 'scim.maxTokenLifetimeDays' },

@@ -181,6 +181,14 @@ export const configSchema = z
          */
         tokenCacheSeconds: z.coerce.number().int().min(0).max(60).default(5),
         /**
+         * scim-api's validated user cache (docs/decisions.md, "Validated SCIM user cache"): how long
+         * an entry lives. Every read checks it against Redis; this bounds the staleness only when a
+         * writer could not reach Redis.
+         */
+        userCacheSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+        /** Most users the cache keeps per scim-api replica (oldest dropped first); 0 = no cache. */
+        userCacheEntries: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
+        /**
          * Requests per second each SCIM token may make to one scim-api replica (a token bucket; the
          * limit across the deployment is this times the replicas); 0 = no limit.
          */

@@ -31,3 +31,4 @@ export { MemoryTeamCountStore } from './memory/team-count-store';
 export { MemoryPageCheckpointStore } from './memory/page-checkpoint-store';
 export * from './root';
 export * from './team-counts';
+export * from './change-stamps';

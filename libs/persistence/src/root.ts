@@ -15,6 +15,7 @@ import { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
 import { CassandraPageCheckpointStore } from './cassandra/page-checkpoint-store';
 import { CassandraTeamCountStore } from './cassandra/team-count-store';
 import { cassandraSparStores } from './cassandra/spar-store';
+import { type ChangeStamps, type StampFailure, StampWriter, withChangeStamps } from './change-stamps';
 import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { type IdpLoginLookups, IdpLookupCache } from './idp-lookup-cache';
 import { memorySparStores } from './memory';
@@ -124,6 +125,12 @@ export interface StoreRootOptions {
   /** The Cassandra client's application name (visible in `system_views.clients`). */
   applicationName?: string;
   observer?: QueryObserver;
+  /**
+   * Where writes of the SCIM user views' inputs replace their change stamps (Redis in the apps;
+   * docs/decisions.md, "Validated SCIM user cache"). Without it (admin command, migrations, the
+   * memory backend) writes stamp nothing.
+   */
+  changeStamps?: { stamps: ChangeStamps; onFailure: StampFailure };
 }
 
 /**
@@ -202,7 +209,9 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
  * each cached store, so IdP management's writes empty the very cache its logins read
  * (docs/decisions.md, "IdP lookups").
  */
-function withCaches(plain: PlainStores, clock: Clock, opts: StoreRootOptions): AppStores {
+function withCaches(unstamped: PlainStores, clock: Clock, opts: StoreRootOptions): AppStores {
+  const cs = opts.changeStamps;
+  const plain = cs ? withChangeStamps(unstamped, new StampWriter(cs.stamps, cs.onFailure)) : unstamped;
   return withScimTokenCache(withLoginCaches(plain, clock, opts.loginCacheSeconds), clock, opts.scimTokenCacheSeconds ?? 0);
 }
 

@@ -55,6 +55,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Change stamps a write could not replace (after one retry): the SCIM user cache is then stale for at most its TTL. */
+  readonly stampFailures = new Counter({
+    name: 'change_stamp_failures_total',
+    help: 'Writes whose change stamps could not be replaced in Redis (the SCIM user cache serves them within its TTL)',
+    registers: [this.registry],
+  });
+  /** scim-api's validated user cache: hits, misses (filled from Cassandra) and bypasses (stamps unreadable). */
+  readonly userCache = new Counter({
+    name: 'scim_user_cache_total',
+    help: 'SCIM user view lookups by the validated cache, by outcome (hit, miss, bypass)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(app: string) {
     this.registry.setDefaultLabels({ app });
     collectDefaultMetrics({ register: this.registry });

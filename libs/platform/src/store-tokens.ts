@@ -37,3 +37,8 @@ export const PASSWORD_RESETS = Symbol('PASSWORD_RESETS');
 export const TEAM_COUNTS = Symbol('TEAM_COUNTS');
 /** SCIM index paging: the walk checkpoints (scim-api). */
 export const PAGE_CHECKPOINTS = Symbol('PAGE_CHECKPOINTS');
+/**
+ * The change stamps of the SCIM user views in Redis, or null on the memory backend (no Redis):
+ * every app's writes replace them, scim-api's user cache reads them (docs/decisions.md, "Validated SCIM user cache").
+ */
+export const CHANGE_STAMPS = Symbol('CHANGE_STAMPS');

@@ -2,13 +2,16 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown,
 import type { Logger } from 'pino';
 import type { Config, StoreBackend } from '@sso/config';
 import { type Clock, systemClock } from '@sso/domain';
-import { type AppStores, type StoreRoot, openStores } from '@sso/persistence';
+import { type AppStores, type ChangeStamps, type StoreRoot, openStores } from '@sso/persistence';
+import { RedisChangeStamps } from './change-stamps';
 import { Metrics } from './metrics';
+import { type RedisClient, createRedis } from './redis';
 import { LOGGER } from './platform.module';
 import { ActivityRecorder } from './activity-recorder';
 import {
   ACTIVITY_RECORDER,
   ACTIVITY_STORE,
+  CHANGE_STAMPS,
   CLOCK,
   IDENTITY_STORES,
   IDP_DOMAINS,
@@ -60,6 +63,16 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** The Redis connection of the change stamps (null on the memory backend); closed after the stores. */
+const STAMPS_REDIS = Symbol('STAMPS_REDIS');
+
+class StampsLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(STAMPS_REDIS) private readonly redis: RedisClient | null) {}
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+}
+
 /** Each port's injection token and where it sits in AppStores. */
 const ports: ReadonlyArray<[symbol, (s: AppStores) => unknown]> = [
   [SPAR_STORES, (s) => s.spar],
@@ -95,9 +108,21 @@ export class StoresModule {
     const providers: Provider[] = [
       { provide: CLOCK, useValue: clock },
       {
+        provide: STAMPS_REDIS,
+        inject: [CONFIG],
+        useFactory: (config: Config): RedisClient | null =>
+          (opts.backend ?? config.store.backend) === 'memory' ? null : createRedis(config.redis),
+      },
+      {
+        provide: CHANGE_STAMPS,
+        inject: [STAMPS_REDIS],
+        useFactory: (redis: RedisClient | null): ChangeStamps | null => (redis ? new RedisChangeStamps(redis) : null),
+      },
+      StampsLifecycle,
+      {
         provide: STORE_ROOT,
-        inject: [CONFIG, APP_NAME, Metrics],
-        useFactory: (config: Config, app: string, metrics: Metrics): StoreRoot =>
+        inject: [CONFIG, APP_NAME, Metrics, CHANGE_STAMPS, LOGGER],
+        useFactory: (config: Config, app: string, metrics: Metrics, stamps: ChangeStamps | null, log: Logger): StoreRoot =>
           openStores({
             backend: opts.backend ?? config.store.backend,
             cassandra: config.cassandra,
@@ -106,6 +131,18 @@ export class StoresModule {
             clock,
             applicationName: app,
             observer: metrics.observeQuery,
+            changeStamps: stamps
+              ? {
+                  stamps,
+                  onFailure: (keys, err) => {
+                    metrics.stampFailures.inc();
+                    log.warn(
+                      { err, keys },
+                      'change stamps not replaced: the SCIM user cache of other replicas may show the old data until its TTL',
+                    );
+                  },
+                }
+              : undefined,
           }),
       },
       ...ports.map(([token, pick]): Provider => ({
@@ -130,7 +167,7 @@ export class StoresModule {
     return {
       module: StoresModule,
       providers,
-      exports: [CLOCK, STORE_ROOT, ACTIVITY_RECORDER, ...ports.map(([token]) => token)],
+      exports: [CLOCK, STORE_ROOT, CHANGE_STAMPS, ACTIVITY_RECORDER, ...ports.map(([token]) => token)],
     };
   }
 }

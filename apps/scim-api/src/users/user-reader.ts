@@ -19,8 +19,10 @@ import type {
   ScimUserDocStore,
   SparStores,
 } from '@sso/persistence';
+import { userStampKey } from '@sso/persistence';
 import { NAMEID_FORMATS, normalizeNameId } from '@sso/saml';
 import { type JsonObject, ScimError, computeETag } from '@sso/scim';
+import type { UserCache, UserGroups } from './user-cache';
 import { present, synthesise, visibleIn } from './user-view';
 
 export interface UsersSettings {
@@ -68,6 +70,8 @@ export class UserReader {
     private readonly groups: ScimGroupStore,
     private readonly clock: Clock,
     private readonly settings: UsersSettings,
+    /** The validated cache of GET, keyed filters and list pages (user-cache.ts); null: every read goes to Cassandra. */
+    private readonly cache: UserCache | null = null,
   ) {}
 
   /**
@@ -76,18 +80,54 @@ export class UserReader {
    * brig and galley, never written (docs/design.md §6.2).
    */
   async load(team: TeamId, id: string): Promise<LoadedUser | null> {
-    if (!isUuid(id)) return null;
+    return (await this.loadTimed(team, id)).user;
+  }
+
+  /** `load`, and whether the user's times were stored (else they are "now", and the result is not cacheable). */
+  private async loadTimed(team: TeamId, id: string): Promise<{ user: LoadedUser | null; timed: boolean }> {
+    if (!isUuid(id)) return { user: null, timed: false };
     const uid = userId(id);
     const [user, row, member] = await Promise.all([
       this.identity.users.get(uid),
       this.docs.get(uid),
       this.identity.teams.getMember(team, uid),
     ]);
-    if (!user || !visibleIn(team, user)) return null;
+    if (!user || !visibleIn(team, user)) return { user: null, timed: false };
     // Documents written since brig migration 16 carry their times; older rows (and users SCIM
     // never wrote) read spar's scim_user_times, one round trip more.
     const times = row?.times ?? (await this.spar.scimUserTimes.get(uid));
-    return this.assemble(team, user, row, member?.role ?? null, times?.createdAt, times?.lastUpdatedAt);
+    return { user: this.assemble(team, user, row, member?.role ?? null, times?.createdAt, times?.lastUpdatedAt), timed: !!times };
+  }
+
+  /**
+   * `load` through the validated cache (reads only: the writes start from `load`, see
+   * docs/decisions.md, "Validated SCIM user cache"). The stamp is read before any Cassandra read;
+   * a fill is kept under it.
+   */
+  async loadCached(team: TeamId, id: string): Promise<LoadedUser | null> {
+    const cache = this.cache;
+    if (!cache || !isUuid(id)) return this.load(team, id);
+    const uid = userId(id);
+    const key = userStampKey(uid);
+    const stamps = await cache.stamps([key]);
+    if (!stamps) {
+      cache.count('bypass');
+      return this.load(team, id);
+    }
+    return this.viaCache(cache, team, uid, stamps.get(key)!);
+  }
+
+  /** The user from a valid entry under `stamp` (the current one), else read and kept under it. */
+  private async viaCache(cache: UserCache, team: TeamId, uid: UserId, stamp: string): Promise<LoadedUser | null> {
+    const hit = cache.user(team, uid, stamp);
+    if (hit) {
+      cache.count('hit');
+      return hit;
+    }
+    cache.count('miss');
+    const r = await this.loadTimed(team, uid);
+    if (r.user && r.timed) cache.putUser(team, r.user, stamp);
+    return r.user;
   }
 
   /**
@@ -148,6 +188,43 @@ export class UserReader {
    */
   async loadMembers(team: TeamId, members: TeamMember[]): Promise<LoadedUser[]> {
     if (members.length === 0) return [];
+    const cache = this.cache;
+    if (!cache) return this.fetchMembers(team, members, null);
+    // Every member's stamp in one round trip, before any Cassandra read; only the misses are read.
+    const keys = members.map((m) => userStampKey(m.user));
+    const stamps = await cache.stamps(keys);
+    if (!stamps) {
+      cache.count('bypass', members.length);
+      return this.fetchMembers(team, members, null);
+    }
+    const hits = new Map<UserId, LoadedUser>();
+    const misses: TeamMember[] = [];
+    for (const m of members) {
+      const hit = cache.user(team, m.user, stamps.get(userStampKey(m.user)));
+      // The page's member row is the role shown: an entry read under another role is a miss.
+      if (hit && hit.role === m.role) hits.set(m.user, hit);
+      else misses.push(m);
+    }
+    cache.count('hit', hits.size);
+    cache.count('miss', misses.length);
+    const fetched = new Map(
+      (await this.fetchMembers(team, misses, (u) => cache.putUser(team, u, stamps.get(userStampKey(u.user.id))!))).map(
+        (u) => [u.user.id, u] as const,
+      ),
+    );
+    const out: LoadedUser[] = [];
+    const seen = new Set<UserId>();
+    for (const m of members) {
+      const u = hits.get(m.user) ?? fetched.get(m.user);
+      if (u && !seen.has(m.user)) out.push(u);
+      seen.add(m.user);
+    }
+    return out;
+  }
+
+  /** The members' users read from Cassandra; `keep` gets those whose times were stored (cacheable). */
+  private async fetchMembers(team: TeamId, members: TeamMember[], keep: ((u: LoadedUser) => void) | null): Promise<LoadedUser[]> {
+    if (members.length === 0) return [];
     const ids = members.map((m) => m.user);
     const roles = new Map(members.map((m) => [m.user, m.role] as const));
     const [users, docs] = await Promise.all([this.identity.users.getMany(ids), this.docs.getMany(ids)]);
@@ -157,6 +234,7 @@ export class UserReader {
       const t = times.get(user.id);
       const u = this.assemble(team, user, docs.get(user.id), roles.get(user.id) ?? null, t?.createdAt, t?.lastUpdatedAt);
       if (u) out.push(u);
+      if (u && t && keep) keep(u);
     }
     return out;
   }
@@ -169,16 +247,29 @@ export class UserReader {
    * that stands in for a missing handle.
    */
   async findByKey(team: TeamId, attribute: string, value: string): Promise<LoadedUser | null> {
-    if (attribute === 'id') return this.load(team, value);
+    if (attribute === 'id') return this.loadCached(team, value);
     if (attribute === 'userName') {
-      const uid = await this.identity.users.lookupHandle(value.toLowerCase());
-      if (uid !== null) return this.load(team, uid);
-      const u = isUuid(value) ? await this.load(team, value) : null;
+      const handle = value.toLowerCase();
+      // The hint is only a candidate: served when the validated user still has the handle (brig's
+      // row changes, and so its stamp, before a handle is released for another user to claim).
+      const hinted = this.cache?.handleHint(handle);
+      if (hinted !== undefined) {
+        const u = await this.loadCached(team, hinted);
+        if (u && u.user.handle === handle) return u;
+        this.cache?.forgetHandleHint(handle);
+      }
+      const uid = await this.identity.users.lookupHandle(handle);
+      if (uid !== null) {
+        const u = await this.loadCached(team, uid);
+        if (u && u.user.handle === handle) this.cache?.putHandleHint(handle, uid);
+        return u;
+      }
+      const u = isUuid(value) ? await this.loadCached(team, value) : null;
       return u && u.user.handle === null ? u : null;
     }
     if (attribute !== 'externalId') return null;
     const row = await this.spar.scimExternal.get(team, value);
-    const viaRow = row ? await this.load(team, row.uid) : null;
+    const viaRow = row ? await this.loadCached(team, row.uid) : null;
     if (viaRow) return viaRow;
     const idps = await this.spar.idps.listByTeam(team);
     const hits = await Promise.all(
@@ -190,12 +281,12 @@ export class UserReader {
       ),
     );
     for (const hit of hits) {
-      const u = hit ? await this.load(team, hit.uid) : null;
+      const u = hit ? await this.loadCached(team, hit.uid) : null;
       if (u) return u;
     }
     if (isEmail(value)) {
       const uid = await this.identity.users.lookupEmail(emailKey(value));
-      if (uid !== null) return this.load(team, uid);
+      if (uid !== null) return this.loadCached(team, uid);
     }
     return null;
   }
@@ -222,6 +313,10 @@ export class UserReader {
     id: string,
     withGroups: boolean,
   ): Promise<{ user: LoadedUser; groups: Array<{ id: string; displayName: string }> | null }> {
+    if (this.cache && isUuid(id)) {
+      const r = await this.getWithGroupsCached(this.cache, token.team, id, withGroups);
+      if (r) return r;
+    }
     // Settled at once, so its failure is never an unhandled rejection while the user read fails.
     const groups =
       withGroups && isUuid(id)
@@ -237,8 +332,65 @@ export class UserReader {
     return { user, groups: r.g };
   }
 
+  /**
+   * getWithGroups through the cache: the user's stamp and those of the groups its cached list
+   * names in one round trip; null when the stamps cannot be read (the caller reads Cassandra).
+   */
+  private async getWithGroupsCached(
+    cache: UserCache,
+    team: TeamId,
+    id: string,
+    withGroups: boolean,
+  ): Promise<{ user: LoadedUser; groups: UserGroups | null } | null> {
+    const uid = userId(id);
+    const key = userStampKey(uid);
+    const stamps = await cache.stamps(withGroups ? [key, ...cache.groupKeys(team, uid)] : [key]);
+    if (!stamps) {
+      cache.count('bypass');
+      return null;
+    }
+    const stamp = stamps.get(key)!;
+    const groups = withGroups
+      ? this.groupsCached(cache, team, uid, stamp, stamps).then(
+          (g) => ({ ok: true as const, g }),
+          (error: unknown) => ({ ok: false as const, error }),
+        )
+      : null;
+    const user = await this.viaCache(cache, team, uid, stamp);
+    if (!user) throw userNotFound(id);
+    if (groups === null) return { user, groups: null };
+    const r = await groups;
+    if (!r.ok) throw r.error;
+    return { user, groups: r.g };
+  }
+
+  /**
+   * The user's groups from a valid entry, else read: the reverse rows (under the user's stamp,
+   * read before), then the stamps of the groups they list, and only then the group rows, so a
+   * rename that lands after the group rows were read has replaced the stamp kept with them.
+   */
+  private async groupsCached(
+    cache: UserCache,
+    team: TeamId,
+    uid: UserId,
+    stamp: string,
+    stamps: ReadonlyMap<string, string>,
+  ): Promise<UserGroups> {
+    const hit = cache.groupsOf(team, uid, stamps);
+    if (hit) return hit;
+    const ids = await this.groups.groupsOf(team, uid);
+    if (ids.length === 0) {
+      cache.putGroups(team, uid, [], stamp, new Map());
+      return [];
+    }
+    const groupStamps = await cache.stamps(ids.map((g) => cache.groupKey(team, g)));
+    const rows = (await this.groups.getMany(team, ids)).map((g) => ({ id: g.id, displayName: g.displayName }));
+    if (groupStamps) cache.putGroups(team, uid, rows, stamp, groupStamps);
+    return rows;
+  }
+
   async get(token: ScimTokenRecord, id: string): Promise<LoadedUser> {
-    const u = await this.load(token.team, id);
+    const u = await this.loadCached(token.team, id);
     if (!u) throw userNotFound(id);
     return u;
   }

@@ -1,8 +1,25 @@
 import { Module } from '@nestjs/common';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import { type IdentityStores, type ScimGroupStore, type ScimUserDocStore, type SparStores, TeamCounts } from '@sso/persistence';
-import { CLOCK, CONFIG, IDENTITY_STORES, SCIM_USER_DOCS, SPAR_STORES, constructedFrom, emailLinksProvider } from '@sso/platform';
+import {
+  type ChangeStamps,
+  type IdentityStores,
+  type ScimGroupStore,
+  type ScimUserDocStore,
+  type SparStores,
+  TeamCounts,
+} from '@sso/persistence';
+import {
+  CHANGE_STAMPS,
+  CLOCK,
+  CONFIG,
+  IDENTITY_STORES,
+  Metrics,
+  SCIM_USER_DOCS,
+  SPAR_STORES,
+  constructedFrom,
+  emailLinksProvider,
+} from '@sso/platform';
 import { EmailLinks } from '@sso/auth';
 import { ScimUserEmails } from './user-emails';
 import { CursorCodec } from '../common/cursor';
@@ -14,6 +31,7 @@ import { CreateUser } from './create-user';
 import { DeleteUser } from './delete-user';
 import { UpdateUser } from './update-user';
 import { UserClaims } from './user-claims';
+import { UserCache } from './user-cache';
 import { UserReader } from './user-reader';
 import { UsersSearch } from './users.search';
 
@@ -24,7 +42,7 @@ export { SCIM_USER_DOCS } from '@sso/platform';
   providers: [
     {
       provide: UserReader,
-      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG],
+      inject: [SPAR_STORES, IDENTITY_STORES, SCIM_USER_DOCS, SCIM_GROUPS, CLOCK, CONFIG, CHANGE_STAMPS, Metrics],
       useFactory: (
         spar: SparStores,
         identity: IdentityStores,
@@ -32,11 +50,26 @@ export { SCIM_USER_DOCS } from '@sso/platform';
         groups: ScimGroupStore,
         clock: Clock,
         config: Config,
+        stamps: ChangeStamps | null,
+        metrics: Metrics,
       ) =>
-        new UserReader(spar, identity, docs, groups, clock, {
-          richInfoLimit: config.scim.richInfoLimit,
-          defaultLocale: config.defaultLocale,
-        }),
+        new UserReader(
+          spar,
+          identity,
+          docs,
+          groups,
+          clock,
+          { richInfoLimit: config.scim.richInfoLimit, defaultLocale: config.defaultLocale },
+          // Without Redis (the memory backend) or with no entries allowed: no cache at all.
+          stamps && config.scim.userCacheEntries > 0
+            ? new UserCache(
+                stamps,
+                clock,
+                { ttlSeconds: config.scim.userCacheSeconds, maxEntries: config.scim.userCacheEntries },
+                (o, n = 1) => metrics.userCache.inc({ outcome: o }, n),
+              )
+            : null,
+        ),
     },
     {
       provide: UserClaims,

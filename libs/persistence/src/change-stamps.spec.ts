@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { type TeamId, type User, type UserId, systemClock, teamId, userId } from '@sso/domain';
+import { MemoryChangeStamps, STAMPED, StampWriter, UNSTAMPED, groupStampKey, userStampKey, withChangeStamps } from './change-stamps';
+import { memorySparStores } from './memory';
+import { memoryIdentityStores } from './memory/identity-stores';
+import { MemoryScimGroupStore } from './memory/scim-group-store';
+import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
+import { openStores } from './root';
+
+/** Every method an object answers to (own and inherited), as a caller of the port sees them. */
+function methodsOf(o: object): string[] {
+  const out = new Set<string>();
+  for (let p: object | null = o; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const n of Object.getOwnPropertyNames(p)) {
+      if (n !== 'constructor' && typeof (o as Record<string, unknown>)[n] === 'function') out.add(n);
+    }
+  }
+  return [...out].sort();
+}
+
+function twins() {
+  const identity = memoryIdentityStores(systemClock);
+  return {
+    users: identity.users,
+    teams: identity.teams,
+    scimUserDocs: new MemoryScimUserDocStore(),
+    scimUserTimes: memorySparStores(systemClock).scimUserTimes,
+    scimGroups: new MemoryScimGroupStore(),
+  };
+}
+
+const team: TeamId = teamId(randomUUID());
+const uid: UserId = userId(randomUUID());
+const other: UserId = userId(randomUUID());
+const gid = randomUUID();
+const now = new Date('2026-12-04T12:00:00Z');
+const aUser: User = {
+  id: uid,
+  team,
+  name: 'A',
+  handle: 'a',
+  email: null,
+  emailUnvalidated: null,
+  language: null,
+  country: null,
+  status: 'active',
+  managedBy: 'scim',
+  ssoId: null,
+  passwordHash: null,
+  activated: true,
+};
+const group = {
+  team,
+  id: gid,
+  displayName: 'G',
+  externalId: null,
+  created: now,
+  lastModified: now,
+  version: 'v1',
+  membersVersion: 'm1',
+  membersModified: now,
+};
+const doc = { uid, doc: '{}', version: 'v1' };
+
+/** One call of each stamped method and the stamps it must replace. */
+const calls: Record<keyof typeof STAMPED, Record<string, { args: unknown[]; keys: string[] }>> = {
+  users: {
+    put: { args: [aUser], keys: [userStampKey(uid)] },
+    update: { args: [uid, { name: 'B' }], keys: [userStampKey(uid)] },
+    delete: { args: [uid], keys: [userStampKey(uid)] },
+  },
+  teams: {
+    addMember: { args: [{ team, user: uid, role: 'member', invitedBy: null, invitedAt: null }], keys: [userStampKey(uid)] },
+    setRole: { args: [team, uid, 'admin'], keys: [userStampKey(uid)] },
+    removeMember: { args: [team, uid], keys: [userStampKey(uid)] },
+    removeMemberOnce: { args: [team, uid], keys: [userStampKey(uid)] },
+  },
+  scimUserDocs: {
+    create: { args: [doc], keys: [userStampKey(uid)] },
+    replace: { args: [{ ...doc, version: 'v2' }, 'v1'], keys: [userStampKey(uid)] },
+    deleteIf: { args: [uid, 'v2'], keys: [userStampKey(uid)] },
+    delete: { args: [uid], keys: [userStampKey(uid)] },
+  },
+  scimUserTimes: {
+    put: { args: [{ uid, createdAt: now, lastUpdatedAt: now }], keys: [userStampKey(uid)] },
+    touch: { args: [uid, now], keys: [userStampKey(uid)] },
+    delete: { args: [uid], keys: [userStampKey(uid)] },
+  },
+  scimGroups: {
+    create: {
+      args: [
+        group,
+        [
+          { user: uid, display: null },
+          { user: other, display: null },
+        ],
+      ],
+      keys: [userStampKey(uid), userStampKey(other)],
+    },
+    replace: {
+      args: [team, gid, { displayName: 'H', externalId: null, version: 'v2', lastModified: now }, { version: 'v1' }, 'G'],
+      keys: [groupStampKey(team, gid)],
+    },
+    addMembers: { args: [team, gid, [{ user: other, display: null }]], keys: [userStampKey(other)] },
+    removeMembers: { args: [team, gid, [uid]], keys: [userStampKey(uid)] },
+    delete: { args: [team, gid], keys: [groupStampKey(team, gid)] },
+  },
+};
+
+/** Private helpers of the memory twins (TypeScript `private`, not part of the port). */
+const TWIN_PRIVATE: Partial<Record<keyof typeof STAMPED, string[]>> = { users: ['read'] };
+
+describe('change stamps on the writes of the SCIM user views inputs', () => {
+  const ports = Object.keys(STAMPED) as Array<keyof typeof STAMPED>;
+
+  it.each(ports)('every method of %s is either stamped or listed as not a view input (a new write method fails here)', (port) => {
+    const all = methodsOf(twins()[port]).filter((m) => !(TWIN_PRIVATE[port] ?? []).includes(m));
+    const classified = [...Object.keys(STAMPED[port]), ...Object.keys(UNSTAMPED[port])].sort();
+    expect(all).toEqual(classified);
+    // No method is in both lists, and every "read" is really named like one.
+    for (const m of Object.keys(STAMPED[port])) expect(UNSTAMPED[port]).not.toHaveProperty(m);
+  });
+
+  it.each(ports)('each stamped method of %s, called through the decorated store, replaces exactly its stamps', async (port) => {
+    const t = twins();
+    const stamps = new MemoryChangeStamps();
+    const s = withChangeStamps(
+      {
+        spar: { ...memorySparStores(systemClock), scimUserTimes: t.scimUserTimes },
+        identity: { users: t.users, teams: t.teams, cookies: memoryIdentityStores(systemClock).cookies },
+        scimUserDocs: t.scimUserDocs,
+        scimGroups: t.scimGroups,
+      },
+      new StampWriter(stamps, () => {}),
+    );
+    const decorated: Record<string, unknown> = {
+      users: s.identity.users,
+      teams: s.identity.teams,
+      scimUserDocs: s.scimUserDocs,
+      scimUserTimes: s.spar.scimUserTimes,
+      scimGroups: s.scimGroups,
+    }[port] as Record<string, unknown>;
+    expect(Object.keys(calls[port]).sort()).toEqual(Object.keys(STAMPED[port]).sort());
+    for (const [method, c] of Object.entries(calls[port])) {
+      const before = new Map(stamps.stamped);
+      await (decorated[method] as (...a: unknown[]) => Promise<unknown>)(...c.args);
+      const changed = [...stamps.stamped].filter(([k, n]) => (before.get(k) ?? 0) !== n).map(([k]) => k);
+      expect(changed.sort(), `${port}.${method}`).toEqual([...c.keys].sort());
+    }
+    // Reads stamp nothing.
+    const before = new Map(stamps.stamped);
+    for (const m of Object.keys(UNSTAMPED[port]).filter((m) => UNSTAMPED[port][m] === 'read')) {
+      await Promise.resolve((decorated[m] as (...a: unknown[]) => unknown)(uid, uid)).catch(() => undefined);
+    }
+    expect(stamps.stamped).toEqual(before);
+  });
+
+  it('stamps after a failed write too (it may have landed), and the write still fails with its own error', async () => {
+    const stamps = new MemoryChangeStamps();
+    const w = new StampWriter(stamps, () => {});
+    await expect(
+      w.after(['k'], async () => {
+        throw new Error('timeout');
+      }),
+    ).rejects.toThrow('timeout');
+    expect(stamps.stamped.get('k')).toBe(1);
+  });
+
+  it('stamps only once the write has settled', async () => {
+    const stamps = new MemoryChangeStamps();
+    const w = new StampWriter(stamps, () => {});
+    let release!: () => void;
+    const p = w.after(['k'], () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setImmediate(r));
+    expect(stamps.stamped.get('k')).toBeUndefined();
+    release();
+    await p;
+    expect(stamps.stamped.get('k')).toBe(1);
+  });
+
+  it('a stamp that fails is retried once; when that fails too the failure is reported and the write still succeeds', async () => {
+    const stamps = new MemoryChangeStamps();
+    const onFailure = vi.fn();
+    const w = new StampWriter(stamps, onFailure);
+    const flaky = vi.spyOn(stamps, 'stamp').mockRejectedValueOnce(new Error('blip'));
+    await expect(w.after(['k'], async () => 'ok')).resolves.toBe('ok');
+    expect(flaky).toHaveBeenCalledTimes(2);
+    expect(onFailure).not.toHaveBeenCalled();
+    expect(stamps.stamped.get('k')).toBe(1);
+
+    stamps.failing = true;
+    await expect(w.after(['k'], async () => 'still ok')).resolves.toBe('still ok');
+    expect(onFailure).toHaveBeenCalledTimes(1);
+    expect(onFailure.mock.calls[0]![0]).toEqual(['k']);
+  });
+
+  it('the memory twin: a missing stamp is created once, a stamp is random and replaced by each write, failing reads are null', async () => {
+    const s = new MemoryChangeStamps();
+    const a = (await s.current(['x']))!.get('x');
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect((await s.current(['x']))!.get('x')).toBe(a);
+    await s.stamp(['x']);
+    expect((await s.current(['x']))!.get('x')).not.toBe(a);
+    s.failing = true;
+    expect(await s.current(['x'])).toBeNull();
+  });
+
+  it('the root decorates the view inputs only when given stamps', async () => {
+    const stamps = new MemoryChangeStamps();
+    const opts = { backend: 'memory' as const, cassandra: {} as never, loginCacheSeconds: 0 };
+    const plain = openStores(opts).stores;
+    await plain.scimUserDocs.create(doc);
+    expect(stamps.stamped.size).toBe(0);
+    const root = openStores({ ...opts, changeStamps: { stamps, onFailure: () => {} } }).stores;
+    await root.identity.users.put(aUser);
+    await root.spar.scimUserTimes.touch(uid, now);
+    await root.identity.teams.setRole(team, uid, 'admin');
+    expect(stamps.stamped.get(userStampKey(uid))).toBe(3);
+    // What is not a view input is left as it was.
+    await root.identity.users.claimHandle('a', uid);
+    expect(stamps.stamped.get(userStampKey(uid))).toBe(3);
+  });
+});

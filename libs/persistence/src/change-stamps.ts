@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import type { TeamId, UserId } from '@sso/domain';
+import type { IdentityStores, TeamStore, UserStore } from './ports/identity-stores';
+import type { ScimGroupStore } from './ports/scim-group-store';
+import type { ScimUserDocStore } from './ports/scim-user-doc-store';
+import type { ScimUserTimesStore } from './ports/scim-user-times-store';
+import type { SparStores } from './ports/stores';
+
+/**
+ * Change stamps (docs/decisions.md, "Validated SCIM user cache"): one random value per input of
+ * a cached view, kept in Redis and shared by every replica. A writer replaces the stamps of what
+ * it wrote once the write has settled; a reader reads the current stamps before it reads
+ * Cassandra, and an in-process entry is served only while the stamps it was filled under are
+ * still the current ones.
+ */
+export interface ChangeStamps {
+  /** Replaces the stamps of `keys` by fresh random values. Rejects when that could not be done. */
+  stamp(keys: readonly string[]): Promise<void>;
+  /** The current stamps of `keys` (a missing one is created), or null when they cannot be read. */
+  current(keys: readonly string[]): Promise<Map<string, string> | null>;
+}
+
+/** The stamp of a user's rows: brig `user`, `scim_user_doc`, galley `team_member`, spar `scim_user_times`, its group memberships. */
+export const userStampKey = (uid: UserId | string): string => `sso:stamp:u:${uid}`;
+/** The stamp of a SCIM group's own row (its displayName as a user's `groups` shows it). */
+export const groupStampKey = (team: TeamId | string, gid: string): string => `sso:stamp:g:${team}:${gid}`;
+
+export const freshStamp = (): string => randomBytes(16).toString('hex');
+
+/** The in-process twin, for unit tests (and to simulate an unreachable Redis: `failing`). */
+export class MemoryChangeStamps implements ChangeStamps {
+  readonly values = new Map<string, string>();
+  /** While true every call fails as if Redis were unreachable. */
+  failing = false;
+  /** How many times each key was stamped. */
+  readonly stamped = new Map<string, number>();
+  /** Calls of `current` (round trips). */
+  reads = 0;
+
+  async stamp(keys: readonly string[]): Promise<void> {
+    if (this.failing) throw new Error('stamps unreachable');
+    for (const k of keys) {
+      this.values.set(k, freshStamp());
+      this.stamped.set(k, (this.stamped.get(k) ?? 0) + 1);
+    }
+  }
+
+  async current(keys: readonly string[]): Promise<Map<string, string> | null> {
+    this.reads++;
+    if (this.failing) return null;
+    const out = new Map<string, string>();
+    for (const k of keys) {
+      let v = this.values.get(k);
+      if (v === undefined) {
+        v = freshStamp();
+        this.values.set(k, v);
+      }
+      out.set(k, v);
+    }
+    return out;
+  }
+}
+
+/** What a writer does when a stamp could not be replaced (after one retry): log and count it. */
+export type StampFailure = (keys: readonly string[], error: unknown) => void;
+
+/** Stamps after the write settled, success or not (a failed write may still have landed); never fails the write. */
+export class StampWriter {
+  constructor(
+    private readonly stamps: ChangeStamps,
+    private readonly onFailure: StampFailure,
+  ) {}
+
+  async after<T>(keys: readonly string[], write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      if (keys.length > 0) await this.stamp(keys);
+    }
+  }
+
+  async stamp(keys: readonly string[]): Promise<void> {
+    try {
+      await this.stamps.stamp(keys);
+    } catch {
+      try {
+        await this.stamps.stamp(keys);
+      } catch (e) {
+        this.onFailure(keys, e);
+      }
+    }
+  }
+}
+
+/** Which stamps a write method replaces, from its arguments. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type KeysOf<T> = { [K in keyof T]?: T[K] extends (...args: infer A) => Promise<unknown> ? (...args: A) => string[] : never };
+
+/**
+ * The write methods of the view inputs and the stamps each replaces. Every other method of these
+ * ports is listed in UNSTAMPED with the reason (change-stamps.spec.ts checks that every method is
+ * in one of the two).
+ */
+export const STAMPED = {
+  users: {
+    put: (u) => [userStampKey(u.id)],
+    update: (id) => [userStampKey(id)],
+    delete: (id) => [userStampKey(id)],
+  } satisfies KeysOf<UserStore>,
+  teams: {
+    addMember: (m) => [userStampKey(m.user)],
+    setRole: (_team, user) => [userStampKey(user)],
+    removeMember: (_team, user) => [userStampKey(user)],
+    removeMemberOnce: (_team, user) => [userStampKey(user)],
+  } satisfies KeysOf<TeamStore>,
+  scimUserDocs: {
+    create: (d) => [userStampKey(d.uid)],
+    replace: (d) => [userStampKey(d.uid)],
+    deleteIf: (uid) => [userStampKey(uid)],
+    delete: (uid) => [userStampKey(uid)],
+  } satisfies KeysOf<ScimUserDocStore>,
+  scimUserTimes: {
+    put: (t) => [userStampKey(t.uid)],
+    touch: (uid) => [userStampKey(uid)],
+    delete: (uid) => [userStampKey(uid)],
+  } satisfies KeysOf<ScimUserTimesStore>,
+  scimGroups: {
+    // A new group is listed by its members (reverse rows): their stamps.
+    create: (_g, members) => members.map((m) => userStampKey(m.user)),
+    replace: (team, id) => [groupStampKey(team, id)],
+    addMembers: (_team, _id, members) => members.map((m) => userStampKey(m.user)),
+    removeMembers: (_team, _id, users) => users.map((u) => userStampKey(u)),
+    // Its members' reverse rows go with it; every entry that lists the group checks this stamp.
+    delete: (team, id) => [groupStampKey(team, id)],
+  } satisfies KeysOf<ScimGroupStore>,
+};
+
+/** The methods of the same ports that stamp nothing, and why. */
+export const UNSTAMPED: Record<keyof typeof STAMPED, Record<string, string>> = {
+  users: {
+    get: 'read',
+    getMany: 'read',
+    lookupHandle: 'read',
+    lookupEmail: 'read',
+    getRichInfo: 'read',
+    claimHandle: 'user_handle is not a view input (the userName hint is checked against the cached brig row)',
+    releaseHandle: 'user_handle is not a view input',
+    claimEmail: 'user_keys is not a view input',
+    releaseEmail: 'user_keys is not a view input',
+    putRichInfo: 'rich_info is not a view input (the document carries the rich info shown)',
+  },
+  teams: {
+    getTeam: 'read',
+    listTeams: 'read',
+    getMember: 'read',
+    listMembers: 'read',
+    teamOf: 'read',
+    ssoStatus: 'read',
+    validateSamlEmailsStatus: 'read',
+    createTeam: 'team row: not a view input',
+    deleteTeam: 'removes the team row only, members are not touched',
+    setSsoStatus: 'team feature: not a view input',
+    setValidateSamlEmailsStatus: 'team feature: not a view input',
+  },
+  scimUserDocs: { get: 'read', getMany: 'read' },
+  scimUserTimes: { get: 'read', getMany: 'read' },
+  scimGroups: {
+    get: 'read',
+    getMany: 'read',
+    list: 'read',
+    idsByName: 'read',
+    members: 'read',
+    groupsOf: 'read',
+    touchMembers: "members version and time: a user's `groups` shows only ids and displayNames",
+  },
+};
+
+/** `target` with the methods of `keysOf` stamping after they settle (a Proxy: everything else is the target's own). */
+export function stamped<T extends object>(target: T, keysOf: Record<string, (...args: never[]) => string[]>, writer: StampWriter): T {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      const value: unknown = Reflect.get(t, prop, receiver);
+      const keys = typeof prop === 'string' ? keysOf[prop] : undefined;
+      if (!keys || typeof value !== 'function') return value;
+      let w = wrapped.get(prop);
+      if (!w) {
+        const fn = value as (...args: unknown[]) => Promise<unknown>;
+        w = (...args: unknown[]) => writer.after((keys as (...a: unknown[]) => string[])(...args), () => fn.apply(t, args));
+        wrapped.set(prop, w);
+      }
+      return w;
+    },
+  });
+}
+
+type Stampable = { spar: SparStores; identity: IdentityStores; scimUserDocs: ScimUserDocStore; scimGroups: ScimGroupStore };
+
+/** The view inputs of `s` with every write stamping (the persistence root applies it when the app has stamps). */
+export function withChangeStamps<S extends Stampable>(s: S, writer: StampWriter): S {
+  const k = STAMPED as unknown as Record<keyof typeof STAMPED, Record<string, (...args: never[]) => string[]>>;
+  return {
+    ...s,
+    spar: { ...s.spar, scimUserTimes: stamped(s.spar.scimUserTimes, k.scimUserTimes, writer) },
+    identity: {
+      ...s.identity,
+      users: stamped(s.identity.users, k.users, writer),
+      teams: stamped(s.identity.teams, k.teams, writer),
+    },
+    scimUserDocs: stamped(s.scimUserDocs, k.scimUserDocs, writer),
+    scimGroups: stamped(s.scimGroups, k.scimGroups, writer),
+  };
+}
