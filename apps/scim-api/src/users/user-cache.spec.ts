@@ -1,0 +1,398 @@
+import { FakeClock, type UserId, newScimTokenId, newTeamId, newUserId, userId } from '@sso/domain';
+import { EmailLinks } from '@sso/auth';
+import {
+  MemoryActivationStore,
+  MemoryChangeStamps,
+  MemoryInvitationStore,
+  MemoryMailOutboxStore,
+  MemoryScimGroupStore,
+  MemoryScimUserDocStore,
+  type ScimTokenRecord,
+  StampWriter,
+  memoryIdentityStores,
+  memorySparStores,
+  withChangeStamps,
+} from '@sso/persistence';
+import { describe, expect, it, vi } from 'vitest';
+import { CreateUser } from './create-user';
+import { DeleteUser } from './delete-user';
+import { ScimUserEmails } from './user-emails';
+import { UpdateUser } from './update-user';
+import { UserCache } from './user-cache';
+import { UserClaims } from './user-claims';
+import { type LoadedUser, UserReader } from './user-reader';
+
+// The validated user cache (docs/decisions.md, "Validated SCIM user cache"): two replicas (A and
+// B, each its own cache) on the same stores and the same stamps, the writes going through the
+// persistence root's stamping decorators as in the apps.
+
+const TTL = 30;
+
+function setup(maxEntries = 100) {
+  const clock = new FakeClock(new Date('2026-12-04T10:00:00.000Z'));
+  const stamps = new MemoryChangeStamps();
+  const plain = {
+    spar: memorySparStores(clock),
+    identity: memoryIdentityStores(clock),
+    scimUserDocs: new MemoryScimUserDocStore(),
+    scimGroups: new MemoryScimGroupStore(),
+  };
+  const stampFailures = vi.fn();
+  const s = withChangeStamps(plain, new StampWriter(stamps, stampFailures));
+  const counts = { hit: 0, miss: 0, bypass: 0 };
+  const replica = () => {
+    const cache = new UserCache(stamps, clock, { ttlSeconds: TTL, maxEntries }, (o, n = 1) => (counts[o] += n));
+    const reader = new UserReader(
+      s.spar,
+      s.identity,
+      s.scimUserDocs,
+      s.scimGroups,
+      clock,
+      { richInfoLimit: 5000, defaultLocale: 'en' },
+      cache,
+    );
+    const claims = new UserClaims(s.spar, s.identity, { richInfoLimit: 5000 });
+    const links = new EmailLinks(
+      s.identity,
+      new MemoryInvitationStore(clock),
+      new MemoryActivationStore(clock),
+      new MemoryMailOutboxStore(clock),
+      clock,
+      {
+        invitationTimeoutSeconds: 3600,
+        activationTimeoutSeconds: 3600,
+        publicUrl: 'https://wire.example.com',
+        defaultLocale: 'en',
+        validateSamlEmailsByDefault: false,
+      },
+    );
+    const emails = new ScimUserEmails(links, s.spar, s.identity);
+    const deletes = new DeleteUser(s.spar, s.identity, s.scimUserDocs, s.scimGroups, clock, reader, emails);
+    const creates = new CreateUser(s.spar, s.identity, s.scimUserDocs, clock, reader, claims, emails, deletes);
+    const updates = new UpdateUser(s.spar, s.identity, s.scimUserDocs, clock, reader, claims, emails);
+    return { cache, reader, creates, updates, deletes };
+  };
+  const team = newTeamId();
+  const token: ScimTokenRecord = {
+    team,
+    id: newScimTokenId(),
+    tokenKey: 'k',
+    createdAt: clock.now(),
+    idp: null,
+    description: 'test',
+    name: 'test',
+  };
+  return { clock, stamps, plain, s, stampFailures, counts, a: replica(), b: replica(), team, token };
+}
+
+const body = (name: string) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName: name,
+  displayName: name,
+  externalId: `${name}@example.com`,
+  emails: [{ value: `${name}@example.com`, primary: true }],
+});
+const patch = (path: string, value: unknown) => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+  Operations: [{ op: 'replace', path, value }],
+});
+const nameOf = (u: LoadedUser | null) => (u ? u.doc['displayName'] : null);
+
+/** Counts the Cassandra-side reads of the user rows. */
+function spyReads(x: ReturnType<typeof setup>) {
+  return {
+    users: vi.spyOn(x.plain.identity.users, 'get'),
+    usersMany: vi.spyOn(x.plain.identity.users, 'getMany'),
+    docs: vi.spyOn(x.plain.scimUserDocs, 'get'),
+    groupsOf: vi.spyOn(x.plain.scimGroups, 'groupsOf'),
+    groupRows: vi.spyOn(x.plain.scimGroups, 'getMany'),
+  };
+}
+
+describe('validated SCIM user cache', () => {
+  it('a second GET is served from the cache without reading the user rows; the answer is the same', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('alice'));
+    const first = await x.b.reader.getWithGroups(x.token, u.user.id, true);
+    const reads = spyReads(x);
+    const second = await x.b.reader.getWithGroups(x.token, u.user.id, true);
+    expect(second).toEqual(first);
+    expect(reads.users).not.toHaveBeenCalled();
+    expect(reads.docs).not.toHaveBeenCalled();
+    expect(reads.groupsOf).not.toHaveBeenCalled();
+    expect(x.counts.hit).toBeGreaterThan(0);
+  });
+
+  it('a PATCH through replica A changes the stamp: the next GET through B reads and shows it, every time', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('bob'));
+    for (let i = 0; i < 20; i++) {
+      await x.b.reader.get(x.token, u.user.id); // fills B
+      const w = await x.a.updates.patch(x.token, u.user.id, patch('displayName', `Bob ${i}`), {});
+      const r = await x.b.reader.get(x.token, u.user.id);
+      expect(r.doc['displayName']).toBe(`Bob ${i}`);
+      expect(r.version).toBe(w.version);
+    }
+  });
+
+  it('a fill that overlapped a write is never served after the write is acknowledged', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('carol'));
+    const old = await x.plain.scimUserDocs.get(u.user.id);
+    // B's fill reads the document before the write lands but finishes after it.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const get = x.plain.scimUserDocs.get.bind(x.plain.scimUserDocs);
+    vi.spyOn(x.plain.scimUserDocs, 'get').mockImplementationOnce(async () => {
+      await gate;
+      return old;
+    });
+    const fill = x.b.reader.get(x.token, u.user.id);
+    await new Promise((r) => setImmediate(r));
+    vi.mocked(x.plain.scimUserDocs.get).mockImplementation(get);
+    const w = await x.a.updates.patch(x.token, u.user.id, patch('displayName', 'Carol 2'), {});
+    release();
+    expect((await fill).doc['displayName']).not.toBe('Carol 2'); // a read that overlapped: either answer is fine
+    const after = await x.b.reader.get(x.token, u.user.id);
+    expect(after.doc['displayName']).toBe('Carol 2');
+    expect(after.version).toBe(w.version);
+  });
+
+  it('while the stamps cannot be read every read goes to Cassandra and nothing is kept', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('dave'));
+    x.stamps.failing = true;
+    const reads = spyReads(x);
+    expect(nameOf(await x.b.reader.loadCached(x.team, u.user.id))).toBe('dave');
+    expect(nameOf(await x.b.reader.loadCached(x.team, u.user.id))).toBe('dave');
+    expect(reads.users).toHaveBeenCalledTimes(2);
+    expect(x.counts.bypass).toBe(2);
+    expect(x.b.cache.size.users).toBe(0);
+    // A write while Redis is down is committed; its stamp failure is reported, never the request's.
+    const w = await x.a.updates.patch(x.token, u.user.id, patch('displayName', 'Dave 2'), {});
+    expect(w.doc['displayName']).toBe('Dave 2');
+    expect(x.stampFailures).toHaveBeenCalled();
+    expect(nameOf(await x.b.reader.loadCached(x.team, u.user.id))).toBe('Dave 2');
+    x.stamps.failing = false;
+    expect(nameOf(await x.b.reader.loadCached(x.team, u.user.id))).toBe('Dave 2');
+  });
+
+  it('a stamp a writer could not replace leaves an entry stale for at most the TTL', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('erin'));
+    await x.b.reader.get(x.token, u.user.id);
+    // The write lands, its stamp does not (Redis unreachable for the writer only).
+    await x.plain.identity.users.update(u.user.id, { name: 'Erin 2' });
+    await x.plain.scimUserDocs.replace(
+      {
+        uid: u.user.id,
+        doc: JSON.stringify({ ...u.doc, displayName: 'Erin 2' }),
+        version: 'x',
+        times: { createdAt: u.created, lastUpdatedAt: u.lastModified },
+      },
+      u.rowVersion!,
+    );
+    expect((await x.b.reader.get(x.token, u.user.id)).doc['displayName']).toBe('erin');
+    x.clock.advance(TTL * 1000 - 1);
+    expect((await x.b.reader.get(x.token, u.user.id)).doc['displayName']).toBe('erin');
+    x.clock.advance(1);
+    expect((await x.b.reader.get(x.token, u.user.id)).doc['displayName']).toBe('Erin 2');
+  });
+
+  it('keeps at most maxEntries users, dropping the oldest', async () => {
+    const x = setup(2);
+    const ids: UserId[] = [];
+    for (const n of ['f1', 'f2', 'f3']) ids.push((await x.a.creates.create(x.token, body(n))).user.id);
+    for (const id of ids) await x.b.reader.get(x.token, id);
+    expect(x.b.cache.size.users).toBe(2);
+    const reads = spyReads(x);
+    await x.b.reader.get(x.token, ids[2]!);
+    await x.b.reader.get(x.token, ids[1]!);
+    expect(reads.users).not.toHaveBeenCalled();
+    await x.b.reader.get(x.token, ids[0]!);
+    expect(reads.users).toHaveBeenCalledTimes(1);
+  });
+
+  it('a synthesised user (no stored times: "now") is never kept', async () => {
+    const x = setup();
+    const uid = newUserId();
+    await x.plain.identity.users.put({
+      id: uid,
+      team: x.team,
+      name: 'SSO',
+      handle: null,
+      email: null,
+      emailUnvalidated: null,
+      language: null,
+      country: null,
+      status: 'active',
+      managedBy: 'wire',
+      ssoId: JSON.stringify({ scim_external_id: 'sso@example.com' }),
+      passwordHash: null,
+      activated: true,
+    });
+    await x.plain.identity.teams.addMember({ team: x.team, user: uid, role: 'member', invitedBy: null, invitedAt: null });
+    const u = await x.b.reader.get(x.token, uid);
+    expect(u.rowVersion).toBeNull();
+    expect(x.b.cache.size.users).toBe(0);
+  });
+
+  it('other teams never get a cached user', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('gina'));
+    await x.b.reader.get(x.token, u.user.id);
+    expect(await x.b.reader.loadCached(newTeamId(), u.user.id)).toBeNull();
+  });
+
+  it('list pages: only the misses are read; an entry under another role than the page row is a miss', async () => {
+    const x = setup();
+    const ids: UserId[] = [];
+    for (const n of ['h1', 'h2', 'h3']) ids.push((await x.a.creates.create(x.token, body(n))).user.id);
+    const page = async () => (await x.s.identity.teams.listMembers(x.team, { size: 100, cursor: null })).items;
+    const first = await x.b.reader.loadMembers(x.team, await page());
+    expect(first.map((u) => u.user.id).sort()).toEqual([...ids].sort());
+    const reads = spyReads(x);
+    const again = await x.b.reader.loadMembers(x.team, await page());
+    expect(again).toEqual(first);
+    expect(reads.usersMany).not.toHaveBeenCalled();
+    // A role change whose stamp was lost: the page's member row still shows it.
+    await x.plain.identity.teams.setRole(x.team, ids[1]!, 'admin');
+    const third = await x.b.reader.loadMembers(x.team, await page());
+    expect(reads.usersMany).toHaveBeenCalledTimes(1);
+    expect(reads.usersMany.mock.calls[0]![0]).toEqual([ids[1]]);
+    expect(third.find((u) => u.user.id === ids[1])!.role).toBe('admin');
+    expect(third.find((u) => u.user.id === ids[1])!.doc['roles']).toEqual(['admin']);
+    // A stamped change (through a decorated store) is read again too.
+    await x.a.updates.patch(x.token, ids[2]!, patch('displayName', 'H3 new'), {});
+    const fourth = await x.b.reader.loadMembers(x.team, await page());
+    expect(fourth.find((u) => u.user.id === ids[2])!.doc['displayName']).toBe('H3 new');
+  });
+
+  it('a role change through the team store changes the ETag B shows', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('ivan'));
+    const before = await x.b.reader.get(x.token, u.user.id);
+    await x.s.identity.teams.setRole(x.team, u.user.id, 'admin');
+    const after = await x.b.reader.get(x.token, u.user.id);
+    expect(after.role).toBe('admin');
+    expect(after.version).not.toBe(before.version);
+  });
+
+  it('DELETE through A: B answers 404', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('judy'));
+    await x.b.reader.get(x.token, u.user.id);
+    await x.a.deletes.delete(x.token, u.user.id, {});
+    await expect(x.b.reader.get(x.token, u.user.id)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('userName hints: a rename, a delete and a handle taken over by another user are never answered from the hint', async () => {
+    const x = setup();
+    const k = await x.a.creates.create(x.token, body('kim'));
+    expect((await x.b.reader.findByKey(x.team, 'userName', 'KIM'))!.user.id).toBe(k.user.id);
+    expect(x.b.cache.size.handles).toBe(1);
+    const reads = spyReads(x);
+    expect((await x.b.reader.findByKey(x.team, 'userName', 'kim'))!.user.id).toBe(k.user.id);
+    expect(reads.users).not.toHaveBeenCalled();
+    // Rename: the old name finds nobody, the new one finds kim.
+    await x.a.updates.patch(x.token, k.user.id, patch('userName', 'kim2'), {});
+    expect(await x.b.reader.findByKey(x.team, 'userName', 'kim')).toBeNull();
+    expect((await x.b.reader.findByKey(x.team, 'userName', 'kim2'))!.user.id).toBe(k.user.id);
+    // Another user takes the freed handle.
+    const l = await x.a.creates.create(x.token, { ...body('kim'), externalId: 'other@example.com', emails: [] });
+    expect((await x.b.reader.findByKey(x.team, 'userName', 'kim'))!.user.id).toBe(l.user.id);
+    // Delete: nobody has it.
+    expect((await x.b.reader.findByKey(x.team, 'userName', 'kim'))!.user.id).toBe(l.user.id);
+    await x.a.deletes.delete(x.token, l.user.id, {});
+    expect(await x.b.reader.findByKey(x.team, 'userName', 'kim')).toBeNull();
+  });
+
+  it("groups: a rename, a new membership and a group's delete show on B's next GET", async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('leo'));
+    const gid = userId(newUserId()) as string;
+    const now = x.clock.now();
+    const g = {
+      team: x.team,
+      id: gid,
+      displayName: 'G1',
+      externalId: null,
+      created: now,
+      lastModified: now,
+      version: 'v1',
+      membersVersion: 'm1',
+      membersModified: now,
+    };
+    await x.s.scimGroups.create(g, []);
+    const groupsOnB = async () => (await x.b.reader.getWithGroups(x.token, u.user.id, true)).groups;
+    expect(await groupsOnB()).toEqual([]);
+    await x.s.scimGroups.addMembers(x.team, gid, [{ user: u.user.id, display: null }]);
+    expect(await groupsOnB()).toEqual([{ id: gid, displayName: 'G1' }]);
+    const reads = spyReads(x);
+    expect(await groupsOnB()).toEqual([{ id: gid, displayName: 'G1' }]);
+    expect(reads.groupRows).not.toHaveBeenCalled();
+    await x.s.scimGroups.replace(
+      x.team,
+      gid,
+      { displayName: 'G2', externalId: null, version: 'v2', lastModified: now },
+      { version: 'v1' },
+      'G1',
+    );
+    expect(await groupsOnB()).toEqual([{ id: gid, displayName: 'G2' }]);
+    await x.s.scimGroups.delete(x.team, gid);
+    expect(await groupsOnB()).toEqual([]);
+  });
+
+  it('a rename that lands while B reads the group rows is not kept under the new stamp', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('mia'));
+    const gid = newUserId() as string;
+    const now = x.clock.now();
+    const g = {
+      team: x.team,
+      id: gid,
+      displayName: 'old',
+      externalId: null,
+      created: now,
+      lastModified: now,
+      version: 'v1',
+      membersVersion: 'm1',
+      membersModified: now,
+    };
+    await x.s.scimGroups.create(g, [{ user: u.user.id, display: null }]);
+    const stale = await x.plain.scimGroups.getMany(x.team, [gid]);
+    // B's fill reads the group rows as they were before the rename; the rename settles meanwhile.
+    const getMany = x.plain.scimGroups.getMany.bind(x.plain.scimGroups);
+    vi.spyOn(x.plain.scimGroups, 'getMany').mockImplementationOnce(async () => {
+      await x.s.scimGroups.replace(
+        x.team,
+        gid,
+        { displayName: 'new', externalId: null, version: 'v2', lastModified: now },
+        { version: 'v1' },
+        'old',
+      );
+      return stale;
+    });
+    expect((await x.b.reader.getWithGroups(x.token, u.user.id, true)).groups).toEqual([{ id: gid, displayName: 'old' }]);
+    vi.mocked(x.plain.scimGroups.getMany).mockImplementation(getMany);
+    expect((await x.b.reader.getWithGroups(x.token, u.user.id, true)).groups).toEqual([{ id: gid, displayName: 'new' }]);
+  });
+
+  it('concurrent PATCHes through A and B and GETs through both: both end on the last acknowledged write', async () => {
+    const x = setup();
+    const u = await x.a.creates.create(x.token, body('ned'));
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const r = i % 2 ? x.a : x.b;
+        await r.reader.get(x.token, u.user.id);
+        // Five lost compare-and-sets in a row answer 409 (not acknowledged): fine here.
+        await r.updates.patch(x.token, u.user.id, patch('displayName', `Ned ${i}`), {}).catch((e: { code?: string }) => {
+          if (e.code !== 'conflict') throw e;
+        });
+        await (i % 2 ? x.b : x.a).reader.get(x.token, u.user.id);
+      }),
+    );
+    const stored = JSON.parse((await x.plain.scimUserDocs.get(u.user.id))!.doc) as Record<string, unknown>;
+    for (const r of [x.a, x.b]) expect((await r.reader.get(x.token, u.user.id)).doc['displayName']).toBe(stored['displayName']);
+  });
+});
