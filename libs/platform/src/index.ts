@@ -14,6 +14,7 @@ export * from './stores.module';
 export * from './rate-limit.module';
 export * from './rate-limit';
 export * from './redis';
+export * from './change-stamps';
 export * from './scim-token.guard';
 export * from './session-cookie';
 export * from './body-parsers';
