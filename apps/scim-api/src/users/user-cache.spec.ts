@@ -268,6 +268,22 @@ describe('validated SCIM user cache', () => {
     expect(fourth.find((u) => u.user.id === ids[2])!.doc['displayName']).toBe('H3 new');
   });
 
+  it('countVisible (index paging skips): cached users count without a read, the others are read; a deleted user stops counting', async () => {
+    const x = setup();
+    const ids: UserId[] = [];
+    for (const n of ['v1', 'v2']) ids.push((await x.a.creates.create(x.token, body(n))).user.id);
+    const page = async () => (await x.s.identity.teams.listMembers(x.team, { size: 100, cursor: null })).items;
+    expect(await x.b.reader.countVisible(x.team, await page())).toBe(2);
+    await x.b.reader.loadMembers(x.team, await page());
+    const reads = spyReads(x);
+    expect(await x.b.reader.countVisible(x.team, await page())).toBe(2);
+    expect(reads.usersMany).not.toHaveBeenCalled();
+    await x.plain.identity.users.update(ids[0]!, { status: 'deleted' }); // its stamp lost: the member row stays
+    await x.s.identity.users.update(ids[1]!, { status: 'deleted' });
+    expect(await x.b.reader.countVisible(x.team, await page())).toBe(1);
+    expect(reads.usersMany.mock.calls[0]![0]).toEqual([ids[1]]);
+  });
+
   it('a role change through the team store changes the ETag B shows', async () => {
     const x = setup();
     const u = await x.a.creates.create(x.token, body('ivan'));

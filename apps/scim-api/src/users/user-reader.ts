@@ -222,6 +222,24 @@ export class UserReader {
     return out;
   }
 
+  /**
+   * How many of `members` the team's SCIM shows (index paging's skip and peek): a valid cached
+   * user is shown; only the others' brig rows are read.
+   */
+  async countVisible(team: TeamId, members: readonly TeamMember[]): Promise<number> {
+    if (members.length === 0) return 0;
+    const cache = this.cache;
+    const stamps = cache ? await cache.stamps(members.map((m) => userStampKey(m.user))) : null;
+    let shown = 0;
+    const rest: UserId[] = [];
+    for (const m of members) {
+      if (stamps && cache!.user(team, m.user, stamps.get(userStampKey(m.user)))) shown++;
+      else rest.push(m.user);
+    }
+    if (rest.length > 0) shown += (await this.identity.users.getMany(rest)).filter((u) => visibleIn(team, u)).length;
+    return shown;
+  }
+
   /** The members' users read from Cassandra; `keep` gets those whose times were stored (cacheable). */
   private async fetchMembers(team: TeamId, members: TeamMember[], keep: ((u: LoadedUser) => void) | null): Promise<LoadedUser[]> {
     if (members.length === 0) return [];

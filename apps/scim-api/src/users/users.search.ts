@@ -7,7 +7,6 @@ import type { IndexPaging } from '../common/index-paging';
 import { type ListSource, runList } from '../common/list-run';
 import { UserGroupsResolver, type UserGroupsIndex, sortsByGroups } from './user-groups-filter';
 import { type LoadedUser, UserReader } from './user-reader';
-import { visibleIn } from './user-view';
 
 const rs = userResourceSchema;
 
@@ -80,8 +79,7 @@ export class UsersSearch {
         team,
         scan: async (cursor, limit) => {
           const page = await this.identity.teams.listMembers(team, { limit, cursor });
-          const users = page.items.length > 0 ? await this.identity.users.getMany(page.items.map((m) => m.user)) : [];
-          return { shown: users.filter((u) => visibleIn(team, u)).length, next: page.cursor };
+          return { shown: await this.handler.countVisible(team, page.items), next: page.cursor };
         },
         load: async (cursor, limit) => {
           const page = await this.identity.teams.listMembers(team, { limit, cursor });
