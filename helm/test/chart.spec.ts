@@ -322,8 +322,9 @@ describe('chart contract (production settings)', () => {
         .find((d) => d.metadata.name === `sso-${app}`)!
         .spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(envOf('scim-api')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'SCIM_CURSOR_KEY']));
-    // token-admin rate-limits logins and discovery, saml-sp discovery on /sso/login; scim-api uses no Redis and gets no Redis URL.
-    expect(envOf('scim-api')).not.toContain('REDIS_URL');
+    // token-admin rate-limits logins and discovery, saml-sp discovery on /sso/login; every app stamps
+    // the SCIM user views it writes and scim-api validates its user cache (docs/decisions.md, "Validated SCIM user cache").
+    expect(envOf('scim-api')).toContain('REDIS_URL');
     expect(envOf('saml-sp')).toContain('REDIS_URL');
     expect(envOf('token-admin')).toEqual(expect.arrayContaining(['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'REDIS_URL']));
     // existingSecret alternatives: no chart Secret for what the operator provides.

@@ -79,9 +79,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sso.usesSpKeys" -}}
 {{- if eq . "saml-sp" }}true{{ end -}}
 {{- end -}}
-{{/* Login rate limits live in Redis: only token-admin counts logins; saml-sp and scim-api never connect to it. */}}
+{{/* Redis: rate limits (token-admin, saml-sp) and the change stamps of the SCIM user views (every app writes them, scim-api reads them); not the migrate job. */}}
 {{- define "sso.usesRedis" -}}
-{{- if or (eq . "token-admin") (eq . "saml-sp") }}true{{ end -}}
+{{- if or (eq . "token-admin") (eq . "saml-sp") (eq . "scim-api") }}true{{ end -}}
 {{- end -}}
 
 {{/* ---- Secret names: the chart's own, or the operator's existingSecret ---- */}}
