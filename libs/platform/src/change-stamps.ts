@@ -11,7 +11,25 @@ if v then return v end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return ARGV[1]`;
 
-type WithStampOf = RedisClient & { stampOf(key: string, fresh: string, seconds: number): Promise<string> };
+/**
+ * `stampOf` over several keys in one call (one node only: standalone and sentinel). ARGV[1] is a
+ * fresh random prefix; a missing key gets it followed by the key's position.
+ */
+const STAMPS_OF = `local out = {}
+for i, k in ipairs(KEYS) do
+  local v = redis.call('GET', k)
+  if not v then
+    v = ARGV[1] .. ':' .. i
+    redis.call('SET', k, v, 'EX', ARGV[2])
+  end
+  out[i] = v
+end
+return out`;
+
+type WithStampOf = RedisClient & {
+  stampOf(key: string, fresh: string, seconds: number): Promise<string>;
+  stampsOf(n: number, ...args: Array<string | number>): Promise<unknown[]>;
+};
 
 /**
  * The change stamps in Redis (docs/decisions.md, "Validated SCIM user cache"). While the client
@@ -23,6 +41,7 @@ export class RedisChangeStamps implements ChangeStamps {
 
   constructor(redis: RedisClient) {
     redis.defineCommand('stampOf', { numberOfKeys: 1, lua: STAMP_OF });
+    redis.defineCommand('stampsOf', { lua: STAMPS_OF });
     this.redis = redis as WithStampOf;
   }
 
@@ -43,20 +62,16 @@ export class RedisChangeStamps implements ChangeStamps {
     }
   }
 
-  /** One round trip: a pipeline on one node; in Cluster mode the keys' slots differ, so separate commands sent together. */
+  /**
+   * One round trip. On one node, one script call for all keys; in Cluster mode the keys' slots
+   * differ, so one call per key, sent together (ioredis writes them back to back).
+   */
   private async read(keys: readonly string[]): Promise<string[]> {
-    if (this.redis instanceof Cluster) return Promise.all(keys.map((k) => this.redis.stampOf(k, freshStamp(), STAMP_SECONDS)));
-    const p = this.redis.pipeline() as unknown as {
-      stampOf(k: string, f: string, s: number): void;
-      exec(): Promise<Array<[Error | null, unknown]> | null>;
-    };
-    for (const k of keys) p.stampOf(k, freshStamp(), STAMP_SECONDS);
-    const res = await p.exec();
-    if (!res) throw new Error('pipeline aborted');
-    return res.map(([err, v]) => {
-      if (err) throw err;
-      if (typeof v !== 'string') throw new Error('stamp is not a string');
-      return v;
-    });
+    const values: unknown[] =
+      this.redis instanceof Cluster
+        ? await Promise.all(keys.map((k) => this.redis.stampOf(k, freshStamp(), STAMP_SECONDS)))
+        : await this.redis.stampsOf(keys.length, ...keys, freshStamp(), STAMP_SECONDS);
+    if (values.length !== keys.length || values.some((v) => typeof v !== 'string')) throw new Error('unexpected stamps reply');
+    return values as string[];
   }
 }
