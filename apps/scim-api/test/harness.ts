@@ -15,10 +15,14 @@ import {
 import {
   CassandraDb,
   CassandraInvitationStore,
+  CassandraScimGroupStore,
   CassandraScimUserDocStore,
+  StampWriter,
   cassandraIdentityStores,
   cassandraSparStores,
+  withChangeStamps,
 } from '@sso/persistence';
+import { RedisChangeStamps, type RedisClient, createRedis } from '@sso/platform';
 import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 import { type TestApp, startTestApp, testConfig } from '@sso/testing';
 import { scimApi } from '../src/app';
@@ -31,26 +35,50 @@ export class ScimHarness {
   db!: CassandraDb;
   config!: Config;
 
+  /** The change stamps the harness's own writes replace, as every app's do (the scim-api cache validates against them). */
+  private redis: RedisClient | null = null;
+  private writer: StampWriter | null = null;
+
   async start(overrides: Record<string, unknown> = {}): Promise<void> {
     this.config = testConfig({ 'scim.baseUri': 'https://wire.example.com/scim/v2', ...overrides });
     this.t = await startTestApp(scimApi, this.config);
     this.db = new CassandraDb(this.config.cassandra);
     await this.db.connect();
+    const redis = createRedis(this.config.redis);
+    this.redis = redis;
+    // Connected, or refused (a harness pointed at an unreachable Redis writes without stamps).
+    await new Promise<void>((ok) => {
+      redis.once('ready', () => ok());
+      redis.once('error', () => ok());
+    });
+    this.writer = new StampWriter(new RedisChangeStamps(redis), () => {});
   }
 
   async stop(): Promise<void> {
     await this.t?.close();
     await this.db?.shutdown();
+    this.redis?.disconnect();
+  }
+
+  /** The stores on the test keyspaces, their writes stamped as in the apps. */
+  private stores() {
+    const plain = {
+      spar: cassandraSparStores(this.db, systemClock),
+      identity: cassandraIdentityStores(this.db, systemClock),
+      scimUserDocs: new CassandraScimUserDocStore(this.db),
+      scimGroups: new CassandraScimGroupStore(this.db),
+    };
+    return this.writer ? withChangeStamps(plain, this.writer) : plain;
   }
 
   get spar() {
-    return cassandraSparStores(this.db, systemClock);
+    return this.stores().spar;
   }
   get identity() {
-    return cassandraIdentityStores(this.db, systemClock);
+    return this.stores().identity;
   }
   get docs() {
-    return new CassandraScimUserDocStore(this.db);
+    return this.stores().scimUserDocs;
   }
   get invitations() {
     return new CassandraInvitationStore(this.db);
