@@ -93,7 +93,6 @@ export class StampWriter {
 }
 
 /** Which stamps a write method replaces, from its arguments. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type KeysOf<T> = { [K in keyof T]?: T[K] extends (...args: infer A) => Promise<unknown> ? (...args: A) => string[] : never };
 
 /**

@@ -248,7 +248,7 @@ describe('validated SCIM user cache', () => {
     const x = setup();
     const ids: UserId[] = [];
     for (const n of ['h1', 'h2', 'h3']) ids.push((await x.a.creates.create(x.token, body(n))).user.id);
-    const page = async () => (await x.s.identity.teams.listMembers(x.team, { size: 100, cursor: null })).items;
+    const page = async () => (await x.s.identity.teams.listMembers(x.team, { limit: 100, cursor: null })).items;
     const first = await x.b.reader.loadMembers(x.team, await page());
     expect(first.map((u) => u.user.id).sort()).toEqual([...ids].sort());
     const reads = spyReads(x);
@@ -272,7 +272,7 @@ describe('validated SCIM user cache', () => {
     const x = setup();
     const ids: UserId[] = [];
     for (const n of ['v1', 'v2']) ids.push((await x.a.creates.create(x.token, body(n))).user.id);
-    const page = async () => (await x.s.identity.teams.listMembers(x.team, { size: 100, cursor: null })).items;
+    const page = async () => (await x.s.identity.teams.listMembers(x.team, { limit: 100, cursor: null })).items;
     expect(await x.b.reader.countVisible(x.team, await page())).toBe(2);
     await x.b.reader.loadMembers(x.team, await page());
     const reads = spyReads(x);
