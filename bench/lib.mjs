@@ -112,17 +112,33 @@ export async function patchRoundRobin(autocannon, { base, headers, ids, connecti
  * `spar` (the built stores of one connection; `tools/build.mjs` has run). Returns the team id and
  * the token in clear.
  */
-export async function scimTeam({ identity, spar }, name) {
+export async function scimTeam({ identity, spar }, name, { withIdp = false } = {}) {
   const auth = createRequire(import.meta.url)(path.join(repoRoot, 'dist/libs/auth/index.js'));
   const team = randomUUID();
   await identity.teams.createTeam({ id: team, name, creator: randomUUID(), deleted: false });
+  // With an IdP, SCIM users get a SAML identity and log in by SSO (the usual setup); without one
+  // they are invited by email (pending until they accept: an invitation and a mail per create).
+  const idp = withIdp ? randomUUID() : null;
+  if (idp)
+    await spar.idps.insert({
+      id: idp,
+      team,
+      issuer: `https://idp.bench.example/${team}`,
+      requestUri: 'https://idp.bench.example/sso',
+      certs: ['<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'],
+      apiVersion: 2,
+      oldIssuers: [],
+      replacedBy: null,
+      handle: 'Bench IdP',
+      domain: null,
+    });
   const token = auth.generateScimToken();
   await spar.scimTokens.insert({
     team,
     id: randomUUID(),
     tokenKey: auth.hashScimToken(token),
     createdAt: new Date(),
-    idp: null,
+    idp,
     description: 'bench',
     name: 'bench',
   });

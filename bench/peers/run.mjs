@@ -4,11 +4,15 @@
 // GET /Users/:id, GET /Users?filter=userName eq …, GET /Users?startIndex=…&count=100 (a
 // sequential walk of pages), PATCH /Users/:id (replace displayName), POST /Users.
 //   node bench/peers/run.mjs [--users 1000] [--seconds 10] [--connections 16] [--short]
+// --short is a smoke run (200 users, 2 s per scenario). Each scenario is first run unmeasured for
+// 3 s (1 s with --short), then the machine is left alone for 3 s, for both servers alike.
 // --short is a smoke run (200 users, 2 s per scenario). Polis runs its directory-sync SCIM
 // handler on SQLite (better-sqlite3, default journal and synchronous settings) behind the thin
 // node:http server of polis-server.cjs; it is installed on first use into .cache/peers/polis
 // (git-ignored), never into the product's package.json. scim-api runs as built, on the local
 // Cassandra node with the product's settings (LOCAL_QUORUM, LWT uniqueness), on its own port.
+// scim-api's token is bound to an IdP of the team (SCIM users with a SAML identity, who log in by
+// SSO: the usual setup); --no-idp uses a token without one, whose creates invite each user by email.
 // Both servers are seeded through their own POST /Users with the same users. Prints the ratio
 // table (scim-api over Polis: throughput, and p50/p99 latency), CPU per request of scim-api, of
 // Cassandra and of Polis (from /proc), and the RSS of both servers under load.
@@ -31,11 +35,13 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '16' },
     short: { type: 'boolean', default: false },
     only: { type: 'string' },
+    'no-idp': { type: 'boolean', default: false },
   },
 });
 const USERS = Number(args.users ?? (args.short ? 200 : 1000));
 const SECONDS = Number(args.seconds ?? (args.short ? 2 : 10));
 const CONNECTIONS = Number(args.connections);
+const WARMUP_SECONDS = args.short ? 1 : 3;
 const POLIS = { '@boxyhq/saml-jackson': '26.2.0', 'better-sqlite3': '12.11.1' };
 const polisDir = path.join(cacheDir, 'peers', 'polis');
 const log = (...a) => console.error('[peers]', ...a);
@@ -111,6 +117,7 @@ async function startScimApi() {
   const { token } = await scimTeam(
     { identity: cassandraIdentityStores(db, systemClock), spar: cassandraSparStores(db, systemClock) },
     'Bench peers',
+    { withIdp: !args['no-idp'] },
   );
   await db.shutdown();
   const port = await freePort();
@@ -210,6 +217,16 @@ const scenarios = {
 };
 
 async function phase(s, users, tag, name) {
+  // Warm-up of the same load, not measured (JIT; index paging's first list recounts the team and
+  // trusts the count only after a settle delay), then a pause for background work to finish.
+  await autocannon({
+    url: `${s.base}${s.usersPath}`,
+    headers: s.headers,
+    connections: CONNECTIONS,
+    duration: WARMUP_SECONDS,
+    ...scenarios[name](s, users, `${tag}w`),
+  });
+  await new Promise((r) => setTimeout(r, 3000));
   const cpu0 = Object.fromEntries(Object.entries(s.pids).map(([k, pid]) => [k, cpuMs(pid)]));
   const rssPeak = peakRss(s.child.pid);
   const r = await autocannon({
@@ -233,10 +250,6 @@ try {
   servers.push(await startScimApi());
   const seeded = [];
   for (const s of servers) seeded.push(await seed(s, tag));
-  // Warm-up: JIT, prepared statements, connection pools.
-  for (const [i, s] of servers.entries())
-    await autocannon({ url: `${s.base}${s.usersPath}/${seeded[i][0].id}`, headers: s.headers, connections: CONNECTIONS, duration: 2 });
-
   const names = Object.keys(scenarios).filter((n) => !args.only || n.includes(args.only));
   const results = {};
   for (const name of names) {
