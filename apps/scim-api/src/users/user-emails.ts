@@ -29,7 +29,8 @@ export class ScimUserEmails {
     if (token.idp === null && address !== null) {
       // brig's invitation user: PendingInvitation, not activated, the address waiting.
       const pending: User = { ...user, status: 'pending-invitation', activated: false, email: null, emailUnvalidated: address };
-      return { value: pending, after: () => this.links.invite(pending, role, address) };
+      // The id is the create's fresh one: no earlier invitation to revoke.
+      return { value: pending, after: () => this.links.invite(pending, role, address, { newUser: true }) };
     }
     const { columns, validate } = await this.links.emailColumns(token.team, address);
     const out = { ...user, ...columns };
