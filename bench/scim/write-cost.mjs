@@ -28,6 +28,26 @@ const cpuMs = (pid) => {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
 };
+/**
+ * CPU ms of a process's threads, by thread name without its number. Cassandra's request stages
+ * share one pool of worker threads that take the name of the stage they run, so their CPU can
+ * only be told apart from the background threads' (compaction, flush, GC, commit log), not by stage.
+ */
+function threadCpu(pid) {
+  const out = {};
+  for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const raw = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[-:#]?\d+$/, '');
+      const name = /Stage|Native-Transpor|RequestRespon|CounterMutation/.test(raw) ? 'request stages (shared workers)' : raw;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
 const listener = (port) => Number(execSync(`ss -ltnp | grep ':${port} ' | grep -o 'pid=[0-9]*' | head -1`).toString().split('=')[1]);
 
 /** Statement counts by name from the Prometheus text (the latency histogram's _count). */
@@ -61,7 +81,9 @@ async function phase(name, n, request, app, cass, internal) {
   const s0 = await statements(internal);
   const a0 = cpuMs(app);
   const c0 = cpuMs(cass);
+  const t0 = threadCpu(cass);
   await load(n, request);
+  const t1 = threadCpu(cass);
   const a = (cpuMs(app) - a0) / n;
   const c = (cpuMs(cass) - c0) / n;
   const s1 = await statements(internal);
@@ -77,6 +99,12 @@ async function phase(name, n, request, app, cass, internal) {
   console.log(`  CPU ms per request: scim-api ${a.toFixed(2)}, cassandra ${c.toFixed(2)}`);
   console.log(`  statements per request: ${total.toFixed(2)}`);
   for (const [k, v] of Object.entries(per)) console.log(`    ${String(v).padStart(5)}  ${k}`);
+  console.log('  Cassandra CPU ms per request by thread (the largest):');
+  const threads = Object.entries(t1)
+    .map(([k, v]) => [k, (v - (t0[k] ?? 0)) / n])
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 12);
+  for (const [k, v] of threads) console.log(`    ${v.toFixed(2).padStart(6)}  ${k}`);
   return { app: a, cassandra: c, statements: total, per };
 }
 
