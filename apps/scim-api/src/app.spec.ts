@@ -91,6 +91,38 @@ describe('scim-api on the memory backend', () => {
     expect(gone.json()).toMatchObject({ status: '404' });
   });
 
+  it('creates a pending user whose invitation died anew under its externalId; a live invitation is a conflict', async () => {
+    const stores = t.app.get<StoreRoot>(STORE_ROOT).stores;
+    const userName = `cy.${randomUUID().slice(0, 8)}`;
+    const body = { schemas: [USER], userName, externalId: `${userName}@example.com`, emails: [{ value: `${userName}@example.com` }] };
+    const first = await req('POST', '/scim/v2/Users', body);
+    expect(first.statusCode, first.body).toBe(201);
+    const old = first.json();
+    const team = (await stores.identity.users.get(old.id))!.team!;
+    expect(await stores.invitations.get(team, old.id)).not.toBeNull();
+    // The invitation is live: the externalId (and userName) are taken.
+    const again = await req('POST', '/scim/v2/Users', body);
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.json()).toMatchObject({ scimType: 'uniqueness' });
+
+    // The invitation expired (or was revoked): the pending user is cleaned up as DELETE does and created anew.
+    await stores.invitations.revoke(team, old.id);
+    const anew = await req('POST', '/scim/v2/Users', body);
+    expect(anew.statusCode, anew.body).toBe(201);
+    const u = anew.json();
+    expect(u.id).not.toBe(old.id);
+    expect(u).toMatchObject({ userName, externalId: body.externalId, active: false });
+    expect((await req('GET', `/scim/v2/Users/${old.id}`)).statusCode).toBe(404);
+    expect(await stores.identity.users.get(old.id)).toBeNull();
+    expect(await stores.invitations.get(team, u.id)).not.toBeNull();
+    const listed = await req('GET', `/scim/v2/Users?filter=${encodeURIComponent(`externalId eq "${body.externalId}"`)}`);
+    expect(listed.json()).toMatchObject({ totalResults: 1, Resources: [{ id: u.id }] });
+
+    // Another user's conflict is not cleaned up: a userName taken by a user with a live invitation stays taken.
+    const other = await req('POST', '/scim/v2/Users', { ...body, externalId: `other.${body.externalId}` });
+    expect(other.statusCode, other.body).toBe(409);
+  });
+
   it('creates, gets, lists, patches and deletes a group with a member', async () => {
     const userName = `bob.${randomUUID().slice(0, 8)}`;
     const member = (await req('POST', '/scim/v2/Users', { schemas: [USER], userName, externalId: `${userName}@example.com` })).json();

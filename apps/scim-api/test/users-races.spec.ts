@@ -12,24 +12,24 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /**
  * A PUT or PATCH and another change of the same user, interleaved on purpose: the write is held
- * right after its document compare-and-set (at brig's `users.update`) while the other change runs.
+ * right after its document compare-and-set (at brig's `users.updateWithRichInfo`) while the other change runs.
  */
 describe('SCIM user writes interleaved with other changes (real Cassandra)', () => {
   const h = new ScimHarness();
   beforeAll(() => h.start());
   afterAll(() => h.stop());
 
-  /** The PATCH use case on stores whose `users.update` waits until `release()`. */
+  /** The PATCH use case on stores whose `users.updateWithRichInfo` waits until `release()`. */
   function heldPatch(team: TeamId) {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let reached!: () => void;
     const atUpdate = new Promise<void>((r) => (reached = r));
     const users: IdentityStores['users'] = Object.create(h.identity.users);
-    users.update = async (id, changes) => {
+    users.updateWithRichInfo = async (id, changes, richInfo) => {
       reached();
       await gate;
-      return h.identity.users.update(id, changes);
+      return h.identity.users.updateWithRichInfo(id, changes, richInfo);
     };
     const identity = { ...h.identity, users };
     const settings = { richInfoLimit: 5000, defaultLocale: 'en' };

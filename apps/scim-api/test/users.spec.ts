@@ -250,6 +250,57 @@ describe('SCIM Users on real Cassandra', () => {
     });
   });
 
+  describe('concurrent creates of one user', () => {
+    const total = async (token: string) => {
+      const r = await h.req('GET', '/scim/v2/Users?startIndex=1&count=100', { token });
+      expect(r.statusCode, r.body).toBe(200);
+      const b = r.json() as { totalResults: number; Resources: unknown[] };
+      // The count (index paging's totalResults) and the walk agree: no orphan member, none missed.
+      expect(b.Resources).toHaveLength(b.totalResults);
+      return b.totalResults;
+    };
+    const race = async (token: string, body: Record<string, unknown>, n: number) => {
+      const rs = await Promise.all(Array.from({ length: n }, () => h.req('POST', '/scim/v2/Users', { token, body })));
+      const won = rs.filter((r) => r.statusCode === 201);
+      expect(won, rs.map((r) => r.body).join('\n')).toHaveLength(1);
+      for (const r of rs.filter((x) => x.statusCode !== 201)) {
+        expect(r.statusCode, r.body).toBe(409);
+        expect(r.json()).toMatchObject({ scimType: 'uniqueness' });
+      }
+      return won[0]!.json() as { id: UserId };
+    };
+
+    it('of the same userName and externalId: exactly one 201, the others 409, and only its rows', async () => {
+      const { token, team } = await h.team();
+      const before = await total(token);
+      const body = userBody();
+      const u = await race(token, body, 6);
+      expect(await h.identity.users.lookupHandle(String(body.userName).toLowerCase())).toBe(u.id);
+      expect(await h.spar.scimExternal.get(team, String(body.externalId))).toMatchObject({ uid: u.id, status: 'created' });
+      expect(await h.invitations.get(team, u.id)).not.toBeNull();
+      expect(await total(token)).toBe(before + 1);
+    });
+
+    it('over a pending user whose invitation died: it is deleted once and exactly one create wins', async () => {
+      const { token, team } = await h.team();
+      const before = await total(token);
+      const body = userBody();
+      const old = await create(token, body);
+      await h.invitations.revoke(team, old.id as UserId);
+      const u = await race(token, body, 5);
+      expect(u.id).not.toBe(old.id);
+      expect((await h.req('GET', `/scim/v2/Users/${old.id}`, { token })).statusCode).toBe(404);
+      expect(await h.identity.users.get(old.id as UserId)).toBeNull();
+      expect((await h.req('GET', `/scim/v2/Users/${u.id}`, { token })).statusCode).toBe(200);
+      expect(await h.identity.users.lookupHandle(String(body.userName).toLowerCase())).toBe(u.id);
+      expect(await h.spar.scimExternal.get(team, String(body.externalId))).toMatchObject({ uid: u.id, status: 'created' });
+      // The winner's invitation is live, so the next create of it is a conflict, not a take-over.
+      expect(await h.invitations.get(team, u.id)).not.toBeNull();
+      expect((await h.req('POST', '/scim/v2/Users', { token, body })).statusCode).toBe(409);
+      expect(await total(token)).toBe(before + 1);
+    });
+  });
+
   describe('read', () => {
     it("404 for unknown ids, non-uuids, other teams' users and non-SCIM members", async () => {
       const { token, owner } = await h.team();

@@ -1,7 +1,8 @@
 import { type Clock, newUserId } from '@sso/domain';
 import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores, TeamCounts } from '@sso/persistence';
 import { type UserClaims, settleAll, taken } from './user-claims';
-import { scimUserRecord } from './user-input';
+import { ScimError } from '@sso/scim';
+import { type ValidatedUser, scimUserRecord } from './user-input';
 import type { DeleteUser } from './delete-user';
 import type { ScimUserEmails } from './user-emails';
 import { type LoadedUser, type UserReader, versionOf } from './user-reader';
@@ -25,11 +26,24 @@ export class CreateUser {
   ) {}
 
   async create(token: ScimTokenRecord, body: unknown): Promise<LoadedUser> {
-    const team = token.team;
     const v = this.claims.validate(token, body);
-    // A pending user whose invitation expired is cleaned up as DELETE does, then created anew.
-    const stale = await this.emails.staleInvitee(team, v.wire.externalId);
-    if (stale) await this.deleteUser.delete(token, stale, {});
+    try {
+      return await this.attempt(token, v);
+    } catch (e) {
+      // A pending user whose invitation expired is cleaned up as DELETE does, then created anew.
+      // Such a user holds the externalId (and usually the userName), so it is looked for only
+      // when a unique key was taken, not before every create (docs/decisions.md, "A cheaper
+      // create and PATCH"); the first attempt has released whatever it claimed.
+      if (!(e instanceof ScimError) || e.code !== 'uniqueness') throw e;
+      const stale = await this.emails.staleInvitee(token.team, v.wire.externalId);
+      if (!stale) throw e;
+      await this.deleteUser.delete(token, stale, {});
+      return this.attempt(token, v);
+    }
+  }
+
+  private async attempt(token: ScimTokenRecord, v: ValidatedUser): Promise<LoadedUser> {
+    const team = token.team;
     const uid = newUserId();
     const { saml, ssoId } = await this.claims.identityOf(token, v.wire.externalId);
     const undo: Array<() => Promise<unknown>> = [];

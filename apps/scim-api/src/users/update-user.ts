@@ -150,10 +150,10 @@ export class UpdateUser {
         // A takeover puts the user under SCIM control, as spar's first read did.
         managedBy: 'scim',
       };
-      await this.identity.users.update(uid, changes);
+      // brig's row and its rich info in one statement (one partition: docs/decisions.md, "A cheaper create and PATCH").
+      await this.identity.users.updateWithRichInfo(uid, changes, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
       await email.after();
       if (handleChanged && oldHandle) await this.identity.users.releaseHandle(oldHandle, uid);
-      await this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
       // The document shows galley's role, so a write that does not change `roles` carries the role
       // it read: only a role the request changed is written, or a concurrent change (in team
       // settings, or by another SCIM write) would be undone.

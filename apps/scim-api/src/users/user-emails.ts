@@ -29,7 +29,8 @@ export class ScimUserEmails {
     if (token.idp === null && address !== null) {
       // brig's invitation user: PendingInvitation, not activated, the address waiting.
       const pending: User = { ...user, status: 'pending-invitation', activated: false, email: null, emailUnvalidated: address };
-      return { value: pending, after: () => this.links.invite(pending, role, address) };
+      // The id is the create's fresh one: no earlier invitation to revoke.
+      return { value: pending, after: () => this.links.invite(pending, role, address, { newUser: true }) };
     }
     const { columns, validate } = await this.links.emailColumns(token.team, address);
     const out = { ...user, ...columns };
@@ -86,7 +87,9 @@ export class ScimUserEmails {
    */
   async staleInvitee(team: TeamId, externalId: string): Promise<UserId | null> {
     const row = await this.spar.scimExternal.get(team, externalId);
-    if (!row) return null;
+    // A row still Creating is a create in flight: its user is pending without an invitation only
+    // until that create sends it (creates that lost the race to it must not delete it).
+    if (!row || row.status !== 'created') return null;
     const user = await this.identity.users.get(row.uid);
     if (!user || user.team !== team || user.status !== 'pending-invitation') return null;
     return (await this.links.hasLiveInvitation(team, user.id)) ? null : user.id;

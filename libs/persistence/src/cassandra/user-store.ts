@@ -112,6 +112,20 @@ export class CassandraUserStore implements UserStore {
     );
   }
 
+  async updateWithRichInfo(id: UserId, changes: Partial<Omit<User, 'id'>>, richInfoJson: string): Promise<void> {
+    const fields = FIELD_NAMES.filter((f) => changes[f] !== undefined);
+    if (fields.length === 0) return this.putRichInfo(id, richInfoJson);
+    // One partition key (the user id) in one keyspace: Cassandra applies the two as one mutation,
+    // atomically and without the batch log; a batch without conditions is retried like an upsert.
+    await this.db.batch('user.update_with_rich_info', [
+      {
+        query: `UPDATE ${this.ks}."user" SET ${fields.map((f) => `${FIELDS[f]} = ?`).join(', ')} WHERE id = ?`,
+        params: [...fields.map((f) => toColumn(f, changes[f] as User[typeof f])), id],
+      },
+      { query: `INSERT INTO ${this.ks}.rich_info ("user", json) VALUES (?, ?)`, params: [id, Buffer.from(richInfoJson, 'utf8')] },
+    ]);
+  }
+
   async delete(id: UserId): Promise<void> {
     await this.db.batch('user.delete', [
       { query: `DELETE FROM ${this.ks}."user" WHERE id = ?`, params: [id] },

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newTeamId } from '@sso/domain';
-import { CassandraActivityStore } from '../cassandra/activity-store';
+import { BUCKET_ROW_REUSE_MS, CassandraActivityStore } from '../cassandra/activity-store';
 import type { CassandraDb } from '../cassandra/db';
-import { activityBucket } from '../ports/activity-store';
+import { BUCKET_TTL_MARGIN_SECONDS, activityBucket } from '../ports/activity-store';
 import { sharedTestDb } from '../testing';
 import { activityContract, activityEvent } from './activity.contract';
 
@@ -34,5 +34,66 @@ describe('team_activity on Cassandra', () => {
     const ttl = Number(row.first().t);
     expect(ttl).toBeGreaterThan(90 * 86_400 - 60);
     expect(ttl).toBeLessThanOrEqual(90 * 86_400);
+  });
+});
+
+describe('team_activity_bucket rows written once per hour and process', () => {
+  const bucketWrites = (spy: { mock: { calls: unknown[][] } }) =>
+    spy.mock.calls.filter((c) => c[0] === 'team_activity_bucket.insert').length;
+
+  it('writes the bucket row for the first event of an hour only, again once BUCKET_ROW_REUSE_MS passed', async () => {
+    let now = 0;
+    const s = new CassandraActivityStore(db, () => now);
+    const spy = vi.spyOn(db, 'execute');
+    try {
+      const team = newTeamId();
+      const other = newTeamId();
+      const at = new Date();
+      await s.insert(team, activityEvent(at), 3600);
+      await s.insert(team, activityEvent(at), 3600);
+      expect(bucketWrites(spy)).toBe(1);
+      // An event written up to BUCKET_ROW_REUSE_MS after the row expires before it (the row's margin is longer).
+      expect(BUCKET_TTL_MARGIN_SECONDS * 1000).toBeGreaterThan(BUCKET_ROW_REUSE_MS);
+      // Another team, and another TTL, have rows of their own.
+      await s.insert(other, activityEvent(at), 3600);
+      await s.insert(team, activityEvent(at), 7200);
+      expect(bucketWrites(spy)).toBe(3);
+      now += BUCKET_ROW_REUSE_MS - 1;
+      await s.insert(team, activityEvent(at), 3600);
+      expect(bucketWrites(spy)).toBe(3);
+      now += 1;
+      await s.insert(team, activityEvent(at), 3600);
+      expect(bucketWrites(spy)).toBe(4);
+      // Every event is listed: the bucket row is there.
+      expect(await s.buckets(team, null, 10)).toEqual([activityBucket(at)]);
+      expect(await s.events(team, activityBucket(at), null, 10)).toHaveLength(5);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('writes the bucket row again after a failed write of it', async () => {
+    const s = new CassandraActivityStore(db, () => 0);
+    const orig = db.execute.bind(db);
+    let failNext = true;
+    const spy = vi.spyOn(db, 'execute').mockImplementation((...args: Parameters<CassandraDb['execute']>) => {
+      if (args[0] === 'team_activity_bucket.insert' && failNext) {
+        failNext = false;
+        return Promise.reject(new Error('bucket row write failed'));
+      }
+      return orig(...args);
+    });
+    try {
+      const team = newTeamId();
+      const at = new Date();
+      await expect(s.insert(team, activityEvent(at), 3600)).rejects.toThrow('bucket row write failed');
+      await s.insert(team, activityEvent(at), 3600);
+      await s.insert(team, activityEvent(at), 3600);
+      // The failed write, the one after it, and none for the third event.
+      expect(bucketWrites(spy)).toBe(2);
+      expect(await s.buckets(team, null, 10)).toEqual([activityBucket(at)]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -251,6 +251,25 @@ function userContract(env: GetIdentityEnv): void {
       expect(await stores.users.getRichInfo(b.id)).toBe('{"fields":[]}');
       expect(await stores.users.getRichInfo(newUserId())).toBeNull();
     });
+
+    it('updateWithRichInfo sets the given columns and the rich info together, and only those', async () => {
+      const { stores } = env();
+      const [a, b] = [userFixture(), userFixture()];
+      await stores.users.put(a);
+      await stores.users.put(b);
+      await stores.users.putRichInfo(a.id, '{"fields":[]}');
+      await stores.users.putRichInfo(b.id, '{"fields":[{"type":"b","value":"b"}]}');
+      const json = '{"version":0,"fields":[{"type":"x","value":"y"}]}';
+      await stores.users.updateWithRichInfo(a.id, { name: 'Renamed', handle: undefined, status: 'suspended' }, json);
+      expect(await stores.users.get(a.id)).toEqual({ ...a, name: 'Renamed', status: 'suspended' });
+      expect(await stores.users.getRichInfo(a.id)).toBe(json);
+      // No columns: the rich info alone.
+      await stores.users.updateWithRichInfo(a.id, {}, '{"fields":[]}');
+      expect(await stores.users.get(a.id)).toEqual({ ...a, name: 'Renamed', status: 'suspended' });
+      expect(await stores.users.getRichInfo(a.id)).toBe('{"fields":[]}');
+      expect(await stores.users.get(b.id)).toEqual(b);
+      expect(await stores.users.getRichInfo(b.id)).toBe('{"fields":[{"type":"b","value":"b"}]}');
+    });
   });
 }
 

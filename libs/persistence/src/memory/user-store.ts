@@ -31,6 +31,11 @@ export class MemoryUserStore implements UserStore {
     this.t.user.set(lc(id), { ...row, ...copyFields(named) });
   }
 
+  async updateWithRichInfo(id: UserId, changes: Partial<Omit<User, 'id'>>, richInfoJson: string): Promise<void> {
+    await this.update(id, changes);
+    await this.putRichInfo(id, richInfoJson);
+  }
+
   async delete(id: UserId): Promise<void> {
     this.t.user.delete(lc(id));
     this.t.richInfo.delete(lc(id));

@@ -16,6 +16,11 @@ export interface UserStore {
   put(user: User): Promise<void>;
   /** Sets the given columns only. */
   update(id: UserId, changes: Partial<Omit<User, 'id'>>): Promise<void>;
+  /**
+   * `update` and `putRichInfo` in one write: both rows have the user's id as partition key, so on
+   * Cassandra they go out as one single-partition batch (atomic, no batch log), one statement.
+   */
+  updateWithRichInfo(id: UserId, changes: Partial<Omit<User, 'id'>>, richInfoJson: string): Promise<void>;
   /** Deletes the row and its rich info (keys are released by the caller, who knows them). */
   delete(id: UserId): Promise<void>;
 
