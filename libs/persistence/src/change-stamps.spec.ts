@@ -68,6 +68,7 @@ const calls: Record<keyof typeof STAMPED, Record<string, { args: unknown[]; keys
   users: {
     put: { args: [aUser], keys: [userStampKey(uid)] },
     update: { args: [uid, { name: 'B' }], keys: [userStampKey(uid)] },
+    updateWithRichInfo: { args: [uid, { name: 'C' }, '{"version":0,"fields":[]}'], keys: [userStampKey(uid)] },
     delete: { args: [uid], keys: [userStampKey(uid)] },
   },
   teams: {

@@ -104,6 +104,7 @@ export const STAMPED = {
   users: {
     put: (u) => [userStampKey(u.id)],
     update: (id) => [userStampKey(id)],
+    updateWithRichInfo: (id) => [userStampKey(id)],
     delete: (id) => [userStampKey(id)],
   } satisfies KeysOf<UserStore>,
   teams: {
