@@ -48,6 +48,24 @@ export class UpdateUser {
   }
 
   /**
+   * The user a write starts from. The first attempt may take it from the validated cache
+   * (docs/decisions.md, "PATCH and PUT start from the validated cache"): it differs from a fresh
+   * read only while another write has landed but not yet replaced its stamp, and then the
+   * document's compare-and-set fails and the next attempt reads Cassandra. A cached user that
+   * fails the client's precondition, or is missing, is read again from Cassandra before the
+   * answer, so the cache never causes a 412 or 404 that a fresh read would not.
+   */
+  private async current(team: TeamId, id: string, pre: Preconditions, cached: boolean): Promise<LoadedUser> {
+    if (cached) {
+      const hit = await this.reader.loadCached(team, id);
+      if (hit && ifMatchPasses(pre.ifMatch, hit.version) && ifNoneMatchPasses(pre.ifNoneMatch, hit.version)) return hit;
+    }
+    const cur = await this.reader.load(team, id);
+    if (!cur) throw userNotFound(id);
+    return cur;
+  }
+
+  /**
    * Read, compute, compare-and-set. The document's LWT on `version` is the point where a write
    * takes effect: with If-Match a lost race is 412; without, the write is recomputed on the new
    * state (so concurrent PATCHes never lose each other's changes).
@@ -55,8 +73,7 @@ export class UpdateUser {
   private async write(token: ScimTokenRecord, id: string, pre: Preconditions, next: (cur: LoadedUser) => unknown): Promise<LoadedUser> {
     const team = token.team;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const cur = await this.reader.load(team, id);
-      if (!cur) throw userNotFound(id);
+      const cur = await this.current(team, id, pre, attempt === 0);
       if (!ifMatchPasses(pre.ifMatch, cur.version) || !ifNoneMatchPasses(pre.ifNoneMatch, cur.version)) throw precondition();
       const v = this.claims.validate(token, reconcileRichInfo(cur.doc, next(cur)));
       const uid = cur.user.id;

@@ -158,6 +158,65 @@ describe('validated SCIM user cache', () => {
     expect(after.version).toBe(w.version);
   });
 
+  describe('PATCH starting from the cache while another write has landed but not yet replaced its stamp', () => {
+    // The other write goes to the plain stores: landed in Cassandra, stamp not yet replaced.
+    async function landedUnstamped(x: ReturnType<typeof setup>, uid: UserId, name: string): Promise<string> {
+      const cur = (await x.a.reader.load(x.team, uid))!;
+      const doc = { ...cur.doc, displayName: name };
+      const row = (await x.plain.scimUserDocs.get(uid))!;
+      const version = (await import('./user-reader')).versionOf(uid, doc);
+      const w = await x.plain.scimUserDocs.replace({ ...row, doc: JSON.stringify(doc), version }, row.version);
+      expect(w.ok).toBe(true);
+      return (await x.a.reader.load(x.team, uid))!.version;
+    }
+
+    it('with nothing in flight, a PATCH of a cached user reads no user row before its write', async () => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('hal'));
+      await x.a.reader.get(x.token, u.user.id);
+      const reads = spyReads(x);
+      const w = await x.a.updates.patch(x.token, u.user.id, patch('title', 'Boss'), {});
+      expect(w.doc['title']).toBe('Boss');
+      expect(reads.users).not.toHaveBeenCalled();
+      expect((await x.b.reader.load(x.team, u.user.id))!.version).toBe(w.version);
+    });
+
+    it('without If-Match: the compare-and-set fails, the retry reads Cassandra, neither change is lost', async () => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('erin'));
+      await x.a.reader.get(x.token, u.user.id); // A's cache holds the user
+      await landedUnstamped(x, u.user.id, 'Erin other');
+      const reads = spyReads(x);
+      const w = await x.a.updates.patch(x.token, u.user.id, patch('title', 'Boss'), {});
+      expect(w.doc['displayName']).toBe('Erin other');
+      expect(w.doc['title']).toBe('Boss');
+      expect(reads.docs).toHaveBeenCalled(); // the retry went to the store
+      const fresh = (await x.b.reader.load(x.team, u.user.id))!;
+      expect([fresh.doc['displayName'], fresh.doc['title'], fresh.version]).toEqual(['Erin other', 'Boss', w.version]);
+    });
+
+    it('If-Match with the version that landed is not refused because the cache still holds the one before', async () => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('fay'));
+      await x.a.reader.get(x.token, u.user.id);
+      const landed = await landedUnstamped(x, u.user.id, 'Fay other');
+      const w = await x.a.updates.patch(x.token, u.user.id, patch('title', 'Boss'), { ifMatch: landed });
+      expect(w.doc['displayName']).toBe('Fay other');
+      expect(w.doc['title']).toBe('Boss');
+    });
+
+    it('If-Match with the version before it: 412, as a fresh read would answer', async () => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('gus'));
+      const before = (await x.a.reader.get(x.token, u.user.id)).version;
+      await landedUnstamped(x, u.user.id, 'Gus other');
+      await expect(x.a.updates.patch(x.token, u.user.id, patch('title', 'Boss'), { ifMatch: before })).rejects.toMatchObject({
+        code: 'precondition-failed',
+      });
+      expect((await x.b.reader.load(x.team, u.user.id))!.doc['title']).toBeUndefined();
+    });
+  });
+
   it('while the stamps cannot be read every read goes to Cassandra and nothing is kept', async () => {
     const x = setup();
     const u = await x.a.creates.create(x.token, body('dave'));
