@@ -64,7 +64,9 @@ export async function startApp(app, env) {
   const port = Number(Object.entries(env).find(([k]) => k.endsWith('_PORT'))[1]);
   const internalPort = await freePort();
   const internalVar = `${app.toUpperCase().replace('-', '_')}_INTERNAL_PORT`;
-  const child = spawn(process.execPath, [`dist/apps/${app}/main.js`], {
+  // BENCH_APP_NODE_ARGS: extra node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, `dist/apps/${app}/main.js`], {
     cwd: repoRoot,
     env: { ...process.env, ...env, [internalVar]: String(internalPort) },
     stdio: 'inherit',

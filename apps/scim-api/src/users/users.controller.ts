@@ -54,8 +54,17 @@ export class UsersController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  /**
+   * Users of the validated cache as rendered (frozen like the entry they come from), so that list
+   * pages of cached users render each once, not on every page; keyed weakly by the entry.
+   */
+  private readonly rendered = new WeakMap<LoadedUser, JsonObject>();
+
   private render(req: ScimRequest, u: LoadedUser): JsonObject {
-    return {
+    const location = `${baseUrl(this.config, req)}/Users/${u.user.id}`;
+    const kept = this.rendered.get(u);
+    if (kept && (kept['meta'] as JsonObject)['location'] === location) return kept;
+    const r: JsonObject = {
       ...u.doc,
       id: u.user.id,
       meta: {
@@ -63,9 +72,12 @@ export class UsersController {
         created: u.created.toISOString(),
         lastModified: u.lastModified.toISOString(),
         version: u.version,
-        location: `${baseUrl(this.config, req)}/Users/${u.user.id}`,
+        location,
       },
     };
+    // Only cache entries are shared between requests (and frozen by the cache).
+    if (Object.isFrozen(u)) this.rendered.set(u, Object.freeze(r));
+    return r;
   }
 
   private send(req: ScimRequest, reply: FastifyReply, u: LoadedUser, status: number, q: ListQuery = {}): JsonObject {

@@ -22,6 +22,20 @@ function listsGroups(q: ListQuery): boolean {
   });
   return probe['groups'] !== undefined;
 }
+/** Default projections of frozen (shared, never changed) renderings: the users of the validated cache. */
+const projected = new WeakMap<JsonObject, JsonObject>();
+
+/** The projection without `attributes`/`excludedAttributes`, computed once per frozen rendering. */
+function projectDefault(r: JsonObject): JsonObject {
+  if (!Object.isFrozen(r)) return projectResource(r, rs, {});
+  let p = projected.get(r);
+  if (p === undefined) {
+    p = Object.freeze(projectResource(r, rs, {}));
+    projected.set(r, p);
+  }
+  return p;
+}
+
 /** Rows per page when walking a team's `team_member` partition. */
 const SCAN_PAGE = 500;
 /** Keyed attributes, best first; `groups.*` equalities read the group's members (user-groups-filter.ts). */
@@ -50,7 +64,10 @@ export class UsersSearch {
   /** `groupRef` makes a group's `$ref` (what `groups.$ref` filters compare). */
   async list(team: TeamId, q: ListQuery, render: (u: LoadedUser) => JsonObject, groupRef: (id: string) => string): Promise<JsonObject> {
     const plan = planList('users', team, q, rs, KEYED, this.limits);
-    const project = (r: JsonObject) => projectResource(r, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
+    const project =
+      q.attributes === undefined && q.excludedAttributes === undefined
+        ? projectDefault
+        : (r: JsonObject) => projectResource(r, rs, { attributes: q.attributes, excludedAttributes: q.excludedAttributes });
     const groupsIndex = await new UserGroupsResolver(this.groups, groupRef).index(team, plan.filter?.filter, sortsByGroups(q.sortBy));
     // With `groups` terms the filter (and sort) sees the user's groups among those it names; lists show no groups.
     const forFilter = groupsIndex ? (u: LoadedUser) => ({ ...render(u), groups: groupsIndex.get(u.user.id) ?? [] }) : render;
