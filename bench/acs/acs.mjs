@@ -108,7 +108,8 @@ try {
     try {
       if ((await fetch(`${internal}/i/status`)).ok) break;
     } catch {}
-    if (i > 100) throw new Error('saml-sp did not start');
+    // 60 s: on a loaded machine the Nest start alone can take 10-20 s.
+    if (i > 600) throw new Error('saml-sp did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
   const idp = await TestIdp.create();
