@@ -55,16 +55,23 @@ const incl = new Map();
 let total = 0;
 const { samples, timeDeltas } = profile;
 
-/** Index of the first sample after the longest run of idle samples (by time). */
+/**
+ * Index of the first sample after the longest run of idle samples (by time) that still has a
+ * quarter of the busy samples after it (the app also idles after the last request, until stopped).
+ */
 function afterLongestIdle() {
+  const isIdle = (i) => byId.get(samples[i]).callFrame.functionName === '(idle)';
+  const busyAfter = new Array(samples.length + 1).fill(0);
+  for (let i = samples.length - 1; i >= 0; i--) busyAfter[i] = busyAfter[i + 1] + (isIdle(i) ? 0 : 1);
   let best = { us: 0, end: 0 };
-  let run = { us: 0, start: 0 };
+  let run = 0;
   for (let i = 0; i < samples.length; i++) {
-    if (byId.get(samples[i]).callFrame.functionName === '(idle)') {
-      if (run.us === 0) run.start = i;
-      run.us += timeDeltas[i] ?? 0;
-      if (run.us > best.us) best = { us: run.us, end: i + 1 };
-    } else run = { us: 0, start: 0 };
+    if (!isIdle(i)) {
+      run = 0;
+      continue;
+    }
+    run += timeDeltas[i] ?? 0;
+    if (run > best.us && busyAfter[i + 1] >= busyAfter[0] / 4) best = { us: run, end: i + 1 };
   }
   return best.end;
 }
