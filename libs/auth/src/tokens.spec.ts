@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, type UserId } from '@sso/domain';
 import { generateKeyEntry, keyRingFromEntries } from './signing-keys';
@@ -70,6 +71,31 @@ describe('TokenService', () => {
       expiresAt: new Date(Date.UTC(2026, 1, 1)),
       persistent: true,
     });
+  });
+
+  it('signs exactly what jose would sign: the same header, claims in the same order, the same Ed25519 signature', async () => {
+    const k = ring(k1).signing;
+    const iat = Math.floor(clock.now().getTime() / 1000);
+    const joseToken = (claims: Record<string, unknown>, exp: number) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
+        .setIssuer('sso-scim')
+        .setSubject(uid)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(k.privateKey!);
+    expect(await tokens.issueAccess(uid)).toBe(await joseToken({ typ: 'access' }, iat + 900));
+    const expires = new Date(Date.UTC(2026, 5, 1, 12, 0, 0));
+    const cookie = await tokens.issueCookie({ userId: uid, cookieId: 9223372036854775807n >> 1n, expiresAt: expires, persistent: false });
+    expect(cookie).toBe(
+      await joseToken({ typ: 'cookie', cid: (9223372036854775807n >> 1n).toString(), per: false }, expires.getTime() / 1000),
+    );
+    expect(JSON.parse(Buffer.from(cookie.split('.')[0], 'base64url').toString())).toEqual({ alg: 'EdDSA', kid: 'k1' });
+  });
+
+  it('refuses to sign an expiry that is not a whole number of seconds', async () => {
+    const at = new Date(Number.NaN);
+    await expect(tokens.issueCookie({ userId: uid, cookieId: 1n, expiresAt: at, persistent: true })).rejects.toThrow(/whole number/);
   });
 
   it('rotates keys: tokens of a key still listed verify, of a removed key do not', async () => {

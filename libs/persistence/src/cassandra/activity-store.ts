@@ -13,39 +13,58 @@ import { checkTtl } from '../ports/ttl';
 import type { CassandraDb } from './db';
 import { uuidText } from './store-helpers';
 
-/** How long after writing a bucket row this process relies on it: well within the row's TTL margin. */
-export const BUCKET_ROW_REUSE_MS = 3_600_000;
-/** Bucket rows remembered at most (then forgotten all at once, and written again). */
-const BUCKET_ROWS_REMEMBERED = 10_000;
-
 const COLUMNS = 'id, kind, outcome, actor_type, actor_id, actor_name, subject_type, subject_id, subject_name, idp, reason, detail';
+
+/**
+ * How long a bucket row this process wrote stands for later events of the same team, hour and TTL.
+ * The row lives BUCKET_TTL_MARGIN_SECONDS (2 h) longer than the TTL from its write, so an event
+ * written up to this long after it (TTL measured from its own write) still expires first, with an
+ * hour to spare, which is the margin's own reason (docs/decisions.md, "Login cost: the cuts").
+ */
+export const BUCKET_REWRITE_MS = 3_600_000;
+/** (team, hour, TTL) entries remembered at most; the oldest go first. */
+const BUCKETS_REMEMBERED = 10_000;
 
 /** `brig.team_activity` (one partition per team and hour) and `brig.team_activity_bucket` (the hours that hold events). */
 export class CassandraActivityStore implements ActivityStore {
   private readonly ks: string;
-  /**
-   * The bucket rows this process wrote, and when (`now()`, ms): within BUCKET_ROW_REUSE_MS of a
-   * successful write the row is not written again (docs/decisions.md, "A cheaper create and PATCH").
-   * The row's TTL exceeds its events' by BUCKET_TTL_MARGIN_SECONDS (2 h), so an event written less
-   * than an hour after the row still expires before it.
-   */
-  private readonly written = new Map<string, number>();
+  /** Bucket rows this process has written, by `team|hour|ttl`: when (ms, `now`). */
+  private readonly bucketsWritten = new Map<string, number>();
 
   constructor(
     private readonly db: CassandraDb,
+    /** A monotonic clock in ms: a wall clock set back must not stretch the window. */
     private readonly now: () => number = () => performance.now(),
   ) {
     this.ks = db.config.keyspaces.brig;
   }
 
+  /**
+   * The hour's row in `team_activity_bucket`, unless this process wrote it less than an hour ago:
+   * every login and SCIM write records an event, and rewriting the same row each time was one
+   * statement in eight of a login. Remembered only once written, so a failed write is tried again.
+   */
+  private async insertBucket(team: TeamId, bucket: Date, ttlSeconds: number): Promise<void> {
+    const key = `${team.toLowerCase()}|${bucket.getTime()}|${ttlSeconds}`;
+    const at = this.now();
+    const written = this.bucketsWritten.get(key);
+    if (written !== undefined && at - written >= 0 && at - written < BUCKET_REWRITE_MS) return;
+    await this.db.execute(
+      'team_activity_bucket.insert',
+      `INSERT INTO ${this.ks}.team_activity_bucket (team, bucket) VALUES (?, ?) USING TTL ?`,
+      [team, bucket, ttlSeconds + BUCKET_TTL_MARGIN_SECONDS],
+      { idempotent: true },
+    );
+    // Re-inserted so that the Map's order stays the order of writes: the oldest is evicted first.
+    this.bucketsWritten.delete(key);
+    this.bucketsWritten.set(key, at);
+    if (this.bucketsWritten.size > BUCKETS_REMEMBERED) this.bucketsWritten.delete(this.bucketsWritten.keys().next().value as string);
+  }
+
   async insert(team: TeamId, e: ActivityEvent, ttlSeconds: number): Promise<void> {
     checkTtl(ttlSeconds);
     const bucket = activityBucket(e.at);
-    const key = `${team}/${bucket.getTime()}/${ttlSeconds}`;
-    const at = this.written.get(key);
-    const bucketRow = at === undefined || this.now() - at >= BUCKET_ROW_REUSE_MS;
     // Two plain upserts keyed by the event's timeuuid: safe to retry, and no batch across partitions.
-    const started = this.now();
     await Promise.all([
       this.db.execute(
         'team_activity.insert',
@@ -69,23 +88,8 @@ export class CassandraActivityStore implements ActivityStore {
         ],
         { idempotent: true },
       ),
-      bucketRow
-        ? this.db
-            .execute(
-              'team_activity_bucket.insert',
-              `INSERT INTO ${this.ks}.team_activity_bucket (team, bucket) VALUES (?, ?) USING TTL ?`,
-              [team, bucket, ttlSeconds + BUCKET_TTL_MARGIN_SECONDS],
-              { idempotent: true },
-            )
-            .then(() => this.remember(key, started))
-        : undefined,
+      this.insertBucket(team, bucket, ttlSeconds),
     ]);
-  }
-
-  private remember(key: string, at: number): void {
-    // Bounded: the current hour's rows of the teams that write (old hours age out with the clear).
-    if (this.written.size >= BUCKET_ROWS_REMEMBERED) this.written.clear();
-    this.written.set(key, at);
   }
 
   async buckets(team: TeamId, atOrBefore: Date | null, limit: number): Promise<Date[]> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newTeamId } from '@sso/domain';
-import { BUCKET_ROW_REUSE_MS, CassandraActivityStore } from '../cassandra/activity-store';
+import { BUCKET_REWRITE_MS, CassandraActivityStore } from '../cassandra/activity-store';
 import type { CassandraDb } from '../cassandra/db';
 import { BUCKET_TTL_MARGIN_SECONDS, activityBucket } from '../ports/activity-store';
 import { sharedTestDb } from '../testing';
@@ -41,7 +41,7 @@ describe('team_activity_bucket rows written once per hour and process', () => {
   const bucketWrites = (spy: { mock: { calls: unknown[][] } }) =>
     spy.mock.calls.filter((c) => c[0] === 'team_activity_bucket.insert').length;
 
-  it('writes the bucket row for the first event of an hour only, again once BUCKET_ROW_REUSE_MS passed', async () => {
+  it('writes the bucket row for the first event of an hour only, again once BUCKET_REWRITE_MS passed', async () => {
     let now = 0;
     const s = new CassandraActivityStore(db, () => now);
     const spy = vi.spyOn(db, 'execute');
@@ -52,13 +52,13 @@ describe('team_activity_bucket rows written once per hour and process', () => {
       await s.insert(team, activityEvent(at), 3600);
       await s.insert(team, activityEvent(at), 3600);
       expect(bucketWrites(spy)).toBe(1);
-      // An event written up to BUCKET_ROW_REUSE_MS after the row expires before it (the row's margin is longer).
-      expect(BUCKET_TTL_MARGIN_SECONDS * 1000).toBeGreaterThan(BUCKET_ROW_REUSE_MS);
+      // An event written up to BUCKET_REWRITE_MS after the row expires before it (the row's margin is longer).
+      expect(BUCKET_TTL_MARGIN_SECONDS * 1000).toBeGreaterThan(BUCKET_REWRITE_MS);
       // Another team, and another TTL, have rows of their own.
       await s.insert(other, activityEvent(at), 3600);
       await s.insert(team, activityEvent(at), 7200);
       expect(bucketWrites(spy)).toBe(3);
-      now += BUCKET_ROW_REUSE_MS - 1;
+      now += BUCKET_REWRITE_MS - 1;
       await s.insert(team, activityEvent(at), 3600);
       expect(bucketWrites(spy)).toBe(3);
       now += 1;
