@@ -5,6 +5,7 @@ import path from 'node:path';
 const lib = (p: string) => path.resolve(import.meta.dirname, 'libs', p);
 const alias = [
   { find: /^@sso\/persistence\/testing$/, replacement: lib('persistence/src/testing/index.ts') },
+  { find: /^@sso\/persistence\/contract$/, replacement: lib('persistence/src/contract/index.ts') },
   ...['auth', 'config', 'domain', 'persistence', 'platform', 'saml', 'scim', 'testing'].map((name) => ({
     find: new RegExp(`^@sso/${name}$`),
     replacement: lib(`${name}/src/index.ts`),

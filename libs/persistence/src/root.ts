@@ -131,6 +131,11 @@ export interface StoreRootOptions {
    * memory backend) writes stamp nothing.
    */
   changeStamps?: { stamps: ChangeStamps; onFailure: StampFailure };
+  /**
+   * Where index paging keeps its checkpoints instead of `brig.scim_page_checkpoint` (Redis in the
+   * apps that have it; docs/decisions.md, "Index paging checkpoints in Redis").
+   */
+  pageCheckpoints?: PageCheckpointStore;
 }
 
 /**
@@ -192,7 +197,7 @@ export function openStores(opts: StoreRootOptions): StoreRoot {
         mailOutbox: new CassandraMailOutboxStore(db, clock),
         passwordResets: new CassandraPasswordResetStore(db),
         teamCounts: new CassandraTeamCountStore(db),
-        pageCheckpoints: new CassandraPageCheckpointStore(db),
+        pageCheckpoints: opts.pageCheckpoints ?? new CassandraPageCheckpointStore(db),
       },
       clock,
       opts,

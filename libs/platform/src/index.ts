@@ -15,6 +15,7 @@ export * from './rate-limit.module';
 export * from './rate-limit';
 export * from './redis';
 export * from './change-stamps';
+export * from './page-checkpoints';
 export * from './scim-token.guard';
 export * from './session-cookie';
 export * from './body-parsers';

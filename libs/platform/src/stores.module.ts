@@ -4,6 +4,7 @@ import type { Config, StoreBackend } from '@sso/config';
 import { type Clock, systemClock } from '@sso/domain';
 import { type AppStores, type ChangeStamps, type StoreRoot, openStores } from '@sso/persistence';
 import { RedisChangeStamps } from './change-stamps';
+import { RedisPageCheckpointStore } from './page-checkpoints';
 import { Metrics } from './metrics';
 import { type RedisClient, createRedis } from './redis';
 import { LOGGER } from './platform.module';
@@ -63,7 +64,7 @@ class StoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The Redis connection of the change stamps (null on the memory backend); closed after the stores. */
+/** The Redis connection of the change stamps and paging checkpoints (null on the memory backend); closed after the stores. */
 const STAMPS_REDIS = Symbol('STAMPS_REDIS');
 
 class StampsLifecycle implements OnApplicationShutdown {
@@ -121,8 +122,15 @@ export class StoresModule {
       StampsLifecycle,
       {
         provide: STORE_ROOT,
-        inject: [CONFIG, APP_NAME, Metrics, CHANGE_STAMPS, LOGGER],
-        useFactory: (config: Config, app: string, metrics: Metrics, stamps: ChangeStamps | null, log: Logger): StoreRoot =>
+        inject: [CONFIG, APP_NAME, Metrics, CHANGE_STAMPS, LOGGER, STAMPS_REDIS],
+        useFactory: (
+          config: Config,
+          app: string,
+          metrics: Metrics,
+          stamps: ChangeStamps | null,
+          log: Logger,
+          redis: RedisClient | null,
+        ): StoreRoot =>
           openStores({
             backend: opts.backend ?? config.store.backend,
             cassandra: config.cassandra,
@@ -131,6 +139,7 @@ export class StoresModule {
             clock,
             applicationName: app,
             observer: metrics.observeQuery,
+            pageCheckpoints: redis ? new RedisPageCheckpointStore(redis, clock) : undefined,
             changeStamps: stamps
               ? {
                   stamps,

@@ -71,7 +71,12 @@ export function teamCountContract(label: string, make: () => CountStores): void 
     });
   });
 
-  describe(`PageCheckpointStore (scim_page_checkpoint): ${label}`, () => {
+  pageCheckpointContract(label, make);
+}
+
+/** The checkpoint half of the contract, also run against the Redis store (libs/platform). */
+export function pageCheckpointContract(label: string, make: () => Pick<CountStores, 'checkpoints' | 'pass'>): void {
+  describe(`PageCheckpointStore: ${label}`, () => {
     it('finds the nearest checkpoint at or below an index, per team and scope', async () => {
       const { checkpoints } = make();
       const [team, other] = [newTeamId(), newTeamId()];
