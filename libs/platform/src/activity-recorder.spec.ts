@@ -2,7 +2,8 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { type ActivityEvent, FakeClock, type TeamId, isTimeUuid, newTeamId } from '@sso/domain';
-import { type ActivityStore, MemoryActivityStore, queryActivity } from '@sso/persistence';
+import { ACTIVITY_BATCH_MAX, type ActivityStore, MemoryActivityStore, activityBucket, queryActivity } from '@sso/persistence';
+import { DRAIN_MAX } from './activity-recorder';
 import { ActivityRecorder, type ActivityInput } from './activity-recorder';
 
 const input = (over: Partial<ActivityInput> = {}): ActivityInput => ({
@@ -45,6 +46,25 @@ class GatedStore extends MemoryActivityStore {
     await this.gate;
     return super.insert(team, e, ttl);
   }
+  override async insertMany(team: TeamId, events: readonly ActivityEvent[], ttl: number): Promise<void> {
+    this.inserts++;
+    await this.gate;
+    return super.insertMany(team, events, ttl);
+  }
+}
+
+/** A store that records every insertMany (team and event count) and can fail the batches of one team. */
+class CountingStore extends MemoryActivityStore {
+  readonly calls: Array<{ team: TeamId; n: number; buckets: number[] }> = [];
+  failTeam: TeamId | null = null;
+  override async insert(): Promise<void> {
+    throw new Error('the recorder writes with insertMany');
+  }
+  override async insertMany(team: TeamId, events: readonly ActivityEvent[], ttl: number): Promise<void> {
+    this.calls.push({ team, n: events.length, buckets: [...new Set(events.map((e) => activityBucket(e.at).getTime()))] });
+    if (team === this.failTeam) throw new Error('batch timed out');
+    return super.insertMany(team, events, ttl);
+  }
 }
 
 describe('ActivityRecorder', () => {
@@ -79,7 +99,8 @@ describe('ActivityRecorder', () => {
     let fail = true;
     const inner = new MemoryActivityStore();
     const store: ActivityStore = {
-      insert: (t, e, ttl) => (fail ? Promise.reject(new Error('Cassandra timed out')) : inner.insert(t, e, ttl)),
+      insert: () => Promise.reject(new Error('the recorder writes with insertMany')),
+      insertMany: (t, e, ttl) => (fail ? Promise.reject(new Error('Cassandra timed out')) : inner.insertMany(t, e, ttl)),
       buckets: (...a) => inner.buckets(...a),
       events: (...a) => inner.events(...a),
     };
@@ -139,5 +160,84 @@ describe('ActivityRecorder', () => {
     expect(failed!.reason).toBe('token-limit-reached');
     expect([...failed!.actor.name!]).toHaveLength(256);
     expect(failed).not.toHaveProperty('subject');
+  });
+
+  it('writes the events of one team and hour with one insertMany', async () => {
+    const store = new CountingStore();
+    const { rec, count } = setup(store);
+    const team = newTeamId();
+    for (let i = 0; i < 10; i++) rec.record(team, input());
+    await rec.flush();
+    expect(store.calls).toEqual([{ team, n: 10, buckets: [Date.parse('2026-12-04T15:00:00Z')] }]);
+    expect(await count('written')).toBe(10);
+    expect((await queryActivity(store, team, { limit: 100 })).events).toHaveLength(10);
+  });
+
+  it('one insertMany per team and per hour: never a batch across partitions', async () => {
+    const store = new CountingStore();
+    const { rec, clock, count } = setup(store);
+    const [a, b] = [newTeamId(), newTeamId()];
+    for (let i = 0; i < 6; i++) rec.record(i % 2 === 0 ? a : b, input());
+    await rec.flush();
+    expect(store.calls.map((c) => [c.team, c.n]).sort()).toEqual(
+      [
+        [a, 3],
+        [b, 3],
+      ].sort(),
+    );
+    // An hour boundary between queued events of one team: two partitions, two statements.
+    store.calls.length = 0;
+    clock.set(new Date('2026-12-04T15:59:59.999Z'));
+    rec.record(a, input());
+    rec.record(a, input());
+    clock.advance(1);
+    rec.record(a, input());
+    await rec.flush();
+    expect(store.calls.map((c) => [c.n, c.buckets])).toEqual([
+      [2, [Date.parse('2026-12-04T15:00:00Z')]],
+      [1, [Date.parse('2026-12-04T16:00:00Z')]],
+    ]);
+    expect(await count('written')).toBe(9);
+  });
+
+  it('splits a partition of more events than ACTIVITY_BATCH_MAX, takes at most DRAIN_MAX at a time', async () => {
+    const store = new CountingStore();
+    const { rec, count } = setup(store, { queueSize: 1000 });
+    const team = newTeamId();
+    const n = 2 * DRAIN_MAX + 5;
+    for (let i = 0; i < n; i++) rec.record(team, input());
+    await rec.flush();
+    expect(DRAIN_MAX).toBeGreaterThan(ACTIVITY_BATCH_MAX);
+    for (const c of store.calls) expect(c.n).toBeLessThanOrEqual(ACTIVITY_BATCH_MAX);
+    expect(store.calls.map((c) => c.n)).toEqual([
+      ACTIVITY_BATCH_MAX,
+      DRAIN_MAX - ACTIVITY_BATCH_MAX,
+      ACTIVITY_BATCH_MAX,
+      DRAIN_MAX - ACTIVITY_BATCH_MAX,
+      5,
+    ]);
+    expect(await count('written')).toBe(n);
+    expect((await queryActivity(store, team, { limit: 500 })).events).toHaveLength(n);
+  });
+
+  it('a failed batch counts each of its events failed and logs once; other partitions are written', async () => {
+    const store = new CountingStore();
+    const { rec, count, lines } = setup(store);
+    const [bad, good] = [newTeamId(), newTeamId()];
+    store.failTeam = bad;
+    for (let i = 0; i < 7; i++) rec.record(bad, input());
+    for (let i = 0; i < 3; i++) rec.record(good, input());
+    await rec.flush();
+    expect(await count('failed')).toBe(7);
+    expect(await count('written')).toBe(3);
+    const logged = lines.filter((l) => l.msg === 'activity: an event could not be written');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.events).toBe(7);
+    expect((await queryActivity(store, bad, { limit: 10 })).events).toEqual([]);
+    // Not retried here: the next round writes only what was queued since.
+    store.failTeam = null;
+    rec.record(bad, input());
+    await rec.flush();
+    expect((await queryActivity(store, bad, { limit: 10 })).events).toHaveLength(1);
   });
 });

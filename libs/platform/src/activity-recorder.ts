@@ -13,7 +13,7 @@ import {
   timeUuid,
   timeUuidDate,
 } from '@sso/domain';
-import type { ActivityStore } from '@sso/persistence';
+import { ACTIVITY_BATCH_MAX, type ActivityStore, activityBucket } from '@sso/persistence';
 
 /** An event as a use case reports it; the recorder gives it its id and time. */
 export type ActivityInput = Omit<ActivityEvent, 'id' | 'at'>;
@@ -28,7 +28,7 @@ export interface ActivityRecorderOptions {
   clock: Clock;
   log: Logger;
   registry?: Registry;
-  /** Writes in flight at once. */
+  /** Writes (and deferred lookups) in flight at once. */
   concurrency?: number;
 }
 
@@ -47,7 +47,8 @@ function party<T extends string>(p: ActivityParty<T>): ActivityParty<T> {
 /**
  * Records activity without making a request wait for it or fail because of it
  * (docs/decisions.md, "The activity recorder"): `record` only appends to a bounded in-memory queue;
- * a background loop writes the queue to the ActivityStore; a failed write is logged and counted,
+ * a background loop takes up to DRAIN_MAX queued events at a time and writes them to the
+ * ActivityStore, one statement per partition (team and hour); a failed write is logged and counted,
  * never retried here (the driver already retries idempotent statements); a full queue drops the
  * new event and counts it. `close` writes what is queued before the connection closes.
  */
@@ -117,19 +118,21 @@ export class ActivityRecorder {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.concurrency);
+        const taken = this.queue.splice(0, DRAIN_MAX);
         this.depth.set(this.queue.length);
-        await Promise.all(batch.map((p) => this.write(p)));
+        const built = await inParallel(taken, this.concurrency, (p) => this.build(p));
+        await inParallel(groups(built), this.concurrency, (g) => this.write(g));
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async write(p: Pending): Promise<void> {
+  /** The event as it is stored, or null (nothing to record, or the lookup failed: counted and logged). */
+  private async build(p: Pending): Promise<{ team: TeamId; event: ActivityEvent } | null> {
     try {
       const built = await p.build();
-      if (built === null) return;
+      if (built === null) return null;
       const id = timeUuid(p.at);
       const e = built.input;
       const event: ActivityEvent = {
@@ -143,13 +146,65 @@ export class ActivityRecorder {
       if (e.subject) event.subject = party(e.subject);
       if (e.idp) event.idp = e.idp.toLowerCase();
       if (e.outcome === 'failed' && e.reason) event.reason = activityText(e.reason, ACTIVITY_NAME_MAX);
-      await this.store.insert(built.team, event, this.opts.ttlSeconds);
-      this.events.inc({ result: 'written' });
+      return { team: built.team, event };
     } catch (err) {
       this.events.inc({ result: 'failed' });
       this.opts.log.warn({ err }, 'activity: an event could not be written');
+      return null;
     }
   }
+
+  /** One partition's events in one statement; a failure counts each of them and is logged once. */
+  private async write(g: Group): Promise<void> {
+    try {
+      await this.store.insertMany(g.team, g.events, this.opts.ttlSeconds);
+      this.events.inc({ result: 'written' }, g.events.length);
+    } catch (err) {
+      this.events.inc({ result: 'failed' }, g.events.length);
+      this.opts.log.warn({ err, events: g.events.length }, 'activity: an event could not be written');
+    }
+  }
+}
+
+/** Queued events taken by one round of the drain loop, at most. */
+export const DRAIN_MAX = 64;
+
+interface Group {
+  team: TeamId;
+  events: ActivityEvent[];
+}
+
+/**
+ * Events grouped by partition (team and hour), each group at most ACTIVITY_BATCH_MAX: one
+ * statement per group, and never a batch across partitions (docs/decisions.md, "Activity events
+ * written in single-partition batches").
+ */
+function groups(built: ReadonlyArray<{ team: TeamId; event: ActivityEvent } | null>): Group[] {
+  const byPartition = new Map<string, Group[]>();
+  for (const b of built) {
+    if (b === null) continue;
+    const key = `${b.team.toLowerCase()}|${activityBucket(b.event.at).getTime()}`;
+    const list = byPartition.get(key) ?? [];
+    const last = list[list.length - 1];
+    if (last && last.events.length < ACTIVITY_BATCH_MAX) last.events.push(b.event);
+    else list.push({ team: b.team, events: [b.event] });
+    byPartition.set(key, list);
+  }
+  return [...byPartition.values()].flat();
+}
+
+/** `fn` over `items`, at most `limit` at once, results in the order of `items`. */
+async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return out;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   timeUuidDate,
 } from '@sso/domain';
 import type { types } from 'cassandra-driver';
-import { type ActivityStore, BUCKET_TTL_MARGIN_SECONDS, activityBucket } from '../ports/activity-store';
+import { type ActivityStore, BUCKET_TTL_MARGIN_SECONDS, activityBatchBucket, activityBucket } from '../ports/activity-store';
 import { checkTtl } from '../ports/ttl';
 import type { CassandraDb } from './db';
 import { uuidText } from './store-helpers';
@@ -61,32 +61,55 @@ export class CassandraActivityStore implements ActivityStore {
     if (this.bucketsWritten.size > BUCKETS_REMEMBERED) this.bucketsWritten.delete(this.bucketsWritten.keys().next().value as string);
   }
 
+  private insertQuery(team: TeamId, bucket: Date, e: ActivityEvent, ttlSeconds: number): { query: string; params: unknown[] } {
+    return {
+      query: `INSERT INTO ${this.ks}.team_activity (team, bucket, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?`,
+      params: [
+        team,
+        bucket,
+        e.id,
+        e.kind,
+        e.outcome,
+        e.actor.type,
+        e.actor.id ?? null,
+        e.actor.name ?? null,
+        e.subject?.type ?? null,
+        e.subject?.id ?? null,
+        e.subject?.name ?? null,
+        e.idp ?? null,
+        e.reason ?? null,
+        e.detail,
+        ttlSeconds,
+      ],
+    };
+  }
+
   async insert(team: TeamId, e: ActivityEvent, ttlSeconds: number): Promise<void> {
     checkTtl(ttlSeconds);
     const bucket = activityBucket(e.at);
+    const { query, params } = this.insertQuery(team, bucket, e, ttlSeconds);
     // Two plain upserts keyed by the event's timeuuid: safe to retry, and no batch across partitions.
     await Promise.all([
-      this.db.execute(
-        'team_activity.insert',
-        `INSERT INTO ${this.ks}.team_activity (team, bucket, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?`,
-        [
-          team,
-          bucket,
-          e.id,
-          e.kind,
-          e.outcome,
-          e.actor.type,
-          e.actor.id ?? null,
-          e.actor.name ?? null,
-          e.subject?.type ?? null,
-          e.subject?.id ?? null,
-          e.subject?.name ?? null,
-          e.idp ?? null,
-          e.reason ?? null,
-          e.detail,
-          ttlSeconds,
-        ],
-        { idempotent: true },
+      this.db.execute('team_activity.insert', query, params, { idempotent: true }),
+      this.insertBucket(team, bucket, ttlSeconds),
+    ]);
+  }
+
+  /**
+   * The events of one hour in one unlogged batch of `team_activity.insert`: all rows are in the
+   * partition (team, bucket), so Cassandra applies the batch as one mutation, without the batch
+   * log. Upserts keyed by timeuuids: safe to retry. The bucket row as for `insert`.
+   */
+  async insertMany(team: TeamId, events: readonly ActivityEvent[], ttlSeconds: number): Promise<void> {
+    checkTtl(ttlSeconds);
+    if (events.length === 0) return;
+    const bucket = activityBatchBucket(events);
+    if (events.length === 1) return this.insert(team, events[0]!, ttlSeconds);
+    await Promise.all([
+      this.db.batch(
+        'team_activity.insert_batch',
+        events.map((e) => this.insertQuery(team, bucket, e, ttlSeconds)),
+        { logged: false },
       ),
       this.insertBucket(team, bucket, ttlSeconds),
     ]);

@@ -157,12 +157,15 @@ export class CassandraDb {
     return plan.judge((rs.first() as Record<string, unknown> | null) ?? undefined);
   }
 
-  /** A logged batch: atomic across partitions (not isolated). Retried when it has no conditions. */
-  async batch(name: string, queries: Array<{ query: string; params: unknown[] }>): Promise<void> {
+  /**
+   * A logged batch: atomic across partitions (not isolated). Retried when it has no conditions.
+   * `logged: false` only for statements of ONE partition: applied as one mutation, atomic and
+   * isolated without the batch log; across partitions an unlogged batch would not be atomic.
+   */
+  async batch(name: string, queries: Array<{ query: string; params: unknown[] }>, opts: { logged?: boolean } = {}): Promise<void> {
     const isIdempotent = batchIsIdempotent(queries);
-    await this.timed(name, () =>
-      this.withRetries(isIdempotent, () => this.client.batch(queries, { prepare: true, logged: true, isIdempotent })),
-    );
+    const logged = opts.logged ?? true;
+    await this.timed(name, () => this.withRetries(isIdempotent, () => this.client.batch(queries, { prepare: true, logged, isIdempotent })));
   }
 
   /** Runs a DDL statement unprepared (schema changes cannot be prepared) and waits for agreement. */

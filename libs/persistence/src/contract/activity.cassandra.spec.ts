@@ -35,6 +35,41 @@ describe('team_activity on Cassandra', () => {
     expect(ttl).toBeGreaterThan(90 * 86_400 - 60);
     expect(ttl).toBeLessThanOrEqual(90 * 86_400);
   });
+
+  it('insertMany is one unlogged batch of team_activity.insert with the TTL asked for; one event is a plain insert', async () => {
+    const s = new CassandraActivityStore(db);
+    const team = newTeamId();
+    const at = new Date();
+    const hour = activityBucket(at).getTime();
+    const events = [0, 1, 2].map((i) => activityEvent(new Date(Math.max(hour, at.getTime() - 10 + i))));
+    const batch = vi.spyOn(db, 'batch');
+    const exec = vi.spyOn(db, 'execute');
+    try {
+      await s.insertMany(team, events, 90 * 86_400);
+      expect(batch).toHaveBeenCalledTimes(1);
+      expect(batch.mock.calls[0]![0]).toBe('team_activity.insert_batch');
+      expect(batch.mock.calls[0]![1]).toHaveLength(3);
+      expect(batch.mock.calls[0]![2]).toEqual({ logged: false });
+      expect(exec.mock.calls.filter((c) => c[0] === 'team_activity.insert')).toHaveLength(0);
+      await s.insertMany(team, [activityEvent(at)], 90 * 86_400);
+      expect(batch).toHaveBeenCalledTimes(1);
+      expect(exec.mock.calls.filter((c) => c[0] === 'team_activity.insert')).toHaveLength(1);
+    } finally {
+      batch.mockRestore();
+      exec.mockRestore();
+    }
+    const ks = db.config.keyspaces.brig;
+    for (const e of events) {
+      const row = await db.execute('t', `SELECT TTL(kind) AS t FROM ${ks}.team_activity WHERE team = ? AND bucket = ? AND id = ?`, [
+        team,
+        activityBucket(e.at),
+        e.id,
+      ]);
+      const ttl = Number(row.first().t);
+      expect(ttl).toBeGreaterThan(90 * 86_400 - 60);
+      expect(ttl).toBeLessThanOrEqual(90 * 86_400);
+    }
+  });
 });
 
 describe('team_activity_bucket rows written once per hour and process', () => {

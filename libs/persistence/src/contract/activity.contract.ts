@@ -1,7 +1,7 @@
 import { type ActivityEvent, type ActivityKind, type TeamId, newTeamId, timeUuid, timeUuidDate } from '@sso/domain';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_SCAN_LIMITS, queryActivity } from '../activity-query';
-import { type ActivityStore, activityBucket } from '../ports/activity-store';
+import { ACTIVITY_BATCH_MAX, type ActivityStore, activityBucket } from '../ports/activity-store';
 import { InvalidCursorError } from '../ports/paging';
 import { inChunks } from './env.contract';
 
@@ -171,6 +171,59 @@ export function activityContract(
         queryActivity(s, team, { limit: 5, cursor: Buffer.from('["activity",3600000,"not-a-uuid"]').toString('base64url') }),
       ).rejects.toBeInstanceOf(InvalidCursorError);
       await expect(queryActivity(s, team, { limit: 0 })).rejects.toBeInstanceOf(RangeError);
+    });
+
+    it('insertMany writes one hour of events at once: all readable, newest first, in their bucket; 1 and the cap', async () => {
+      const s = store();
+      const team = newTeamId();
+      const hour = Math.floor(now().getTime() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
+      // The cap, several in one millisecond, given out of order (ids are timeuuids; order is theirs).
+      const events = Array.from({ length: ACTIVITY_BATCH_MAX }, (_, i) =>
+        activityEvent(new Date(hour + 1000 + Math.floor(i / 3)), i % 4 === 0 ? { subject: undefined, actor: { type: 'system' } } : {}),
+      );
+      await s.insertMany(team, [...events].reverse(), TTL);
+      const newest = [...events].sort((a, b) => (a.at.getTime() === b.at.getTime() ? 0 : b.at.getTime() - a.at.getTime()));
+      const read = (await queryActivity(s, team, { limit: 100 })).events;
+      expect(read.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
+      expect(read.map((e) => e.at.getTime())).toEqual(newest.map((e) => e.at.getTime()));
+      expect(new Map(read.map((e) => [e.id, e]))).toEqual(new Map(events.map((e) => [e.id, e])));
+      expect(await s.buckets(team, null, 10)).toEqual([new Date(hour)]);
+      // A batch of one, in another hour; then the same events again change nothing.
+      const one = activityEvent(new Date(hour + 3_600_000 + 5), { kind: 'token.created' });
+      await s.insertMany(team, [one], TTL);
+      await s.insertMany(team, events.slice(0, 10), TTL);
+      const all = (await queryActivity(s, team, { limit: 100 })).events;
+      expect(all).toHaveLength(ACTIVITY_BATCH_MAX + 1);
+      expect(all[0]).toEqual(one);
+      expect(await s.buckets(team, null, 10)).toEqual([new Date(hour + 3_600_000), new Date(hour)]);
+      // Nothing: nothing written.
+      await s.insertMany(newTeamId(), [], TTL);
+    });
+
+    it('insertMany refuses events of two hours (two partitions), more than the cap and a bad TTL, writing nothing', async () => {
+      const s = store();
+      const team = newTeamId();
+      const hour = Math.floor(now().getTime() / 3_600_000) * 3_600_000 - 3_600_000;
+      const two = [activityEvent(new Date(hour + 3_599_999)), activityEvent(new Date(hour + 3_600_000))];
+      await expect(s.insertMany(team, two, TTL)).rejects.toBeInstanceOf(RangeError);
+      const tooMany = Array.from({ length: ACTIVITY_BATCH_MAX + 1 }, (_, i) => activityEvent(new Date(hour + i)));
+      await expect(s.insertMany(team, tooMany, TTL)).rejects.toBeInstanceOf(RangeError);
+      await expect(s.insertMany(team, tooMany.slice(0, 2), 0)).rejects.toBeInstanceOf(RangeError);
+      expect((await queryActivity(s, team, { limit: 100 })).events).toEqual([]);
+      expect(await s.buckets(team, null, 10)).toEqual([]);
+    });
+
+    it('insertMany rows expire with their TTL', async () => {
+      const s = store();
+      const team = newTeamId();
+      const t = now();
+      const events = [activityEvent(t), activityEvent(new Date(t.getTime() + 1)), activityEvent(new Date(t.getTime() + 2))];
+      // Unless the three straddle an hour: then the last two only.
+      const batch = activityBucket(events[0]!.at).getTime() === activityBucket(events[2]!.at).getTime() ? events : events.slice(1);
+      await s.insertMany(team, batch, 1);
+      expect((await queryActivity(s, team, { limit: 5 })).events).toHaveLength(batch.length);
+      await elapse(2);
+      expect((await queryActivity(s, team, { limit: 5 })).events).toEqual([]);
     });
 
     it('rows expire with their TTL', async () => {

@@ -1,5 +1,5 @@
 import { type ActivityEvent, type Clock, type TeamId, compareTimeUuid, systemClock, timeUuidDate } from '@sso/domain';
-import { type ActivityStore, BUCKET_TTL_MARGIN_SECONDS, activityBucket } from '../ports/activity-store';
+import { type ActivityStore, BUCKET_TTL_MARGIN_SECONDS, activityBatchBucket, activityBucket } from '../ports/activity-store';
 import { checkTtl } from '../ports/ttl';
 import { lc } from './ids';
 
@@ -21,6 +21,18 @@ export class MemoryActivityStore implements ActivityStore {
 
   async insert(team: TeamId, event: ActivityEvent, ttlSeconds: number): Promise<void> {
     checkTtl(ttlSeconds);
+    this.put(team, event, ttlSeconds);
+  }
+
+  async insertMany(team: TeamId, events: readonly ActivityEvent[], ttlSeconds: number): Promise<void> {
+    checkTtl(ttlSeconds);
+    if (events.length === 0) return;
+    activityBatchBucket(events);
+    // All or nothing, as the one mutation of the Cassandra batch: nothing below can fail.
+    for (const e of events) this.put(team, e, ttlSeconds);
+  }
+
+  private put(team: TeamId, event: ActivityEvent, ttlSeconds: number): void {
     const now = this.clock.now().getTime();
     const bucket = activityBucket(event.at).getTime();
     // Expired rows go as the team writes, so a long-running twin does not keep them.
