@@ -100,9 +100,9 @@ export class UserReader {
   }
 
   /**
-   * `load` through the validated cache (reads only: the writes start from `load`, see
-   * docs/decisions.md, "Validated SCIM user cache"). The stamp is read before any Cassandra read;
-   * a fill is kept under it.
+   * `load` through the validated cache (docs/decisions.md, "Validated SCIM user cache"; PUT and
+   * PATCH start from it too, "PATCH and PUT start from the validated cache"). The stamp is read
+   * before any Cassandra read; a fill is kept under it.
    */
   async loadCached(team: TeamId, id: string): Promise<LoadedUser | null> {
     const cache = this.cache;
