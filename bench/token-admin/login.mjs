@@ -77,12 +77,14 @@ try {
   });
   const rss = rssPeak();
 
-  // The SCIM token check in-process: one keyed read plus hashing, as the guard does it.
-  const { CassandraDb, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
+  // The SCIM token check in-process: the token and its lifecycle row read in parallel, plus hashing, as the guard does on a cache miss.
+  // Uncached (scimTokenCacheSeconds 0): the reads every check makes when the token cache misses.
+  const { openStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
   const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
-  const db = new CassandraDb(loadConfig().cassandra);
-  await db.connect();
-  const verifier = new keys.ScimTokenVerifier(cassandraSparStores(db).scimTokens);
+  const root = openStores({ backend: 'cassandra', cassandra: loadConfig().cassandra, loginCacheSeconds: 0, scimTokenCacheSeconds: 0 });
+  await root.connect();
+  const db = { shutdown: () => root.close() };
+  const verifier = new keys.ScimTokenVerifier(root.stores.scimTokenAuth, root.stores.spar.scimTokens);
   const samples = [];
   for (let i = 0; i < 3000; i++) {
     const t0 = process.hrtime.bigint();
