@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import * as cassandra from '../tools/cassandra/cassandra.mjs';
 import { freePort, repoRoot } from '../tools/lib/proc.mjs';
+import * as redis from '../tools/redis/redis.mjs';
 
 /** Runs a node script from the repository root; rejects on a non-zero exit. */
 export const run = (args, env = {}) =>
@@ -145,4 +147,32 @@ export async function scimTeam({ identity, spar }, name, { withIdp = false } = {
     name: 'bench',
   });
   return { team, token };
+}
+
+/**
+ * What the SCIM benches do first: the local Cassandra node and Redis (started if needed), the
+ * build and the migrations, then a team with a SCIM token (`scimTeam`). Returns the token and
+ * Redis's URL for the app.
+ */
+export async function prepareScimBench(name, opts) {
+  await cassandra.start();
+  const { url: redisUrl } = await redis.start();
+  await run(['tools/build.mjs']);
+  await run(['dist/tools/migrate/main.js']);
+  const require = createRequire(import.meta.url);
+  const { CassandraDb, cassandraIdentityStores, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
+  const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
+  const { systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
+  const db = new CassandraDb(loadConfig().cassandra);
+  await db.connect();
+  try {
+    const { token } = await scimTeam(
+      { identity: cassandraIdentityStores(db, systemClock), spar: cassandraSparStores(db, systemClock) },
+      name,
+      opts,
+    );
+    return { token, redisUrl };
+  } finally {
+    await db.shutdown();
+  }
 }

@@ -20,13 +20,11 @@
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { cacheDir, repoRoot } from '../../tools/lib/proc.mjs';
-import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, machine, peakRss, startApp, scimTeam } from '../lib.mjs';
+import { freePort, machine, peakRss, prepareScimBench, startApp } from '../lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +43,6 @@ const WARMUP_SECONDS = args.short ? 1 : 3;
 const POLIS = { '@boxyhq/saml-jackson': '26.2.0', 'better-sqlite3': '12.11.1' };
 const polisDir = path.join(cacheDir, 'peers', 'polis');
 const log = (...a) => console.error('[peers]', ...a);
-const require = createRequire(import.meta.url);
 
 /** Installs Polis (exact versions) into the bench-only folder, once. */
 function installPolis() {
@@ -105,21 +102,7 @@ async function startPolis() {
 }
 
 async function startScimApi() {
-  await cassandra.start();
-  const { url: redisUrl } = await redis.start();
-  await run(['tools/build.mjs']);
-  await run(['dist/tools/migrate/main.js']);
-  const { CassandraDb, cassandraIdentityStores, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
-  const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
-  const { systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
-  const db = new CassandraDb(loadConfig().cassandra);
-  await db.connect();
-  const { token } = await scimTeam(
-    { identity: cassandraIdentityStores(db, systemClock), spar: cassandraSparStores(db, systemClock) },
-    'Bench peers',
-    { withIdp: !args['no-idp'] },
-  );
-  await db.shutdown();
+  const { token, redisUrl } = await prepareScimBench('Bench peers', { withIdp: !args['no-idp'] });
   const port = await freePort();
   const { base, child } = await startApp('scim-api', {
     SCIM_API_PORT: String(port),

@@ -11,14 +11,8 @@
 // Not a test: run by hand.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import * as cassandra from '../../tools/cassandra/cassandra.mjs';
-import { repoRoot } from '../../tools/lib/proc.mjs';
-import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, startApp, scimTeam } from '../lib.mjs';
+import { freePort, prepareScimBench, startApp } from '../lib.mjs';
 
-const require = createRequire(import.meta.url);
 const creates = Number(process.argv[2] ?? 2000);
 const patches = Number(process.argv[3] ?? 4000);
 const connections = Number(process.argv[4] ?? 16);
@@ -108,20 +102,7 @@ async function phase(name, n, request, app, cass, internal) {
   return { app: a, cassandra: c, statements: total, per };
 }
 
-await cassandra.start();
-const { url: redisUrl } = await redis.start();
-await run(['tools/build.mjs']);
-await run(['dist/tools/migrate/main.js']);
-const { CassandraDb, cassandraIdentityStores, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
-const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
-const { systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
-const db = new CassandraDb(loadConfig().cassandra);
-await db.connect();
-const { token } = await scimTeam(
-  { identity: cassandraIdentityStores(db, systemClock), spar: cassandraSparStores(db, systemClock) },
-  'Bench write cost',
-);
-await db.shutdown();
+const { token, redisUrl } = await prepareScimBench('Bench write cost');
 const port = await freePort();
 const { base, internal, child } = await startApp('scim-api', {
   SCIM_API_PORT: String(port),
