@@ -176,3 +176,101 @@ export async function prepareScimBench(name, opts) {
     await db.shutdown();
   }
 }
+
+/** The userName of seeded user `i` of a team seeded with `tag` (seededScimTeams). */
+export const seedUserName = (tag, i) => `seed.${tag}.${i}`;
+
+/** The SCIM body of seeded user `i` (what seededScimTeams writes; POST it for one more). */
+export const seedUserBody = (tag, i) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName: seedUserName(tag, i),
+  externalId: `${seedUserName(tag, i)}@bench.example`,
+  displayName: `Seed ${i}`,
+  name: { givenName: 'Seed', familyName: String(i) },
+  emails: [{ value: `${seedUserName(tag, i)}@bench.example`, type: 'work', primary: true }],
+});
+
+/**
+ * Two teams of SCIM users, `small` and `large` ({ team, token, tag, size, sample, seedSeconds,
+ * seedUsersPerSecond }; `sample` holds every size/1000-th user as { i, uid }), seeded straight into
+ * Cassandra through the persistence stores of the built dist with the rows CreateUser.create writes
+ * for a token without IdP: scim_external (claimed, then marked created), user_handle,
+ * scim_user_doc with its times, user, team_member, scim_user_times; 128 users in flight, the
+ * writes of one user in parallel (nothing else is in flight for its keys). The per-team count is
+ * left alone, as on an install from before it existed. Remembered in `stateFile` and reused by
+ * later runs while the teams exist (`fresh` says whether any was seeded now); delete the file to
+ * seed again. Call after the build and the migrations.
+ */
+export async function seededScimTeams(stateFile, { small, large }, label) {
+  const require = createRequire(import.meta.url);
+  const dist = (p) => require(path.join(repoRoot, 'dist', p));
+  const { CassandraDb, cassandraIdentityStores, cassandraSparStores, CassandraScimUserDocStore } = dist('libs/persistence/index.js');
+  const { loadConfig } = dist('libs/config/index.js');
+  const { newUserId, systemClock } = dist('libs/domain/index.js');
+  const { validateUser, scimUserRecord } = dist('apps/scim-api/users/user-input.js');
+  const { versionOf } = dist('apps/scim-api/users/user-reader.js');
+  const { scimExternalSsoId } = dist('apps/scim-api/users/sso-identity.js');
+  const config = loadConfig();
+  const db = new CassandraDb(config.cassandra);
+  await db.connect();
+  const identity = cassandraIdentityStores(db, systemClock);
+  const spar = cassandraSparStores(db, systemClock);
+  const docs = new CassandraScimUserDocStore(db);
+  const log = (...a) => console.error('[bench]', ...a);
+
+  async function seedOne(team, tag, i) {
+    const v = validateUser(seedUserBody(tag, i), { richInfoLimit: config.scim.richInfoLimit, needsEmail: true });
+    const uid = newUserId();
+    const now = new Date();
+    const [c, h, d] = await Promise.all([
+      spar.scimExternal.claim(team, v.wire.externalId, uid),
+      identity.users.claimHandle(v.wire.handle, uid),
+      docs.create({ uid, doc: JSON.stringify(v.doc), version: versionOf(uid, v.doc), times: { createdAt: now, lastUpdatedAt: now } }),
+      identity.users.put(scimUserRecord(uid, team, v, scimExternalSsoId(v.wire.externalId))),
+      identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now }),
+      spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),
+    ]);
+    if (!c.ok || !h.ok || !d.ok) throw new Error(`seeding ${seedUserName(tag, i)}: a key is taken`);
+    await spar.scimExternal.markCreated(team, v.wire.externalId, uid);
+    return uid;
+  }
+
+  async function seedTeam(which, size) {
+    const { team, token } = await scimTeam({ identity, spar }, `${label} ${which}`);
+    const tag = randomUUID().slice(0, 8);
+    const sample = [];
+    const every = Math.max(1, Math.floor(size / 1000));
+    const t0 = Date.now();
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < size; i = next++) {
+        const uid = await seedOne(team, tag, i);
+        if (i % every === 0) sample.push({ i, uid });
+        if ((i + 1) % 10_000 === 0) log(`${which}: ${i + 1} users, ${Math.round(((i + 1) * 1000) / (Date.now() - t0))}/s`);
+      }
+    };
+    await Promise.all(Array.from({ length: 128 }, worker));
+    const seconds = (Date.now() - t0) / 1000;
+    log(`${which}: seeded ${size} users in ${seconds.toFixed(1)} s`);
+    return { team, token, tag, size, sample, seedSeconds: seconds, seedUsersPerSecond: Math.round(size / seconds) };
+  }
+
+  try {
+    const state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
+    const usable = async (t, size) => t && t.size === size && Array.isArray(t.sample) && (await identity.teams.getTeam(t.team)) !== null;
+    let fresh = false;
+    for (const [which, size] of [
+      ['small', small],
+      ['large', large],
+    ]) {
+      if (await usable(state[which], size)) continue;
+      state[which] = await seedTeam(which, size);
+      fresh = true;
+    }
+    fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+    fs.writeFileSync(stateFile, JSON.stringify(state));
+    return { small: state.small, large: state.large, fresh };
+  } finally {
+    await db.shutdown();
+  }
+}

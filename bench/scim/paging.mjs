@@ -9,22 +9,17 @@
 // before it existed, so the first list recounts: the bench waits for that), remembered in
 // .cache/bench/scim-paging.json and reused by later runs; delete that file to seed again.
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
-import { cacheDir, repoRoot } from '../../tools/lib/proc.mjs';
+import { cacheDir } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine, startApp, scimTeam } from '../lib.mjs';
+import { run, freePort, pct, machine, seededScimTeams, seedUserName, startApp } from '../lib.mjs';
 
-const require = createRequire(import.meta.url);
 const largeSize = Number(process.argv[2] ?? 100_000);
 const seconds = Number(process.argv[3] ?? 10);
 const connections = Number(process.argv[4] ?? 8);
 const SMALL = 1000;
-const SEED_CONCURRENCY = 128;
 /** Users per page of the index walks (Okta's page). */
 const PAGE = 100;
 /** Pages timed per walk (the whole of the small team; as many of the large one, from several depths). */
@@ -44,74 +39,7 @@ const { url: redisUrl } = await redis.start();
 await run(['tools/build.mjs']);
 await run(['dist/tools/migrate/main.js']);
 
-const { CassandraDb, cassandraIdentityStores, cassandraSparStores, CassandraScimUserDocStore } = require(
-  path.join(repoRoot, 'dist/libs/persistence/index.js'),
-);
-const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
-const { newUserId, systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
-const { validateUser, scimUserRecord } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-input.js'));
-const { versionOf } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-reader.js'));
-const { scimExternalSsoId } = require(path.join(repoRoot, 'dist/apps/scim-api/users/sso-identity.js'));
-
-const config = loadConfig();
-const db = new CassandraDb(config.cassandra);
-await db.connect();
-const identity = cassandraIdentityStores(db, systemClock);
-const spar = cassandraSparStores(db, systemClock);
-const docs = new CassandraScimUserDocStore(db);
-
-const userName = (tag, i) => `seed.${tag}.${i}`;
-
-/** The rows CreateUser.create writes for one user of a token without IdP (as bench/scim/scale.mjs). */
-async function seedOne(team, tag, i) {
-  const body = {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-    userName: userName(tag, i),
-    externalId: `${userName(tag, i)}@bench.example`,
-    displayName: `Seed ${i}`,
-    emails: [{ value: `${userName(tag, i)}@bench.example`, type: 'work', primary: true }],
-  };
-  const v = validateUser(body, { richInfoLimit: config.scim.richInfoLimit, needsEmail: true });
-  const uid = newUserId();
-  const now = new Date();
-  const [c, h, d] = await Promise.all([
-    spar.scimExternal.claim(team, v.wire.externalId, uid),
-    identity.users.claimHandle(v.wire.handle, uid),
-    docs.create({ uid, doc: JSON.stringify(v.doc), version: versionOf(uid, v.doc) }),
-    identity.users.put(scimUserRecord(uid, team, v, scimExternalSsoId(v.wire.externalId))),
-    identity.teams.addMember({ team, user: uid, role: 'member', invitedBy: null, invitedAt: now }),
-    spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),
-  ]);
-  if (!c.ok || !h.ok || !d.ok) throw new Error(`seeding ${userName(tag, i)}: a key is taken`);
-  await spar.scimExternal.markCreated(team, v.wire.externalId, uid);
-  return uid;
-}
-
-async function seedTeam(label, size) {
-  const { team, token } = await scimTeam({ identity, spar }, `Bench paging ${label}`);
-  const tag = randomUUID().slice(0, 8);
-  const t0 = Date.now();
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < size; i = next++) {
-      await seedOne(team, tag, i);
-      if ((i + 1) % 10_000 === 0) log(`${label}: ${i + 1} users, ${Math.round(((i + 1) * 1000) / (Date.now() - t0))}/s`);
-    }
-  };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
-  const s = (Date.now() - t0) / 1000;
-  log(`${label}: seeded ${size} users in ${s.toFixed(1)} s`);
-  return { team, token, tag, size, seedSeconds: s };
-}
-
-let state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
-const usable = async (t, size) => t && t.size === size && (await identity.teams.getTeam(t.team)) !== null;
-if (!(await usable(state.small, SMALL))) state.small = await seedTeam('small', SMALL);
-if (!(await usable(state.large, largeSize))) state.large = await seedTeam('large', largeSize);
-fs.mkdirSync(path.dirname(stateFile), { recursive: true });
-fs.writeFileSync(stateFile, JSON.stringify(state));
-await db.shutdown();
-const { small, large } = state;
+const { small, large } = await seededScimTeams(stateFile, { small: SMALL, large: largeSize }, 'Bench paging');
 
 const port = await freePort();
 const { base, child: app } = await startApp('scim-api', {
@@ -198,7 +126,8 @@ try {
     ['totals only (`count=0`)', () => ['?startIndex=1&count=0']],
     [
       'filter `userName eq` (keyed)',
-      (t) => Array.from({ length: 50 }, (_, i) => `?filter=${encodeURIComponent(`userName eq "${userName(t.tag, (i * 7919) % t.size)}"`)}`),
+      (t) =>
+        Array.from({ length: 50 }, (_, i) => `?filter=${encodeURIComponent(`userName eq "${seedUserName(t.tag, (i * 7919) % t.size)}"`)}`),
     ],
     ['cursor page (`cursor=&count=100`, first page)', () => ['?cursor=&count=100']],
   ];

@@ -10,22 +10,19 @@
 // once: 100,000 users take minutes on a small machine); delete that file to seed again.
 // Not a test: run by hand; record the figures in docs/benchmarks.md with the machine.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import * as cassandra from '../../tools/cassandra/cassandra.mjs';
 import { cacheDir, repoRoot } from '../../tools/lib/proc.mjs';
 import * as redis from '../../tools/redis/redis.mjs';
-import { run, freePort, pct, machine, startApp, patchRoundRobin, scimTeam } from '../lib.mjs';
+import { run, freePort, pct, machine, startApp, patchRoundRobin, scimTeam, seededScimTeams, seedUserBody, seedUserName } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const largeSize = Number(process.argv[2] ?? 100_000);
 const seconds = Number(process.argv[3] ?? 10);
 const connections = Number(process.argv[4] ?? 8);
 const SMALL = 1000;
-/** Users in flight while seeding. */
-const SEED_CONCURRENCY = 128;
 /** Users per cursor page in the walk (the advertised maxPageSize). */
 const WALK_PAGE = 1000;
 const stateFile = path.join(cacheDir, 'bench', 'scim-scale.json');
@@ -41,96 +38,12 @@ const { url: redisUrl } = await redis.start();
 await run(['tools/build.mjs']);
 await run(['dist/tools/migrate/main.js']);
 
-const { CassandraDb, cassandraIdentityStores, cassandraSparStores, CassandraScimUserDocStore } = require(
-  path.join(repoRoot, 'dist/libs/persistence/index.js'),
-);
+const { CassandraDb, cassandraIdentityStores, cassandraSparStores } = require(path.join(repoRoot, 'dist/libs/persistence/index.js'));
 const { loadConfig } = require(path.join(repoRoot, 'dist/libs/config/index.js'));
-const { newUserId, systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
-const { validateUser, scimUserRecord } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-input.js'));
-const { versionOf } = require(path.join(repoRoot, 'dist/apps/scim-api/users/user-reader.js'));
-const { scimExternalSsoId } = require(path.join(repoRoot, 'dist/apps/scim-api/users/sso-identity.js'));
+const { systemClock } = require(path.join(repoRoot, 'dist/libs/domain/index.js'));
 
 const config = loadConfig();
-const db = new CassandraDb(config.cassandra);
-await db.connect();
-const identity = cassandraIdentityStores(db, systemClock);
-const spar = cassandraSparStores(db, systemClock);
-const docs = new CassandraScimUserDocStore(db);
-
-const userName = (tag, i) => `seed.${tag}.${i}`;
-const seedBody = (tag, i) => ({
-  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-  userName: userName(tag, i),
-  externalId: `${userName(tag, i)}@bench.example`,
-  displayName: `Seed ${i}`,
-  name: { givenName: 'Seed', familyName: String(i) },
-  emails: [{ value: `${userName(tag, i)}@bench.example`, type: 'work', primary: true }],
-});
-
-/**
- * The rows CreateUser.create writes for one user of a token without IdP: scim_external (claimed,
- * then marked created), user_handle, scim_user_doc, user, team_member + user_team, scim_user_times.
- * Nothing else is in flight for these keys, so the writes of one user go out in parallel.
- */
-async function seedOne(team, tag, i) {
-  const v = validateUser(seedBody(tag, i), { richInfoLimit: config.scim.richInfoLimit, needsEmail: true });
-  const uid = newUserId();
-  const now = new Date();
-  const user = scimUserRecord(uid, team, v, scimExternalSsoId(v.wire.externalId));
-  const [c, h, d] = await Promise.all([
-    spar.scimExternal.claim(team, v.wire.externalId, uid),
-    identity.users.claimHandle(v.wire.handle, uid),
-    docs.create({ uid, doc: JSON.stringify(v.doc), version: versionOf(uid, v.doc), times: { createdAt: now, lastUpdatedAt: now } }),
-    identity.users.put(user),
-    identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now }),
-    spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),
-  ]);
-  if (!c.ok || !h.ok || !d.ok) throw new Error(`seeding ${userName(tag, i)}: a key is taken`);
-  await spar.scimExternal.markCreated(team, v.wire.externalId, uid);
-  return uid;
-}
-
-async function seedTeam(label, size) {
-  const { team, token } = await scimTeam({ identity, spar }, `Bench ${label}`);
-  const tag = randomUUID().slice(0, 8);
-  const sample = [];
-  const every = Math.max(1, Math.floor(size / 1000));
-  const t0 = Date.now();
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < size; i = next++) {
-      const uid = await seedOne(team, tag, i);
-      if (i % every === 0) sample.push({ i, uid });
-      if ((i + 1) % 10_000 === 0) log(`${label}: ${i + 1} users, ${Math.round(((i + 1) * 1000) / (Date.now() - t0))}/s`);
-    }
-  };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
-  const secondsTaken = (Date.now() - t0) / 1000;
-  log(`${label}: seeded ${size} users in ${secondsTaken.toFixed(1)} s`);
-  return { team, token, tag, size, sample, seedSeconds: secondsTaken, seedUsersPerSecond: Math.round(size / secondsTaken) };
-}
-
-/** The seeded teams of an earlier run, if their tokens still work; else new ones. */
-async function teams() {
-  let state = {};
-  if (fs.existsSync(stateFile)) state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-  const ok = async (t, size) => t && t.size === size && (await identity.teams.getTeam(t.team)) !== null;
-  let fresh = false;
-  if (!(await ok(state.small, SMALL))) {
-    state.small = await seedTeam('small', SMALL);
-    fresh = true;
-  }
-  if (!(await ok(state.large, largeSize))) {
-    state.large = await seedTeam('large', largeSize);
-    fresh = true;
-  }
-  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
-  fs.writeFileSync(stateFile, JSON.stringify(state));
-  return { ...state, fresh };
-}
-
-const seeded = await teams();
-await db.shutdown();
+const seeded = await seededScimTeams(stateFile, { small: SMALL, large: largeSize }, 'Bench');
 
 const port = await freePort();
 const env = {
@@ -158,7 +71,7 @@ try {
     });
   };
   const byId = (t) => t.sample.map((s) => `/scim/v2/Users/${s.uid}`);
-  const byName = (t) => t.sample.map((s) => `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName(t.tag, s.i)}"`)}`);
+  const byName = (t) => t.sample.map((s) => `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${seedUserName(t.tag, s.i)}"`)}`);
   const { small, large } = seeded;
 
   /** Cassandra statements (by name) and SCIM requests served so far, from the app's /i/metrics. */
@@ -217,7 +130,7 @@ try {
             ]) {
           const s = t.sample[(k * 7919) % t.sample.length];
           const t0 = performance.now();
-          const r = await fetch(`${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName(t.tag, s.i)}"`)}`, {
+          const r = await fetch(`${base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${seedUserName(t.tag, s.i)}"`)}`, {
             headers: hdrs(t),
           });
           const body = await r.json();
@@ -285,7 +198,7 @@ try {
       duration: seconds,
       requests: [
         {
-          setupRequest: (req) => ({ ...req, body: JSON.stringify(seedBody(tag, n++)) }),
+          setupRequest: (req) => ({ ...req, body: JSON.stringify(seedUserBody(tag, n++)) }),
           onResponse: (status, b) => status === 201 && created.push(JSON.parse(b).id),
         },
       ],
