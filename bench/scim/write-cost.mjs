@@ -102,7 +102,7 @@ async function phase(name, n, request, app, cass, internal) {
   return { app: a, cassandra: c, statements: total, per };
 }
 
-const { token, redisUrl } = await prepareScimBench('Bench write cost');
+const { token, redisUrl } = await prepareScimBench('Bench write cost', { withIdp: !process.argv.includes('--no-idp') });
 const port = await freePort();
 const { base, internal, child } = await startApp('scim-api', {
   SCIM_API_PORT: String(port),
