@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { type TeamId, type User, type UserId, systemClock, teamId, userId } from '@sso/domain';
-import { MemoryChangeStamps, STAMPED, StampWriter, UNSTAMPED, groupStampKey, userStampKey, withChangeStamps } from './change-stamps';
+import {
+  MemoryChangeStamps,
+  STAMPED,
+  StampWriter,
+  UNSTAMPED,
+  groupStampKey,
+  stampChain,
+  swapsOf,
+  userStampKey,
+  withChangeStamps,
+} from './change-stamps';
 import { memorySparStores } from './memory';
 import { memoryIdentityStores } from './memory/identity-stores';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
@@ -194,6 +204,45 @@ describe('change stamps on the writes of the SCIM user views inputs', () => {
     await expect(w.after(['k'], async () => 'still ok')).resolves.toBe('still ok');
     expect(onFailure).toHaveBeenCalledTimes(1);
     expect(onFailure.mock.calls[0]![0]).toEqual(['k']);
+  });
+
+  it('swapsOf: the promise a stamped write returned names the stamps it replaced; none when it could not stamp', async () => {
+    const stamps = new MemoryChangeStamps();
+    const w = new StampWriter(stamps, () => {});
+    const before = (await stamps.current(['k']))!.get('k')!;
+    const write = w.after(['k'], async () => 'done');
+    expect(await write).toBe('done');
+    const swaps = swapsOf(write)!;
+    expect(swaps).toEqual([{ key: 'k', previous: before, next: (await stamps.current(['k']))!.get('k') }]);
+    // A failed write still stamps (it may have landed) and names its swap.
+    const failed = w.after(['k'], async () => {
+      throw new Error('write failed');
+    });
+    await expect(failed).rejects.toThrow('write failed');
+    expect(swapsOf(failed)![0]!.previous).toBe(swaps[0]!.next);
+    stamps.failing = true;
+    const unstamped = w.after(['k'], async () => 'ok');
+    await unstamped;
+    expect(swapsOf(unstamped)).toBeUndefined();
+  });
+
+  describe('stampChain', () => {
+    const sw = (previous: string | null, next: string, key = 'k') => ({ key, previous, next });
+    it('follows swaps that replaced one another from the start, in any order, to the last value', () => {
+      expect(stampChain('k', 's0', [sw('s0', 'a'), sw('a', 'b'), sw('b', 'c')])).toBe('c');
+      expect(stampChain('k', 's0', [sw('b', 'c'), sw('s0', 'a'), sw('a', 'b')])).toBe('c');
+      expect(stampChain('k', 's0', [sw('s0', 'a'), sw('x', 'y', 'other')])).toBe('a');
+    });
+    it('is null when anything else replaced the stamp in between, or nothing names the key', () => {
+      // Another writer replaced a (a -> f), so the next swap replaced f, which is not in the chain.
+      expect(stampChain('k', 's0', [sw('s0', 'a'), sw('f', 'b')])).toBeNull();
+      // Another writer replaced the start before the first swap.
+      expect(stampChain('k', 's0', [sw('f', 'a'), sw('a', 'b')])).toBeNull();
+      expect(stampChain('k', 's0', [sw(null, 'a')])).toBeNull();
+      expect(stampChain('k', 's0', [sw('s0', 'a'), sw('s0', 'b')])).toBeNull();
+      expect(stampChain('k', 's0', [])).toBeNull();
+      expect(stampChain('k', 's0', [sw('s0', 'a', 'other')])).toBeNull();
+    });
   });
 
   it('the memory twin: a missing stamp is created once, a stamp is random and replaced by each write, failing reads are null', async () => {

@@ -14,8 +14,11 @@ import type { SparStores } from './ports/stores';
  * still the current ones.
  */
 export interface ChangeStamps {
-  /** Replaces the stamps of `keys` by fresh random values. Rejects when that could not be done. */
-  stamp(keys: readonly string[]): Promise<void>;
+  /**
+   * Replaces the stamps of `keys` by fresh random values, each key atomically, and says what each
+   * replaced (null: none was set). Rejects when that could not be done.
+   */
+  stamp(keys: readonly string[]): Promise<StampSwap[]>;
   /** The current stamps of `keys` (a missing one is created), or null when they cannot be read. */
   current(keys: readonly string[]): Promise<Map<string, string> | null>;
 }
@@ -27,6 +30,36 @@ export const groupStampKey = (team: TeamId | string, gid: string): string => `ss
 
 export const freshStamp = (): string => randomBytes(16).toString('hex');
 
+/** One replaced stamp: the value it replaced (null: none was set) and the one it set. */
+export interface StampSwap {
+  key: string;
+  previous: string | null;
+  next: string;
+}
+
+/**
+ * The stamp `key` holds after `swaps` when they were the only replacements since it was `from`:
+ * each replaced `from` or another of them, one after the other. Null when anything else replaced
+ * it in between (a swap that replaced a value not in the chain), or when the swaps do not name
+ * the key. This is how a writer knows that the state it wrote is the state under the last stamp
+ * (docs/decisions.md, "A PATCH keeps what it wrote").
+ */
+export function stampChain(key: string, from: string, swaps: readonly StampSwap[]): string | null {
+  const next = new Map<string | null, string>();
+  for (const s of swaps) {
+    if (s.key !== key) continue;
+    if (next.has(s.previous)) return null; // two swaps replaced one value: one of them saw another's
+    next.set(s.previous, s.next);
+  }
+  if (next.size === 0) return null;
+  let at = from;
+  for (let n = next.get(at); n !== undefined; n = next.get(at)) {
+    next.delete(at);
+    at = n;
+  }
+  return next.size === 0 ? at : null;
+}
+
 /** The in-process twin, for unit tests (and to simulate an unreachable Redis: `failing`). */
 export class MemoryChangeStamps implements ChangeStamps {
   readonly values = new Map<string, string>();
@@ -37,12 +70,14 @@ export class MemoryChangeStamps implements ChangeStamps {
   /** Calls of `current` (round trips). */
   reads = 0;
 
-  async stamp(keys: readonly string[]): Promise<void> {
+  async stamp(keys: readonly string[]): Promise<StampSwap[]> {
     if (this.failing) throw new Error('stamps unreachable');
-    for (const k of keys) {
-      this.values.set(k, freshStamp());
-      this.stamped.set(k, (this.stamped.get(k) ?? 0) + 1);
-    }
+    return keys.map((key) => {
+      const swap = { key, previous: this.values.get(key) ?? null, next: freshStamp() };
+      this.values.set(key, swap.next);
+      this.stamped.set(key, (this.stamped.get(key) ?? 0) + 1);
+      return swap;
+    });
   }
 
   async current(keys: readonly string[]): Promise<Map<string, string> | null> {
@@ -64,6 +99,18 @@ export class MemoryChangeStamps implements ChangeStamps {
 /** What a writer does when a stamp could not be replaced (after one retry): log and count it. */
 export type StampFailure = (keys: readonly string[], error: unknown) => void;
 
+/** The swaps each stamped write's promise made, for the caller that holds the promise (`swapsOf`). */
+const swapsByWrite = new WeakMap<Promise<unknown>, readonly StampSwap[]>();
+
+/**
+ * The stamps a write of a stamped store replaced, once its promise has settled: the promise
+ * the store method returned identifies the write, so concurrent writes of other requests are
+ * never mistaken for it. Undefined for a write that stamps nothing or could not stamp.
+ */
+export function swapsOf(write: Promise<unknown>): readonly StampSwap[] | undefined {
+  return swapsByWrite.get(write);
+}
+
 /** Stamps after the write settled, success or not (a failed write may still have landed); never fails the write. */
 export class StampWriter {
   constructor(
@@ -71,22 +118,36 @@ export class StampWriter {
     private readonly onFailure: StampFailure,
   ) {}
 
-  async after<T>(keys: readonly string[], write: () => Promise<T>): Promise<T> {
+  after<T>(keys: readonly string[], write: () => Promise<T>): Promise<T> {
+    // Called only after an await of the body below, when `p` is assigned.
+    const record = (swaps: StampSwap[]) => swapsByWrite.set(p, swaps);
+    const p = this.settle(keys, write, record);
+    return p;
+  }
+
+  private async settle<T>(keys: readonly string[], write: () => Promise<T>, record: (swaps: StampSwap[]) => void): Promise<T> {
     try {
       return await write();
     } finally {
-      if (keys.length > 0) await this.stamp(keys);
+      if (keys.length > 0) {
+        const swaps = await this.stamp(keys);
+        if (swaps) record(swaps);
+      }
     }
   }
 
-  async stamp(keys: readonly string[]): Promise<void> {
+  /** The swaps made, or null when the stamps could not be replaced (after one retry: logged and counted). */
+  async stamp(keys: readonly string[]): Promise<StampSwap[] | null> {
     try {
-      await this.stamps.stamp(keys);
+      return await this.stamps.stamp(keys);
     } catch {
       try {
-        await this.stamps.stamp(keys);
+        // A first try that failed may still have replaced a stamp: this one then replaced a value
+        // outside any chain, which only makes a writer keep nothing.
+        return await this.stamps.stamp(keys);
       } catch (e) {
         this.onFailure(keys, e);
+        return null;
       }
     }
   }

@@ -19,9 +19,13 @@ describe('change stamps on a real Redis', () => {
     expect(a.length).toBeGreaterThanOrEqual(32);
     expect((await stamps.current([k!]))!.get(k!)).toBe(a);
     expect(await redis.ttl(k!)).toBeGreaterThan(STAMP_SECONDS - 5);
-    await stamps.stamp([k!]);
+    const [swap] = await stamps.stamp([k!]);
     const b = (await stamps.current([k!]))!.get(k!)!;
     expect(b).not.toBe(a);
+    // Each replacement says what it replaced (SET ... GET): the writer's chain check.
+    expect(swap).toEqual({ key: k, previous: a, next: b });
+    const [k2] = keys(1);
+    expect((await stamps.stamp([k2!]))[0]!.previous).toBeNull();
     expect(b).toMatch(/^[0-9a-f]{32}$/);
   });
 

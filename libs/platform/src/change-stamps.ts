@@ -1,4 +1,4 @@
-import { type ChangeStamps, freshStamp } from '@sso/persistence';
+import { type ChangeStamps, type StampSwap, freshStamp } from '@sso/persistence';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from './redis';
 
@@ -45,9 +45,16 @@ export class RedisChangeStamps implements ChangeStamps {
     this.redis = redis as WithStampOf;
   }
 
-  async stamp(keys: readonly string[]): Promise<void> {
+  /** SET with GET (Redis 6.2 or later): each key replaced atomically, with the value it replaced. */
+  async stamp(keys: readonly string[]): Promise<StampSwap[]> {
     if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
-    await Promise.all(keys.map((k) => this.redis.set(k, freshStamp(), 'EX', STAMP_SECONDS)));
+    return Promise.all(
+      keys.map(async (key) => {
+        const next = freshStamp();
+        const previous = await this.redis.set(key, next, 'EX', STAMP_SECONDS, 'GET');
+        return { key, previous, next };
+      }),
+    );
   }
 
   async current(keys: readonly string[]): Promise<Map<string, string> | null> {

@@ -1,5 +1,14 @@
 import type { Clock, TeamId, User, UserId } from '@sso/domain';
-import type { IdentityStores, ScimTokenRecord, ScimUserDocStore, SparStores } from '@sso/persistence';
+import {
+  type IdentityStores,
+  type ScimTokenRecord,
+  type ScimUserDocStore,
+  type SparStores,
+  type StampSwap,
+  stampChain,
+  swapsOf,
+  userStampKey,
+} from '@sso/persistence';
 import {
   type JsonObject,
   ScimError,
@@ -55,14 +64,14 @@ export class UpdateUser {
    * fails the client's precondition, or is missing, is read again from Cassandra before the
    * answer, so the cache never causes a 412 or 404 that a fresh read would not.
    */
-  private async current(team: TeamId, id: string, pre: Preconditions, cached: boolean): Promise<LoadedUser> {
+  private async current(team: TeamId, id: string, pre: Preconditions, cached: boolean): Promise<{ cur: LoadedUser; stamp: string | null }> {
     if (cached) {
-      const hit = await this.reader.loadCached(team, id);
-      if (hit && ifMatchPasses(pre.ifMatch, hit.version) && ifNoneMatchPasses(pre.ifNoneMatch, hit.version)) return hit;
+      const { user: hit, stamp } = await this.reader.loadStamped(team, id);
+      if (hit && ifMatchPasses(pre.ifMatch, hit.version) && ifNoneMatchPasses(pre.ifNoneMatch, hit.version)) return { cur: hit, stamp };
     }
     const cur = await this.reader.load(team, id);
     if (!cur) throw userNotFound(id);
-    return cur;
+    return { cur, stamp: null };
   }
 
   /**
@@ -73,7 +82,7 @@ export class UpdateUser {
   private async write(token: ScimTokenRecord, id: string, pre: Preconditions, next: (cur: LoadedUser) => unknown): Promise<LoadedUser> {
     const team = token.team;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const cur = await this.current(team, id, pre, attempt === 0);
+      const { cur, stamp } = await this.current(team, id, pre, attempt === 0);
       if (!ifMatchPasses(pre.ifMatch, cur.version) || !ifNoneMatchPasses(pre.ifNoneMatch, cur.version)) throw precondition();
       const v = this.claims.validate(token, reconcileRichInfo(cur.doc, next(cur)));
       const uid = cur.user.id;
@@ -103,6 +112,8 @@ export class UpdateUser {
       const rollback = async () => {
         for (const f of undo.reverse()) await f().catch(() => undefined);
       };
+      const docJson = JSON.stringify(v.doc);
+      let docWrite: Promise<unknown> | null = null;
       try {
         if (handleChanged) {
           const h = await this.identity.users.claimHandle(v.wire.handle, uid);
@@ -128,8 +139,10 @@ export class UpdateUser {
             if (existing && existing.uid !== uid && (await this.identity.users.get(existing.uid))) throw taken('externalId');
           }
         }
-        const row = { uid, doc: JSON.stringify(v.doc), version, times };
-        const cas = cur.rowVersion !== null ? await this.docs.replace(row, cur.rowVersion) : await this.docs.create(row);
+        const row = { uid, doc: docJson, version, times };
+        const casWrite = cur.rowVersion !== null ? this.docs.replace(row, cur.rowVersion) : this.docs.create(row);
+        docWrite = casWrite;
+        const cas = await casWrite;
         if (!cas.ok) {
           await rollback();
           if (pre.ifMatch !== undefined || pre.ifNoneMatch !== undefined) throw precondition();
@@ -152,10 +165,13 @@ export class UpdateUser {
       ) {
         await this.spar.samlUsers.delete(oldKey.issuer, oldKey.normalizedNameId);
       }
-      if (identity.saml) {
+      // The SAML identity's row is written when the identity changes (or the user is taken over);
+      // an unchanged one was written with it (docs/decisions.md, "A PATCH keeps what it wrote").
+      if (identity.saml && (eidChanged || rebind)) {
         const s = identity.saml;
         await this.spar.samlUsers.insert({ issuer: s.issuer, normalizedNameId: s.normalizedNameId, ssoId: s.subjectXml, uid });
       }
+      const sameEmail = v.wire.email === (cur.user.emailUnvalidated ?? cur.user.email);
       const email = await this.emails.forChange(token, cur.user, v.wire.email, v.wire.role ?? cur.role ?? 'member');
       const changes: Partial<Omit<User, 'id'>> = {
         name: v.wire.name,
@@ -168,31 +184,43 @@ export class UpdateUser {
         managedBy: 'scim',
       };
       // brig's row and its rich info in one statement (one partition: docs/decisions.md, "A cheaper create and PATCH").
-      await this.identity.users.updateWithRichInfo(uid, changes, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
+      const userWrite = this.identity.users.updateWithRichInfo(uid, changes, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
+      await userWrite;
       await email.after();
       if (handleChanged && oldHandle) await this.identity.users.releaseHandle(oldHandle, uid);
       // The document shows galley's role, so a write that does not change `roles` carries the role
       // it read: only a role the request changed is written, or a concurrent change (in team
       // settings, or by another SCIM write) would be undone.
       let role = cur.role;
-      if (v.wire.role && v.wire.role !== (cur.role ?? 'member')) {
+      const roleChanged = !!v.wire.role && v.wire.role !== (cur.role ?? 'member');
+      if (roleChanged && v.wire.role) {
         const member = await this.identity.teams.getMember(team, uid);
         if (member && member.role !== v.wire.role) await this.identity.teams.setRole(team, uid, v.wire.role);
         if (member) role = v.wire.role;
       }
-      await this.spar.scimUserTimes.put({ uid, ...times });
+      const timesWrite = this.spar.scimUserTimes.put({ uid, ...times });
+      await timesWrite;
       // A DELETE of this user that ran since the compare-and-set removed the document first (by
       // compare-and-set as well, delete-user.ts); what this write put back after it goes again.
       if (!(await this.docs.get(uid))) {
         await this.forgetDeleted(team, uid, v.wire.handle, eidChanged ? v.wire.externalId : null, identity.saml);
         throw userNotFound(id);
       }
-      return {
-        ...this.reader.view({ ...cur.user, ...changes } as User, v.doc, role),
+      const written: LoadedUser = {
+        ...this.reader.view(updated(cur.user, changes), JSON.parse(docJson) as JsonObject, role),
         rowVersion: version,
         created: times.createdAt,
         lastModified: times.lastUpdatedAt,
       };
+      // The user as written is the user under the stamp these writes left, when they were the
+      // only writes of this user since the stamp it was read under, and wrote only what
+      // `written` shows (no key, identity, email or role moved: those write rows elsewhere).
+      if (stamp !== null && !handleChanged && !eidChanged && !rebind && sameEmail && !roleChanged && docWrite !== null) {
+        const swaps = [docWrite, userWrite, timesWrite].map((w) => swapsOf(w));
+        const last = swaps.every((x) => x !== undefined) ? stampChain(userStampKey(uid), stamp, swaps.flat() as StampSwap[]) : null;
+        if (last !== null) this.reader.keepWritten(team, written, last);
+      }
+      return written;
     }
     throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');
   }
@@ -221,4 +249,11 @@ export class UpdateUser {
     const v = row ? getIgnoreCase(JSON.parse(row.doc) as JsonObject, attribute) : undefined;
     return typeof v === 'string' && (attribute === 'userName' ? v.toLowerCase() === value : v === value);
   }
+}
+
+/** brig's row after `update(changes)`: as the stores apply it, a column left undefined keeps its value. */
+function updated(user: User, changes: Partial<Omit<User, 'id'>>): User {
+  const out = { ...user } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(changes)) if (v !== undefined) out[k] = v;
+  return out as unknown as User;
 }

@@ -11,6 +11,7 @@ import {
   StampWriter,
   memoryIdentityStores,
   memorySparStores,
+  userStampKey,
   withChangeStamps,
 } from '@sso/persistence';
 import { describe, expect, it, vi } from 'vitest';
@@ -214,6 +215,109 @@ describe('validated SCIM user cache', () => {
         code: 'precondition-failed',
       });
       expect((await x.b.reader.load(x.team, u.user.id))!.doc['title']).toBeUndefined();
+    });
+  });
+
+  describe('a PATCH keeps what it wrote', () => {
+    const shapes: Array<[string, unknown]> = [
+      ['displayName', patch('displayName', 'New name')],
+      ['title added', patch('title', 'Boss')],
+      ['name.givenName', patch('name.givenName', 'Given')],
+      ['preferredLanguage', patch('preferredLanguage', 'de')],
+      ['active false', patch('active', false)],
+      [
+        'several operations, one a remove',
+        {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [
+            { op: 'add', path: 'phoneNumbers', value: [{ value: '+49 30 1234', type: 'work' }] },
+            { op: 'remove', path: 'displayName' },
+            { op: 'replace', path: 'nickName', value: 'nick' },
+          ],
+        },
+      ],
+    ];
+    it.each(shapes)('%s: the writer answers its next GET without a read, exactly as a fresh read answers', async (_, op) => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('ivy'));
+      await x.a.reader.get(x.token, u.user.id);
+      const w = await x.a.updates.patch(x.token, u.user.id, op, {});
+      const reads = spyReads(x);
+      const kept = await x.a.reader.get(x.token, u.user.id);
+      expect(reads.users).not.toHaveBeenCalled();
+      expect(reads.docs).not.toHaveBeenCalled();
+      expect(kept).toEqual(w);
+      reads.users.mockRestore();
+      reads.docs.mockRestore();
+      expect(kept).toEqual(await x.b.reader.load(x.team, u.user.id));
+    });
+
+    it('a run of PATCHes of one user reads no user row after the first read', async () => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('jay'));
+      await x.a.reader.get(x.token, u.user.id);
+      const reads = spyReads(x);
+      for (let i = 0; i < 5; i++) await x.a.updates.patch(x.token, u.user.id, patch('displayName', `Jay ${i}`), {});
+      expect(reads.users).not.toHaveBeenCalled();
+      // The check for a DELETE that ran meanwhile reads the document after each write.
+      expect(reads.docs).toHaveBeenCalledTimes(5);
+      expect((await x.b.reader.load(x.team, u.user.id))!.doc['displayName']).toBe('Jay 4');
+    });
+
+    it('another write of the user stamped between: nothing is kept, and the next GET shows both writes', async () => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('kim'));
+      await x.a.reader.get(x.token, u.user.id);
+      // B's write (a role change in team settings, say) lands and stamps while A's PATCH writes brig's row.
+      const update = x.plain.identity.users.updateWithRichInfo.bind(x.plain.identity.users);
+      vi.spyOn(x.plain.identity.users, 'updateWithRichInfo').mockImplementationOnce(async (...args) => {
+        await x.s.identity.teams.setRole(x.team, u.user.id, 'admin');
+        return update(...args);
+      });
+      const w = await x.a.updates.patch(x.token, u.user.id, patch('displayName', 'Kim 2'), {});
+      expect(w.role).toBe('member'); // what this PATCH read
+      const after = await x.a.reader.get(x.token, u.user.id);
+      expect([after.doc['displayName'], after.role]).toEqual(['Kim 2', 'admin']);
+    });
+
+    it('another write that landed before and stamps after: the kept user is replaced by its stamp', async () => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('lee'));
+      await x.a.reader.get(x.token, u.user.id);
+      // The role lands in Cassandra before A's PATCH, its stamp only after it.
+      await x.plain.identity.teams.setRole(x.team, u.user.id, 'admin');
+      await x.a.updates.patch(x.token, u.user.id, patch('displayName', 'Lee 2'), {});
+      await x.stamps.stamp([userStampKey(u.user.id)]);
+      const after = await x.a.reader.get(x.token, u.user.id);
+      expect([after.doc['displayName'], after.role]).toEqual(['Lee 2', 'admin']);
+    });
+
+    it.each([
+      ['userName', patch('userName', 'moe2')],
+      ['externalId', patch('externalId', 'moe2@example.com')],
+      ['emails', patch('emails', [{ value: 'moe2@example.com', primary: true }])],
+      ['roles', patch('roles', [{ value: 'admin', primary: true }])],
+    ])('a PATCH that moves %s keeps nothing (it writes rows the user view does not hold)', async (_, op) => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('moe'));
+      await x.a.reader.get(x.token, u.user.id);
+      const w = await x.a.updates.patch(x.token, u.user.id, op, {});
+      const reads = spyReads(x);
+      const after = await x.a.reader.get(x.token, u.user.id);
+      expect(reads.users).toHaveBeenCalled();
+      expect(after.version).toBe(w.version);
+    });
+
+    it('a PATCH that started from a fresh read (the retry after a lost compare-and-set) keeps nothing', async () => {
+      const x = setup();
+      const u = await x.a.creates.create(x.token, body('ned'));
+      await x.a.reader.get(x.token, u.user.id);
+      const cur = (await x.plain.scimUserDocs.get(u.user.id))!;
+      await x.plain.scimUserDocs.replace({ ...cur, version: 'other' }, cur.version); // lands, never stamped
+      const w = await x.a.updates.patch(x.token, u.user.id, patch('displayName', 'Ned 2'), {});
+      const reads = spyReads(x);
+      expect((await x.a.reader.get(x.token, u.user.id)).version).toBe(w.version);
+      expect(reads.docs).toHaveBeenCalled();
     });
   });
 

@@ -105,16 +105,35 @@ export class UserReader {
    * before any Cassandra read; a fill is kept under it.
    */
   async loadCached(team: TeamId, id: string): Promise<LoadedUser | null> {
+    return (await this.loadStamped(team, id)).user;
+  }
+
+  /**
+   * `loadCached` and the stamp the user is valid under (read before any Cassandra read), or a
+   * null stamp when the cache is off or Redis did not answer: a writer that starts from the user
+   * can keep what it writes only with the stamp (`keepWritten`).
+   */
+  async loadStamped(team: TeamId, id: string): Promise<{ user: LoadedUser | null; stamp: string | null }> {
     const cache = this.cache;
-    if (!cache || !isUuid(id)) return this.load(team, id);
+    if (!cache || !isUuid(id)) return { user: await this.load(team, id), stamp: null };
     const uid = userId(id);
     const key = userStampKey(uid);
     const stamps = await cache.stamps([key]);
     if (!stamps) {
       cache.count('bypass');
-      return this.load(team, id);
+      return { user: await this.load(team, id), stamp: null };
     }
-    return this.viaCache(cache, team, uid, stamps.get(key)!);
+    const stamp = stamps.get(key)!;
+    return { user: await this.viaCache(cache, team, uid, stamp), stamp };
+  }
+
+  /**
+   * Keeps the user a write produced, under the stamp its own writes left (docs/decisions.md, "A
+   * PATCH keeps what it wrote"); the writer has checked that nothing else replaced the stamp
+   * since the one it started from.
+   */
+  keepWritten(team: TeamId, user: LoadedUser, stamp: string): void {
+    this.cache?.putUser(team, user, stamp);
   }
 
   /** The user from a valid entry under `stamp` (the current one), else read and kept under it. */
