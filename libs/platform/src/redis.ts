@@ -18,7 +18,14 @@ export function createRedis(config: Config['redis']): RedisClient {
 }
 
 function connect(config: Config['redis']): RedisClient {
-  const common = { enableOfflineQueue: true, commandTimeout: 500, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false };
+  const common = {
+    enableOfflineQueue: true,
+    commandTimeout: 500,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    lazyConnect: false,
+    enableAutoPipelining: true,
+  };
   const nodes = config.nodes.map((n) => {
     const [host, port] = n.split(':');
     return { host, port: Number(port) };
@@ -26,6 +33,7 @@ function connect(config: Config['redis']): RedisClient {
   if (config.mode === 'cluster') {
     return new Cluster(nodes.length ? nodes : [new URL(config.url)].map((u) => ({ host: u.hostname, port: Number(u.port || 6379) })), {
       enableOfflineQueue: true,
+      enableAutoPipelining: true,
       redisOptions: { ...common, tls: config.url.startsWith('rediss:') ? {} : undefined },
     });
   }
