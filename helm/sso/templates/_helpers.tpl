@@ -225,6 +225,7 @@ DEFAULT_LOCALE: {{ .Values.config.defaultLocale | quote }}
 DNS_SERVERS: {{ join "," .Values.config.dnsServers | quote }}
 FEATURE_SSO: {{ .Values.config.features.sso | quote }}
 ACTIVITY_TTL_DAYS: {{ .Values.config.activity.ttlDays | int64 | toString | quote }}
+ACTIVITY_BATCH_DELAY_MS: {{ .Values.config.activity.batchDelayMs | int64 | toString | quote }}
 FEATURE_VALIDATE_SAML_EMAILS: {{ .Values.config.features.validateSAMLemails | quote }}
 INVITATION_TIMEOUT_SECONDS: {{ .Values.config.invitations.timeoutSeconds | int64 | toString | quote }}
 ACTIVATION_TIMEOUT_SECONDS: {{ .Values.config.invitations.activationTimeoutSeconds | int64 | toString | quote }}

@@ -81,6 +81,8 @@ export const envHelp: Record<string, string> = {
   ACTIVITY_TTL_DAYS: 'days the team activity log keeps an event (the TTL of its row); a change applies to events written from then on',
   ACTIVITY_QUEUE_SIZE:
     'activity events an app holds in memory before writing them in the background; beyond it new events are dropped and counted in `activity_events_total{result="dropped"}`',
+  ACTIVITY_BATCH_DELAY_MS:
+    'milliseconds the activity recorder lets events gather after the first one before writing them (one batch per team and hour instead of a statement per event); events show in the log that much later, and 0 writes at once',
   FEATURE_SSO: "galley's sso feature for teams without a status: enabled-by-default or disabled-by-default (IdP create/update need it)",
   FEATURE_VALIDATE_SAML_EMAILS:
     "galley's validateSAMLemails for teams without a status: enabled-by-default (emails of SSO and SCIM users wait for an activation link) or disabled-by-default (activated at once)",

@@ -61,6 +61,7 @@ export const envBindings: ReadonlyArray<{ env: string; path: string; list?: bool
   { env: 'SCIM_BULK_MAX_PAYLOAD_SIZE', path: 'scim.bulkMaxPayloadSize' },
   { env: 'ACTIVITY_TTL_DAYS', path: 'activity.ttlDays' },
   { env: 'ACTIVITY_QUEUE_SIZE', path: 'activity.queueSize' },
+  { env: 'ACTIVITY_BATCH_DELAY_MS', path: 'activity.batchDelayMs' },
   { env: 'FEATURE_SSO', path: 'features.sso' },
   { env: 'FEATURE_VALIDATE_SAML_EMAILS', path: 'features.validateSAMLemails' },
   { env: 'INVITATION_TIMEOUT_SECONDS', path: 'invitations.timeoutSeconds' },

@@ -217,6 +217,11 @@ export const configSchema = z
         ttlDays: z.coerce.number().int().min(1).max(3650).default(90),
         /** Events an app holds in memory waiting to be written; beyond it new events are dropped and counted. */
         queueSize: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+        /**
+         * Milliseconds the recorder lets events gather after the first one before writing them,
+         * so that a busy app writes one batch per team and hour instead of a statement per event.
+         */
+        batchDelayMs: z.coerce.number().int().min(0).max(10_000).default(100),
       })
       .strict()
       .prefault({}),

@@ -15,7 +15,7 @@ const input = (over: Partial<ActivityInput> = {}): ActivityInput => ({
   ...over,
 });
 
-function setup(store: ActivityStore, opts: { queueSize?: number; concurrency?: number } = {}) {
+function setup(store: ActivityStore, opts: { queueSize?: number; concurrency?: number; batchDelayMs?: number } = {}) {
   const clock = new FakeClock(new Date('2026-12-04T15:00:00Z'));
   const registry = new Registry();
   const lines: Array<Record<string, unknown>> = [];
@@ -24,6 +24,7 @@ function setup(store: ActivityStore, opts: { queueSize?: number; concurrency?: n
     ttlSeconds: 90 * 86_400,
     queueSize: opts.queueSize ?? 100,
     concurrency: opts.concurrency,
+    batchDelayMs: opts.batchDelayMs,
     clock,
     log,
     registry,
@@ -171,6 +172,40 @@ describe('ActivityRecorder', () => {
     expect(store.calls).toEqual([{ team, n: 10, buckets: [Date.parse('2026-12-04T15:00:00Z')] }]);
     expect(await count('written')).toBe(10);
     expect((await queryActivity(store, team, { limit: 100 })).events).toHaveLength(10);
+  });
+
+  it('with a batch delay, events recorded in separate turns of the event loop share one insertMany', async () => {
+    const store = new CountingStore();
+    const { rec, count } = setup(store, { batchDelayMs: 50 });
+    const team = newTeamId();
+    for (let i = 0; i < 10; i++) {
+      rec.record(team, input());
+      await new Promise((r) => setImmediate(r)); // requests answered one after the other
+    }
+    expect(store.calls).toEqual([]); // still gathering
+    await rec.flush();
+    expect(store.calls.map((c) => c.n)).toEqual([10]);
+    expect(await count('written')).toBe(10);
+    // Without the delay each turn writes its own statement.
+    const eager = new CountingStore();
+    const e = setup(eager);
+    for (let i = 0; i < 3; i++) {
+      e.rec.record(team, input());
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await e.rec.flush();
+    expect(eager.calls.map((c) => c.n)).toEqual([1, 1, 1]);
+  });
+
+  it('close does not wait for the batch delay to write what is queued', async () => {
+    const store = new CountingStore();
+    const { rec } = setup(store, { batchDelayMs: 10_000 });
+    const team = newTeamId();
+    rec.record(team, input());
+    const t0 = Date.now();
+    await rec.close(1000);
+    expect(store.calls.map((c) => c.n)).toEqual([1]);
+    expect(Date.now() - t0).toBeLessThan(900);
   });
 
   it('one insertMany per team and per hour: never a batch across partitions', async () => {

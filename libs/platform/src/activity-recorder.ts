@@ -30,6 +30,11 @@ export interface ActivityRecorderOptions {
   registry?: Registry;
   /** Writes (and deferred lookups) in flight at once. */
   concurrency?: number;
+  /**
+   * Milliseconds events gather after the first one before the drain starts (0: the next turn of
+   * the event loop), so that under load one statement carries many events.
+   */
+  batchDelayMs?: number;
 }
 
 interface Pending {
@@ -57,6 +62,8 @@ export class ActivityRecorder {
   private running = false;
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
+  /** The drain waiting for its batch delay, if any. */
+  private delayed: { timer: NodeJS.Timeout; start: () => void } | null = null;
   private readonly events: Counter<'result'>;
   private readonly depth: Gauge;
   private readonly concurrency: number;
@@ -94,13 +101,32 @@ export class ActivityRecorder {
     this.depth.set(this.queue.length);
     if (!this.running) {
       this.running = true;
-      this.idle = new Promise((resolve) => setImmediate(() => void this.drain().finally(resolve)));
+      this.idle = new Promise((resolve) => {
+        const start = () => {
+          this.delayed = null;
+          void this.drain().finally(resolve);
+        };
+        const delay = this.opts.batchDelayMs ?? 0;
+        if (delay > 0) this.delayed = { timer: setTimeout(start, delay).unref(), start };
+        else setImmediate(start);
+      });
     }
   }
 
-  /** Resolves when everything queued so far is written (or has failed). */
+  /** Starts a drain that waits for its batch delay at once. */
+  private startNow(): void {
+    const d = this.delayed;
+    if (!d) return;
+    clearTimeout(d.timer);
+    d.start();
+  }
+
+  /** Writes what is queued now (without the batch delay); resolves when it is written (or has failed). */
   async flush(): Promise<void> {
-    while (this.running) await this.idle;
+    while (this.running) {
+      this.startNow();
+      await this.idle;
+    }
   }
 
   /** Stops accepting events and writes the queue, waiting at most `timeoutMs`. */

@@ -166,6 +166,7 @@ export class StoresModule {
           new ActivityRecorder(root.stores.activity, {
             ttlSeconds: config.activity.ttlDays * 86_400,
             queueSize: config.activity.queueSize,
+            batchDelayMs: config.activity.batchDelayMs,
             clock,
             log,
             registry: metrics.registry,

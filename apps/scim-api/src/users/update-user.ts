@@ -23,7 +23,7 @@ import {
 import { type Preconditions, preconditionFailed as precondition } from '../common/preconditions';
 import { type SamlIdentity, samlKeyOf } from './sso-identity';
 import type { ScimUserEmails } from './user-emails';
-import { type UserClaims, taken } from './user-claims';
+import { type UserClaims, settleAll, taken } from './user-claims';
 import { reconcileRichInfo, statusFor } from './user-input';
 import { type LoadedUser, type UserReader, userNotFound, versionOf } from './user-reader';
 
@@ -184,8 +184,10 @@ export class UpdateUser {
         managedBy: 'scim',
       };
       // brig's row and its rich info in one statement (one partition: docs/decisions.md, "A cheaper create and PATCH").
+      // With spar's times, at once (no order between the two; their stamps go out together).
       const userWrite = this.identity.users.updateWithRichInfo(uid, changes, JSON.stringify({ version: 0, fields: v.wire.richInfo }));
-      await userWrite;
+      const timesWrite = this.spar.scimUserTimes.put({ uid, ...times });
+      await settleAll([userWrite, timesWrite]);
       await email.after();
       if (handleChanged && oldHandle) await this.identity.users.releaseHandle(oldHandle, uid);
       // The document shows galley's role, so a write that does not change `roles` carries the role
@@ -198,11 +200,19 @@ export class UpdateUser {
         if (member && member.role !== v.wire.role) await this.identity.teams.setRole(team, uid, v.wire.role);
         if (member) role = v.wire.role;
       }
-      const timesWrite = this.spar.scimUserTimes.put({ uid, ...times });
-      await timesWrite;
+      // The chain of this write's stamps, when it wrote only what the user view holds
+      // (docs/decisions.md, "A PATCH keeps what it wrote"): no key, identity, email or role moved,
+      // so its only writes after the compare-and-set are the three stamped ones.
+      const chained =
+        stamp !== null && !handleChanged && !eidChanged && !rebind && sameEmail && !roleChanged && docWrite !== null
+          ? chainEnd(uid, stamp, [docWrite, userWrite, timesWrite])
+          : null;
       // A DELETE of this user that ran since the compare-and-set removed the document first (by
       // compare-and-set as well, delete-user.ts); what this write put back after it goes again.
-      if (!(await this.docs.get(uid))) {
+      // An unbroken chain proves there was none: a DELETE replaces the stamp right after removing
+      // the document and before it removes anything else, so it would have broken the chain, or
+      // it removes the rows written here after they landed.
+      if (chained === null && !(await this.docs.get(uid))) {
         await this.forgetDeleted(team, uid, v.wire.handle, eidChanged ? v.wire.externalId : null, identity.saml);
         throw userNotFound(id);
       }
@@ -212,14 +222,9 @@ export class UpdateUser {
         created: times.createdAt,
         lastModified: times.lastUpdatedAt,
       };
-      // The user as written is the user under the stamp these writes left, when they were the
-      // only writes of this user since the stamp it was read under, and wrote only what
-      // `written` shows (no key, identity, email or role moved: those write rows elsewhere).
-      if (stamp !== null && !handleChanged && !eidChanged && !rebind && sameEmail && !roleChanged && docWrite !== null) {
-        const swaps = [docWrite, userWrite, timesWrite].map((w) => swapsOf(w));
-        const last = swaps.every((x) => x !== undefined) ? stampChain(userStampKey(uid), stamp, swaps.flat() as StampSwap[]) : null;
-        if (last !== null) this.reader.keepWritten(team, written, last);
-      }
+      // The user as written is the user under the stamp these writes left: no other write of it
+      // replaced the stamp since the one it was read under.
+      if (chained !== null) this.reader.keepWritten(team, written, chained);
       return written;
     }
     throw new ScimError('conflict', 'The user is being changed by other requests at the same time; try again');
@@ -249,6 +254,17 @@ export class UpdateUser {
     const v = row ? getIgnoreCase(JSON.parse(row.doc) as JsonObject, attribute) : undefined;
     return typeof v === 'string' && (attribute === 'userName' ? v.toLowerCase() === value : v === value);
   }
+}
+
+/** The stamp of `uid` after `writes`, when their swaps are an unbroken chain from `from` (persistence `stampChain`), else null. */
+function chainEnd(uid: UserId, from: string, writes: ReadonlyArray<Promise<unknown>>): string | null {
+  const swaps: StampSwap[] = [];
+  for (const w of writes) {
+    const s = swapsOf(w);
+    if (!s) return null; // a write that could not stamp
+    swaps.push(...s);
+  }
+  return stampChain(userStampKey(uid), from, swaps);
 }
 
 /** brig's row after `update(changes)`: as the stores apply it, a column left undefined keeps its value. */
