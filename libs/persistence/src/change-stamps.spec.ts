@@ -6,6 +6,7 @@ import {
   STAMPED,
   StampWriter,
   UNSTAMPED,
+  freshStamp,
   groupStampKey,
   stampChain,
   swapsOf,
@@ -224,6 +225,12 @@ describe('change stamps on the writes of the SCIM user views inputs', () => {
     const unstamped = w.after(['k'], async () => 'ok');
     await unstamped;
     expect(swapsOf(unstamped)).toBeUndefined();
+  });
+
+  it('freshStamp: 32 hex digits, never the same twice', () => {
+    const many = Array.from({ length: 10_000 }, () => freshStamp());
+    expect(new Set(many).size).toBe(many.length);
+    for (const s of many.slice(0, 10)) expect(s).toMatch(/^[0-9a-f]{32}$/);
   });
 
   describe('stampChain', () => {

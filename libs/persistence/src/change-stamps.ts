@@ -28,7 +28,14 @@ export const userStampKey = (uid: UserId | string): string => `sso:stamp:u:${uid
 /** The stamp of a SCIM group's own row (its displayName as a user's `groups` shows it). */
 export const groupStampKey = (team: TeamId | string, gid: string): string => `sso:stamp:g:${team}:${gid}`;
 
-export const freshStamp = (): string => randomBytes(16).toString('hex');
+/**
+ * This process's stamps: a random 64-bit prefix drawn once and a counter. A stamp needs to be
+ * unique (never repeated, in this process or another), not secret: it is never shown to clients.
+ * A random draw per stamp was 1.3% of scim-api's CPU under a POST load.
+ */
+const STAMP_PREFIX = randomBytes(8).toString('hex');
+let stampCounter = 0;
+export const freshStamp = (): string => STAMP_PREFIX + (stampCounter++).toString(16).padStart(16, '0');
 
 /** One replaced stamp: the value it replaced (null: none was set) and the one it set. */
 export interface StampSwap {
