@@ -1,5 +1,6 @@
 import type { UserId } from '@sso/domain';
 import type { types } from 'cassandra-driver';
+import type { SamlUserRecord } from '../ports/saml-user-store';
 import type { ScimUserTimes, ScimUserTimesStore } from '../ports/scim-user-times-store';
 import type { CassandraDb } from './db';
 import { selectIn, uuidText } from './store-helpers';
@@ -17,6 +18,29 @@ export class CassandraScimUserTimesStore implements ScimUserTimesStore {
       `INSERT INTO ${this.ks}.scim_user_times (uid, created_at, last_updated_at) VALUES (?, ?, ?)`,
       [t.uid, t.createdAt, t.lastUpdatedAt],
       { idempotent: true },
+    );
+  }
+
+  /**
+   * One UNLOGGED batch of the two plain inserts that `put` and `user_v2.insert` run (both spar,
+   * two partitions): one request instead of two, each mutation still written at the configured
+   * consistency. Unlogged on purpose: the caller needs no atomicity (it undoes both on failure, as
+   * after two parallel writes), and the batch log would cost more than the request saved.
+   */
+  async putWithSamlUser(t: ScimUserTimes, saml: SamlUserRecord): Promise<void> {
+    await this.db.batch(
+      'scim_user_times.put_with_saml_user',
+      [
+        {
+          query: `INSERT INTO ${this.ks}.scim_user_times (uid, created_at, last_updated_at) VALUES (?, ?, ?)`,
+          params: [t.uid, t.createdAt, t.lastUpdatedAt],
+        },
+        {
+          query: `INSERT INTO ${this.ks}.user_v2 (issuer, normalized_uname_id, sso_id, uid) VALUES (?, ?, ?, ?)`,
+          params: [saml.issuer, saml.normalizedNameId, saml.ssoId, saml.uid],
+        },
+      ],
+      { logged: false },
     );
   }
 
