@@ -67,7 +67,6 @@ const doc = { uid, doc: '{}', version: 'v1' };
 const calls: Record<keyof typeof STAMPED, Record<string, { args: unknown[]; keys: string[] }>> = {
   users: {
     put: { args: [aUser], keys: [userStampKey(uid)] },
-    putAsMember: { args: [aUser, { team, user: uid, role: 'member', invitedBy: null, invitedAt: null }], keys: [userStampKey(uid)] },
     update: { args: [uid, { name: 'B' }], keys: [userStampKey(uid)] },
     updateWithRichInfo: { args: [uid, { name: 'C' }, '{"version":0,"fields":[]}'], keys: [userStampKey(uid)] },
     delete: { args: [uid], keys: [userStampKey(uid)] },

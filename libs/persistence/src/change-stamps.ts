@@ -103,7 +103,6 @@ type KeysOf<T> = { [K in keyof T]?: T[K] extends (...args: infer A) => Promise<u
 export const STAMPED = {
   users: {
     put: (u) => [userStampKey(u.id)],
-    putAsMember: (u) => [userStampKey(u.id)],
     update: (id) => [userStampKey(id)],
     updateWithRichInfo: (id) => [userStampKey(id)],
     delete: (id) => [userStampKey(id)],

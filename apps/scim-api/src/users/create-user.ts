@@ -102,8 +102,10 @@ export class CreateUser {
           ? this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }))
           : undefined,
       ]);
-      // brig's row and the membership in one write (one logged batch on Cassandra).
-      await this.identity.users.putAsMember(user, { team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now });
+      await settleAll([
+        this.identity.users.put(user),
+        this.identity.teams.addMember({ team, user: uid, role: v.wire.role ?? 'member', invitedBy: null, invitedAt: now }),
+      ]);
       undo.push(() => this.emails.forget(team, user));
       await email.after();
       await this.spar.scimExternal.markCreated(team, v.wire.externalId, uid);

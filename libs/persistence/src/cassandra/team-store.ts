@@ -11,17 +11,6 @@ function permsOf(role: Role): { self: types.Long; copy: types.Long } {
   return { self: bits, copy: bits };
 }
 
-/** The two inserts of a membership (galley keyspace `ks`), for a logged batch: neither row exists without the other. */
-export function memberInserts(ks: string, m: TeamMember): Array<{ query: string; params: unknown[] }> {
-  return [
-    {
-      query: `INSERT INTO ${ks}.team_member (team, "user", perms, invited_at, invited_by) VALUES (?, ?, ?, ?, ?)`,
-      params: [m.team, m.user, permsOf(m.role), m.invitedAt, m.invitedBy],
-    },
-    { query: `INSERT INTO ${ks}.user_team ("user", team) VALUES (?, ?)`, params: [m.user, m.team] },
-  ];
-}
-
 /**
  * The role a stored bit set stands for, as galley derives it from `self`. A row whose bits fit no
  * role (custom permissions, written by other Wire tools) reads as no membership: it grants nothing.
@@ -69,7 +58,13 @@ export class CassandraTeamStore implements TeamStore {
 
   async addMember(m: TeamMember): Promise<void> {
     // Both tables are in galley; one logged batch, so neither row exists without the other.
-    await this.db.batch('team_member.insert', memberInserts(this.ks, m));
+    await this.db.batch('team_member.insert', [
+      {
+        query: `INSERT INTO ${this.ks}.team_member (team, "user", perms, invited_at, invited_by) VALUES (?, ?, ?, ?, ?)`,
+        params: [m.team, m.user, permsOf(m.role), m.invitedAt, m.invitedBy],
+      },
+      { query: `INSERT INTO ${this.ks}.user_team ("user", team) VALUES (?, ?)`, params: [m.user, m.team] },
+    ]);
   }
 
   async getMember(team: TeamId, user: UserId): Promise<TeamMember | null> {

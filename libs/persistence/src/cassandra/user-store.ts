@@ -1,8 +1,7 @@
-import { type ManagedBy, type TeamId, type TeamMember, type User, type UserId, type UserStatus, userStatuses } from '@sso/domain';
+import { type ManagedBy, type TeamId, type User, type UserId, type UserStatus, userStatuses } from '@sso/domain';
 import type { types } from 'cassandra-driver';
 import type { Claim, UserStore } from '../ports/identity-stores';
 import type { CassandraDb } from './db';
-import { memberInserts } from './team-store';
 import { applied, selectIn, uuidOrNull, uuidText } from './store-helpers';
 
 /**
@@ -99,21 +98,6 @@ export class CassandraUserStore implements UserStore {
       [user.id, ...FIELD_NAMES.map((f) => toColumn(f, user[f]))],
       { idempotent: true },
     );
-  }
-
-  /**
-   * brig's row and galley's membership (`team_member`, `user_team`) in one logged batch: one request
-   * where `put` and `TeamStore.addMember` were two, and the user row never lands without its
-   * membership (the batch log replays all three, with their original timestamps).
-   */
-  async putAsMember(user: User, member: TeamMember): Promise<void> {
-    await this.db.batch('user.put_as_member', [
-      {
-        query: `INSERT INTO ${this.ks}."user" (id, ${COLUMNS}) VALUES (?, ${FIELD_NAMES.map(() => '?').join(', ')})`,
-        params: [user.id, ...FIELD_NAMES.map((f) => toColumn(f, user[f]))],
-      },
-      ...memberInserts(this.db.config.keyspaces.galley, member),
-    ]);
   }
 
   async update(id: UserId, changes: Partial<Omit<User, 'id'>>): Promise<void> {

@@ -411,22 +411,6 @@ function teamContract(env: GetIdentityEnv): void {
       expect(await stores.teams.teamOf(newUserId())).toBeNull();
     });
 
-    it('putAsMember writes the user row and its membership; the usual deletes undo both', async () => {
-      const { stores } = env();
-      const team = newTeamId();
-      const user = userFixture({ team });
-      const m = memberFixture(team, { user: user.id, role: 'admin', invitedBy: null });
-      await stores.users.putAsMember(user, m);
-      expect(await stores.users.get(user.id)).toEqual(user);
-      expect(await stores.teams.getMember(team, user.id)).toEqual(m);
-      expect(await stores.teams.teamOf(user.id)).toBe(team);
-      await stores.teams.removeMember(team, user.id);
-      await stores.users.delete(user.id);
-      expect(await stores.users.get(user.id)).toBeNull();
-      expect(await stores.teams.getMember(team, user.id)).toBeNull();
-      expect(await stores.teams.teamOf(user.id)).toBeNull();
-    });
-
     it('setRole of a non-member makes no member', async () => {
       const { stores } = env();
       const team = newTeamId();

@@ -1,8 +1,7 @@
-import type { TeamId, TeamMember, User, UserId } from '@sso/domain';
+import type { TeamId, User, UserId } from '@sso/domain';
 import type { Claim, UserStore } from '../ports/identity-stores';
 import { MemoryIdentityTables, type UserRow } from './identity-tables';
 import { lc } from './ids';
-import { MemoryTeamStore } from './team-store';
 
 /**
  * Twin of CassandraUserStore. Claims and releases read and write with no await in between, so each
@@ -22,11 +21,6 @@ export class MemoryUserStore implements UserStore {
   async put(user: User): Promise<void> {
     const { id, ...fields } = user;
     this.t.user.set(lc(id), copyFields(fields));
-  }
-
-  async putAsMember(user: User, member: TeamMember): Promise<void> {
-    await this.put(user);
-    await new MemoryTeamStore(this.t).addMember(member);
   }
 
   /** Like Cassandra's UPDATE: on a missing id it leaves a partial row, which reads as absent. */

@@ -14,11 +14,6 @@ export interface UserStore {
   getMany(ids: UserId[]): Promise<User[]>;
   /** Writes the whole row (create, or full replace). */
   put(user: User): Promise<void>;
-  /**
-   * `put` and `TeamStore.addMember(member)` as one write (a new team member): on Cassandra one
-   * logged batch over brig and galley, so the user row and its membership land together or not.
-   */
-  putAsMember(user: User, member: TeamMember): Promise<void>;
   /** Sets the given columns only. */
   update(id: UserId, changes: Partial<Omit<User, 'id'>>): Promise<void>;
   /**
