@@ -3,7 +3,11 @@ import type { types } from 'cassandra-driver';
 import type { SamlUserRecord } from '../ports/saml-user-store';
 import type { ScimUserTimes, ScimUserTimesStore } from '../ports/scim-user-times-store';
 import type { CassandraDb } from './db';
+import { CassandraSamlUserStore } from './saml-user-store';
 import { selectIn, uuidText } from './store-helpers';
+
+/** Above this many bytes of SAML identity, `putWithSamlUser` sends two statements (the batch warn threshold is 5 KiB). */
+const BATCH_BYTES_MAX = 4096;
 
 export class CassandraScimUserTimesStore implements ScimUserTimesStore {
   private readonly ks: string;
@@ -25,9 +29,16 @@ export class CassandraScimUserTimesStore implements ScimUserTimesStore {
    * One UNLOGGED batch of the two plain inserts that `put` and `user_v2.insert` run (both spar,
    * two partitions): one request instead of two, each mutation still written at the configured
    * consistency. Unlogged on purpose: the caller needs no atomicity (it undoes both on failure, as
-   * after two parallel writes), and the batch log would cost more than the request saved.
+   * after two parallel writes), and the batch log would cost more than the request saved. A
+   * SAML identity too large for Cassandra's multi-partition batch thresholds (warning at 5 KiB,
+   * refusal at 50 KiB by default) goes as the two statements, in parallel, as before.
    */
   async putWithSamlUser(t: ScimUserTimes, saml: SamlUserRecord): Promise<void> {
+    const bytes = Buffer.byteLength(saml.issuer) + Buffer.byteLength(saml.normalizedNameId) + Buffer.byteLength(saml.ssoId);
+    if (bytes > BATCH_BYTES_MAX) {
+      await Promise.all([this.put(t), new CassandraSamlUserStore(this.db).insert(saml)]);
+      return;
+    }
     await this.db.batch(
       'scim_user_times.put_with_saml_user',
       [
