@@ -336,7 +336,7 @@ describe('chart contract (production settings)', () => {
     const vols = saml.spec.template.spec.volumes.map((v: any) => v.secret?.secretName).filter(Boolean);
     expect(vols).toEqual(expect.arrayContaining(['cassandra-client-tls', 'sso-access-token-keys', 'sso-sp-keys']));
   });
-  it('passes the saml values (and the sso feature default) to saml-sp only, and mounts the metadata CA from its own ConfigMap', () => {
+  it('passes the saml values (and the sso feature default) to saml-sp only (the IdP cache also to scim-api), and mounts the metadata CA from its own ConfigMap', () => {
     const objs = rendered('production-values.yaml');
     const cm = (name: string) => ofKind(objs, 'ConfigMap').find((c) => c.metadata.name === name)?.data ?? {};
     expect(cm('sso-saml-sp')).toMatchObject({
@@ -350,7 +350,8 @@ describe('chart contract (production settings)', () => {
     });
     expect(
       Object.keys(cm('sso-scim-api')).filter((k) => k.startsWith('SAML_') && k !== 'SAML_SP_SSO_URI' && k !== 'SAML_SP_APP_URI'),
-    ).toEqual([]);
+    ).toEqual(['SAML_IDP_CACHE_SECONDS']);
+    expect(cm('sso-scim-api')['SAML_IDP_CACHE_SECONDS']).toBe('10');
     expect(cm('sso-saml-sp-metadata-ca')['ca.pem']).toContain('BEGIN CERTIFICATE');
     const saml = ofKind(objs, 'Deployment').find((d) => d.metadata.name === 'sso-saml-sp')!;
     expect(saml.spec.template.spec.volumes).toContainEqual(

@@ -281,6 +281,18 @@ describe('SCIM Users on real Cassandra', () => {
       expect(await total(token)).toBe(before + 1);
     });
 
+    it("with a token bound to an IdP: exactly one 201, and the SAML identity and times are the winner's", async () => {
+      const issuer = `https://idp.example.com/${randomUUID()}`;
+      const { token, team } = await h.team({ issuer });
+      const before = await total(token);
+      const body = userBody();
+      const u = await race(token, body, 6);
+      expect(await h.spar.scimExternal.get(team, String(body.externalId))).toMatchObject({ uid: u.id, status: 'created' });
+      expect(await h.spar.samlUsers.get(issuer, String(body.externalId).toLowerCase())).toMatchObject({ uid: u.id });
+      expect(await h.spar.scimUserTimes.get(u.id)).not.toBeNull();
+      expect(await total(token)).toBe(before + 1);
+    });
+
     it('over a pending user whose invitation died: it is deleted once and exactly one create wins', async () => {
       const { token, team } = await h.team();
       const before = await total(token);

@@ -312,6 +312,10 @@ SAML_SP_DOMAIN_CONFIGS: {{ $m | toJson | quote }}
 SAML_METADATA_CA_FILE: {{ printf "%s/ca.pem" (include "sso.paths.samlMetadataCa" $root) | quote }}
 {{- end }}
 {{- end }}
+{{- if eq .app "scim-api" }}
+{{- /* scim-api reads a token's IdP and the team's validateSAMLemails through the same cache. */}}
+SAML_IDP_CACHE_SECONDS: {{ $root.Values.saml.idpCacheSeconds | int64 | toString | quote }}
+{{- end }}
 {{- if eq .app "token-admin" }}
 {{- $m := $root.Values.mail }}
 MAIL_FROM: {{ $m.from | quote }}

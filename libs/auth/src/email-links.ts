@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, MailKind, Role, TeamId, User, UserId } from '@sso/domain';
-import type { ActivationStore, IdentityStores, InvitationStore, MailOutbox } from '@sso/persistence';
+import type { ActivationStore, IdentityStores, InvitationStore, MailOutbox, TeamFeatureLookups } from '@sso/persistence';
 
 /** The secret of a one-time link: 32 random bytes, base64url (43 characters). Only its hash is stored. */
 export function newLinkSecret(): string {
@@ -47,11 +47,16 @@ export class EmailLinks {
     private readonly outbox: MailOutbox,
     private readonly clock: Clock,
     private readonly settings: EmailLinkSettings,
+    /**
+     * Where the status is read: the apps pass the persistence root's cached view (stale on other
+     * instances for at most `saml.idpCacheSeconds` after a flip); by default brig's table itself.
+     */
+    private readonly features: TeamFeatureLookups = identity.teams,
   ) {}
 
   /** The team's `validateSAMLemails` status, or the configured default. */
   async validatesEmails(team: TeamId): Promise<boolean> {
-    const s = await this.identity.teams.validateSamlEmailsStatus(team);
+    const s = await this.features.validateSamlEmailsStatus(team);
     return s === null ? this.settings.validateSamlEmailsByDefault : s === 'enabled';
   }
 

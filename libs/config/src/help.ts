@@ -77,7 +77,7 @@ export const envHelp: Record<string, string> = {
   SAML_MAXTTL_AUTHRESP: 'longest replay-cache TTL in seconds; assertions valid for longer are refused with `ttl-error`',
   SAML_CLOCK_SKEW_SECONDS: 'clock tolerance of every SAML time check (0-180)',
   SAML_IDP_CACHE_SECONDS:
-    'seconds an instance keeps an IdP it looked up for a login; other instances see IdP changes within it (0-300, 0 = off)',
+    "seconds an instance keeps an IdP it looked up for a login or a SCIM write (saml-sp, scim-api), and a team's validateSAMLemails status for a SCIM write or an SSO auto-provisioning; other instances see a changed, replaced or deleted IdP and a flipped status within it, changes made through the same instance at once (0-300, 0 = off)",
   ACTIVITY_TTL_DAYS: 'days the team activity log keeps an event (the TTL of its row); a change applies to events written from then on',
   ACTIVITY_QUEUE_SIZE:
     'activity events an app holds in memory before writing them in the background; beyond it new events are dropped and counted in `activity_events_total{result="dropped"}`',

@@ -281,8 +281,9 @@ export const configSchema = z
         /** Largest replay-cache TTL, seconds; assertions valid for longer are refused (`ttl-error`). */
         maxttlAuthresp: positiveInt.max(30 * 86_400).default(7200),
         /**
-         * Seconds an instance keeps an IdP it looked up for a login (writes on the same instance
-         * clear it at once; other instances see a changed or deleted IdP within this time); 0 = off.
+         * Seconds an instance keeps an IdP it looked up for a login or a SCIM write, and a team's
+         * validateSAMLemails status (writes on the same instance clear it at once; other instances
+         * see a changed or deleted IdP, or a flipped status, within this time); 0 = off.
          */
         idpCacheSeconds: z.coerce.number().int().min(0).max(300).default(5),
         /** Clock tolerance for every SAML time check (never disables them). */

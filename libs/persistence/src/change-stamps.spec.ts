@@ -96,6 +96,13 @@ const calls: Record<keyof typeof STAMPED, Record<string, { args: unknown[]; keys
   },
   scimUserTimes: {
     put: { args: [{ uid, createdAt: now, lastUpdatedAt: now }], keys: [userStampKey(uid)] },
+    putWithSamlUser: {
+      args: [
+        { uid, createdAt: now, lastUpdatedAt: now },
+        { issuer: 'https://idp.example.com', normalizedNameId: 'a', ssoId: '<NameID>a</NameID>', uid },
+      ],
+      keys: [userStampKey(uid)],
+    },
     touch: { args: [uid, now], keys: [userStampKey(uid)] },
     delete: { args: [uid], keys: [userStampKey(uid)] },
   },

@@ -189,6 +189,8 @@ export const STAMPED = {
   } satisfies KeysOf<ScimUserDocStore>,
   scimUserTimes: {
     put: (t) => [userStampKey(t.uid)],
+    // user_v2 is not a view input (no port of it is stamped); the times are.
+    putWithSamlUser: (t) => [userStampKey(t.uid)],
     touch: (uid) => [userStampKey(uid)],
     delete: (uid) => [userStampKey(uid)],
   } satisfies KeysOf<ScimUserTimesStore>,

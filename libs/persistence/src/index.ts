@@ -7,6 +7,7 @@ export * from './memory';
 export * from './cassandra/identity-stores';
 export { IdpLookupCache, type IdpLoginLookups } from './idp-lookup-cache';
 export { IdpLoginOptionsCache } from './idp-login-options-cache';
+export { TeamFeatureCache, type TeamFeatureLookups } from './team-feature-cache';
 export { CassandraScimUserDocStore } from './cassandra/scim-user-doc-store';
 export { CassandraIdpMetadataSourceStore } from './cassandra/idp-metadata-source-store';
 export { CassandraIdpLoginOptionsStore } from './cassandra/idp-login-options-store';

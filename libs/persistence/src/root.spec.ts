@@ -40,10 +40,20 @@ describe('openStores on the memory backend', () => {
     expect(await stores.loginLookups.idps.get(rec.id)).toBeNull(); // emptied by the write, not aged out
   });
 
+  it("caches a team's validateSAMLemails status for the bound, and the app's feature writes empty it", async () => {
+    const clock = new FakeClock();
+    const { stores } = openStores({ backend: 'memory', cassandra, loginCacheSeconds: 5, clock });
+    const team = newTeamId();
+    expect(await stores.loginLookups.teamFeatures.validateSamlEmailsStatus(team)).toBeNull();
+    await stores.identity.teams.setValidateSamlEmailsStatus(team, 'enabled');
+    expect(await stores.loginLookups.teamFeatures.validateSamlEmailsStatus(team)).toBe('enabled'); // emptied, not aged out
+  });
+
   it('without a cache (programs that run no logins), the login views are the stores themselves', () => {
     const { stores } = openStores({ backend: 'memory', cassandra, loginCacheSeconds: 0 });
     expect(stores.loginLookups.idps).toBe(stores.spar.idps);
     expect(stores.loginLookups.options).toBe(stores.idpLoginOptions);
+    expect(stores.loginLookups.teamFeatures).toBe(stores.identity.teams);
     expect(stores.spar.idps).not.toBeInstanceOf(IdpLookupCache);
   });
 

@@ -18,6 +18,7 @@ import { cassandraSparStores } from './cassandra/spar-store';
 import { type ChangeStamps, type StampFailure, StampWriter, withChangeStamps } from './change-stamps';
 import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { type IdpLoginLookups, IdpLookupCache } from './idp-lookup-cache';
+import { TeamFeatureCache, type TeamFeatureLookups } from './team-feature-cache';
 import { memorySparStores } from './memory';
 import { MemoryActivityStore } from './memory/activity-store';
 import { memoryIdentityStores } from './memory/identity-stores';
@@ -51,10 +52,16 @@ import { ScimTokenAuthCache, type ScimTokenAuthLookups, directScimTokenAuth } fr
 import type { PageCheckpointStore } from './ports/page-checkpoint-store';
 import type { TeamCountStore } from './ports/team-count-store';
 
-/** What initiate-login and the ACS read on every login: cached views of the IdP records and options. */
+/**
+ * What initiate-login and the ACS read on every login, and scim-api on every write with an IdP:
+ * cached views of the IdP records, their options and the team's validateSAMLemails status, kept
+ * for `saml.idpCacheSeconds` (docs/decisions.md, "One cache mechanism for the IdP records", and
+ * "The IdP and validateSAMLemails of a SCIM write from the lookup cache").
+ */
 export interface LoginLookups {
   idps: IdpLoginLookups;
   options: Pick<IdpLoginOptionsStore, 'get'>;
+  teamFeatures: TeamFeatureLookups;
 }
 
 /** Every port an app may use, each bound once. */
@@ -85,7 +92,7 @@ export interface AppStores {
   teamCounts: TeamCountStore;
   /** SCIM index paging: where walks stopped (docs/decisions.md, "Checkpoints for index paging"). */
   pageCheckpoints: PageCheckpointStore;
-  /** The login paths' cached reads (the same objects as `spar.idps` and `idpLoginOptions` when caching is off). */
+  /** The login paths' and SCIM writes' cached reads (the same objects as `spar.idps`, `idpLoginOptions` and `identity.teams` when caching is off). */
   loginLookups: LoginLookups;
   /** SCIM token expiry, rotation origin and last use (brig migration 14); its writes empty the token check cache. */
   scimTokenLifecycle: ScimTokenLifecycleStore;
@@ -112,8 +119,9 @@ export interface StoreRootOptions {
   backend: StoreBackend;
   cassandra: Config['cassandra'];
   /**
-   * Seconds the login paths keep an IdP and its options (`saml.idpCacheSeconds`); 0 = no cache.
-   * Programs that run no logins (the admin command, migrations) pass 0.
+   * Seconds the login paths and SCIM writes keep an IdP, its options and a team's validateSAMLemails
+   * status (`saml.idpCacheSeconds`); 0 = no cache. Programs that run no logins (the admin command,
+   * migrations) pass 0.
    */
   loginCacheSeconds: number;
   /**
@@ -231,13 +239,16 @@ function withScimTokenCache(s: Omit<AppStores, 'scimTokenAuth'>, clock: Clock, t
 }
 
 function withLoginCaches(plain: PlainStores, clock: Clock, ttlSeconds: number): Omit<AppStores, 'scimTokenAuth'> {
-  if (ttlSeconds <= 0) return { ...plain, loginLookups: { idps: plain.spar.idps, options: plain.idpLoginOptions } };
+  if (ttlSeconds <= 0)
+    return { ...plain, loginLookups: { idps: plain.spar.idps, options: plain.idpLoginOptions, teamFeatures: plain.identity.teams } };
   const idps = new IdpLookupCache(plain.spar.idps, clock, ttlSeconds);
   const options = new IdpLoginOptionsCache(plain.idpLoginOptions, clock, ttlSeconds);
+  const features = new TeamFeatureCache(plain.identity.teams, clock, ttlSeconds);
   return {
     ...plain,
     spar: { ...plain.spar, idps },
+    identity: { ...plain.identity, teams: features.teams },
     idpLoginOptions: options,
-    loginLookups: { idps: idps.forLogin, options: options.forLogin },
+    loginLookups: { idps: idps.forLogin, options: options.forLogin, teamFeatures: features.forLookups },
   };
 }

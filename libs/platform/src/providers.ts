@@ -2,8 +2,8 @@ import type { FactoryProvider, InjectionToken } from '@nestjs/common';
 import { EmailLinks } from '@sso/auth';
 import type { Config } from '@sso/config';
 import type { Clock } from '@sso/domain';
-import type { ActivationStore, IdentityStores, InvitationStore, MailOutbox } from '@sso/persistence';
-import { ACTIVATIONS, CLOCK, IDENTITY_STORES, INVITATIONS, MAIL_OUTBOX } from './store-tokens';
+import type { ActivationStore, IdentityStores, InvitationStore, LoginLookups, MailOutbox } from '@sso/persistence';
+import { ACTIVATIONS, CLOCK, IDENTITY_STORES, INVITATIONS, LOGIN_LOOKUPS, MAIL_OUTBOX } from './store-tokens';
 import { CONFIG } from './tokens';
 
 /**
@@ -18,11 +18,11 @@ export function constructedFrom<T>(cls: new (...args: never[]) => T, deps: Injec
 
 /**
  * The one EmailLinks of an app (invitations and email activation, libs/auth), from the stores,
- * the outbox and the configuration.
+ * the outbox and the configuration; validateSAMLemails is read through the cached lookups.
  */
 export const emailLinksProvider: FactoryProvider<EmailLinks> = {
   provide: EmailLinks,
-  inject: [IDENTITY_STORES, INVITATIONS, ACTIVATIONS, MAIL_OUTBOX, CLOCK, CONFIG],
+  inject: [IDENTITY_STORES, INVITATIONS, ACTIVATIONS, MAIL_OUTBOX, CLOCK, CONFIG, LOGIN_LOOKUPS],
   useFactory: (
     identity: IdentityStores,
     invitations: InvitationStore,
@@ -30,12 +30,21 @@ export const emailLinksProvider: FactoryProvider<EmailLinks> = {
     outbox: MailOutbox,
     clock: Clock,
     config: Config,
+    lookups: LoginLookups,
   ) =>
-    new EmailLinks(identity, invitations, activations, outbox, clock, {
-      invitationTimeoutSeconds: config.invitations.timeoutSeconds,
-      activationTimeoutSeconds: config.invitations.activationTimeoutSeconds,
-      publicUrl: config.mail.linkBaseUrl ?? config.saml.spAppUri,
-      defaultLocale: config.defaultLocale,
-      validateSamlEmailsByDefault: config.features.validateSAMLemails === 'enabled-by-default',
-    }),
+    new EmailLinks(
+      identity,
+      invitations,
+      activations,
+      outbox,
+      clock,
+      {
+        invitationTimeoutSeconds: config.invitations.timeoutSeconds,
+        activationTimeoutSeconds: config.invitations.activationTimeoutSeconds,
+        publicUrl: config.mail.linkBaseUrl ?? config.saml.spAppUri,
+        defaultLocale: config.defaultLocale,
+        validateSamlEmailsByDefault: config.features.validateSAMLemails === 'enabled-by-default',
+      },
+      lookups.teamFeatures,
+    ),
 };

@@ -86,14 +86,20 @@ export class CreateUser {
         () => this.identity.teams.removeMember(team, uid),
       );
       if (saml) undo.push(() => this.spar.samlUsers.delete(saml.issuer, saml.normalizedNameId));
+      const times = { uid, createdAt: now, lastUpdatedAt: now };
       await settleAll([
         this.docs.create({ uid, doc: JSON.stringify(doc), version, times: { createdAt: now, lastUpdatedAt: now } }),
-        this.spar.scimUserTimes.put({ uid, createdAt: now, lastUpdatedAt: now }),
+        // With an IdP, the times and the SAML identity (two plain spar writes) go as one request.
+        saml
+          ? this.spar.scimUserTimes.putWithSamlUser(times, {
+              issuer: saml.issuer,
+              normalizedNameId: saml.normalizedNameId,
+              ssoId: saml.subjectXml,
+              uid,
+            })
+          : this.spar.scimUserTimes.put(times),
         v.wire.richInfo.length > 0
           ? this.identity.users.putRichInfo(uid, JSON.stringify({ version: 0, fields: v.wire.richInfo }))
-          : undefined,
-        saml
-          ? this.spar.samlUsers.insert({ issuer: saml.issuer, normalizedNameId: saml.normalizedNameId, ssoId: saml.subjectXml, uid })
           : undefined,
       ]);
       await settleAll([

@@ -1,5 +1,5 @@
 import type { TeamId, UserId } from '@sso/domain';
-import type { IdentityStores, ScimTokenRecord, SparStores } from '@sso/persistence';
+import type { IdentityStores, IdpLoginLookups, ScimTokenRecord, SparStores } from '@sso/persistence';
 import { ScimError } from '@sso/scim';
 import { type SamlIdentity, samlIdentity, scimExternalSsoId } from './sso-identity';
 import { type ValidatedUser, validateUser } from './user-input';
@@ -24,11 +24,18 @@ export class UserClaims {
     private readonly spar: SparStores,
     private readonly identity: IdentityStores,
     private readonly settings: Pick<UsersSettings, 'richInfoLimit'>,
+    /**
+     * Where the token's IdP is read: the app passes the persistence root's IdP lookup cache (as
+     * the logins do; `saml.idpCacheSeconds`), since only its issuer is used. A deleted IdP, or a
+     * changed issuer, shows on another instance within that bound (docs/decisions.md, "The IdP and
+     * validateSAMLemails of a SCIM write from the lookup cache"). By default the store itself.
+     */
+    private readonly idps: Pick<IdpLoginLookups, 'get'> = spar.idps,
   ) {}
 
   async identityOf(token: ScimTokenRecord, externalId: string): Promise<{ saml: SamlIdentity | null; ssoId: string }> {
     if (!token.idp) return { saml: null, ssoId: scimExternalSsoId(externalId) };
-    const idp = await this.spar.idps.get(token.idp);
+    const idp = await this.idps.get(token.idp);
     if (!idp) throw new ScimError('bad-request', "The SCIM token's identity provider no longer exists");
     const saml = samlIdentity(idp.issuer, externalId);
     return { saml, ssoId: saml.ssoId };

@@ -4,6 +4,7 @@ import type { Clock } from '@sso/domain';
 import {
   type ChangeStamps,
   type IdentityStores,
+  type LoginLookups,
   type ScimGroupStore,
   type ScimUserDocStore,
   type SparStores,
@@ -14,6 +15,7 @@ import {
   CLOCK,
   CONFIG,
   IDENTITY_STORES,
+  LOGIN_LOOKUPS,
   Metrics,
   SCIM_USER_DOCS,
   SPAR_STORES,
@@ -73,9 +75,9 @@ export { SCIM_USER_DOCS } from '@sso/platform';
     },
     {
       provide: UserClaims,
-      inject: [SPAR_STORES, IDENTITY_STORES, CONFIG],
-      useFactory: (spar: SparStores, identity: IdentityStores, config: Config) =>
-        new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }),
+      inject: [SPAR_STORES, IDENTITY_STORES, CONFIG, LOGIN_LOOKUPS],
+      useFactory: (spar: SparStores, identity: IdentityStores, config: Config, lookups: LoginLookups) =>
+        new UserClaims(spar, identity, { richInfoLimit: config.scim.richInfoLimit }, lookups.idps),
     },
     emailLinksProvider,
     constructedFrom(ScimUserEmails, [EmailLinks, SPAR_STORES, IDENTITY_STORES]),

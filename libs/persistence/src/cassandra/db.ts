@@ -159,8 +159,10 @@ export class CassandraDb {
 
   /**
    * A logged batch: atomic across partitions (not isolated). Retried when it has no conditions.
-   * `logged: false` only for statements of ONE partition: applied as one mutation, atomic and
-   * isolated without the batch log; across partitions an unlogged batch would not be atomic.
+   * `logged: false` for statements of ONE partition: applied as one mutation, atomic and
+   * isolated without the batch log. Across partitions an unlogged batch is not atomic: only for a
+   * few small plain writes the caller would otherwise run in parallel, to send them as one request
+   * (well under Cassandra's multi-partition warn thresholds).
    */
   async batch(name: string, queries: Array<{ query: string; params: unknown[] }>, opts: { logged?: boolean } = {}): Promise<void> {
     const isIdempotent = batchIsIdempotent(queries);

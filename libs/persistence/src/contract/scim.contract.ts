@@ -93,6 +93,33 @@ export function scimUserTimesContract(env: GetEnv): void {
       expect(await stores.scimUserTimes.get(uid)).toBeNull();
     });
 
+    it('puts the times and a SAML identity in one call; both are undone by their own deletes', async () => {
+      const { stores } = env();
+      const uid = newUserId();
+      const createdAt = new Date(Date.UTC(2024, 5, 1, 8, 30, 15, 250));
+      const issuer = `https://idp.example.com/${randomUUID()}`;
+      const saml = { issuer, normalizedNameId: 'alice@example.com', ssoId: '<NameID>alice@example.com</NameID>', uid };
+      await stores.scimUserTimes.putWithSamlUser({ uid, createdAt, lastUpdatedAt: createdAt }, saml);
+      expect(await stores.scimUserTimes.get(uid)).toEqual({ uid, createdAt, lastUpdatedAt: createdAt });
+      expect(await stores.samlUsers.get(issuer, 'alice@example.com')).toEqual(saml);
+      await stores.scimUserTimes.delete(uid);
+      await stores.samlUsers.delete(issuer, 'alice@example.com');
+      expect(await stores.scimUserTimes.get(uid)).toBeNull();
+      expect(await stores.samlUsers.get(issuer, 'alice@example.com')).toBeNull();
+    });
+
+    it('puts a SAML identity too large for a batch as well', async () => {
+      const { stores } = env();
+      const uid = newUserId();
+      const at = new Date(Date.UTC(2024, 5, 1));
+      const issuer = `https://idp.example.com/${randomUUID()}`;
+      const long = `${'x'.repeat(3000)}@example.com`;
+      const saml = { issuer, normalizedNameId: long, ssoId: `<NameID>${long}</NameID>`, uid };
+      await stores.scimUserTimes.putWithSamlUser({ uid, createdAt: at, lastUpdatedAt: at }, saml);
+      expect(await stores.scimUserTimes.get(uid)).toEqual({ uid, createdAt: at, lastUpdatedAt: at });
+      expect(await stores.samlUsers.get(issuer, long)).toEqual(saml);
+    });
+
     it('touching a uid without times creates no record', async () => {
       const { stores } = env();
       const uid = newUserId();

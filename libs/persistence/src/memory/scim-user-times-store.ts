@@ -1,5 +1,7 @@
 import type { UserId } from '@sso/domain';
+import type { SamlUserRecord } from '../ports/saml-user-store';
 import type { ScimUserTimes, ScimUserTimesStore } from '../ports/scim-user-times-store';
+import { MemorySamlUserStore } from './saml-user-store';
 import { MemorySparTables } from './tables';
 import { lc } from './ids';
 
@@ -11,6 +13,11 @@ export class MemoryScimUserTimesStore implements ScimUserTimesStore {
 
   async put(x: ScimUserTimes): Promise<void> {
     this.t.scimUserTimes.set(lc(x.uid), { createdAt: ms(x.createdAt), lastUpdatedAt: ms(x.lastUpdatedAt) });
+  }
+
+  async putWithSamlUser(x: ScimUserTimes, saml: SamlUserRecord): Promise<void> {
+    await this.put(x);
+    await new MemorySamlUserStore(this.t).insert(saml);
   }
 
   async touch(uid: UserId, at: Date): Promise<void> {

@@ -1,0 +1,121 @@
+import { FakeClock, newIdpId, newScimTokenId, newTeamId } from '@sso/domain';
+import { EmailLinks } from '@sso/auth';
+import {
+  MemoryActivationStore,
+  MemoryInvitationStore,
+  MemoryMailOutboxStore,
+  MemoryScimGroupStore,
+  MemoryScimUserDocStore,
+  type ScimTokenRecord,
+  memoryIdentityStores,
+  memorySparStores,
+} from '@sso/persistence';
+import { describe, expect, it, vi } from 'vitest';
+import { CreateUser } from './create-user';
+import { DeleteUser } from './delete-user';
+import { ScimUserEmails } from './user-emails';
+import { UserClaims } from './user-claims';
+import { UserReader } from './user-reader';
+import { samlIdentity } from './sso-identity';
+
+// POST /Users with a token bound to an IdP: the times and the SAML identity go out as one write
+// (one UNLOGGED batch on Cassandra; docs/decisions.md, "Fewer requests for a SCIM create"), and
+// a failure of that write undoes the whole create.
+
+async function setup() {
+  const clock = new FakeClock(new Date('2026-12-04T10:00:00.000Z'));
+  const spar = memorySparStores(clock);
+  const identity = memoryIdentityStores(clock);
+  const docs = new MemoryScimUserDocStore();
+  const groups = new MemoryScimGroupStore();
+  const reader = new UserReader(spar, identity, docs, groups, clock, { richInfoLimit: 5000, defaultLocale: 'en' });
+  const claims = new UserClaims(spar, identity, { richInfoLimit: 5000 });
+  const links = new EmailLinks(
+    identity,
+    new MemoryInvitationStore(clock),
+    new MemoryActivationStore(clock),
+    new MemoryMailOutboxStore(clock),
+    clock,
+    {
+      invitationTimeoutSeconds: 3600,
+      activationTimeoutSeconds: 3600,
+      publicUrl: 'https://wire.example.com',
+      defaultLocale: 'en',
+      validateSamlEmailsByDefault: false,
+    },
+  );
+  const emails = new ScimUserEmails(links, spar, identity);
+  const deletes = new DeleteUser(spar, identity, docs, groups, clock, reader, emails);
+  const creates = new CreateUser(spar, identity, docs, clock, reader, claims, emails, deletes);
+  const team = newTeamId();
+  const issuer = 'https://idp.example.com/create';
+  const idp = newIdpId();
+  await spar.idps.insert({
+    id: idp,
+    team,
+    issuer,
+    requestUri: 'https://idp.example.com/sso',
+    certs: ['<ds:KeyInfo/>'],
+    apiVersion: 2,
+    oldIssuers: [],
+    replacedBy: null,
+    handle: 'IdP 1',
+    domain: null,
+  });
+  const token: ScimTokenRecord = { team, id: newScimTokenId(), tokenKey: 'k', createdAt: clock.now(), idp, description: 't', name: 't' };
+  return { spar, identity, docs, creates, team, issuer, token };
+}
+
+const body = (name: string) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName: name,
+  externalId: `${name}@example.com`,
+  emails: [{ value: `${name}@example.com`, primary: true }],
+});
+
+describe('CreateUser with an IdP', () => {
+  it('writes the times and the SAML identity with one call, and the user is complete', async () => {
+    const s = await setup();
+    const both = vi.spyOn(s.spar.scimUserTimes, 'putWithSamlUser');
+    const times = vi.spyOn(s.spar.scimUserTimes, 'put');
+    const saml = vi.spyOn(s.spar.samlUsers, 'insert');
+    const u = await s.creates.create(s.token, body('alice'));
+    expect(both).toHaveBeenCalledTimes(1);
+    expect(saml).not.toHaveBeenCalled();
+    expect(times).toHaveBeenCalledTimes(1); // the memory twin's own put, inside putWithSamlUser
+    const key = samlIdentity(s.issuer, 'alice@example.com');
+    expect(await s.spar.samlUsers.get(s.issuer, key.normalizedNameId)).toMatchObject({ uid: u.user.id, ssoId: key.subjectXml });
+    expect(await s.spar.scimUserTimes.get(u.user.id)).not.toBeNull();
+  });
+
+  it('a failed times + SAML identity write undoes everything, and the same user can be created again', async () => {
+    const s = await setup();
+    const real = s.spar.scimUserTimes.putWithSamlUser.bind(s.spar.scimUserTimes);
+    // The batch may have landed in part (unlogged across partitions): land it, then fail.
+    vi.spyOn(s.spar.scimUserTimes, 'putWithSamlUser').mockImplementationOnce(async (t, row) => {
+      await real(t, row);
+      throw new Error('write timeout');
+    });
+    const docCreate = vi.spyOn(s.docs, 'create');
+    await expect(s.creates.create(s.token, body('bob'))).rejects.toThrow('write timeout');
+    const uid = docCreate.mock.calls[0]![0].uid;
+    const key = samlIdentity(s.issuer, 'bob@example.com');
+    expect(await s.spar.samlUsers.get(s.issuer, key.normalizedNameId)).toBeNull();
+    expect(await s.spar.scimUserTimes.get(uid)).toBeNull();
+    expect(await s.docs.get(uid)).toBeNull();
+    expect(await s.identity.users.get(uid)).toBeNull();
+    expect(await s.identity.users.lookupHandle('bob')).toBeNull();
+    expect(await s.spar.scimExternal.get(s.team, 'bob@example.com')).toBeNull();
+    const again = await s.creates.create(s.token, body('bob'));
+    expect(again.user.id).not.toBe(uid);
+    expect(await s.spar.samlUsers.get(s.issuer, key.normalizedNameId)).toMatchObject({ uid: again.user.id });
+  });
+
+  it('without an IdP, the times alone (no SAML identity)', async () => {
+    const s = await setup();
+    const both = vi.spyOn(s.spar.scimUserTimes, 'putWithSamlUser');
+    const u = await s.creates.create({ ...s.token, idp: null }, body('carol'));
+    expect(both).not.toHaveBeenCalled();
+    expect(await s.spar.scimUserTimes.get(u.user.id)).not.toBeNull();
+  });
+});
