@@ -119,3 +119,33 @@ describe('CreateUser with an IdP', () => {
     expect(await s.spar.scimUserTimes.get(u.user.id)).not.toBeNull();
   });
 });
+
+describe('concurrent creates of one user', () => {
+  it('never each hold one unique key and all fail: with the claims answering in any order, exactly one wins', async () => {
+    // A claim that lands, then answers after a random delay: what two creates racing over the
+    // network see. With both keys claimed at once, one create could hold the externalId and
+    // another the userName, and both fail.
+    const jitter = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 4)));
+    for (let trial = 0; trial < 40; trial++) {
+      const s = await setup();
+      const claim = s.spar.scimExternal.claim.bind(s.spar.scimExternal);
+      vi.spyOn(s.spar.scimExternal, 'claim').mockImplementation(async (...a) => {
+        await jitter();
+        const r = await claim(...a);
+        await jitter();
+        return r;
+      });
+      const claimHandle = s.identity.users.claimHandle.bind(s.identity.users);
+      vi.spyOn(s.identity.users, 'claimHandle').mockImplementation(async (...a) => {
+        await jitter();
+        const r = await claimHandle(...a);
+        await jitter();
+        return r;
+      });
+      const results = await Promise.allSettled(Array.from({ length: 4 }, () => s.creates.create(s.token, body(`race${trial}`))));
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won, `trial ${trial}`).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'uniqueness' });
+    }
+  });
+});

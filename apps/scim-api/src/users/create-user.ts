@@ -51,21 +51,21 @@ export class CreateUser {
       for (const f of undo.reverse()) await f().catch(() => undefined);
     };
     try {
-      // The two unique keys are independent: claim them at once; release whichever was won when
-      // the other fails. With an IdP, the SAML identity is checked at the same time.
-      const [eidClaim, handleClaim, samlOwner] = await Promise.allSettled([
+      // The unique keys are claimed in one order, externalId first, and the userName only by the
+      // holder of the externalId: two creates of one user never each hold one key and both fail
+      // (docs/decisions.md, "Unique keys claimed in one order"). With an IdP, the SAML identity is
+      // checked while the externalId is claimed.
+      const [eidClaim, samlOwner] = await Promise.allSettled([
         this.claims.claimExternalId(team, v.wire.externalId, uid),
-        this.identity.users.claimHandle(v.wire.handle, uid),
         saml ? this.claims.samlIdentityTaken(saml, uid) : Promise.resolve(false),
       ]);
-      if (eidClaim.status === 'fulfilled') undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
-      if (handleClaim.status === 'fulfilled' && handleClaim.value.ok)
-        undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
       if (eidClaim.status === 'rejected') throw eidClaim.reason;
-      if (handleClaim.status === 'rejected') throw handleClaim.reason;
-      if (!handleClaim.value.ok) throw taken('userName');
+      undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
       if (samlOwner.status === 'rejected') throw samlOwner.reason;
       if (samlOwner.value) throw taken('externalId');
+      const handleClaim = await this.identity.users.claimHandle(v.wire.handle, uid);
+      if (!handleClaim.ok) throw taken('userName');
+      undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
 
       const now = this.clock.now();
       const email = await this.emails.forNewUser(token, scimUserRecord(uid, team, v, ssoId), v.wire.role ?? 'member');

@@ -115,15 +115,7 @@ export class UpdateUser {
       const docJson = JSON.stringify(v.doc);
       let docWrite: Promise<unknown> | null = null;
       try {
-        if (handleChanged) {
-          const h = await this.identity.users.claimHandle(v.wire.handle, uid);
-          if (!h.ok) throw taken('userName');
-          // A concurrent write of this user with the same userName holds the same claim: when it
-          // won, the claim is its, and stays.
-          undo.push(async () => {
-            if (!(await this.docHolds(uid, 'userName', v.wire.handle))) await this.identity.users.releaseHandle(v.wire.handle, uid);
-          });
-        }
+        // externalId first, then userName: the order creates claim them in (create-user.ts).
         if (eidChanged) {
           const fresh = await this.claims.claimExternalId(team, v.wire.externalId, uid);
           // Only a row this write inserted is released (a taken-over SCIM user already held its
@@ -131,6 +123,15 @@ export class UpdateUser {
           undo.push(async () => {
             if (fresh && !(await this.docHolds(uid, 'externalId', v.wire.externalId)))
               await this.spar.scimExternal.release(team, v.wire.externalId, uid);
+          });
+        }
+        if (handleChanged) {
+          const h = await this.identity.users.claimHandle(v.wire.handle, uid);
+          if (!h.ok) throw taken('userName');
+          // A concurrent write of this user with the same userName holds the same claim: when it
+          // won, the claim is its, and stays.
+          undo.push(async () => {
+            if (!(await this.docHolds(uid, 'userName', v.wire.handle))) await this.identity.users.releaseHandle(v.wire.handle, uid);
           });
         }
         if (eidChanged || rebind) {
