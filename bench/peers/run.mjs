@@ -3,10 +3,9 @@
 // formerly called BoxyHQ SAML Jackson), in one run, through the same client and scenarios:
 // GET /Users/:id, GET /Users?filter=userName eq …, GET /Users?startIndex=…&count=100 (a
 // sequential walk of pages), PATCH /Users/:id (replace displayName), POST /Users.
-//   node bench/peers/run.mjs [--users 1000] [--seconds 10] [--connections 16] [--short]
+//   node bench/peers/run.mjs [--users 1000] [--seconds 10] [--connections 16] [--short] [--only <scenario>] [--no-idp]
 // --short is a smoke run (200 users, 2 s per scenario). Each scenario is first run unmeasured for
-// 3 s (1 s with --short), then the machine is left alone for 3 s, for both servers alike.
-// --short is a smoke run (200 users, 2 s per scenario). Polis runs its directory-sync SCIM
+// 3 s (1 s with --short), then the machine is left alone for 3 s, for both servers alike. Polis runs its directory-sync SCIM
 // handler on SQLite (better-sqlite3, default journal and synchronous settings) behind the thin
 // node:http server of polis-server.cjs; it is installed on first use into .cache/peers/polis
 // (git-ignored), never into the product's package.json. scim-api runs as built, on the local
