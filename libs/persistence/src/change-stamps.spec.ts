@@ -6,6 +6,7 @@ import {
   STAMPED,
   StampWriter,
   UNSTAMPED,
+  countStampKey,
   freshStamp,
   groupStampKey,
   stampChain,
@@ -17,6 +18,7 @@ import { memorySparStores } from './memory';
 import { memoryIdentityStores } from './memory/identity-stores';
 import { MemoryScimGroupStore } from './memory/scim-group-store';
 import { MemoryScimUserDocStore } from './memory/scim-user-doc-store';
+import { MemoryTeamCountStore } from './memory/team-count-store';
 import { openStores } from './root';
 
 /** Every method an object answers to (own and inherited), as a caller of the port sees them. */
@@ -38,6 +40,7 @@ function twins() {
     scimUserDocs: new MemoryScimUserDocStore(),
     scimUserTimes: memorySparStores(systemClock).scimUserTimes,
     scimGroups: new MemoryScimGroupStore(),
+    teamCounts: new MemoryTeamCountStore(systemClock),
   };
 }
 
@@ -125,10 +128,15 @@ const calls: Record<keyof typeof STAMPED, Record<string, { args: unknown[]; keys
     removeMembers: { args: [team, gid, [uid]], keys: [userStampKey(uid)] },
     delete: { args: [team, gid], keys: [groupStampKey(team, gid)] },
   },
+  teamCounts: {
+    add: { args: [team, 'users', 1], keys: [countStampKey(team, 'users')] },
+    markDoubt: { args: [team, 'groups', now], keys: [countStampKey(team, 'groups')] },
+    finish: { args: [team, 'users', 'lease', now], keys: [countStampKey(team, 'users')] },
+  },
 };
 
 /** Private helpers of the memory twins (TypeScript `private`, not part of the port). */
-const TWIN_PRIVATE: Partial<Record<keyof typeof STAMPED, string[]>> = { users: ['read'] };
+const TWIN_PRIVATE: Partial<Record<keyof typeof STAMPED, string[]>> = { users: ['read'], teamCounts: ['row'] };
 
 describe('change stamps on the writes of the SCIM user views inputs', () => {
   const ports = Object.keys(STAMPED) as Array<keyof typeof STAMPED>;
@@ -150,6 +158,7 @@ describe('change stamps on the writes of the SCIM user views inputs', () => {
         identity: { users: t.users, teams: t.teams, cookies: memoryIdentityStores(systemClock).cookies },
         scimUserDocs: t.scimUserDocs,
         scimGroups: t.scimGroups,
+        teamCounts: t.teamCounts,
       },
       new StampWriter(stamps, () => {}),
     );
@@ -159,6 +168,7 @@ describe('change stamps on the writes of the SCIM user views inputs', () => {
       scimUserDocs: s.scimUserDocs,
       scimUserTimes: s.spar.scimUserTimes,
       scimGroups: s.scimGroups,
+      teamCounts: s.teamCounts,
     }[port] as unknown as Record<string, unknown>;
     expect(Object.keys(calls[port]).sort()).toEqual(Object.keys(STAMPED[port]).sort());
     for (const [method, c] of Object.entries(calls[port])) {

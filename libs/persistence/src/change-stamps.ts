@@ -4,6 +4,7 @@ import type { IdentityStores, TeamStore, UserStore } from './ports/identity-stor
 import type { ScimGroupStore } from './ports/scim-group-store';
 import type { ScimUserDocStore } from './ports/scim-user-doc-store';
 import type { ScimUserTimesStore } from './ports/scim-user-times-store';
+import type { CountedKind, TeamCountStore } from './ports/team-count-store';
 import type { SparStores } from './ports/stores';
 
 /**
@@ -27,6 +28,8 @@ export interface ChangeStamps {
 export const userStampKey = (uid: UserId | string): string => `sso:stamp:u:${uid}`;
 /** The stamp of a SCIM group's own row (its displayName as a user's `groups` shows it). */
 export const groupStampKey = (team: TeamId | string, gid: string): string => `sso:stamp:g:${team}:${gid}`;
+/** The stamp of a team's count of SCIM users or groups (index paging's `totalResults`, team-counts.ts). */
+export const countStampKey = (team: TeamId | string, kind: CountedKind): string => `sso:stamp:n:${team}:${kind}`;
 
 /**
  * This process's stamps: a random 64-bit prefix drawn once and a counter. A stamp needs to be
@@ -203,6 +206,12 @@ export const STAMPED = {
     // Its members' reverse rows go with it; every entry that lists the group checks this stamp.
     delete: (team, id) => [groupStampKey(team, id)],
   } satisfies KeysOf<ScimGroupStore>,
+  teamCounts: {
+    add: (team, kind) => [countStampKey(team, kind)],
+    markDoubt: (team, kind) => [countStampKey(team, kind)],
+    // A recount's correction is an `add`; `finish` makes the count trusted.
+    finish: (team, kind) => [countStampKey(team, kind)],
+  } satisfies KeysOf<TeamCountStore>,
 };
 
 /** The methods of the same ports that stamp nothing, and why. */
@@ -243,6 +252,11 @@ export const UNSTAMPED: Record<keyof typeof STAMPED, Record<string, string>> = {
     groupsOf: 'read',
     touchMembers: "members version and time: a user's `groups` shows only ids and displayNames",
   },
+  teamCounts: {
+    get: 'read',
+    takeLease: 'the recount lease is not part of a count its readers keep',
+    dropLease: 'the recount lease is not part of a count its readers keep',
+  },
 };
 
 /** `target` with the methods of `keysOf` stamping after they settle (a Proxy: everything else is the target's own). */
@@ -264,7 +278,14 @@ export function stamped<T extends object>(target: T, keysOf: Record<string, (...
   });
 }
 
-type Stampable = { spar: SparStores; identity: IdentityStores; scimUserDocs: ScimUserDocStore; scimGroups: ScimGroupStore };
+type Stampable = {
+  spar: SparStores;
+  identity: IdentityStores;
+  scimUserDocs: ScimUserDocStore;
+  scimGroups: ScimGroupStore;
+  /** Stamped when given (the persistence root gives it; tests of the user views may leave it out). */
+  teamCounts?: TeamCountStore;
+};
 
 /** The view inputs of `s` with every write stamping (the persistence root applies it when the app has stamps). */
 export function withChangeStamps<S extends Stampable>(s: S, writer: StampWriter): S {
@@ -279,5 +300,6 @@ export function withChangeStamps<S extends Stampable>(s: S, writer: StampWriter)
     },
     scimUserDocs: stamped(s.scimUserDocs, k.scimUserDocs, writer),
     scimGroups: stamped(s.scimGroups, k.scimGroups, writer),
+    ...(s.teamCounts ? { teamCounts: stamped(s.teamCounts, k.teamCounts, writer) } : {}),
   };
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeClock, newTeamId } from '@sso/domain';
+import { MemoryChangeStamps, STAMPED, StampWriter, stamped } from './change-stamps';
 import { MemoryTeamCountStore } from './memory/team-count-store';
 import type { TeamCountStore } from './ports/team-count-store';
 import { TeamCounts } from './team-counts';
@@ -145,5 +146,102 @@ describe('TeamCounts', () => {
     const counts = new TeamCounts(broken, clock, { onError: (e) => errors.push(e) });
     await expect(counts.changed(newTeamId(), 'groups', -1)).resolves.toBeUndefined();
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('TeamCounts with kept counts (two replicas on one store and one set of stamps)', () => {
+  function replicas() {
+    const clock = new FakeClock(new Date('2026-12-04T10:00:00Z'));
+    const stamps = new MemoryChangeStamps();
+    const plain = new MemoryTeamCountStore(clock);
+    const store = stamped(plain, STAMPED.teamCounts as never, new StampWriter(stamps, () => {}));
+    const sleep = async (ms: number) => {
+      clock.advance(ms);
+    };
+    const cache = { stamps, ttlSeconds: 30, maxEntries: 100 };
+    const a = new TeamCounts(store, clock, { settleMs: 1000, sleep, cache });
+    const b = new TeamCounts(store, clock, { settleMs: 1000, sleep, cache });
+    return { clock, stamps, plain, a, b };
+  }
+  const walkOf = (n: () => number) => async () => n();
+
+  it('a kept count answers without a read; a count written through another replica is read at once', async () => {
+    const { clock, plain, stamps, a, b } = replicas();
+    const team = newTeamId();
+    let real = 3;
+    expect(
+      await b.total(
+        team,
+        'users',
+        walkOf(() => real),
+      ),
+    ).toBe(3); // recount, then trusted
+    await b.settled();
+    const reads = vi.spyOn(plain, 'get');
+    expect(
+      await b.total(
+        team,
+        'users',
+        walkOf(() => real),
+      ),
+    ).toBe(3);
+    expect(
+      await b.total(
+        team,
+        'users',
+        walkOf(() => real),
+      ),
+    ).toBe(3);
+    expect(reads).toHaveBeenCalledTimes(1); // the first after the recount (its stamp changed), then kept
+    for (let i = 0; i < 5; i++) {
+      real++;
+      await a.changed(team, 'users', 1); // acknowledged once its stamp is replaced
+      expect(
+        await b.total(
+          team,
+          'users',
+          walkOf(() => real),
+        ),
+      ).toBe(real);
+    }
+    // A doubt (an add with an unknown outcome) is seen at once too: B walks again.
+    await a.doubt(team, 'users');
+    clock.advance(1000); // the recount starts after the doubt, so it makes the count trusted again
+    let walked = false;
+    expect(
+      await b.total(team, 'users', async () => {
+        walked = true;
+        return real;
+      }),
+    ).toBe(real);
+    expect(walked).toBe(true);
+    // While the stamps cannot be read, every total reads the store.
+    await b.settled();
+    stamps.failing = true;
+    reads.mockClear();
+    await b.total(
+      team,
+      'users',
+      walkOf(() => real),
+    );
+    await b.total(
+      team,
+      'users',
+      walkOf(() => real),
+    );
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('a kept count lives at most its TTL (the bound when a writer could not replace the stamp)', async () => {
+    const { clock, plain, a, b } = replicas();
+    const team = newTeamId();
+    await b.total(team, 'groups', async () => 0);
+    await b.settled();
+    await b.total(team, 'groups', async () => 0);
+    await plain.add(team, 'groups', 1); // landed, its stamp never replaced
+    expect(await b.total(team, 'groups', async () => 1)).toBe(0);
+    clock.advance(30_001);
+    expect(await b.total(team, 'groups', async () => 1)).toBe(1);
+    expect(await a.total(team, 'groups', async () => 1)).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, TeamId } from '@sso/domain';
+import { type ChangeStamps, countStampKey } from './change-stamps';
 import type { CountedKind, TeamCount, TeamCountStore } from './ports/team-count-store';
 
 export interface TeamCountsOptions {
@@ -16,6 +17,13 @@ export interface TeamCountsOptions {
   /** Where a background recount's failure goes (it never reaches a request). */
   onError?: (e: unknown) => void;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Keep the counts `total` read, validated by their change stamps (docs/decisions.md, "Index
+   * paging keeps the team's count"): a kept count is answered only while its stamp is the current
+   * one, which every count write replaces before it is acknowledged. Without it every list reads
+   * Cassandra.
+   */
+  cache?: { stamps: ChangeStamps; ttlSeconds: number; maxEntries: number };
 }
 
 export const DEFAULT_TEAM_COUNTS: TeamCountsOptions = { settleMs: 2000, leaseSeconds: 120, recheckSeconds: 24 * 3600 };
@@ -36,6 +44,8 @@ export type CountWalk = () => Promise<number>;
 export class TeamCounts {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly opts: TeamCountsOptions;
+  /** Counts read under a stamp (read before the count), by team and kind. */
+  private readonly kept = new Map<string, { count: TeamCount; stamp: string; expires: number }>();
 
   constructor(
     private readonly store: TeamCountStore,
@@ -66,13 +76,31 @@ export class TeamCounts {
 
   /** The exact number of items the team shows. */
   async total(team: TeamId, kind: CountedKind, walk: CountWalk): Promise<number> {
-    const c = await this.store.get(team, kind);
+    const c = await this.read(team, kind);
     if (trusted(c)) {
       if (this.clock.now().getTime() - c.checkedAt!.getTime() > this.opts.recheckSeconds * 1000)
         this.background(async () => this.recount(team, kind, walk));
       return c.n;
     }
     return this.recount(team, kind, walk);
+  }
+
+  /** The count and its state: a kept one while its stamp is current, else from the store (and kept under the stamp read before). */
+  private async read(team: TeamId, kind: CountedKind): Promise<TeamCount> {
+    const cache = this.opts.cache;
+    if (!cache) return this.store.get(team, kind);
+    const key = countStampKey(team, kind);
+    const stamp = (await cache.stamps.current([key]))?.get(key);
+    if (stamp === undefined) return this.store.get(team, kind);
+    const id = `${team}:${kind}`;
+    const now = this.clock.now().getTime();
+    const hit = this.kept.get(id);
+    if (hit && hit.stamp === stamp && hit.expires > now) return hit.count;
+    const count = await this.store.get(team, kind);
+    this.kept.delete(id);
+    this.kept.set(id, { count, stamp, expires: now + cache.ttlSeconds * 1000 });
+    while (this.kept.size > cache.maxEntries) this.kept.delete(this.kept.keys().next().value as string);
+    return count;
   }
 
   /**
