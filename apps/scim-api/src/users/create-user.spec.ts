@@ -1,22 +1,8 @@
-import { FakeClock, newIdpId, newScimTokenId, newTeamId } from '@sso/domain';
-import { EmailLinks } from '@sso/auth';
-import {
-  MemoryActivationStore,
-  MemoryInvitationStore,
-  MemoryMailOutboxStore,
-  MemoryScimGroupStore,
-  MemoryScimUserDocStore,
-  type ScimTokenRecord,
-  memoryIdentityStores,
-  memorySparStores,
-} from '@sso/persistence';
+import { FakeClock, newTeamId } from '@sso/domain';
+import { MemoryScimGroupStore, MemoryScimUserDocStore, memoryIdentityStores, memorySparStores } from '@sso/persistence';
 import { describe, expect, it, vi } from 'vitest';
-import { CreateUser } from './create-user';
-import { DeleteUser } from './delete-user';
-import { ScimUserEmails } from './user-emails';
-import { UserClaims } from './user-claims';
-import { UserReader } from './user-reader';
 import { samlIdentity } from './sso-identity';
+import { testIdp, testToken, userUseCases } from './users.fixture';
 
 // POST /Users with a token bound to an IdP: the times and the SAML identity go out as one write
 // (one UNLOGGED batch on Cassandra; docs/decisions.md, "Fewer requests for a SCIM create"), and
@@ -27,43 +13,12 @@ async function setup() {
   const spar = memorySparStores(clock);
   const identity = memoryIdentityStores(clock);
   const docs = new MemoryScimUserDocStore();
-  const groups = new MemoryScimGroupStore();
-  const reader = new UserReader(spar, identity, docs, groups, clock, { richInfoLimit: 5000, defaultLocale: 'en' });
-  const claims = new UserClaims(spar, identity, { richInfoLimit: 5000 });
-  const links = new EmailLinks(
-    identity,
-    new MemoryInvitationStore(clock),
-    new MemoryActivationStore(clock),
-    new MemoryMailOutboxStore(clock),
-    clock,
-    {
-      invitationTimeoutSeconds: 3600,
-      activationTimeoutSeconds: 3600,
-      publicUrl: 'https://wire.example.com',
-      defaultLocale: 'en',
-      validateSamlEmailsByDefault: false,
-    },
-  );
-  const emails = new ScimUserEmails(links, spar, identity);
-  const deletes = new DeleteUser(spar, identity, docs, groups, clock, reader, emails);
-  const creates = new CreateUser(spar, identity, docs, clock, reader, claims, emails, deletes);
+  const { creates } = userUseCases({ spar, identity, docs, groups: new MemoryScimGroupStore() }, clock);
   const team = newTeamId();
   const issuer = 'https://idp.example.com/create';
-  const idp = newIdpId();
-  await spar.idps.insert({
-    id: idp,
-    team,
-    issuer,
-    requestUri: 'https://idp.example.com/sso',
-    certs: ['<ds:KeyInfo/>'],
-    apiVersion: 2,
-    oldIssuers: [],
-    replacedBy: null,
-    handle: 'IdP 1',
-    domain: null,
-  });
-  const token: ScimTokenRecord = { team, id: newScimTokenId(), tokenKey: 'k', createdAt: clock.now(), idp, description: 't', name: 't' };
-  return { spar, identity, docs, creates, team, issuer, token };
+  const idp = testIdp(team, issuer);
+  await spar.idps.insert(idp);
+  return { spar, identity, docs, creates, team, issuer, token: testToken(team, clock, idp.id) };
 }
 
 const body = (name: string) => ({

@@ -1,13 +1,8 @@
-import { FakeClock, type UserId, newScimTokenId, newTeamId, newUserId, userId } from '@sso/domain';
-import { EmailLinks } from '@sso/auth';
+import { FakeClock, type UserId, newTeamId, newUserId, userId } from '@sso/domain';
 import {
-  MemoryActivationStore,
   MemoryChangeStamps,
-  MemoryInvitationStore,
-  MemoryMailOutboxStore,
   MemoryScimGroupStore,
   MemoryScimUserDocStore,
-  type ScimTokenRecord,
   StampWriter,
   memoryIdentityStores,
   memorySparStores,
@@ -15,13 +10,9 @@ import {
   withChangeStamps,
 } from '@sso/persistence';
 import { describe, expect, it, vi } from 'vitest';
-import { CreateUser } from './create-user';
-import { DeleteUser } from './delete-user';
-import { ScimUserEmails } from './user-emails';
-import { UpdateUser } from './update-user';
 import { UserCache } from './user-cache';
-import { UserClaims } from './user-claims';
-import { type LoadedUser, UserReader } from './user-reader';
+import type { LoadedUser } from './user-reader';
+import { testToken, userUseCases } from './users.fixture';
 
 // The validated user cache (docs/decisions.md, "Validated SCIM user cache"): two replicas (A and
 // B, each its own cache) on the same stores and the same stamps, the writes going through the
@@ -43,46 +34,15 @@ function setup(maxEntries = 100) {
   const counts = { hit: 0, miss: 0, bypass: 0 };
   const replica = () => {
     const cache = new UserCache(stamps, clock, { ttlSeconds: TTL, maxEntries }, (o, n = 1) => (counts[o] += n));
-    const reader = new UserReader(
-      s.spar,
-      s.identity,
-      s.scimUserDocs,
-      s.scimGroups,
+    const { reader, creates, updates, deletes } = userUseCases(
+      { spar: s.spar, identity: s.identity, docs: s.scimUserDocs, groups: s.scimGroups },
       clock,
-      { richInfoLimit: 5000, defaultLocale: 'en' },
       cache,
     );
-    const claims = new UserClaims(s.spar, s.identity, { richInfoLimit: 5000 });
-    const links = new EmailLinks(
-      s.identity,
-      new MemoryInvitationStore(clock),
-      new MemoryActivationStore(clock),
-      new MemoryMailOutboxStore(clock),
-      clock,
-      {
-        invitationTimeoutSeconds: 3600,
-        activationTimeoutSeconds: 3600,
-        publicUrl: 'https://wire.example.com',
-        defaultLocale: 'en',
-        validateSamlEmailsByDefault: false,
-      },
-    );
-    const emails = new ScimUserEmails(links, s.spar, s.identity);
-    const deletes = new DeleteUser(s.spar, s.identity, s.scimUserDocs, s.scimGroups, clock, reader, emails);
-    const creates = new CreateUser(s.spar, s.identity, s.scimUserDocs, clock, reader, claims, emails, deletes);
-    const updates = new UpdateUser(s.spar, s.identity, s.scimUserDocs, clock, reader, claims, emails);
     return { cache, reader, creates, updates, deletes };
   };
   const team = newTeamId();
-  const token: ScimTokenRecord = {
-    team,
-    id: newScimTokenId(),
-    tokenKey: 'k',
-    createdAt: clock.now(),
-    idp: null,
-    description: 'test',
-    name: 'test',
-  };
+  const token = testToken(team, clock);
   return { clock, stamps, plain, s, stampFailures, counts, a: replica(), b: replica(), team, token };
 }
 

@@ -1,8 +1,9 @@
-import { FakeClock, newIdpId, newScimTokenId, newTeamId } from '@sso/domain';
-import { IdpLookupCache, type IdpRecord, type ScimTokenRecord, memoryIdentityStores, memorySparStores } from '@sso/persistence';
+import { FakeClock, newTeamId } from '@sso/domain';
+import { IdpLookupCache, memoryIdentityStores, memorySparStores } from '@sso/persistence';
 import { ScimError } from '@sso/scim';
 import { describe, expect, it, vi } from 'vitest';
 import { UserClaims } from './user-claims';
+import { testIdp, testToken } from './users.fixture';
 
 // The token's IdP is read through the persistence root's IdP lookup cache (docs/decisions.md,
 // "The IdP and validateSAMLemails of a SCIM write from the lookup cache"): within
@@ -18,27 +19,8 @@ function setup() {
   const reads = vi.spyOn(store, 'get');
   const claims = new UserClaims({ ...spar, idps: cache }, identity, { richInfoLimit: 5000 }, cache.forLogin);
   const team = newTeamId();
-  const idp: IdpRecord = {
-    id: newIdpId(),
-    team,
-    issuer: 'https://idp.example.com/a',
-    requestUri: 'https://idp.example.com/sso',
-    certs: ['<ds:KeyInfo/>'],
-    apiVersion: 2,
-    oldIssuers: [],
-    replacedBy: null,
-    handle: 'IdP 1',
-    domain: null,
-  };
-  const token: ScimTokenRecord = {
-    team,
-    id: newScimTokenId(),
-    tokenKey: 'k',
-    createdAt: clock.now(),
-    idp: idp.id,
-    description: 'test',
-    name: 'test',
-  };
+  const idp = testIdp(team, 'https://idp.example.com/a');
+  const token = testToken(team, clock, idp.id);
   return { clock, store, cache, reads, claims, idp, token };
 }
 

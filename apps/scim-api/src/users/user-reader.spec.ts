@@ -1,23 +1,8 @@
-import { FakeClock, newScimTokenId, newTeamId, newUserId } from '@sso/domain';
-import { EmailLinks } from '@sso/auth';
-import {
-  MemoryActivationStore,
-  MemoryInvitationStore,
-  MemoryMailOutboxStore,
-  MemoryScimGroupStore,
-  MemoryScimUserDocStore,
-  type ScimTokenRecord,
-  memoryIdentityStores,
-  memorySparStores,
-} from '@sso/persistence';
+import { FakeClock, newTeamId, newUserId } from '@sso/domain';
+import { MemoryScimGroupStore, MemoryScimUserDocStore, memoryIdentityStores, memorySparStores } from '@sso/persistence';
 import { ScimError } from '@sso/scim';
 import { describe, expect, it, vi } from 'vitest';
-import { CreateUser } from './create-user';
-import { DeleteUser } from './delete-user';
-import { ScimUserEmails } from './user-emails';
-import { UpdateUser } from './update-user';
-import { UserClaims } from './user-claims';
-import { UserReader } from './user-reader';
+import { testToken, userUseCases } from './users.fixture';
 
 // The cheaper GET and create (docs/decisions.md, "Cheaper SCIM GET and create"): times kept with
 // the document, the groups read next to the user read. These check that what is shown stays what
@@ -29,36 +14,9 @@ function setup() {
   const identity = memoryIdentityStores(clock);
   const docs = new MemoryScimUserDocStore();
   const groups = new MemoryScimGroupStore();
-  const reader = new UserReader(spar, identity, docs, groups, clock, { richInfoLimit: 5000, defaultLocale: 'en' });
-  const claims = new UserClaims(spar, identity, { richInfoLimit: 5000 });
-  const links = new EmailLinks(
-    identity,
-    new MemoryInvitationStore(clock),
-    new MemoryActivationStore(clock),
-    new MemoryMailOutboxStore(clock),
-    clock,
-    {
-      invitationTimeoutSeconds: 3600,
-      activationTimeoutSeconds: 3600,
-      publicUrl: 'https://wire.example.com',
-      defaultLocale: 'en',
-      validateSamlEmailsByDefault: false,
-    },
-  );
-  const emails = new ScimUserEmails(links, spar, identity);
-  const deletes = new DeleteUser(spar, identity, docs, groups, clock, reader, emails);
-  const creates = new CreateUser(spar, identity, docs, clock, reader, claims, emails, deletes);
-  const updates = new UpdateUser(spar, identity, docs, clock, reader, claims, emails);
+  const { reader, creates, updates } = userUseCases({ spar, identity, docs, groups }, clock);
   const team = newTeamId();
-  const token: ScimTokenRecord = {
-    team,
-    id: newScimTokenId(),
-    tokenKey: 'k',
-    createdAt: clock.now(),
-    idp: null,
-    description: 'test',
-    name: 'test',
-  };
+  const token = testToken(team, clock);
   return { clock, spar, identity, docs, groups, reader, creates, updates, team, token };
 }
 
