@@ -2,7 +2,7 @@ import { FakeClock, newTeamId } from '@sso/domain';
 import { MemoryScimGroupStore, MemoryScimUserDocStore, memoryIdentityStores, memorySparStores } from '@sso/persistence';
 import { describe, expect, it, vi } from 'vitest';
 import { samlIdentity } from './sso-identity';
-import { testIdp, testToken, userUseCases } from './users.fixture';
+import { testIdp, testToken, userUseCases } from '../../test/users-fixture';
 
 // POST /Users with a token bound to an IdP: the times and the SAML identity go out as one write
 // (one UNLOGGED batch on Cassandra; docs/decisions.md, "Fewer requests for a SCIM create"), and

@@ -12,7 +12,7 @@ import {
 import { describe, expect, it, vi } from 'vitest';
 import { UserCache } from './user-cache';
 import type { LoadedUser } from './user-reader';
-import { testToken, userUseCases } from './users.fixture';
+import { testToken, userUseCases } from '../../test/users-fixture';
 
 // The validated user cache (docs/decisions.md, "Validated SCIM user cache"): two replicas (A and
 // B, each its own cache) on the same stores and the same stamps, the writes going through the

@@ -3,7 +3,7 @@ import { IdpLookupCache, memoryIdentityStores, memorySparStores } from '@sso/per
 import { ScimError } from '@sso/scim';
 import { describe, expect, it, vi } from 'vitest';
 import { UserClaims } from './user-claims';
-import { testIdp, testToken } from './users.fixture';
+import { testIdp, testToken } from '../../test/users-fixture';
 
 // The token's IdP is read through the persistence root's IdP lookup cache (docs/decisions.md,
 // "The IdP and validateSAMLemails of a SCIM write from the lookup cache"): within

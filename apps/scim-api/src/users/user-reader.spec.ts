@@ -2,7 +2,7 @@ import { FakeClock, newTeamId, newUserId } from '@sso/domain';
 import { MemoryScimGroupStore, MemoryScimUserDocStore, memoryIdentityStores, memorySparStores } from '@sso/persistence';
 import { ScimError } from '@sso/scim';
 import { describe, expect, it, vi } from 'vitest';
-import { testToken, userUseCases } from './users.fixture';
+import { testToken, userUseCases } from '../../test/users-fixture';
 
 // The cheaper GET and create (docs/decisions.md, "Cheaper SCIM GET and create"): times kept with
 // the document, the groups read next to the user read. These check that what is shown stays what

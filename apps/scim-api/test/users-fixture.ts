@@ -11,15 +11,16 @@ import {
   type ScimUserDocStore,
   type SparStores,
 } from '@sso/persistence';
-import { CreateUser } from './create-user';
-import { DeleteUser } from './delete-user';
-import { UpdateUser } from './update-user';
-import type { UserCache } from './user-cache';
-import { UserClaims } from './user-claims';
-import { ScimUserEmails } from './user-emails';
-import { UserReader } from './user-reader';
+import { CreateUser } from '../src/users/create-user';
+import { DeleteUser } from '../src/users/delete-user';
+import { UpdateUser } from '../src/users/update-user';
+import type { UserCache } from '../src/users/user-cache';
+import { UserClaims } from '../src/users/user-claims';
+import { ScimUserEmails } from '../src/users/user-emails';
+import { UserReader } from '../src/users/user-reader';
 
-// Unit-test wiring of the SCIM user use cases (no test runner here: the specs import it).
+// Unit-test wiring of the SCIM user use cases over memory stores (the unit specs of src/users import
+// it; it lives under test/ because it builds stores, which production code never does).
 
 /** The reader and the write use cases over `stores`, as users.module.ts composes them, with memory mail stores. */
 export function userUseCases(
