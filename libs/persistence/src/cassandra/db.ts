@@ -170,6 +170,14 @@ export class CassandraDb {
     await this.timed(name, () => this.withRetries(isIdempotent, () => this.client.batch(queries, { prepare: true, logged, isIdempotent })));
   }
 
+  /**
+   * Conditional statements on ONE partition as one Paxos round: all applied or none. Not retried:
+   * the caller settles a failure by running the statements one at a time (partition-cas.ts).
+   */
+  casBatch(name: string, queries: Array<{ query: string; params: unknown[] }>): Promise<cassandra.types.ResultSet> {
+    return this.timed(name, () => this.client.batch(queries, { prepare: true, logged: false }));
+  }
+
   /** Runs a DDL statement unprepared (schema changes cannot be prepared) and waits for agreement. */
   async ddl(cql: string): Promise<void> {
     await this.client.execute(cql, [], { prepare: false });

@@ -38,6 +38,24 @@ export function scimExternalContract(env: GetEnv): void {
       expect((await stores.scimExternal.get(team, 'contested'))?.uid).toBe(winner);
     });
 
+    it("of concurrent claims and marks across 30 of one team's externalIds, each row keeps exactly its one winner", async () => {
+      const { stores } = env();
+      const team = newTeamId();
+      const keys = Array.from({ length: 30 }, (_, k) => `many-${k}`);
+      const rivals = keys.map(() => [newUserId(), newUserId(), newUserId()]);
+      const claims = await Promise.all(keys.flatMap((e, k) => rivals[k]!.map((u) => stores.scimExternal.claim(team, e, u))));
+      const winners = keys.map((_, k) => {
+        const won = claims.slice(3 * k, 3 * k + 3).filter((c) => c.ok);
+        expect(won).toHaveLength(1);
+        return won[0]!.ok ? won[0]!.record.uid : null;
+      });
+      const marks = await Promise.all(keys.flatMap((e, k) => rivals[k]!.map((u) => stores.scimExternal.markCreated(team, e, u))));
+      for (const [k, e] of keys.entries()) {
+        expect(marks.slice(3 * k, 3 * k + 3)).toEqual(rivals[k]!.map((u) => u === winners[k]));
+        expect(await stores.scimExternal.get(team, e)).toEqual({ team, externalId: e, uid: winners[k], status: 'created' });
+      }
+    });
+
     it('releases only for the owner; afterwards another user can claim', async () => {
       const { stores } = env();
       const team = newTeamId();
