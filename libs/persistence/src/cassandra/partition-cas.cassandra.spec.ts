@@ -24,7 +24,9 @@ describe('compare-and-sets gathered per partition (real Cassandra, spar.scim_ext
     row: externalId,
   });
   const owner = async (team: string, externalId: string) =>
-    (await db.execute('test.get', `SELECT "user" FROM ${table} WHERE team = ? AND external_id = ?`, [team, externalId])).first()?.user?.toString();
+    (await db.execute('test.get', `SELECT "user" FROM ${table} WHERE team = ? AND external_id = ?`, [team, externalId]))
+      .first()
+      ?.user?.toString();
   const rounds = () => ({ batches: vi.spyOn(db, 'casBatch'), singles: vi.spyOn(db, 'execute') });
 
   it('runs 24 concurrent claims on one partition in a few Paxos rounds, each applied', async () => {
@@ -43,7 +45,9 @@ describe('compare-and-sets gathered per partition (real Cassandra, spar.scim_ext
     const cas = new PartitionCas(db, 'test.batch');
     const [t1, t2] = [randomUUID(), randomUUID()];
     const { batches } = rounds();
-    await Promise.all([1, 2, 3].flatMap((i) => [cas.run(t1, claim(t1, `x${i}`, randomUUID())), cas.run(t2, claim(t2, `x${i}`, randomUUID()))]));
+    await Promise.all(
+      [1, 2, 3].flatMap((i) => [cas.run(t1, claim(t1, `x${i}`, randomUUID())), cas.run(t2, claim(t2, `x${i}`, randomUUID()))]),
+    );
     expect(batches.mock.calls.length).toBeGreaterThan(0);
     for (const [, queries] of batches.mock.calls) {
       const teams = new Set(queries.map((q) => String(q.params[0])));
