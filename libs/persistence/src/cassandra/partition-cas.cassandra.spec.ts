@@ -55,6 +55,22 @@ describe('compare-and-sets gathered per partition (real Cassandra, spar.scim_ext
     }
   });
 
+  it('keeps a round under the batch size warning: long externalIds go in smaller rounds', async () => {
+    const cas = new PartitionCas(db, 'test.batch');
+    const team = randomUUID();
+    const long = (i: number) => `${i}-${'x'.repeat(1000)}`;
+    const uids = Array.from({ length: 12 }, () => randomUUID());
+    const { batches } = rounds();
+    const results = await Promise.all(uids.map((u, i) => cas.run(team, claim(team, long(i), u))));
+    expect(results.every((rs) => rs.wasApplied())).toBe(true);
+    expect(batches.mock.calls.length).toBeGreaterThan(1);
+    for (const [, queries] of batches.mock.calls) {
+      const bytes = queries.reduce((n, q) => n + q.params.reduce<number>((m, p) => m + String(p).length, 0), 0);
+      expect(bytes).toBeLessThanOrEqual(4096);
+    }
+    for (const [i, u] of uids.entries()) expect(await owner(team, long(i))).toBe(u);
+  });
+
   it('answers each statement of a round that one failed condition refused', async () => {
     const cas = new PartitionCas(db, 'test.batch');
     const team = randomUUID();

@@ -36,6 +36,8 @@ export class PartitionCas {
     /** Metric name of a gathered round. */
     private readonly batchName: string,
     private readonly maxBatch = 16,
+    /** Bytes of parameters per round, under Cassandra's batch size warning (5 KiB by default). */
+    private readonly maxBytes = 4096,
   ) {}
 
   run(partition: string, op: CasOp): Promise<types.ResultSet> {
@@ -64,15 +66,18 @@ export class PartitionCas {
     }
   }
 
-  /** Takes, in arrival order, up to `maxBatch` waiting operations on distinct rows. */
+  /** Takes, in arrival order, up to `maxBatch` waiting operations on distinct rows, within `maxBytes`. */
   private take(queue: Waiting[]): Waiting[] {
     const rows = new Set<string>();
     const group: Waiting[] = [];
     const rest: Waiting[] = [];
+    let bytes = 0;
     for (const w of queue) {
-      if (group.length < this.maxBatch && !rows.has(w.op.row)) {
+      const size = paramBytes(w.op.params);
+      if (group.length === 0 || (group.length < this.maxBatch && !rows.has(w.op.row) && bytes + size <= this.maxBytes)) {
         rows.add(w.op.row);
         group.push(w);
+        bytes += size;
       } else rest.push(w);
     }
     queue.splice(0, queue.length, ...rest);
@@ -102,4 +107,9 @@ export class PartitionCas {
       }
     }
   }
+}
+
+/** About what the parameters weigh on the wire: text by its UTF-8 length, anything else 16 bytes (uuids). */
+function paramBytes(params: unknown[]): number {
+  return params.reduce<number>((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) : 16), 0);
 }
