@@ -25,8 +25,11 @@ interface Waiting {
  * Here a partition has at most one round in flight from this process; what arrives meanwhile waits
  * and then goes as one conditional batch (one Paxos round, all applied or none). A batch that is
  * not applied (one condition failed) or fails runs again one statement at a time, each with its
- * own answer: claims and compare-and-sets on a row are idempotent for the same owner, so running
- * again after an unknown outcome is safe (lwt-confirm.ts settles the single statements).
+ * own answer. So only statements whose second run after an unknown outcome answers as the first
+ * would belong here: a claim `IF NOT EXISTS` that its own earlier write refuses names its own
+ * owner (the caller counts that as won), and `IF "user" = ?` applies again unchanged. A
+ * compare-and-set on a version would not (its second run sees its own new version and reports a
+ * conflict); lwt-confirm.ts settles only single statements.
  */
 export class PartitionCas {
   private readonly waiting = new Map<string, Waiting[]>();
