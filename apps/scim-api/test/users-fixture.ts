@@ -1,5 +1,5 @@
 import { EmailLinks } from '@sso/auth';
-import { type Clock, type IdpId, type TeamId, newIdpId, newScimTokenId } from '@sso/domain';
+import { type Clock, type IdpId, type TeamId, newScimTokenId } from '@sso/domain';
 import {
   type IdentityStores,
   type IdpRecord,
@@ -11,6 +11,7 @@ import {
   type ScimUserDocStore,
   type SparStores,
 } from '@sso/persistence';
+import { testIdpRecord } from '@sso/persistence/testing';
 import { CreateUser } from '../src/users/create-user';
 import { DeleteUser } from '../src/users/delete-user';
 import { UpdateUser } from '../src/users/update-user';
@@ -53,20 +54,7 @@ export function userUseCases(
 }
 
 /** An IdP record of `team` with `issuer`. */
-export function testIdp(team: TeamId, issuer: string): IdpRecord {
-  return {
-    id: newIdpId(),
-    team,
-    issuer,
-    requestUri: 'https://idp.example.com/sso',
-    certs: ['<ds:KeyInfo/>'],
-    apiVersion: 2,
-    oldIssuers: [],
-    replacedBy: null,
-    handle: 'IdP 1',
-    domain: null,
-  };
-}
+export const testIdp = (team: TeamId, issuer: string): IdpRecord => testIdpRecord(team, issuer);
 
 /** A SCIM token of `team`, bound to `idp` or to none. */
 export function testToken(team: TeamId, clock: Clock, idp: IdpId | null = null): ScimTokenRecord {

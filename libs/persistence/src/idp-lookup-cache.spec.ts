@@ -1,39 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, type IdpId, type TeamId, newIdpId, newTeamId } from '@sso/domain';
+import { FakeClock, type IdpId, type TeamId, newTeamId } from '@sso/domain';
 import { IdpLookupCache } from './idp-lookup-cache';
 import { MemoryIdpStore } from './memory/idp-store';
 import type { IdpRecord, IdpStore } from './ports/idp-store';
+import { countingCalls, testIdpRecord } from './testing/fixtures';
 
-function idp(team: TeamId, issuer = 'https://idp.example.com'): IdpRecord {
-  return {
-    id: newIdpId(),
-    team,
-    issuer,
-    requestUri: 'https://idp.example.com/sso',
-    certs: ['<ds:KeyInfo/>'],
-    apiVersion: 2,
-    oldIssuers: [],
-    replacedBy: null,
-    handle: 'IdP 1',
-    domain: null,
-  };
-}
+const idp = (team: TeamId, issuer?: string): IdpRecord => testIdpRecord(team, issuer);
 
 /** The memory store, counting the reads that reach it. */
 function counted(): { store: IdpStore; reads: () => number } {
-  const inner = new MemoryIdpStore();
-  let reads = 0;
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        if (prop === 'get' || prop === 'getByIssuerAndTeam' || prop === 'findByIssuer') reads++;
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store, reads: () => reads };
+  const { store, calls } = countingCalls<IdpStore>(new MemoryIdpStore(), ['get', 'getByIssuerAndTeam', 'findByIssuer']);
+  return { store, reads: calls };
 }
 
 describe('IdpLookupCache', () => {

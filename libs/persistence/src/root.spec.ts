@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@sso/config';
-import { FakeClock, newIdpId, newTeamId } from '@sso/domain';
+import { FakeClock, newTeamId } from '@sso/domain';
 import { IdpLoginOptionsCache } from './idp-login-options-cache';
 import { IdpLookupCache } from './idp-lookup-cache';
 import { openStores } from './root';
+import { testIdpRecord } from './testing/fixtures';
 
 const cassandra = loadConfig({ env: {} }).cassandra;
-const idpRecord = () => ({
-  id: newIdpId(),
-  team: newTeamId(),
-  issuer: 'https://idp.example.com',
-  requestUri: 'https://idp.example.com/sso',
-  certs: ['<ds:KeyInfo/>'],
-  apiVersion: 2 as const,
-  oldIssuers: [],
-  replacedBy: null,
-  handle: 'IdP 1',
-  domain: null,
-});
+const idpRecord = () => testIdpRecord();
 
 describe('openStores on the memory backend', () => {
   it('has no connection, and connect, ping and close succeed', async () => {

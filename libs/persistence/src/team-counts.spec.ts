@@ -169,40 +169,22 @@ describe('TeamCounts with kept counts (two replicas on one store and one set of 
     const { clock, plain, stamps, a, b } = replicas();
     const team = newTeamId();
     let real = 3;
-    expect(
-      await b.total(
+    const usersOf = (r: TeamCounts) =>
+      r.total(
         team,
         'users',
         walkOf(() => real),
-      ),
-    ).toBe(3); // recount, then trusted
+      );
+    expect(await usersOf(b)).toBe(3); // recount, then trusted
     await b.settled();
     const reads = vi.spyOn(plain, 'get');
-    expect(
-      await b.total(
-        team,
-        'users',
-        walkOf(() => real),
-      ),
-    ).toBe(3);
-    expect(
-      await b.total(
-        team,
-        'users',
-        walkOf(() => real),
-      ),
-    ).toBe(3);
+    expect(await usersOf(b)).toBe(3);
+    expect(await usersOf(b)).toBe(3);
     expect(reads).toHaveBeenCalledTimes(1); // the first after the recount (its stamp changed), then kept
     for (let i = 0; i < 5; i++) {
       real++;
       await a.changed(team, 'users', 1); // acknowledged once its stamp is replaced
-      expect(
-        await b.total(
-          team,
-          'users',
-          walkOf(() => real),
-        ),
-      ).toBe(real);
+      expect(await usersOf(b)).toBe(real);
     }
     // A doubt (an add with an unknown outcome) is seen at once too: B walks again.
     await a.doubt(team, 'users');
@@ -219,16 +201,8 @@ describe('TeamCounts with kept counts (two replicas on one store and one set of 
     await b.settled();
     stamps.failing = true;
     reads.mockClear();
-    await b.total(
-      team,
-      'users',
-      walkOf(() => real),
-    );
-    await b.total(
-      team,
-      'users',
-      walkOf(() => real),
-    );
+    await usersOf(b);
+    await usersOf(b);
     expect(reads).toHaveBeenCalledTimes(2);
   });
 

@@ -3,22 +3,12 @@ import { FakeClock, type TeamId, newTeamId } from '@sso/domain';
 import { MemoryTeamStore } from './memory/team-store';
 import type { TeamStore } from './ports/identity-stores';
 import { TeamFeatureCache } from './team-feature-cache';
+import { countingCalls } from './testing/fixtures';
 
 /** The memory store, counting the feature reads that reach it. */
 function counted(): { store: TeamStore; reads: () => number } {
-  const inner = new MemoryTeamStore();
-  let reads = 0;
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        if (prop === 'validateSamlEmailsStatus') reads++;
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { store, reads: () => reads };
+  const { store, calls } = countingCalls<TeamStore>(new MemoryTeamStore(), ['validateSamlEmailsStatus']);
+  return { store, reads: calls };
 }
 
 describe('TeamFeatureCache', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmailLinks, linkSecretHash } from '@sso/auth';
-import { FakeClock, newIdpId, newTeamId, newUserId } from '@sso/domain';
-import type { IdpRecord } from '@sso/persistence';
+import { FakeClock, newTeamId, newUserId } from '@sso/domain';
+import { testIdpRecord } from '@sso/persistence/testing';
 import {
   MemoryActivationStore,
   MemoryInvitationStore,
@@ -27,18 +27,7 @@ function setup() {
     validateSamlEmailsByDefault: false,
   });
   const team = newTeamId();
-  const idp: IdpRecord = {
-    id: newIdpId(),
-    team,
-    issuer: 'https://idp.example.com/x',
-    requestUri: 'https://idp.example.com/sso',
-    certs: ['<ds:KeyInfo/>'],
-    apiVersion: 2,
-    oldIssuers: [],
-    replacedBy: null,
-    handle: 'IdP 1',
-    domain: null,
-  };
+  const idp = testIdpRecord(team, 'https://idp.example.com/x');
   return { identity, outbox, activations, team, idp, users: new UserResolution(spar, identity, links) };
 }
 

@@ -75,6 +75,19 @@ describe('CreateUser with an IdP', () => {
   });
 });
 
+/** Makes `obj[method]` wait `pause()` before and after doing its work. */
+function delayed<T extends object>(obj: T, method: keyof T & string, pause: () => Promise<unknown>): void {
+  const real = (obj[method] as (...a: unknown[]) => Promise<unknown>).bind(obj);
+  Object.assign(obj, {
+    [method]: async (...a: unknown[]) => {
+      await pause();
+      const r = await real(...a);
+      await pause();
+      return r;
+    },
+  });
+}
+
 describe('concurrent creates of one user', () => {
   it('never each hold one unique key and all fail: with the claims answering in any order, exactly one wins', async () => {
     // A claim that lands, then answers after a random delay: what two creates racing over the
@@ -83,20 +96,8 @@ describe('concurrent creates of one user', () => {
     const jitter = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 4)));
     for (let trial = 0; trial < 40; trial++) {
       const s = await setup();
-      const claim = s.spar.scimExternal.claim.bind(s.spar.scimExternal);
-      vi.spyOn(s.spar.scimExternal, 'claim').mockImplementation(async (...a) => {
-        await jitter();
-        const r = await claim(...a);
-        await jitter();
-        return r;
-      });
-      const claimHandle = s.identity.users.claimHandle.bind(s.identity.users);
-      vi.spyOn(s.identity.users, 'claimHandle').mockImplementation(async (...a) => {
-        await jitter();
-        const r = await claimHandle(...a);
-        await jitter();
-        return r;
-      });
+      delayed(s.spar.scimExternal, 'claim', jitter);
+      delayed(s.identity.users, 'claimHandle', jitter);
       const results = await Promise.allSettled(Array.from({ length: 4 }, () => s.creates.create(s.token, body(`race${trial}`))));
       const won = results.filter((r) => r.status === 'fulfilled');
       expect(won, `trial ${trial}`).toHaveLength(1);

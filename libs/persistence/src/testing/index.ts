@@ -2,3 +2,4 @@
 // testing lib, which builds on persistence). Re-exported by @sso/testing for everyone else.
 export * from './cassandra';
 export * from './cql-schema';
+export * from './fixtures';
