@@ -1,5 +1,6 @@
 import type { types } from 'cassandra-driver';
 import type { CassandraDb } from './db';
+import { BATCH_BYTES_MAX } from './store-helpers';
 
 /** One compare-and-set on a row of a shared partition. */
 export interface CasOp {
@@ -39,8 +40,8 @@ export class PartitionCas {
     /** Metric name of a gathered round. */
     private readonly batchName: string,
     private readonly maxBatch = 16,
-    /** Bytes of parameters per round, under Cassandra's batch size warning (5 KiB by default). */
-    private readonly maxBytes = 4096,
+    /** Bytes of parameters per round. */
+    private readonly maxBytes = BATCH_BYTES_MAX,
   ) {}
 
   run(partition: string, op: CasOp): Promise<types.ResultSet> {

@@ -4,6 +4,14 @@ import type { SamlUserRecord, SamlUserStore } from '../ports/saml-user-store';
 import type { CassandraDb } from './db';
 import { selectPage, uuidText } from './store-helpers';
 
+/** spar's `user_v2` insert of `rec` (also sent in a batch by scim-user-times-store.ts). */
+export function samlUserInsert(ks: string, rec: SamlUserRecord): { query: string; params: unknown[] } {
+  return {
+    query: `INSERT INTO ${ks}.user_v2 (issuer, normalized_uname_id, sso_id, uid) VALUES (?, ?, ?, ?)`,
+    params: [rec.issuer, rec.normalizedNameId, rec.ssoId, rec.uid],
+  };
+}
+
 export class CassandraSamlUserStore implements SamlUserStore {
   private readonly ks: string;
 
@@ -42,12 +50,8 @@ export class CassandraSamlUserStore implements SamlUserStore {
   }
 
   async insert(rec: SamlUserRecord): Promise<void> {
-    await this.db.execute(
-      'user_v2.insert',
-      `INSERT INTO ${this.ks}.user_v2 (issuer, normalized_uname_id, sso_id, uid) VALUES (?, ?, ?, ?)`,
-      [rec.issuer, rec.normalizedNameId, rec.ssoId, rec.uid],
-      { idempotent: true },
-    );
+    const { query, params } = samlUserInsert(this.ks, rec);
+    await this.db.execute('user_v2.insert', query, params, { idempotent: true });
   }
 
   async delete(issuer: string, normalizedNameId: string): Promise<void> {

@@ -3,26 +3,29 @@ import type { types } from 'cassandra-driver';
 import type { SamlUserRecord } from '../ports/saml-user-store';
 import type { ScimUserTimes, ScimUserTimesStore } from '../ports/scim-user-times-store';
 import type { CassandraDb } from './db';
-import { CassandraSamlUserStore } from './saml-user-store';
-import { selectIn, uuidText } from './store-helpers';
-
-/** Above this many bytes of SAML identity, `putWithSamlUser` sends two statements (the batch warn threshold is 5 KiB). */
-const BATCH_BYTES_MAX = 4096;
+import { CassandraSamlUserStore, samlUserInsert } from './saml-user-store';
+import { BATCH_BYTES_MAX, selectIn, uuidText } from './store-helpers';
 
 export class CassandraScimUserTimesStore implements ScimUserTimesStore {
   private readonly ks: string;
+  /** For a SAML identity too large to share a batch. */
+  private readonly samlUsers: CassandraSamlUserStore;
 
   constructor(private readonly db: CassandraDb) {
     this.ks = db.config.keyspaces.spar;
+    this.samlUsers = new CassandraSamlUserStore(db);
+  }
+
+  private insert(t: ScimUserTimes): { query: string; params: unknown[] } {
+    return {
+      query: `INSERT INTO ${this.ks}.scim_user_times (uid, created_at, last_updated_at) VALUES (?, ?, ?)`,
+      params: [t.uid, t.createdAt, t.lastUpdatedAt],
+    };
   }
 
   async put(t: ScimUserTimes): Promise<void> {
-    await this.db.execute(
-      'scim_user_times.put',
-      `INSERT INTO ${this.ks}.scim_user_times (uid, created_at, last_updated_at) VALUES (?, ?, ?)`,
-      [t.uid, t.createdAt, t.lastUpdatedAt],
-      { idempotent: true },
-    );
+    const { query, params } = this.insert(t);
+    await this.db.execute('scim_user_times.put', query, params, { idempotent: true });
   }
 
   /**
@@ -36,23 +39,10 @@ export class CassandraScimUserTimesStore implements ScimUserTimesStore {
   async putWithSamlUser(t: ScimUserTimes, saml: SamlUserRecord): Promise<void> {
     const bytes = Buffer.byteLength(saml.issuer) + Buffer.byteLength(saml.normalizedNameId) + Buffer.byteLength(saml.ssoId);
     if (bytes > BATCH_BYTES_MAX) {
-      await Promise.all([this.put(t), new CassandraSamlUserStore(this.db).insert(saml)]);
+      await Promise.all([this.put(t), this.samlUsers.insert(saml)]);
       return;
     }
-    await this.db.batch(
-      'scim_user_times.put_with_saml_user',
-      [
-        {
-          query: `INSERT INTO ${this.ks}.scim_user_times (uid, created_at, last_updated_at) VALUES (?, ?, ?)`,
-          params: [t.uid, t.createdAt, t.lastUpdatedAt],
-        },
-        {
-          query: `INSERT INTO ${this.ks}.user_v2 (issuer, normalized_uname_id, sso_id, uid) VALUES (?, ?, ?, ?)`,
-          params: [saml.issuer, saml.normalizedNameId, saml.ssoId, saml.uid],
-        },
-      ],
-      { logged: false },
-    );
+    await this.db.batch('scim_user_times.put_with_saml_user', [this.insert(t), samlUserInsert(this.ks, saml)], { logged: false });
   }
 
   async touch(uid: UserId, at: Date): Promise<void> {

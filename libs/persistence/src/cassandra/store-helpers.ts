@@ -19,6 +19,12 @@ export function uuidOrNull<T extends string>(v: unknown): T | null {
 /** Partition keys per `IN ?` query: one coordinator fans each out, so keep the lists short. */
 export const IN_CHUNK = 100;
 
+/**
+ * Bytes of parameters a batch of this code base carries at most: under Cassandra's batch size
+ * warning (`batch_size_warn_threshold`, 5 KiB by default; refused at 50 KiB).
+ */
+export const BATCH_BYTES_MAX = 4096;
+
 /** `items` in consecutive chunks of at most IN_CHUNK (none for an empty list). */
 function inChunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
