@@ -93,6 +93,7 @@ const calls: Record<keyof typeof STAMPED, Record<string, { args: unknown[]; keys
   },
   scimUserDocs: {
     create: { args: [doc], keys: [userStampKey(uid)] },
+    insertNew: { args: [doc], keys: [userStampKey(uid)] },
     replace: { args: [{ ...doc, version: 'v2' }, 'v1'], keys: [userStampKey(uid)] },
     deleteIf: { args: [uid, 'v2'], keys: [userStampKey(uid)] },
     delete: { args: [uid], keys: [userStampKey(uid)] },

@@ -186,6 +186,7 @@ export const STAMPED = {
   } satisfies KeysOf<TeamStore>,
   scimUserDocs: {
     create: (d) => [userStampKey(d.uid)],
+    insertNew: (d) => [userStampKey(d.uid)],
     replace: (d) => [userStampKey(d.uid)],
     deleteIf: (uid) => [userStampKey(uid)],
     delete: (uid) => [userStampKey(uid)],

@@ -51,7 +51,7 @@ describe('CreateUser with an IdP', () => {
       await real(t, row);
       throw new Error('write timeout');
     });
-    const docCreate = vi.spyOn(s.docs, 'create');
+    const docCreate = vi.spyOn(s.docs, 'insertNew');
     await expect(s.creates.create(s.token, body('bob'))).rejects.toThrow('write timeout');
     const uid = docCreate.mock.calls[0]![0].uid;
     const key = samlIdentity(s.issuer, 'bob@example.com');

@@ -88,7 +88,7 @@ export class CreateUser {
       if (saml) undo.push(() => this.spar.samlUsers.delete(saml.issuer, saml.normalizedNameId));
       const times = { uid, createdAt: now, lastUpdatedAt: now };
       await settleAll([
-        this.docs.create({ uid, doc: JSON.stringify(doc), version, times: { createdAt: now, lastUpdatedAt: now } }),
+        this.docs.insertNew({ uid, doc: JSON.stringify(doc), version, times: { createdAt: now, lastUpdatedAt: now } }),
         // With an IdP, the times and the SAML identity (two plain spar writes) go as one request.
         saml
           ? this.spar.scimUserTimes.putWithSamlUser(times, {

@@ -4,6 +4,13 @@ import type { ScimUserDoc, ScimUserDocStore, ScimUserDocWrite } from '../ports/s
 import type { CassandraDb } from './db';
 import { selectIn, uuidText } from './store-helpers';
 
+/**
+ * How far `insertNew` stamps its write in the past. A Paxos commit is stamped with its ballot (the
+ * coordinator's clock), a plain write with the app's clock: stamped an hour back, the first write
+ * loses to every later compare-and-set unless the app's clock runs an hour ahead of Cassandra's.
+ */
+export const FIRST_WRITE_BACKDATE_MS = 3_600_000;
+
 export class CassandraScimUserDocStore implements ScimUserDocStore {
   private readonly ks: string;
 
@@ -42,6 +49,15 @@ export class CassandraScimUserDocStore implements ScimUserDocStore {
       [d.uid, d.doc, d.version, d.times?.createdAt ?? null, d.times?.lastUpdatedAt ?? null],
     );
     return rs.wasApplied() ? { ok: true } : { ok: false, current: (rs.first()?.version as string | null) ?? null };
+  }
+
+  async insertNew(d: ScimUserDoc): Promise<void> {
+    await this.db.execute(
+      'scim_user_doc.insert_new',
+      `INSERT INTO ${this.ks}.scim_user_doc ("user", doc, version, created_at, last_updated_at) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+      [d.uid, d.doc, d.version, d.times?.createdAt ?? null, d.times?.lastUpdatedAt ?? null, (Date.now() - FIRST_WRITE_BACKDATE_MS) * 1000],
+      { idempotent: true },
+    );
   }
 
   async replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite> {

@@ -71,6 +71,21 @@ export function scimUserDocContract(name: string, store: () => ScimUserDocStore)
       expect(many.get(b)?.times).toEqual({ createdAt: created, lastUpdatedAt: later });
     });
 
+    it("writes a new user's first document without a condition; compare-and-sets, concurrent ones too, and deletes apply on it", async () => {
+      const s = store();
+      const uid = newUserId();
+      const created = new Date('2026-12-05T03:00:00.000Z');
+      await s.insertNew({ uid, doc: '{"a":1}', version: 'v1', times: { createdAt: created, lastUpdatedAt: created } });
+      expect(await s.get(uid)).toEqual({ uid, doc: '{"a":1}', version: 'v1', times: { createdAt: created, lastUpdatedAt: created } });
+      expect(await s.replace({ uid, doc: '{"a":2}', version: 'v2' }, 'v0')).toEqual({ ok: false, current: 'v1' });
+      const results = await concurrently(6, (i) => s.replace({ uid, doc: `{"i":${i}}`, version: `w${i}` }, 'v1'));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      const winner = results.findIndex((r) => r.ok);
+      expect(await s.get(uid)).toMatchObject({ doc: `{"i":${winner}}`, version: `w${winner}` });
+      expect(await s.deleteIf(uid, `w${winner}`)).toEqual({ ok: true });
+      expect(await s.get(uid)).toBeNull();
+    });
+
     it('reads many and deletes', async () => {
       const s = store();
       const [a, b, c] = [newUserId(), newUserId(), newUserId()];

@@ -29,6 +29,10 @@ export class MemoryScimUserDocStore implements ScimUserDocStore {
     return { ok: true };
   }
 
+  async insertNew(d: ScimUserDoc): Promise<void> {
+    this.rows.set(lc(d.uid), { doc: d.doc, version: d.version, ...(d.times ? { times: { ...d.times } } : {}) });
+  }
+
   async replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite> {
     const cur = this.rows.get(lc(d.uid));
     if (!cur || cur.version !== expected) return { ok: false, current: cur?.version ?? null };

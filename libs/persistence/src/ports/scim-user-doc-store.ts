@@ -33,6 +33,14 @@ export interface ScimUserDocStore {
   getMany(uids: UserId[]): Promise<Map<UserId, ScimUserDoc>>;
   /** `INSERT ... IF NOT EXISTS`. */
   create(d: ScimUserDoc): Promise<ScimUserDocWrite>;
+  /**
+   * The first document of a user that is being created: `d.uid` is new, and no other request can
+   * write its document before this write is acknowledged (its brig row, which every other writer
+   * finds the user by, is written only afterwards). A plain insert, not a Paxos round: the row's
+   * later compare-and-sets must still win over it, so the adapter stamps it an hour in the past
+   * (docs/decisions.md, "The first document of a new user is a plain write").
+   */
+  insertNew(d: ScimUserDoc): Promise<void>;
   /** `UPDATE ... IF version = expected`: the write happens only on the version the caller read. */
   replace(d: ScimUserDoc, expected: string): Promise<ScimUserDocWrite>;
   /** `DELETE ... IF version = expected`: the delete happens only on the version the caller read. */
