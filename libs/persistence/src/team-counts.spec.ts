@@ -149,6 +149,86 @@ describe('TeamCounts', () => {
   });
 });
 
+describe('TeamCounts: concurrent changes of one count share counter updates', () => {
+  /** A store whose adds wait for `release()`, counting the calls. */
+  function slowAdds() {
+    const clock = new FakeClock(new Date('2026-12-05T03:00:00Z'));
+    const store = new MemoryTeamCountStore(clock);
+    const calls: Array<{ team: string; kind: string; delta: number }> = [];
+    let gates: Array<() => void> = [];
+    let failing = false;
+    const slow: TeamCountStore = Object.assign(Object.create(store) as TeamCountStore, {
+      add: async (...args: Parameters<TeamCountStore['add']>) => {
+        calls.push({ team: args[0], kind: args[1], delta: args[2] });
+        await new Promise<void>((r) => gates.push(r));
+        if (failing) throw new Error('write timeout');
+        await store.add(...args);
+      },
+    });
+    const release = async () => {
+      // Lets the queued microtasks start the next update before the gates are opened.
+      await new Promise((r) => setTimeout(r, 0));
+      const open = gates;
+      gates = [];
+      open.forEach((g) => g());
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    return { clock, store, slow, calls, release, fail: () => (failing = true) };
+  }
+
+  it('sends what arrives while an update is in flight as one update; each caller resolves once its delta is counted', async () => {
+    const { store, slow, calls, release } = slowAdds();
+    const counts = new TeamCounts(slow, new FakeClock());
+    const team = newTeamId();
+    let resolved = 0;
+    const first = counts.changed(team, 'users', 1).then(() => resolved++);
+    await new Promise((r) => setTimeout(r, 0)); // the first update is sent
+    const rest = Array.from({ length: 15 }, (_, i) => counts.changed(team, 'users', i === 3 ? -1 : 1).then(() => resolved++));
+    await release();
+    // The first update landed; the 15 others were gathered into one, not sent yet.
+    expect(resolved).toBe(1);
+    expect(calls.map((c) => c.delta)).toEqual([1, 13]);
+    expect((await store.get(team, 'users')).n).toBe(1);
+    await release();
+    await Promise.all([first, ...rest]);
+    expect(resolved).toBe(16);
+    expect(calls).toHaveLength(2);
+    expect((await store.get(team, 'users')).n).toBe(14);
+    // Nothing in flight any more: the next change goes out at once, alone.
+    const later = counts.changed(team, 'users', 1);
+    await release();
+    await later;
+    expect(calls.map((c) => c.delta)).toEqual([1, 13, 1]);
+  });
+
+  it('never mixes teams or kinds in one update', async () => {
+    const { store, slow, calls, release } = slowAdds();
+    const counts = new TeamCounts(slow, new FakeClock());
+    const [a, b] = [newTeamId(), newTeamId()];
+    const all = [a, b, a, b, a, b].flatMap((t) => [counts.changed(t, 'users', 1), counts.changed(t, 'groups', 1)]);
+    await release();
+    await Promise.all(all);
+    expect(calls).toHaveLength(4);
+    for (const t of [a, b])
+      for (const kind of ['users', 'groups'] as const) {
+        expect(calls.filter((c) => c.team === t && c.kind === kind).map((c) => c.delta)).toEqual([3]);
+        expect((await store.get(t, kind)).n).toBe(3);
+      }
+  });
+
+  it('a gathered update with an unknown outcome puts the count in doubt and resolves every caller', async () => {
+    const { store, slow, release, fail } = slowAdds();
+    const counts = new TeamCounts(slow, new FakeClock(new Date('2026-12-05T03:00:00Z')));
+    const team = newTeamId();
+    fail();
+    const all = Array.from({ length: 5 }, () => counts.changed(team, 'users', 1));
+    await release();
+    await release();
+    await expect(Promise.all(all)).resolves.toHaveLength(5);
+    expect((await store.get(team, 'users')).doubtAt).not.toBeNull();
+  });
+});
+
 describe('TeamCounts with kept counts (two replicas on one store and one set of stamps)', () => {
   function replicas() {
     const clock = new FakeClock(new Date('2026-12-04T10:00:00Z'));

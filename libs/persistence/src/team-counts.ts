@@ -36,7 +36,8 @@ export type CountWalk = () => Promise<number>;
  * a walk (docs/decisions.md, "Counts for index paging"):
  * - writers call `changed` once the item became visible (+1) or stopped being visible (-1),
  *   exactly once per item (the caller's conditional write decides who); the counter update is
- *   never retried, and an unknown outcome marks the count in doubt;
+ *   never retried, and an unknown outcome marks the count in doubt; one team's concurrent
+ *   changes share updates;
  * - `total` answers the counter while it is trusted (recounted at least once, no doubt since);
  *   otherwise it walks for the exact figure and, under a lease, corrects the counter by the
  *   difference once the writes in flight during the walk have settled.
@@ -46,6 +47,8 @@ export class TeamCounts {
   private readonly opts: TeamCountsOptions;
   /** Counts read under a stamp (read before the count), by team and kind. */
   private readonly kept = new Map<string, { count: TeamCount; stamp: string; expires: number }>();
+  /** Per team and kind: the last counter update queued, and the one still taking deltas (not sent yet). */
+  private readonly lanes = new Map<string, { tail: Promise<void>; open: { delta: number } | null }>();
 
   constructor(
     private readonly store: TeamCountStore,
@@ -55,13 +58,36 @@ export class TeamCounts {
     this.opts = { ...DEFAULT_TEAM_COUNTS, ...opts };
   }
 
-  /** After a write that changed what the team shows; never throws (the count falls into doubt). */
-  async changed(team: TeamId, kind: CountedKind, delta: number): Promise<void> {
-    try {
-      await this.store.add(team, kind, delta);
-    } catch {
-      await this.doubt(team, kind);
+  /**
+   * After a write that changed what the team shows; resolves once the delta is in the counter, and
+   * never throws (the count falls into doubt). While an update of the same count is in flight, the
+   * deltas that arrive go together as the next one: an import's concurrent creates in one team
+   * cost a few counter updates, not one each (docs/decisions.md, "A team's count updates are
+   * gathered").
+   */
+  changed(team: TeamId, kind: CountedKind, delta: number): Promise<void> {
+    const key = `${team}:${kind}`;
+    const lane = this.lanes.get(key) ?? { tail: Promise.resolve(), open: null };
+    if (lane.open) {
+      lane.open.delta += delta;
+      return lane.tail;
     }
+    const group = { delta };
+    lane.open = group;
+    const tail = lane.tail.then(async () => {
+      lane.open = null;
+      try {
+        await this.store.add(team, kind, group.delta);
+      } catch {
+        await this.doubt(team, kind);
+      }
+    });
+    lane.tail = tail;
+    this.lanes.set(key, lane);
+    void tail.then(() => {
+      if (lane.tail === tail) this.lanes.delete(key);
+    });
+    return tail;
   }
 
   /** For writes that change the team's items without counting them (bulk removals, failures halfway). */
