@@ -1,4 +1,4 @@
-import { FakeClock, newTeamId } from '@sso/domain';
+import { FakeClock, newTeamId, newUserId } from '@sso/domain';
 import { MemoryScimGroupStore, MemoryScimUserDocStore, memoryIdentityStores, memorySparStores } from '@sso/persistence';
 import { describe, expect, it, vi } from 'vitest';
 import { samlIdentity } from './sso-identity';
@@ -18,7 +18,7 @@ async function setup() {
   const issuer = 'https://idp.example.com/create';
   const idp = testIdp(team, issuer);
   await spar.idps.insert(idp);
-  return { spar, identity, docs, creates, team, issuer, token: testToken(team, clock, idp.id) };
+  return { clock, spar, identity, docs, creates, team, issuer, token: testToken(team, clock, idp.id) };
 }
 
 const body = (name: string) => ({
@@ -102,6 +102,32 @@ describe('concurrent creates of one user', () => {
       const won = results.filter((r) => r.status === 'fulfilled');
       expect(won, `trial ${trial}`).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'uniqueness' });
+    }
+  });
+
+  it('over a pending user whose invitation died: exactly one of the creates that delete it wins', async () => {
+    // Each create finds the keys held by the dead invitee, deletes it (one of them really does)
+    // and tries once more. The deleter releases the keys in the reverse of the claim order, so a
+    // create that wins the externalId finds the userName already free.
+    const jitter = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10)));
+    for (let trial = 0; trial < 100; trial++) {
+      const { clock, spar, identity, creates, team } = await setup();
+      // Without an IdP, a SCIM user is pending until it accepts its invitation.
+      const token = testToken(team, clock, null);
+      await identity.teams.createTeam({ id: team, name: 'race', creator: newUserId(), deleted: false });
+      const old = await creates.create(token, body(`dead${trial}`));
+      clock.advance(2 * 3600 * 1000); // past the invitation's timeout
+      delayed(spar.scimExternal, 'claim', jitter);
+      delayed(spar.scimExternal, 'release', jitter);
+      delayed(identity.users, 'claimHandle', jitter);
+      delayed(identity.users, 'releaseHandle', jitter);
+      // The creates find the dead invitee at different times, so some try again while the deleter
+      // is still releasing its keys.
+      delayed(spar.scimExternal, 'get', jitter);
+      const results = await Promise.allSettled(Array.from({ length: 4 }, () => creates.create(token, body(`dead${trial}`))));
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won, `trial ${trial}: ${results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'won')).join('; ')}`).toHaveLength(1);
+      expect((won[0] as PromiseFulfilledResult<{ user: { id: string } }>).value.user.id).not.toBe(old.user.id);
     }
   });
 });

@@ -55,7 +55,6 @@ export class DeleteUser {
     const key = samlKeyOf(cur.user.ssoId);
     await this.leaveGroups(team, uid);
     if (key) await this.spar.samlUsers.delete(key.issuer, key.normalizedNameId);
-    if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
     await this.spar.scimUserTimes.delete(uid);
     // The one call that removes the membership uncounts the user (docs/decisions.md, "Counts for index paging").
     if (await this.identity.teams.removeMemberOnce(team, uid)) await this.counts?.changed(team, 'users', -1);
@@ -64,6 +63,11 @@ export class DeleteUser {
     const docName = getIgnoreCase(cur.doc, 'userName');
     const handles = new Set([cur.user.handle, typeof docName === 'string' ? docName.toLowerCase() : null]);
     for (const h of handles) if (h) await this.identity.users.releaseHandle(h, uid);
+    // The externalId last, the reverse of the order a create claims them in: a create that wins it
+    // finds the userName already free. Released first, it let a create of the same user claim the
+    // externalId, find the userName still held and fail, while the create that deleted this user
+    // then found the externalId taken: no winner (docs/decisions.md, "Unique keys claimed in one order").
+    if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
     await this.emails.forget(team, cur.user);
   }
 
