@@ -130,4 +130,37 @@ describe('concurrent creates of one user', () => {
       expect((won[0] as PromiseFulfilledResult<{ user: { id: string } }>).value.user.id).not.toBe(old.user.id);
     }
   });
+
+  it("a create that takes over a dead invitee's externalId while its deletion is halfway frees its userName too", async () => {
+    // Create A deletes the dead invitee and stops before releasing its userName (a slow clean-up,
+    // or a process that died there). Create B finds the invitee's externalId row Created with no
+    // user behind it, takes it over, and must not then fail on the invitee's userName claim.
+    const { clock, identity, creates, team } = await setup();
+    const token = testToken(team, clock, null);
+    await identity.teams.createTeam({ id: team, name: 'halfway', creator: newUserId(), deleted: false });
+    const old = await creates.create(token, body('halfway'));
+    clock.advance(2 * 3600 * 1000);
+    const release = identity.users.releaseHandle.bind(identity.users);
+    let reached!: () => void;
+    const atRelease = new Promise<void>((r) => (reached = r));
+    let go!: () => void;
+    const gate = new Promise<void>((r) => (go = r));
+    vi.spyOn(identity.users, 'releaseHandle').mockImplementationOnce(async (h, owner) => {
+      reached();
+      await gate;
+      return release(h, owner);
+    });
+    const a = creates.create(token, body('halfway')).then(
+      (u) => ({ won: true, id: u.user.id }),
+      (e: unknown) => ({ won: false, e }),
+    );
+    await atRelease;
+    const b = await creates.create(token, body('halfway'));
+    expect(b.user.id).not.toBe(old.user.id);
+    expect(await identity.users.lookupHandle('halfway')).toBe(b.user.id);
+    go();
+    expect(await a).toMatchObject({ won: false, e: { code: 'uniqueness' } });
+    // A's late release of the dead user's claim leaves B's alone.
+    expect(await identity.users.lookupHandle('halfway')).toBe(b.user.id);
+  });
 });

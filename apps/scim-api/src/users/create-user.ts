@@ -63,8 +63,10 @@ export class CreateUser {
       undo.push(() => this.spar.scimExternal.release(team, v.wire.externalId, uid));
       if (samlOwner.status === 'rejected') throw samlOwner.reason;
       if (samlOwner.value) throw taken('externalId');
-      const handleClaim = await this.identity.users.claimHandle(v.wire.handle, uid);
-      if (!handleClaim.ok) throw taken('userName');
+      // A dead user's externalId taken over means its userName claim may be left too (its
+      // deletion halfway, or stopped): that one is freed (docs/decisions.md, "A deleted user's
+      // externalId is released last").
+      if (!(await this.claims.claimHandle(v.wire.handle, uid, eidClaim.value.leftoverOf))) throw taken('userName');
       undo.push(() => this.identity.users.releaseHandle(v.wire.handle, uid));
 
       const now = this.clock.now();

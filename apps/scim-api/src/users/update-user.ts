@@ -117,7 +117,7 @@ export class UpdateUser {
       try {
         // externalId first, then userName: the order creates claim them in (create-user.ts).
         if (eidChanged) {
-          const fresh = await this.claims.claimExternalId(team, v.wire.externalId, uid);
+          const fresh = (await this.claims.claimExternalId(team, v.wire.externalId, uid)).creating;
           // Only a row this write inserted is released (a taken-over SCIM user already held its
           // own), and not when a concurrent write of this user won with the same externalId.
           undo.push(async () => {

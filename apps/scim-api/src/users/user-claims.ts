@@ -53,23 +53,40 @@ export class UserClaims {
 
   /**
    * Claims `(team, externalId)` for `uid`. A Created row whose user no longer exists is a leftover
-   * (spar re-creates over it): it is released and claimed again. A row still Creating belongs to a
-   * create in flight and is a conflict. True when the row is not (yet) Created: this claim, or a
-   * concurrent one of the same user, inserted it.
+   * (spar re-creates over it): it is released and claimed again, and that dead user is returned
+   * as `leftoverOf` (its userName claim may still be there: its deletion can be halfway). A row
+   * still Creating belongs to a create in flight and is a conflict. `creating` when the row is not
+   * (yet) Created: this claim, or a concurrent one of the same user, inserted it.
    */
-  async claimExternalId(team: TeamId, externalId: string, uid: UserId): Promise<boolean> {
+  async claimExternalId(team: TeamId, externalId: string, uid: UserId): Promise<{ creating: boolean; leftoverOf: UserId | null }> {
+    let leftoverOf: UserId | null = null;
     for (let attempt = 0; attempt < 2; attempt++) {
       const c = await this.spar.scimExternal.claim(team, externalId, uid);
-      if (c.ok) return c.record.status === 'creating';
+      if (c.ok) return { creating: c.record.status === 'creating', leftoverOf };
       if (c.owner.status === 'created') {
         const owner = await this.identity.users.get(c.owner.uid);
         if (!owner || owner.team !== team || owner.status === 'deleted') {
           await this.spar.scimExternal.release(team, externalId, c.owner.uid);
+          leftoverOf = c.owner.uid;
           continue;
         }
       }
       break;
     }
     throw taken('externalId');
+  }
+
+  /**
+   * Claims the userName for `uid`, the holder of its externalId. A claim held by the dead user
+   * whose externalId `claimExternalId` just took over (`leftoverOf`) is that user's leftover: it
+   * is released and claimed again. Only that user: a userName held by any other user without a
+   * brig row may be a create in flight.
+   */
+  async claimHandle(handle: string, uid: UserId, leftoverOf: UserId | null): Promise<boolean> {
+    const c = await this.identity.users.claimHandle(handle, uid);
+    if (c.ok) return true;
+    if (leftoverOf === null || c.owner !== leftoverOf) return false;
+    await this.identity.users.releaseHandle(handle, leftoverOf);
+    return (await this.identity.users.claimHandle(handle, uid)).ok;
   }
 }
