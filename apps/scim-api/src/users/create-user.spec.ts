@@ -88,6 +88,16 @@ function delayed<T extends object>(obj: T, method: keyof T & string, pause: () =
   });
 }
 
+/** A pending SCIM user (token without an IdP) named `name`, whose invitation has expired. */
+async function deadInvitee(name: string) {
+  const s = await setup();
+  const token = testToken(s.team, s.clock, null);
+  await s.identity.teams.createTeam({ id: s.team, name, creator: newUserId(), deleted: false });
+  const old = await s.creates.create(token, body(name));
+  s.clock.advance(2 * 3600 * 1000); // past the invitation's timeout
+  return { ...s, token, old };
+}
+
 describe('concurrent creates of one user', () => {
   it('never each hold one unique key and all fail: with the claims answering in any order, exactly one wins', async () => {
     // A claim that lands, then answers after a random delay: what two creates racing over the
@@ -111,12 +121,7 @@ describe('concurrent creates of one user', () => {
     // create that wins the externalId finds the userName already free.
     const jitter = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10)));
     for (let trial = 0; trial < 100; trial++) {
-      const { clock, spar, identity, creates, team } = await setup();
-      // Without an IdP, a SCIM user is pending until it accepts its invitation.
-      const token = testToken(team, clock, null);
-      await identity.teams.createTeam({ id: team, name: 'race', creator: newUserId(), deleted: false });
-      const old = await creates.create(token, body(`dead${trial}`));
-      clock.advance(2 * 3600 * 1000); // past the invitation's timeout
+      const { spar, identity, creates, token, old } = await deadInvitee(`dead${trial}`);
       delayed(spar.scimExternal, 'claim', jitter);
       delayed(spar.scimExternal, 'release', jitter);
       delayed(identity.users, 'claimHandle', jitter);
@@ -135,11 +140,7 @@ describe('concurrent creates of one user', () => {
     // Create A deletes the dead invitee and stops before releasing its userName (a slow clean-up,
     // or a process that died there). Create B finds the invitee's externalId row Created with no
     // user behind it, takes it over, and must not then fail on the invitee's userName claim.
-    const { clock, identity, creates, team } = await setup();
-    const token = testToken(team, clock, null);
-    await identity.teams.createTeam({ id: team, name: 'halfway', creator: newUserId(), deleted: false });
-    const old = await creates.create(token, body('halfway'));
-    clock.advance(2 * 3600 * 1000);
+    const { identity, creates, token, old } = await deadInvitee('halfway');
     const release = identity.users.releaseHandle.bind(identity.users);
     let reached!: () => void;
     const atRelease = new Promise<void>((r) => (reached = r));

@@ -66,7 +66,8 @@ export class DeleteUser {
     // The externalId last, the reverse of the order a create claims them in: a create that wins it
     // finds the userName already free. Released first, it let a create of the same user claim the
     // externalId, find the userName still held and fail, while the create that deleted this user
-    // then found the externalId taken: no winner (docs/decisions.md, "Unique keys claimed in one order").
+    // then found the externalId taken: no winner (docs/decisions.md, "A deleted user's externalId is
+    // released last").
     if (eid !== null) await this.spar.scimExternal.release(team, eid, uid);
     await this.emails.forget(team, cur.user);
   }

@@ -115,9 +115,13 @@ export class UpdateUser {
       const docJson = JSON.stringify(v.doc);
       let docWrite: Promise<unknown> | null = null;
       try {
-        // externalId first, then userName: the order creates claim them in (create-user.ts).
+        // externalId first, then userName: the order creates claim them in (create-user.ts), with
+        // the same leftover rule for a dead user's userName.
+        let leftoverOf: UserId | null = null;
         if (eidChanged) {
-          const fresh = (await this.claims.claimExternalId(team, v.wire.externalId, uid)).creating;
+          const claim = await this.claims.claimExternalId(team, v.wire.externalId, uid);
+          const fresh = claim.creating;
+          leftoverOf = claim.leftoverOf;
           // Only a row this write inserted is released (a taken-over SCIM user already held its
           // own), and not when a concurrent write of this user won with the same externalId.
           undo.push(async () => {
@@ -126,8 +130,7 @@ export class UpdateUser {
           });
         }
         if (handleChanged) {
-          const h = await this.identity.users.claimHandle(v.wire.handle, uid);
-          if (!h.ok) throw taken('userName');
+          if (!(await this.claims.claimHandle(v.wire.handle, uid, leftoverOf))) throw taken('userName');
           // A concurrent write of this user with the same userName holds the same claim: when it
           // won, the claim is its, and stays.
           undo.push(async () => {

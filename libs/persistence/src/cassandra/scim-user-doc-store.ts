@@ -9,7 +9,7 @@ import { selectIn, uuidText } from './store-helpers';
  * coordinator's clock), a plain write with the app's clock: stamped an hour back, the first write
  * loses to every later compare-and-set unless the app's clock runs an hour ahead of Cassandra's.
  */
-export const FIRST_WRITE_BACKDATE_MS = 3_600_000;
+const FIRST_WRITE_BACKDATE_MS = 3_600_000;
 
 export class CassandraScimUserDocStore implements ScimUserDocStore {
   private readonly ks: string;
