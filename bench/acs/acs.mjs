@@ -39,10 +39,16 @@ async function interleaved(items, a, b) {
     await b(it);
   }
   const samples = { a: [], b: [] };
+  // CPU of this whole process (all threads: GC and JIT helpers too) during each call, to compare
+  // with saml-sp's CPU per login, which is read the same way from /proc.
+  const cpu = { a: 0, b: 0 };
   const timed = async (key, fn, it) => {
+    const c = process.cpuUsage();
     const s = process.hrtime.bigint();
     await fn(it);
     samples[key].push(Number(process.hrtime.bigint() - s) / 1e6);
+    const d = process.cpuUsage(c);
+    cpu[key] += (d.user + d.system) / 1000;
   };
   for (let i = 0; i < items.length; i++) {
     if (i % 2 === 0) {
@@ -53,7 +59,7 @@ async function interleaved(items, a, b) {
       await timed('a', a, items[i]);
     }
   }
-  const stats = (xs) => {
+  const stats = (xs, cpuMs) => {
     const total = xs.reduce((x, y) => x + y, 0);
     xs.sort((x, y) => x - y);
     return {
@@ -61,9 +67,10 @@ async function interleaved(items, a, b) {
       logins_per_s: Math.round((xs.length / total) * 1000),
       p50_ms: quantile(xs, 0.5),
       p99_ms: quantile(xs, 0.99),
+      cpu_ms_per_call: Number((cpuMs / xs.length).toFixed(2)),
     };
   };
-  return [stats(samples.a), stats(samples.b)];
+  return [stats(samples.a, cpu.a), stats(samples.b, cpu.b)];
 }
 
 await cassandra.start();
@@ -155,7 +162,7 @@ try {
   const fields = await responses(2 * count, (i) => `bench-${i % USERS}@example.com`);
 
   // A. The bare library call, SAML built once for this IdP.
-  const bare = new SAML({
+  const bareOptions = {
     idpCert: stored.metadata.certAuthnResponse.map((k) => saml.pemOf(saml.certFromKeyInfo(k))),
     issuer: acs,
     callbackUrl: acs,
@@ -165,7 +172,8 @@ try {
     acceptedClockSkewMs: 60_000,
     validateInResponseTo: 'never',
     disableRequestedAuthnContext: true,
-  });
+  };
+  const bare = new SAML(bareOptions);
   const bareCall = async (f) => {
     const { profile } = await bare.validatePostResponseAsync({ SAMLResponse: f });
     if (!profile) throw new Error('bare node-saml: no profile');
@@ -184,11 +192,26 @@ try {
     if (out.kind !== 'granted') throw new Error(`validateResponse: ${JSON.stringify(out)}`);
   };
   const [bareResult, fullResult] = await interleaved(fields, bareCall, fullCall);
+  // A again, alone in a process of its own: its CPU per call read as saml-sp's is (bare-cpu.mjs).
+  const bareInput = path.join(path.dirname(keysFile), 'bare.json');
+  fs.writeFileSync(bareInput, JSON.stringify({ options: bareOptions, fields }));
+  const bareAlone = JSON.parse(
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(repoRoot, 'bench/acs/bare-cpu.mjs'), bareInput], { cwd: repoRoot });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`bare-cpu.mjs exited ${code}`))));
+    }),
+  );
 
   // C. The ACS over HTTP, first half with 1 connection, second half with 4.
   const http = async (bodies, connections) => {
     let next = 0;
     let granted = 0;
+    // Timed here, not from autocannon's start and finish: with a fixed amount of requests it
+    // notices the end only at its next one-second sample tick, which rounds a 2.1 s run up to 3 s.
+    const t0 = performance.now();
+    let tLast = t0;
     const r = await autocannon({
       url: acs,
       connections,
@@ -199,12 +222,13 @@ try {
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           setupRequest: (req) => ({ ...req, body: `SAMLResponse=${encodeURIComponent(bodies[next++])}` }),
           onResponse: (_status, body) => {
+            tLast = performance.now();
             if (body.includes('<title>wire:sso:success</title>')) granted++;
           },
         },
       ],
     });
-    const seconds = (new Date(r.finish) - new Date(r.start)) / 1000;
+    const seconds = (tLast - t0) / 1000;
     return {
       connections,
       logins: bodies.length,
@@ -227,8 +251,12 @@ try {
   const http1 = await http(fields.slice(0, count), 1);
   const http4 = await http(fields.slice(count), 4);
   const samlSpPeakRssMiB = rssPeak();
+  const samlSpMs = (cpuMs(app.pid) - cpu0.app) / (2 * count);
   const cpuPerLogin = {
-    saml_sp_ms: Number(((cpuMs(app.pid) - cpu0.app) / (2 * count)).toFixed(2)),
+    saml_sp_ms: Number(samlSpMs.toFixed(2)),
+    saml_sp_vs_bare_wall: Number((samlSpMs / (1000 / bareResult.logins_per_s)).toFixed(2)),
+    saml_sp_vs_bare_cpu: Number((samlSpMs / bareResult.cpu_ms_per_call).toFixed(2)),
+    saml_sp_vs_bare_alone_cpu: Number((samlSpMs / bareAlone.cpu_ms_per_call).toFixed(2)),
     cassandra_ms: cassandraPid
       ? Number(((cpuMs(cassandraPid) - cpu0.db) / (2 * count)).toFixed(2))
       : 'unknown (node not started by this machine)',
@@ -261,6 +289,7 @@ try {
       {
         machine: machine(),
         A_bare_node_saml: bareResult,
+        A_bare_node_saml_alone: bareAlone,
         B_validateResponse_in_process: { ...fullResult, vs_bare: ratio(fullResult.logins_per_s) },
         C_acs_http_1_connection: { ...http1, vs_bare: ratio(http1.logins_per_s) },
         C_acs_http_4_connections: { ...http4, vs_bare: ratio(http4.logins_per_s) },
