@@ -49,18 +49,19 @@ describe('SAML dependencies', () => {
     }
   });
 
-  it('node-saml is pinned exactly and the overrides force the patched xml-crypto and xmldom', () => {
+  it('node-saml (the oracle, a devDependency) is pinned exactly and the overrides force the patched xml-crypto and xmldom', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
       overrides: Record<string, string>;
     };
-    expect(pkg.dependencies['@node-saml/node-saml']).toBe('5.1.0');
+    expect(pkg.devDependencies['@node-saml/node-saml']).toBe('5.1.0');
     expect(atLeast(pkg.dependencies['xml-crypto'], '6.3.2')).toBe(true);
     expect(atLeast(pkg.dependencies['@xmldom/xmldom'], '0.8.15')).toBe(true);
     expect(pkg.overrides).toMatchObject({ 'xml-crypto': '$xml-crypto', '@xmldom/xmldom': '$@xmldom/xmldom' });
   });
 
-  it("node-saml's verifier is where the ACS takes it from (lib/xml is not a public entry: an upgrade must keep it)", async () => {
+  it("node-saml's verifier, which signature.spec.ts holds ours to, is where that test takes it from (lib/xml is not a public entry)", async () => {
     const xml = await import('@node-saml/node-saml/lib/xml');
     expect(typeof xml.getVerifiedXml).toBe('function');
     expect(xml.getVerifiedXml.length).toBe(3);

@@ -1,11 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { XMLSerializer } from '@xmldom/xmldom';
-import { getVerifiedXml } from '@node-saml/node-saml/lib/xml';
 import { decryptAssertion } from './decrypt';
+import { type VerificationKeys, verifiedSignedXml } from './signature';
 import { NS, XmlRejected, type XmlLimits, children, parseUntrustedXml } from './xml';
-
-/** The IdP's public keys (KeyObjects) for node-saml's `getVerifiedXml`, which declares PEM strings; xml-crypto takes either. */
-export type VerificationKeys = string[];
 
 export interface OpenedResponse {
   /** The Response the ACS checks read: with the decrypted Assertion where the EncryptedAssertion was. */
@@ -17,7 +14,7 @@ export interface OpenedResponse {
 }
 
 /**
- * node-saml's verifier on the received Response's own signature, if there is one: configured
+ * The verifier (signature.ts) on the received Response's own signature, if there is one: configured
  * certificates only, one Reference to the Response, unique ID, at most two transforms. node-saml
  * itself ignores a Response signature that fails when assertion signatures are required; a
  * signature that does not verify is refused here (tampering, or the wrong key in the metadata).
@@ -25,7 +22,7 @@ export interface OpenedResponse {
 function responseSignatureHolds(received: Element, xml: string, keys: VerificationKeys): boolean {
   if (children(received, NS.dsig, 'Signature').length === 0) return true;
   try {
-    return getVerifiedXml(xml, received, keys) !== null;
+    return verifiedSignedXml(xml, received, keys) !== null;
   } catch {
     return false;
   }

@@ -1,11 +1,11 @@
 import { type KeyObject, createVerify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
-import { getVerifiedXml } from '@node-saml/node-saml/lib/xml';
 import { subjectNameId } from './assertion-parts';
 import { newRequestId } from './authn-request';
 import { RSA_SHA256, signEnveloped } from './bindings';
 import { certFromKeyInfo, pemOf } from './idp-metadata';
 import { type NameId, nameIdXml } from './name-id';
+import { verifiedSignedXml } from './signature';
 import { NS, XmlRejected, attr, child, children, descendants, escapeXml, parseUntrustedXml, strictText } from './xml';
 
 /**
@@ -225,7 +225,7 @@ function time(el: Element, name: string, required: boolean): Date | null {
 /**
  * The signature of a logout message, required: on the Redirect binding the query signature
  * (SigAlg RSA-SHA256/512; SHA-1 only for an IdP that allows it), on POST an enveloped XML
- * signature on the message itself, verified by node-saml with the IdP's certificates only.
+ * signature on the message itself, verified (signature.ts) with the IdP's certificates only.
  * Returns the document to read: on POST only the signed bytes.
  */
 function verifiedRoot(msg: ReceivedLogoutMessage, doc: Document, idp: LogoutIdp): Element {
@@ -252,7 +252,7 @@ function verifiedRoot(msg: ReceivedLogoutMessage, doc: Document, idp: LogoutIdp)
   }
   let signed: string | null;
   try {
-    signed = getVerifiedXml(msg.xml, root, certs);
+    signed = verifiedSignedXml(msg.xml, root, certs);
   } catch (e) {
     return reject(`invalid signature: ${e instanceof Error ? e.message : String(e)}`);
   }

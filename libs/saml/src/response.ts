@@ -1,9 +1,9 @@
 import { type KeyObject, createPublicKey } from 'node:crypto';
-import { getVerifiedXml } from '@node-saml/node-saml/lib/xml';
 import type { ErrorCode } from '@sso/domain';
 import { requestIssuedAt } from './authn-request';
 import { type SamlAttribute, assertionAttributes, subjectNameId } from './assertion-parts';
-import { type VerificationKeys, openResponse } from './encrypted-response';
+import { openResponse } from './encrypted-response';
+import { type VerificationKeys, verifiedSignedXml } from './signature';
 import { type NameId, NAMEID_FORMATS, nameIdProblem } from './name-id';
 import { certFromKeyInfo, pemOf } from './idp-metadata';
 import { NS, XmlRejected, attr, child, children, descendants, parseUntrustedXml, strictText } from './xml';
@@ -112,25 +112,24 @@ const keyCache = new Map<string, VerificationKeys>();
 /**
  * The IdP's certificates as parsed public keys, de-duplicated (spar's "exactly one verifies" rule
  * breaks on duplicates) and cached per key set, so no login parses a certificate: xml-crypto hands
- * its `publicCert` straight to `crypto.verify`, which would otherwise parse the PEM every time
- * (node-saml declares PEM strings; a KeyObject is what xml-crypto's own type allows).
+ * its `publicCert` straight to `crypto.verify`, which would otherwise parse the PEM every time.
  */
 function keysOf(keyInfos: string[]): VerificationKeys {
   const id = keyInfos.join('\n');
   const hit = keyCache.get(id);
   if (hit) return hit;
-  const keys = [...new Set(keyInfos.map(certFromKeyInfo))].map((cert) => createPublicKey(pemOf(cert))) as unknown as VerificationKeys;
+  const keys = [...new Set(keyInfos.map(certFromKeyInfo))].map((cert) => createPublicKey(pemOf(cert)));
   if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
   keyCache.set(id, keys);
   return keys;
 }
 
 /**
- * The ACS check: every rule of docs/saml-checks.md §1 in one place, on top of node-saml's
- * signature verification (`getVerifiedXml`: configured certificates only, one Reference to the
- * signature's parent, unique ID, at most two transforms, and only the signed bytes handed back).
- * The Response is parsed once, strictly, before any crypto (structure, DOCTYPE, size, algorithm
- * checks) and that DOM is what node-saml verifies; node-saml's `validatePostResponseAsync` would
+ * The ACS check: every rule of docs/saml-checks.md §1 in one place, on top of the signature
+ * verification of signature.ts (node-saml's rules on xml-crypto: configured certificates only, one
+ * Reference to the signature's parent, unique ID, at most two transforms, and only the signed bytes
+ * handed back). The Response is parsed once, strictly, before any crypto (structure, DOCTYPE, size,
+ * algorithm checks) and that DOM is what is verified; node-saml's `validatePostResponseAsync` would
  * parse it again and build an xml2js profile for checks this function makes itself, stricter.
  * Every post-check reads only the signed assertion bytes; time windows run before the request is
  * consumed and before the replay cache (an expired assertion is denied as expired, not as a
@@ -209,7 +208,7 @@ export async function validateResponse(field: string, settings: ResponseSettings
   if (assertions.length > 1) return error('bad-response-signature', 'Invalid signature: multiple assertions');
   let signedXml: string | null;
   try {
-    signedXml = getVerifiedXml(opened.xml, assertions[0], keys);
+    signedXml = verifiedSignedXml(opened.xml, assertions[0], keys);
   } catch (e) {
     return error('bad-response-signature', `Invalid signature: ${e instanceof Error ? e.message : String(e)}`);
   }
