@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TokenService, generateKeyEntry, keyRingFromEntries } from '@sso/auth';
 import { type TeamId, newTeamId, newUserId, newUserRecord, systemClock } from '@sso/domain';
 import type { IdentityStores, SparStores } from '@sso/persistence';
@@ -86,6 +86,55 @@ describe('saml-sp on the memory backend', () => {
     // The replay cache lives in the twins too.
     const replay = await finalize(response);
     expect(titleOf(replay.body)).toMatch(/^wire:sso:error/);
+  });
+
+  it('reads the verdict and the user while the one-time claims run; a read a denial never needs fails quietly', async () => {
+    const other = await TestIdp.create();
+    const created = await inject('POST', '/identity-providers', {
+      body: other.metadata(),
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const idpId = created.json().id as string;
+    const sp = `${SP_SSO}/finalize-login/${team}`;
+    const login = async () => other.response({ sp, requestId: await initiate(idpId), nameId: 'early@example.com' }).xml;
+    expect(titleOf((await finalize(await login())).body)).toBe('wire:sso:success'); // provisions the user
+
+    const spar = t.app.get<SparStores>(SPAR_STORES);
+    const { claim } = spar.assertionReplay;
+    const { lookup } = spar.samlUsers;
+    const { getVerdict } = spar.authnRequests;
+    const seen: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    spar.assertionReplay.claim = async (...a) => {
+      seen.push('claim');
+      await held;
+      seen.push('claimed');
+      return claim.apply(spar.assertionReplay, a);
+    };
+    spar.samlUsers.lookup = async (...a) => (seen.push('user'), lookup.apply(spar.samlUsers, a));
+    spar.authnRequests.getVerdict = async (...a) => (seen.push('verdict'), getVerdict.apply(spar.authnRequests, a));
+    try {
+      const response = await login();
+      const pending = finalize(response);
+      await vi.waitFor(() => expect(seen).toEqual(expect.arrayContaining(['claim', 'user', 'verdict'])));
+      expect(seen).not.toContain('claimed');
+      release();
+      expect(titleOf((await pending).body)).toBe('wire:sso:success');
+
+      // The replay is denied by the claims; the user read started next to them fails, unread.
+      spar.samlUsers.lookup = async () => {
+        throw new Error('user_v2 unavailable');
+      };
+      const replay = await finalize(response);
+      expect(replay.statusCode).toBe(200);
+      expect(titleOf(replay.body)).toBe('wire:sso:error:forbidden');
+    } finally {
+      Object.assign(spar.assertionReplay, { claim });
+      Object.assign(spar.samlUsers, { lookup });
+      Object.assign(spar.authnRequests, { getVerdict });
+    }
   });
 
   it('sees its own IdP changes at once through the login cache: a deleted IdP no longer starts logins', async () => {

@@ -25,6 +25,28 @@ describe('validateResponse', () => {
     expect(again).toMatchObject({ kind: 'denied' });
   });
 
+  it('tells `checked` once every check has passed, before the one-time claims, and never for a refused response', async () => {
+    const calls: string[] = [];
+    const base = ports();
+    const watched = {
+      ...base,
+      checked: (login: { requestId: string | null; nameId: { value: string } }) =>
+        calls.push(`checked ${login.requestId} ${login.nameId.value}`),
+      consumeRequest: (id: string, issuer: string) => (calls.push('consume'), base.consumeRequest(id, issuer)),
+      claimAssertion: (id: string, ttl: number) => (calls.push('claim'), base.claimAssertion(id, ttl)),
+    };
+    requests.set('_c1', idp.issuer);
+    const { xml } = idp.response({ sp: SP, requestId: '_c1', nameId: 'carol@example.com' });
+    expect(await validateResponse(b64(xml), settings(), watched)).toMatchObject({ kind: 'granted' });
+    expect(calls).toEqual(['checked _c1 carol@example.com', 'consume', 'claim']);
+
+    calls.length = 0;
+    requests.set('_c2', idp.issuer);
+    const elsewhere = idp.response({ sp: SP, requestId: '_c2', audience: 'https://other.example.com' });
+    expect(await validateResponse(b64(elsewhere.xml), settings(), watched)).toMatchObject({ kind: 'denied' });
+    expect(calls).toEqual([]);
+  });
+
   it('checks a signed Response too: the IdP key passes, another key or changed content is refused, as are failure Responses without assertion', async () => {
     const signedResponse = (requestId: string, keyPem?: string) => {
       const { xml } = idp.response({ sp: SP, requestId, nameId: 'bob@example.com' });

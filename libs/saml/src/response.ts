@@ -28,6 +28,12 @@ export interface ResponsePorts {
   allowsIdpInitiated(idp: LoginIdp): Promise<boolean>;
   /** Insert-if-absent into the replay cache; false when the assertion id was seen. */
   claimAssertion(id: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Told once the response has passed every check, just before the two one-time claims run: the
+   * ACS starts there the reads a granted login needs (they change nothing), so they travel to the
+   * database with the claims instead of after them. Not called when a check refuses.
+   */
+  checked?(login: { requestId: string | null; idp: LoginIdp; nameId: NameId }): void;
 }
 
 export interface ResponseSettings {
@@ -341,6 +347,7 @@ export async function validateResponse(field: string, settings: ResponseSettings
   // needs both. A denial may thus have used up the request or the assertion id, which only
   // someone holding this validly signed response could cause, and who could also submit it.
   // An IdP-initiated login has no request to use up; the replay cache is all that binds it.
+  ports.checked?.({ requestId, idp, nameId });
   const consume = requestId === null ? Promise.resolve('consumed' as const) : ports.consumeRequest(requestId, idp.issuer);
   const [request, fresh] = await Promise.all([consume, ports.claimAssertion(assertionId, Math.max(1, ttl))]);
   if (request === 'unknown') return { kind: 'denied', requestId, reasons: ['InResponseTo: unknown, expired or already used request'] };

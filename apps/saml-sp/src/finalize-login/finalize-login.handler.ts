@@ -5,6 +5,7 @@ import type { IdpRecord, SparStores, VerdictRecord } from '@sso/persistence';
 import { renderSessionCookie } from '@sso/platform';
 import {
   type LoginIdp,
+  type NameId,
   type RenderedOutcome,
   renderLoginPageRefusal,
   renderLoginPageSuccess,
@@ -18,7 +19,7 @@ import {
 } from '@sso/saml';
 import type { LoginLookups } from '../login-lookups.module';
 import type { SpSelector } from '../sp-settings';
-import type { UserResolution } from './user-resolution';
+import type { FoundUser, UserResolution } from './user-resolution';
 
 export interface FinalizeResult extends RenderedOutcome {
   setCookie?: string;
@@ -43,6 +44,12 @@ function idpAudit(records: Map<string, IdpRecord>): Pick<FinalizeResult['audit']
 }
 
 const WEB_VERDICT: VerdictRecord = { format: { kind: 'web' }, cookieLabel: null };
+
+/** The reads a granted login needs, started once the response has passed its checks. */
+interface EarlyReads {
+  verdict: Promise<VerdictRecord | null>;
+  found: Promise<FoundUser>;
+}
 
 /** The ACS: validation (libs/saml), the verdict, the user and the session (docs/spar-behaviour.md §3.3). */
 export class FinalizeLoginHandler {
@@ -80,6 +87,7 @@ export class FinalizeLoginHandler {
       };
     }
     const records = new Map<string, IdpRecord>();
+    const early: { reads?: EarlyReads } = {};
     const outcome = await validateResponse(
       samlResponse,
       {
@@ -100,6 +108,10 @@ export class FinalizeLoginHandler {
         // `idp` is the LoginIdp findIdp above built from our own record: its id is proven.
         allowsIdpInitiated: async (idp) => (await this.lookups.options.get(idp.id as IdpId)).idpInitiated,
         claimAssertion: (id, ttl) => this.spar.assertionReplay.claim(id, ttl),
+        // The verdict and the user are read while the claims run: one round trip fewer per login.
+        checked: ({ requestId, idp, nameId }) => {
+          early.reads = this.earlyReads(records.get(idp.id) as IdpRecord, requestId, nameId);
+        },
       },
     );
     switch (outcome.kind) {
@@ -115,7 +127,7 @@ export class FinalizeLoginHandler {
           audit: { outcome: 'unsolicited', idp: outcome.idp.id },
         };
       case 'denied': {
-        const verdict = outcome.requestId ? await this.spar.authnRequests.getVerdict(outcome.requestId) : null;
+        const verdict = outcome.requestId ? await (early.reads?.verdict ?? this.spar.authnRequests.getVerdict(outcome.requestId)) : null;
         return {
           ...this.renderFailure(verdict, 'forbidden', outcome.reasons),
           audit: { outcome: 'denied', label: 'forbidden', reasons: outcome.reasons, ...idpAudit(records) },
@@ -123,12 +135,12 @@ export class FinalizeLoginHandler {
       }
       case 'granted': {
         const idp = records.get(outcome.idp.id) as IdpRecord;
-        // The verdict is read while the user is resolved (it outlives the request just consumed,
-        // so it is missing only in spar's 500 case); a resolution error still needs the verdict.
+        // The verdict outlives the request just consumed, so it is missing only in spar's 500 case;
+        // a resolution error still needs the verdict.
+        const reads = early.reads ?? this.earlyReads(idp, outcome.requestId, outcome.nameId);
         const [verdict, resolved] = await Promise.all([
-          // IdP-initiated: no request, so no verdict; it answers as a web login.
-          outcome.requestId === null ? WEB_VERDICT : this.spar.authnRequests.getVerdict(outcome.requestId),
-          this.users.resolve(idp, outcome.nameId).then(
+          reads.verdict,
+          this.users.resolve(idp, outcome.nameId, reads.found).then(
             (uid) => ({ uid }),
             (error: unknown) => ({ error }),
           ),
@@ -158,6 +170,21 @@ export class FinalizeLoginHandler {
         }
       }
     }
+  }
+
+  /**
+   * The verdict (IdP-initiated: no request, so none; it answers as a web login) and the user's rows.
+   * Started before the claims settle, so a denied login may never look at them: their failures
+   * are marked handled here and surface only where they are awaited.
+   */
+  private earlyReads(idp: IdpRecord, requestId: string | null, nameId: NameId): EarlyReads {
+    const reads = {
+      verdict: requestId === null ? Promise.resolve(WEB_VERDICT) : this.spar.authnRequests.getVerdict(requestId),
+      found: this.users.find(idp, nameId),
+    };
+    reads.verdict.catch(() => undefined);
+    reads.found.catch(() => undefined);
+    return reads;
   }
 
   private errorPage(e: { code: ErrorCode; message: string }): FinalizeResult {

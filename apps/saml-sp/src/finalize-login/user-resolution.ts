@@ -1,7 +1,13 @@
 import type { EmailLinks } from '@sso/auth';
-import { DomainError, type UserId, isEmail, newUserId, newUserRecord } from '@sso/domain';
-import type { IdentityStores, IdpRecord, SparStores, TeamCounts } from '@sso/persistence';
+import { DomainError, type User, type UserId, isEmail, newUserId, newUserRecord } from '@sso/domain';
+import type { IdentityStores, IdpRecord, SamlUserRecord, SparStores, TeamCounts } from '@sso/persistence';
 import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
+
+/** What `find` read: the `user_v2` row of the NameID and, for a hit, brig's row of its user. */
+export interface FoundUser {
+  hit: SamlUserRecord | null;
+  user: User | null;
+}
 
 /**
  * docs/spar-behaviour.md §3.4: `user_v2` (legacy `user` read and migrated by the store), then the
@@ -17,14 +23,24 @@ export class UserResolution {
     private readonly counts?: TeamCounts,
   ) {}
 
-  async resolve(idp: IdpRecord, nameId: NameId): Promise<UserId> {
+  /**
+   * The reads of `resolve` for a returning user. They decide nothing (the store's lazy copy of a
+   * legacy spar row is the same whoever reads it), so the ACS starts them while the response's
+   * one-time claims run (FinalizeLoginHandler).
+   */
+  async find(idp: IdpRecord, nameId: NameId): Promise<FoundUser> {
+    const hit = await this.spar.samlUsers.lookup(idp.issuer, normalizeNameId(nameId), nameIdXml(nameId));
+    // One read for a returning user: the team is brig's `user.team`, which is what spar checks (getBrigUserTeam).
+    return { hit, user: hit ? await this.identity.users.get(hit.uid) : null };
+  }
+
+  /** `found`: what `find` read for this IdP and NameID, if the caller started it already. */
+  async resolve(idp: IdpRecord, nameId: NameId, found: Promise<FoundUser> = this.find(idp, nameId)): Promise<UserId> {
     const normalized = normalizeNameId(nameId);
     const ssoId = nameIdXml(nameId);
-    const hit = await this.spar.samlUsers.lookup(idp.issuer, normalized, ssoId);
+    const { hit, user } = await found;
     if (hit) {
-      // One read for a returning user: the team is brig's `user.team`, which is what spar checks
-      // (getBrigUserTeam); the checks and their order are those of spar.
-      const user = await this.identity.users.get(hit.uid);
+      // The checks and their order are those of spar.
       if (user !== null && user.status !== 'deleted') {
         if (user.team !== idp.team) throw new DomainError('bad-team', "The user is not in the IdP's team");
         if (user.status === 'suspended') throw new DomainError('suspended', 'Account suspended');
