@@ -47,6 +47,16 @@ describe('saml-sp on the memory backend', () => {
     return /ID="([^"]+)"/.exec(xml)![1];
   }
 
+  /** Registers the IdP in the team; its id. */
+  async function register(other: TestIdp): Promise<string> {
+    const created = await inject('POST', '/identity-providers', {
+      body: other.metadata(),
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    return created.json().id as string;
+  }
+
   const finalize = (xml: string) =>
     inject('POST', `/sso/finalize-login/${team}`, {
       body: `SAMLResponse=${encodeURIComponent(b64(xml))}`,
@@ -90,12 +100,7 @@ describe('saml-sp on the memory backend', () => {
 
   it('reads the verdict and the user while the one-time claims run; a read a denial never needs fails quietly', async () => {
     const other = await TestIdp.create();
-    const created = await inject('POST', '/identity-providers', {
-      body: other.metadata(),
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const idpId = created.json().id as string;
+    const idpId = await register(other);
     const sp = `${SP_SSO}/finalize-login/${team}`;
     const login = async () => other.response({ sp, requestId: await initiate(idpId), nameId: 'early@example.com' }).xml;
     expect(titleOf((await finalize(await login())).body)).toBe('wire:sso:success'); // provisions the user
@@ -138,13 +143,7 @@ describe('saml-sp on the memory backend', () => {
   });
 
   it('sees its own IdP changes at once through the login cache: a deleted IdP no longer starts logins', async () => {
-    const other = await TestIdp.create();
-    const created = await inject('POST', '/identity-providers', {
-      body: other.metadata(),
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/xml' },
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as string;
+    const id = await register(await TestIdp.create());
     await initiate(id); // now cached for logins
     expect((await inject('DELETE', `/identity-providers/${id}`, { headers: { authorization: `Bearer ${bearer}` } })).statusCode).toBe(204);
     expect((await inject('GET', `/sso/initiate-login/${id}`)).statusCode).toBe(404);
