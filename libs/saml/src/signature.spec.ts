@@ -157,5 +157,9 @@ describe('verifiedSignedXml', () => {
     expect(() => verifiedSignedXml(dup, assertionOf(parseUntrustedXml(dup, LIMITS)), [idp.key.certPem])).toThrow(
       'ID cannot refer to more than one element',
     );
+    const nowhere = xml.replace(`URI="#${assertionId}"`, 'URI="#_nowhere"');
+    expect(() => verifiedSignedXml(nowhere, assertionOf(parseUntrustedXml(nowhere, LIMITS)), [idp.key.certPem])).toThrow(
+      'no element carries the referenced ID',
+    );
   });
 });

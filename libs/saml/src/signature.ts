@@ -10,7 +10,7 @@ export type VerificationKeys = readonly KeyLike[];
  * `element` by its `ID`) with xml-crypto against `xml`, the text `element`'s document was parsed
  * from, and returns the signed bytes (the canonical form of `element`), or null when no key
  * verifies it. Throws on a shape no IdP sends: several signatures, more than two transforms, a
- * quote in the reference, an ID that several elements carry or that is not the signature's parent.
+ * reference whose ID no element or several elements carry, or that is not the signature's parent.
  *
  * These are node-saml 5.1.0's `getVerifiedXml` rules, one for one (docs/saml-checks.md §0 and §1
  * rows 6–7), and what it accepts is exactly what node-saml accepts (signature.spec.ts compares the
@@ -43,7 +43,8 @@ export function verifiedSignedXml(xml: string, element: Element, keys: Verificat
     // node-saml also refuses quotes here, to guard the XPath it builds from refId; the lookup below
     // builds none, and xml-crypto refuses a reference with a quote itself.
     const referenced = elementsWithId(element.ownerDocument, refId);
-    if (referenced.length !== 1) throw new Error('Invalid signature: ID cannot refer to more than one element');
+    if (referenced.length === 0) throw new Error('Invalid signature: no element carries the referenced ID');
+    if (referenced.length > 1) throw new Error('Invalid signature: ID cannot refer to more than one element');
     if (referenced[0] !== element) throw new Error("Invalid signature: Referenced node does not refer to it's parent element");
     try {
       if (!sig.checkSignature(text)) continue;
