@@ -5,21 +5,13 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { productionFiles, repoRoot } from './production-files';
 
-const root = path.resolve(__dirname, '../..');
-const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 const IMPORT = /^\s*(?:import|export)\b[^;]*?\bfrom\s*'([^']+)'|^\s*import\s*'([^']+)'|\b(?:import|require)\(\s*'([^']+)'/gm;
 
-function productionFiles(dir: string): string[] {
-  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) return ['node_modules', 'test', 'testing'].includes(e.name) ? [] : productionFiles(rel);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && !e.name.startsWith('test-') ? [rel] : [];
-  });
-}
-
 /** The package a module specifier names, or null for relative paths, node builtins and our own libs. */
-export function packageOf(specifier: string): string | null {
+function packageOf(specifier: string): string | null {
   if (specifier.startsWith('.') || specifier.startsWith('node:') || specifier.startsWith('@sso/')) return null;
   const parts = specifier.split('/');
   const name = specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
@@ -30,10 +22,7 @@ describe('production imports', () => {
   it('name only packages the image installs (`dependencies`)', () => {
     const offenders: string[] = [];
     for (const f of ['apps', 'libs'].flatMap(productionFiles)) {
-      const text = fs.readFileSync(path.join(root, f), 'utf8');
-      // Test helpers next to the code (store contracts, assertion helpers) run under vitest only.
-      if (/from 'vitest'/.test(text)) continue;
-      for (const m of text.matchAll(IMPORT)) {
+      for (const m of fs.readFileSync(path.join(repoRoot, f), 'utf8').matchAll(IMPORT)) {
         const name = packageOf(m[1] ?? m[2] ?? m[3]);
         if (name && !(name in pkg.dependencies)) offenders.push(`${f}: ${name}`);
       }
