@@ -3,8 +3,10 @@ import { DomainError, type User, type UserId, isEmail, newUserId, newUserRecord 
 import type { IdentityStores, IdpRecord, SamlUserRecord, SparStores, TeamCounts } from '@sso/persistence';
 import { NAMEID_FORMATS, type NameId, brigSsoId, nameIdXml, normalizeNameId } from '@sso/saml';
 
-/** What `find` read: the `user_v2` row of the NameID and, for a hit, brig's row of its user. */
+/** What `find` read: the `user_v2` row of the NameID and, for a hit, brig's row of its user; with the NameID's keys. */
 export interface FoundUser {
+  normalized: string;
+  ssoId: string;
   hit: SamlUserRecord | null;
   user: User | null;
 }
@@ -29,16 +31,16 @@ export class UserResolution {
    * one-time claims run (FinalizeLoginHandler).
    */
   async find(idp: IdpRecord, nameId: NameId): Promise<FoundUser> {
-    const hit = await this.spar.samlUsers.lookup(idp.issuer, normalizeNameId(nameId), nameIdXml(nameId));
+    const normalized = normalizeNameId(nameId);
+    const ssoId = nameIdXml(nameId);
+    const hit = await this.spar.samlUsers.lookup(idp.issuer, normalized, ssoId);
     // One read for a returning user: the team is brig's `user.team`, which is what spar checks (getBrigUserTeam).
-    return { hit, user: hit ? await this.identity.users.get(hit.uid) : null };
+    return { normalized, ssoId, hit, user: hit ? await this.identity.users.get(hit.uid) : null };
   }
 
   /** `found`: what `find` read for this IdP and NameID, if the caller started it already. */
   async resolve(idp: IdpRecord, nameId: NameId, found: Promise<FoundUser> = this.find(idp, nameId)): Promise<UserId> {
-    const normalized = normalizeNameId(nameId);
-    const ssoId = nameIdXml(nameId);
-    const { hit, user } = await found;
+    const { normalized, ssoId, hit, user } = await found;
     if (hit) {
       // The checks and their order are those of spar.
       if (user !== null && user.status !== 'deleted') {
